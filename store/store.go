@@ -1,0 +1,177 @@
+// Package store opens the MongoDB database the service keeps its data in: a real
+// MongoDB when a URI is given, otherwise an embedded FerretDB (SQLite) in-process,
+// spoken to by the same driver code over the MongoDB wire protocol.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/FerretDB/FerretDB/ferretdb"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+	"go.mongodb.org/mongo-driver/v2/mongo/readpref"
+	"go.mongodb.org/mongo-driver/v2/mongo/writeconcern"
+)
+
+// SurveyDatabase is the database that holds anonymous survey data: responses,
+// counters, comments and keys. It never holds anything that identifies a person.
+const SurveyDatabase = "feedback"
+
+// Config says where the data lives.
+type Config struct {
+	// URI of a MongoDB deployment; empty means the embedded store.
+	URI string
+	// DataDir holds the embedded store's SQLite files (used only when URI is empty).
+	DataDir string
+	// EmbeddedAddr is the loopback address the embedded store listens on;
+	// empty means a random free port.
+	EmbeddedAddr string
+	// Logger receives the embedded store's errors; nil discards them.
+	Logger *slog.Logger
+}
+
+// Store is an open connection to the database, plus the embedded server when
+// there is one.
+type Store struct {
+	Client *mongo.Client
+	// URI is the address the client connected to (the embedded store's, when embedded).
+	URI string
+	// Embedded is true when the data lives in the in-process FerretDB.
+	Embedded bool
+
+	stopEmbedded context.CancelFunc
+	embeddedDone chan struct{}
+	unlock       func()
+}
+
+// Open connects to the configured database, starting the embedded store first
+// when no URI is set. The embedded store's data directory is locked, so a second
+// process on the same directory fails with a clear message instead of sharing files.
+func Open(ctx context.Context, cfg Config) (*Store, error) {
+	s := &Store{URI: cfg.URI}
+	if cfg.URI == "" {
+		if err := s.startEmbedded(cfg); err != nil {
+			return nil, err
+		}
+	}
+	// Majority write concern with journaling: a no-op on the embedded store, and the
+	// acknowledgement we promise users on a replica set.
+	// Timeouts first, so that ones given in the URI win.
+	opts := options.Client().
+		SetServerSelectionTimeout(10 * time.Second).
+		SetTimeout(30 * time.Second).
+		ApplyURI(s.URI).
+		SetWriteConcern(writeconcern.Majority())
+	if s.Embedded {
+		opts.SetMaxPoolSize(32)
+	}
+	client, err := mongo.Connect(opts)
+	if err != nil {
+		s.stop()
+		return nil, fmt.Errorf("connect to %s: %w", s.describe(), err)
+	}
+	s.Client = client
+	if err := s.Ping(ctx); err != nil {
+		_ = client.Disconnect(context.Background())
+		s.stop()
+		return nil, fmt.Errorf("reach %s: %w", s.describe(), err)
+	}
+	return s, nil
+}
+
+func (s *Store) describe() string {
+	if s.Embedded {
+		return "the embedded store"
+	}
+	return "MongoDB (MONGODB_URI)"
+}
+
+func (s *Store) startEmbedded(cfg Config) error {
+	if cfg.DataDir == "" {
+		return errors.New("embedded store: no data directory")
+	}
+	dir, err := filepath.Abs(cfg.DataDir)
+	if err != nil {
+		return fmt.Errorf("embedded store: data directory %q: %w", cfg.DataDir, err)
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("embedded store: create data directory %s: %w", dir, err)
+	}
+	unlock, err := lockDir(dir)
+	if err != nil {
+		return err
+	}
+	logger := cfg.Logger
+	if logger == nil {
+		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	addr := cfg.EmbeddedAddr
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	f, err := ferretdb.New(&ferretdb.Config{
+		Listener: ferretdb.ListenerConfig{TCP: addr},
+		Handler:  "sqlite",
+		// WAL with synchronous=normal: a committed write survives a process crash;
+		// only an OS crash or power cut can lose the last transactions.
+		SQLiteURL: "file:" + dir + "/?_pragma=synchronous(normal)",
+		Logger:    logger,
+	})
+	if err != nil {
+		unlock()
+		return fmt.Errorf("embedded store: %w", err)
+	}
+	runCtx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = f.Run(runCtx)
+	}()
+	s.Embedded = true
+	s.stopEmbedded = cancel
+	s.embeddedDone = done
+	s.unlock = unlock
+	s.URI = f.MongoDBURI()
+	return nil
+}
+
+// Database returns the named database.
+func (s *Store) Database(name string) *mongo.Database { return s.Client.Database(name) }
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	return s.Client.Ping(ctx, readpref.Primary())
+}
+
+// Close disconnects the client, then stops the embedded store and releases its lock.
+func (s *Store) Close(ctx context.Context) error {
+	var err error
+	if s.Client != nil {
+		err = s.Client.Disconnect(ctx)
+	}
+	s.stop()
+	return err
+}
+
+func (s *Store) stop() {
+	if s.stopEmbedded != nil {
+		s.stopEmbedded()
+		<-s.embeddedDone
+		s.stopEmbedded = nil
+	}
+	if s.unlock != nil {
+		s.unlock()
+		s.unlock = nil
+	}
+}
+
+// IsDuplicateKey reports whether err is a unique-index violation (code 11000),
+// which is how replays and retries are caught without a read.
+func IsDuplicateKey(err error) bool { return mongo.IsDuplicateKeyError(err) }

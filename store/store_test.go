@@ -1,0 +1,74 @@
+package store_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/feedback-service/feedback/store"
+	"github.com/feedback-service/feedback/store/storetest"
+)
+
+func TestOpen_EmbeddedStoreAnswersAndKeepsDataAcrossRestart(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	s, err := store.Open(ctx, store.Config{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !s.Embedded || !strings.HasPrefix(s.URI, "mongodb://127.0.0.1:") {
+		t.Fatalf("embedded=%v uri=%q, want an embedded store on loopback", s.Embedded, s.URI)
+	}
+	coll := s.Database(store.SurveyDatabase).Collection("probe")
+	if _, err := coll.InsertOne(ctx, bson.D{{Key: "_id", Value: "kept"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(ctx); err != nil {
+		t.Fatalf("close: %v", err)
+	}
+
+	s2 := storetest.Open(t, dir)
+	n, err := s2.Database(store.SurveyDatabase).Collection("probe").CountDocuments(ctx, bson.D{})
+	if err != nil || n != 1 {
+		t.Fatalf("after reopening: %d documents, err %v; want 1", n, err)
+	}
+}
+
+func TestOpen_SecondProcessOnSameDataDirIsRefused(t *testing.T) {
+	dir := t.TempDir()
+	storetest.Open(t, dir)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	s, err := store.Open(ctx, store.Config{DataDir: dir})
+	if err == nil {
+		_ = s.Close(ctx)
+		t.Fatal("a second store on the same data directory opened; want a refusal")
+	}
+	if !strings.Contains(err.Error(), "already in use") {
+		t.Fatalf("error %q does not say the directory is in use", err)
+	}
+}
+
+func TestIsDuplicateKey_DetectsUniqueInsertReplay(t *testing.T) {
+	s := storetest.New(t)
+	ctx := context.Background()
+	coll := s.Database(store.SurveyDatabase).Collection("probe")
+	if _, err := coll.InsertOne(ctx, bson.D{{Key: "_id", Value: "x"}}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := coll.InsertOne(ctx, bson.D{{Key: "_id", Value: "x"}})
+	if !store.IsDuplicateKey(err) {
+		t.Fatalf("second insert of the same _id: err %v, want a duplicate-key error", err)
+	}
+}
+
+func TestUnreachableMongoDBIsAClearError(t *testing.T) {
+	ctx := context.Background()
+	_, err := store.Open(ctx, store.Config{URI: "mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=300&connectTimeoutMS=300"})
+	if err == nil || !strings.Contains(err.Error(), "MONGODB_URI") {
+		t.Fatalf("err %v, want a message naming MONGODB_URI", err)
+	}
+}
