@@ -1,0 +1,132 @@
+package api
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"strings"
+	"sync"
+
+	"github.com/gofiber/fiber/v3"
+
+	"github.com/feedback-service/feedback/static"
+	"github.com/feedback-service/feedback/survey"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+// pages holds the parsed templates, one set per page, each with the layout.
+type pages struct {
+	sets   map[string]*template.Template
+	assets map[string]asset // by versioned URL path
+	css    string
+	icon   string
+}
+
+type asset struct {
+	body        []byte
+	contentType string
+}
+
+// page is what every page template sees.
+type page struct {
+	Title            string
+	CSS, Icon        string
+	SupportPhone     string
+	SupportPhoneLink string
+	Errors           *survey.ValidationError
+}
+
+func loadPages() (*pages, error) {
+	funcs := template.FuncMap{
+		"lower":   strings.ToLower,
+		"fieldID": fieldID,
+	}
+	p := &pages{sets: map[string]*template.Template{}, assets: map[string]asset{}}
+	for _, name := range []string{"survey", "thanks", "notfound", "error"} {
+		t, err := template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
+		if err != nil {
+			return nil, fmt.Errorf("parse template %s: %w", name, err)
+		}
+		p.sets[name] = t
+	}
+	// Assets are served under a name that carries their content hash, so they can
+	// be cached for a year and still change the moment they do.
+	for file, ctype := range map[string]string{"app.css": "text/css; charset=utf-8", "icon.svg": "image/svg+xml"} {
+		body, err := fs.ReadFile(static.FS, file)
+		if err != nil {
+			return nil, fmt.Errorf("read static %s: %w", file, err)
+		}
+		sum := sha256.Sum256(body)
+		dot := strings.LastIndexByte(file, '.')
+		url := "/static/" + file[:dot] + "." + hex.EncodeToString(sum[:4]) + file[dot:]
+		p.assets[url] = asset{body: body, contentType: ctype}
+		if file == "app.css" {
+			p.css = url
+		} else {
+			p.icon = url
+		}
+	}
+	return p, nil
+}
+
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// render writes a page with the given status.
+func (s *Server) render(c fiber.Ctx, status int, name string, data any) error {
+	buf := bufPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer bufPool.Put(buf)
+	if err := s.pages.sets[name].ExecuteTemplate(buf, "layout", data); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	c.Status(status)
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	return c.Send(buf.Bytes())
+}
+
+func (s *Server) basePage(title string) page {
+	return page{
+		Title:            title,
+		CSS:              s.pages.css,
+		Icon:             s.pages.icon,
+		SupportPhone:     s.cfg.SupportPhone,
+		SupportPhoneLink: strings.Map(phoneLinkRune, s.cfg.SupportPhone),
+	}
+}
+
+func phoneLinkRune(r rune) rune {
+	if (r >= '0' && r <= '9') || r == '+' {
+		return r
+	}
+	return -1
+}
+
+// fieldID is the id of the first input of a question: where an error summary
+// link takes the reader.
+func fieldID(d *survey.Definition, question string) string {
+	q, ok := d.Question(question)
+	if !ok {
+		return question
+	}
+	if q.Kind == survey.Text || len(q.Options) == 0 {
+		return q.ID
+	}
+	return q.ID + "-" + q.Options[0].Value
+}
+
+// staticAsset serves an embedded asset by its versioned path.
+func (s *Server) staticAsset(c fiber.Ctx) error {
+	a, ok := s.pages.assets[c.Path()]
+	if !ok {
+		return fiber.ErrNotFound
+	}
+	c.Set(fiber.HeaderContentType, a.contentType)
+	c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
+	return c.Send(a.body)
+}

@@ -1,0 +1,164 @@
+// Package api is the HTTP face of the service: a Fiber app with the survey
+// pages, the JSON API and, later, the staff pages. Handlers are thin: they
+// decode, call one domain function and render.
+package api
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v3"
+
+	"github.com/feedback-service/feedback/store"
+	"github.com/feedback-service/feedback/survey"
+)
+
+// Config is what the HTTP layer needs to know.
+type Config struct {
+	// BaseURL is the public address links are built from, e.g. https://feedback.example.org.
+	BaseURL string
+	// RateLimit is the number of requests a minute one client address may make
+	// to public routes; 0 turns the limit off.
+	RateLimit int
+	// TrustedProxies lists proxy addresses or CIDR ranges whose X-Forwarded-For
+	// is believed; requests from anywhere else are keyed by their own address.
+	TrustedProxies []string
+	// SupportPhone is the 24/7 support line shown on every page, if set.
+	SupportPhone string
+}
+
+// Server is the HTTP application and what it serves.
+type Server struct {
+	App *fiber.App
+
+	cfg       Config
+	store     *store.Store
+	surveys   *survey.Catalogue
+	responses *survey.Responses
+	pages     *pages
+	limiter   *rateLimiter
+	log       *slog.Logger
+	https     bool
+}
+
+// Deps are the domain services the HTTP layer calls.
+type Deps struct {
+	Store     *store.Store
+	Surveys   *survey.Catalogue
+	Responses *survey.Responses
+	Logger    *slog.Logger
+}
+
+// New builds the app with every route and middleware.
+func New(cfg Config, deps Deps) (*Server, error) {
+	p, err := loadPages()
+	if err != nil {
+		return nil, err
+	}
+	u, err := url.Parse(cfg.BaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("base URL %q: %w", cfg.BaseURL, err)
+	}
+	if deps.Logger == nil {
+		deps.Logger = slog.Default()
+	}
+	s := &Server{
+		cfg:       cfg,
+		store:     deps.Store,
+		surveys:   deps.Surveys,
+		responses: deps.Responses,
+		pages:     p,
+		limiter:   newRateLimiter(cfg.RateLimit, time.Minute),
+		log:       deps.Logger,
+		https:     u.Scheme == "https",
+	}
+	s.App = fiber.New(fiber.Config{
+		AppName:      "feedback",
+		BodyLimit:    formBodyLimit,
+		ReadTimeout:  15 * time.Second,
+		WriteTimeout: 15 * time.Second,
+		IdleTimeout:  60 * time.Second,
+		ErrorHandler: s.handleError,
+		TrustProxy:   len(cfg.TrustedProxies) > 0,
+		TrustProxyConfig: fiber.TrustProxyConfig{
+			Proxies: cfg.TrustedProxies,
+		},
+		ProxyHeader: proxyHeader(cfg.TrustedProxies),
+	})
+	s.routes()
+	return s, nil
+}
+
+func proxyHeader(trusted []string) string {
+	if len(trusted) == 0 {
+		return ""
+	}
+	return fiber.HeaderXForwardedFor
+}
+
+// Body limits: a survey form with its longest answers fits in well under 64 KB;
+// a JSON submission in 16 KB.
+const (
+	formBodyLimit = 64 << 10
+	jsonBodyLimit = 16 << 10
+)
+
+// routes lists every route; middleware runs in the order written here.
+func (s *Server) routes() {
+	app := s.App
+	app.Use(s.recoverPanics)   // a panic is a 500 with no request details logged
+	app.Use(s.securityHeaders) // CSP, nosniff, referrer, permissions, HSTS
+	app.Use(s.rateLimit)       // per client address, in memory only
+
+	app.Get("/healthz", s.healthz)
+	app.Get("/readyz", s.readyz)
+	app.Get("/static/*", s.staticAsset)
+
+	// Survey pages: no cookies, no per-request logs.
+	app.Get("/s/:service", s.surveyForm)
+	app.Post("/s/:service", s.surveySubmit)
+	app.Get("/s/:service/thanks", s.surveyThanks)
+
+	v1 := app.Group("/api/v1")
+	v1.Get("/surveys", s.apiListSurveys)
+	v1.Get("/surveys/:service", s.apiGetSurvey)
+	v1.Post("/surveys/:service/responses", s.apiSubmit)
+
+	app.Get("/", func(c fiber.Ctx) error { return s.notFound(c) })
+	app.Use(func(c fiber.Ctx) error { return s.notFound(c) })
+}
+
+func (s *Server) healthz(c fiber.Ctx) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.SendString("ok\n")
+}
+
+func (s *Server) readyz(c fiber.Ctx) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	ctx, cancel := context.WithTimeout(c.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.store.Ping(ctx); err != nil {
+		return c.Status(fiber.StatusServiceUnavailable).SendString("database unavailable\n")
+	}
+	return c.SendString("ready\n")
+}
+
+// Serve answers HTTP on ln until Shutdown.
+func (s *Server) Serve(ln net.Listener) error {
+	return s.App.Listener(ln, fiber.ListenConfig{DisableStartupMessage: true})
+}
+
+// Shutdown stops accepting connections and waits for in-flight requests.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.limiter.stop()
+	return s.App.ShutdownWithContext(ctx)
+}
+
+// isAPI reports whether a request is for the JSON API, which answers errors
+// with problem documents rather than pages.
+func isAPI(c fiber.Ctx) bool { return strings.HasPrefix(c.Path(), "/api/") }

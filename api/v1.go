@@ -1,0 +1,90 @@
+package api
+
+import (
+	"errors"
+	"mime"
+	"strings"
+
+	"github.com/gofiber/fiber/v3"
+
+	"github.com/feedback-service/feedback/survey"
+)
+
+// surveySummary is one entry of GET /api/v1/surveys.
+type surveySummary struct {
+	Service string `json:"service"`
+	Title   string `json:"title"`
+	Version string `json:"version"`
+	URL     string `json:"url"`
+}
+
+func (s *Server) apiListSurveys(c fiber.Ctx) error {
+	out := struct {
+		Surveys []surveySummary `json:"surveys"`
+	}{Surveys: []surveySummary{}}
+	for _, d := range s.surveys.All() {
+		out.Surveys = append(out.Surveys, surveySummary{
+			Service: d.Service, Title: d.Title, Version: d.Version, URL: s.cfg.BaseURL + "/s/" + d.Service,
+		})
+	}
+	return c.JSON(out)
+}
+
+// apiSurvey is GET /api/v1/surveys/{service}: the definition, and a nonce to
+// submit one response with.
+type apiSurvey struct {
+	Service   string            `json:"service"`
+	Version   string            `json:"version"`
+	Title     string            `json:"title"`
+	Intro     string            `json:"intro"`
+	Questions []survey.Question `json:"questions"`
+	Nonce     string            `json:"nonce"`
+}
+
+func (s *Server) apiGetSurvey(c fiber.Ctx) error {
+	d, ok := s.definition(c)
+	if !ok {
+		return s.problem(c, fiber.StatusNotFound, "There is no survey with that name. GET /api/v1/surveys lists them.", nil)
+	}
+	nonce, err := s.responses.Keys().Issue(c.Context(), d.Service)
+	if err != nil {
+		return fiber.ErrServiceUnavailable
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(apiSurvey{Service: d.Service, Version: d.Version, Title: d.Title, Intro: d.Intro, Questions: d.Questions, Nonce: nonce})
+}
+
+func (s *Server) apiSubmit(c fiber.Ctx) error {
+	d, ok := s.definition(c)
+	if !ok {
+		return s.problem(c, fiber.StatusNotFound, "There is no survey with that name. GET /api/v1/surveys lists them.", nil)
+	}
+	if ct, _, err := mimeType(string(c.Request().Header.ContentType())); err != nil || ct != fiber.MIMEApplicationJSON {
+		return s.problem(c, fiber.StatusUnsupportedMediaType, "Send the answers as application/json.", nil)
+	}
+	body := c.Body()
+	if len(body) > jsonBodyLimit {
+		return s.problem(c, fiber.StatusRequestEntityTooLarge, "The body is larger than 16 KB.", nil)
+	}
+	nonce, answers, ve := d.ParseJSON(body)
+	if ve != nil {
+		return s.problem(c, fiber.StatusUnprocessableEntity, "The answers were not stored. See errors for each problem.", ve.Fields)
+	}
+	outcome, err := s.responses.Submit(c.Context(), d, nonce, answers)
+	switch {
+	case errors.Is(err, survey.ErrNonce):
+		return s.problem(c, fiber.StatusUnprocessableEntity, "The answers were not stored.",
+			[]survey.FieldError{{Question: "nonce", Message: "The nonce is not valid or has expired; GET the survey again for a new one"}})
+	case err != nil:
+		c.Set(fiber.HeaderRetryAfter, "30")
+		return s.problem(c, fiber.StatusServiceUnavailable, "The answers could not be stored just now and were not stored. Sending the same body again is safe.", nil)
+	case outcome == survey.AlreadyReceived:
+		return s.problem(c, fiber.StatusConflict, "A response with this nonce has already been stored; it was not stored again.", nil)
+	}
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"status": "stored"})
+}
+
+func mimeType(header string) (string, map[string]string, error) {
+	ct, params, err := mime.ParseMediaType(header)
+	return strings.ToLower(ct), params, err
+}

@@ -1,0 +1,142 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/netip"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+)
+
+// Config is every setting of `feedback serve`: a flag each, with an environment
+// variable as fallback, checked once at start-up.
+type Config struct {
+	Addr           string
+	DataDir        string
+	BaseURL        string
+	MongoURI       string
+	StoreAddr      string
+	RateLimit      int
+	TrustedProxies []string
+	SupportPhone   string
+	LogFormat      string
+}
+
+// setting describes one flag and its environment fallback, for parsing and help.
+type setting struct {
+	flag, env, def, usage string
+}
+
+var settings = []setting{
+	{"addr", "FEEDBACK_ADDR", "127.0.0.1:8080", "address to listen on"},
+	{"data-dir", "FEEDBACK_DATA_DIR", "./data", "directory of the embedded store (used when MONGODB_URI is empty)"},
+	{"base-url", "FEEDBACK_BASE_URL", "", "public base URL used in links, e.g. https://feedback.example.org (default http://<addr>)"},
+	{"mongodb-uri", "MONGODB_URI", "", "MongoDB connection string; empty starts the embedded store"},
+	{"store-addr", "FEEDBACK_STORE_ADDR", "", "loopback address to expose the embedded store on, so another instance can share it (e.g. 127.0.0.1:27018)"},
+	{"rate-limit", "FEEDBACK_RATE_LIMIT", "300", "requests a minute one client address may make to public pages; 0 turns the limit off"},
+	{"trusted-proxies", "FEEDBACK_TRUSTED_PROXIES", "", "comma-separated proxy addresses or CIDR ranges whose X-Forwarded-For is believed"},
+	{"support-phone", "FEEDBACK_SUPPORT_PHONE", "", "the 24/7 support line shown on every page, e.g. \"0330 123 4567\""},
+	{"log-format", "FEEDBACK_LOG_FORMAT", "json", "log format: json or text"},
+}
+
+// parseConfig reads flags, falling back to the environment, then defaults.
+func parseConfig(name string, args []string, getenv func(string) string, stderr io.Writer) (*Config, error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	values := map[string]*string{}
+	for _, s := range settings {
+		def := s.def
+		if v := getenv(s.env); v != "" {
+			def = v
+		}
+		values[s.flag] = fs.String(s.flag, def, s.usage+" ["+s.env+"]")
+	}
+	fs.Usage = func() { usage(stderr, name) }
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	cfg := &Config{
+		Addr:         *values["addr"],
+		DataDir:      *values["data-dir"],
+		BaseURL:      strings.TrimRight(*values["base-url"], "/"),
+		MongoURI:     *values["mongodb-uri"],
+		StoreAddr:    *values["store-addr"],
+		SupportPhone: strings.TrimSpace(*values["support-phone"]),
+		LogFormat:    *values["log-format"],
+	}
+	var err error
+	if cfg.RateLimit, err = strconv.Atoi(*values["rate-limit"]); err != nil || cfg.RateLimit < 0 {
+		return nil, fmt.Errorf("FEEDBACK_RATE_LIMIT / --rate-limit: %q is not a whole number of requests a minute (0 = off)", *values["rate-limit"])
+	}
+	for _, p := range strings.Split(*values["trusted-proxies"], ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			cfg.TrustedProxies = append(cfg.TrustedProxies, p)
+		}
+	}
+	return cfg, cfg.validate()
+}
+
+func (c *Config) validate() error {
+	host, _, err := net.SplitHostPort(c.Addr)
+	if err != nil {
+		return fmt.Errorf("FEEDBACK_ADDR / --addr: %q is not host:port: %v", c.Addr, err)
+	}
+	if c.BaseURL == "" {
+		if host == "" || host == "0.0.0.0" || host == "::" {
+			c.BaseURL = "http://localhost" + c.Addr[strings.LastIndexByte(c.Addr, ':'):]
+		} else {
+			c.BaseURL = "http://" + c.Addr
+		}
+	}
+	u, err := url.Parse(c.BaseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return fmt.Errorf("FEEDBACK_BASE_URL / --base-url: %q must be an absolute http(s) URL without query, e.g. https://feedback.example.org", c.BaseURL)
+	}
+	if c.MongoURI == "" && c.DataDir == "" {
+		return errors.New("FEEDBACK_DATA_DIR / --data-dir: needed for the embedded store when MONGODB_URI is empty")
+	}
+	if c.MongoURI != "" && !strings.HasPrefix(c.MongoURI, "mongodb://") && !strings.HasPrefix(c.MongoURI, "mongodb+srv://") {
+		return errors.New("MONGODB_URI / --mongodb-uri: must start with mongodb:// or mongodb+srv://")
+	}
+	if c.StoreAddr != "" {
+		if c.MongoURI != "" {
+			return errors.New("FEEDBACK_STORE_ADDR / --store-addr: only the embedded store can be exposed; unset MONGODB_URI")
+		}
+		ap, err := netip.ParseAddrPort(c.StoreAddr)
+		if err != nil || !ap.Addr().IsLoopback() {
+			return fmt.Errorf("FEEDBACK_STORE_ADDR / --store-addr: %q must be a loopback address and port, e.g. 127.0.0.1:27018", c.StoreAddr)
+		}
+	}
+	for _, p := range c.TrustedProxies {
+		if _, err := netip.ParsePrefix(p); err != nil {
+			if _, err := netip.ParseAddr(p); err != nil {
+				return fmt.Errorf("FEEDBACK_TRUSTED_PROXIES / --trusted-proxies: %q is not an IP address or CIDR range", p)
+			}
+		}
+	}
+	if c.LogFormat != "json" && c.LogFormat != "text" {
+		return fmt.Errorf("FEEDBACK_LOG_FORMAT / --log-format: %q must be json or text", c.LogFormat)
+	}
+	return nil
+}
+
+func usage(w io.Writer, name string) {
+	fmt.Fprintf(w, "Usage: %s [flags]\n\nEvery flag can also be set by the environment variable in brackets.\n\n", name)
+	for _, s := range settings {
+		def := ""
+		if s.def != "" {
+			def = " (default " + strconv.Quote(s.def) + ")"
+		}
+		fmt.Fprintf(w, "  --%-16s %s%s\n  %-18s [%s]\n", s.flag, s.usage, def, "", s.env)
+	}
+}
+
+func envOrEmpty(key string) string { return os.Getenv(key) }

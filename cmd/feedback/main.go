@@ -1,0 +1,63 @@
+// Command feedback runs the anonymous feedback service: survey pages for people
+// who have used the counselling and peer-support services, on an embedded
+// MongoDB-compatible store by default or on MongoDB when MONGODB_URI is set.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	if errors.Is(err, flag.ErrHelp) {
+		os.Exit(0)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "feedback:", err)
+		os.Exit(1)
+	}
+}
+
+const topUsage = `feedback: anonymous feedback surveys for a doctors' support service.
+
+Usage:
+  feedback [serve] [flags]   start the service (the default)
+  feedback help              this text
+
+Run "feedback serve --help" for every setting.
+`
+
+// run dispatches a subcommand; serve is the default.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 && (args[0] == "" || args[0][0] != '-') {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		cfg, err := parseConfig("feedback serve", args, envOrEmpty, stderr)
+		if err != nil {
+			return err
+		}
+		return serve(ctx, cfg, stdout, stderr)
+	case "help":
+		fmt.Fprint(stdout, topUsage)
+		usage(stdout, "feedback serve")
+		return nil
+	}
+	if cmd == "-h" || cmd == "--help" {
+		fmt.Fprint(stdout, topUsage)
+		return nil
+	}
+	fmt.Fprint(stderr, topUsage)
+	return fmt.Errorf("unknown command %q", cmd)
+}

@@ -1,0 +1,118 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"time"
+
+	"github.com/feedback-service/feedback/api"
+	"github.com/feedback-service/feedback/store"
+	"github.com/feedback-service/feedback/survey"
+)
+
+// serve starts the store, the survey side and the HTTP app, and runs until ctx
+// ends; then it stops accepting, finishes in-flight requests, commits queued
+// responses, closes the client and stops the embedded store.
+func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
+	logger := newLogger(cfg.LogFormat, stderr, slog.LevelInfo)
+	catalogue, err := survey.LoadEmbedded()
+	if err != nil {
+		return err
+	}
+	startCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	st, err := store.Open(startCtx, store.Config{
+		URI: cfg.MongoURI, DataDir: cfg.DataDir, EmbeddedAddr: cfg.StoreAddr,
+		// The embedded store is chatty: only its errors are worth a line.
+		Logger: newLogger(cfg.LogFormat, stderr, slog.LevelError).With("component", "embedded-store"),
+	})
+	if err != nil {
+		return err
+	}
+	defer func() {
+		closeCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = st.Close(closeCtx)
+	}()
+
+	responses := survey.NewResponses(st.Database(store.SurveyDatabase), survey.Options{Logger: logger})
+	defer responses.Close()
+	if err := responses.EnsureIndexes(startCtx); err != nil {
+		return err
+	}
+	if err := responses.Keys().Prepare(startCtx); err != nil {
+		return err
+	}
+	go prepareKeysHourly(ctx, responses.Keys(), logger)
+
+	srv, err := api.New(api.Config{
+		BaseURL: cfg.BaseURL, RateLimit: cfg.RateLimit, TrustedProxies: cfg.TrustedProxies, SupportPhone: cfg.SupportPhone,
+	}, api.Deps{Store: st, Surveys: catalogue, Responses: responses, Logger: logger})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s (FEEDBACK_ADDR): %w", cfg.Addr, err)
+	}
+	printWelcome(stdout, cfg, st, catalogue)
+
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		return fmt.Errorf("http server: %w", err)
+	case <-ctx.Done():
+	}
+	fmt.Fprintln(stdout, "Shutting down: finishing requests in flight…")
+	shutdownCtx, cancelShutdown := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancelShutdown()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		logger.Error("http shutdown", "err", err)
+	}
+	return nil
+}
+
+func printWelcome(w io.Writer, cfg *Config, st *store.Store, catalogue *survey.Catalogue) {
+	where := "MongoDB at MONGODB_URI"
+	if st.Embedded {
+		where = "the embedded store in " + cfg.DataDir
+		if cfg.StoreAddr != "" {
+			where += " (shared at " + st.URI + ")"
+		}
+	}
+	fmt.Fprintf(w, "feedback is running on %s, with data in %s.\n\nSurveys:\n", cfg.BaseURL, where)
+	for _, d := range catalogue.All() {
+		fmt.Fprintf(w, "  %-14s %s/s/%s\n", d.Service, cfg.BaseURL, d.Service)
+	}
+	fmt.Fprintf(w, "\nAPI: %s/api/v1/surveys   Health: %s/healthz   Ready: %s/readyz\nPress Ctrl+C to stop.\n",
+		cfg.BaseURL, cfg.BaseURL, cfg.BaseURL)
+}
+
+func prepareKeysHourly(ctx context.Context, keys *survey.Keys, logger *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			pctx, cancel := context.WithTimeout(ctx, time.Minute)
+			if err := keys.Prepare(pctx); err != nil {
+				logger.Error("prepare nonce keys", "err", err)
+			}
+			cancel()
+		}
+	}
+}
+
+func newLogger(format string, w io.Writer, level slog.Level) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: level}
+	if format == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}

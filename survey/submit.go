@@ -1,0 +1,272 @@
+package survey
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+	"go.mongodb.org/mongo-driver/v2/mongo/writeconcern"
+)
+
+// Outcome says what became of a submission.
+type Outcome int
+
+// Outcomes of Submit.
+const (
+	// Stored: the response is now durably stored.
+	Stored Outcome = iota + 1
+	// AlreadyReceived: a response from this same form was stored before (a
+	// retry or a replay); nothing new was stored.
+	AlreadyReceived
+)
+
+// ErrUnavailable means the response could not be stored just now; it was not
+// acknowledged, and submitting the same form again is safe.
+var ErrUnavailable = errors.New("responses cannot be stored just now")
+
+const (
+	responsesCollection = "responses"
+	commentsCollection  = "comments"
+	maxBatch            = 256
+	commitTimeout       = 10 * time.Second
+)
+
+// Responses stores survey responses. One committer goroutine takes submissions
+// in batches: it inserts the batch's responses with one insertMany, folds their
+// counts into one $inc per bucket and stores their comments, then answers each
+// waiting request. A request is acknowledged only once its response is stored.
+type Responses struct {
+	db        *mongo.Database
+	responses *mongo.Collection
+	keys      *Keys
+	now       func() time.Time
+	log       *slog.Logger
+
+	mu     sync.RWMutex // guards closed and sends on queue
+	closed bool
+	queue  chan *pending
+	done   chan struct{}
+}
+
+type pending struct {
+	resp   Response
+	def    *Definition
+	answer Answers
+	result chan error // nil: stored; errDuplicate: already there
+}
+
+var errDuplicate = errors.New("duplicate")
+
+// Options configures Responses.
+type Options struct {
+	Now    func() time.Time // defaults to time.Now
+	Logger *slog.Logger     // for store errors, never with request details
+}
+
+// NewResponses starts the committer for the survey database db.
+func NewResponses(db *mongo.Database, opts Options) *Responses {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	journaled := true
+	wc := &writeconcern.WriteConcern{W: "majority", Journal: &journaled}
+	r := &Responses{
+		db:        db,
+		responses: db.Collection(responsesCollection, options.Collection().SetWriteConcern(wc)),
+		keys:      NewKeys(db, opts.Now),
+		now:       opts.Now,
+		log:       opts.Logger,
+		queue:     make(chan *pending, 4*maxBatch),
+		done:      make(chan struct{}),
+	}
+	go r.run()
+	return r
+}
+
+// Keys returns the nonce keys forms are issued with.
+func (r *Responses) Keys() *Keys { return r.keys }
+
+// EnsureIndexes creates the survey database's indexes; it is idempotent.
+func (r *Responses) EnsureIndexes(ctx context.Context) error {
+	_, err := r.db.Collection(commentsCollection).Indexes().CreateOne(ctx, mongo.IndexModel{
+		Keys: bson.D{{Key: "service", Value: 1}, {Key: "month", Value: 1}},
+	})
+	if err != nil {
+		return fmt.Errorf("create comments index: %w", err)
+	}
+	return nil
+}
+
+// Submit stores validated answers to d that came with the form's nonce. The
+// response's _id derives from the nonce, so the same form is stored once
+// however often it is sent.
+func (r *Responses) Submit(ctx context.Context, d *Definition, nonce string, answers Answers) (Outcome, error) {
+	id, err := r.keys.ResponseID(ctx, d.Service, nonce)
+	if err != nil {
+		if errors.Is(err, ErrNonce) {
+			return 0, ErrNonce
+		}
+		return 0, fmt.Errorf("%w: %v", ErrUnavailable, err)
+	}
+	p := &pending{def: d, answer: answers, result: make(chan error, 1)}
+	p.resp = newResponse(id, d, answers, "")
+
+	r.mu.RLock()
+	if r.closed {
+		r.mu.RUnlock()
+		return 0, ErrUnavailable
+	}
+	select {
+	case r.queue <- p:
+	case <-ctx.Done():
+		r.mu.RUnlock()
+		return 0, fmt.Errorf("%w: %v", ErrUnavailable, ctx.Err())
+	}
+	r.mu.RUnlock()
+
+	// Once queued the response will be committed or refused as a whole; wait for
+	// the verdict even if the client has gone, so the outcome is never guessed.
+	if err := <-p.result; err != nil {
+		if errors.Is(err, errDuplicate) {
+			return AlreadyReceived, nil
+		}
+		return 0, fmt.Errorf("%w: %v", ErrUnavailable, err)
+	}
+	return Stored, nil
+}
+
+// Close stops taking submissions, commits those already queued and returns
+// once the committer has finished.
+func (r *Responses) Close() {
+	r.mu.Lock()
+	if !r.closed {
+		r.closed = true
+		close(r.queue)
+	}
+	r.mu.Unlock()
+	<-r.done
+}
+
+func (r *Responses) run() {
+	defer close(r.done)
+	batch := make([]*pending, 0, maxBatch)
+	for p := range r.queue {
+		batch = append(batch[:0], p)
+	drain:
+		for len(batch) < maxBatch {
+			select {
+			case q, ok := <-r.queue:
+				if !ok {
+					break drain
+				}
+				batch = append(batch, q)
+			default:
+				break drain
+			}
+		}
+		r.commit(batch)
+	}
+}
+
+// commit stores one batch and answers every request in it.
+func (r *Responses) commit(batch []*pending) {
+	ctx, cancel := context.WithTimeout(context.Background(), commitTimeout)
+	defer cancel()
+	month := Month(r.now())
+	docs := make([]any, len(batch))
+	for i, p := range batch {
+		p.resp.Month = month
+		docs[i] = p.resp
+	}
+	results := make([]error, len(batch))
+	_, err := r.responses.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	if err != nil {
+		var bwe mongo.BulkWriteException
+		if !errors.As(err, &bwe) || bwe.WriteConcernError != nil || len(bwe.WriteErrors) == 0 {
+			// Which documents landed is unknown: refuse them all. A retry of the
+			// same form is safe, since its _id makes a second copy impossible.
+			r.log.Error("store survey responses", "err", err, "batch", len(batch))
+			for _, p := range batch {
+				p.result <- err
+			}
+			return
+		}
+		for _, we := range bwe.WriteErrors {
+			if we.Index < 0 || we.Index >= len(batch) {
+				continue
+			}
+			if we.Code == 11000 {
+				results[we.Index] = errDuplicate
+			} else {
+				results[we.Index] = fmt.Errorf("insert response: code %d", we.Code)
+			}
+		}
+	}
+
+	// The responses are durable now; counters and comments are derived from
+	// them (and can be rebuilt from them), so their failure is logged, not
+	// turned into a refusal of answers already kept.
+	inc := increments{}
+	var comments []any
+	for i, p := range batch {
+		if results[i] != nil {
+			continue
+		}
+		inc.add(Bucket{Service: p.def.Service, Version: p.def.Version, Month: month}, p.def, p.answer)
+		comments = append(comments, commentDocs(p.def, p.answer, month)...)
+	}
+	if len(inc) > 0 {
+		if _, err := r.db.Collection(countersCollection).BulkWrite(ctx, inc.models(), options.BulkWrite().SetOrdered(false)); err != nil {
+			r.log.Error("update survey counters; run `feedback counters rebuild`", "err", err)
+		}
+	}
+	if len(comments) > 0 {
+		if _, err := r.db.Collection(commentsCollection).InsertMany(ctx, comments, options.InsertMany().SetOrdered(false)); err != nil {
+			r.log.Error("store survey comments; run `feedback counters rebuild`", "err", err)
+		}
+	}
+	for i, p := range batch {
+		p.result <- results[i]
+	}
+}
+
+// Comment is a free-text answer kept for dashboards, with its month only. Its
+// _id is random, so no order of comments follows their arrival.
+type Comment struct {
+	ID       string `bson:"_id"`
+	Service  string `bson:"service"`
+	Version  string `bson:"version"`
+	Month    string `bson:"month"`
+	Question string `bson:"question"`
+	Text     string `bson:"text"`
+}
+
+func commentDocs(d *Definition, answers Answers, month string) []any {
+	var out []any
+	for _, q := range d.Questions {
+		if q.Kind != Text {
+			continue
+		}
+		if a, ok := answers[q.ID]; ok && a.Text != "" {
+			out = append(out, Comment{ID: randomID(), Service: d.Service, Version: d.Version, Month: month, Question: q.ID, Text: a.Text})
+		}
+	}
+	return out
+}
+
+func randomID() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
