@@ -2,6 +2,7 @@ package api
 
 import (
 	"hash/maphash"
+	"strings"
 	"sync"
 	"time"
 )
@@ -52,7 +53,8 @@ func (l *rateLimiter) allow(key string) (bool, time.Duration) {
 	b, ok := sh.buckets[key]
 	if !ok {
 		b = &tokenBucket{tokens: float64(l.perMinute), last: now}
-		sh.buckets[key] = b
+		// The key may point into a reused request buffer: keep a copy.
+		sh.buckets[strings.Clone(key)] = b
 	}
 	b.tokens = min(float64(l.perMinute), b.tokens+now.Sub(b.last).Seconds()*rate)
 	b.last = now

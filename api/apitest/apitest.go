@@ -42,6 +42,11 @@ type Option func(*api.Config, *survey.Options)
 // WithRateLimit sets the per-client limit (requests a minute).
 func WithRateLimit(n int) Option { return func(c *api.Config, _ *survey.Options) { c.RateLimit = n } }
 
+// WithTrustedProxies makes the app believe X-Forwarded-For from these addresses.
+func WithTrustedProxies(p ...string) Option {
+	return func(c *api.Config, _ *survey.Options) { c.TrustedProxies = p }
+}
+
 // WithClock makes the survey side read time from now.
 func WithClock(now func() time.Time) Option {
 	return func(_ *api.Config, o *survey.Options) { o.Now = now }
