@@ -139,13 +139,15 @@ func (s *Store) Lockout() *Lockout { return s.lockout }
 // EnsureIndexes creates the indexes the package's queries use. It is idempotent.
 // The embedded store creates and ignores secondary indexes; real MongoDB uses them.
 func (s *Store) EnsureIndexes(ctx context.Context) error {
-	_, err := s.session.Indexes().CreateMany(ctx, []mongo.IndexModel{
-		{Keys: bson.D{{Key: "email", Value: 1}}, Options: options.Index().SetName("email")},
-		{Keys: bson.D{{Key: "last_seen", Value: 1}}, Options: options.Index().SetName("last_seen")},
-		{Keys: bson.D{{Key: "created", Value: 1}}, Options: options.Index().SetName("created")},
-	})
-	if err != nil {
-		return fmt.Errorf("create session indexes: %w", err)
+	// One at a time: FerretDB 1.24 panics on a createIndexes of several indexes
+	// that all exist already.
+	for _, field := range []string{"email", "last_seen", "created"} {
+		_, err := s.session.Indexes().CreateOne(ctx, mongo.IndexModel{
+			Keys: bson.D{{Key: field, Value: 1}}, Options: options.Index().SetName(field),
+		})
+		if err != nil {
+			return fmt.Errorf("create session index %s: %w", field, err)
+		}
 	}
 	if err := s.ensureAuditIndex(ctx, s.now()); err != nil {
 		return err

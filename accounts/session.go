@@ -38,7 +38,7 @@ type Session struct {
 	Roles              []Role
 	MustChangePassword bool
 	// CSRFToken is a random value per session that state-changing requests echo.
-	CSRFToken        string
+	CSRFToken         string
 	Created, LastSeen time.Time
 }
 
