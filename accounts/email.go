@@ -35,6 +35,6 @@ func NormaliseEmail(s string) (string, error) {
 	return e, nil
 }
 
-// lockoutKey is the account key for the lockout: the typed address, normalised
+// lockoutKey is the lockout's key for an account: the typed address, normalised
 // as far as it can be, whether or not it names an account.
 func lockoutKey(email string) string { return strings.ToLower(strings.TrimSpace(email)) }

@@ -95,12 +95,13 @@ func NewLockout(p LockoutPolicy, now func() time.Time) *Lockout {
 }
 
 // Check says whether a sign-in for account from client may be tried now, and
-// if not, how long to wait. An empty key is not checked.
+// if not, how long to wait. Accounts are compared as e-mails are (case and
+// surrounding spaces ignored), known or not. An empty key is not checked.
 func (l *Lockout) Check(account, client string) (allowed bool, retryAfter time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
-	wait := max(l.account.wait(account, now), l.client.wait(client, now))
+	wait := max(l.account.wait(lockoutKey(account), now), l.client.wait(client, now))
 	return wait == 0, wait
 }
 
@@ -110,7 +111,7 @@ func (l *Lockout) Fail(account, client string) (accountLocked, clientLocked bool
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
-	return l.account.fail(account, now), l.client.fail(client, now)
+	return l.account.fail(lockoutKey(account), now), l.client.fail(client, now)
 }
 
 // Succeed clears the account's failures. The client's are kept until they
@@ -120,7 +121,7 @@ func (l *Lockout) Succeed(account, client string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if account != "" {
-		delete(l.account.entries, digest(account))
+		delete(l.account.entries, digest(lockoutKey(account)))
 	}
 }
 

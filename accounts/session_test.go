@@ -178,7 +178,7 @@ func TestCreateSession_PurgesExpiredSessions(t *testing.T) {
 	kept, _ := s.CreateSession(ctx, u)
 	clock.Advance(20 * time.Minute)
 	_, _ = s.LookupSession(ctx, kept.ID) // keeps this one alive
-	clock.Advance(15 * time.Minute)       // the other three are now idle for 35 minutes
+	clock.Advance(15 * time.Minute)      // the other three are now idle for 35 minutes
 	fresh, _ := s.CreateSession(ctx, u)
 	if n, _ := s.session.CountDocuments(ctx, bson.D{}); n != 2 {
 		t.Fatalf("%d sessions after purge, want 2 (the active one and the new one)", n)

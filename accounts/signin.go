@@ -98,16 +98,15 @@ func (s *Store) dummy() string {
 // session (a new ID at every sign-in). Failures are ErrInvalidCredentials or a
 // *LockedError.
 func (s *Store) SignIn(ctx context.Context, email, password, client string) (Session, error) {
-	account := lockoutKey(email)
 	target := auditTarget(email)
-	if ok, wait := s.lockout.Check(account, client); !ok {
+	if ok, wait := s.lockout.Check(email, client); !ok {
 		// Not audited: a locked-out client could otherwise fill the audit log.
 		// The failure that started the lock was.
 		return Session{}, &LockedError{RetryAfter: wait}
 	}
 	u, reason, err := s.authenticate(ctx, email, password)
 	if errors.Is(err, ErrInvalidCredentials) {
-		accountLocked, clientLocked := s.lockout.Fail(account, client)
+		accountLocked, clientLocked := s.lockout.Fail(email, client)
 		switch {
 		case accountLocked:
 			reason += "; " + reasonAccountLocked
@@ -122,7 +121,7 @@ func (s *Store) SignIn(ctx context.Context, email, password, client string) (Ses
 	if err != nil {
 		return Session{}, err
 	}
-	s.lockout.Succeed(account, client)
+	s.lockout.Succeed(email, client)
 	sess, err := s.CreateSession(ctx, u)
 	if err != nil {
 		return Session{}, err

@@ -200,13 +200,12 @@ func (s *Store) SetPassword(ctx context.Context, actor, email, password string, 
 // guesses count towards the account's lockout. All of the account's sessions
 // end; the caller signs the person in again.
 func (s *Store) ChangePassword(ctx context.Context, email, current, next string) error {
-	account := lockoutKey(email)
-	if ok, wait := s.lockout.Check(account, ""); !ok {
+	if ok, wait := s.lockout.Check(email, ""); !ok {
 		return &LockedError{RetryAfter: wait}
 	}
 	u, err := s.Authenticate(ctx, email, current)
 	if errors.Is(err, ErrInvalidCredentials) {
-		s.lockout.Fail(account, "")
+		s.lockout.Fail(email, "")
 	}
 	if err != nil {
 		return err
