@@ -123,7 +123,10 @@ func check(t *testing.T, err error) {
 }
 
 // BenchmarkReadAudit reads the newest page of 50 from one month holding n
-// entries: the embedded store scans and sorts the whole month to answer.
+// entries: the embedded store decodes and sorts the whole month to answer.
+// Measured 2026-11-24 on the 2-core build machine: ~80 ms at 1,000 entries,
+// ~530 ms at 10,000 (linear, ~50 µs an entry). If months grow past a few
+// thousand entries, partition by day: auditMonthLayout = "2006_01_02".
 func BenchmarkReadAudit(b *testing.B) {
 	for _, n := range []int{1_000, 10_000} {
 		b.Run(fmt.Sprintf("month_of_%d", n), func(b *testing.B) {
