@@ -1,0 +1,91 @@
+package accounts
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/feedback-service/feedback/store/storetest"
+)
+
+// testClock is a settable clock shared by a Store and its Lockout.
+type testClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func newTestClock() *testClock {
+	return &testClock{t: time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)}
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *testClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// newTestStore opens an accounts Store on a fresh embedded store with a test
+// clock; cfg's zero fields take the defaults (real argon2 parameters included).
+func newTestStore(t testing.TB, cfg Config) (*Store, *testClock) {
+	t.Helper()
+	clock := newTestClock()
+	cfg.Now = clock.Now
+	s, err := New(storetest.New(t), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.EnsureIndexes(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return s, clock
+}
+
+const testPassword = "correct-otter-lantern-42"
+
+// addUser adds an enabled account with testPassword.
+func addUser(t testing.TB, s *Store, email string, roles ...Role) User {
+	t.Helper()
+	if len(roles) == 0 {
+		roles = []Role{RoleQuality}
+	}
+	u, err := s.Add(context.Background(), ActorCLI, NewUser{Email: email, Name: "Test Person", Roles: roles, Password: testPassword})
+	if err != nil {
+		t.Fatalf("add %s: %v", email, err)
+	}
+	return u
+}
+
+func TestNew_RejectsInvalidConfigNamingTheSetting(t *testing.T) {
+	st := storetest.New(t)
+	for _, tc := range []struct {
+		cfg  Config
+		want string
+	}{
+		{Config{IdleTimeout: time.Second}, "idle timeout"},
+		{Config{IdleTimeout: time.Hour, AbsoluteTimeout: time.Minute * 30}, "absolute timeout"},
+		{Config{PasswordParams: PasswordParams{Memory: 1, Iterations: 1, Parallelism: 1}}, "password parameters"},
+		{Config{Lockout: LockoutPolicy{MaxKeys: 1}}, "lockout"},
+	} {
+		_, err := New(st, tc.cfg)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("New(%+v) = %v, want an error naming %q", tc.cfg, err, tc.want)
+		}
+	}
+}
+
+func TestEnsureIndexes_IsIdempotent(t *testing.T) {
+	s, _ := newTestStore(t, Config{})
+	for range 2 {
+		if err := s.EnsureIndexes(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

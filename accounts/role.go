@@ -1,0 +1,65 @@
+package accounts
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Role is what a staff member may do. A person may hold several.
+type Role string
+
+// The roles staff can hold.
+const (
+	// RoleAdmin manages accounts and practitioners.
+	RoleAdmin Role = "admin"
+	// RoleQuality reads dashboards, comments and exports.
+	RoleQuality Role = "quality"
+	// RoleIntake uses the intake module (call handlers).
+	RoleIntake Role = "intake"
+)
+
+// Roles lists every role, in the order they are shown.
+var Roles = []Role{RoleAdmin, RoleQuality, RoleIntake}
+
+// ErrUnknownRole is wrapped by errors that name a role the service does not have.
+var ErrUnknownRole = errors.New("unknown role")
+
+// ParseRole returns the role named s (case and surrounding spaces ignored), or an
+// error naming s and the roles that exist.
+func ParseRole(s string) (Role, error) {
+	r := Role(strings.ToLower(strings.TrimSpace(s)))
+	if slices.Contains(Roles, r) {
+		return r, nil
+	}
+	return "", fmt.Errorf("%w %q: want one of %s", ErrUnknownRole, s, roleNames())
+}
+
+// normaliseRoles checks every role, drops repeats and sorts them in [Roles] order.
+// A person needs at least one role.
+func normaliseRoles(roles []Role) ([]Role, error) {
+	if len(roles) == 0 {
+		return nil, fmt.Errorf("at least one role is needed: %s", roleNames())
+	}
+	var out []Role
+	for _, want := range Roles {
+		if slices.Contains(roles, want) {
+			out = append(out, want)
+		}
+	}
+	for _, r := range roles {
+		if !slices.Contains(Roles, r) {
+			return nil, fmt.Errorf("%w %q: want one of %s", ErrUnknownRole, string(r), roleNames())
+		}
+	}
+	return out, nil
+}
+
+func roleNames() string {
+	names := make([]string, len(Roles))
+	for i, r := range Roles {
+		names[i] = string(r)
+	}
+	return strings.Join(names, ", ")
+}

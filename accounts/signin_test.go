@@ -1,0 +1,186 @@
+package accounts
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"sort"
+	"testing"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+)
+
+func TestAuthenticate(t *testing.T) {
+	s, _ := newTestStore(t, Config{PasswordParams: cheapParams})
+	ctx := context.Background()
+	addUser(t, s, "jo@example.nhs.uk")
+	addUser(t, s, "gone@example.nhs.uk", RoleIntake)
+	if err := s.SetEnabled(ctx, ActorCLI, "gone@example.nhs.uk", false); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, email, password string
+		wantErr               error
+	}{
+		{"right password", "jo@example.nhs.uk", testPassword, nil},
+		{"e-mail in another case", "  JO@Example.NHS.uk", testPassword, nil},
+		{"wrong password", "jo@example.nhs.uk", "correct-otter-lantern-43", ErrInvalidCredentials},
+		{"empty password", "jo@example.nhs.uk", "", ErrInvalidCredentials},
+		{"unknown e-mail", "nobody@example.nhs.uk", testPassword, ErrInvalidCredentials},
+		{"not an e-mail", "jo", testPassword, ErrInvalidCredentials},
+		{"disabled account, right password", "gone@example.nhs.uk", testPassword, ErrInvalidCredentials},
+	} {
+		u, err := s.Authenticate(ctx, tc.email, tc.password)
+		if !errors.Is(err, tc.wantErr) || (err != nil && err != ErrInvalidCredentials) {
+			t.Errorf("%s: Authenticate = %v, want %v (the one generic error)", tc.name, err, tc.wantErr)
+		}
+		if err == nil && u.Email != "jo@example.nhs.uk" {
+			t.Errorf("%s: signed in as %q", tc.name, u.Email)
+		}
+	}
+}
+
+func TestAuthenticate_UnknownEmailTakesAsLongAsAWrongPassword(t *testing.T) {
+	s, _ := newTestStore(t, Config{}) // real parameters: the hash must dominate
+	ctx := context.Background()
+	addUser(t, s, "jo@example.nhs.uk")
+	median := func(email string) time.Duration {
+		var d []time.Duration
+		for range 7 {
+			start := time.Now()
+			_, _ = s.Authenticate(ctx, email, "not-the-password")
+			d = append(d, time.Since(start))
+		}
+		sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
+		return d[len(d)/2]
+	}
+	_ = median("nobody@example.nhs.uk") // the first call makes the dummy hash
+	known, unknown := median("jo@example.nhs.uk"), median("nobody@example.nhs.uk")
+	if unknown < known*6/10 {
+		t.Fatalf("unknown e-mail %v vs wrong password %v: timing tells accounts apart", unknown, known)
+	}
+}
+
+func TestAuthenticate_UpgradesAHashMadeWithLowerParameters(t *testing.T) {
+	s, _ := newTestStore(t, Config{PasswordParams: PasswordParams{Memory: 256, Iterations: 2, Parallelism: 1}})
+	ctx := context.Background()
+	addUser(t, s, "jo@example.nhs.uk")
+	old, _ := HashPassword(testPassword, PasswordParams{Memory: 64, Iterations: 1, Parallelism: 1})
+	if _, err := s.users.UpdateOne(ctx, bson.D{{Key: "_id", Value: "jo@example.nhs.uk"}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "password", Value: old}}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Authenticate(ctx, "jo@example.nhs.uk", testPassword); err != nil {
+		t.Fatal(err)
+	}
+	d, _ := s.getDoc(ctx, "jo@example.nhs.uk")
+	if d.PasswordHash == old || NeedsRehash(d.PasswordHash, s.cfg.PasswordParams) {
+		t.Fatalf("hash after sign-in %q: want one made with m=256,t=2,p=1", d.PasswordHash)
+	}
+	if _, err := s.Authenticate(ctx, "jo@example.nhs.uk", testPassword); err != nil {
+		t.Fatalf("sign-in with the upgraded hash: %v", err)
+	}
+}
+
+func TestSignIn_StartsASessionAndAuditsIt(t *testing.T) {
+	s, _ := newTestStore(t, Config{PasswordParams: cheapParams})
+	ctx := context.Background()
+	addUser(t, s, "jo@example.nhs.uk", RoleQuality, RoleIntake)
+	sess, err := s.SignIn(ctx, "Jo@example.nhs.uk", testPassword, "client-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sess.ID == "" || sess.Email != "jo@example.nhs.uk" || !sess.Has(RoleIntake) || sess.Has(RoleAdmin) {
+		t.Fatalf("session %+v", sess)
+	}
+	if got := auditActions(t, s); !slices.Equal(got, []Action{ActionSignIn, ActionUserAdded}) {
+		t.Fatalf("audit log %v, want sign-in after user added", got)
+	}
+}
+
+func TestSignIn_WrongPasswordIsGenericAndAudited(t *testing.T) {
+	s, _ := newTestStore(t, Config{PasswordParams: cheapParams})
+	ctx := context.Background()
+	addUser(t, s, "jo@example.nhs.uk")
+	_, err := s.SignIn(ctx, "jo@example.nhs.uk", "wrong-password-here", "client-1")
+	if err != ErrInvalidCredentials {
+		t.Fatalf("SignIn(wrong) = %v, want ErrInvalidCredentials", err)
+	}
+	_, err = s.SignIn(ctx, "nobody@example.nhs.uk", "wrong-password-here", "client-1")
+	if err != ErrInvalidCredentials {
+		t.Fatalf("SignIn(unknown) = %v, want ErrInvalidCredentials", err)
+	}
+	page, _ := s.ReadAudit(ctx, "", 0)
+	got := page.Entries[:2]
+	if got[0].Target != "nobody@example.nhs.uk" || got[0].Reason != reasonUnknownAccount ||
+		got[1].Target != "jo@example.nhs.uk" || got[1].Reason != reasonWrongPassword ||
+		got[0].Action != ActionSignInFailed || got[0].Actor != ActorSystem {
+		t.Fatalf("audit entries %+v", got)
+	}
+}
+
+func TestSignIn_LocksTheAccountAfterFiveFailuresThenLetsGo(t *testing.T) {
+	s, clock := newTestStore(t, Config{PasswordParams: cheapParams})
+	ctx := context.Background()
+	addUser(t, s, "jo@example.nhs.uk")
+	for i := range 5 {
+		if _, err := s.SignIn(ctx, "jo@example.nhs.uk", "wrong-password-here", "client-1"); err != ErrInvalidCredentials {
+			t.Fatalf("failure %d: %v", i+1, err)
+		}
+		clock.Advance(5 * time.Second) // past the growing delay
+	}
+	_, err := s.SignIn(ctx, "jo@example.nhs.uk", testPassword, "client-2")
+	var locked *LockedError
+	if !errors.As(err, &locked) || locked.RetryAfter <= 14*time.Minute {
+		t.Fatalf("right password while locked: %v, want a LockedError of about 15 minutes", err)
+	}
+	clock.Advance(15 * time.Minute)
+	if _, err := s.SignIn(ctx, "jo@example.nhs.uk", testPassword, "client-2"); err != nil {
+		t.Fatalf("after the lock: %v", err)
+	}
+	page, _ := s.ReadAudit(ctx, "", 0)
+	var lockNoted bool
+	for _, e := range page.Entries {
+		lockNoted = lockNoted || e.Reason == reasonWrongPassword+"; "+reasonAccountLocked
+	}
+	if !lockNoted {
+		t.Fatal("the failure that locked the account is not marked in the audit log")
+	}
+}
+
+func TestSignOut_EndsTheSessionAndAuditsIt(t *testing.T) {
+	s, _ := newTestStore(t, Config{PasswordParams: cheapParams})
+	ctx := context.Background()
+	addUser(t, s, "jo@example.nhs.uk")
+	sess, err := s.SignIn(ctx, "jo@example.nhs.uk", testPassword, "client-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SignOut(ctx, sess.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.LookupSession(ctx, sess.ID); !errors.Is(err, ErrNoSession) {
+		t.Fatalf("after sign-out: %v, want ErrNoSession", err)
+	}
+	if err := s.SignOut(ctx, sess.ID); err != nil {
+		t.Fatalf("signing out twice: %v", err)
+	}
+	if got := auditActions(t, s); got[0] != ActionSignOut || len(got) != 3 {
+		t.Fatalf("audit log %v, want one sign-out on top", got)
+	}
+}
+
+// auditActions lists the actions in the audit log, newest first.
+func auditActions(t *testing.T, s *Store) []Action {
+	t.Helper()
+	page, err := s.ReadAudit(context.Background(), "", MaxAuditPageSize)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []Action
+	for _, e := range page.Entries {
+		got = append(got, e.Action)
+	}
+	return got
+}
