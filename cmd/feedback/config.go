@@ -11,6 +11,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
+
+	"github.com/feedback-service/feedback/store"
 )
 
 // Config is every setting of `feedback serve`: a flag each, with an environment
@@ -140,3 +142,20 @@ func usage(w io.Writer, name string) {
 }
 
 func envOrEmpty(key string) string { return os.Getenv(key) }
+
+// storeConfig reads where the data lives for commands other than serve: flags
+// before the command's own arguments, with the same environment fallbacks.
+func storeConfig(name string, args []string, getenv func(string) string, stderr io.Writer) (store.Config, []string, error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dataDir, uri := "./data", getenv("MONGODB_URI")
+	if v := getenv("FEEDBACK_DATA_DIR"); v != "" {
+		dataDir = v
+	}
+	fs.StringVar(&dataDir, "data-dir", dataDir, "directory of the embedded store [FEEDBACK_DATA_DIR]")
+	fs.StringVar(&uri, "mongodb-uri", uri, "MongoDB connection string [MONGODB_URI]")
+	if err := fs.Parse(args); err != nil {
+		return store.Config{}, nil, err
+	}
+	return store.Config{URI: uri, DataDir: dataDir}, fs.Args(), nil
+}

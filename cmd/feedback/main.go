@@ -12,6 +12,9 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
+
+	"github.com/feedback-service/feedback/store"
 )
 
 func main() {
@@ -31,6 +34,7 @@ const topUsage = `feedback: anonymous feedback surveys for a doctors' support se
 
 Usage:
   feedback [serve] [flags]   start the service (the default)
+  feedback users ...         manage staff accounts (run "feedback users help")
   feedback help              this text
 
 Run "feedback serve --help" for every setting.
@@ -49,6 +53,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return err
 		}
 		return serve(ctx, cfg, stdout, stderr)
+	case "users":
+		return withStore(ctx, "feedback users", args, stderr, func(st *store.Store, rest []string) error {
+			return runUsers(ctx, st, rest, stdin, stdout, stderr)
+		})
 	case "help":
 		fmt.Fprint(stdout, topUsage)
 		usage(stdout, "feedback serve")
@@ -60,4 +68,26 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	fmt.Fprint(stderr, topUsage)
 	return fmt.Errorf("unknown command %q", cmd)
+}
+
+// withStore opens the store named by flags and environment for a command other
+// than serve. The embedded store's data directory is locked while serve runs:
+// stop it first, or share the store (serve --store-addr, then MONGODB_URI).
+func withStore(ctx context.Context, name string, args []string, stderr io.Writer, fn func(*store.Store, []string) error) error {
+	cfg, rest, err := storeConfig(name, args, envOrEmpty, stderr)
+	if err != nil {
+		return err
+	}
+	openCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	st, err := store.Open(openCtx, cfg)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		closeCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = st.Close(closeCtx)
+	}()
+	return fn(st, rest)
 }
