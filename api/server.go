@@ -36,14 +36,15 @@ type Config struct {
 type Server struct {
 	App *fiber.App
 
-	cfg       Config
-	store     *store.Store
-	surveys   *survey.Catalogue
-	responses *survey.Responses
-	pages     *pages
-	limiter   *rateLimiter
-	log       *slog.Logger
-	https     bool
+	cfg        Config
+	store      *store.Store
+	surveys    *survey.Catalogue
+	responses  *survey.Responses
+	pages      *pages
+	blankForms map[string]blankForm
+	limiter    *rateLimiter
+	log        *slog.Logger
+	https      bool
 }
 
 // Deps are the domain services the HTTP layer calls.
@@ -90,6 +91,9 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		},
 		ProxyHeader: proxyHeader(cfg.TrustedProxies),
 	})
+	if err := s.renderBlankForms(); err != nil {
+		return nil, err
+	}
 	s.routes()
 	return s, nil
 }
