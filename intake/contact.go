@@ -71,6 +71,9 @@ type NewContact struct {
 // check validates the form and returns the person it describes, normalised. The
 // immediate-risk flag makes the postcode required, so emergency services can be sent.
 func (n *NewContact) check() (Person, time.Time, error) {
+	for _, f := range []*string{&n.Name, &n.DateOfBirth, &n.Phone, &n.Email, &n.Postcode, &n.Organisation, &n.Address, &n.JobRole} {
+		*f = strings.TrimSpace(*f)
+	}
 	var fields []FieldError
 	if err := validate.Struct(n); err != nil {
 		fields = fieldErrors(err)
@@ -83,8 +86,8 @@ func (n *NewContact) check() (Person, time.Time, error) {
 		}
 		return false
 	}
-	p := Person{Name: strings.TrimSpace(n.Name), DateOfBirth: n.DateOfBirth, Role: n.Role, Email: normaliseEmail(n.Email),
-		Organisation: strings.TrimSpace(n.Organisation), Address: strings.TrimSpace(n.Address), JobRole: strings.TrimSpace(n.JobRole)}
+	p := Person{Name: n.Name, DateOfBirth: n.DateOfBirth, Role: n.Role, Email: normaliseEmail(n.Email),
+		Organisation: n.Organisation, Address: n.Address, JobRole: n.JobRole}
 	if n.Phone != "" && !has("phone") {
 		var ok bool
 		if p.Phone, ok = NormalisePhone(n.Phone); !ok {
