@@ -59,12 +59,12 @@ func fieldErrors(err error) []FieldError {
 	}
 	out := make([]FieldError, 0, len(verrs))
 	for _, fe := range verrs {
-		out = append(out, FieldError{Field: fe.Field(), Message: message(fe)})
+		out = append(out, FieldError{Field: fe.Field(), Message: fieldMessage(fe)})
 	}
 	return out
 }
 
-func message(fe validator.FieldError) string {
+func fieldMessage(fe validator.FieldError) string {
 	switch fe.Tag() {
 	case "required", "required_if", "required_without":
 		return "Enter " + strings.ReplaceAll(fe.Field(), "_", " ")
