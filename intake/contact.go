@@ -154,7 +154,9 @@ func (s *Store) OpenContact(ctx context.Context, n NewContact) (Opened, error) {
 	} else {
 		p.ID, p.CreatedAt = old.ID, old.CreatedAt
 		p.CounsellingSessions, p.LastCounsellorID, p.LastTextedAt = old.CounsellingSessions, old.LastCounsellorID, old.LastTextedAt
-		err = s.updatePerson(ctx, old, p)
+		if err = s.updatePerson(ctx, old, p); err == nil {
+			p, err = s.Person(ctx, p.ID)
+		}
 	}
 	if err != nil {
 		return Opened{}, err

@@ -14,7 +14,7 @@ var monday = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 // clock is a settable time for a test store.
 type clock struct{ t time.Time }
 
-func (c *clock) now() time.Time           { return c.t }
+func (c *clock) now() time.Time          { return c.t }
 func (c *clock) advance(d time.Duration) { c.t = c.t.Add(d) }
 
 // newTestStore opens an intake store on a fresh embedded database, with its

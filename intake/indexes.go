@@ -29,9 +29,13 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 			{Keys: bson.D{{Key: "kind", Value: 1}, {Key: "name", Value: 1}}},
 		},
 	}
+	// One at a time: on the embedded store (FerretDB 1.24), createIndexes with
+	// several indexes that all exist already drops the connection.
 	for _, coll := range []string{collPeople, collContacts, collOutbox, collPractitioners} {
-		if _, err := s.coll(coll).Indexes().CreateMany(ctx, idx[coll]); err != nil {
-			return fmt.Errorf("ensure indexes on %s: %w", coll, err)
+		for _, m := range idx[coll] {
+			if _, err := s.coll(coll).Indexes().CreateOne(ctx, m); err != nil {
+				return fmt.Errorf("ensure indexes on %s: %w", coll, err)
+			}
 		}
 	}
 	return nil

@@ -95,15 +95,20 @@ func (s *Store) insertPerson(ctx context.Context, p Person) error {
 	return s.addKey(ctx, lookupKey(p.Name, p.DateOfBirth), p.ID)
 }
 
-// updatePerson replaces the details of an existing person, moving their lookup
-// key when name or date of birth were corrected.
+// updatePerson records a returning person's details: name, date of birth and
+// role as given, other details only where the form gave them (a peer-support
+// form has no e-mail or organisation, and must not erase them). Their lookup key
+// moves when name or date of birth were corrected.
 func (s *Store) updatePerson(ctx context.Context, old, p Person) error {
-	_, err := s.coll(collPeople).UpdateOne(ctx, bson.D{{Key: "_id", Value: p.ID}}, bson.D{{Key: "$set", Value: bson.D{
-		{Key: "name", Value: p.Name}, {Key: "date_of_birth", Value: p.DateOfBirth}, {Key: "role", Value: p.Role},
-		{Key: "phone", Value: p.Phone}, {Key: "email", Value: p.Email}, {Key: "postcode", Value: p.Postcode},
-		{Key: "organisation", Value: p.Organisation}, {Key: "address", Value: p.Address}, {Key: "job_role", Value: p.JobRole},
-		{Key: "last_contact_at", Value: p.LastContactAt},
-	}}})
+	set := bson.D{{Key: "name", Value: p.Name}, {Key: "date_of_birth", Value: p.DateOfBirth}, {Key: "role", Value: p.Role},
+		{Key: "last_contact_at", Value: p.LastContactAt}}
+	for _, f := range []struct{ key, value string }{{"phone", p.Phone}, {"email", p.Email}, {"postcode", p.Postcode},
+		{"organisation", p.Organisation}, {"address", p.Address}, {"job_role", p.JobRole}} {
+		if f.value != "" {
+			set = append(set, bson.E{Key: f.key, Value: f.value})
+		}
+	}
+	_, err := s.coll(collPeople).UpdateOne(ctx, bson.D{{Key: "_id", Value: p.ID}}, bson.D{{Key: "$set", Value: set}})
 	if err != nil {
 		return fmt.Errorf("update person: %w", err)
 	}

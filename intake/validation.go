@@ -73,7 +73,12 @@ func fieldMessage(fe validator.FieldError) string {
 	case "email":
 		return "Enter an e-mail address, like name@example.com"
 	case "max":
-		return "Must be " + fe.Param() + " characters or fewer"
+		if fe.Kind() == reflect.String {
+			return "Must be " + fe.Param() + " characters or fewer"
+		}
+		return "Must be " + fe.Param() + " or less"
+	case "min":
+		return "Must be " + fe.Param() + " or more"
 	case "datetime":
 		return "Enter a date as YYYY-MM-DD"
 	default:
