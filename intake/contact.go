@@ -1,0 +1,228 @@
+package intake
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// MaxCounsellingSessions is how many counselling sessions one person may have.
+const MaxCounsellingSessions = 6
+
+// The session-limit rule and where a refused caller can go instead.
+const (
+	RuleSessionLimit     = "Counselling is limited to six sessions per person."
+	SignpostSessionLimit = "Peer support is still available; for longer-term help the caller's GP can refer them, or they can self-refer to NHS Talking Therapies."
+)
+
+// Contact is one call, video call, chat or e-mail exchange with the service.
+type Contact struct {
+	ID       string      `bson:"_id" json:"id"`
+	PersonID string      `bson:"person_id" json:"person_id"`
+	Service  ServiceType `bson:"service" json:"service"`
+	Channel  Channel     `bson:"channel" json:"channel"`
+	// PractitionerID and PractitionerName say who the caller was routed to (for
+	// peer support, whose name and number the caller was given).
+	PractitionerID   string `bson:"practitioner_id" json:"practitioner_id"`
+	PractitionerName string `bson:"practitioner_name" json:"practitioner_name"`
+	RoutingReason    string `bson:"routing_reason" json:"routing_reason"`
+	// Session is the counselling session number, 1 to 6; 0 for peer support.
+	Session int `bson:"session,omitempty" json:"session,omitempty"`
+	// Risk is the immediate-risk flag; RiskFlaggedAt records when it was set.
+	Risk           bool       `bson:"risk" json:"risk"`
+	RiskFlaggedAt  *time.Time `bson:"risk_flagged_at,omitempty" json:"risk_flagged_at,omitempty"`
+	FeedbackAgreed bool       `bson:"feedback_agreed" json:"feedback_agreed"`
+	Outcome        string     `bson:"outcome,omitempty" json:"outcome,omitempty"`
+	// SurveyText says what became of the survey text when the contact was closed.
+	SurveyText SurveyTextStatus `bson:"survey_text,omitempty" json:"survey_text,omitempty"`
+	OpenedAt   time.Time        `bson:"opened_at" json:"opened_at"`
+	ClosedAt   *time.Time       `bson:"closed_at,omitempty" json:"closed_at,omitempty"`
+}
+
+// NewContact is the one intake form: the caller's details and the contact.
+// PersonID is set when the handler has confirmed a match from FindPerson.
+type NewContact struct {
+	PersonID string `form:"person_id"`
+
+	Service        ServiceType `form:"service" validate:"required,oneof=counselling peer-support"`
+	Channel        Channel     `form:"channel" validate:"required,oneof=phone video live-chat email"`
+	Role           Role        `form:"role" validate:"required,oneof=doctor medical-student partner dependant other"`
+	SameCounsellor bool        `form:"same_counsellor"`
+	Risk           bool        `form:"risk"`
+	FeedbackAgreed bool        `form:"feedback_agreed"`
+
+	Name        string `form:"name" validate:"required,max=200"`
+	DateOfBirth string `form:"date_of_birth" validate:"required,datetime=2006-01-02"`
+	// Counselling needs a phone number or an e-mail address; peer support a phone number.
+	Phone        string `form:"phone" validate:"required_if=Service peer-support,max=30"`
+	Email        string `form:"email" validate:"omitempty,email,max=254"`
+	Postcode     string `form:"postcode" validate:"required_if=Risk true,max=10"`
+	Organisation string `form:"organisation" validate:"required_if=Service counselling,max=200"`
+	Address      string `form:"address" validate:"required_if=Service peer-support,max=500"`
+	JobRole      string `form:"job_role" validate:"required_if=Service peer-support,max=200"`
+}
+
+// check validates the form and returns the person it describes, normalised. The
+// immediate-risk flag makes the postcode required, so emergency services can be sent.
+func (n *NewContact) check() (Person, time.Time, error) {
+	for _, f := range []*string{&n.Name, &n.DateOfBirth, &n.Phone, &n.Email, &n.Postcode, &n.Organisation, &n.Address, &n.JobRole} {
+		*f = strings.TrimSpace(*f)
+	}
+	var fields []FieldError
+	if err := validate.Struct(n); err != nil {
+		fields = fieldErrors(err)
+	}
+	has := func(field string) bool {
+		for _, f := range fields {
+			if f.Field == field {
+				return true
+			}
+		}
+		return false
+	}
+	p := Person{Name: n.Name, DateOfBirth: n.DateOfBirth, Role: n.Role, Email: normaliseEmail(n.Email),
+		Organisation: n.Organisation, Address: n.Address, JobRole: n.JobRole}
+	if n.Phone != "" && !has("phone") {
+		var ok bool
+		if p.Phone, ok = NormalisePhone(n.Phone); !ok {
+			fields = append(fields, FieldError{Field: "phone", Message: "Enter a phone number, like 07700 900123"})
+		}
+	}
+	if n.Service == Counselling && n.Phone == "" && n.Email == "" {
+		fields = append(fields, FieldError{Field: "phone", Message: "Enter a phone number or an e-mail address"})
+	}
+	if n.Postcode != "" && !has("postcode") {
+		var ok bool
+		if p.Postcode, ok = NormalisePostcode(n.Postcode); !ok {
+			fields = append(fields, FieldError{Field: "postcode", Message: "Enter a full UK postcode, like SW1A 1AA"})
+		}
+	}
+	dob, _ := time.Parse(time.DateOnly, n.DateOfBirth)
+	return p, dob, invalid(fields)
+}
+
+// Opened is the result of opening a contact: the record and the routing the
+// handler tells the caller about.
+type Opened struct {
+	Contact Contact
+	Person  Person
+	Routing Routing
+}
+
+// OpenContact checks the form, the caller's eligibility and (for counselling)
+// the session limit, records or updates the person, routes the contact and
+// records it. Refusals are *Refusal errors; form problems are *InvalidError.
+func (s *Store) OpenContact(ctx context.Context, n NewContact) (Opened, error) {
+	p, dob, err := n.check()
+	if err != nil {
+		return Opened{}, err
+	}
+	if d := Eligibility(p.Role, dob, s.today()); !d.Eligible {
+		return Opened{}, d.Refusal
+	}
+	now := s.now()
+	p.LastContactAt = now
+
+	var old Person
+	if n.PersonID != "" {
+		if old, err = s.Person(ctx, n.PersonID); err != nil {
+			return Opened{}, fmt.Errorf("open contact: person %w", err)
+		}
+		if n.Service == Counselling && old.CounsellingSessions >= MaxCounsellingSessions {
+			return Opened{}, sessionLimit(old.CounsellingSessions)
+		}
+	}
+
+	requested := ""
+	if n.SameCounsellor && n.Service == Counselling {
+		requested = old.LastCounsellorID
+	}
+	routing, err := s.Route(ctx, n.Service, requested)
+	if err != nil {
+		return Opened{}, err
+	}
+
+	if n.PersonID == "" {
+		p.ID, p.CreatedAt = newID(), now
+		err = s.insertPerson(ctx, p)
+	} else {
+		p.ID, p.CreatedAt = old.ID, old.CreatedAt
+		p.CounsellingSessions, p.LastCounsellorID, p.LastTextedAt = old.CounsellingSessions, old.LastCounsellorID, old.LastTextedAt
+		if err = s.updatePerson(ctx, old, p); err == nil {
+			p, err = s.Person(ctx, p.ID)
+		}
+	}
+	if err != nil {
+		return Opened{}, err
+	}
+
+	c := Contact{ID: newID(), PersonID: p.ID, Service: n.Service, Channel: n.Channel,
+		PractitionerID: routing.Practitioner.ID, PractitionerName: routing.Practitioner.Name, RoutingReason: routing.Reason,
+		Risk: n.Risk, FeedbackAgreed: n.FeedbackAgreed, OpenedAt: now}
+	if n.Risk {
+		c.RiskFlaggedAt = &now
+	}
+	if n.Service == Counselling {
+		if c.Session, err = s.takeSession(ctx, p.ID, routing.Practitioner.ID); err != nil {
+			return Opened{}, err
+		}
+		p.CounsellingSessions, p.LastCounsellorID = c.Session, routing.Practitioner.ID
+	}
+	if err := s.countRouted(ctx, routing.Practitioner.ID); err != nil {
+		return Opened{}, err
+	}
+	if _, err := s.coll(collContacts).InsertOne(ctx, c); err != nil {
+		return Opened{}, fmt.Errorf("record contact: %w", err)
+	}
+	return Opened{Contact: c, Person: p, Routing: routing}, nil
+}
+
+func sessionLimit(had int) *Refusal {
+	return &Refusal{Rule: RuleSessionLimit, Reason: fmt.Sprintf("The caller has had %d counselling sessions.", had), Signpost: SignpostSessionLimit}
+}
+
+// takeSession counts one more counselling session, refusing a seventh. The
+// condition is in the update, so two handlers cannot both take the sixth.
+func (s *Store) takeSession(ctx context.Context, personID, counsellorID string) (int, error) {
+	var after Person
+	err := s.coll(collPeople).FindOneAndUpdate(ctx,
+		bson.D{{Key: "_id", Value: personID}, {Key: "counselling_sessions", Value: bson.D{{Key: "$lt", Value: MaxCounsellingSessions}}}},
+		bson.D{
+			{Key: "$inc", Value: bson.D{{Key: "counselling_sessions", Value: 1}}},
+			{Key: "$set", Value: bson.D{{Key: "last_counsellor_id", Value: counsellorID}}},
+		},
+		options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&after)
+	if err == nil {
+		return after.CounsellingSessions, nil
+	}
+	if !errors.Is(err, mongo.ErrNoDocuments) {
+		return 0, fmt.Errorf("count session: %w", err)
+	}
+	return 0, sessionLimit(MaxCounsellingSessions)
+}
+
+// Contacts returns a person's contacts, oldest first: their history.
+func (s *Store) Contacts(ctx context.Context, personID string) ([]Contact, error) {
+	cur, err := s.coll(collContacts).Find(ctx, bson.D{{Key: "person_id", Value: personID}},
+		options.Find().SetSort(bson.D{{Key: "opened_at", Value: 1}, {Key: "_id", Value: 1}}))
+	if err != nil {
+		return nil, fmt.Errorf("list contacts: %w", err)
+	}
+	var cs []Contact
+	if err := cur.All(ctx, &cs); err != nil {
+		return nil, fmt.Errorf("list contacts: %w", err)
+	}
+	return cs, nil
+}
+
+// Contact returns one contact.
+func (s *Store) Contact(ctx context.Context, id string) (Contact, error) {
+	var c Contact
+	return c, s.findByID(ctx, collContacts, id, &c)
+}

@@ -1,0 +1,65 @@
+package intake
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/feedback-service/feedback/store/storetest"
+)
+
+// monday is a fixed "now" for tests: Monday 23 November 2026, 10:00 UTC (ISO week 2026-W48).
+var monday = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+
+// clock is a settable time for a test store.
+type clock struct{ t time.Time }
+
+func (c *clock) now() time.Time          { return c.t }
+func (c *clock) advance(d time.Duration) { c.t = c.t.Add(d) }
+
+// newTestStore opens an intake store on a fresh embedded database, with its
+// clock at monday in London.
+func newTestStore(t testing.TB) (*Store, *clock) {
+	t.Helper()
+	s := New(storetest.New(t).Database(Database))
+	c := &clock{t: monday}
+	s.Now = c.now
+	if err := s.EnsureIndexes(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return s, c
+}
+
+func addPractitioner(t testing.TB, s *Store, name string, kind PractitionerKind, capacity int, active bool) Practitioner {
+	t.Helper()
+	d := PractitionerDetails{Name: name, Kind: kind, WeeklyCapacity: capacity, Active: active}
+	if kind == PeerSupporter {
+		d.Phone = "07700 900999"
+	}
+	p, err := s.AddPractitioner(context.Background(), d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// counsellingCaller is a complete, eligible counselling form.
+func counsellingCaller() NewContact {
+	return NewContact{Service: Counselling, Channel: Phone, Role: Doctor, FeedbackAgreed: true,
+		Name: "Alex Morgan", DateOfBirth: "1985-04-02", Phone: "07700 900123", Organisation: "St Elsewhere NHS Trust"}
+}
+
+// peerCaller is a complete, eligible peer-support form.
+func peerCaller() NewContact {
+	return NewContact{Service: PeerSupport, Channel: LiveChat, Role: MedicalStudent, FeedbackAgreed: true,
+		Name: "Sam Patel", DateOfBirth: "2001-09-30", Phone: "+44 7700 900456", Address: "1 High Street, Leeds", JobRole: "Medical student"}
+}
+
+func mustOpen(t testing.TB, s *Store, n NewContact) Opened {
+	t.Helper()
+	o, err := s.OpenContact(context.Background(), n)
+	if err != nil {
+		t.Fatalf("open contact: %v", err)
+	}
+	return o
+}

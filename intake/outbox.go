@@ -1,0 +1,279 @@
+package intake
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/feedback-service/feedback/store"
+)
+
+// InvitationCounter receives the only figure that leaves intake: one survey
+// text was sent for service (counselling or peer-support) on day (YYYY-MM-DD).
+// The survey side implements it to compute response rates.
+type InvitationCounter interface {
+	CountInvitation(ctx context.Context, service string, day string) error
+}
+
+// Outbox entry states. Finished entries (sent, failed, suppressed) have no phone number.
+const (
+	statusPending    = "pending"
+	statusSending    = "sending"
+	statusSent       = "sent"
+	statusFailed     = "failed"
+	statusSuppressed = "suppressed"
+)
+
+// OutboxEntry is one survey text waiting to be sent. Its _id is the contact's,
+// so a contact can never be queued twice. It holds the number only until the
+// text is sent or given up, and is deleted soon after.
+type OutboxEntry struct {
+	ContactID     string      `bson:"_id" json:"contact_id"`
+	PersonID      string      `bson:"person_id" json:"person_id"`
+	Service       ServiceType `bson:"service" json:"service"`
+	Phone         string      `bson:"phone,omitempty" json:"phone,omitempty"`
+	Status        string      `bson:"status" json:"status"`
+	Attempts      int         `bson:"attempts" json:"attempts"`
+	NextAttemptAt time.Time   `bson:"next_attempt_at" json:"next_attempt_at"`
+	// PersonClaimed is set once the person's 30-day slot is taken for this text.
+	PersonClaimed bool       `bson:"person_claimed" json:"-"`
+	LastError     string     `bson:"last_error,omitempty" json:"last_error,omitempty"`
+	CreatedAt     time.Time  `bson:"created_at" json:"created_at"`
+	UpdatedAt     time.Time  `bson:"updated_at" json:"updated_at"`
+	FinishedAt    *time.Time `bson:"finished_at,omitempty" json:"finished_at,omitempty"`
+}
+
+func (s *Store) queueText(ctx context.Context, c Contact, phone string, now time.Time) error {
+	e := OutboxEntry{ContactID: c.ID, PersonID: c.PersonID, Service: c.Service, Phone: phone,
+		Status: statusPending, NextAttemptAt: now, CreatedAt: now, UpdatedAt: now}
+	_, err := s.coll(collOutbox).InsertOne(ctx, e)
+	if err != nil && !store.IsDuplicateKey(err) {
+		return fmt.Errorf("queue survey text: %w", err)
+	}
+	return nil
+}
+
+// Outbox sends queued survey texts. It reads its collection on a timer, never per
+// request, and sends each contact's text at most once: an entry is marked
+// "sending" before the gateway is called, and one found still sending after a
+// crash is given up rather than sent again.
+type Outbox struct {
+	store   *Store
+	sender  Sender
+	counter InvitationCounter
+	baseURL string
+
+	// Interval between runs of ProcessDue in Run.
+	Interval time.Duration
+	// MaxAttempts to send one text before giving up.
+	MaxAttempts int
+	// BaseBackoff is the wait after the first failure; it doubles after each
+	// further failure, up to MaxBackoff.
+	BaseBackoff, MaxBackoff time.Duration
+	// SendTimeout bounds one call to the gateway; an entry left "sending" for
+	// twice as long (a crash) is given up.
+	SendTimeout time.Duration
+	// KeepFinished is how long finished entries (without their numbers) are kept
+	// for diagnosis before they are deleted.
+	KeepFinished time.Duration
+	// Batch is the most entries one ProcessDue sends.
+	Batch  int
+	Logger *slog.Logger
+}
+
+// NewOutbox returns an outbox sending through sender, publishing counts to
+// counter (may be nil), with survey links on baseURL, which is checked.
+func NewOutbox(s *Store, sender Sender, counter InvitationCounter, baseURL string) (*Outbox, error) {
+	if err := CheckSurveyText(baseURL); err != nil {
+		return nil, err
+	}
+	return &Outbox{store: s, sender: sender, counter: counter, baseURL: baseURL,
+		Interval: 30 * time.Second, MaxAttempts: 6, BaseBackoff: time.Minute, MaxBackoff: 6 * time.Hour,
+		SendTimeout: 30 * time.Second, KeepFinished: 24 * time.Hour, Batch: 50, Logger: slog.Default()}, nil
+}
+
+// Backoff is the wait after the given number of failed attempts (1, 2, ...).
+func (o *Outbox) Backoff(failures int) time.Duration {
+	d := o.BaseBackoff
+	for i := 1; i < failures && d < o.MaxBackoff; i++ {
+		d *= 2
+	}
+	return min(d, o.MaxBackoff)
+}
+
+// Run processes the outbox every Interval until ctx ends.
+func (o *Outbox) Run(ctx context.Context) {
+	t := time.NewTicker(o.Interval)
+	defer t.Stop()
+	for {
+		res, err := o.ProcessDue(ctx)
+		if err != nil && ctx.Err() == nil {
+			o.Logger.ErrorContext(ctx, "survey text outbox", "err", err)
+		} else if res != (Processed{}) {
+			o.Logger.InfoContext(ctx, "survey text outbox", "sent", res.Sent, "retrying", res.Retrying,
+				"failed", res.Failed, "suppressed", res.Suppressed, "removed", res.Removed)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// Processed counts what one ProcessDue did.
+type Processed struct {
+	Sent, Retrying, Failed, Suppressed int
+	// Removed is how many finished entries were deleted.
+	Removed int
+}
+
+// ProcessDue gives up entries stuck in sending, deletes old finished entries,
+// and sends the texts that are due.
+func (o *Outbox) ProcessDue(ctx context.Context) (Processed, error) {
+	var res Processed
+	coll := o.store.coll(collOutbox)
+	now := o.store.now()
+	_, err := coll.UpdateMany(ctx,
+		bson.D{{Key: "status", Value: statusSending}, {Key: "updated_at", Value: bson.D{{Key: "$lt", Value: now.Add(-2 * o.SendTimeout)}}}},
+		finishUpdate(statusFailed, "outcome unknown after an interrupted send; not retried", now))
+	if err != nil {
+		return res, fmt.Errorf("outbox: give up interrupted sends: %w", err)
+	}
+	del, err := coll.DeleteMany(ctx, bson.D{
+		{Key: "status", Value: bson.D{{Key: "$in", Value: bson.A{statusSent, statusFailed, statusSuppressed}}}},
+		{Key: "finished_at", Value: bson.D{{Key: "$lte", Value: now.Add(-o.KeepFinished)}}},
+	})
+	if err != nil {
+		return res, fmt.Errorf("outbox: remove finished: %w", err)
+	}
+	res.Removed = int(del.DeletedCount)
+
+	cur, err := coll.Find(ctx,
+		bson.D{{Key: "status", Value: statusPending}, {Key: "next_attempt_at", Value: bson.D{{Key: "$lte", Value: now}}}},
+		options.Find().SetSort(bson.D{{Key: "next_attempt_at", Value: 1}, {Key: "_id", Value: 1}}).SetLimit(int64(o.Batch)))
+	if err != nil {
+		return res, fmt.Errorf("outbox: read due: %w", err)
+	}
+	var due []OutboxEntry
+	if err := cur.All(ctx, &due); err != nil {
+		return res, fmt.Errorf("outbox: read due: %w", err)
+	}
+	for _, e := range due {
+		status, err := o.process(ctx, e)
+		if err != nil {
+			return res, err
+		}
+		switch status {
+		case statusSent:
+			res.Sent++
+		case statusPending:
+			res.Retrying++
+		case statusFailed:
+			res.Failed++
+		case statusSuppressed:
+			res.Suppressed++
+		}
+	}
+	return res, nil
+}
+
+// finishUpdate ends an entry and deletes its phone number.
+func finishUpdate(status, lastError string, now time.Time) bson.D {
+	set := bson.D{{Key: "status", Value: status}, {Key: "finished_at", Value: now}, {Key: "updated_at", Value: now}}
+	if lastError != "" {
+		set = append(set, bson.E{Key: "last_error", Value: lastError})
+	}
+	return bson.D{{Key: "$set", Value: set}, {Key: "$unset", Value: bson.D{{Key: "phone", Value: ""}}}}
+}
+
+// process sends one entry and returns the status it was left in ("" when
+// another worker took it first).
+func (o *Outbox) process(ctx context.Context, e OutboxEntry) (string, error) {
+	coll := o.store.coll(collOutbox)
+	now := o.store.now()
+	byID := bson.D{{Key: "_id", Value: e.ContactID}}
+	// Take the entry: only one worker moves it from pending, and only once per attempt.
+	took, err := coll.UpdateOne(ctx,
+		bson.D{{Key: "_id", Value: e.ContactID}, {Key: "status", Value: statusPending}, {Key: "attempts", Value: e.Attempts}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: statusSending}, {Key: "updated_at", Value: now}}}, {Key: "$inc", Value: bson.D{{Key: "attempts", Value: 1}}}})
+	if err != nil {
+		return "", fmt.Errorf("outbox: take entry: %w", err)
+	}
+	if took.MatchedCount == 0 {
+		return "", nil
+	}
+	if !e.PersonClaimed {
+		ok, err := o.claimPerson(ctx, e.PersonID, now)
+		if err != nil {
+			return "", err
+		}
+		if !ok {
+			_, err := coll.UpdateOne(ctx, byID, finishUpdate(statusSuppressed, "", now))
+			return statusSuppressed, wrap("outbox: suppress", err)
+		}
+	}
+
+	sendCtx, cancel := context.WithTimeout(ctx, o.SendTimeout)
+	sendErr := o.sender.Send(sendCtx, e.Phone, SurveyText(o.baseURL, e.Service))
+	cancel()
+	now = o.store.now()
+	attempts := e.Attempts + 1
+	switch {
+	case sendErr == nil:
+		if _, err := coll.UpdateOne(ctx, byID, finishUpdate(statusSent, "", now)); err != nil {
+			return "", fmt.Errorf("outbox: mark sent: %w", err)
+		}
+		o.countInvitation(ctx, e.Service, now)
+		return statusSent, nil
+	case IsPermanent(sendErr) || attempts >= o.MaxAttempts:
+		_, err := coll.UpdateOne(ctx, byID, finishUpdate(statusFailed, sendErr.Error(), now))
+		return statusFailed, wrap("outbox: mark failed", err)
+	default:
+		_, err := coll.UpdateOne(ctx, byID, bson.D{{Key: "$set", Value: bson.D{
+			{Key: "status", Value: statusPending}, {Key: "person_claimed", Value: true},
+			{Key: "next_attempt_at", Value: now.Add(o.Backoff(attempts))},
+			{Key: "last_error", Value: sendErr.Error()}, {Key: "updated_at", Value: now},
+		}}})
+		return statusPending, wrap("outbox: schedule retry", err)
+	}
+}
+
+// claimPerson takes the person's 30-day slot: it succeeds only when they have
+// had no survey text in the last 30 days. The slot stays taken if the text
+// then fails: fewer texts, never more.
+func (o *Outbox) claimPerson(ctx context.Context, personID string, now time.Time) (bool, error) {
+	res, err := o.store.coll(collPeople).UpdateOne(ctx,
+		bson.D{{Key: "_id", Value: personID}, {Key: "$or", Value: bson.A{
+			bson.D{{Key: "last_texted_at", Value: bson.D{{Key: "$exists", Value: false}}}},
+			bson.D{{Key: "last_texted_at", Value: bson.D{{Key: "$lte", Value: now.Add(-TextInterval)}}}},
+		}}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "last_texted_at", Value: now}}}})
+	if err != nil {
+		return false, fmt.Errorf("outbox: claim person: %w", err)
+	}
+	return res.MatchedCount == 1, nil
+}
+
+// countInvitation publishes service and day, nothing else. A failure loses one
+// count but must not resend the text, so it is logged, not retried.
+func (o *Outbox) countInvitation(ctx context.Context, service ServiceType, now time.Time) {
+	if o.counter == nil {
+		return
+	}
+	day := now.In(o.store.Location).Format(time.DateOnly)
+	if err := o.counter.CountInvitation(ctx, string(service), day); err != nil {
+		o.Logger.ErrorContext(ctx, "count survey invitation", "service", service, "day", day, "err", err)
+	}
+}
+
+func wrap(what string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}

@@ -1,0 +1,147 @@
+package intake
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// Person is someone who has contacted the service. Counselling records name,
+// phone and/or e-mail, date of birth, postcode and organisation; peer support
+// records name, contact number, address, date of birth and job role.
+type Person struct {
+	ID           string `bson:"_id" json:"id"`
+	Name         string `bson:"name" json:"name"`
+	DateOfBirth  string `bson:"date_of_birth" json:"date_of_birth"` // YYYY-MM-DD
+	Role         Role   `bson:"role" json:"role"`
+	Phone        string `bson:"phone,omitempty" json:"phone,omitempty"`
+	Email        string `bson:"email,omitempty" json:"email,omitempty"`
+	Postcode     string `bson:"postcode,omitempty" json:"postcode,omitempty"`
+	Organisation string `bson:"organisation,omitempty" json:"organisation,omitempty"`
+	Address      string `bson:"address,omitempty" json:"address,omitempty"`
+	JobRole      string `bson:"job_role,omitempty" json:"job_role,omitempty"`
+	// CounsellingSessions counts counselling contacts; the seventh is refused.
+	CounsellingSessions int `bson:"counselling_sessions" json:"counselling_sessions"`
+	// LastCounsellorID is who the last counselling contact was routed to, for
+	// "the same counsellor again".
+	LastCounsellorID string    `bson:"last_counsellor_id,omitempty" json:"last_counsellor_id,omitempty"`
+	CreatedAt        time.Time `bson:"created_at" json:"created_at"`
+	// LastContactAt starts the retention period.
+	LastContactAt time.Time `bson:"last_contact_at" json:"last_contact_at"`
+	// LastTextedAt is when the last survey text was sent (at most one per 30 days).
+	LastTextedAt *time.Time `bson:"last_texted_at,omitempty" json:"last_texted_at,omitempty"`
+}
+
+// personKey groups people by normalised name and date of birth. Its _id is the
+// lookup key, because equality on _id is the only lookup the embedded store
+// answers without decoding every document: finding a person reads this small
+// document and then each candidate by _id, instead of filtering all people.
+type personKey struct {
+	ID        string   `bson:"_id"`
+	PersonIDs []string `bson:"person_ids"`
+}
+
+func lookupKey(name, dob string) string { return nameKey(name) + "|" + dob }
+
+// FindPerson returns the people recorded with this name and date of birth
+// (YYYY-MM-DD) who also have this phone number or e-mail address. The handler
+// confirms which candidate, if any, is the caller. At least one of phone and
+// email is needed.
+func (s *Store) FindPerson(ctx context.Context, name, dob, phone, email string) ([]Person, error) {
+	phone, _ = NormalisePhone(phone)
+	email = normaliseEmail(email)
+	if phone == "" && email == "" {
+		return nil, &InvalidError{Fields: []FieldError{{Field: "phone", Message: "Enter a phone number or e-mail address"}}}
+	}
+	var key personKey
+	err := s.findByID(ctx, collPersonKeys, lookupKey(name, dob), &key)
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find person: %w", err)
+	}
+	var found []Person
+	for _, id := range key.PersonIDs {
+		var p Person
+		err := s.findByID(ctx, collPeople, id, &p)
+		if errors.Is(err, ErrNotFound) {
+			continue // erased or purged between the two reads
+		}
+		if err != nil {
+			return nil, fmt.Errorf("find person: %w", err)
+		}
+		if (phone != "" && p.Phone == phone) || (email != "" && p.Email == email) {
+			found = append(found, p)
+		}
+	}
+	return found, nil
+}
+
+// Person returns one person's record. Every view of it is to be audited by the caller.
+func (s *Store) Person(ctx context.Context, id string) (Person, error) {
+	var p Person
+	return p, s.findByID(ctx, collPeople, id, &p)
+}
+
+func (s *Store) insertPerson(ctx context.Context, p Person) error {
+	if _, err := s.coll(collPeople).InsertOne(ctx, p); err != nil {
+		return fmt.Errorf("record person: %w", err)
+	}
+	return s.addKey(ctx, lookupKey(p.Name, p.DateOfBirth), p.ID)
+}
+
+// updatePerson records a returning person's details: name, date of birth and
+// role as given, other details only where the form gave them (a peer-support
+// form has no e-mail or organisation, and must not erase them). Their lookup key
+// moves when name or date of birth were corrected.
+func (s *Store) updatePerson(ctx context.Context, old, p Person) error {
+	set := bson.D{{Key: "name", Value: p.Name}, {Key: "date_of_birth", Value: p.DateOfBirth}, {Key: "role", Value: p.Role},
+		{Key: "last_contact_at", Value: p.LastContactAt}}
+	for _, f := range []struct{ key, value string }{{"phone", p.Phone}, {"email", p.Email}, {"postcode", p.Postcode},
+		{"organisation", p.Organisation}, {"address", p.Address}, {"job_role", p.JobRole}} {
+		if f.value != "" {
+			set = append(set, bson.E{Key: f.key, Value: f.value})
+		}
+	}
+	_, err := s.coll(collPeople).UpdateOne(ctx, bson.D{{Key: "_id", Value: p.ID}}, bson.D{{Key: "$set", Value: set}})
+	if err != nil {
+		return fmt.Errorf("update person: %w", err)
+	}
+	oldKey, newKey := lookupKey(old.Name, old.DateOfBirth), lookupKey(p.Name, p.DateOfBirth)
+	if oldKey == newKey {
+		return nil
+	}
+	if err := s.addKey(ctx, newKey, p.ID); err != nil {
+		return err
+	}
+	return s.removeKey(ctx, oldKey, p.ID)
+}
+
+func (s *Store) addKey(ctx context.Context, key, personID string) error {
+	_, err := s.coll(collPersonKeys).UpdateOne(ctx, bson.D{{Key: "_id", Value: key}},
+		bson.D{{Key: "$addToSet", Value: bson.D{{Key: "person_ids", Value: personID}}}},
+		options.UpdateOne().SetUpsert(true))
+	if err != nil {
+		return fmt.Errorf("index person: %w", err)
+	}
+	return nil
+}
+
+func (s *Store) removeKey(ctx context.Context, key, personID string) error {
+	_, err := s.coll(collPersonKeys).UpdateOne(ctx, bson.D{{Key: "_id", Value: key}},
+		bson.D{{Key: "$pull", Value: bson.D{{Key: "person_ids", Value: personID}}}})
+	if err != nil {
+		return fmt.Errorf("unindex person: %w", err)
+	}
+	// An empty key would still hold a name and date of birth: remove it.
+	_, err = s.coll(collPersonKeys).DeleteOne(ctx, bson.D{{Key: "_id", Value: key}, {Key: "person_ids", Value: bson.D{{Key: "$size", Value: 0}}}})
+	if err != nil {
+		return fmt.Errorf("unindex person: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,136 @@
+package intake
+
+import (
+	"errors"
+	"reflect"
+	"regexp"
+	"strings"
+
+	"github.com/go-playground/validator/v10"
+)
+
+// FieldError is a problem with one form field, named as the form names it.
+type FieldError struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// InvalidError lists every field that needs correcting, so a page can show an
+// error summary and mark each field.
+type InvalidError struct {
+	Fields []FieldError
+}
+
+func (e *InvalidError) Error() string {
+	parts := make([]string, len(e.Fields))
+	for i, f := range e.Fields {
+		parts[i] = f.Field + ": " + f.Message
+	}
+	return "invalid details: " + strings.Join(parts, "; ")
+}
+
+// invalid returns nil when there are no field errors.
+func invalid(fields []FieldError) error {
+	if len(fields) == 0 {
+		return nil
+	}
+	return &InvalidError{Fields: fields}
+}
+
+var validate = newValidator()
+
+func newValidator() *validator.Validate {
+	v := validator.New(validator.WithRequiredStructEnabled())
+	// Report fields by their form names.
+	v.RegisterTagNameFunc(func(f reflect.StructField) string {
+		if name, _, _ := strings.Cut(f.Tag.Get("form"), ","); name != "" && name != "-" {
+			return name
+		}
+		return f.Name
+	})
+	return v
+}
+
+// fieldErrors turns validator errors into messages a handler can read.
+func fieldErrors(err error) []FieldError {
+	var verrs validator.ValidationErrors
+	if !errors.As(err, &verrs) {
+		return []FieldError{{Field: "", Message: err.Error()}}
+	}
+	out := make([]FieldError, 0, len(verrs))
+	for _, fe := range verrs {
+		out = append(out, FieldError{Field: fe.Field(), Message: fieldMessage(fe)})
+	}
+	return out
+}
+
+func fieldMessage(fe validator.FieldError) string {
+	switch fe.Tag() {
+	case "required", "required_if", "required_without":
+		return "Enter " + strings.ReplaceAll(fe.Field(), "_", " ")
+	case "oneof":
+		return "Choose one of: " + fe.Param()
+	case "email":
+		return "Enter an e-mail address, like name@example.com"
+	case "max":
+		if fe.Kind() == reflect.String {
+			return "Must be " + fe.Param() + " characters or fewer"
+		}
+		return "Must be " + fe.Param() + " or less"
+	case "min":
+		return "Must be " + fe.Param() + " or more"
+	case "datetime":
+		return "Enter a date as YYYY-MM-DD"
+	default:
+		return "Check " + strings.ReplaceAll(fe.Field(), "_", " ")
+	}
+}
+
+var nonDigits = regexp.MustCompile(`[\s().-]`)
+
+// NormalisePhone returns a phone number in international form (+447700900123):
+// UK numbers may be given as 07700 900123, +44 7700 900123 or 0044 ...
+func NormalisePhone(s string) (string, bool) {
+	n := nonDigits.ReplaceAllString(strings.TrimSpace(s), "")
+	switch {
+	case strings.HasPrefix(n, "00"):
+		n = "+" + n[2:]
+	case strings.HasPrefix(n, "0"):
+		n = "+44" + n[1:]
+	case !strings.HasPrefix(n, "+"):
+		return "", false
+	}
+	if strings.HasPrefix(n, "+440") {
+		n = "+44" + n[4:]
+	}
+	digits := n[1:]
+	if len(digits) < 8 || len(digits) > 15 || strings.Trim(digits, "0123456789") != "" {
+		return "", false
+	}
+	return n, true
+}
+
+// canReceiveText reports whether a normalised number can take an SMS: a UK
+// mobile (+447...) or any number abroad; UK landlines cannot.
+func canReceiveText(phone string) bool {
+	return strings.HasPrefix(phone, "+447") || (phone != "" && !strings.HasPrefix(phone, "+44"))
+}
+
+var postcodePattern = regexp.MustCompile(`^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$`)
+
+// NormalisePostcode returns a UK postcode in capitals with one space before the
+// inward code ("SW1A 1AA").
+func NormalisePostcode(s string) (string, bool) {
+	p := strings.ToUpper(strings.Join(strings.Fields(s), ""))
+	if len(p) < 5 || !postcodePattern.MatchString(p) {
+		return "", false
+	}
+	return p[:len(p)-3] + " " + p[len(p)-3:], true
+}
+
+// nameKey is how names are compared when finding a person again: case and
+// spacing do not matter.
+func nameKey(name string) string { return strings.ToLower(strings.Join(strings.Fields(name), " ")) }
+
+// normaliseEmail lower-cases an address so it matches however it was typed.
+func normaliseEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }

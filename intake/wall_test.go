@@ -1,0 +1,72 @@
+package intake
+
+import (
+	"bytes"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// The privacy wall: intake holds identities, survey and dashboards hold
+// anonymous answers and aggregates. Neither side may import the other; the
+// only thing crossing is the InvitationCounter, declared here and implemented
+// there, wired by cmd/feedback.
+func TestPrivacyWall_NoImportCrossesBetweenIntakeAndSurvey(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go list")
+	}
+	const module = "github.com/feedback-service/feedback/"
+	checks := []struct {
+		from      string
+		forbidden []string
+	}{
+		{"./intake/...", []string{module + "survey", module + "dashboards"}},
+		{"./survey/...", []string{module + "intake"}},
+		{"./dashboards/...", []string{module + "intake"}},
+	}
+	root, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range checks {
+		deps, ok := listDeps(t, root, c.from)
+		if !ok {
+			t.Logf("%s: no packages yet; nothing to check", c.from)
+			continue
+		}
+		for _, dep := range deps {
+			for _, f := range c.forbidden {
+				if dep == f || strings.HasPrefix(dep, f+"/") {
+					t.Errorf("privacy wall crossed: %s depends on %s", c.from, dep)
+				}
+			}
+		}
+	}
+}
+
+// listDeps returns the import paths pattern depends on, and false when the
+// pattern matches no package (the package does not exist yet).
+func listDeps(t *testing.T, root, pattern string) ([]string, bool) {
+	t.Helper()
+	cmd := exec.Command("go", "list", "-deps", "-test", "-f", "{{.ImportPath}}", pattern)
+	cmd.Dir = root
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	msg := stderr.String()
+	if strings.Contains(msg, "matched no packages") || strings.Contains(msg, "no such file or directory") ||
+		strings.Contains(msg, "directory not found") {
+		return nil, false
+	}
+	if err != nil {
+		t.Fatalf("go list -deps %s: %v\n%s", pattern, err, msg)
+	}
+	var deps []string
+	for line := range strings.Lines(stdout.String()) {
+		// -test lists test variants as "pkg [pkg.test]": keep the path.
+		path, _, _ := strings.Cut(strings.TrimSpace(line), " ")
+		deps = append(deps, path)
+	}
+	return deps, len(deps) > 0
+}
