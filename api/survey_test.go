@@ -240,3 +240,40 @@ func TestUnknownSurvey_Is404ListingTheRealSurveys(t *testing.T) {
 		t.Errorf("POST to an unknown survey: %d", resp.StatusCode)
 	}
 }
+
+func TestDatabaseOutage_PagesStillLoadAndSubmissionsAreRefusedNotLost(t *testing.T) {
+	srv := apitest.New(t)
+	form := validForm(srv.FormNonce(t, "counselling"))
+	srv.Store.StopEmbedded()
+
+	resp, body := srv.Get(t, "/s/counselling")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, `name="nonce"`) {
+		t.Fatalf("survey page during an outage: %d", resp.StatusCode)
+	}
+	resp, body = srv.PostForm(t, "/s/counselling", form)
+	if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(body, "please try sending them again") ||
+		!strings.Contains(body, `value="very_good" checked`) || !strings.Contains(body, `value="`+form.Get("nonce")+`"`) {
+		t.Fatalf("submission during an outage: %d, want 503 with the answers and the same nonce kept", resp.StatusCode)
+	}
+	nonce := apiNonceOrEmpty(t, srv)
+	resp, body = srv.PostJSON(t, "/api/v1/surveys/counselling/responses", `{"nonce":"`+nonce+`","answers":{"fft":"good"}}`)
+	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" || !strings.Contains(body, "safe") {
+		t.Fatalf("API submission during an outage: %d %s", resp.StatusCode, body)
+	}
+	if resp, _ := srv.Get(t, "/readyz"); resp.StatusCode != http.StatusServiceUnavailable {
+		t.Fatalf("readyz during an outage: %d", resp.StatusCode)
+	}
+	if resp, _ := srv.Get(t, "/healthz"); resp.StatusCode != http.StatusOK {
+		t.Fatalf("healthz during an outage: %d", resp.StatusCode)
+	}
+}
+
+func apiNonceOrEmpty(t *testing.T, srv *apitest.Server) string {
+	t.Helper()
+	_, body := srv.Get(t, "/api/v1/surveys/counselling")
+	m := regexp.MustCompile(`"nonce":"([^"]+)"`).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("no nonce during an outage: %s", body)
+	}
+	return m[1]
+}

@@ -35,6 +35,9 @@ type Config struct {
 	EmbeddedAddr string
 	// Logger receives the embedded store's errors; nil discards them.
 	Logger *slog.Logger
+	// ServerSelectionTimeout bounds how long an operation waits for a reachable
+	// server before failing; 0 means 10 s. A URI setting wins.
+	ServerSelectionTimeout time.Duration
 }
 
 // Store is an open connection to the database, plus the embedded server when
@@ -63,9 +66,13 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	}
 	// Majority write concern with journaling: a no-op on the embedded store, and the
 	// acknowledgement we promise users on a replica set.
+	selection := cfg.ServerSelectionTimeout
+	if selection == 0 {
+		selection = 10 * time.Second
+	}
 	// Timeouts first, so that ones given in the URI win.
 	opts := options.Client().
-		SetServerSelectionTimeout(10 * time.Second).
+		SetServerSelectionTimeout(selection).
 		SetTimeout(30 * time.Second).
 		ApplyURI(s.URI).
 		SetWriteConcern(writeconcern.Majority())
@@ -161,14 +168,20 @@ func (s *Store) Close(ctx context.Context) error {
 }
 
 func (s *Store) stop() {
+	s.StopEmbedded()
+	if s.unlock != nil {
+		s.unlock()
+		s.unlock = nil
+	}
+}
+
+// StopEmbedded stops the embedded server while the client stays open, as an
+// outage would; for tests of what users see when the database is unavailable.
+func (s *Store) StopEmbedded() {
 	if s.stopEmbedded != nil {
 		s.stopEmbedded()
 		<-s.embeddedDone
 		s.stopEmbedded = nil
-	}
-	if s.unlock != nil {
-		s.unlock()
-		s.unlock = nil
 	}
 }
 

@@ -21,7 +21,8 @@ func Open(t testing.TB, dir string) *store.Store {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	s, err := store.Open(ctx, store.Config{DataDir: dir})
+	// A short server selection: a test of an outage should not wait 10 s for it.
+	s, err := store.Open(ctx, store.Config{DataDir: dir, ServerSelectionTimeout: 2 * time.Second})
 	if err != nil {
 		t.Fatalf("open embedded store: %v", err)
 	}
