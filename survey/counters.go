@@ -48,6 +48,20 @@ func (inc increments) add(b Bucket, d *Definition, answers Answers) {
 	}
 }
 
+// mergeInto adds inc's counts to dst.
+func (inc increments) mergeInto(dst increments) {
+	for b, m := range inc {
+		d := dst[b]
+		if d == nil {
+			d = map[string]int32{}
+			dst[b] = d
+		}
+		for k, v := range m {
+			d[k] += v
+		}
+	}
+}
+
 // models returns one upsert per bucket.
 func (inc increments) models() []mongo.WriteModel {
 	models := make([]mongo.WriteModel, 0, len(inc))

@@ -68,6 +68,9 @@ func (f *fixture) submit(t testing.TB, nonce string, answers survey.Answers) sur
 
 func (f *fixture) all(t testing.TB, collection string) []bson.M {
 	t.Helper()
+	if err := f.responses.Flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	asMaps := options.Collection().SetBSONOptions(&options.BSONOptions{DefaultDocumentM: true})
 	cur, err := f.db.Collection(collection, asMaps).Find(context.Background(), bson.D{})
 	if err != nil {
@@ -191,6 +194,7 @@ func TestSubmit_SameFormIsStoredOnceHoweverOftenItIsSent(t *testing.T) {
 		t.Fatalf("%d responses stored, want 2", len(docs))
 	}
 	var c survey.CounterDoc
+	_ = f.responses.Flush(context.Background())
 	if err := f.db.Collection("counters").FindOne(context.Background(), bson.D{}).Decode(&c); err != nil {
 		t.Fatal(err)
 	}
@@ -272,6 +276,7 @@ func TestSubmit_CountersMatchTheStoredResponses(t *testing.T) {
 	f.submit(t, f.nonce(t), survey.Answers{"fft": {Choice: "good"}})
 
 	counters := map[string]survey.CounterDoc{}
+	_ = f.responses.Flush(context.Background())
 	cur, _ := f.db.Collection("counters").Find(context.Background(), bson.D{})
 	for cur.Next(context.Background()) {
 		var c survey.CounterDoc

@@ -35,6 +35,7 @@ const topUsage = `feedback: anonymous feedback surveys for a doctors' support se
 Usage:
   feedback [serve] [flags]   start the service (the default)
   feedback users ...         manage staff accounts (run "feedback users help")
+  feedback loadtest [flags]  drive a running server like phones do, and check nothing is lost
   feedback help              this text
 
 Run "feedback serve --help" for every setting.
@@ -57,6 +58,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return withStore(ctx, "feedback users", args, stderr, func(st *store.Store, rest []string) error {
 			return runUsers(ctx, st, rest, stdin, stdout, stderr)
 		})
+	case "loadtest":
+		return runLoadtest(ctx, args, stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, topUsage)
 		usage(stdout, "feedback serve")

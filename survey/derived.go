@@ -1,0 +1,132 @@
+package survey
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// derived writes counters and comments behind the responses they come from.
+// Work from many batches is merged while the previous write is in flight, so
+// under load one $inc per bucket and one insertMany carry hundreds of responses.
+//
+// If the process dies between a response's insert and its counters' update the
+// counters fall short; `feedback counters rebuild` recomputes them from the
+// responses, which are the record.
+type derived struct {
+	db  *mongo.Database
+	log *slog.Logger
+
+	mu       sync.Mutex
+	inc      increments
+	comments []any
+	queued   uint64 // work items added
+	written  uint64 // work items written (or given up on)
+	changed  *sync.Cond
+	closing  bool
+	finished chan struct{}
+}
+
+func newDerived(db *mongo.Database, log *slog.Logger) *derived {
+	d := &derived{db: db, log: log, inc: increments{}, finished: make(chan struct{})}
+	d.changed = sync.NewCond(&d.mu)
+	go d.run()
+	return d
+}
+
+// add queues the counters and comments of one committed batch.
+func (d *derived) add(inc increments, comments []any) {
+	if len(inc) == 0 && len(comments) == 0 {
+		return
+	}
+	d.mu.Lock()
+	inc.mergeInto(d.inc)
+	d.comments = append(d.comments, comments...)
+	d.queued++
+	d.mu.Unlock()
+	d.changed.Broadcast()
+}
+
+func (d *derived) run() {
+	defer close(d.finished)
+	for {
+		d.mu.Lock()
+		for len(d.inc) == 0 && len(d.comments) == 0 && !d.closing {
+			d.changed.Wait()
+		}
+		if len(d.inc) == 0 && len(d.comments) == 0 && d.closing {
+			d.mu.Unlock()
+			return
+		}
+		inc, comments, upTo := d.inc, d.comments, d.queued
+		d.inc, d.comments = increments{}, nil
+		d.mu.Unlock()
+
+		d.write(inc, comments)
+
+		d.mu.Lock()
+		d.written = upTo
+		d.mu.Unlock()
+		d.changed.Broadcast()
+	}
+}
+
+func (d *derived) write(inc increments, comments []any) {
+	ctx, cancel := context.WithTimeout(context.Background(), commitTimeout)
+	defer cancel()
+	if len(inc) > 0 {
+		if _, err := d.db.Collection(countersCollection).BulkWrite(ctx, inc.models(), options.BulkWrite().SetOrdered(false)); err != nil {
+			d.log.Error("update survey counters; run `feedback counters rebuild`", "err", err)
+		}
+	}
+	if len(comments) > 0 {
+		if _, err := d.db.Collection(commentsCollection).InsertMany(ctx, comments, options.InsertMany().SetOrdered(false)); err != nil {
+			d.log.Error("store survey comments; run `feedback counters rebuild`", "err", err)
+		}
+	}
+}
+
+// flush waits until everything added before the call is written.
+func (d *derived) flush(ctx context.Context) error {
+	d.mu.Lock()
+	target := d.queued
+	d.mu.Unlock()
+	done := make(chan struct{})
+	go func() {
+		d.mu.Lock()
+		for d.written < target && !d.isFinished() {
+			d.changed.Wait()
+		}
+		d.mu.Unlock()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		d.changed.Broadcast()
+		return ctx.Err()
+	}
+}
+
+func (d *derived) isFinished() bool {
+	select {
+	case <-d.finished:
+		return true
+	default:
+		return false
+	}
+}
+
+// close writes what is left and stops.
+func (d *derived) close() {
+	d.mu.Lock()
+	d.closing = true
+	d.mu.Unlock()
+	d.changed.Broadcast()
+	<-d.finished
+	d.changed.Broadcast()
+}
