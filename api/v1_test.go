@@ -82,7 +82,7 @@ func TestAPI_HostileBodiesAreRefusedWithProblemsAndNothingStored(t *testing.T) {
 		{"huge number", "application/json", with(`{"fft":"good","recommend":123456789012345678901234567890}`), 422, "recommend"},
 		{"script in text", "application/json", with(`{"fft":"good","fft_why":"<script>alert(1)</script>` + strings.Repeat("x", 1000) + `"}`), 422, "fft_why"},
 		{"prototype pollution", "application/json", with(`{"__proto__":{"admin":true},"fft":"good"}`), 422, "__proto__"},
-		{"deep nesting", "application/json", with(`{"fft":`+strings.Repeat(`{"a":`, 100)+`1`+strings.Repeat(`}`, 100)+`}`), 422, ""},
+		{"deep nesting", "application/json", with(`{"fft":` + strings.Repeat(`{"a":`, 100) + `1` + strings.Repeat(`}`, 100) + `}`), 422, ""},
 		{"invalid UTF-8", "application/json", with("{\"fft\":\"good\",\"fft_why\":\"\xc3\x28\"}"), 422, ""},
 		{"NUL byte", "application/json", with(`{"fft":"good","fft_why":"a\u0000"}`), 422, "fft_why"},
 		{"forged nonce", "application/json", `{"nonce":"20261124.AAAAAAAAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAA","answers":{"fft":"good"}}`, 422, "nonce"},
