@@ -46,6 +46,8 @@ var (
 	// ErrInvalidCredentials is the one answer to a failed sign-in, whatever the
 	// reason (unknown e-mail, wrong password, disabled account).
 	ErrInvalidCredentials = errors.New("e-mail address or password is not right")
+	// ErrInvalidName means a display name is empty or too long.
+	ErrInvalidName = errors.New("display name not accepted")
 	// ErrLastAdmin refuses to disable the only enabled administrator.
 	ErrLastAdmin = errors.New("cannot disable the last enabled admin")
 )
@@ -132,6 +134,10 @@ func New(st *store.Store, cfg Config) (*Store, error) {
 		auditIndexed: map[string]bool{},
 	}, nil
 }
+
+// AbsoluteTimeout is how long a session lasts at most, used or not: no session
+// cookie needs to outlive it.
+func (s *Store) AbsoluteTimeout() time.Duration { return s.cfg.AbsoluteTimeout }
 
 // Lockout returns the in-memory sign-in lockout the Store consults.
 func (s *Store) Lockout() *Lockout { return s.lockout }

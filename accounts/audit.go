@@ -197,7 +197,8 @@ func (c auditCursor) String() string {
 	return strconv.FormatInt(c.at.UnixMilli(), 10) + "-" + c.id.Hex()
 }
 
-var errBadCursor = errors.New("audit log: not a valid page cursor")
+// ErrBadCursor means a page cursor given to ReadAudit is not one it made.
+var ErrBadCursor = errors.New("audit log: not a valid page cursor")
 
 func parseAuditCursor(s string) (*auditCursor, error) {
 	if s == "" {
@@ -206,11 +207,11 @@ func parseAuditCursor(s string) (*auditCursor, error) {
 	ms, hex, ok := strings.Cut(s, "-")
 	n, err := strconv.ParseInt(ms, 10, 64)
 	if !ok || err != nil {
-		return nil, errBadCursor
+		return nil, ErrBadCursor
 	}
 	id, err := bson.ObjectIDFromHex(hex)
 	if err != nil {
-		return nil, errBadCursor
+		return nil, ErrBadCursor
 	}
 	return &auditCursor{at: time.UnixMilli(n).UTC(), id: id}, nil
 }

@@ -72,7 +72,7 @@ func (s *Store) Add(ctx context.Context, actor string, nu NewUser) (User, error)
 	}
 	name := strings.TrimSpace(nu.Name)
 	if name == "" || len(name) > maxNameLength {
-		return User{}, fmt.Errorf("display name for %s: give one of 1 to %d characters", email, maxNameLength)
+		return User{}, fmt.Errorf("display name for %s: %w: give one of 1 to %d characters", email, ErrInvalidName, maxNameLength)
 	}
 	roles, err := normaliseRoles(nu.Roles)
 	if err != nil {

@@ -40,6 +40,17 @@ type page struct {
 	SupportPhone     string
 	SupportPhoneLink string
 	Errors           *survey.ValidationError
+	// Invalid marks a staff form shown again with problems (the title says "Error:").
+	Invalid bool
+	// StaffArea pages leave out the service users' emergency footer.
+	StaffArea bool
+	// Staff is the signed-in person's header, on staff pages only.
+	Staff *staffBar
+}
+
+// staffBar is the staff header: who is signed in, and a sign-out form.
+type staffBar struct {
+	Name, CSRF string
 }
 
 func loadPages() (*pages, error) {
@@ -48,7 +59,7 @@ func loadPages() (*pages, error) {
 		"fieldID": fieldID,
 	}
 	p := &pages{sets: map[string]*template.Template{}, assets: map[string]asset{}}
-	for _, name := range []string{"survey", "thanks", "notfound", "error"} {
+	for _, name := range []string{"survey", "thanks", "notfound", "error", "login", "password", "staff", "users", "audit"} {
 		t, err := template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("parse template %s: %w", name, err)
@@ -98,6 +109,17 @@ func (s *Server) basePage(title string) page {
 		SupportPhone:     s.cfg.SupportPhone,
 		SupportPhoneLink: strings.Map(phoneLinkRune, s.cfg.SupportPhone),
 	}
+}
+
+// staffPage is basePage for a staff page, with the header of the person
+// signed in, if anyone is.
+func (s *Server) staffPage(c fiber.Ctx, title string) page {
+	p := s.basePage(title)
+	p.StaffArea = true
+	if sess := sessionOf(c); sess != nil {
+		p.Staff = &staffBar{Name: sess.Name, CSRF: sess.CSRFToken}
+	}
+	return p
 }
 
 func phoneLinkRune(r rune) rune {

@@ -1,10 +1,11 @@
 // Package api is the HTTP face of the service: a Fiber app with the survey
-// pages, the JSON API and, later, the staff pages. Handlers are thin: they
+// pages, the JSON API and the staff pages. Handlers are thin: they
 // decode, call one domain function and render.
 package api
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/gofiber/fiber/v3"
 
+	"github.com/feedback-service/feedback/accounts"
 	"github.com/feedback-service/feedback/store"
 	"github.com/feedback-service/feedback/survey"
 )
@@ -40,11 +42,13 @@ type Server struct {
 	store      *store.Store
 	surveys    *survey.Catalogue
 	responses  *survey.Responses
+	accounts   *accounts.Store
 	pages      *pages
 	blankForms map[string]blankForm
 	limiter    *rateLimiter
 	log        *slog.Logger
 	https      bool
+	origin     string // scheme://host[:port] of BaseURL, as browsers send it in Origin
 }
 
 // Deps are the domain services the HTTP layer calls.
@@ -52,6 +56,7 @@ type Deps struct {
 	Store     *store.Store
 	Surveys   *survey.Catalogue
 	Responses *survey.Responses
+	Accounts  *accounts.Store
 	Logger    *slog.Logger
 }
 
@@ -65,6 +70,9 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("base URL %q: %w", cfg.BaseURL, err)
 	}
+	if deps.Accounts == nil {
+		return nil, errors.New("api: no accounts store")
+	}
 	if deps.Logger == nil {
 		deps.Logger = slog.Default()
 	}
@@ -73,10 +81,12 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		store:     deps.Store,
 		surveys:   deps.Surveys,
 		responses: deps.Responses,
+		accounts:  deps.Accounts,
 		pages:     p,
 		limiter:   newRateLimiter(cfg.RateLimit, time.Minute),
 		log:       deps.Logger,
 		https:     u.Scheme == "https",
+		origin:    origin(u),
 	}
 	s.App = fiber.New(fiber.Config{
 		AppName:      "feedback",
@@ -96,6 +106,16 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	}
 	s.routes()
 	return s, nil
+}
+
+// origin is how a browser names the site of u in an Origin header: no path,
+// and no port when it is the scheme's default.
+func origin(u *url.URL) string {
+	host := strings.ToLower(u.Host)
+	if p := u.Port(); (u.Scheme == "https" && p == "443") || (u.Scheme == "http" && p == "80") {
+		host = strings.ToLower(u.Hostname())
+	}
+	return strings.ToLower(u.Scheme) + "://" + host
 }
 
 func proxyHeader(trusted []string) string {
@@ -132,6 +152,32 @@ func (s *Server) routes() {
 	v1.Get("/surveys", s.apiListSurveys)
 	v1.Get("/surveys/:service", s.apiGetSurvey)
 	v1.Post("/surveys/:service/responses", s.apiSubmit)
+
+	// Staff pages: the only routes that read or set the session cookie. Each
+	// chain runs left to right: never cached, session from the cookie, role
+	// (which also sends a one-time password to be changed first), then the
+	// CSRF token on anything that changes state.
+	app.Get(loginPath, s.staffArea, s.loginForm)
+	app.Post(loginPath, s.staffArea, s.checkOrigin, s.loginSubmit) // no session yet: Origin checks
+	app.Post("/logout", s.staffArea, s.loadSession, s.logout)      // checks the token itself
+	signedIn, admin := s.requireRole(), s.requireRole(accounts.RoleAdmin)
+
+	app.Get("/staff", s.staffArea, s.loadSession, signedIn, s.staffHome)
+
+	account := app.Group("/account", s.staffArea, s.loadSession, signedIn, s.checkCSRF)
+	account.Get("/password", s.passwordForm)
+	account.Post("/password", s.passwordSubmit)
+
+	adm := app.Group("/admin", s.staffArea, s.loadSession, admin, s.checkCSRF)
+	adm.Get("/users", s.adminUsers)
+	adm.Post("/users", s.adminAddUser)
+	adm.Post("/users/enable", s.adminSetEnabled(true))
+	adm.Post("/users/disable", s.adminSetEnabled(false))
+	adm.Post("/users/password", s.adminResetPassword)
+	adm.Get("/audit", s.adminAudit)
+
+	staffAPI := app.Group("/api/staff", s.staffArea, s.loadSession, signedIn, s.checkCSRF)
+	staffAPI.Get("/session", s.apiStaffSession)
 
 	app.Get("/", func(c fiber.Ctx) error { return s.notFound(c) })
 	app.Use(func(c fiber.Ctx) error { return s.notFound(c) })

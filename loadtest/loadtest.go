@@ -32,12 +32,12 @@ type Config struct {
 
 // Report is what a run measured.
 type Report struct {
-	Completed  int            // responses acknowledged (303)
-	Requests   int            // HTTP requests sent
-	Elapsed    time.Duration  //
+	Completed  int             // responses acknowledged (303)
+	Requests   int             // HTTP requests sent
+	Elapsed    time.Duration   //
 	Latencies  []time.Duration // per completed response: GET form + POST
-	Errors     map[string]int // by kind
-	Definition string         // survey version answered
+	Errors     map[string]int  // by kind
+	Definition string          // survey version answered
 }
 
 // PerSecond is acknowledged responses a second.

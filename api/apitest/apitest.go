@@ -18,6 +18,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
+	"github.com/feedback-service/feedback/accounts"
 	"github.com/feedback-service/feedback/api"
 	"github.com/feedback-service/feedback/store"
 	"github.com/feedback-service/feedback/store/storetest"
@@ -30,27 +31,63 @@ type Server struct {
 	Store     *store.Store
 	Responses *survey.Responses
 	Surveys   *survey.Catalogue
+	Accounts  *accounts.Store
 	// Logs holds everything the app logged.
 	Logs *SyncBuffer
 	// Client does not follow redirects, so tests see the 303s.
 	Client *http.Client
 }
 
+// Options are what a test server is built with.
+type Options struct {
+	API      api.Config
+	Survey   survey.Options
+	Accounts accounts.Config
+}
+
 // Option changes the configuration of a test server.
-type Option func(*api.Config, *survey.Options)
+type Option func(*Options)
 
 // WithRateLimit sets the per-client limit (requests a minute).
-func WithRateLimit(n int) Option { return func(c *api.Config, _ *survey.Options) { c.RateLimit = n } }
+func WithRateLimit(n int) Option { return func(o *Options) { o.API.RateLimit = n } }
 
 // WithTrustedProxies makes the app believe X-Forwarded-For from these addresses.
 func WithTrustedProxies(p ...string) Option {
-	return func(c *api.Config, _ *survey.Options) { c.TrustedProxies = p }
+	return func(o *Options) { o.API.TrustedProxies = p }
 }
 
 // WithClock makes the survey side read time from now.
 func WithClock(now func() time.Time) Option {
-	return func(_ *api.Config, o *survey.Options) { o.Now = now }
+	return func(o *Options) { o.Survey.Now = now }
 }
+
+// WithStaffClock makes staff accounts, sessions and the sign-in lockout read
+// time from now.
+func WithStaffClock(now func() time.Time) Option {
+	return func(o *Options) { o.Accounts.Now = now }
+}
+
+// WithAccounts sets the accounts configuration (timeouts, lockout); its clock
+// and password parameters are kept unless set.
+func WithAccounts(cfg accounts.Config) Option {
+	return func(o *Options) {
+		if cfg.Now == nil {
+			cfg.Now = o.Accounts.Now
+		}
+		if cfg.PasswordParams == (accounts.PasswordParams{}) {
+			cfg.PasswordParams = o.Accounts.PasswordParams
+		}
+		o.Accounts = cfg
+	}
+}
+
+// WithBaseURL makes the app believe it is published at base (say
+// https://feedback.example), while it still listens on plain loopback HTTP.
+func WithBaseURL(base string) Option { return func(o *Options) { o.API.BaseURL = base } }
+
+// testPasswordParams are argon2id at its cheapest, so tests that sign in many
+// times stay quick under -race. The accounts tests use the real parameters.
+var testPasswordParams = accounts.PasswordParams{Memory: 64, Iterations: 1, Parallelism: 1}
 
 // New starts a server on a fresh embedded store and stops it when the test ends.
 func New(t testing.TB, opts ...Option) *Server {
@@ -61,11 +98,14 @@ func New(t testing.TB, opts ...Option) *Server {
 // NewOn starts a server on an existing store.
 func NewOn(t testing.TB, st *store.Store, opts ...Option) *Server {
 	t.Helper()
-	cfg := api.Config{RateLimit: 0, SupportPhone: "0330 123 4567"}
-	sopts := survey.Options{}
-	for _, o := range opts {
-		o(&cfg, &sopts)
+	o := Options{
+		API:      api.Config{RateLimit: 0, SupportPhone: "0330 123 4567"},
+		Accounts: accounts.Config{PasswordParams: testPasswordParams},
 	}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	cfg, sopts := o.API, o.Survey
 	logs := &SyncBuffer{}
 	logger := slog.New(slog.NewTextHandler(logs, nil))
 	sopts.Logger = logger
@@ -81,12 +121,22 @@ func NewOn(t testing.TB, st *store.Store, opts ...Option) *Server {
 	if err := responses.Keys().Prepare(ctx); err != nil {
 		t.Fatal(err)
 	}
+	acc, err := accounts.New(st, o.Accounts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := acc.EnsureIndexes(ctx); err != nil {
+		t.Fatal(err)
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg.BaseURL = "http://" + ln.Addr().String()
-	srv, err := api.New(cfg, api.Deps{Store: st, Surveys: catalogue, Responses: responses, Logger: logger})
+	local := "http://" + ln.Addr().String()
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = local
+	}
+	srv, err := api.New(cfg, api.Deps{Store: st, Surveys: catalogue, Responses: responses, Accounts: acc, Logger: logger})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +148,7 @@ func NewOn(t testing.TB, st *store.Store, opts ...Option) *Server {
 		responses.Close()
 	})
 	return &Server{
-		URL: cfg.BaseURL, Store: st, Responses: responses, Surveys: catalogue, Logs: logs,
+		URL: local, Store: st, Responses: responses, Surveys: catalogue, Accounts: acc, Logs: logs,
 		Client: &http.Client{
 			Timeout:       30 * time.Second,
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },

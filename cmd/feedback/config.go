@@ -11,7 +11,9 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
+	"github.com/feedback-service/feedback/accounts"
 	"github.com/feedback-service/feedback/store"
 )
 
@@ -27,6 +29,9 @@ type Config struct {
 	TrustedProxies []string
 	SupportPhone   string
 	LogFormat      string
+	AdminEmail     string
+	SessionIdle    time.Duration
+	SessionMax     time.Duration
 }
 
 // setting describes one flag and its environment fallback, for parsing and help.
@@ -44,6 +49,9 @@ var settings = []setting{
 	{"trusted-proxies", "FEEDBACK_TRUSTED_PROXIES", "", "comma-separated proxy addresses or CIDR ranges whose X-Forwarded-For is believed"},
 	{"support-phone", "FEEDBACK_SUPPORT_PHONE", "", "the 24/7 support line shown on every page, e.g. \"0330 123 4567\""},
 	{"log-format", "FEEDBACK_LOG_FORMAT", "json", "log format: json or text"},
+	{"admin-email", "FEEDBACK_ADMIN_EMAIL", accounts.DefaultAdminEmail, "e-mail of the administrator created, with a one-time password, when there is none"},
+	{"session-idle", "FEEDBACK_SESSION_IDLE", "30m", "a staff session unused for this long ends (at least 1m)"},
+	{"session-max", "FEEDBACK_SESSION_MAX", "12h", "a staff session ends this long after sign-in, used or not"},
 }
 
 // parseConfig reads flags, falling back to the environment, then defaults.
@@ -73,8 +81,15 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		StoreAddr:    *values["store-addr"],
 		SupportPhone: strings.TrimSpace(*values["support-phone"]),
 		LogFormat:    *values["log-format"],
+		AdminEmail:   *values["admin-email"],
 	}
 	var err error
+	if cfg.SessionIdle, err = time.ParseDuration(*values["session-idle"]); err != nil {
+		return nil, fmt.Errorf("FEEDBACK_SESSION_IDLE / --session-idle: %q is not a duration like 30m", *values["session-idle"])
+	}
+	if cfg.SessionMax, err = time.ParseDuration(*values["session-max"]); err != nil {
+		return nil, fmt.Errorf("FEEDBACK_SESSION_MAX / --session-max: %q is not a duration like 12h", *values["session-max"])
+	}
 	if cfg.RateLimit, err = strconv.Atoi(*values["rate-limit"]); err != nil || cfg.RateLimit < 0 {
 		return nil, fmt.Errorf("FEEDBACK_RATE_LIMIT / --rate-limit: %q is not a whole number of requests a minute (0 = off)", *values["rate-limit"])
 	}
@@ -123,6 +138,15 @@ func (c *Config) validate() error {
 				return fmt.Errorf("FEEDBACK_TRUSTED_PROXIES / --trusted-proxies: %q is not an IP address or CIDR range", p)
 			}
 		}
+	}
+	if _, err := accounts.NormaliseEmail(c.AdminEmail); err != nil {
+		return fmt.Errorf("FEEDBACK_ADMIN_EMAIL / --admin-email: %v", err)
+	}
+	if c.SessionIdle < time.Minute {
+		return fmt.Errorf("FEEDBACK_SESSION_IDLE / --session-idle: %v is shorter than a minute", c.SessionIdle)
+	}
+	if c.SessionMax < c.SessionIdle {
+		return fmt.Errorf("FEEDBACK_SESSION_MAX / --session-max: %v is shorter than the idle timeout %v", c.SessionMax, c.SessionIdle)
 	}
 	if c.LogFormat != "json" && c.LogFormat != "text" {
 		return fmt.Errorf("FEEDBACK_LOG_FORMAT / --log-format: %q must be json or text", c.LogFormat)

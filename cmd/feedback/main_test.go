@@ -141,7 +141,8 @@ func TestConfig_EnvironmentIsTheFallbackAndFlagsWin(t *testing.T) {
 		t.Fatal(err)
 	}
 	if cfg.Addr != "127.0.0.1:9999" || cfg.RateLimit != 7 || cfg.BaseURL != "http://127.0.0.1:9999" ||
-		len(cfg.TrustedProxies) != 2 || cfg.DataDir != "./data" || cfg.LogFormat != "json" {
+		len(cfg.TrustedProxies) != 2 || cfg.DataDir != "./data" || cfg.LogFormat != "json" ||
+		cfg.SessionIdle != 30*time.Minute || cfg.SessionMax != 12*time.Hour || cfg.AdminEmail != "admin@localhost" {
 		t.Fatalf("config %+v", cfg)
 	}
 }
@@ -155,6 +156,9 @@ func TestConfig_BadSettingsAreNamed(t *testing.T) {
 		"FEEDBACK_STORE_ADDR":      {"--store-addr", "0.0.0.0:27018"},
 		"MONGODB_URI":              {"--mongodb-uri", "postgres://x"},
 		"FEEDBACK_LOG_FORMAT":      {"--log-format", "xml"},
+		"FEEDBACK_ADMIN_EMAIL":     {"--admin-email", "admin"},
+		"FEEDBACK_SESSION_IDLE":    {"--session-idle", "20s"},
+		"FEEDBACK_SESSION_MAX":     {"--session-max", "20m"}, // shorter than the 30m idle timeout
 	}
 	for setting, args := range cases {
 		_, err := parseConfig("t", args, func(string) string { return "" }, io.Discard)

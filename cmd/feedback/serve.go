@@ -8,6 +8,7 @@ import (
 	"net"
 	"time"
 
+	"github.com/feedback-service/feedback/accounts"
 	"github.com/feedback-service/feedback/api"
 	"github.com/feedback-service/feedback/store"
 	"github.com/feedback-service/feedback/survey"
@@ -48,15 +49,32 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 	}
 	go prepareKeysHourly(ctx, responses.Keys(), logger)
 
+	acc, err := accounts.New(st, accounts.Config{IdleTimeout: cfg.SessionIdle, AbsoluteTimeout: cfg.SessionMax})
+	if err != nil {
+		return err
+	}
+	if err := acc.EnsureIndexes(startCtx); err != nil {
+		return err
+	}
+	firstAdmin, created, err := acc.EnsureAdmin(startCtx, cfg.AdminEmail)
+	if err != nil {
+		return err
+	}
+	go purgeSessions(ctx, acc, logger)
+
 	srv, err := api.New(api.Config{
 		BaseURL: cfg.BaseURL, RateLimit: cfg.RateLimit, TrustedProxies: cfg.TrustedProxies, SupportPhone: cfg.SupportPhone,
-	}, api.Deps{Store: st, Surveys: catalogue, Responses: responses, Logger: logger})
+	}, api.Deps{Store: st, Surveys: catalogue, Responses: responses, Accounts: acc, Logger: logger})
 	if err != nil {
 		return err
 	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s (FEEDBACK_ADDR): %w", cfg.Addr, err)
+	}
+	if created {
+		// To the console only, never the log: this is a password.
+		printFirstAdmin(stdout, cfg.BaseURL, firstAdmin)
 	}
 	printWelcome(stdout, cfg, st, catalogue)
 
@@ -88,8 +106,37 @@ func printWelcome(w io.Writer, cfg *Config, st *store.Store, catalogue *survey.C
 	for _, d := range catalogue.All() {
 		fmt.Fprintf(w, "  %-14s %s/s/%s\n", d.Service, cfg.BaseURL, d.Service)
 	}
-	fmt.Fprintf(w, "\nAPI: %s/api/v1/surveys   Health: %s/healthz   Ready: %s/readyz\nPress Ctrl+C to stop.\n",
-		cfg.BaseURL, cfg.BaseURL, cfg.BaseURL)
+	fmt.Fprintf(w, "\nStaff sign-in: %s/login\nAPI: %s/api/v1/surveys   Health: %s/healthz   Ready: %s/readyz\nPress Ctrl+C to stop.\n",
+		cfg.BaseURL, cfg.BaseURL, cfg.BaseURL, cfg.BaseURL)
+}
+
+// printFirstAdmin shows the one-time credentials of the administrator just
+// created. They are printed this once and stored only as a hash.
+func printFirstAdmin(w io.Writer, base string, creds accounts.Credentials) {
+	fmt.Fprintf(w, "No administrator existed, so one has been created:\n"+
+		"  e-mail:             %s\n  one-time password:  %s\n"+
+		"Sign in at %s/login and choose a new password. This password is shown only once.\n\n",
+		creds.Email, creds.Password, base)
+}
+
+// purgeSessions deletes expired staff sessions every few minutes, so the
+// sessions collection, read on every staff request, stays small even when
+// nobody signs in for a while.
+func purgeSessions(ctx context.Context, acc *accounts.Store, logger *slog.Logger) {
+	t := time.NewTicker(5 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			pctx, cancel := context.WithTimeout(ctx, time.Minute)
+			if _, err := acc.PurgeSessions(pctx); err != nil {
+				logger.Error("purge expired sessions", "err", err)
+			}
+			cancel()
+		}
+	}
 }
 
 func prepareKeysHourly(ctx context.Context, keys *survey.Keys, logger *slog.Logger) {

@@ -1,0 +1,174 @@
+package api
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/gofiber/fiber/v3"
+
+	"github.com/feedback-service/feedback/accounts"
+)
+
+// Administration: staff accounts and the audit log. Every route here is for
+// admins only (see routes) and every change is audited by the accounts package.
+
+type usersPage struct {
+	page
+	Users    []accounts.User
+	Roles    []accounts.Role
+	Self     string
+	Form     formValues
+	Problems fieldErrors
+	// OneTime is a new one-time password, shown on this page only.
+	OneTime *accounts.Credentials
+	Notice  string
+}
+
+func (s *Server) adminUsers(c fiber.Ctx) error {
+	return s.renderUsers(c, fiber.StatusOK, usersPage{})
+}
+
+func (s *Server) renderUsers(c fiber.Ctx, status int, p usersPage) error {
+	users, err := s.accounts.List(c.Context())
+	if err != nil {
+		return err
+	}
+	p.page = s.staffPage(c, "Staff accounts")
+	p.Invalid = p.Problems != nil
+	p.Users, p.Roles, p.Self = users, accounts.Roles, sessionOf(c).Email
+	return s.render(c, status, "users", p)
+}
+
+// adminAddUser adds an account with a generated one-time password, shown once
+// on the page that answers.
+func (s *Server) adminAddUser(c fiber.Ctx) error {
+	form, err := s.form(c)
+	if err != nil {
+		return err
+	}
+	nu := accounts.NewUser{
+		Email: strings.TrimSpace(form.Get("email")), Name: strings.TrimSpace(form.Get("name")),
+		Password: accounts.GeneratePassword(), Generated: true,
+	}
+	var problems fieldErrors
+	if nu.Email == "" {
+		problems.add("email", "Enter an e-mail address")
+	}
+	if nu.Name == "" {
+		problems.add("name", "Enter a name")
+	}
+	for _, r := range form["role"] {
+		role, err := accounts.ParseRole(r)
+		if err != nil {
+			problems.add("role-admin", "Select roles from the list")
+			break
+		}
+		nu.Roles = append(nu.Roles, role)
+	}
+	if len(form["role"]) == 0 {
+		problems.add("role-admin", "Select at least one role")
+	}
+	if problems == nil {
+		_, err = s.accounts.Add(c.Context(), sessionOf(c).Email, nu)
+		switch {
+		case errors.Is(err, accounts.ErrExists):
+			problems.add("email", "There is already an account with this e-mail address")
+		case errors.Is(err, accounts.ErrInvalidEmail):
+			problems.add("email", "Enter an e-mail address in the correct format, like name@example.nhs.uk")
+		case errors.Is(err, accounts.ErrInvalidName):
+			problems.add("name", "Enter a name of 100 characters or fewer")
+		case errors.Is(err, accounts.ErrUnknownRole):
+			problems.add("role-admin", "Select roles from the list")
+		case err != nil:
+			return fmt.Errorf("add account: %w", err)
+		}
+	}
+	if problems != nil {
+		return s.renderUsers(c, fiber.StatusUnprocessableEntity, usersPage{Form: formValues(form), Problems: problems})
+	}
+	email, _ := accounts.NormaliseEmail(nu.Email)
+	return s.renderUsers(c, fiber.StatusOK, usersPage{
+		OneTime: &accounts.Credentials{Email: email, Password: nu.Password},
+		Notice:  "Account added for " + email + ".",
+	})
+}
+
+// adminSetEnabled enables or disables the account named in the form.
+func (s *Server) adminSetEnabled(enabled bool) fiber.Handler {
+	return func(c fiber.Ctx) error {
+		form, err := s.form(c)
+		if err != nil {
+			return err
+		}
+		err = s.accounts.SetEnabled(c.Context(), sessionOf(c).Email, form.Get("email"), enabled)
+		if notice, status := accountErrorNotice(err); notice != "" {
+			return s.renderUsers(c, status, usersPage{Notice: notice})
+		}
+		if err != nil {
+			return fmt.Errorf("enable or disable account: %w", err)
+		}
+		// Disabling oneself ends one's own session; the redirect then asks to sign in.
+		return c.Redirect().Status(fiber.StatusSeeOther).To("/admin/users")
+	}
+}
+
+// adminResetPassword gives the account named in the form a new one-time
+// password, shown once, and ends its sessions.
+func (s *Server) adminResetPassword(c fiber.Ctx) error {
+	form, err := s.form(c)
+	if err != nil {
+		return err
+	}
+	email, password := form.Get("email"), accounts.GeneratePassword()
+	err = s.accounts.SetPassword(c.Context(), sessionOf(c).Email, email, password, true)
+	if notice, status := accountErrorNotice(err); notice != "" {
+		return s.renderUsers(c, status, usersPage{Notice: notice})
+	}
+	if err != nil {
+		return fmt.Errorf("reset password: %w", err)
+	}
+	email, _ = accounts.NormaliseEmail(email)
+	if email == sessionOf(c).Email {
+		// Their own sessions, this one included, have just ended.
+		s.clearSessionCookie(c)
+	}
+	return s.renderUsers(c, fiber.StatusOK, usersPage{
+		OneTime: &accounts.Credentials{Email: email, Password: password},
+		Notice:  "New one-time password set for " + email + ". Their other sessions have ended.",
+	})
+}
+
+// accountErrorNotice words the refusals an admin can meet on an existing account.
+func accountErrorNotice(err error) (string, int) {
+	switch {
+	case errors.Is(err, accounts.ErrLastAdmin):
+		return "You cannot disable the last enabled administrator. Make someone else an administrator first.", fiber.StatusConflict
+	case errors.Is(err, accounts.ErrNotFound), errors.Is(err, accounts.ErrInvalidEmail):
+		return "There is no account with that e-mail address.", fiber.StatusNotFound
+	}
+	return "", 0
+}
+
+type auditPage struct {
+	page
+	Entries []accounts.AuditEntry
+	Older   string
+}
+
+// adminAudit shows the audit log newest first, a page at a time.
+func (s *Server) adminAudit(c fiber.Ctx) error {
+	log, err := s.accounts.ReadAudit(c.Context(), c.Query("after"), accounts.DefaultAuditPageSize)
+	if errors.Is(err, accounts.ErrBadCursor) {
+		return fiber.ErrBadRequest
+	}
+	if err != nil {
+		return fmt.Errorf("read audit log: %w", err)
+	}
+	p := auditPage{page: s.staffPage(c, "Audit log"), Entries: log.Entries}
+	if log.Next != "" {
+		p.Older = "/admin/audit?after=" + url.QueryEscape(log.Next)
+	}
+	return s.render(c, fiber.StatusOK, "audit", p)
+}
