@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v3"
@@ -49,6 +50,7 @@ type Server struct {
 	log        *slog.Logger
 	https      bool
 	origin     string // scheme://host[:port] of BaseURL, as browsers send it in Origin
+	inFlight   atomic.Int64
 }
 
 // Deps are the domain services the HTTP layer calls.
@@ -135,6 +137,7 @@ const (
 // routes lists every route; middleware runs in the order written here.
 func (s *Server) routes() {
 	app := s.App
+	app.Use(s.countInFlight)   // Shutdown waits for requests in handlers
 	app.Use(s.recoverPanics)   // a panic is a 500 with no request details logged
 	app.Use(s.securityHeaders) // CSP, nosniff, referrer, permissions, HSTS
 	app.Use(s.rateLimit)       // per client address, in memory only
@@ -204,9 +207,39 @@ func (s *Server) Serve(ln net.Listener) error {
 }
 
 // Shutdown stops accepting connections and waits for in-flight requests.
+//
+// It returns once no request is in a handler, rather than when every client
+// has closed its connection: a browser's idle or pre-opened connection would
+// otherwise hold shutdown up for the full read timeout. A client cut off
+// before its request reached a handler sees a closed connection and retries;
+// the form's nonce makes that safe.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.limiter.stop()
-	return s.App.ShutdownWithContext(ctx)
+	done := make(chan error, 1)
+	go func() { done <- s.App.ShutdownWithContext(ctx) }()
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for ticks := 0; ; ticks++ {
+		select {
+		case err := <-done:
+			return err
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-tick.C:
+			// The listener closes at once; give requests already accepted a
+			// moment to reach a handler before trusting the count.
+			if ticks >= 5 && s.inFlight.Load() == 0 {
+				return nil
+			}
+		}
+	}
+}
+
+// countInFlight tracks requests inside handlers, for Shutdown.
+func (s *Server) countInFlight(c fiber.Ctx) error {
+	s.inFlight.Add(1)
+	defer s.inFlight.Add(-1)
+	return c.Next()
 }
 
 // isAPI reports whether a request is for the JSON API, which answers errors

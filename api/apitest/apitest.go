@@ -32,6 +32,8 @@ type Server struct {
 	Responses *survey.Responses
 	Surveys   *survey.Catalogue
 	Accounts  *accounts.Store
+	// App is the running app, for tests that walk its routes.
+	App *api.Server
 	// Logs holds everything the app logged.
 	Logs *SyncBuffer
 	// Client does not follow redirects, so tests see the 303s.
@@ -148,9 +150,10 @@ func NewOn(t testing.TB, st *store.Store, opts ...Option) *Server {
 		responses.Close()
 	})
 	return &Server{
-		URL: local, Store: st, Responses: responses, Surveys: catalogue, Accounts: acc, Logs: logs,
+		URL: local, Store: st, Responses: responses, Surveys: catalogue, Accounts: acc, Logs: logs, App: srv,
 		Client: &http.Client{
 			Timeout:       30 * time.Second,
+			Transport:     newTransport(),
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		},
 	}
@@ -184,6 +187,7 @@ func (s *Server) Do(t testing.TB, method, path, contentType string, body []byte)
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
 	}
+	expectContinue(req, body)
 	resp, err := s.Client.Do(req)
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, path, err)
@@ -241,4 +245,19 @@ func (b *SyncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// newTransport waits for "100 Continue" before sending a large body.
+func newTransport() *http.Transport {
+	return &http.Transport{ExpectContinueTimeout: 5 * time.Second, MaxIdleConnsPerHost: 16}
+}
+
+// expectContinue asks before sending a body over the server's limit, as a
+// careful client does: the server refuses it with 413 before it is sent,
+// instead of closing the connection under a client still writing (which shows
+// as a flaky "connection reset").
+func expectContinue(req *http.Request, body []byte) {
+	if len(body) > 32<<10 {
+		req.Header.Set("Expect", "100-continue")
+	}
 }

@@ -32,7 +32,7 @@ type Browser struct {
 func (s *Server) Browser() *Browser {
 	jar, _ := cookiejar.New(nil)
 	return &Browser{URL: s.URL, HTTP: &http.Client{
-		Jar: jar, Timeout: 30 * time.Second,
+		Jar: jar, Timeout: 30 * time.Second, Transport: newTransport(),
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}}
 }
@@ -96,6 +96,7 @@ func (b *Browser) Do(t testing.TB, method, path, contentType string, body []byte
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
 	}
+	expectContinue(req, body)
 	resp, err := b.HTTP.Do(req)
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, path, err)
