@@ -131,8 +131,10 @@ func (d *Dashboards) K() int { return d.k }
 // Services returns the service types with a survey, in catalogue order.
 func (d *Dashboards) Services() []string { return append([]string(nil), d.order...) }
 
-// Refresh reads the counters and invitation counts again now.
+// Refresh reads the counters and invitation counts again now, and drops the
+// comments held in memory so the next page reads them afresh.
 func (d *Dashboards) Refresh(ctx context.Context) error {
+	d.comments.invalidate()
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	s, err := loadSnapshot(ctx, d.db, d.now())

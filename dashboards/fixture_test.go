@@ -53,7 +53,7 @@ func newFixture(t testing.TB) *fixture {
 // dashboards returns fresh dashboards that read the counters on every call.
 func (f *fixture) dashboards(t testing.TB, k int) *dashboards.Dashboards {
 	t.Helper()
-	d, err := dashboards.New(f.db, f.cat, dashboards.Options{K: k, MaxAge: time.Nanosecond, Now: f.clock.now})
+	d, err := dashboards.New(f.db, f.cat, dashboards.Options{K: k, MaxAge: time.Nanosecond, CommentsMaxAge: time.Nanosecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -225,3 +225,5 @@ func must[T any](t testing.TB) func(T, error) T {
 }
 
 var _ = fmt.Sprint
+
+type mongoCursor = mongo.Cursor

@@ -165,10 +165,13 @@ func tickLabels(c Chart, text func(string) string) []string {
 
 func lineChart(c Chart, scale float64, text func(string) string) chart.Chart {
 	labels := tickLabels(c, text)
-	ticks := make([]chart.Tick, len(labels))
+	// Unlabelled ticks half a month beyond each end keep the first and last
+	// points off the edges (go-chart takes the X range from the ticks).
+	ticks := []chart.Tick{{Value: -0.5}}
 	for i, l := range labels {
-		ticks[i] = chart.Tick{Value: float64(i), Label: l}
+		ticks = append(ticks, chart.Tick{Value: float64(i), Label: l})
 	}
+	ticks = append(ticks, chart.Tick{Value: float64(len(labels)) - 0.5})
 	var series []chart.Series
 	for si, s := range c.Series {
 		style := chart.Style{
@@ -195,7 +198,7 @@ func lineChart(c Chart, scale float64, text func(string) string) chart.Chart {
 	}
 	if len(series) == 0 {
 		// Nothing is published: draw the empty axes.
-		series = append(series, chart.ContinuousSeries{Style: chart.Hidden(), XValues: []float64{0, 1}, YValues: []float64{c.YMin, c.YMax}})
+		series = append(series, chart.ContinuousSeries{Style: chart.Style{StrokeColor: drawing.ColorTransparent, StrokeWidth: 0.01}, XValues: []float64{0, 1}, YValues: []float64{c.YMin, c.YMax}})
 	}
 	font := 9 * scale
 	return chart.Chart{
