@@ -1,0 +1,134 @@
+package dashboards
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+
+	"github.com/feedback-service/feedback/survey"
+)
+
+// WriteChartCSV writes the figures behind one chart: a row per month (or
+// answer), a column per series. A hidden month's cells say so, with no figure.
+func WriteChartCSV(w io.Writer, c Chart) error {
+	cw := csv.NewWriter(w)
+	first := "answer"
+	if c.months {
+		first = "month"
+	}
+	header := []string{first}
+	for _, s := range c.Series {
+		header = append(header, s.Name)
+	}
+	rows := [][]string{header}
+	for i, l := range c.Labels {
+		row := []string{l}
+		for _, s := range c.Series {
+			row = append(row, valueCell(s.Values[i], c.K))
+		}
+		rows = append(rows, row)
+	}
+	return writeAll(cw, rows)
+}
+
+// WriteChartsCSV writes the figures behind every chart of a service in one
+// long table: service, range, chart, row label, series, value.
+func WriteChartsCSV(w io.Writer, st *ServiceStats) error {
+	rows := [][]string{{"service", "from", "to", "chart", "title", "label", "series", "value"}}
+	for _, c := range Charts(st) {
+		for _, s := range c.Series {
+			for i, l := range c.Labels {
+				rows = append(rows, []string{st.Service, st.Range.From, st.Range.To, c.Name, c.Title, l, s.Name, valueCell(s.Values[i], c.K)})
+			}
+		}
+	}
+	return writeAll(csv.NewWriter(w), rows)
+}
+
+// FFTReturnColumns are the monthly FFT return's columns, in the shape NHS
+// England collects: the period, the organisation, the service, the count of
+// each response in the NHS's order, the total, and how the responses were
+// collected (all by a text message linking to an online form here). A month
+// with fewer than K responses has its counts left blank and suppressed = yes.
+var FFTReturnColumns = []string{
+	"period", "organisation_code", "service",
+	"very_good", "good", "neither_good_nor_poor", "poor", "very_poor", "dont_know",
+	"total_responses", "mode_sms_online", "suppressed",
+}
+
+// WriteFFTReturn writes the monthly FFT return for every service over r: one
+// row per service and month, from published buckets only.
+func (d *Dashboards) WriteFFTReturn(ctx context.Context, w io.Writer, r Range, organisationCode string) error {
+	rows := [][]string{FFTReturnColumns}
+	for _, service := range d.order {
+		st, err := d.Service(ctx, service, r)
+		if err != nil {
+			return err
+		}
+		rows = append(rows, fftReturnRows(st, organisationCode)...)
+	}
+	return writeAll(csv.NewWriter(w), rows)
+}
+
+func fftReturnRows(st *ServiceStats, org string) [][]string {
+	var rows [][]string
+	for _, m := range st.Months {
+		row := []string{m.Month, org, st.Service}
+		if m.Figures == nil {
+			for range len(survey.FFTOptions) + 2 {
+				row = append(row, "")
+			}
+			rows = append(rows, append(row, "yes"))
+			continue
+		}
+		for _, c := range m.Figures.FFT.Counts {
+			row = append(row, strconv.FormatInt(c.Count, 10))
+		}
+		total := strconv.FormatInt(m.Figures.FFT.Answers, 10)
+		rows = append(rows, append(row, total, total, "no"))
+	}
+	return rows
+}
+
+func valueCell(v *float64, k int) string {
+	if v == nil {
+		return fmt.Sprintf("hidden: fewer than %d responses", k)
+	}
+	return strconv.FormatFloat(*v, 'f', -1, 64)
+}
+
+// writeAll writes rows with every cell neutralised.
+func writeAll(cw *csv.Writer, rows [][]string) error {
+	for _, row := range rows {
+		for i := range row {
+			row[i] = Neutralise(row[i])
+		}
+		if err := cw.Write(row); err != nil {
+			return fmt.Errorf("write CSV: %w", err)
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("write CSV: %w", err)
+	}
+	return nil
+}
+
+var plainNumber = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?$`)
+
+// Neutralise stops a spreadsheet reading a cell as a formula: a cell that
+// begins with =, +, -, @, a tab or a carriage return gets a leading
+// apostrophe, unless it is a plain number (such as a score of -12.5).
+func Neutralise(cell string) string {
+	if cell == "" || plainNumber.MatchString(cell) {
+		return cell
+	}
+	switch cell[0] {
+	case '=', '+', '-', '@', '\t', '\r':
+		return "'" + cell
+	}
+	return cell
+}

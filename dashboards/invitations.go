@@ -1,0 +1,62 @@
+package dashboards
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/feedback-service/feedback/survey"
+)
+
+// Invitations counts survey texts sent, for response rates. Only a monthly
+// total per service is kept — coarser than the day intake reports, which is
+// safer — in the survey database:
+//
+//	{_id: "counselling|2026-11", service: "counselling", month: "2026-11", n: 412}
+type Invitations struct {
+	coll *mongo.Collection
+}
+
+type invitationDoc struct {
+	Service string `bson:"service"`
+	Month   string `bson:"month"`
+	N       int64  `bson:"n"`
+}
+
+// NewInvitations returns the invitation counts kept in the survey database db.
+func NewInvitations(db *mongo.Database) *Invitations {
+	return &Invitations{coll: db.Collection(invitationsCollection)}
+}
+
+// CountInvitation adds one survey text sent for service on day (YYYY-MM-DD) to
+// that month's total. It is what intake's outbox calls, through intake's own
+// one-method interface.
+func (i *Invitations) CountInvitation(ctx context.Context, service string, day string) error {
+	t, err := time.Parse(time.DateOnly, day)
+	if err != nil || t.Format(time.DateOnly) != day {
+		return fmt.Errorf("count invitation: day %q is not YYYY-MM-DD", day)
+	}
+	return i.add(ctx, service, survey.Month(t), 1)
+}
+
+// add adds n invitations to a month's total with one upsert.
+func (i *Invitations) add(ctx context.Context, service, month string, n int64) error {
+	if !survey.ValidService(service) {
+		return fmt.Errorf("count invitation: %q is not a service type", service)
+	}
+	_, err := i.coll.UpdateOne(ctx,
+		bson.D{{Key: "_id", Value: service + "|" + month}},
+		bson.D{
+			{Key: "$inc", Value: bson.D{{Key: "n", Value: n}}},
+			{Key: "$setOnInsert", Value: bson.D{{Key: "service", Value: service}, {Key: "month", Value: month}}},
+		},
+		options.UpdateOne().SetUpsert(true))
+	if err != nil {
+		return fmt.Errorf("count invitation: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,82 @@
+package dashboards
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/feedback-service/feedback/survey"
+)
+
+// MaxMonths is the longest range a view covers.
+const MaxMonths = 60
+
+// Range is a run of whole calendar months, From to To inclusive ("2026-01").
+// There is no finer period: a day or a part of a month is never a view.
+type Range struct {
+	From string `json:"from"`
+	To   string `json:"to"`
+}
+
+// ErrRange means a range is malformed, backwards or too long.
+var ErrRange = errors.New("invalid range of months")
+
+// ParseRange reads from and to (YYYY-MM). Either may be empty: the default is
+// the last 12 whole months plus this month so far.
+func ParseRange(from, to string, now time.Time) (Range, error) {
+	def := LastMonths(now, 13)
+	if from == "" {
+		from = def.From
+	}
+	if to == "" {
+		to = def.To
+	}
+	r := Range{From: from, To: to}
+	if err := r.Validate(); err != nil {
+		return Range{}, err
+	}
+	return r, nil
+}
+
+// LastMonths is the range of n months ending with this month (so far).
+func LastMonths(now time.Time, n int) Range {
+	t := firstOfMonth(now)
+	return Range{From: survey.Month(t.AddDate(0, 1-n, 0)), To: survey.Month(t)}
+}
+
+// Validate checks the range's shape.
+func (r Range) Validate() error {
+	f, err1 := time.Parse(survey.MonthLayout, r.From)
+	t, err2 := time.Parse(survey.MonthLayout, r.To)
+	if err1 != nil || err2 != nil || survey.Month(f) != r.From || survey.Month(t) != r.To {
+		return fmt.Errorf("%w: months are written YYYY-MM", ErrRange)
+	}
+	if t.Before(f) {
+		return fmt.Errorf("%w: %s is after %s", ErrRange, r.From, r.To)
+	}
+	if n := len(r.Months()); n > MaxMonths {
+		return fmt.Errorf("%w: %d months; at most %d", ErrRange, n, MaxMonths)
+	}
+	return nil
+}
+
+// Months lists the range's months, oldest first.
+func (r Range) Months() []string {
+	f, err1 := time.Parse(survey.MonthLayout, r.From)
+	t, err2 := time.Parse(survey.MonthLayout, r.To)
+	if err1 != nil || err2 != nil {
+		return nil
+	}
+	var out []string
+	for m := f; !m.After(t) && len(out) <= MaxMonths; m = m.AddDate(0, 1, 0) {
+		out = append(out, survey.Month(m))
+	}
+	return out
+}
+
+func (r Range) String() string { return r.From + ".." + r.To }
+
+func firstOfMonth(t time.Time) time.Time {
+	t = t.UTC()
+	return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
+}

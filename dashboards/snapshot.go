@@ -1,0 +1,106 @@
+package dashboards
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"sort"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+
+	"github.com/feedback-service/feedback/survey"
+)
+
+// Collections read here. Counters belong to survey (written as responses are
+// stored); invitations belong to this package.
+const (
+	countersCollection    = "counters"
+	invitationsCollection = "invitations"
+)
+
+// snapshot is every counter document and invitation count, as read at one time.
+// Both collections stay small (a document per service, version and month), so
+// they are read whole.
+type snapshot struct {
+	version string // hash of the content read
+	loaded  time.Time
+	// service → month → survey version → counters
+	counters    map[string]map[string]map[string]*survey.CounterDoc
+	invitations map[string]map[string]int64 // service → month → invitations sent
+}
+
+type rawDoc struct {
+	id  string
+	raw bson.Raw
+}
+
+func loadSnapshot(ctx context.Context, db *mongo.Database, now time.Time) (*snapshot, error) {
+	s := &snapshot{
+		loaded:      now,
+		counters:    map[string]map[string]map[string]*survey.CounterDoc{},
+		invitations: map[string]map[string]int64{},
+	}
+	h := sha256.New()
+	counters, err := readAll(ctx, db.Collection(countersCollection))
+	if err != nil {
+		return nil, fmt.Errorf("read survey counters: %w", err)
+	}
+	for _, r := range counters {
+		var c survey.CounterDoc
+		if err := bson.Unmarshal(r.raw, &c); err != nil {
+			return nil, fmt.Errorf("decode survey counters %q: %w", r.id, err)
+		}
+		h.Write(r.raw)
+		byMonth := s.counters[c.Service]
+		if byMonth == nil {
+			byMonth = map[string]map[string]*survey.CounterDoc{}
+			s.counters[c.Service] = byMonth
+		}
+		if byMonth[c.Month] == nil {
+			byMonth[c.Month] = map[string]*survey.CounterDoc{}
+		}
+		byMonth[c.Month][c.Version] = &c
+	}
+	h.Write([]byte{0})
+	invitations, err := readAll(ctx, db.Collection(invitationsCollection))
+	if err != nil {
+		return nil, fmt.Errorf("read invitation counts: %w", err)
+	}
+	for _, r := range invitations {
+		var inv invitationDoc
+		if err := bson.Unmarshal(r.raw, &inv); err != nil {
+			return nil, fmt.Errorf("decode invitation count %q: %w", r.id, err)
+		}
+		h.Write(r.raw)
+		if s.invitations[inv.Service] == nil {
+			s.invitations[inv.Service] = map[string]int64{}
+		}
+		s.invitations[inv.Service][inv.Month] += inv.N
+	}
+	s.version = hex.EncodeToString(h.Sum(nil)[:8])
+	return s, nil
+}
+
+// readAll reads a small collection whole, ordered by _id in memory (the store
+// would sort by scanning anyway), so the content hash is the same everywhere.
+func readAll(ctx context.Context, coll *mongo.Collection) ([]rawDoc, error) {
+	cur, err := coll.Find(ctx, bson.D{})
+	if err != nil {
+		return nil, err
+	}
+	defer cur.Close(ctx)
+	var out []rawDoc
+	for cur.Next(ctx) {
+		raw := append(bson.Raw(nil), cur.Current...)
+		id, _ := raw.Lookup("_id").StringValueOK()
+		out = append(out, rawDoc{id: id, raw: raw})
+	}
+	if err := cur.Err(); err != nil {
+		return nil, err
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].id < out[j].id })
+	return out, nil
+}

@@ -1,0 +1,73 @@
+package dashboards
+
+import (
+	"github.com/feedback-service/feedback/survey"
+)
+
+// surveyVersions is what is known of one service's survey: its current
+// definition, earlier ones from the archive, and the distinct questions they ask.
+type surveyVersions struct {
+	current   *survey.Definition
+	byVersion map[string]*survey.Definition
+	questions []*questionIdentity // current survey's order, then archived-only questions
+	score     *questionIdentity   // the current survey's 0–10 question, if any
+}
+
+// questionIdentity is one question as asked, word for word: an id and a
+// Fingerprint. Answers are added up only within one identity.
+type questionIdentity struct {
+	key      string // unique within the service: the id, or id-fingerprint when the id was reused
+	q        survey.Question
+	versions map[string]bool // known versions that ask exactly this
+	// common: every known version asks it identically (always true of the FFT
+	// question, whose wording the survey rules fix), so it is published per
+	// (service, month); otherwise per (service, version, month).
+	common bool
+}
+
+func newSurveyVersions(current *survey.Definition, archive []*survey.Definition) *surveyVersions {
+	sv := &surveyVersions{current: current, byVersion: map[string]*survey.Definition{current.Version: current}}
+	for _, a := range archive {
+		sv.byVersion[a.Version] = a
+	}
+	type idfp struct{ id, fp string }
+	seen := map[idfp]*questionIdentity{}
+	idCount := map[string]int{}
+	add := func(def *survey.Definition) {
+		for _, q := range def.Questions {
+			k := idfp{q.ID, q.Fingerprint}
+			qi := seen[k]
+			if qi == nil {
+				qi = &questionIdentity{q: q, versions: map[string]bool{}}
+				seen[k] = qi
+				sv.questions = append(sv.questions, qi)
+				idCount[q.ID]++
+			}
+			qi.versions[def.Version] = true
+		}
+	}
+	add(current)
+	for _, a := range archive {
+		add(a)
+	}
+	for _, qi := range sv.questions {
+		qi.common = qi.q.ID == survey.FFTQuestionID || len(qi.versions) == len(sv.byVersion)
+		qi.key = qi.q.ID
+		if idCount[qi.q.ID] > 1 && !qi.versions[current.Version] {
+			qi.key = qi.q.ID + "-" + qi.q.Fingerprint
+		}
+	}
+	for _, qi := range sv.questions {
+		if qi.q.Kind == survey.Likelihood && qi.versions[current.Version] {
+			sv.score = qi
+			break
+		}
+	}
+	return sv
+}
+
+// counts reports whether answers stored under version count towards qi. The
+// FFT question counts for every version, known or not.
+func (qi *questionIdentity) counts(version string) bool {
+	return qi.q.ID == survey.FFTQuestionID || qi.versions[version]
+}

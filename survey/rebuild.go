@@ -1,0 +1,338 @@
+package survey
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// RebuildOptions says what RebuildCounters does besides checking.
+type RebuildOptions struct {
+	// Write makes the stored counters (and comments, with Comments) match the
+	// responses; without it nothing is changed.
+	Write bool
+	// Comments checks (and with Write, repairs) the comments as well.
+	Comments bool
+	// Archive holds earlier survey versions, so their answers are read with
+	// the question kinds they were asked with.
+	Archive []*Definition
+	// Progress, if set, is told how many responses have been read so far.
+	Progress func(responses int)
+}
+
+// RebuildReport says what a rebuild found.
+type RebuildReport struct {
+	Responses int // responses read
+	Buckets   int // counter documents the responses make
+	// UnknownVersions are survey versions found in responses but in neither the
+	// catalogue nor the archive; their answers were read with the question
+	// kinds of the service's current survey.
+	UnknownVersions []string
+	Differences     []CounterDifference
+	// CommentsMissing and CommentsExtra count comments the responses imply but
+	// are not stored, and stored comments no response accounts for.
+	CommentsMissing, CommentsExtra int
+	Rewritten                      bool
+}
+
+// Clean reports whether the stored counters (and comments, if checked) match.
+func (r *RebuildReport) Clean() bool {
+	return len(r.Differences) == 0 && r.CommentsMissing == 0 && r.CommentsExtra == 0
+}
+
+// CounterDifference is one counter whose stored value is not what the
+// responses add up to.
+type CounterDifference struct {
+	Bucket     string `json:"bucket"`
+	Field      string `json:"field"` // "n", "q.<question>" or "a.<question>.<value>"
+	Stored     int64  `json:"stored"`
+	Recomputed int64  `json:"recomputed"`
+}
+
+func (d CounterDifference) String() string {
+	return fmt.Sprintf("%s %s: stored %d, responses give %d", d.Bucket, d.Field, d.Stored, d.Recomputed)
+}
+
+// RebuildCounters recomputes every counter from the stored responses, with the
+// same code that counts them as they arrive, and reports each difference from
+// the stored counters; with opts.Write it rewrites the counters to match. It
+// reads the whole responses collection: an offline job, never a request's.
+// Run it while no responses arrive, or it reports the ones in flight.
+func RebuildCounters(ctx context.Context, db *mongo.Database, cat *Catalogue, opts RebuildOptions) (*RebuildReport, error) {
+	defs := map[string]*Definition{}
+	for _, d := range append(cat.All(), opts.Archive...) {
+		defs[d.Service+"|"+d.Version] = d
+	}
+	report := &RebuildReport{}
+	unknown := map[string]bool{}
+	inc := increments{}
+	want := map[commentKey]int{}
+	cur, err := db.Collection(responsesCollection).Find(ctx, bson.D{}, options.Find().SetBatchSize(1000))
+	if err != nil {
+		return nil, fmt.Errorf("read responses: %w", err)
+	}
+	defer cur.Close(ctx)
+	for cur.Next(ctx) {
+		var resp Response
+		if err := cur.Decode(&resp); err != nil {
+			return nil, fmt.Errorf("decode response: %w", err)
+		}
+		def := defs[resp.Service+"|"+resp.Version]
+		if def == nil {
+			current, ok := cat.Get(resp.Service)
+			if !ok {
+				return nil, fmt.Errorf("response %s: no survey for service %q", resp.ID, resp.Service)
+			}
+			unknown[resp.Service+"|"+resp.Version] = true
+			def = current
+		}
+		answers := storedAnswers(def, resp.Answers)
+		inc.add(Bucket{Service: resp.Service, Version: resp.Version, Month: resp.Month}, def, answers)
+		if opts.Comments {
+			for _, c := range commentDocs(def, answers, resp.Month) {
+				cm := c.(Comment)
+				want[commentKey{resp.Service, resp.Version, cm.Month, cm.Question, cm.Text}]++
+			}
+		}
+		report.Responses++
+		if opts.Progress != nil && report.Responses%10000 == 0 {
+			opts.Progress(report.Responses)
+		}
+	}
+	if err := cur.Err(); err != nil {
+		return nil, fmt.Errorf("read responses: %w", err)
+	}
+	for k := range unknown {
+		report.UnknownVersions = append(report.UnknownVersions, k)
+	}
+	sort.Strings(report.UnknownVersions)
+
+	recomputed := map[string]map[string]int64{}
+	buckets := map[string]Bucket{}
+	for b, m := range inc {
+		flat := map[string]int64{}
+		for k, v := range m {
+			flat[k] = int64(v)
+		}
+		recomputed[b.ID()] = flat
+		buckets[b.ID()] = b
+	}
+	report.Buckets = len(recomputed)
+	stored, err := storedCounters(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	report.Differences = compareCounters(stored, recomputed)
+
+	var extra []string
+	var missing []any
+	if opts.Comments {
+		extra, missing, err = compareComments(ctx, db, want)
+		if err != nil {
+			return nil, err
+		}
+		report.CommentsExtra, report.CommentsMissing = len(extra), len(missing)
+	}
+	if opts.Write && !report.Clean() {
+		if err := rewriteCounters(ctx, db, stored, recomputed, buckets); err != nil {
+			return nil, err
+		}
+		if err := repairComments(ctx, db, extra, missing); err != nil {
+			return nil, err
+		}
+		report.Rewritten = true
+	}
+	return report, nil
+}
+
+// storedAnswers turns a stored response's answers back into Answers.
+func storedAnswers(def *Definition, doc bson.D) Answers {
+	out := Answers{}
+	for _, e := range doc {
+		q, ok := def.Question(e.Key)
+		if !ok {
+			continue
+		}
+		var a Answer
+		switch v := e.Value.(type) {
+		case string:
+			if q.Kind == Text {
+				a.Text = v
+			} else {
+				a.Choice = v
+			}
+		case int32:
+			a.Number = int(v)
+		case int64:
+			a.Number = int(v)
+		case bson.A:
+			for _, c := range v {
+				if s, ok := c.(string); ok {
+					a.Choices = append(a.Choices, s)
+				}
+			}
+		default:
+			continue
+		}
+		out[q.ID] = a
+	}
+	return out
+}
+
+// storedCounters reads every counter document, flattened to "n", "q.x", "a.x.v".
+func storedCounters(ctx context.Context, db *mongo.Database) (map[string]map[string]int64, error) {
+	cur, err := db.Collection(countersCollection).Find(ctx, bson.D{})
+	if err != nil {
+		return nil, fmt.Errorf("read counters: %w", err)
+	}
+	var docs []CounterDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, fmt.Errorf("read counters: %w", err)
+	}
+	out := map[string]map[string]int64{}
+	for _, d := range docs {
+		flat := map[string]int64{"n": d.N}
+		for q, n := range d.Q {
+			flat["q."+q] = n
+		}
+		for q, vs := range d.A {
+			for v, n := range vs {
+				flat["a."+q+"."+v] = n
+			}
+		}
+		out[d.ID] = flat
+	}
+	return out, nil
+}
+
+func compareCounters(stored, recomputed map[string]map[string]int64) []CounterDifference {
+	var diffs []CounterDifference
+	ids := map[string]bool{}
+	for id := range stored {
+		ids[id] = true
+	}
+	for id := range recomputed {
+		ids[id] = true
+	}
+	for id := range ids {
+		s, r := stored[id], recomputed[id]
+		fields := map[string]bool{}
+		for f := range s {
+			fields[f] = true
+		}
+		for f := range r {
+			fields[f] = true
+		}
+		for f := range fields {
+			if s[f] != r[f] {
+				diffs = append(diffs, CounterDifference{Bucket: id, Field: f, Stored: s[f], Recomputed: r[f]})
+			}
+		}
+	}
+	sort.Slice(diffs, func(i, j int) bool {
+		if diffs[i].Bucket != diffs[j].Bucket {
+			return diffs[i].Bucket < diffs[j].Bucket
+		}
+		return diffs[i].Field < diffs[j].Field
+	})
+	return diffs
+}
+
+func rewriteCounters(ctx context.Context, db *mongo.Database, stored, recomputed map[string]map[string]int64, buckets map[string]Bucket) error {
+	coll := db.Collection(countersCollection)
+	var models []mongo.WriteModel
+	for id, flat := range recomputed {
+		b := buckets[id]
+		q, a := bson.M{}, bson.M{}
+		for f, n := range flat {
+			switch {
+			case strings.HasPrefix(f, "q."):
+				q[f[2:]] = n
+			case strings.HasPrefix(f, "a."):
+				question, value, _ := strings.Cut(f[2:], ".")
+				m, _ := a[question].(bson.M)
+				if m == nil {
+					m = bson.M{}
+					a[question] = m
+				}
+				m[value] = n
+			}
+		}
+		doc := bson.D{
+			{Key: "_id", Value: id}, {Key: "service", Value: b.Service}, {Key: "version", Value: b.Version},
+			{Key: "month", Value: b.Month}, {Key: "n", Value: flat["n"]}, {Key: "q", Value: q}, {Key: "a", Value: a},
+		}
+		models = append(models, mongo.NewReplaceOneModel().SetFilter(bson.D{{Key: "_id", Value: id}}).SetReplacement(doc).SetUpsert(true))
+	}
+	var gone []string
+	for id := range stored {
+		if _, ok := recomputed[id]; !ok {
+			gone = append(gone, id)
+		}
+	}
+	if len(gone) > 0 {
+		models = append(models, mongo.NewDeleteManyModel().SetFilter(bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: gone}}}}))
+	}
+	if len(models) == 0 {
+		return nil
+	}
+	if _, err := coll.BulkWrite(ctx, models); err != nil {
+		return fmt.Errorf("rewrite counters: %w", err)
+	}
+	return nil
+}
+
+type commentKey struct{ service, version, month, question, text string }
+
+// compareComments returns the _ids of stored comments no response accounts
+// for, and the comments the responses imply that are not stored.
+func compareComments(ctx context.Context, db *mongo.Database, want map[commentKey]int) ([]string, []any, error) {
+	cur, err := db.Collection(commentsCollection).Find(ctx, bson.D{})
+	if err != nil {
+		return nil, nil, fmt.Errorf("read comments: %w", err)
+	}
+	var stored []Comment
+	if err := cur.All(ctx, &stored); err != nil {
+		return nil, nil, fmt.Errorf("read comments: %w", err)
+	}
+	left := map[commentKey]int{}
+	for k, n := range want {
+		left[k] = n
+	}
+	var extra []string
+	for _, c := range stored {
+		k := commentKey{c.Service, c.Version, c.Month, c.Question, c.Text}
+		if left[k] > 0 {
+			left[k]--
+			continue
+		}
+		extra = append(extra, c.ID)
+	}
+	var missing []any
+	for k, n := range left {
+		for range n {
+			missing = append(missing, Comment{ID: randomID(), Service: k.service, Version: k.version, Month: k.month, Question: k.question, Text: k.text})
+		}
+	}
+	return extra, missing, nil
+}
+
+func repairComments(ctx context.Context, db *mongo.Database, extra []string, missing []any) error {
+	coll := db.Collection(commentsCollection)
+	if len(extra) > 0 {
+		if _, err := coll.DeleteMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: extra}}}}); err != nil {
+			return fmt.Errorf("delete stray comments: %w", err)
+		}
+	}
+	if len(missing) > 0 {
+		if _, err := coll.InsertMany(ctx, missing, options.InsertMany().SetOrdered(false)); err != nil {
+			return fmt.Errorf("insert missing comments: %w", err)
+		}
+	}
+	return nil
+}
