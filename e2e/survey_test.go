@@ -1,0 +1,387 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/feedback-service/feedback/api/apitest"
+	"github.com/feedback-service/feedback/survey"
+)
+
+// surveys are the surveys the service offers; every test here runs on each.
+func surveys(t *testing.T) []*survey.Definition {
+	t.Helper()
+	c, err := survey.LoadEmbedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c.All()
+}
+
+// An answer is what the person in a test gives to one question: the options
+// they choose, by index, or the words they write.
+type answer struct {
+	q     survey.Question
+	picks []int
+	text  string
+}
+
+// answersFor answers every question of a survey: the second option of a
+// single choice, 9 out of 10, the first and third of several, a sentence.
+func answersFor(d *survey.Definition) []answer {
+	var out []answer
+	for _, q := range d.Questions {
+		a := answer{q: q}
+		switch q.Kind {
+		case survey.Text:
+			a.text = "Kind, and quick to call back."
+		case survey.Multiple:
+			a.picks = []int{0, 2}
+		case survey.Likelihood:
+			a.picks = []int{9}
+		default:
+			a.picks = []int{1}
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+// inputID is the id of an option's input; its label is label[for=inputID].
+func (a answer) inputID(pick int) string { return a.q.ID + "-" + a.q.Options[pick].Value }
+
+// stored is the answer as the stored response prints it.
+func (a answer) stored() string {
+	var vs []string
+	for _, i := range a.picks {
+		vs = append(vs, a.q.Options[i].Value)
+	}
+	switch {
+	case a.q.Kind == survey.Text:
+		return a.text
+	case a.q.Kind == survey.Multiple:
+		return fmt.Sprint(vs)
+	default:
+		return vs[0]
+	}
+}
+
+// checkStored checks that the store holds exactly one response, with exactly these answers.
+func checkStored(t *testing.T, srv *apitest.Server, d *survey.Definition, answers []answer) {
+	t.Helper()
+	if n := srv.Count(t, "responses"); n != 1 {
+		t.Fatalf("%d responses stored, want 1", n)
+	}
+	var r survey.Response
+	if err := srv.Collection("responses").FindOne(context.Background(), bson.D{}).Decode(&r); err != nil {
+		t.Fatal(err)
+	}
+	got, want := map[string]string{}, map[string]string{}
+	for _, e := range r.Answers {
+		got[e.Key] = fmt.Sprint(e.Value)
+	}
+	for _, a := range answers {
+		want[a.q.ID] = a.stored()
+	}
+	if r.Service != d.Service || !maps.Equal(got, want) {
+		t.Errorf("stored %s %v, want %s %v", r.Service, got, d.Service, want)
+	}
+}
+
+// open emulates the screen and loads the survey form.
+func open(t *testing.T, ctx context.Context, v viewport, srv *apitest.Server, d *survey.Definition) {
+	t.Helper()
+	resp, err := chromedp.Run(ctx, func(ctx context.Context, tg *chromedp.Target) (int64, error) {
+		if _, err := v.emulate()(ctx, tg); err != nil {
+			return 0, err
+		}
+		r, err := chromedp.NavigateResponse(srv.URL+"/s/"+d.Service)(ctx, tg)
+		if err != nil {
+			return 0, err
+		}
+		return r.Status, nil
+	})
+	if err != nil || resp != http.StatusOK {
+		t.Fatalf("open /s/%s: status %d, %v", d.Service, resp, err)
+	}
+}
+
+// tapAnswers answers every question by tapping on option labels, and for the
+// words, tapping the box and typing.
+func tapAnswers(t *testing.T, ctx context.Context, answers []answer) {
+	t.Helper()
+	for _, a := range answers {
+		if a.q.Kind == survey.Text {
+			do(t, ctx, "write "+a.q.ID, chromedp.Tap(chromedp.ID(a.q.ID)), typeKeys(a.text))
+			continue
+		}
+		for _, i := range a.picks {
+			do(t, ctx, "tap "+a.inputID(i), chromedp.Tap(chromedp.CSS(`label[for="`+a.inputID(i)+`"]`)))
+		}
+	}
+}
+
+// submit sends the form with the given action and checks where the browser lands.
+func submit(t *testing.T, ctx context.Context, send chromedp.Action[chromedp.Void], wantStatus int, wantPath string) {
+	t.Helper()
+	resp, err := chromedp.RunResponse(ctx, send)
+	if err != nil {
+		t.Fatalf("send the form: %v", err)
+	}
+	if int(resp.Status) != wantStatus || !strings.HasSuffix(resp.URL, wantPath) {
+		t.Fatalf("sent the form: landed on %s with %d, want %s with %d", resp.URL, resp.Status, wantPath, wantStatus)
+	}
+}
+
+// checkThanks checks the page is the thank-you page.
+func checkThanks(t *testing.T, ctx context.Context) {
+	t.Helper()
+	h1, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("h1")))
+	if err != nil || h1 != "Thank you" {
+		t.Errorf("thank-you page heading %q, %v", h1, err)
+	}
+}
+
+func TestSurvey_CompletedByTappingOnAPhone(t *testing.T) {
+	for _, d := range surveys(t) {
+		t.Run(d.Service, func(t *testing.T) {
+			srv := apitest.New(t)
+			ctx := newTab(t)
+			answers := answersFor(d)
+			open(t, ctx, phone, srv, d)
+			tapAnswers(t, ctx, answers)
+			submit(t, ctx, chromedp.Tap(chromedp.CSS(`button[type=submit]`)), http.StatusOK, "/s/"+d.Service+"/thanks")
+			checkThanks(t, ctx)
+			checkStored(t, srv, d, answers)
+		})
+	}
+}
+
+func TestSurvey_WorksWithoutJavaScript(t *testing.T) {
+	for _, d := range surveys(t) {
+		t.Run(d.Service, func(t *testing.T) {
+			srv := apitest.New(t)
+			ctx := newTab(t)
+			do(t, ctx, "turn off JavaScript", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+				_, err := cdp.Call(ctx, tg, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+				return err
+			}))
+			answers := answersFor(d)
+			open(t, ctx, phone, srv, d)
+			tapAnswers(t, ctx, answers)
+			submit(t, ctx, chromedp.Tap(chromedp.CSS(`button[type=submit]`)), http.StatusOK, "/s/"+d.Service+"/thanks")
+			checkThanks(t, ctx)
+			checkStored(t, srv, d, answers)
+		})
+	}
+}
+
+// focus describes the focused element: "#id", or tag.class when it has no id,
+// and whether a person can see where the focus is.
+type focus struct {
+	Desc    string `json:"desc"`
+	Visible bool   `json:"visible"`
+}
+
+// focusJS reads the focus. An input drawn invisibly (the 0 to 10 buttons are
+// styled labels) shows its focus on its label.
+const focusJS = `(() => {
+	const el = document.activeElement;
+	const desc = el.id ? '#' + el.id : el.tagName.toLowerCase() + (el.classList.length ? '.' + el.classList[0] : '');
+	const shown = getComputedStyle(el).opacity === '0' && el.labels && el.labels.length ? el.labels[0] : el;
+	const s = getComputedStyle(shown);
+	const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0;
+	return {desc, visible: outline || s.boxShadow !== 'none'};
+})()`
+
+// keyboard presses keys and checks where the focus goes.
+type keyboard struct {
+	t   *testing.T
+	ctx context.Context
+}
+
+// press presses keys (kb constants or text) in the focused element, each as
+// a physical keyboard sends it: a raw key down, the character it types if it
+// types one, a key up. (chromedp.KeyEvent sends a cooked keyDown, after which
+// Chrome does not suppress the character of a key whose keydown did something:
+// Enter on a link that moves focus into a form would then also submit it,
+// which a real keyboard does not do.)
+func (k keyboard) press(keys string) {
+	k.t.Helper()
+	do(k.t, k.ctx, fmt.Sprintf("press %q", keys), typeKeys(keys))
+}
+
+// typeKeys is the action of pressing keys on a physical keyboard.
+func typeKeys(keys string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		for _, r := range keys {
+			for _, e := range kb.Encode(r) {
+				if e.Type == kb.KeyDown {
+					e.Type = kb.KeyRawDown
+				}
+				if _, err := cdp.Call(ctx, tg, input.DispatchKeyEvent, *e); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// expectFocus checks that the focus is on want and visibly so.
+func (k keyboard) expectFocus(want string) {
+	k.t.Helper()
+	f := eval[focus](k.t, k.ctx, focusJS)
+	if f.Desc != want {
+		k.t.Fatalf("focus is on %s, want %s", f.Desc, want)
+	}
+	if !f.Visible {
+		k.t.Errorf("focus on %s has no visible outline or box-shadow", f.Desc)
+	}
+}
+
+// awaitFocus waits up to two seconds for the focus to reach want, as it does
+// a moment after a link is followed, and checks it is visible.
+func (k keyboard) awaitFocus(want string) {
+	k.t.Helper()
+	for range 20 {
+		if eval[focus](k.t, k.ctx, focusJS).Desc == want {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	k.expectFocus(want)
+}
+
+// expectQuestionOnScreen checks that the focused field and its question's
+// wording are both on screen, so the person sees what they are answering.
+func (k keyboard) expectQuestionOnScreen() {
+	k.t.Helper()
+	const js = `(() => {
+		const el = document.activeElement, prompt = el.closest('.question').querySelector('.prompt');
+		const on = e => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight };
+		return {field: on(el), prompt: on(prompt)};
+	})()`
+	v := eval[struct{ Field, Prompt bool }](k.t, k.ctx, js)
+	if !v.Field || !v.Prompt {
+		k.t.Errorf("after following the link: field on screen %v, its question on screen %v", v.Field, v.Prompt)
+	}
+}
+
+// expectChecked checks that the input with this id is checked.
+func (k keyboard) expectChecked(id string) {
+	k.t.Helper()
+	if !eval[bool](k.t, k.ctx, `document.getElementById(`+jsString(id)+`).checked`) {
+		k.t.Errorf("%s is not checked", id)
+	}
+}
+
+func jsString(s string) string { return fmt.Sprintf("%q", s) }
+
+func TestSurvey_CompletedWithTheKeyboardAlone(t *testing.T) {
+	for _, d := range surveys(t) {
+		t.Run(d.Service, func(t *testing.T) {
+			srv := apitest.New(t)
+			ctx := newTab(t)
+			answers := answersFor(d)
+			open(t, ctx, desktop, srv, d)
+			k := keyboard{t, ctx}
+
+			// The first Tab reaches the skip link; following it starts the
+			// next Tab at the main content.
+			k.press(kb.Tab)
+			k.expectFocus("a.skip")
+			k.press(kb.Enter)
+			for _, a := range answers {
+				switch a.q.Kind {
+				case survey.Text:
+					k.press(kb.Tab)
+					k.expectFocus("#" + a.q.ID)
+					k.press(a.text)
+				case survey.Multiple:
+					// Each checkbox is a stop of its own: Tab to it, Space to tick it.
+					for i := range a.q.Options {
+						k.press(kb.Tab)
+						k.expectFocus("#" + a.inputID(i))
+						if slices.Contains(a.picks, i) {
+							k.press(" ")
+							k.expectChecked(a.inputID(i))
+						}
+					}
+				default:
+					// A radio group is one stop: Tab to its first option, Space
+					// to choose it, arrows to move the choice along.
+					k.press(kb.Tab)
+					k.expectFocus("#" + a.inputID(0))
+					k.press(" ")
+					for range a.picks[0] {
+						k.press(kb.ArrowDown)
+					}
+					k.expectFocus("#" + a.inputID(a.picks[0]))
+					k.expectChecked(a.inputID(a.picks[0]))
+				}
+			}
+			k.press(kb.Tab)
+			k.expectFocus("button.button")
+			submit(t, ctx, typeKeys(kb.Enter), http.StatusOK, "/s/"+d.Service+"/thanks")
+			checkThanks(t, ctx)
+			checkStored(t, srv, d, answers)
+		})
+	}
+}
+
+func TestSurvey_ErrorSummaryLinksMoveFocusToTheFields(t *testing.T) {
+	for _, d := range surveys(t) {
+		t.Run(d.Service, func(t *testing.T) {
+			srv := apitest.New(t)
+			ctx := newTab(t)
+			open(t, ctx, phone, srv, d)
+			// Two mistakes: the required question unanswered, and more words
+			// than the limit (a script can set what maxlength stops a person typing).
+			long := d.Questions[1]
+			do(t, ctx, "write too much", chromedp.SetJavascriptAttribute(chromedp.ID(long.ID), "value", strings.Repeat("x", long.MaxLength+1)))
+			submit(t, ctx, chromedp.Tap(chromedp.CSS(`button[type=submit]`)), http.StatusUnprocessableEntity, "/s/"+d.Service)
+			if n := srv.Count(t, "responses"); n != 0 {
+				t.Fatalf("%d responses stored from a form with errors", n)
+			}
+
+			k := keyboard{t, ctx}
+			k.expectFocus("div.error-summary") // autofocus: a screen reader reads the summary first
+			targets := eval[[]string](t, ctx, `[...document.querySelectorAll('.error-summary a')].map(a => a.hash.slice(1))`)
+			want := []string{d.Questions[0].ID + "-" + d.Questions[0].Options[0].Value, long.ID}
+			if fmt.Sprint(targets) != fmt.Sprint(want) {
+				t.Fatalf("error summary links to %v, want %v", targets, want)
+			}
+			for i, id := range targets {
+				// By keyboard: Tab to the link from the summary, Enter.
+				do(t, ctx, "focus the summary", chromedp.Focus(chromedp.CSS(".error-summary")))
+				for range i + 1 {
+					k.press(kb.Tab)
+				}
+				k.expectFocus("a")
+				k.press(kb.Enter)
+				k.awaitFocus("#" + id)
+				k.expectQuestionOnScreen()
+				// By touch, from the top of the page again.
+				do(t, ctx, "back to the top", chromedp.Evaluate[chromedp.Void](
+					`history.replaceState(null, '', location.pathname); document.activeElement.blur(); window.scrollTo(0, 0)`))
+				do(t, ctx, "tap link to "+id, chromedp.Tap(chromedp.CSS(fmt.Sprintf(`.error-summary li:nth-child(%d) a`, i+1))))
+				k.awaitFocus("#" + id)
+				k.expectQuestionOnScreen()
+			}
+		})
+	}
+}
