@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/feedback-service/feedback/api/apitest"
 )
 
 // axeSource is axe-core's axe.min.js, installed by `.ci/run` from
@@ -85,4 +87,23 @@ func checkAccessible(t *testing.T, ctx context.Context, page string) {
 	for _, v := range res.Violations {
 		t.Errorf("%s: axe: %s", page, v)
 	}
+}
+
+// The pages' Content-Security-Policy blocks inline scripts, and axe-core is
+// injected as one would be; this pins that the policy is in force in the
+// browser and that axe still runs, because DevTools' evaluation is exempt.
+func TestAxe_RunsUnderAPolicyThatBlocksInlineScripts(t *testing.T) {
+	srv := apitest.New(t)
+	ctx := newTab(t)
+	do(t, ctx, "open the survey", chromedp.Navigate(srv.URL+"/s/counselling"))
+	ran := eval[bool](t, ctx, `(() => {
+		const s = document.createElement('script');
+		s.textContent = 'window.inlineRan = true';
+		document.head.append(s);
+		return window.inlineRan === true;
+	})()`)
+	if ran {
+		t.Fatal("an inline script ran: the Content-Security-Policy is not in force")
+	}
+	checkAccessible(t, ctx, "survey")
 }

@@ -181,6 +181,10 @@ func TestSurvey_WorksWithoutJavaScript(t *testing.T) {
 			}))
 			answers := answersFor(d)
 			open(t, ctx, phone, srv, d)
+			// DevTools can still look into the page; the page itself runs no script.
+			if !eval[bool](t, ctx, `matchMedia('(scripting: none)').matches`) {
+				t.Fatal("JavaScript is still on")
+			}
 			tapAnswers(t, ctx, answers)
 			submit(t, ctx, chromedp.Tap(chromedp.CSS(`button[type=submit]`)), http.StatusOK, "/s/"+d.Service+"/thanks")
 			checkThanks(t, ctx)
