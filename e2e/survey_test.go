@@ -1,0 +1,287 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/feedback-service/feedback/api/apitest"
+	"github.com/feedback-service/feedback/survey"
+)
+
+// surveys are the surveys the service offers; every test here runs on each.
+func surveys(t *testing.T) []*survey.Definition {
+	t.Helper()
+	c, err := survey.LoadEmbedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c.All()
+}
+
+// An answer is what the person in a test gives to one question: the options
+// they choose, by index, or the words they write.
+type answer struct {
+	q     survey.Question
+	picks []int
+	text  string
+}
+
+// answersFor answers every question of a survey: the second option of a
+// single choice, 9 out of 10, the first and third of several, a sentence.
+func answersFor(d *survey.Definition) []answer {
+	var out []answer
+	for _, q := range d.Questions {
+		a := answer{q: q}
+		switch q.Kind {
+		case survey.Text:
+			a.text = "Kind, and quick to call back."
+		case survey.Multiple:
+			a.picks = []int{0, 2}
+		case survey.Likelihood:
+			a.picks = []int{9}
+		default:
+			a.picks = []int{1}
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+// inputID is the id of an option's input; its label is label[for=inputID].
+func (a answer) inputID(pick int) string { return a.q.ID + "-" + a.q.Options[pick].Value }
+
+// stored is the answer as the stored response prints it.
+func (a answer) stored() string {
+	var vs []string
+	for _, i := range a.picks {
+		vs = append(vs, a.q.Options[i].Value)
+	}
+	switch {
+	case a.q.Kind == survey.Text:
+		return a.text
+	case a.q.Kind == survey.Multiple:
+		return fmt.Sprint(vs)
+	default:
+		return vs[0]
+	}
+}
+
+// checkStored checks that the store holds exactly one response, with exactly these answers.
+func checkStored(t *testing.T, srv *apitest.Server, d *survey.Definition, answers []answer) {
+	t.Helper()
+	if n := srv.Count(t, "responses"); n != 1 {
+		t.Fatalf("%d responses stored, want 1", n)
+	}
+	var r survey.Response
+	if err := srv.Collection("responses").FindOne(context.Background(), bson.D{}).Decode(&r); err != nil {
+		t.Fatal(err)
+	}
+	got, want := map[string]string{}, map[string]string{}
+	for _, e := range r.Answers {
+		got[e.Key] = fmt.Sprint(e.Value)
+	}
+	for _, a := range answers {
+		want[a.q.ID] = a.stored()
+	}
+	if r.Service != d.Service || !maps.Equal(got, want) {
+		t.Errorf("stored %s %v, want %s %v", r.Service, got, d.Service, want)
+	}
+}
+
+// open emulates the screen and loads the survey form.
+func open(t *testing.T, ctx context.Context, v viewport, srv *apitest.Server, d *survey.Definition) {
+	t.Helper()
+	resp, err := chromedp.Run(ctx, func(ctx context.Context, tg *chromedp.Target) (int64, error) {
+		if _, err := v.emulate()(ctx, tg); err != nil {
+			return 0, err
+		}
+		r, err := chromedp.NavigateResponse(srv.URL+"/s/"+d.Service)(ctx, tg)
+		if err != nil {
+			return 0, err
+		}
+		return r.Status, nil
+	})
+	if err != nil || resp != http.StatusOK {
+		t.Fatalf("open /s/%s: status %d, %v", d.Service, resp, err)
+	}
+}
+
+// tapAnswers answers every question by tapping on option labels, and for the
+// words, tapping the box and typing.
+func tapAnswers(t *testing.T, ctx context.Context, answers []answer) {
+	t.Helper()
+	for _, a := range answers {
+		if a.q.Kind == survey.Text {
+			do(t, ctx, "write "+a.q.ID, chromedp.Tap(chromedp.ID(a.q.ID)), typeKeys(a.text))
+			continue
+		}
+		for _, i := range a.picks {
+			do(t, ctx, "tap "+a.inputID(i), chromedp.Tap(chromedp.CSS(`label[for="`+a.inputID(i)+`"]`)))
+		}
+	}
+}
+
+// submit sends the form with the given action and checks where the browser lands.
+func submit(t *testing.T, ctx context.Context, send chromedp.Action[chromedp.Void], wantStatus int, wantPath string) {
+	t.Helper()
+	resp, err := chromedp.RunResponse(ctx, send)
+	if err != nil {
+		t.Fatalf("send the form: %v", err)
+	}
+	if int(resp.Status) != wantStatus || !strings.HasSuffix(resp.URL, wantPath) {
+		t.Fatalf("sent the form: landed on %s with %d, want %s with %d", resp.URL, resp.Status, wantPath, wantStatus)
+	}
+}
+
+// checkThanks checks the page is the thank-you page.
+func checkThanks(t *testing.T, ctx context.Context) {
+	t.Helper()
+	h1, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("h1")))
+	if err != nil || h1 != "Thank you" {
+		t.Errorf("thank-you page heading %q, %v", h1, err)
+	}
+}
+
+func TestSurvey_CompletedByTappingOnAPhone(t *testing.T) {
+	for _, d := range surveys(t) {
+		t.Run(d.Service, func(t *testing.T) {
+			srv := apitest.New(t)
+			ctx := newTab(t)
+			answers := answersFor(d)
+			open(t, ctx, phone, srv, d)
+			tapAnswers(t, ctx, answers)
+			submit(t, ctx, chromedp.Tap(chromedp.CSS(`button[type=submit]`)), http.StatusOK, "/s/"+d.Service+"/thanks")
+			checkThanks(t, ctx)
+			checkStored(t, srv, d, answers)
+		})
+	}
+}
+
+func TestSurvey_WorksWithoutJavaScript(t *testing.T) {
+	for _, d := range surveys(t) {
+		t.Run(d.Service, func(t *testing.T) {
+			srv := apitest.New(t)
+			ctx := newTab(t)
+			do(t, ctx, "turn off JavaScript", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+				_, err := cdp.Call(ctx, tg, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+				return err
+			}))
+			answers := answersFor(d)
+			open(t, ctx, phone, srv, d)
+			// DevTools can still look into the page; the page itself runs no script.
+			if !eval[bool](t, ctx, `matchMedia('(scripting: none)').matches`) {
+				t.Fatal("JavaScript is still on")
+			}
+			tapAnswers(t, ctx, answers)
+			submit(t, ctx, chromedp.Tap(chromedp.CSS(`button[type=submit]`)), http.StatusOK, "/s/"+d.Service+"/thanks")
+			checkThanks(t, ctx)
+			checkStored(t, srv, d, answers)
+		})
+	}
+}
+
+func TestSurvey_CompletedWithTheKeyboardAlone(t *testing.T) {
+	for _, d := range surveys(t) {
+		t.Run(d.Service, func(t *testing.T) {
+			srv := apitest.New(t)
+			ctx := newTab(t)
+			answers := answersFor(d)
+			open(t, ctx, desktop, srv, d)
+			k := keyboard{t, ctx}
+
+			// The first Tab reaches the skip link; following it starts the
+			// next Tab at the main content.
+			k.press(kb.Tab)
+			k.expectFocus("a.skip")
+			k.press(kb.Enter)
+			for _, a := range answers {
+				switch a.q.Kind {
+				case survey.Text:
+					k.press(kb.Tab)
+					k.expectFocus("#" + a.q.ID)
+					k.press(a.text)
+				case survey.Multiple:
+					// Each checkbox is a stop of its own: Tab to it, Space to tick it.
+					for i := range a.q.Options {
+						k.press(kb.Tab)
+						k.expectFocus("#" + a.inputID(i))
+						if slices.Contains(a.picks, i) {
+							k.press(" ")
+							k.expectChecked(a.inputID(i))
+						}
+					}
+				default:
+					// A radio group is one stop: Tab to its first option, Space
+					// to choose it, arrows to move the choice along.
+					k.press(kb.Tab)
+					k.expectFocus("#" + a.inputID(0))
+					k.press(" ")
+					for range a.picks[0] {
+						k.press(kb.ArrowDown)
+					}
+					k.expectFocus("#" + a.inputID(a.picks[0]))
+					k.expectChecked(a.inputID(a.picks[0]))
+				}
+			}
+			k.press(kb.Tab)
+			k.expectFocus("button.button")
+			submit(t, ctx, typeKeys(kb.Enter), http.StatusOK, "/s/"+d.Service+"/thanks")
+			checkThanks(t, ctx)
+			checkStored(t, srv, d, answers)
+		})
+	}
+}
+
+func TestSurvey_ErrorSummaryLinksMoveFocusToTheFields(t *testing.T) {
+	for _, d := range surveys(t) {
+		t.Run(d.Service, func(t *testing.T) {
+			srv := apitest.New(t)
+			ctx := newTab(t)
+			open(t, ctx, phone, srv, d)
+			// Two mistakes: the required question unanswered, and more words
+			// than the limit (a script can set what maxlength stops a person typing).
+			long := d.Questions[1]
+			do(t, ctx, "write too much", chromedp.SetJavascriptAttribute(chromedp.ID(long.ID), "value", strings.Repeat("x", long.MaxLength+1)))
+			submit(t, ctx, chromedp.Tap(chromedp.CSS(`button[type=submit]`)), http.StatusUnprocessableEntity, "/s/"+d.Service)
+			if n := srv.Count(t, "responses"); n != 0 {
+				t.Fatalf("%d responses stored from a form with errors", n)
+			}
+
+			k := keyboard{t, ctx}
+			k.expectFocus("div.error-summary") // autofocus: a screen reader reads the summary first
+			targets := eval[[]string](t, ctx, `[...document.querySelectorAll('.error-summary a')].map(a => a.hash.slice(1))`)
+			want := []string{d.Questions[0].ID + "-" + d.Questions[0].Options[0].Value, long.ID}
+			if fmt.Sprint(targets) != fmt.Sprint(want) {
+				t.Fatalf("error summary links to %v, want %v", targets, want)
+			}
+			for i, id := range targets {
+				// By keyboard: Tab to the link from the summary, Enter.
+				do(t, ctx, "focus the summary", chromedp.Focus(chromedp.CSS(".error-summary")))
+				for range i + 1 {
+					k.press(kb.Tab)
+				}
+				k.expectFocus("a")
+				k.press(kb.Enter)
+				k.awaitFocus("#" + id)
+				k.expectQuestionOnScreen()
+				// By touch, from the top of the page again.
+				do(t, ctx, "back to the top", chromedp.Evaluate[chromedp.Void](
+					`history.replaceState(null, '', location.pathname); document.activeElement.blur(); window.scrollTo(0, 0)`))
+				do(t, ctx, "tap link to "+id, chromedp.Tap(chromedp.CSS(fmt.Sprintf(`.error-summary li:nth-child(%d) a`, i+1))))
+				k.awaitFocus("#" + id)
+				k.expectQuestionOnScreen()
+			}
+		})
+	}
+}
