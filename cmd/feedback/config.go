@@ -167,19 +167,33 @@ func usage(w io.Writer, name string) {
 
 func envOrEmpty(key string) string { return os.Getenv(key) }
 
-// storeConfig reads where the data lives for commands other than serve: flags
-// before the command's own arguments, with the same environment fallbacks.
-func storeConfig(name string, args []string, getenv func(string) string, stderr io.Writer) (store.Config, []string, error) {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	dataDir, uri := "./data", getenv("MONGODB_URI")
+// storeConfig reads where the data lives for commands other than serve: the
+// --data-dir and --mongodb-uri flags, wherever they stand among the command's
+// own arguments, with the same environment fallbacks as serve.
+func storeConfig(args []string, getenv func(string) string) (store.Config, []string, error) {
+	cfg := store.Config{DataDir: "./data", URI: getenv("MONGODB_URI")}
 	if v := getenv("FEEDBACK_DATA_DIR"); v != "" {
-		dataDir = v
+		cfg.DataDir = v
 	}
-	fs.StringVar(&dataDir, "data-dir", dataDir, "directory of the embedded store [FEEDBACK_DATA_DIR]")
-	fs.StringVar(&uri, "mongodb-uri", uri, "MongoDB connection string [MONGODB_URI]")
-	if err := fs.Parse(args); err != nil {
-		return store.Config{}, nil, err
+	var rest []string
+	for i := 0; i < len(args); i++ {
+		name, value, hasValue := strings.Cut(strings.TrimLeft(args[i], "-"), "=")
+		if !strings.HasPrefix(args[i], "-") || (name != "data-dir" && name != "mongodb-uri") {
+			rest = append(rest, args[i])
+			continue
+		}
+		if !hasValue {
+			if i+1 >= len(args) {
+				return cfg, nil, fmt.Errorf("--%s needs a value", name)
+			}
+			i++
+			value = args[i]
+		}
+		if name == "data-dir" {
+			cfg.DataDir = value
+		} else {
+			cfg.URI = value
+		}
 	}
-	return store.Config{URI: uri, DataDir: dataDir}, fs.Args(), nil
+	return cfg, rest, nil
 }

@@ -35,6 +35,8 @@ const topUsage = `feedback: anonymous feedback surveys for a doctors' support se
 Usage:
   feedback [serve] [flags]   start the service (the default)
   feedback users ...         manage staff accounts (run "feedback users help")
+  feedback demo --responses N      fill the store with synthetic responses for the last 12 months
+  feedback counters rebuild [--check]  recompute the dashboard counters from the stored responses
   feedback loadtest [flags]  drive a running server like phones do, and check nothing is lost
   feedback help              this text
 
@@ -58,6 +60,14 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return withStore(ctx, "feedback users", args, stderr, func(st *store.Store, rest []string) error {
 			return runUsers(ctx, st, rest, stdin, stdout, stderr)
 		})
+	case "demo":
+		return withStore(ctx, "feedback demo", args, stderr, func(st *store.Store, rest []string) error {
+			return runDemo(ctx, st, rest, stdout, stderr)
+		})
+	case "counters":
+		return withStore(ctx, "feedback counters", args, stderr, func(st *store.Store, rest []string) error {
+			return runCounters(ctx, st, rest, stdout, stderr)
+		})
 	case "loadtest":
 		return runLoadtest(ctx, args, stdout, stderr)
 	case "help":
@@ -77,7 +87,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 // than serve. The embedded store's data directory is locked while serve runs:
 // stop it first, or share the store (serve --store-addr, then MONGODB_URI).
 func withStore(ctx context.Context, name string, args []string, stderr io.Writer, fn func(*store.Store, []string) error) error {
-	cfg, rest, err := storeConfig(name, args, envOrEmpty, stderr)
+	cfg, rest, err := storeConfig(args, envOrEmpty)
 	if err != nil {
 		return err
 	}
