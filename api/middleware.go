@@ -54,6 +54,18 @@ func (s *Server) rateLimit(c fiber.Ctx) error {
 	return c.Next()
 }
 
+// limitBody refuses bodies over the route's limit with a 413.
+func (s *Server) limitBody(c fiber.Ctx) error {
+	limit := formBodyLimit
+	if isAPI(c) {
+		limit = jsonBodyLimit
+	}
+	if len(c.Body()) > limit {
+		return fiber.ErrRequestEntityTooLarge
+	}
+	return c.Next()
+}
+
 // handleError decides the status of every error once, at the edge, and answers
 // with a page or a problem document. Server errors are logged without request
 // details: on survey routes even a path could help pin a response to a time.

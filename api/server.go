@@ -92,7 +92,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	}
 	s.App = fiber.New(fiber.Config{
 		AppName:      "feedback",
-		BodyLimit:    formBodyLimit,
+		BodyLimit:    readBodyLimit,
 		ReadTimeout:  15 * time.Second,
 		WriteTimeout: 15 * time.Second,
 		IdleTimeout:  60 * time.Second,
@@ -132,6 +132,11 @@ func proxyHeader(trusted []string) string {
 const (
 	formBodyLimit = 64 << 10
 	jsonBodyLimit = 16 << 10
+	// readBodyLimit is what the server reads before refusing. Bodies between
+	// the route's limit and this one get a clean 413 from limitBody; past it,
+	// the server closes the connection, which a client still sending sees as
+	// a reset rather than an answer.
+	readBodyLimit = 4 << 20
 )
 
 // routes lists every route; middleware runs in the order written here.
@@ -141,6 +146,7 @@ func (s *Server) routes() {
 	app.Use(s.recoverPanics)   // a panic is a 500 with no request details logged
 	app.Use(s.securityHeaders) // CSP, nosniff, referrer, permissions, HSTS
 	app.Use(s.rateLimit)       // per client address, in memory only
+	app.Use(s.limitBody)       // 16 KB for the JSON API, 64 KB for forms
 
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)
