@@ -99,7 +99,11 @@ func (s *Server) newContactSubmit(c fiber.Ctx) error {
 	opened, err := s.intake.OpenContact(c.Context(), n)
 	again := contactFormPage{Form: formValues(form)}
 	if n.PersonID != "" && err != nil {
+		// Shown again, the form names the returning caller's record: a view.
 		if p, perr := s.intake.Person(c.Context(), n.PersonID); perr == nil {
+			if aerr := s.audit(c, actionPersonViewed, p.ID); aerr != nil {
+				return aerr
+			}
 			again.Returning = &p
 		}
 	}
