@@ -57,9 +57,12 @@ func loadPages() (*pages, error) {
 	funcs := template.FuncMap{
 		"lower":   strings.ToLower,
 		"fieldID": fieldID,
+		"input":   newInputView,
+		"radios":  newRadiosView,
 	}
 	p := &pages{sets: map[string]*template.Template{}, assets: map[string]asset{}}
-	for _, name := range []string{"survey", "thanks", "notfound", "error", "login", "password", "staff", "users", "audit"} {
+	for _, name := range []string{"survey", "thanks", "notfound", "error", "login", "password", "staff", "users", "audit",
+		"contact_new", "contact", "people_find", "person", "practitioners", "practitioner", "people_admin", "person_erase"} {
 		t, err := template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("parse template %s: %w", name, err)
@@ -127,6 +130,29 @@ func phoneLinkRune(r rune) rune {
 		return r
 	}
 	return -1
+}
+
+// inputView is one text input of a staff form, for the "input" template: its
+// label, hint, the answer kept and its error.
+type inputView struct {
+	Name, Type, Label, Hint, Value, Error string
+}
+
+// newInputView is the template function "input": form and problems are the
+// page's, then the field's name, input type, label and hint.
+func newInputView(form formValues, problems fieldErrors, name, typ, label, hint string) inputView {
+	return inputView{Name: name, Type: typ, Label: label, Hint: hint, Value: form.Text(name), Error: problems.For(name)}
+}
+
+// radiosView is one group of radio buttons, for the "radios" template. The
+// first button's id is the field's name, where the error summary links.
+type radiosView struct {
+	Name, Legend, Value, Error string
+	Choices                    []choice
+}
+
+func newRadiosView(form formValues, problems fieldErrors, name, legend string, choices []choice) radiosView {
+	return radiosView{Name: name, Legend: legend, Value: form.Text(name), Error: problems.For(name), Choices: choices}
 }
 
 // fieldID is the id of the first input of a question: where an error summary

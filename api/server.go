@@ -17,6 +17,7 @@ import (
 	"github.com/gofiber/fiber/v3"
 
 	"github.com/feedback-service/feedback/accounts"
+	"github.com/feedback-service/feedback/intake"
 	"github.com/feedback-service/feedback/store"
 	"github.com/feedback-service/feedback/survey"
 )
@@ -44,6 +45,7 @@ type Server struct {
 	surveys    *survey.Catalogue
 	responses  *survey.Responses
 	accounts   *accounts.Store
+	intake     *intake.Store
 	pages      *pages
 	blankForms map[string]blankForm
 	limiter    *rateLimiter
@@ -59,7 +61,9 @@ type Deps struct {
 	Surveys   *survey.Catalogue
 	Responses *survey.Responses
 	Accounts  *accounts.Store
-	Logger    *slog.Logger
+	// Intake holds identities, in its own database; the survey side never sees it.
+	Intake *intake.Store
+	Logger *slog.Logger
 }
 
 // New builds the app with every route and middleware.
@@ -75,6 +79,9 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if deps.Accounts == nil {
 		return nil, errors.New("api: no accounts store")
 	}
+	if deps.Intake == nil {
+		return nil, errors.New("api: no intake store")
+	}
 	if deps.Logger == nil {
 		deps.Logger = slog.Default()
 	}
@@ -84,6 +91,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		surveys:   deps.Surveys,
 		responses: deps.Responses,
 		accounts:  deps.Accounts,
+		intake:    deps.Intake,
 		pages:     p,
 		limiter:   newRateLimiter(cfg.RateLimit, time.Minute),
 		log:       deps.Logger,
@@ -170,6 +178,7 @@ func (s *Server) routes() {
 	app.Post(loginPath, s.staffArea, s.checkOrigin, s.loginSubmit) // no session yet: Origin checks
 	app.Post("/logout", s.staffArea, s.loadSession, s.logout)      // checks the token itself
 	signedIn, admin := s.requireRole(), s.requireRole(accounts.RoleAdmin)
+	handler := s.requireRole(accounts.RoleIntake)
 
 	app.Get("/staff", s.staffArea, s.loadSession, signedIn, s.staffHome)
 
@@ -184,6 +193,26 @@ func (s *Server) routes() {
 	adm.Post("/users/disable", s.adminSetEnabled(false))
 	adm.Post("/users/password", s.adminResetPassword)
 	adm.Get("/audit", s.adminAudit)
+	adm.Get("/practitioners", s.adminPractitioners)
+	adm.Post("/practitioners", s.adminAddPractitioner)
+	adm.Get("/practitioners/:id", s.adminEditPractitioner)
+	adm.Post("/practitioners/:id", s.adminUpdatePractitioner)
+	adm.Post("/practitioners/:id/activate", s.adminSetPractitionerActive(true))
+	adm.Post("/practitioners/:id/deactivate", s.adminSetPractitionerActive(false))
+	adm.Get("/people", s.adminPeople)
+	adm.Get("/people/:id/export", s.adminExportPerson)
+	adm.Get("/people/:id/erase", s.adminEraseForm)
+	adm.Post("/people/:id/erase", s.adminErasePerson)
+
+	// Intake: call handlers only. Admins manage practitioners and answer
+	// subject-access and erasure requests, but do not browse callers' records.
+	in := app.Group("/intake", s.staffArea, s.loadSession, handler, s.checkCSRF)
+	in.Get("/contacts/new", s.newContactForm)
+	in.Post("/contacts/new", s.newContactSubmit)
+	in.Get("/contacts/:id", s.contactPage)
+	in.Post("/contacts/:id/close", s.closeContact)
+	in.Get("/people", s.findPerson)
+	in.Get("/people/:id", s.personHistory)
 
 	staffAPI := app.Group("/api/staff", s.staffArea, s.loadSession, signedIn, s.checkCSRF)
 	staffAPI.Get("/session", s.apiStaffSession)

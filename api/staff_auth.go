@@ -216,13 +216,17 @@ func (s *Server) staffHome(c fiber.Ctx) error {
 	if sess.Has(accounts.RoleAdmin) {
 		links = append(links,
 			staffLink{"Staff accounts", "/admin/users", "Add people, give roles, disable accounts and reset passwords."},
-			staffLink{"Audit log", "/admin/audit", "Sign-ins and account changes, newest first."})
+			staffLink{"Audit log", "/admin/audit", "Sign-ins, account changes and views of callers' records, newest first."},
+			staffLink{"Practitioners", "/admin/practitioners", "Counsellors and peer-support doctors: add, edit, activate and deactivate."},
+			staffLink{"Subject access and erasure", "/admin/people", "Export or erase what is held about a caller, from their record reference."})
 	}
 	if sess.Has(accounts.RoleQuality) {
 		links = append(links, staffLink{"Dashboards", "", "Survey results and comments. Not available yet."})
 	}
 	if sess.Has(accounts.RoleIntake) {
-		links = append(links, staffLink{"Intake", "", "Invitations to give feedback. Not available yet."})
+		links = append(links,
+			staffLink{"New contact", "/intake/contacts/new", "Take a caller's details, check they can use the service and route them."},
+			staffLink{"Find a person", "/intake/people", "Find a returning caller by name, date of birth and phone or e-mail."})
 	}
 	links = append(links, staffLink{"Change your password", passwordPath, ""})
 	return s.render(c, fiber.StatusOK, "staff", struct {

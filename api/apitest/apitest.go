@@ -20,6 +20,7 @@ import (
 
 	"github.com/feedback-service/feedback/accounts"
 	"github.com/feedback-service/feedback/api"
+	"github.com/feedback-service/feedback/intake"
 	"github.com/feedback-service/feedback/store"
 	"github.com/feedback-service/feedback/store/storetest"
 	"github.com/feedback-service/feedback/survey"
@@ -34,6 +35,8 @@ type Server struct {
 	Accounts  *accounts.Store
 	// App is the running app, for tests that walk its routes.
 	App *api.Server
+	// Intake holds identities, in its own database (intake.Database) of the same store.
+	Intake *intake.Store
 	// Logs holds everything the app logged.
 	Logs *SyncBuffer
 	// Client does not follow redirects, so tests see the 303s.
@@ -45,6 +48,8 @@ type Options struct {
 	API      api.Config
 	Survey   survey.Options
 	Accounts accounts.Config
+	// IntakeNow is the intake side's clock; nil means time.Now.
+	IntakeNow func() time.Time
 }
 
 // Option changes the configuration of a test server.
@@ -81,6 +86,11 @@ func WithAccounts(cfg accounts.Config) Option {
 		}
 		o.Accounts = cfg
 	}
+}
+
+// WithIntakeClock makes intake (ages, weeks, texts) read time from now.
+func WithIntakeClock(now func() time.Time) Option {
+	return func(o *Options) { o.IntakeNow = now }
 }
 
 // WithBaseURL makes the app believe it is published at base (say
@@ -130,6 +140,13 @@ func NewOn(t testing.TB, st *store.Store, opts ...Option) *Server {
 	if err := acc.EnsureIndexes(ctx); err != nil {
 		t.Fatal(err)
 	}
+	in := intake.New(st.Database(intake.Database))
+	if o.IntakeNow != nil {
+		in.Now = o.IntakeNow
+	}
+	if err := in.EnsureIndexes(ctx); err != nil {
+		t.Fatal(err)
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -138,7 +155,7 @@ func NewOn(t testing.TB, st *store.Store, opts ...Option) *Server {
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = local
 	}
-	srv, err := api.New(cfg, api.Deps{Store: st, Surveys: catalogue, Responses: responses, Accounts: acc, Logger: logger})
+	srv, err := api.New(cfg, api.Deps{Store: st, Surveys: catalogue, Responses: responses, Accounts: acc, Intake: in, Logger: logger})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +167,7 @@ func NewOn(t testing.TB, st *store.Store, opts ...Option) *Server {
 		responses.Close()
 	})
 	return &Server{
-		URL: local, Store: st, Responses: responses, Surveys: catalogue, Accounts: acc, Logs: logs, App: srv,
+		URL: local, Store: st, Responses: responses, Surveys: catalogue, Accounts: acc, Intake: in, Logs: logs, App: srv,
 		Client: &http.Client{
 			Timeout:       30 * time.Second,
 			Transport:     newTransport(),

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/feedback-service/feedback/accounts"
+	"github.com/feedback-service/feedback/intake"
 	"github.com/feedback-service/feedback/store"
 )
 
@@ -32,6 +33,22 @@ type Config struct {
 	AdminEmail     string
 	SessionIdle    time.Duration
 	SessionMax     time.Duration
+
+	Intake IntakeConfig
+}
+
+// IntakeConfig is where intake records live, how survey texts are sent and how
+// long records are kept. Its secrets are never logged or printed.
+type IntakeConfig struct {
+	// MongoURI is a separate MongoDB for intake records; empty means the main
+	// store, in the database intake.Database.
+	MongoURI  string
+	SMSSender string // log, notify or twilio
+	Retention time.Duration
+
+	NotifyAPIKey, NotifyTemplateID string
+
+	TwilioAccountSID, TwilioAuthToken, TwilioFrom, TwilioMessagingServiceSID string
 }
 
 // setting describes one flag and its environment fallback, for parsing and help.
@@ -52,6 +69,15 @@ var settings = []setting{
 	{"admin-email", "FEEDBACK_ADMIN_EMAIL", accounts.DefaultAdminEmail, "e-mail of the administrator created, with a one-time password, when there is none"},
 	{"session-idle", "FEEDBACK_SESSION_IDLE", "30m", "a staff session unused for this long ends (at least 1m)"},
 	{"session-max", "FEEDBACK_SESSION_MAX", "12h", "a staff session ends this long after sign-in, used or not"},
+	{"intake-mongodb-uri", "INTAKE_MONGODB_URI", "", "a separate MongoDB for intake records (identities); empty keeps them in the main store, database " + intake.Database},
+	{"intake-retention", "INTAKE_RETENTION", "20y", "intake records are deleted this long after a person's last contact, e.g. 20y, 3650d or 8760h"},
+	{"sms-sender", "FEEDBACK_SMS_SENDER", "log", "how survey texts are sent: log (write to the log, number masked), notify (GOV.UK Notify) or twilio"},
+	{"notify-api-key", "NOTIFY_API_KEY", "", "GOV.UK Notify API key (secret: prefer the environment variable)"},
+	{"notify-template-id", "NOTIFY_TEMPLATE_ID", "", "GOV.UK Notify text template whose whole body is ((message))"},
+	{"twilio-account-sid", "TWILIO_ACCOUNT_SID", "", "Twilio account SID"},
+	{"twilio-auth-token", "TWILIO_AUTH_TOKEN", "", "Twilio auth token (secret: prefer the environment variable)"},
+	{"twilio-from", "TWILIO_FROM", "", "Twilio number texts are sent from, e.g. +447700900123"},
+	{"twilio-messaging-service-sid", "TWILIO_MESSAGING_SERVICE_SID", "", "Twilio messaging service to send from instead of TWILIO_FROM"},
 }
 
 // parseConfig reads flags, falling back to the environment, then defaults.
@@ -82,6 +108,16 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		SupportPhone: strings.TrimSpace(*values["support-phone"]),
 		LogFormat:    *values["log-format"],
 		AdminEmail:   *values["admin-email"],
+		Intake: IntakeConfig{
+			MongoURI:                  *values["intake-mongodb-uri"],
+			SMSSender:                 strings.ToLower(strings.TrimSpace(*values["sms-sender"])),
+			NotifyAPIKey:              strings.TrimSpace(*values["notify-api-key"]),
+			NotifyTemplateID:          strings.TrimSpace(*values["notify-template-id"]),
+			TwilioAccountSID:          strings.TrimSpace(*values["twilio-account-sid"]),
+			TwilioAuthToken:           strings.TrimSpace(*values["twilio-auth-token"]),
+			TwilioFrom:                strings.TrimSpace(*values["twilio-from"]),
+			TwilioMessagingServiceSID: strings.TrimSpace(*values["twilio-messaging-service-sid"]),
+		},
 	}
 	var err error
 	if cfg.SessionIdle, err = time.ParseDuration(*values["session-idle"]); err != nil {
@@ -92,6 +128,9 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	}
 	if cfg.RateLimit, err = strconv.Atoi(*values["rate-limit"]); err != nil || cfg.RateLimit < 0 {
 		return nil, fmt.Errorf("FEEDBACK_RATE_LIMIT / --rate-limit: %q is not a whole number of requests a minute (0 = off)", *values["rate-limit"])
+	}
+	if cfg.Intake.Retention, err = parseRetention(*values["intake-retention"]); err != nil {
+		return nil, fmt.Errorf("INTAKE_RETENTION / --intake-retention: %q is not a period like 20y, 3650d or 8760h", *values["intake-retention"])
 	}
 	for _, p := range strings.Split(*values["trusted-proxies"], ",") {
 		if p = strings.TrimSpace(p); p != "" {
@@ -151,7 +190,11 @@ func (c *Config) validate() error {
 	if c.LogFormat != "json" && c.LogFormat != "text" {
 		return fmt.Errorf("FEEDBACK_LOG_FORMAT / --log-format: %q must be json or text", c.LogFormat)
 	}
-	return nil
+	// The survey text quotes the base URL, and must fit one SMS segment.
+	if err := intake.CheckSurveyText(c.BaseURL); err != nil {
+		return fmt.Errorf("FEEDBACK_BASE_URL / --base-url: %v", err)
+	}
+	return c.Intake.validate()
 }
 
 func usage(w io.Writer, name string) {

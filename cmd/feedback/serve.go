@@ -10,6 +10,7 @@ import (
 
 	"github.com/feedback-service/feedback/accounts"
 	"github.com/feedback-service/feedback/api"
+	"github.com/feedback-service/feedback/intake"
 	"github.com/feedback-service/feedback/store"
 	"github.com/feedback-service/feedback/survey"
 )
@@ -62,9 +63,16 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 	}
 	go purgeSessions(ctx, acc, logger)
 
+	in, err := openIntake(startCtx, cfg, st, logger)
+	if err != nil {
+		return err
+	}
+	in.start()
+	defer in.stop() // before the store closes: deferred calls run last first
+
 	srv, err := api.New(api.Config{
 		BaseURL: cfg.BaseURL, RateLimit: cfg.RateLimit, TrustedProxies: cfg.TrustedProxies, SupportPhone: cfg.SupportPhone,
-	}, api.Deps{Store: st, Surveys: catalogue, Responses: responses, Accounts: acc, Logger: logger})
+	}, api.Deps{Store: st, Surveys: catalogue, Responses: responses, Accounts: acc, Intake: in.Store, Logger: logger})
 	if err != nil {
 		return err
 	}
@@ -106,6 +114,11 @@ func printWelcome(w io.Writer, cfg *Config, st *store.Store, catalogue *survey.C
 	for _, d := range catalogue.All() {
 		fmt.Fprintf(w, "  %-14s %s/s/%s\n", d.Service, cfg.BaseURL, d.Service)
 	}
+	intakeAt := "database " + intake.Database + " of the same store"
+	if cfg.Intake.MongoURI != "" {
+		intakeAt = "a separate MongoDB (INTAKE_MONGODB_URI)"
+	}
+	fmt.Fprintf(w, "\nIntake records: %s. Survey texts: %s sender.\n", intakeAt, cfg.Intake.SMSSender)
 	fmt.Fprintf(w, "\nStaff sign-in: %s/login\nAPI: %s/api/v1/surveys   Health: %s/healthz   Ready: %s/readyz\nPress Ctrl+C to stop.\n",
 		cfg.BaseURL, cfg.BaseURL, cfg.BaseURL, cfg.BaseURL)
 }

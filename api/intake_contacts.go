@@ -1,0 +1,233 @@
+package api
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/gofiber/fiber/v3"
+
+	"github.com/feedback-service/feedback/intake"
+)
+
+// Intake contacts: the one form a call handler fills in while talking to a
+// caller, the contact it opens (who the caller was routed to, and why), and
+// closing it, which may queue the survey text.
+
+// choice is one radio button of a form.
+type choice struct{ Value, Label string }
+
+var (
+	serviceChoices = []choice{{string(intake.Counselling), "Counselling"}, {string(intake.PeerSupport), "Peer support"}}
+	channelChoices = []choice{{string(intake.Phone), "Phone"}, {string(intake.Video), "Video"},
+		{string(intake.LiveChat), "Live chat"}, {string(intake.Email), "E-mail"}}
+	roleChoices = []choice{{string(intake.Doctor), "Doctor"}, {string(intake.MedicalStudent), "Medical student"},
+		{string(intake.Partner), "Partner of a doctor or medical student"},
+		{string(intake.Dependant), "Dependant of a doctor or medical student"}, {string(intake.Other), "None of these"}}
+)
+
+// contactFormPage is the new-contact form, blank, pre-filled for a returning
+// caller, or shown again with problems or a refusal.
+type contactFormPage struct {
+	page
+	Form     formValues
+	Problems fieldErrors
+	// Refusal says which rule stops the service helping, and where to go instead.
+	Refusal *intake.Refusal
+	// Unrouted is set when no practitioner of the kind needed is active.
+	Unrouted string
+	// Returning is the confirmed record of a returning caller.
+	Returning                 *intake.Person
+	MaxSessions               int
+	Services, Channels, Roles []choice
+}
+
+// checked is the value a ticked checkbox sends.
+const checked = "yes"
+
+func (s *Server) newContactForm(c fiber.Ctx) error {
+	form := url.Values{}
+	var returning *intake.Person
+	if id := c.Query("person"); id != "" {
+		p, err := s.intake.Person(c.Context(), id)
+		if errors.Is(err, intake.ErrNotFound) {
+			return s.recordNotFound(c)
+		}
+		if err != nil {
+			return fmt.Errorf("new contact: %w", err)
+		}
+		if err := s.audit(c, actionPersonViewed, p.ID); err != nil {
+			return err
+		}
+		returning = &p
+		form = url.Values{"person_id": {p.ID}, "name": {p.Name}, "date_of_birth": {p.DateOfBirth}, "role": {string(p.Role)},
+			"phone": {p.Phone}, "email": {p.Email}, "postcode": {p.Postcode}, "organisation": {p.Organisation},
+			"address": {p.Address}, "job_role": {p.JobRole}}
+	}
+	return s.renderContactForm(c, fiber.StatusOK, contactFormPage{Form: formValues(form), Returning: returning})
+}
+
+func (s *Server) renderContactForm(c fiber.Ctx, status int, p contactFormPage) error {
+	p.page = s.staffPage(c, "New contact")
+	p.Invalid = p.Problems != nil
+	p.MaxSessions = intake.MaxCounsellingSessions
+	p.Services, p.Channels, p.Roles = serviceChoices, channelChoices, roleChoices
+	return s.render(c, status, "contact_new", p)
+}
+
+// newContactFrom reads the form into the domain's one intake form.
+func newContactFrom(form url.Values) intake.NewContact {
+	return intake.NewContact{
+		PersonID: form.Get("person_id"),
+		Service:  intake.ServiceType(form.Get("service")), Channel: intake.Channel(form.Get("channel")), Role: intake.Role(form.Get("role")),
+		SameCounsellor: form.Get("same_counsellor") == checked, Risk: form.Get("risk") == checked,
+		FeedbackAgreed: form.Get("feedback_agreed") == checked,
+		Name:           form.Get("name"), DateOfBirth: form.Get("date_of_birth"), Phone: form.Get("phone"), Email: form.Get("email"),
+		Postcode: form.Get("postcode"), Organisation: form.Get("organisation"), Address: form.Get("address"), JobRole: form.Get("job_role"),
+	}
+}
+
+// newContactSubmit opens a contact, or shows the form again with what stops it:
+// problems per field, a refusal naming the rule, or no one to route to.
+func (s *Server) newContactSubmit(c fiber.Ctx) error {
+	form, err := s.form(c)
+	if err != nil {
+		return err
+	}
+	n := newContactFrom(form)
+	opened, err := s.intake.OpenContact(c.Context(), n)
+	again := contactFormPage{Form: formValues(form)}
+	if n.PersonID != "" && err != nil {
+		// Shown again, the form names the returning caller's record: a view.
+		if p, perr := s.intake.Person(c.Context(), n.PersonID); perr == nil {
+			if aerr := s.audit(c, actionPersonViewed, p.ID); aerr != nil {
+				return aerr
+			}
+			again.Returning = &p
+		}
+	}
+	var invalid *intake.InvalidError
+	var refusal *intake.Refusal
+	switch {
+	case errors.As(err, &invalid):
+		for _, f := range invalid.Fields {
+			field := f.Field
+			if field == "" {
+				field = "service"
+			}
+			again.Problems.add(field, f.Message)
+		}
+		return s.renderContactForm(c, fiber.StatusUnprocessableEntity, again)
+	case errors.As(err, &refusal):
+		again.Refusal = refusal
+		return s.renderContactForm(c, fiber.StatusUnprocessableEntity, again)
+	case errors.Is(err, intake.ErrNoPractitioner):
+		again.Unrouted = "There is no active " + map[intake.ServiceType]string{intake.Counselling: "counsellor",
+			intake.PeerSupport: "peer supporter"}[n.Service] + " to route this caller to. Ask an administrator to activate one, then try again."
+		return s.renderContactForm(c, fiber.StatusConflict, again)
+	case errors.Is(err, intake.ErrNotFound):
+		return s.recordNotFound(c)
+	case err != nil:
+		return fmt.Errorf("open contact: %w", err)
+	}
+	if opened.Contact.Risk {
+		if err := s.audit(c, actionRiskFlagged, opened.Contact.ID); err != nil {
+			return err
+		}
+	}
+	return c.Redirect().Status(fiber.StatusSeeOther).To("/intake/contacts/" + url.PathEscape(opened.Contact.ID))
+}
+
+// contactPage shows one contact: who the caller was routed to and why, the
+// emergency guidance when risk was flagged, and closing it.
+type contactPage struct {
+	page
+	Contact intake.Contact
+	Person  intake.Person
+	// PeerPhone is the number the caller is given to text their peer supporter.
+	PeerPhone   string
+	MaxSessions int
+	Form        formValues
+	Problems    fieldErrors
+	Notice      string
+	// SurveyText says in words what closing did about the survey text.
+	SurveyText string
+}
+
+func (s *Server) contactPage(c fiber.Ctx) error {
+	return s.renderContact(c, fiber.StatusOK, contactPage{})
+}
+
+// renderContact loads the contact named in the path and its person, audits the
+// view, and shows it.
+func (s *Server) renderContact(c fiber.Ctx, status int, p contactPage) error {
+	ct, err := s.intake.Contact(c.Context(), c.Params("id"))
+	if errors.Is(err, intake.ErrNotFound) {
+		return s.recordNotFound(c)
+	}
+	if err != nil {
+		return fmt.Errorf("show contact: %w", err)
+	}
+	person, err := s.intake.Person(c.Context(), ct.PersonID)
+	if errors.Is(err, intake.ErrNotFound) {
+		return s.recordNotFound(c)
+	}
+	if err != nil {
+		return fmt.Errorf("show contact: %w", err)
+	}
+	if err := s.audit(c, actionPersonViewed, person.ID); err != nil {
+		return err
+	}
+	if ct.Service == intake.PeerSupport {
+		if pr, err := s.intake.Practitioner(c.Context(), ct.PractitionerID); err == nil {
+			p.PeerPhone = pr.Phone
+		}
+	}
+	p.page = s.staffPage(c, "Contact")
+	p.Invalid = p.Problems != nil
+	p.Contact, p.Person, p.MaxSessions = ct, person, intake.MaxCounsellingSessions
+	p.SurveyText = surveyTextWords[ct.SurveyText]
+	return s.render(c, status, "contact", p)
+}
+
+var surveyTextWords = map[intake.SurveyTextStatus]string{
+	intake.TextQueued:       "The survey text is queued and will be sent to the caller's mobile shortly. Their number is deleted from the queue once it has gone.",
+	intake.TextNotAgreed:    "No survey text: the caller did not agree to one.",
+	intake.TextNoMobile:     "No survey text: no mobile number is recorded for the caller.",
+	intake.TextRecentlySent: "No survey text: the caller was sent one in the last 30 days.",
+}
+
+// maxOutcome is the longest outcome note a handler can record.
+const maxOutcome = 1000
+
+// closeContact records the outcome and ends the contact; the contact page then
+// says what happened about the survey text.
+func (s *Server) closeContact(c fiber.Ctx) error {
+	form, err := s.form(c)
+	if err != nil {
+		return err
+	}
+	outcome := strings.TrimSpace(form.Get("outcome"))
+	var problems fieldErrors
+	switch {
+	case outcome == "":
+		problems.add("outcome", "Enter the outcome of the contact")
+	case len([]rune(outcome)) > maxOutcome:
+		problems.add("outcome", fmt.Sprintf("The outcome must be %d characters or fewer", maxOutcome))
+	}
+	if problems != nil {
+		return s.renderContact(c, fiber.StatusUnprocessableEntity, contactPage{Form: formValues(form), Problems: problems})
+	}
+	id := c.Params("id")
+	_, err = s.intake.CloseContact(c.Context(), id, outcome)
+	switch {
+	case errors.Is(err, intake.ErrNotFound):
+		return s.recordNotFound(c)
+	case errors.Is(err, intake.ErrAlreadyClosed):
+		return s.renderContact(c, fiber.StatusConflict, contactPage{Notice: "This contact had already been closed; nothing was changed."})
+	case err != nil:
+		return fmt.Errorf("close contact: %w", err)
+	}
+	return c.Redirect().Status(fiber.StatusSeeOther).To("/intake/contacts/" + url.PathEscape(id))
+}

@@ -1,0 +1,211 @@
+package api_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/feedback-service/feedback/intake"
+)
+
+func TestNewContact_FromFormToClosedQueuesOneSurveyTextAndCountsTheInvitation(t *testing.T) {
+	srv, handler := intakeServer(t)
+	resp, body := handler.Get(t, "/intake/contacts/new")
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Cache-Control") != "no-store" {
+		t.Fatalf("form: %d, Cache-Control %q", resp.StatusCode, resp.Header.Get("Cache-Control"))
+	}
+	for _, want := range []string{`name="csrf"`, `id="service"`, `id="channel"`, `id="role"`, `name="date_of_birth"`,
+		`name="same_counsellor"`, `name="risk"`, `name="feedback_agreed"`, `name="organisation"`, `name="job_role"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("form lacks %s", want)
+		}
+	}
+	if strings.Contains(body, "<script") || strings.Contains(body, "style=") {
+		t.Error("inline script or style in the form")
+	}
+
+	id := openContact(t, handler, counsellingForm())
+	resp, body = handler.Get(t, "/intake/contacts/"+id)
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Cache-Control") != "no-store" {
+		t.Fatalf("contact page: %d %q", resp.StatusCode, resp.Header.Get("Cache-Control"))
+	}
+	for _, want := range []string{"Routed to Dr Casey Counsellor", "the active counsellor with the most free capacity this week",
+		"session 1 of 6", `action="/intake/contacts/` + id + `/close"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("contact page lacks %q:\n%s", want, body)
+		}
+	}
+	if strings.Contains(body, `id="risk-guidance"`) {
+		t.Error("emergency guidance shown without a risk flag")
+	}
+
+	// Closing needs an outcome.
+	resp, body = postWithCSRF(t, handler, "/intake/contacts/"+id+"/close", url.Values{"outcome": {"  "}})
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `href="#outcome"`) {
+		t.Fatalf("close without outcome: %d\n%s", resp.StatusCode, body)
+	}
+	resp, _ = postWithCSRF(t, handler, "/intake/contacts/"+id+"/close", url.Values{"outcome": {"First session booked"}})
+	wantRedirect(t, "close", resp, "/intake/contacts/"+id)
+	_, body = handler.Get(t, "/intake/contacts/"+id)
+	if !strings.Contains(body, "Contact closed. The survey text is queued") || strings.Contains(body, `/close"`) {
+		t.Fatalf("closed contact page:\n%s", body)
+	}
+	// Closing again changes nothing and says so.
+	resp, body = postWithCSRF(t, handler, "/intake/contacts/"+id+"/close", url.Values{"outcome": {"again"}})
+	if resp.StatusCode != http.StatusConflict || !strings.Contains(body, "already been closed") {
+		t.Fatalf("second close: %d", resp.StatusCode)
+	}
+
+	// The outbox sends the one text, with nothing about the person in it, and counts it.
+	sender, counts := &textSender{}, &invitations{}
+	outbox, err := intake.NewOutbox(srv.Intake, sender, counts, "https://feedback.example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := outbox.ProcessDue(context.Background())
+	if err != nil || res.Sent != 1 {
+		t.Fatalf("process outbox: %+v %v", res, err)
+	}
+	if res, _ := outbox.ProcessDue(context.Background()); res.Sent != 0 {
+		t.Fatalf("sent again: %+v", res)
+	}
+	want := sentText{"+447700900123", intake.SurveyText("https://feedback.example.org", intake.Counselling)}
+	if len(sender.sent) != 1 || sender.sent[0] != want {
+		t.Fatalf("sent %+v, want %+v", sender.sent, want)
+	}
+	day := time.Now().In(srv.Intake.Location).Format(time.DateOnly)
+	if len(counts.counts) != 1 || counts.counts["counselling|"+day] != 1 {
+		t.Fatalf("invitation counts %v", counts.counts)
+	}
+	for _, secret := range []string{"Alex", "Morgan", "900123", "alex.morgan"} {
+		if strings.Contains(srv.Logs.String(), secret) {
+			t.Errorf("the log holds %q", secret)
+		}
+	}
+}
+
+func TestNewContact_PeerSupportGivesThePeerSupportersNumber(t *testing.T) {
+	_, handler := intakeServer(t)
+	id := openContact(t, handler, peerForm())
+	_, body := handler.Get(t, "/intake/contacts/"+id)
+	for _, want := range []string{"Routed to Dr Pat Peer", "the active peer supporter", "&#43;447700900999"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("peer-support contact lacks %q", want)
+		}
+	}
+}
+
+func TestNewContact_ProblemsAreSummarisedMarkedPerFieldAndAnswersKept(t *testing.T) {
+	_, handler := intakeServer(t)
+	form := counsellingForm()
+	form.Del("service")
+	form.Set("date_of_birth", "2 April 1985")
+	form.Set("organisation", "")
+	resp, body := postWithCSRF(t, handler, "/intake/contacts/new", form)
+	if resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("status %d", resp.StatusCode)
+	}
+	for _, want := range []string{"<title>Error: New contact", "There is a problem", `href="#service"`, `href="#date_of_birth"`,
+		`id="date_of_birth-error"`, `id="service-error"`, `value="2 April 1985"`, `value="Alex Morgan"`, `value="07700 900123"`,
+		`name="feedback_agreed" value="yes" checked`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	if strings.Contains(body, `href="#postcode"`) {
+		t.Error("postcode marked without a risk flag")
+	}
+}
+
+func TestNewContact_EligibilityRefusalNamesTheRule(t *testing.T) {
+	_, handler := intakeServer(t)
+	cases := map[string]struct {
+		role, dob, rule string
+	}{
+		"dependant aged 30": {"dependant", time.Now().AddDate(-30, 0, 0).Format(time.DateOnly), intake.RuleDependantAge},
+		"under 16":          {"doctor", time.Now().AddDate(-15, 0, 0).Format(time.DateOnly), intake.RuleMinimumAge},
+		"not eligible":      {"other", "1980-01-01", intake.RuleEligibleGroups},
+	}
+	for name, c := range cases {
+		form := counsellingForm()
+		form.Set("role", c.role)
+		form.Set("date_of_birth", c.dob)
+		resp, body := postWithCSRF(t, handler, "/intake/contacts/new", form)
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "The service cannot help this caller") ||
+			!strings.Contains(body, strings.ReplaceAll(c.rule, "'", "&#39;")) || !strings.Contains(body, `value="Alex Morgan"`) {
+			t.Errorf("%s: %d\n%s", name, resp.StatusCode, body)
+		}
+	}
+}
+
+func TestNewContact_RiskFlagShowsEmergencyGuidanceRequiresPostcodeAndIsAudited(t *testing.T) {
+	srv, handler := intakeServer(t)
+	form := counsellingForm()
+	form.Set("risk", "yes")
+	form.Del("postcode")
+	resp, body := postWithCSRF(t, handler, "/intake/contacts/new", form)
+	if resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("risk without postcode: %d", resp.StatusCode)
+	}
+	for _, want := range []string{`id="risk-guidance"`, "999", "A&amp;E", "GP", `href="#postcode"`, `id="postcode-error"`,
+		`name="risk" value="yes" checked`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("risk page lacks %q", want)
+		}
+	}
+	form.Set("postcode", "ls1 4ap")
+	id := openContact(t, handler, form)
+	_, body = handler.Get(t, "/intake/contacts/"+id)
+	if !strings.Contains(body, `id="risk-guidance"`) || !strings.Contains(body, "Flagged") {
+		t.Errorf("contact page of a risk contact:\n%s", body)
+	}
+	if !hasAudit(auditEntries(t, srv), "risk_flagged", id) {
+		t.Error("risk flag not in the audit log")
+	}
+}
+
+func TestNewContact_SeventhCounsellingSessionIsRefusedWithASignpost(t *testing.T) {
+	srv, handler := intakeServer(t)
+	first := openContact(t, handler, counsellingForm())
+	c, err := srv.Intake.Contact(context.Background(), first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again := with(counsellingForm(), "person_id", c.PersonID)
+	for range 5 {
+		openContact(t, handler, with(again, "same_counsellor", "yes"))
+	}
+	resp, body := handler.Get(t, "/intake/contacts/new?person="+c.PersonID)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "Counselling sessions so far: 6 of 6") {
+		t.Fatalf("returning caller's form: %d\n%s", resp.StatusCode, body)
+	}
+	resp, body = postWithCSRF(t, handler, "/intake/contacts/new", again)
+	if resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("seventh session: %d", resp.StatusCode)
+	}
+	for _, want := range []string{"The service cannot help this caller", intake.RuleSessionLimit, "has had 6 counselling sessions",
+		"NHS Talking Therapies"} {
+		if !strings.Contains(body, strings.ReplaceAll(want, "'", "&#39;")) {
+			t.Errorf("refusal lacks %q", want)
+		}
+	}
+	// Peer support is still open to them.
+	openContact(t, handler, with(peerForm(), "person_id", c.PersonID))
+}
+
+func TestNewContact_NoActivePractitionerIsExplained(t *testing.T) {
+	srv, handler := intakeServer(t)
+	ps, _ := srv.Intake.Practitioners(context.Background(), intake.Counsellor)
+	for _, p := range ps {
+		if err := srv.Intake.SetPractitionerActive(context.Background(), p.ID, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	resp, body := postWithCSRF(t, handler, "/intake/contacts/new", counsellingForm())
+	if resp.StatusCode != http.StatusConflict || !strings.Contains(body, "There is no active counsellor") {
+		t.Fatalf("%d\n%s", resp.StatusCode, body)
+	}
+}

@@ -1,0 +1,90 @@
+package api_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+func TestFindPerson_ShowsOnlyMatchesAndAuditsEachCandidate(t *testing.T) {
+	srv, handler := intakeServer(t)
+	id := openContact(t, handler, counsellingForm())
+	c, err := srv.Intake.Contact(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	openContact(t, handler, peerForm()) // someone else
+
+	resp, body := handler.Get(t, "/intake/people")
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Cache-Control") != "no-store" || strings.Contains(body, "records match") {
+		t.Fatalf("blank search: %d", resp.StatusCode)
+	}
+	q := url.Values{"name": {"  alex MORGAN "}, "dob": {"1985-04-02"}, "phone": {"+44 7700 900123"}}
+	resp, body = handler.Get(t, "/intake/people?"+q.Encode())
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "1 record matches") ||
+		!strings.Contains(body, `href="/intake/contacts/new?person=`+c.PersonID+`"`) || strings.Contains(body, "Sam Patel") {
+		t.Fatalf("search: %d\n%s", resp.StatusCode, body)
+	}
+	if !hasAudit(auditEntries(t, srv), "person_found", c.PersonID) {
+		t.Error("a search result is not in the audit log")
+	}
+
+	// The same name and date of birth with another number is not a match.
+	q.Set("phone", "07700 900000")
+	_, body = handler.Get(t, "/intake/people?"+q.Encode())
+	if !strings.Contains(body, "0 records match") || strings.Contains(body, c.PersonID) {
+		t.Errorf("a search with the wrong number:\n%s", body)
+	}
+	// Name, date of birth and a phone number or e-mail are needed.
+	resp, body = handler.Get(t, "/intake/people?name=Alex+Morgan")
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `href="#dob"`) || !strings.Contains(body, `value="Alex Morgan"`) {
+		t.Errorf("incomplete search: %d\n%s", resp.StatusCode, body)
+	}
+	resp, body = handler.Get(t, "/intake/people?name=Alex+Morgan&dob=1985-04-02")
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `href="#phone"`) {
+		t.Errorf("search without phone or e-mail: %d\n%s", resp.StatusCode, body)
+	}
+}
+
+func TestPersonHistory_ListsContactsAndEveryViewIsAuditedByRecordIDOnly(t *testing.T) {
+	srv, handler := intakeServer(t)
+	id := openContact(t, handler, counsellingForm())
+	c, _ := srv.Intake.Contact(context.Background(), id)
+	postWithCSRF(t, handler, "/intake/contacts/"+id+"/close", url.Values{"outcome": {"Referred to GP"}})
+	second := openContact(t, handler, with(counsellingForm(), "person_id", c.PersonID))
+
+	before := len(auditEntries(t, srv))
+	resp, body := handler.Get(t, "/intake/people/"+c.PersonID)
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Cache-Control") != "no-store" {
+		t.Fatalf("history: %d", resp.StatusCode)
+	}
+	for _, want := range []string{"Alex Morgan", "1985-04-02", "2 of 6", "Referred to GP", "(session 1)", "(session 2)",
+		`href="/intake/contacts/` + id + `"`, `href="/intake/contacts/` + second + `"`, c.PersonID} {
+		if !strings.Contains(body, want) {
+			t.Errorf("history lacks %q", want)
+		}
+	}
+	entries := auditEntries(t, srv)
+	if len(entries) != before+1 || entries[0].Action != "person_viewed" || entries[0].Target != c.PersonID {
+		t.Fatalf("audit after a view: %+v", entries[0])
+	}
+	// Opening a contact page or a returning caller's form is a view too.
+	handler.Get(t, "/intake/contacts/"+id)
+	handler.Get(t, "/intake/contacts/new?person="+c.PersonID)
+	if n := len(auditEntries(t, srv)); n != before+3 {
+		t.Errorf("%d audit entries after three views, want %d", n, before+3)
+	}
+	for _, e := range auditEntries(t, srv) {
+		for _, personal := range []string{"Alex", "Morgan", "1985", "900123", "example.com", "LS1"} {
+			if strings.Contains(e.Target+e.Reason, personal) {
+				t.Errorf("audit entry %+v holds personal data", e)
+			}
+		}
+	}
+	resp, _ = handler.Get(t, "/intake/people/NOSUCHRECORD")
+	if resp.StatusCode != http.StatusNotFound {
+		t.Errorf("unknown person: %d", resp.StatusCode)
+	}
+}

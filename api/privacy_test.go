@@ -1,0 +1,194 @@
+package api_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/feedback-service/feedback/intake"
+	"github.com/feedback-service/feedback/store"
+)
+
+// surveyInvitations counts invitations in the survey database as the service
+// does: one document per service and month.
+type surveyInvitations struct{ coll *mongo.Collection }
+
+func (c surveyInvitations) CountInvitation(ctx context.Context, service, day string) error {
+	_, err := c.coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: service + "|" + day[:7]}},
+		bson.D{{Key: "$inc", Value: bson.D{{Key: "n", Value: 1}}}}, options.UpdateOne().SetUpsert(true))
+	return err
+}
+
+// The privacy wall, tested on the data: after callers go through intake and
+// answers through the survey, no field of any intake record can be joined to
+// any field of any survey record, except the categories both sides hold by
+// design: the service type, the month (the survey keeps no finer time), and
+// the contact channel a respondent chose to report in an answer.
+func TestPrivacyWall_NoIntakeRecordJoinsASurveyRecord(t *testing.T) {
+	srv, handler := intakeServer(t)
+	ctx := context.Background()
+
+	// Callers go through intake, agree to a text, and are texted.
+	for _, form := range []url.Values{counsellingForm(), peerForm(),
+		with(with(with(counsellingForm(), "name", "Jo Bloggs"), "phone", "07700 900777"), "channel", "live-chat")} {
+		id := openContact(t, handler, form)
+		postWithCSRF(t, handler, "/intake/contacts/"+id+"/close", url.Values{"outcome": {"Booked in with the counsellor"}})
+	}
+	outbox, err := intake.NewOutbox(srv.Intake, &textSender{}, surveyInvitations{srv.Collection("invitations")}, srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, err := outbox.ProcessDue(ctx); err != nil || res.Sent != 3 {
+		t.Fatalf("outbox: %+v %v", res, err)
+	}
+
+	// They answer the survey.
+	for _, service := range []string{"counselling", "peer-support", "counselling"} {
+		form := validForm(srv.FormNonce(t, service))
+		if service == "peer-support" {
+			form.Del("listened")
+		}
+		resp, _ := srv.PostForm(t, "/s/"+service, form)
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("survey %s: %d", service, resp.StatusCode)
+		}
+	}
+	if err := srv.Responses.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+
+	intakeSide := recordsOf(t, srv.Store.Database(intake.Database))
+	surveySide := recordsOf(t, srv.Store.Database(store.SurveyDatabase))
+	if len(intakeSide["contacts"]) != 3 || len(surveySide["responses"]) != 3 || len(surveySide["invitations"]) != 2 {
+		t.Fatalf("expected 3 contacts, 3 responses and 2 invitation counts; have %d, %d, %d",
+			len(intakeSide["contacts"]), len(surveySide["responses"]), len(surveySide["invitations"]))
+	}
+
+	byDesign := map[string]string{"counselling": "service", "peer-support": "service",
+		"phone": "channel answer", "video": "channel answer", "live-chat": "channel answer", "email": "channel answer"}
+	for _, now := range []time.Time{time.Now().UTC(), time.Now().In(srv.Intake.Location)} {
+		byDesign[now.Format("2006-01")] = "month"
+	}
+	joined := map[string]bool{}
+	for ic, irecs := range intakeSide {
+		for sc, srecs := range surveySide {
+			for _, ir := range irecs {
+				for _, sr := range srecs {
+					for atom := range ir {
+						if !sr[atom] {
+							continue
+						}
+						joined[atom] = true
+						if byDesign[atom] == "" {
+							t.Errorf("intake %s joins survey %s on %q", ic, sc, atom)
+						}
+					}
+				}
+			}
+		}
+	}
+	// The search is not blind: a careless survey field, a submission time,
+	// would be found joining every contact opened on that day.
+	planted := map[string]bool{}
+	raw, _ := bson.Marshal(bson.D{{Key: "submitted_at", Value: time.Now()}})
+	addAtoms(bson.RawValue{Type: bson.TypeEmbeddedDocument, Value: raw}, planted)
+	if !joinsBeyond(intakeSide["contacts"][0], planted, byDesign) {
+		t.Error("the join search does not see a shared day")
+	}
+
+	var on []string
+	for atom := range joined {
+		on = append(on, atom+" ("+byDesign[atom]+")")
+	}
+	sort.Strings(on)
+	t.Logf("shared values, all categories: %s", strings.Join(on, ", "))
+
+	// The survey text itself carries nothing to join on: only the service's link.
+	text := intake.SurveyText(srv.URL, intake.Counselling)
+	for _, recs := range intakeSide {
+		for _, r := range recs {
+			for atom := range r {
+				if len(atom) > 3 && byDesign[atom] == "" && strings.Contains(strings.ToLower(text), atom) {
+					t.Errorf("the survey text quotes an intake value %q", atom)
+				}
+			}
+		}
+	}
+}
+
+// joinsBeyond reports whether two records share a value not shared by design.
+func joinsBeyond(a, b map[string]bool, byDesign map[string]string) bool {
+	for atom := range a {
+		if b[atom] && byDesign[atom] == "" {
+			return true
+		}
+	}
+	return false
+}
+
+// recordsOf reads every document of every collection of db, each as the set
+// of values it holds: strings (lower-cased, "_" read as "-", and the parts of
+// "a|b" bucket keys), ids, and times at month, day, minute and second. Numbers
+// and flags are left out: they are counts and yes/no, shared by everyone.
+func recordsOf(t *testing.T, db *mongo.Database) map[string][]map[string]bool {
+	t.Helper()
+	ctx := context.Background()
+	names, err := db.ListCollectionNames(ctx, bson.D{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][]map[string]bool{}
+	for _, name := range names {
+		cur, err := db.Collection(name).Find(ctx, bson.D{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for cur.Next(ctx) {
+			atoms := map[string]bool{}
+			addAtoms(bson.RawValue{Type: bson.TypeEmbeddedDocument, Value: cur.Current}, atoms)
+			out[name] = append(out[name], atoms)
+		}
+		if err := cur.Err(); err != nil {
+			t.Fatal(err)
+		}
+		_ = cur.Close(ctx)
+	}
+	return out
+}
+
+func addAtoms(v bson.RawValue, atoms map[string]bool) {
+	switch v.Type {
+	case bson.TypeString:
+		s := strings.ReplaceAll(strings.ToLower(strings.TrimSpace(v.StringValue())), "_", "-")
+		atoms[s] = true
+		for _, part := range strings.Split(s, "|") {
+			atoms[part] = true
+		}
+	case bson.TypeDateTime:
+		for _, t := range []time.Time{v.Time().UTC(), v.Time().In(time.FixedZone("BST", 3600))} {
+			for _, layout := range []string{"2006-01", time.DateOnly, "2006-01-02T15:04", time.RFC3339} {
+				atoms[t.Format(layout)] = true
+			}
+		}
+	case bson.TypeObjectID:
+		atoms[v.ObjectID().Hex()] = true
+	case bson.TypeEmbeddedDocument:
+		elems, _ := v.Document().Elements()
+		for _, e := range elems {
+			addAtoms(e.Value(), atoms)
+		}
+	case bson.TypeArray:
+		vals, _ := v.Array().Values()
+		for _, e := range vals {
+			addAtoms(e, atoms)
+		}
+	}
+}

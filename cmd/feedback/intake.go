@@ -1,0 +1,213 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/feedback-service/feedback/intake"
+	"github.com/feedback-service/feedback/store"
+)
+
+// The SMS senders FEEDBACK_SMS_SENDER may name.
+const (
+	senderLog    = "log"
+	senderNotify = "notify"
+	senderTwilio = "twilio"
+)
+
+// validate checks the intake settings. Messages name the setting, never its
+// value when that is a secret or a connection string (which may hold a password).
+func (c IntakeConfig) validate() error {
+	if c.MongoURI != "" && !strings.HasPrefix(c.MongoURI, "mongodb://") && !strings.HasPrefix(c.MongoURI, "mongodb+srv://") {
+		return errors.New("INTAKE_MONGODB_URI / --intake-mongodb-uri: must start with mongodb:// or mongodb+srv://")
+	}
+	if c.Retention < 24*time.Hour {
+		return fmt.Errorf("INTAKE_RETENTION / --intake-retention: %v is shorter than a day", c.Retention)
+	}
+	switch c.SMSSender {
+	case senderLog:
+	case senderNotify:
+		if c.NotifyAPIKey == "" {
+			return errors.New("NOTIFY_API_KEY: needed when FEEDBACK_SMS_SENDER is notify")
+		}
+		if c.NotifyTemplateID == "" {
+			return errors.New("NOTIFY_TEMPLATE_ID: needed when FEEDBACK_SMS_SENDER is notify (a text template whose body is ((message)))")
+		}
+		if _, err := intake.NewNotifySender(c.NotifyAPIKey, c.NotifyTemplateID); err != nil {
+			return errors.New("NOTIFY_API_KEY: not a GOV.UK Notify API key (expected {key name}-{service id}-{secret key})")
+		}
+	case senderTwilio:
+		if !strings.HasPrefix(c.TwilioAccountSID, "AC") {
+			return errors.New("TWILIO_ACCOUNT_SID: needed when FEEDBACK_SMS_SENDER is twilio, and starts with AC")
+		}
+		if c.TwilioAuthToken == "" {
+			return errors.New("TWILIO_AUTH_TOKEN: needed when FEEDBACK_SMS_SENDER is twilio")
+		}
+		if c.TwilioFrom == "" && c.TwilioMessagingServiceSID == "" {
+			return errors.New("TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID: one is needed when FEEDBACK_SMS_SENDER is twilio")
+		}
+		if c.TwilioMessagingServiceSID != "" && !strings.HasPrefix(c.TwilioMessagingServiceSID, "MG") {
+			return errors.New("TWILIO_MESSAGING_SERVICE_SID: a messaging service SID starts with MG")
+		}
+	default:
+		return fmt.Errorf("FEEDBACK_SMS_SENDER / --sms-sender: %q must be log, notify or twilio", c.SMSSender)
+	}
+	return nil
+}
+
+// parseRetention reads a period in years ("20y"), days ("3650d") or any Go
+// duration ("8760h"). A year is 365 days.
+func parseRetention(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	for suffix, unit := range map[string]time.Duration{"y": 365 * 24 * time.Hour, "d": 24 * time.Hour} {
+		if n, ok := strings.CutSuffix(s, suffix); ok {
+			v, err := strconv.Atoi(n)
+			if err != nil || v <= 0 {
+				return 0, errors.New("not a positive whole number")
+			}
+			return time.Duration(v) * unit, nil
+		}
+	}
+	return time.ParseDuration(s)
+}
+
+// sender builds the configured SMS sender. validate has checked its settings.
+func (c IntakeConfig) sender(logger *slog.Logger) (intake.Sender, error) {
+	switch c.SMSSender {
+	case senderNotify:
+		s, err := intake.NewNotifySender(c.NotifyAPIKey, c.NotifyTemplateID)
+		if err != nil {
+			return nil, errors.New("NOTIFY_API_KEY: not a GOV.UK Notify API key")
+		}
+		return s, nil
+	case senderTwilio:
+		return &intake.TwilioSender{AccountSID: c.TwilioAccountSID, AuthToken: c.TwilioAuthToken,
+			From: c.TwilioFrom, MessagingServiceSID: c.TwilioMessagingServiceSID}, nil
+	}
+	return intake.LogSender{Logger: logger}, nil
+}
+
+// invitationCounter publishes the one figure that crosses the privacy wall: a
+// survey text went out for a service. It keeps one document per service and
+// month, {_id: "counselling|2026-11", n}, in the survey database, for response
+// rates. (A stand-in until the dashboards package's own counter is wired here.)
+type invitationCounter struct{ coll *mongo.Collection }
+
+func newInvitationCounter(st *store.Store) invitationCounter {
+	return invitationCounter{coll: st.Database(store.SurveyDatabase).Collection("invitations")}
+}
+
+// CountInvitation adds one to the month of day (YYYY-MM-DD) for service.
+func (c invitationCounter) CountInvitation(ctx context.Context, service, day string) error {
+	if len(day) < len("2006-01") {
+		return fmt.Errorf("count invitation: day %q is not YYYY-MM-DD", day)
+	}
+	_, err := c.coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: service + "|" + day[:len("2006-01")]}},
+		bson.D{{Key: "$inc", Value: bson.D{{Key: "n", Value: 1}}}}, options.UpdateOne().SetUpsert(true))
+	if err != nil {
+		return fmt.Errorf("count invitation: %w", err)
+	}
+	return nil
+}
+
+// intakeSide is the intake store with its background work: the survey-text
+// outbox and the daily retention purge.
+type intakeSide struct {
+	Store  *intake.Store
+	outbox *intake.Outbox
+	own    *store.Store // the separate intake database, when INTAKE_MONGODB_URI is set
+	logger *slog.Logger
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+// openIntake opens the intake database (its own client when INTAKE_MONGODB_URI
+// is set, else another database of st), ensures its indexes and builds the outbox.
+func openIntake(ctx context.Context, cfg *Config, st *store.Store, logger *slog.Logger) (*intakeSide, error) {
+	side := &intakeSide{logger: logger}
+	db := st.Database(intake.Database)
+	if cfg.Intake.MongoURI != "" {
+		own, err := store.Open(ctx, store.Config{URI: cfg.Intake.MongoURI})
+		if err != nil {
+			return nil, fmt.Errorf("intake database (INTAKE_MONGODB_URI): %w", err)
+		}
+		side.own, db = own, own.Database(intake.Database)
+	}
+	side.Store = intake.New(db)
+	side.Store.Retention = cfg.Intake.Retention
+	if err := side.Store.EnsureIndexes(ctx); err != nil {
+		side.close()
+		return nil, err
+	}
+	sender, err := cfg.Intake.sender(logger)
+	if err != nil {
+		side.close()
+		return nil, err
+	}
+	if side.outbox, err = intake.NewOutbox(side.Store, sender, newInvitationCounter(st), cfg.BaseURL); err != nil {
+		side.close()
+		return nil, fmt.Errorf("FEEDBACK_BASE_URL / --base-url: %w", err)
+	}
+	side.outbox.Logger = logger
+	return side, nil
+}
+
+// start runs the outbox and the daily purge until stop.
+func (s *intakeSide) start() {
+	ctx, cancel := context.WithCancel(context.Background())
+	s.cancel = cancel
+	s.wg.Add(2)
+	go func() { defer s.wg.Done(); s.outbox.Run(ctx) }()
+	go func() { defer s.wg.Done(); s.purgeDaily(ctx) }()
+}
+
+// stop ends the background work, waits for it, and closes the separate client.
+func (s *intakeSide) stop() {
+	if s.cancel != nil {
+		s.cancel()
+	}
+	s.wg.Wait()
+	s.close()
+}
+
+func (s *intakeSide) close() {
+	if s.own != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = s.own.Close(ctx)
+		s.own = nil
+	}
+}
+
+// purgeDaily deletes records past the retention period a minute after start,
+// then once a day. It scans the intake collections, so it stays off start-up.
+func (s *intakeSide) purgeDaily(ctx context.Context) {
+	wait := time.Minute
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(wait):
+		}
+		wait = 24 * time.Hour
+		pctx, cancel := context.WithTimeout(ctx, 30*time.Minute)
+		res, err := s.Store.Purge(pctx)
+		cancel()
+		switch {
+		case err != nil && ctx.Err() == nil:
+			s.logger.Error("intake retention purge", "err", err)
+		case res != (intake.Purged{}):
+			s.logger.Info("intake retention purge", "people", res.People, "contacts", res.Contacts)
+		}
+	}
+}
