@@ -37,7 +37,7 @@ func BenchmarkFormSubmit(b *testing.B) {
 		bodies[i] = url.Values{
 			"nonce": {srv.FormNonce(b, "counselling")}, "website": {""}, "fft": {"good"},
 			"fft_why": {"Kind, quick and practical. Thank you."}, "ease": {"easy"}, "listened": {"yes"},
-			"recommend": {"9"}, "contact": {"phone"},
+			"recommend": {"9"}, "helped": {"work"},
 		}.Encode()
 	}
 	client := &http.Client{

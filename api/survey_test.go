@@ -76,7 +76,7 @@ func TestSurveyForm_FirstLoadIsUnder14KB(t *testing.T) {
 func validForm(nonce string) url.Values {
 	return url.Values{
 		"nonce": {nonce}, "website": {""}, "fft": {"very_good"}, "fft_why": {"Listened, no judgement. jo@example.com"},
-		"ease": {"easy"}, "listened": {"yes"}, "recommend": {"9"}, "contact": {"phone", "live_chat"},
+		"ease": {"easy"}, "listened": {"yes"}, "recommend": {"9"}, "helped": {"work", "other"},
 	}
 }
 
@@ -138,7 +138,7 @@ func TestSurveySubmit_ErrorsAreMarkedAndAnswersKept(t *testing.T) {
 		`aria-describedby="recommend-scale recommend-error"`,
 		`&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; it was fine</textarea>`, // kept, escaped
 		`id="listened-yes" name="listened" value="yes" checked`,
-		`id="contact-live_chat" name="contact" value="live_chat" checked`,
+		`id="helped-other" name="helped" value="other" checked`,
 		`value="` + form.Get("nonce") + `"`, // the same form, so a fixed retry is still stored once
 	} {
 		if !strings.Contains(body, want) {

@@ -46,7 +46,7 @@ func TestAPI_ListsSurveysAndServesADefinitionWithANonce(t *testing.T) {
 
 func TestAPI_SubmitStoresOnceAndSaysSo(t *testing.T) {
 	srv := apitest.New(t)
-	body := `{"nonce":"` + apiNonce(t, srv, "counselling") + `","answers":{"fft":"good","recommend":10,"contact":["email"]}}`
+	body := `{"nonce":"` + apiNonce(t, srv, "counselling") + `","answers":{"fft":"good","recommend":10,"helped":["wellbeing"]}}`
 	resp, out := srv.PostJSON(t, "/api/v1/surveys/counselling/responses", body)
 	if resp.StatusCode != http.StatusCreated || !strings.Contains(out, `"stored"`) {
 		t.Fatalf("submit: %d %s", resp.StatusCode, out)

@@ -259,7 +259,7 @@ func TestSurvey_ErrorSummaryLinksMoveFocusToTheFields(t *testing.T) {
 			}
 
 			k := keyboard{t, ctx}
-			k.expectFocus("div.error-summary") // autofocus: a screen reader reads the summary first
+			k.awaitFocus("div.error-summary") // autofocus, applied a frame after load: a screen reader reads the summary first
 			targets := eval[[]string](t, ctx, `[...document.querySelectorAll('.error-summary a')].map(a => a.hash.slice(1))`)
 			want := []string{d.Questions[0].ID + "-" + d.Questions[0].Options[0].Value, long.ID}
 			if fmt.Sprint(targets) != fmt.Sprint(want) {

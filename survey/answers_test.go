@@ -23,13 +23,13 @@ func TestParseForm_AcceptsACompleteAnswer(t *testing.T) {
 	answers, ve := d.ParseForm(url.Values{
 		"nonce": {"n"}, "website": {""},
 		"fft": {"good"}, "fft_why": {"Kind and quick.\r\nThank you"}, "ease": {"easy"},
-		"listened": {"yes"}, "recommend": {"10"}, "contact": {"phone", "email"},
+		"listened": {"yes"}, "recommend": {"10"}, "helped": {"work", "wellbeing"},
 	})
 	if ve != nil {
 		t.Fatal(ve)
 	}
 	if answers["fft"].Choice != "good" || answers["recommend"].Number != 10 ||
-		strings.Join(answers["contact"].Choices, ",") != "phone,email" || answers["fft_why"].Text != "Kind and quick.\nThank you" {
+		strings.Join(answers["helped"].Choices, ",") != "work,wellbeing" || answers["fft_why"].Text != "Kind and quick.\nThank you" {
 		t.Fatalf("answers %+v", answers)
 	}
 }
@@ -61,8 +61,8 @@ func TestParseForm_MarksEveryBrokenRule(t *testing.T) {
 		{"text too long", url.Values{"fft": {"good"}, "fft_why": {long}}, "fft_why", "1,000 characters or fewer"},
 		{"text with NUL", url.Values{"fft": {"good"}, "fft_why": {"a\x00b"}}, "fft_why", "cannot read"},
 		{"text invalid UTF-8", url.Values{"fft": {"good"}, "fft_why": {"a\xffb"}}, "fft_why", "cannot read"},
-		{"multiple repeated", url.Values{"fft": {"good"}, "contact": {"phone", "phone"}}, "contact", "each once"},
-		{"multiple unknown", url.Values{"fft": {"good"}, "contact": {"pigeon"}}, "contact", "options shown"},
+		{"multiple repeated", url.Values{"fft": {"good"}, "helped": {"work", "work"}}, "helped", "each once"},
+		{"multiple unknown", url.Values{"fft": {"good"}, "helped": {"pigeon"}}, "helped", "options shown"},
 		{"yes/no other", url.Values{"fft": {"good"}, "listened": {"maybe"}}, "listened", "options shown"},
 		{"honeypot filled", url.Values{"fft": {"good"}, "website": {"http://spam"}}, "website", "empty"},
 		{"field the form never offers", url.Values{"fft": {"good"}, "$where": {"1"}}, "", "does not ask for"},
@@ -91,11 +91,11 @@ func TestParseForm_TextAtTheLimitCountsCharactersNotBytesOrCRLF(t *testing.T) {
 
 func TestParseJSON_AcceptsAValidBody(t *testing.T) {
 	d := counselling(t)
-	nonce, answers, ve := d.ParseJSON([]byte(`{"nonce":"abc","answers":{"fft":"very_good","recommend":7,"contact":["video"],"fft_why":null,"listened":"no"}}`))
+	nonce, answers, ve := d.ParseJSON([]byte(`{"nonce":"abc","answers":{"fft":"very_good","recommend":7,"helped":["relationships"],"fft_why":null,"listened":"no"}}`))
 	if ve != nil {
 		t.Fatal(ve)
 	}
-	if nonce != "abc" || answers["recommend"].Number != 7 || answers["contact"].Choices[0] != "video" || len(answers) != 4 {
+	if nonce != "abc" || answers["recommend"].Number != 7 || answers["helped"].Choices[0] != "relationships" || len(answers) != 4 {
 		t.Fatalf("nonce %q answers %+v", nonce, answers)
 	}
 }
@@ -116,7 +116,7 @@ func TestParseJSON_RejectsHostileAndMalformedBodies(t *testing.T) {
 		{"huge likelihood", `{"nonce":"a","answers":{"fft":"good","recommend":1e400}}`, "whole number"},
 		{"likelihood out of range", `{"nonce":"a","answers":{"fft":"good","recommend":-3}}`, "0 to 10"},
 		{"string likelihood", `{"nonce":"a","answers":{"fft":"good","recommend":"9"}}`, "whole number"},
-		{"multiple as string", `{"nonce":"a","answers":{"fft":"good","contact":"phone"}}`, "list"},
+		{"multiple as string", `{"nonce":"a","answers":{"fft":"good","helped":"work"}}`, "list"},
 		{"text too long", `{"nonce":"a","answers":{"fft":"good","fft_why":"` + strings.Repeat("x", 1001) + `"}}`, "1,000 characters"},
 		{"duplicated key", `{"nonce":"a","answers":{"fft":"good","fft":"poor"}}`, "more than once"},
 		{"duplicated nonce", `{"nonce":"a","nonce":"b","answers":{"fft":"good"}}`, "more than once"},

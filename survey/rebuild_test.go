@@ -17,11 +17,14 @@ func TestRebuildCounters_FindsACounterChangedBehindItsBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := range 12 {
-		a := survey.Answers{"fft": {Choice: "good"}, "recommend": {Number: i % 11}, "contact": {Choices: []string{"phone", "email"}}}
+		a := survey.Answers{"fft": {Choice: "good"}, "recommend": {Number: i % 11}, "helped": {Choices: []string{"work", "wellbeing"}}}
 		if i%3 == 0 {
 			a["fft_why"] = survey.Answer{Text: "They listened."}
 		}
 		f.submit(t, f.nonce(t), a)
+	}
+	if err := f.responses.Flush(ctx); err != nil {
+		t.Fatal(err)
 	}
 	check := func(opts survey.RebuildOptions) *survey.RebuildReport {
 		t.Helper()

@@ -85,7 +85,7 @@ func (f *fixture) all(t testing.TB, collection string) []bson.M {
 
 func TestSubmit_StoresOnlyTheAllowedFieldsAMonthAndARandomID(t *testing.T) {
 	f := newFixture(t)
-	answers, ve := f.def.ParseForm(map[string][]string{"fft": {"good"}, "fft_why": {"Fine. Ring 07700 900123"}, "recommend": {"9"}, "contact": {"phone"}})
+	answers, ve := f.def.ParseForm(map[string][]string{"fft": {"good"}, "fft_why": {"Fine. Ring 07700 900123"}, "recommend": {"9"}, "helped": {"work"}})
 	if ve != nil {
 		t.Fatal(ve)
 	}
@@ -266,7 +266,7 @@ func TestSubmit_CountersMatchTheStoredResponses(t *testing.T) {
 			defer wg.Done()
 			a := survey.Answers{"fft": {Choice: choices[i%4]}, "recommend": {Number: i % 11}}
 			if i%3 == 0 {
-				a["contact"] = survey.Answer{Choices: []string{"phone", "video"}}
+				a["helped"] = survey.Answer{Choices: []string{"work", "relationships"}}
 			}
 			f.submit(t, f.nonce(t), a)
 		}(i)
@@ -298,17 +298,17 @@ func TestSubmit_CountersMatchTheStoredResponses(t *testing.T) {
 		ans := doc["answers"].(bson.M)
 		want["fft."+ans["fft"].(string)]++
 		want[fmt.Sprintf("recommend.%d", ans["recommend"])]++
-		if c, ok := ans["contact"].(bson.A); ok {
-			want["q.contact"]++
+		if c, ok := ans["helped"].(bson.A); ok {
+			want["q.helped"]++
 			for _, v := range c {
-				want["contact."+v.(string)]++
+				want["helped."+v.(string)]++
 			}
 		}
 	}
 	for k, n := range want {
 		var got int64
-		if k == "q.contact" {
-			got = nov.Q["contact"]
+		if k == "q.helped" {
+			got = nov.Q["helped"]
 		} else {
 			q, v, _ := cut(k)
 			got = nov.A[q][v]
@@ -369,7 +369,7 @@ func TestClose_CommitsWhatWasQueuedAndRefusesTheRest(t *testing.T) {
 
 func BenchmarkSubmit(b *testing.B) {
 	f := newFixture(b)
-	a := survey.Answers{"fft": {Choice: "good"}, "fft_why": {Text: "Helpful and kind."}, "recommend": {Number: 9}, "contact": {Choices: []string{"phone"}}}
+	a := survey.Answers{"fft": {Choice: "good"}, "fft_why": {Text: "Helpful and kind."}, "recommend": {Number: 9}, "helped": {Choices: []string{"work"}}}
 	nonces := make([]string, b.N)
 	for i := range nonces {
 		nonces[i] = f.nonce(b)

@@ -4,15 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/feedback-service/feedback/dashboards"
 	"log/slog"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
-
-	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/feedback-service/feedback/intake"
 	"github.com/feedback-service/feedback/store"
@@ -97,29 +94,6 @@ func (c IntakeConfig) sender(logger *slog.Logger) (intake.Sender, error) {
 	return intake.LogSender{Logger: logger}, nil
 }
 
-// invitationCounter publishes the one figure that crosses the privacy wall: a
-// survey text went out for a service. It keeps one document per service and
-// month, {_id: "counselling|2026-11", n}, in the survey database, for response
-// rates. (A stand-in until the dashboards package's own counter is wired here.)
-type invitationCounter struct{ coll *mongo.Collection }
-
-func newInvitationCounter(st *store.Store) invitationCounter {
-	return invitationCounter{coll: st.Database(store.SurveyDatabase).Collection("invitations")}
-}
-
-// CountInvitation adds one to the month of day (YYYY-MM-DD) for service.
-func (c invitationCounter) CountInvitation(ctx context.Context, service, day string) error {
-	if len(day) < len("2006-01") {
-		return fmt.Errorf("count invitation: day %q is not YYYY-MM-DD", day)
-	}
-	_, err := c.coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: service + "|" + day[:len("2006-01")]}},
-		bson.D{{Key: "$inc", Value: bson.D{{Key: "n", Value: 1}}}}, options.UpdateOne().SetUpsert(true))
-	if err != nil {
-		return fmt.Errorf("count invitation: %w", err)
-	}
-	return nil
-}
-
 // intakeSide is the intake store with its background work: the survey-text
 // outbox and the daily retention purge.
 type intakeSide struct {
@@ -154,7 +128,7 @@ func openIntake(ctx context.Context, cfg *Config, st *store.Store, logger *slog.
 		side.close()
 		return nil, err
 	}
-	if side.outbox, err = intake.NewOutbox(side.Store, sender, newInvitationCounter(st), cfg.BaseURL); err != nil {
+	if side.outbox, err = intake.NewOutbox(side.Store, sender, dashboards.NewInvitations(st.Database(store.SurveyDatabase)), cfg.BaseURL); err != nil {
 		side.close()
 		return nil, fmt.Errorf("FEEDBACK_BASE_URL / --base-url: %w", err)
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"github.com/feedback-service/feedback/dashboards"
 	"io"
 	"net/http"
 	"strings"
@@ -97,7 +98,7 @@ func TestConfig_BadIntakeSettingsAreNamedWithoutTheirSecrets(t *testing.T) {
 
 func TestInvitationCounter_KeepsOneCountPerServiceAndMonthInTheSurveyDatabase(t *testing.T) {
 	st := storetest.New(t)
-	c := newInvitationCounter(st)
+	c := dashboards.NewInvitations(st.Database(store.SurveyDatabase))
 	ctx := context.Background()
 	for _, day := range []string{"2026-11-23", "2026-11-30", "2026-12-01"} {
 		if err := c.CountInvitation(ctx, "counselling", day); err != nil {
