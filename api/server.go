@@ -53,6 +53,8 @@ type Server struct {
 	https      bool
 	origin     string // scheme://host[:port] of BaseURL, as browsers send it in Origin
 	inFlight   atomic.Int64
+	requests   RequestObserver // nil: requests are not counted
+	patternSet                 // route patterns, for labels
 }
 
 // Deps are the domain services the HTTP layer calls.
@@ -64,6 +66,8 @@ type Deps struct {
 	// Intake holds identities, in its own database; the survey side never sees it.
 	Intake *intake.Store
 	Logger *slog.Logger
+	// Requests counts answered requests by route pattern; nil counts nothing.
+	Requests RequestObserver
 }
 
 // New builds the app with every route and middleware.
@@ -95,6 +99,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		pages:     p,
 		limiter:   newRateLimiter(cfg.RateLimit, time.Minute),
 		log:       deps.Logger,
+		requests:  deps.Requests,
 		https:     u.Scheme == "https",
 		origin:    origin(u),
 	}
@@ -151,6 +156,7 @@ const (
 func (s *Server) routes() {
 	app := s.App
 	app.Use(s.countInFlight)   // Shutdown waits for requests in handlers
+	app.Use(s.observe)         // metrics; one log line for staff and API requests, none for surveys
 	app.Use(s.recoverPanics)   // a panic is a 500 with no request details logged
 	app.Use(s.securityHeaders) // CSP, nosniff, referrer, permissions, HSTS
 	app.Use(s.rateLimit)       // per client address, in memory only
@@ -218,7 +224,13 @@ func (s *Server) routes() {
 	staffAPI.Get("/session", s.apiStaffSession)
 
 	app.Get("/", func(c fiber.Ctx) error { return s.notFound(c) })
-	app.Use(func(c fiber.Ctx) error { return s.notFound(c) })
+	app.Use(s.unmatched)
+}
+
+// unmatched answers requests no route matched.
+func (s *Server) unmatched(c fiber.Ctx) error {
+	c.Locals(unmatchedLocal, true)
+	return s.notFound(c)
 }
 
 func (s *Server) healthz(c fiber.Ctx) error {
