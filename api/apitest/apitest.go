@@ -21,6 +21,7 @@ import (
 	"github.com/feedback-service/feedback/accounts"
 	"github.com/feedback-service/feedback/api"
 	"github.com/feedback-service/feedback/intake"
+	"github.com/feedback-service/feedback/metrics"
 	"github.com/feedback-service/feedback/store"
 	"github.com/feedback-service/feedback/store/storetest"
 	"github.com/feedback-service/feedback/survey"
@@ -50,6 +51,13 @@ type Options struct {
 	Accounts accounts.Config
 	// IntakeNow is the intake side's clock; nil means time.Now.
 	IntakeNow func() time.Time
+	// Requests counts answered requests; nil counts nothing.
+	Requests api.RequestObserver
+}
+
+// WithMetrics counts requests and stored responses in m.
+func WithMetrics(m *metrics.Metrics) Option {
+	return func(o *Options) { o.Requests, o.Survey.Observer = m, m }
 }
 
 // Option changes the configuration of a test server.
@@ -155,7 +163,7 @@ func NewOn(t testing.TB, st *store.Store, opts ...Option) *Server {
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = local
 	}
-	srv, err := api.New(cfg, api.Deps{Store: st, Surveys: catalogue, Responses: responses, Accounts: acc, Intake: in, Logger: logger})
+	srv, err := api.New(cfg, api.Deps{Store: st, Surveys: catalogue, Responses: responses, Accounts: acc, Intake: in, Logger: logger, Requests: o.Requests})
 	if err != nil {
 		t.Fatal(err)
 	}
