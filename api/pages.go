@@ -44,6 +44,9 @@ type page struct {
 	Invalid bool
 	// StaffArea pages leave out the service users' emergency footer.
 	StaffArea bool
+	// EmergencyAtTop pages show the emergency reminder before their content
+	// (the survey, read by people who may be in crisis), not in the footer.
+	EmergencyAtTop bool
 	// Staff is the signed-in person's header, on staff pages only.
 	Staff *staffBar
 }
