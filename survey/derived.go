@@ -22,7 +22,7 @@ type derived struct {
 
 	mu       sync.Mutex
 	inc      increments
-	comments []any
+	comments []Comment
 	queued   uint64 // work items added
 	written  uint64 // work items written (or given up on)
 	changed  *sync.Cond
@@ -38,7 +38,7 @@ func newDerived(db *mongo.Database, log *slog.Logger) *derived {
 }
 
 // add queues the counters and comments of one committed batch.
-func (d *derived) add(inc increments, comments []any) {
+func (d *derived) add(inc increments, comments []Comment) {
 	if len(inc) == 0 && len(comments) == 0 {
 		return
 	}
@@ -74,7 +74,7 @@ func (d *derived) run() {
 	}
 }
 
-func (d *derived) write(inc increments, comments []any) {
+func (d *derived) write(inc increments, comments []Comment) {
 	ctx, cancel := context.WithTimeout(context.Background(), commitTimeout)
 	defer cancel()
 	if len(inc) > 0 {
@@ -83,7 +83,8 @@ func (d *derived) write(inc increments, comments []any) {
 		}
 	}
 	if len(comments) > 0 {
-		if _, err := d.db.Collection(commentsCollection).InsertMany(ctx, comments, options.InsertMany().SetOrdered(false)); err != nil {
+		// One small collection per service and month: see CommentsCollection.
+		if err := insertComments(ctx, d.db, comments); err != nil {
 			d.log.Error("store survey comments; run `feedback counters rebuild`", "err", err)
 		}
 	}
