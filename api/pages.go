@@ -26,6 +26,9 @@ type pages struct {
 	assets map[string]asset // by versioned URL path
 	css    string
 	icon   string
+	// dashCSS is the dashboards' stylesheet (with their print layout), linked
+	// from dashboard pages only.
+	dashCSS string
 }
 
 type asset struct {
@@ -46,6 +49,8 @@ type page struct {
 	StaffArea bool
 	// Staff is the signed-in person's header, on staff pages only.
 	Staff *staffBar
+	// PageCSS is a second stylesheet some staff pages need, if any.
+	PageCSS string
 }
 
 // staffBar is the staff header: who is signed in, and a sign-out form.
@@ -57,10 +62,18 @@ func loadPages() (*pages, error) {
 	funcs := template.FuncMap{
 		"lower":   strings.ToLower,
 		"fieldID": fieldID,
+		"month":   monthName,
+		"percent": percentText,
+		"score":   scoreText,
+		"count":   countText,
 	}
 	p := &pages{sets: map[string]*template.Template{}, assets: map[string]asset{}}
-	for _, name := range []string{"survey", "thanks", "notfound", "error", "login", "password", "staff", "users", "audit"} {
-		t, err := template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
+	for _, name := range []string{"survey", "thanks", "notfound", "error", "login", "password", "staff", "users", "audit", "dashboards", "dashboard"} {
+		files := []string{"templates/layout.html", "templates/" + name + ".html"}
+		if strings.HasPrefix(name, "dashboard") {
+			files = append(files, "templates/charts.html")
+		}
+		t, err := template.New(name).Funcs(funcs).ParseFS(templateFS, files...)
 		if err != nil {
 			return nil, fmt.Errorf("parse template %s: %w", name, err)
 		}
@@ -68,7 +81,7 @@ func loadPages() (*pages, error) {
 	}
 	// Assets are served under a name that carries their content hash, so they can
 	// be cached for a year and still change the moment they do.
-	for file, ctype := range map[string]string{"app.css": "text/css; charset=utf-8", "icon.svg": "image/svg+xml"} {
+	for file, ctype := range map[string]string{"app.css": "text/css; charset=utf-8", "dashboards.css": "text/css; charset=utf-8", "icon.svg": "image/svg+xml"} {
 		body, err := fs.ReadFile(static.FS, file)
 		if err != nil {
 			return nil, fmt.Errorf("read static %s: %w", file, err)
@@ -77,9 +90,12 @@ func loadPages() (*pages, error) {
 		dot := strings.LastIndexByte(file, '.')
 		url := "/static/" + file[:dot] + "." + hex.EncodeToString(sum[:4]) + file[dot:]
 		p.assets[url] = asset{body: body, contentType: ctype}
-		if file == "app.css" {
+		switch file {
+		case "app.css":
 			p.css = url
-		} else {
+		case "dashboards.css":
+			p.dashCSS = url
+		default:
 			p.icon = url
 		}
 	}

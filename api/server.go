@@ -17,6 +17,7 @@ import (
 	"github.com/gofiber/fiber/v3"
 
 	"github.com/feedback-service/feedback/accounts"
+	"github.com/feedback-service/feedback/dashboards"
 	"github.com/feedback-service/feedback/store"
 	"github.com/feedback-service/feedback/survey"
 )
@@ -44,6 +45,7 @@ type Server struct {
 	surveys    *survey.Catalogue
 	responses  *survey.Responses
 	accounts   *accounts.Store
+	dashboards *dashboards.Dashboards
 	pages      *pages
 	blankForms map[string]blankForm
 	limiter    *rateLimiter
@@ -59,7 +61,9 @@ type Deps struct {
 	Surveys   *survey.Catalogue
 	Responses *survey.Responses
 	Accounts  *accounts.Store
-	Logger    *slog.Logger
+	// Dashboards publishes the survey's aggregates to quality leads.
+	Dashboards *dashboards.Dashboards
+	Logger     *slog.Logger
 }
 
 // New builds the app with every route and middleware.
@@ -75,20 +79,24 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if deps.Accounts == nil {
 		return nil, errors.New("api: no accounts store")
 	}
+	if deps.Dashboards == nil {
+		return nil, errors.New("api: no dashboards")
+	}
 	if deps.Logger == nil {
 		deps.Logger = slog.Default()
 	}
 	s := &Server{
-		cfg:       cfg,
-		store:     deps.Store,
-		surveys:   deps.Surveys,
-		responses: deps.Responses,
-		accounts:  deps.Accounts,
-		pages:     p,
-		limiter:   newRateLimiter(cfg.RateLimit, time.Minute),
-		log:       deps.Logger,
-		https:     u.Scheme == "https",
-		origin:    origin(u),
+		cfg:        cfg,
+		store:      deps.Store,
+		surveys:    deps.Surveys,
+		responses:  deps.Responses,
+		accounts:   deps.Accounts,
+		dashboards: deps.Dashboards,
+		pages:      p,
+		limiter:    newRateLimiter(cfg.RateLimit, time.Minute),
+		log:        deps.Logger,
+		https:      u.Scheme == "https",
+		origin:     origin(u),
 	}
 	s.App = fiber.New(fiber.Config{
 		AppName:      "feedback",
@@ -181,6 +189,17 @@ func (s *Server) routes() {
 
 	staffAPI := app.Group("/api/staff", s.staffArea, s.loadSession, signedIn, s.checkCSRF)
 	staffAPI.Get("/session", s.apiStaffSession)
+
+	// Dashboards: read-only, for quality leads and admins; JSON answers 401/403
+	// problems, pages the sign-in redirect and 403 page.
+	quality := s.requireRole(accounts.RoleQuality, accounts.RoleAdmin)
+	v1.Get("/stats/:service", s.staffArea, s.loadSession, quality, s.apiStats)
+	dash := app.Group("/dashboards", s.staffArea, s.loadSession, quality)
+	dash.Get("/", s.dashboardsOverview)
+	dash.Get("/fft-return.csv", s.dashboardsFFTReturn)
+	dash.Get("/:service", s.dashboardService)
+	dash.Get("/:service/export.csv", s.dashboardExport)
+	dash.Get("/:service/charts/:chart", s.dashboardChart)
 
 	app.Get("/", func(c fiber.Ctx) error { return s.notFound(c) })
 	app.Use(func(c fiber.Ctx) error { return s.notFound(c) })

@@ -218,8 +218,8 @@ func (s *Server) staffHome(c fiber.Ctx) error {
 			staffLink{"Staff accounts", "/admin/users", "Add people, give roles, disable accounts and reset passwords."},
 			staffLink{"Audit log", "/admin/audit", "Sign-ins and account changes, newest first."})
 	}
-	if sess.Has(accounts.RoleQuality) {
-		links = append(links, staffLink{"Dashboards", "", "Survey results and comments. Not available yet."})
+	if sess.Has(accounts.RoleQuality) || sess.Has(accounts.RoleAdmin) {
+		links = append(links, staffLink{"Dashboards", "/dashboards", "Survey results by service and month, comments, charts and the FFT return."})
 	}
 	if sess.Has(accounts.RoleIntake) {
 		links = append(links, staffLink{"Intake", "", "Invitations to give feedback. Not available yet."})

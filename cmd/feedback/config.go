@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/feedback-service/feedback/accounts"
+	"github.com/feedback-service/feedback/dashboards"
 	"github.com/feedback-service/feedback/store"
 )
 
@@ -32,6 +33,8 @@ type Config struct {
 	AdminEmail     string
 	SessionIdle    time.Duration
 	SessionMax     time.Duration
+	// DisclosureK is the fewest responses a month needs before dashboards show it.
+	DisclosureK int
 }
 
 // setting describes one flag and its environment fallback, for parsing and help.
@@ -52,6 +55,7 @@ var settings = []setting{
 	{"admin-email", "FEEDBACK_ADMIN_EMAIL", accounts.DefaultAdminEmail, "e-mail of the administrator created, with a one-time password, when there is none"},
 	{"session-idle", "FEEDBACK_SESSION_IDLE", "30m", "a staff session unused for this long ends (at least 1m)"},
 	{"session-max", "FEEDBACK_SESSION_MAX", "12h", "a staff session ends this long after sign-in, used or not"},
+	{"disclosure-k", "FEEDBACK_DISCLOSURE_K", "10", "dashboards show nothing of a month with fewer responses than this (at least 5)"},
 }
 
 // parseConfig reads flags, falling back to the environment, then defaults.
@@ -92,6 +96,9 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	}
 	if cfg.RateLimit, err = strconv.Atoi(*values["rate-limit"]); err != nil || cfg.RateLimit < 0 {
 		return nil, fmt.Errorf("FEEDBACK_RATE_LIMIT / --rate-limit: %q is not a whole number of requests a minute (0 = off)", *values["rate-limit"])
+	}
+	if cfg.DisclosureK, err = strconv.Atoi(*values["disclosure-k"]); err != nil {
+		return nil, fmt.Errorf("FEEDBACK_DISCLOSURE_K / --disclosure-k: %q is not a whole number of responses", *values["disclosure-k"])
 	}
 	for _, p := range strings.Split(*values["trusted-proxies"], ",") {
 		if p = strings.TrimSpace(p); p != "" {
@@ -147,6 +154,9 @@ func (c *Config) validate() error {
 	}
 	if c.SessionMax < c.SessionIdle {
 		return fmt.Errorf("FEEDBACK_SESSION_MAX / --session-max: %v is shorter than the idle timeout %v", c.SessionMax, c.SessionIdle)
+	}
+	if c.DisclosureK < dashboards.MinK {
+		return fmt.Errorf("FEEDBACK_DISCLOSURE_K / --disclosure-k: %d is below %d; a month with so few responses could identify someone", c.DisclosureK, dashboards.MinK)
 	}
 	if c.LogFormat != "json" && c.LogFormat != "text" {
 		return fmt.Errorf("FEEDBACK_LOG_FORMAT / --log-format: %q must be json or text", c.LogFormat)
