@@ -157,6 +157,7 @@ func (s *Server) dashboardsOverview(c fiber.Ctx) error {
 		}
 		trend, _ := dashboards.ChartByName(st, dashboards.ChartFFT)
 		trendView := newChartView(st, trend, "")
+		row.Title = serviceName(row.Service)
 		trendView.Title = row.Title + ": " + trend.Title
 		p.Rows = append(p.Rows, overviewRow{
 			ServiceSummary: row, URL: "/dashboards/" + row.Service + "?" + rangeQuery(r),
@@ -182,14 +183,12 @@ func (s *Server) dashboardService(c fiber.Ctx) error {
 	}
 	base := "/dashboards/" + service
 	p := servicePage{
-		page: s.dashboardPage(c, st.Title), Stats: st, Period: s.periodNav(base, r),
+		page: s.dashboardPage(c, serviceName(service)), Stats: st, Period: s.periodNav(base, r),
 		Hidden:    hiddenNote{HiddenMonths: st.HiddenMonths, K: st.K},
 		ExportURL: base + "/export.csv?" + rangeQuery(r),
 	}
 	for _, other := range s.dashboards.Services() {
-		if d, ok := s.surveys.Get(other); ok {
-			p.Services = append(p.Services, navLink{Label: d.Title, URL: "/dashboards/" + other + "?" + rangeQuery(r), Current: other == service})
-		}
+		p.Services = append(p.Services, navLink{Label: serviceName(other), URL: "/dashboards/" + other + "?" + rangeQuery(r), Current: other == service})
 	}
 	scope := map[string]string{}
 	for _, q := range st.Questions {
@@ -380,6 +379,16 @@ func newChartView(st *dashboards.ServiceStats, ch dashboards.Chart, hint string)
 func isMonth(s string) bool {
 	t, err := time.Parse(survey.MonthLayout, s)
 	return err == nil && survey.Month(t) == s
+}
+
+// serviceName is how staff pages name a service type: "peer-support" is
+// "Peer support". (A survey's title speaks to the person answering it.)
+func serviceName(service string) string {
+	s := strings.ReplaceAll(service, "-", " ")
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // monthName turns "2026-01" into "January 2026".
