@@ -114,7 +114,10 @@ func (s *Server) render(c fiber.Ctx, status int, name string, data any) error {
 	}
 	c.Status(status)
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	return c.Send(buf.Bytes())
+	// Copied: c.Send keeps the slice and writes it after the handler returns,
+	// by when the pooled buffer may hold another request's page.
+	c.Response().SetBody(buf.Bytes())
+	return nil
 }
 
 func (s *Server) basePage(title string) page {
