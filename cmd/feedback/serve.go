@@ -10,6 +10,7 @@ import (
 
 	"github.com/feedback-service/feedback/accounts"
 	"github.com/feedback-service/feedback/api"
+	"github.com/feedback-service/feedback/dashboards"
 	"github.com/feedback-service/feedback/intake"
 	"github.com/feedback-service/feedback/store"
 	"github.com/feedback-service/feedback/survey"
@@ -70,9 +71,14 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 	in.start()
 	defer in.stop() // before the store closes: deferred calls run last first
 
+	dash, err := dashboards.New(st.Database(store.SurveyDatabase), catalogue, dashboards.Options{K: cfg.DisclosureK, Logger: logger})
+	if err != nil {
+		return err
+	}
+
 	srv, err := api.New(api.Config{
 		BaseURL: cfg.BaseURL, RateLimit: cfg.RateLimit, TrustedProxies: cfg.TrustedProxies, SupportPhone: cfg.SupportPhone,
-	}, api.Deps{Store: st, Surveys: catalogue, Responses: responses, Accounts: acc, Intake: in.Store, Logger: logger})
+	}, api.Deps{Store: st, Surveys: catalogue, Responses: responses, Accounts: acc, Intake: in.Store, Dashboards: dash, Logger: logger})
 	if err != nil {
 		return err
 	}
