@@ -28,10 +28,10 @@ func TestTwoInstances_ShareNoncesSessionsAndFigures(t *testing.T) {
 	dirA := t.TempDir()
 	dirB := filepath.Join(t.TempDir(), "b-never-opens-this")
 	start(t, "serve", "--addr", addrA, "--data-dir", dirA, "--store-addr", storeAddr, "--metrics-addr", metricsA,
-		"--rate-limit", "0", "--log-format", "text")
+		"--rate-limit", "0", "--log-format", "text", "--disclosure-k", "5")
 	uri := "mongodb://" + storeAddr + "/"
 	t.Setenv("MONGODB_URI", uri)
-	b := start(t, "serve", "--addr", addrB, "--data-dir", dirB, "--rate-limit", "0", "--log-format", "text")
+	b := start(t, "serve", "--addr", addrB, "--data-dir", dirB, "--rate-limit", "0", "--log-format", "text", "--disclosure-k", "5")
 	if !strings.Contains(b.out.String(), "MongoDB at MONGODB_URI") {
 		t.Fatalf("B is not on MONGODB_URI:\n%s", b.out.String())
 	}
@@ -62,13 +62,17 @@ func TestTwoInstances_ShareNoncesSessionsAndFigures(t *testing.T) {
 
 	// A form fetched from A is accepted by B once; replayed to either, it is
 	// "already received" and nothing more is stored.
-	_, page := do("GET", a+"/s/counselling", "", "", "")
-	m := regexp.MustCompile(`name="nonce" value="([^"]+)"`).FindStringSubmatch(page)
-	if m == nil {
-		t.Fatalf("no nonce in A's form:\n%s", page)
+	counselling := func(from string) string {
+		t.Helper()
+		_, page := do("GET", from+"/s/counselling", "", "", "")
+		m := regexp.MustCompile(`name="nonce" value="([^"]+)"`).FindStringSubmatch(page)
+		if m == nil {
+			t.Fatalf("no nonce in the form of %s:\n%s", from, page)
+		}
+		return url.Values{"nonce": {m[1]}, "website": {""}, "fft": {"very_good"}, "ease": {"easy"},
+			"listened": {"yes"}, "recommend": {"9"}, "helped": {"work"}}.Encode()
 	}
-	form := url.Values{"nonce": {m[1]}, "website": {""}, "fft": {"very_good"}, "ease": {"easy"},
-		"listened": {"yes"}, "recommend": {"9"}, "helped": {"work"}}.Encode()
+	form := counselling(a)
 	if resp, body := do("POST", bb+"/s/counselling", formType, form, ""); resp.StatusCode != http.StatusSeeOther ||
 		resp.Header.Get("Location") != "/s/counselling/thanks" {
 		t.Fatalf("A's form submitted to B: %d %q\n%s", resp.StatusCode, resp.Header.Get("Location"), body)
@@ -79,9 +83,20 @@ func TestTwoInstances_ShareNoncesSessionsAndFigures(t *testing.T) {
 			t.Fatalf("replay to %s: %d %q", base, resp.StatusCode, resp.Header.Get("Location"))
 		}
 	}
+	// Four more, each fetched from one instance and sent to the other, so the
+	// month has enough responses (K = 5) for the dashboards to publish it.
+	for i := 0; i < 4; i++ {
+		from, to := a, bb
+		if i%2 == 1 {
+			from, to = bb, a
+		}
+		if resp, _ := do("POST", to+"/s/counselling", formType, counselling(from), ""); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("form %d: %d", i, resp.StatusCode)
+		}
+	}
 	// The same through the API, the other way round.
 	_, def := do("GET", bb+"/api/v1/surveys/peer-support", "", "", "")
-	m = regexp.MustCompile(`"nonce":"([^"]+)"`).FindStringSubmatch(def)
+	m := regexp.MustCompile(`"nonce":"([^"]+)"`).FindStringSubmatch(def)
 	if m == nil {
 		t.Fatalf("no nonce from B's API: %s", def)
 	}
@@ -122,15 +137,14 @@ func TestTwoInstances_ShareNoncesSessionsAndFigures(t *testing.T) {
 		t.Fatal("B accepted a forged session")
 	}
 
-	// Both instances read the same figures: the counters in the shared store
-	// hold both responses, whichever instance took them. (Compare the dashboards'
-	// /api/v1/stats of A and B here once that route is merged.)
+	// The counters in the shared store hold every response, whichever instance
+	// took it, and both instances publish the same figures from them.
 	st, err := store.Open(context.Background(), store.Config{URI: uri})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer func() { _ = st.Close(context.Background()) }()
-	want := map[string]int64{"counselling": 1, "peer-support": 1}
+	want := map[string]int64{"counselling": 5, "peer-support": 1}
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		got, err := counterTotals(st)
@@ -145,8 +159,20 @@ func TestTwoInstances_ShareNoncesSessionsAndFigures(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	if n, err := st.Database(store.SurveyDatabase).Collection("responses").CountDocuments(context.Background(), bson.D{}); err != nil || n != 2 {
-		t.Fatalf("%d responses stored (%v), want 2", n, err)
+	if n, err := st.Database(store.SurveyDatabase).Collection("responses").CountDocuments(context.Background(), bson.D{}); err != nil || n != 6 {
+		t.Fatalf("%d responses stored (%v), want 6", n, err)
+	}
+	// The dashboards hold counters for a few seconds: wait until both show all five.
+	for deadline := time.Now().Add(20 * time.Second); ; {
+		_, statsA := do("GET", a+"/api/v1/stats/counselling", "", "", session)
+		_, statsB := do("GET", bb+"/api/v1/stats/counselling", "", "", session)
+		if statsA == statsB && strings.Contains(statsA, `"totals":{"responses":5,`) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the instances publish different figures:\nA: %s\nB: %s", statsA, statsB)
+		}
+		time.Sleep(250 * time.Millisecond)
 	}
 	for _, base := range []string{a, bb} {
 		if resp, body := do("GET", base+"/readyz", "", "", ""); resp.StatusCode != http.StatusOK {
@@ -163,8 +189,9 @@ func TestTwoInstances_ShareNoncesSessionsAndFigures(t *testing.T) {
 			t.Errorf("A's metrics lack %q", want)
 		}
 	}
-	if strings.Contains(metricsText, `service="counselling"`) {
-		t.Error("A counts a response B stored")
+	// A took two of the five counselling responses; B took the other three.
+	if !strings.Contains(metricsText, `feedback_survey_responses_stored_total{service="counselling"} 2`+"\n") {
+		t.Errorf("A's count of counselling responses is not its own two:\n%s", metricsText)
 	}
 	// B never touched a data directory of its own.
 	if _, err := os.Stat(dirB); !errors.Is(err, os.ErrNotExist) {
