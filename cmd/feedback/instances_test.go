@@ -27,7 +27,7 @@ func TestTwoInstances_ShareNoncesSessionsAndFigures(t *testing.T) {
 	storeAddr, addrA, addrB, metricsA := freeAddr(t), freeAddr(t), freeAddr(t), freeAddr(t)
 	dirA := t.TempDir()
 	dirB := filepath.Join(t.TempDir(), "b-never-opens-this")
-	start(t, "serve", "--addr", addrA, "--data-dir", dirA, "--store-addr", storeAddr, "--metrics-addr", metricsA,
+	instA := start(t, "serve", "--addr", addrA, "--data-dir", dirA, "--store-addr", storeAddr, "--metrics-addr", metricsA,
 		"--rate-limit", "0", "--log-format", "text", "--disclosure-k", "5")
 	uri := "mongodb://" + storeAddr + "/"
 	t.Setenv("MONGODB_URI", uri)
@@ -155,7 +155,7 @@ func TestTwoInstances_ShareNoncesSessionsAndFigures(t *testing.T) {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("counters %v, want %v", got, want)
+			t.Fatalf("counters %v, want %v\nA logged:\n%s\nB logged:\n%s", got, want, instA.errs.String(), b.errs.String())
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
