@@ -95,6 +95,7 @@ func TestScreens_MeetWCAG22AA(t *testing.T) {
 	for _, s := range screens {
 		for _, v := range []viewport{phone, desktop} {
 			t.Run(s.name+"/"+v.name, func(t *testing.T) {
+				t.Parallel() // tabs of their own; the browser waits on the server and vice versa
 				ctx := newTab(t)
 				do(t, ctx, "emulate "+v.name, v.emulate())
 				if s.signIn != "" {
