@@ -107,3 +107,25 @@ func TestAxe_RunsUnderAPolicyThatBlocksInlineScripts(t *testing.T) {
 	}
 	checkAccessible(t, ctx, "survey")
 }
+
+// checkReflow fails the test if the page scrolls sideways (WCAG 1.4.10,
+// Reflow): at a phone's width everything but a wide table or chart must fit,
+// and those scroll in a region of their own. It names the widest elements
+// that stick out, to say where to look.
+func checkReflow(t *testing.T, ctx context.Context, page string) {
+	t.Helper()
+	const js = `(() => {
+		const root = document.documentElement, width = root.clientWidth;
+		if (root.scrollWidth <= width) return [];
+		const out = [];
+		for (const el of document.body.querySelectorAll('*')) {
+			const r = el.getBoundingClientRect();
+			if (r.right > width + 1 && !el.closest('.scroll') && getComputedStyle(el).position !== 'absolute')
+				out.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.className ? '.' + String(el.className).split(' ')[0] : '') + ' ends at ' + Math.round(r.right) + 'px');
+		}
+		return [root.scrollWidth + 'px wide in a ' + width + 'px window', ...out.slice(0, 5)];
+	})()`
+	if over := eval[[]string](t, ctx, js); len(over) > 0 {
+		t.Errorf("%s: the page scrolls sideways: %s", page, strings.Join(over, "; "))
+	}
+}

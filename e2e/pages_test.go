@@ -1,7 +1,11 @@
 package e2e
 
 import (
+	"context"
+	"fmt"
 	"net/http"
+	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -10,11 +14,14 @@ import (
 	"github.com/feedback-service/feedback/api/apitest"
 )
 
-// A screen is one page a person can see. Each is checked by axe-core and
-// photographed at phone and desktop widths; a new page is one line here.
+// A screen is one page a person can see. Each is checked by axe-core and for
+// sideways scrolling, and photographed at phone and desktop widths; a new page
+// is one line here.
 type screen struct {
-	name   string                         // names its screenshots: <name>-<width>.png
-	path   string                         // where the browser goes
+	name string // names its screenshots: <name>-<width>.png
+	// path is where the browser goes; {person}, {contact} and {practitioner}
+	// stand for the ids of the stored intake records.
+	path   string
 	then   chromedp.Action[chromedp.Void] // if set, done on that page to reach the screen, e.g. sending a form
 	status int                            // the HTTP status the screen arrives with
 	// signIn, if set, is the role of a staff member who signs in first.
@@ -31,20 +38,70 @@ var screens = []screen{
 	{name: "dashboard-counselling", path: "/dashboards/counselling", signIn: accounts.RoleQuality, status: http.StatusOK},
 	{name: "dashboard-peer-support", path: "/dashboards/peer-support", signIn: accounts.RoleAdmin, status: http.StatusOK},
 	{name: "dashboard-bad-period", path: "/dashboards/counselling?from=2026-13", signIn: accounts.RoleQuality, status: http.StatusBadRequest},
+
+	// Staff accounts.
+	{name: "login", path: "/login", status: http.StatusOK},
+	{name: "login-errors", path: "/login", then: chromedp.Steps(
+		chromedp.SendKeys(chromedp.ID("email"), "nobody@example.nhs.uk"),
+		chromedp.SendKeys(chromedp.ID("password"), "not the password"),
+		chromedp.Click(chromedp.CSS(sendForm))), status: http.StatusUnprocessableEntity},
+	{name: "staff-home", path: "/staff", signIn: accounts.RoleIntake, status: http.StatusOK},
+	{name: "password", path: "/account/password", signIn: accounts.RoleQuality, status: http.StatusOK},
+	{name: "admin-users-one-time-password", path: "/admin/users", then: addStaffMember(), signIn: accounts.RoleAdmin, status: http.StatusOK},
+	{name: "admin-audit", path: "/admin/audit", signIn: accounts.RoleAdmin, status: http.StatusOK},
+
+	// Administration of intake.
+	{name: "admin-practitioners", path: "/admin/practitioners", signIn: accounts.RoleAdmin, status: http.StatusOK},
+	{name: "admin-practitioner-edit", path: "/admin/practitioners/{practitioner}", signIn: accounts.RoleAdmin, status: http.StatusOK},
+	{name: "admin-people-found", path: "/admin/people?id={person}", signIn: accounts.RoleAdmin, status: http.StatusOK},
+	{name: "admin-people-erase", path: "/admin/people/{person}/erase", signIn: accounts.RoleAdmin, status: http.StatusOK},
+
+	// Intake, as call handlers see it.
+	{name: "contact-new", path: "/intake/contacts/new", signIn: accounts.RoleIntake, status: http.StatusOK},
+	{name: "contact-new-errors", path: "/intake/contacts/new", then: chromedp.Click(chromedp.CSS(sendForm)),
+		signIn: accounts.RoleIntake, status: http.StatusUnprocessableEntity},
+	{name: "contact-new-risk", path: "/intake/contacts/new", then: chromedp.Steps(
+		chromedp.Click(chromedp.CSS(`label[for=risk]`)),
+		chromedp.Click(chromedp.CSS(sendForm))), signIn: accounts.RoleIntake, status: http.StatusUnprocessableEntity},
+	{name: "contact", path: "/intake/contacts/{contact}", signIn: accounts.RoleIntake, status: http.StatusOK},
+	{name: "people-find-results", path: "/intake/people?" + url.Values{"name": {caller.Name}, "dob": {caller.DateOfBirth}, "phone": {caller.Phone}}.Encode(),
+		signIn: accounts.RoleIntake, status: http.StatusOK},
+	{name: "person-history", path: "/intake/people/{person}", signIn: accounts.RoleIntake, status: http.StatusOK},
+}
+
+// sendForm is the button that sends a page's form: the main one, not the
+// "Sign out" button in the staff bar above it.
+const sendForm = `main button.button`
+
+// addStaffMember fills in and sends the form that adds a staff account, with a
+// new e-mail address each time, so the page shows a one-time password.
+func addStaffMember() chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := chromedp.Steps(
+			chromedp.SendKeys(chromedp.ID("email"), fmt.Sprintf("new%d@example.nhs.uk", staffSeq.Add(1))),
+			chromedp.SendKeys(chromedp.ID("name"), "Robin Newcomer"),
+			chromedp.Click(chromedp.CSS(`label[for=role-intake]`)),
+			chromedp.Click(chromedp.CSS(sendForm)),
+		)(ctx, tg)
+		return err
+	})
 }
 
 func TestScreens_MeetWCAG22AA(t *testing.T) {
 	srv := apitest.New(t)
 	fillDashboards(t, srv)
+	r := fillIntake(t, srv)
+	ids := strings.NewReplacer("{person}", r.Person.ID, "{contact}", r.Contact.ID, "{practitioner}", r.PeerSupporter.ID)
 	for _, s := range screens {
 		for _, v := range []viewport{phone, desktop} {
 			t.Run(s.name+"/"+v.name, func(t *testing.T) {
+				t.Parallel() // tabs of their own; the browser waits on the server and vice versa
 				ctx := newTab(t)
 				do(t, ctx, "emulate "+v.name, v.emulate())
 				if s.signIn != "" {
 					signIn(t, ctx, srv, s.signIn)
 				}
-				resp, err := chromedp.Run(ctx, chromedp.NavigateResponse(srv.URL+s.path))
+				resp, err := chromedp.Run(ctx, chromedp.NavigateResponse(srv.URL+ids.Replace(s.path)))
 				if err == nil && s.then != nil {
 					resp, err = chromedp.RunResponse(ctx, s.then)
 				}
@@ -56,6 +113,7 @@ func TestScreens_MeetWCAG22AA(t *testing.T) {
 				}
 				screenshot(t, ctx, s.name, v)
 				checkAccessible(t, ctx, s.name+" at "+v.name+" width")
+				checkReflow(t, ctx, s.name+" at "+v.name+" width")
 			})
 		}
 	}

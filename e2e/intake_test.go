@@ -1,0 +1,207 @@
+package e2e
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/feedback-service/feedback/accounts"
+	"github.com/feedback-service/feedback/api/apitest"
+	"github.com/feedback-service/feedback/intake"
+)
+
+// records are the intake records a test's pages show: a counsellor, a peer
+// supporter, and one caller with one open contact.
+type records struct {
+	Counsellor, PeerSupporter intake.Practitioner
+	Person                    intake.Person
+	Contact                   intake.Contact
+}
+
+// caller is the person the stored contact is about, as a call handler finds them.
+var caller = intake.NewContact{
+	Service: intake.Counselling, Channel: intake.Phone, Role: intake.Doctor, FeedbackAgreed: true,
+	Name: "Jordan Reeve", DateOfBirth: "1979-11-05", Phone: "07700 900321",
+	Email: "jordan.reeve@example.com", Postcode: "M1 1AE", Organisation: "Northern Care NHS Trust",
+}
+
+// addPractitioners adds one active counsellor and one active peer supporter,
+// so callers of either service can be routed.
+func addPractitioners(t *testing.T, srv *apitest.Server) (counsellor, peer intake.Practitioner) {
+	t.Helper()
+	add := func(d intake.PractitionerDetails) intake.Practitioner {
+		p, err := srv.Intake.AddPractitioner(context.Background(), d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	counsellor = add(intake.PractitionerDetails{Name: "Dr Casey Counsellor", Kind: intake.Counsellor, Active: true, WeeklyCapacity: 10})
+	peer = add(intake.PractitionerDetails{Name: "Dr Pat Peer", Kind: intake.PeerSupporter, Phone: "07700 900999", Active: true, WeeklyCapacity: 8})
+	return counsellor, peer
+}
+
+// fillIntake stores the practitioners and the caller's open contact.
+func fillIntake(t *testing.T, srv *apitest.Server) records {
+	t.Helper()
+	var r records
+	r.Counsellor, r.PeerSupporter = addPractitioners(t, srv)
+	opened, err := srv.Intake.OpenContact(context.Background(), caller)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Person, r.Contact = opened.Person, opened.Contact
+	return r
+}
+
+// fillContactForm fills in the new-contact form as a call handler does: a
+// click on each choice, a click in each box and typing. Choices left empty in
+// n are left unanswered.
+func fillContactForm(t *testing.T, ctx context.Context, n intake.NewContact) {
+	t.Helper()
+	for _, c := range []struct{ name, value string }{
+		{"service", string(n.Service)}, {"channel", string(n.Channel)}, {"role", string(n.Role)},
+	} {
+		if c.value != "" {
+			do(t, ctx, "choose "+c.name, chromedp.Click(chromedp.CSS(`input[name="`+c.name+`"][value="`+c.value+`"]`)))
+		}
+	}
+	for _, f := range []struct{ id, value string }{
+		{"name", n.Name}, {"date_of_birth", n.DateOfBirth}, {"phone", n.Phone}, {"email", n.Email},
+		{"postcode", n.Postcode}, {"organisation", n.Organisation}, {"address", n.Address}, {"job_role", n.JobRole},
+	} {
+		if f.value != "" {
+			do(t, ctx, "write "+f.id, chromedp.Click(chromedp.ID(f.id)), typeKeys(f.value))
+		}
+	}
+	for _, b := range []struct {
+		id   string
+		tick bool
+	}{{"same_counsellor", n.SameCounsellor}, {"risk", n.Risk}, {"feedback_agreed", n.FeedbackAgreed}} {
+		if b.tick {
+			do(t, ctx, "tick "+b.id, chromedp.Click(chromedp.CSS(`label[for="`+b.id+`"]`)))
+		}
+	}
+}
+
+// text is the text of the element sel, failing the test if there is none.
+func text(t *testing.T, ctx context.Context, sel string) string {
+	t.Helper()
+	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		t.Fatalf("read %s: %v", sel, err)
+	}
+	return s
+}
+
+// A call handler takes a counselling caller from a new contact to closed,
+// by clicking and typing at a desktop, then finds them again.
+func TestIntake_ContactFromNewToClosedThenFindThePerson(t *testing.T) {
+	srv := apitest.New(t)
+	counsellor, _ := addPractitioners(t, srv)
+	ctx := newTab(t)
+	do(t, ctx, "emulate a desktop", desktop.emulate())
+	signIn(t, ctx, srv, accounts.RoleIntake)
+
+	do(t, ctx, "open a new contact", chromedp.Navigate(srv.URL+"/staff"), chromedp.Click(chromedp.CSS(`main a[href="/intake/contacts/new"]`)))
+	fillContactForm(t, ctx, caller)
+	resp, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(sendForm)))
+	if err != nil || resp.Status != http.StatusOK || !strings.Contains(resp.URL, "/intake/contacts/") {
+		t.Fatalf("open the contact: landed on %+v, %v", resp, err)
+	}
+	contactID := resp.URL[strings.LastIndex(resp.URL, "/")+1:]
+	routing := text(t, ctx, "#routing")
+	for _, want := range []string{"Routed to " + counsellor.Name + ".", "the active counsellor with the most free capacity this week"} {
+		if !strings.Contains(routing, want) {
+			t.Errorf("routing %q does not say %q", routing, want)
+		}
+	}
+
+	const outcome = "First session booked for Thursday"
+	do(t, ctx, "write the outcome", chromedp.Click(chromedp.ID("outcome")), typeKeys(outcome))
+	submit(t, ctx, chromedp.Click(chromedp.CSS(sendForm)), http.StatusOK, "/intake/contacts/"+contactID)
+	if s := text(t, ctx, "#survey-text"); !strings.Contains(s, "Contact closed. The survey text is queued") {
+		t.Errorf("after closing: %q", s)
+	}
+	screenshot(t, ctx, "contact-closed", desktop)
+	checkAccessible(t, ctx, "closed contact")
+
+	// What the browser did is what the store holds: the contact, closed, and one text to send.
+	c, err := srv.Intake.Contact(context.Background(), contactID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Service != intake.Counselling || c.PractitionerID != counsellor.ID || !c.FeedbackAgreed || c.Risk ||
+		c.ClosedAt == nil || c.Outcome != outcome || c.SurveyText != intake.TextQueued {
+		t.Errorf("stored contact %+v", c)
+	}
+	p, err := srv.Intake.Person(context.Background(), c.PersonID)
+	if err != nil || p.Name != caller.Name || p.DateOfBirth != caller.DateOfBirth || p.Postcode != caller.Postcode || p.CounsellingSessions != 1 {
+		t.Errorf("stored person %+v, %v", p, err)
+	}
+	if n, err := srv.Store.Database(intake.Database).Collection("outbox").CountDocuments(context.Background(), bson.D{}); err != nil || n != 1 {
+		t.Errorf("outbox holds %d entries (%v), want 1", n, err)
+	}
+
+	// Later, the caller rings again.
+	do(t, ctx, "open find a person", chromedp.Navigate(srv.URL+"/staff"), chromedp.Click(chromedp.CSS(`main a[href="/intake/people"]`)))
+	do(t, ctx, "write the name", chromedp.Click(chromedp.ID("name")), typeKeys(caller.Name))
+	do(t, ctx, "write the date of birth", chromedp.Click(chromedp.ID("dob")), typeKeys(caller.DateOfBirth))
+	do(t, ctx, "write the phone number", chromedp.Click(chromedp.ID("phone")), typeKeys(caller.Phone))
+	submit(t, ctx, chromedp.Click(chromedp.CSS(sendForm)), http.StatusOK, "/intake/people?name=Jordan+Reeve&dob=1979-11-05&phone=07700+900321&email=")
+	if h := text(t, ctx, "#results"); h != "1 record matches" {
+		t.Fatalf("results: %q", h)
+	}
+	submit(t, ctx, chromedp.Click(chromedp.CSS(`main td a[href="/intake/people/`+p.ID+`"]`)), http.StatusOK, "/intake/people/"+p.ID)
+	if h1 := text(t, ctx, "h1"); h1 != caller.Name {
+		t.Errorf("history heading %q", h1)
+	}
+	rows := eval[[]string](t, ctx, `[...document.querySelectorAll('.scroll tbody tr')].map(r => r.innerText.replace(/\s+/g, ' '))`)
+	if len(rows) != 1 || !strings.Contains(rows[0], counsellor.Name) || !strings.Contains(rows[0], outcome) {
+		t.Errorf("history rows %q, want the one closed contact", rows)
+	}
+}
+
+// Ticking the immediate-risk flag without a postcode stops the form with the
+// postcode named, and the emergency guidance on screen.
+func TestIntake_RiskWithoutPostcodeNamesThePostcodeAndShowsTheGuidance(t *testing.T) {
+	srv := apitest.New(t)
+	addPractitioners(t, srv)
+	ctx := newTab(t)
+	do(t, ctx, "emulate a desktop", desktop.emulate())
+	signIn(t, ctx, srv, accounts.RoleIntake)
+	do(t, ctx, "open a new contact", chromedp.Navigate(srv.URL+"/intake/contacts/new"))
+	n := caller
+	n.Postcode, n.Risk = "", true
+	fillContactForm(t, ctx, n)
+	submit(t, ctx, chromedp.Click(chromedp.CSS(sendForm)), http.StatusUnprocessableEntity, "/intake/contacts/new")
+
+	k := keyboard{t, ctx}
+	k.awaitFocus("div.error-summary")
+	links := eval[[]string](t, ctx, `[...document.querySelectorAll('.error-summary a')].map(a => a.hash + ' ' + a.textContent)`)
+	if len(links) != 1 || !strings.HasPrefix(links[0], "#postcode ") || !strings.Contains(strings.ToLower(links[0]), "postcode") {
+		t.Fatalf("error summary links %q, want one naming the postcode", links)
+	}
+	guidance := eval[struct {
+		Shown bool   `json:"shown"`
+		Text  string `json:"text"`
+	}](t, ctx, `(() => {
+		const g = document.getElementById('risk-guidance');
+		if (!g) return {shown: false, text: ''};
+		const r = g.getBoundingClientRect();
+		return {shown: r.height > 0 && r.top < innerHeight && getComputedStyle(g).visibility === 'visible', text: g.innerText};
+	})()`)
+	if !guidance.Shown || !strings.Contains(guidance.Text, "call 999") {
+		t.Errorf("emergency guidance on screen %v: %q", guidance.Shown, guidance.Text)
+	}
+	k.expectChecked("risk")
+	do(t, ctx, "follow the link", chromedp.Click(chromedp.CSS(`.error-summary a`)))
+	k.awaitFocus("#postcode")
+	if n, err := srv.Store.Database(intake.Database).Collection("contacts").CountDocuments(context.Background(), bson.D{}); err != nil || n != 0 {
+		t.Errorf("%d contacts stored (%v), want none", n, err)
+	}
+}
