@@ -64,9 +64,15 @@ func fieldErrors(err error) []FieldError {
 	return out
 }
 
+// chosen are the fields answered by picking an option, not by typing.
+var chosen = map[string]bool{"service": true, "channel": true, "role": true, "kind": true}
+
 func fieldMessage(fe validator.FieldError) string {
 	switch fe.Tag() {
 	case "required", "required_if", "required_without":
+		if chosen[fe.Field()] {
+			return "Select " + strings.ReplaceAll(fe.Field(), "_", " ")
+		}
 		return "Enter " + strings.ReplaceAll(fe.Field(), "_", " ")
 	case "oneof":
 		return "Choose one of: " + fe.Param()
