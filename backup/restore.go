@@ -189,8 +189,13 @@ func readFile(open func() (io.ReadCloser, error), passphrase func() (string, err
 		return nil, err
 	}
 	zr, err := gzip.NewReader(plain)
-	if err != nil {
-		return nil, fmt.Errorf("%w: not a gzip stream (%v)", ErrCorrupt, err)
+	switch {
+	case errors.Is(err, io.EOF):
+		return nil, corrupt("the file is empty")
+	case errors.Is(err, gzip.ErrHeader):
+		return nil, corrupt("not a feedback backup (neither gzip nor age)")
+	case err != nil:
+		return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
 	}
 	r := bufio.NewReaderSize(zr, 256<<10)
 	h, err := readStream(r, l)
