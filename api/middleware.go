@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v3"
+
+	"github.com/feedback-service/feedback/survey"
 )
 
 const contentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; " +
@@ -76,7 +78,8 @@ func (s *Server) handleError(c fiber.Ctx, err error) error {
 		code = fe.Code
 	}
 	if code >= 500 && code != fiber.StatusServiceUnavailable {
-		s.log.Error("server error", "status", code, "err", err)
+		// Errors can quote a staff e-mail address: logs never carry personal data.
+		s.log.Error("server error", "status", code, "err", survey.Redact(err.Error()))
 	}
 	if isAPI(c) {
 		return s.problem(c, code, "", nil)

@@ -119,6 +119,7 @@ func (s *Store) startEmbedded(cfg Config) error {
 	if logger == nil {
 		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
+	logger = slog.New(&lazyHandler{inner: logger.Handler()})
 	addr := cfg.EmbeddedAddr
 	if addr == "" {
 		addr = "127.0.0.1:0"
