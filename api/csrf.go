@@ -70,6 +70,13 @@ func (s *Server) sameOrigin(c fiber.Ctx) bool {
 		return false
 	}
 	origin := c.Get(fiber.HeaderOrigin)
+	if origin == "null" {
+		// Every page is sent with Referrer-Policy: no-referrer, under which a
+		// browser posts this site's own forms with "Origin: null"; then only
+		// Sec-Fetch-Site can say the form was ours (an opaque origin elsewhere,
+		// such as a sandboxed frame, is cross-site).
+		return c.Get("Sec-Fetch-Site") == "same-origin"
+	}
 	return origin == "" || origin == s.origin
 }
 

@@ -26,6 +26,9 @@ type pages struct {
 	assets map[string]asset // by versioned URL path
 	css    string
 	icon   string
+	// dashCSS is the dashboards' stylesheet (with their print layout), linked
+	// from dashboard pages only.
+	dashCSS string
 }
 
 type asset struct {
@@ -44,8 +47,13 @@ type page struct {
 	Invalid bool
 	// StaffArea pages leave out the service users' emergency footer.
 	StaffArea bool
+	// EmergencyAtTop pages show the emergency reminder before their content
+	// (the survey, read by people who may be in crisis), not in the footer.
+	EmergencyAtTop bool
 	// Staff is the signed-in person's header, on staff pages only.
 	Staff *staffBar
+	// PageCSS is a second stylesheet some staff pages need, if any.
+	PageCSS string
 }
 
 // staffBar is the staff header: who is signed in, and a sign-out form.
@@ -59,11 +67,20 @@ func loadPages() (*pages, error) {
 		"fieldID": fieldID,
 		"input":   newInputView,
 		"radios":  newRadiosView,
+		"month":   monthName,
+		"percent": percentText,
+		"score":   scoreText,
+		"count":   countText,
 	}
 	p := &pages{sets: map[string]*template.Template{}, assets: map[string]asset{}}
 	for _, name := range []string{"survey", "thanks", "notfound", "error", "login", "password", "staff", "users", "audit",
-		"contact_new", "contact", "people_find", "person", "practitioners", "practitioner", "people_admin", "person_erase"} {
-		t, err := template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
+		"contact_new", "contact", "people_find", "person", "practitioners", "practitioner", "people_admin", "person_erase",
+		"dashboards", "dashboard"} {
+		files := []string{"templates/layout.html", "templates/" + name + ".html"}
+		if strings.HasPrefix(name, "dashboard") {
+			files = append(files, "templates/charts.html")
+		}
+		t, err := template.New(name).Funcs(funcs).ParseFS(templateFS, files...)
 		if err != nil {
 			return nil, fmt.Errorf("parse template %s: %w", name, err)
 		}
@@ -71,7 +88,7 @@ func loadPages() (*pages, error) {
 	}
 	// Assets are served under a name that carries their content hash, so they can
 	// be cached for a year and still change the moment they do.
-	for file, ctype := range map[string]string{"app.css": "text/css; charset=utf-8", "icon.svg": "image/svg+xml"} {
+	for file, ctype := range map[string]string{"app.css": "text/css; charset=utf-8", "dashboards.css": "text/css; charset=utf-8", "icon.svg": "image/svg+xml"} {
 		body, err := fs.ReadFile(static.FS, file)
 		if err != nil {
 			return nil, fmt.Errorf("read static %s: %w", file, err)
@@ -80,9 +97,12 @@ func loadPages() (*pages, error) {
 		dot := strings.LastIndexByte(file, '.')
 		url := "/static/" + file[:dot] + "." + hex.EncodeToString(sum[:4]) + file[dot:]
 		p.assets[url] = asset{body: body, contentType: ctype}
-		if file == "app.css" {
+		switch file {
+		case "app.css":
 			p.css = url
-		} else {
+		case "dashboards.css":
+			p.dashCSS = url
+		default:
 			p.icon = url
 		}
 	}
@@ -101,7 +121,10 @@ func (s *Server) render(c fiber.Ctx, status int, name string, data any) error {
 	}
 	c.Status(status)
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	return c.Send(buf.Bytes())
+	// Copied: c.Send keeps the slice and writes it after the handler returns,
+	// by when the pooled buffer may hold another request's page.
+	c.Response().SetBody(buf.Bytes())
+	return nil
 }
 
 func (s *Server) basePage(title string) page {

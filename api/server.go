@@ -17,6 +17,7 @@ import (
 	"github.com/gofiber/fiber/v3"
 
 	"github.com/feedback-service/feedback/accounts"
+	"github.com/feedback-service/feedback/dashboards"
 	"github.com/feedback-service/feedback/intake"
 	"github.com/feedback-service/feedback/store"
 	"github.com/feedback-service/feedback/survey"
@@ -46,6 +47,7 @@ type Server struct {
 	responses  *survey.Responses
 	accounts   *accounts.Store
 	intake     *intake.Store
+	dashboards *dashboards.Dashboards
 	pages      *pages
 	blankForms map[string]blankForm
 	limiter    *rateLimiter
@@ -63,7 +65,9 @@ type Deps struct {
 	Accounts  *accounts.Store
 	// Intake holds identities, in its own database; the survey side never sees it.
 	Intake *intake.Store
-	Logger *slog.Logger
+	// Dashboards publishes the survey's aggregates to quality leads.
+	Dashboards *dashboards.Dashboards
+	Logger     *slog.Logger
 }
 
 // New builds the app with every route and middleware.
@@ -82,21 +86,25 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if deps.Intake == nil {
 		return nil, errors.New("api: no intake store")
 	}
+	if deps.Dashboards == nil {
+		return nil, errors.New("api: no dashboards")
+	}
 	if deps.Logger == nil {
 		deps.Logger = slog.Default()
 	}
 	s := &Server{
-		cfg:       cfg,
-		store:     deps.Store,
-		surveys:   deps.Surveys,
-		responses: deps.Responses,
-		accounts:  deps.Accounts,
-		intake:    deps.Intake,
-		pages:     p,
-		limiter:   newRateLimiter(cfg.RateLimit, time.Minute),
-		log:       deps.Logger,
-		https:     u.Scheme == "https",
-		origin:    origin(u),
+		cfg:        cfg,
+		store:      deps.Store,
+		surveys:    deps.Surveys,
+		responses:  deps.Responses,
+		accounts:   deps.Accounts,
+		intake:     deps.Intake,
+		dashboards: deps.Dashboards,
+		pages:      p,
+		limiter:    newRateLimiter(cfg.RateLimit, time.Minute),
+		log:        deps.Logger,
+		https:      u.Scheme == "https",
+		origin:     origin(u),
 	}
 	s.App = fiber.New(fiber.Config{
 		AppName:      "feedback",
@@ -217,6 +225,17 @@ func (s *Server) routes() {
 
 	staffAPI := app.Group("/api/staff", s.staffArea, s.loadSession, signedIn, s.checkCSRF)
 	staffAPI.Get("/session", s.apiStaffSession)
+
+	// Dashboards: read-only, for quality leads and admins; JSON answers 401/403
+	// problems, pages the sign-in redirect and 403 page.
+	quality := s.requireRole(accounts.RoleQuality, accounts.RoleAdmin)
+	v1.Get("/stats/:service", s.staffArea, s.loadSession, quality, s.apiStats)
+	dash := app.Group("/dashboards", s.staffArea, s.loadSession, quality)
+	dash.Get("/", s.dashboardsOverview)
+	dash.Get("/fft-return.csv", s.dashboardsFFTReturn)
+	dash.Get("/:service", s.dashboardService)
+	dash.Get("/:service/export.csv", s.dashboardExport)
+	dash.Get("/:service/charts/:chart", s.dashboardChart)
 
 	app.Get("/", func(c fiber.Ctx) error { return s.notFound(c) })
 	app.Use(func(c fiber.Ctx) error { return s.notFound(c) })

@@ -317,6 +317,9 @@ func TestLogin_RefusesPostsFromAnotherSite(t *testing.T) {
 	}{
 		{http.Header{"Origin": {"https://evil.example"}}, http.StatusForbidden},
 		{http.Header{"Origin": {"null"}}, http.StatusForbidden},
+		{http.Header{"Origin": {"null"}, "Sec-Fetch-Site": {"cross-site"}}, http.StatusForbidden},
+		// What Chrome sends with the site's own form under Referrer-Policy: no-referrer.
+		{http.Header{"Origin": {"null"}, "Sec-Fetch-Site": {"same-origin"}}, http.StatusSeeOther},
 		{http.Header{"Sec-Fetch-Site": {"cross-site"}}, http.StatusForbidden},
 		{http.Header{"Sec-Fetch-Site": {"same-site"}}, http.StatusForbidden},
 		{http.Header{"Origin": {srv.URL}, "Sec-Fetch-Site": {"cross-site"}}, http.StatusForbidden},

@@ -84,6 +84,7 @@ func (s *Server) renderForm(c fiber.Ctx, status int, d *survey.Definition, nonce
 		return c.Send(buf)
 	}
 	data := surveyPage{page: s.basePage(d.Title), Survey: d, Nonce: nonce, Answers: formValues(values), Notice: notice}
+	data.EmergencyAtTop = true
 	data.Errors = ve
 	if values != nil {
 		data.Honeypot = values.Get(survey.HoneypotField)
@@ -101,6 +102,7 @@ func (s *Server) renderBlankForms() error {
 	s.blankForms = map[string]blankForm{}
 	for _, d := range s.surveys.All() {
 		data := surveyPage{page: s.basePage(d.Title), Survey: d, Nonce: nonceSlot}
+		data.EmergencyAtTop = true
 		var buf bytes.Buffer
 		if err := s.pages.sets["survey"].ExecuteTemplate(&buf, "layout", data); err != nil {
 			return fmt.Errorf("render blank form %s: %w", d.Service, err)

@@ -60,28 +60,34 @@ func benchWorld(b *testing.B) (*fixture, *dashboards.Dashboards, dashboards.Rang
 			b.Fatal(err)
 		}
 	}
-	fill := func(env, coll string, doc func(i int) any) {
+	// fill inserts documents in batches of 1,000 into the collection each names.
+	fill := func(env, what string, doc func(i int) (string, any)) {
 		n, _ := strconv.Atoi(os.Getenv(env))
 		start := time.Now()
 		for i := 0; i < n; i += 1000 {
-			docs := make([]any, 0, 1000)
+			docs := map[string][]any{}
 			for j := i; j < min(n, i+1000); j++ {
-				docs = append(docs, doc(j))
+				coll, d := doc(j)
+				docs[coll] = append(docs[coll], d)
 			}
-			if _, err := f.db.Collection(coll).InsertMany(ctx, docs); err != nil {
-				b.Fatal(err)
+			for coll, batch := range docs {
+				if _, err := f.db.Collection(coll).InsertMany(ctx, batch); err != nil {
+					b.Fatal(err)
+				}
 			}
 		}
 		if n > 0 {
-			b.Logf("%d documents in %s in %v", n, coll, time.Since(start).Round(time.Second))
+			b.Logf("%d %s in %v", n, what, time.Since(start).Round(time.Second))
 		}
 	}
-	fill("DASHBOARDS_BENCH_RESPONSES", "responses", func(i int) any {
-		return survey.Response{ID: fmt.Sprintf("%032x", i), Service: "counselling", Version: "x", Month: months[i%len(months)]}
+	fill("DASHBOARDS_BENCH_RESPONSES", "responses", func(i int) (string, any) {
+		return "responses", survey.Response{ID: fmt.Sprintf("%032x", i), Service: "counselling", Version: "x", Month: months[i%len(months)]}
 	})
-	fill("DASHBOARDS_BENCH_COMMENTS", "comments", func(i int) any {
-		return survey.Comment{ID: fmt.Sprintf("%032x", i), Service: []string{"counselling", "peer-support"}[i%2], Version: f.def(b, "counselling").Version,
+	fill("DASHBOARDS_BENCH_COMMENTS", "comments", func(i int) (string, any) {
+		service := []string{"counselling", "peer-support"}[i%2]
+		c := survey.Comment{ID: fmt.Sprintf("%032x", i), Service: service, Version: f.def(b, service).Version,
 			Month: months[rng.IntN(len(months))], Question: "fft_why", Text: comments[rng.IntN(len(comments))] + strconv.Itoa(i)}
+		return survey.CommentsCollection(c.Service, c.Month), c
 	})
 	d, err := dashboards.New(f.db, f.cat, dashboards.Options{})
 	if err != nil {

@@ -76,30 +76,35 @@ func (d *Dashboards) Comments(ctx context.Context, service string, r Range, curs
 	if err != nil {
 		return nil, err
 	}
-	items, err := d.comments.get(ctx, service)
-	if err != nil {
-		return nil, err
-	}
 	st := computeService(s, sv, r, d.k)
 	page := &CommentPage{Service: service, Range: r, Comments: []CommentView{}, HiddenMonths: st.HiddenMonths}
 	var last commentItem
-	for _, c := range items {
-		if c.month < r.From || c.month > r.To {
+	// Newest month first; a hidden month's comments are never read, and the
+	// months after the page is full are not read either.
+	for i := len(st.Months) - 1; i >= 0; i-- {
+		m := st.Months[i]
+		if m.Hidden || (cursor != "" && m.Month > afterMonth) {
 			continue
 		}
-		if cursor != "" && (c.month > afterMonth || (c.month == afterMonth && c.key <= afterKey)) {
-			continue
+		items, err := d.comments.get(ctx, service, m.Month)
+		if err != nil {
+			return nil, err
 		}
-		qi := publishedQuestion(s, sv, c, d.k)
-		if qi == nil {
-			continue
+		for _, c := range items {
+			if cursor != "" && c.month == afterMonth && c.key <= afterKey {
+				continue
+			}
+			qi := publishedQuestion(s, sv, c, d.k)
+			if qi == nil {
+				continue
+			}
+			if len(page.Comments) == limit {
+				page.Next = last.month + "~" + last.key
+				return page, nil
+			}
+			page.Comments = append(page.Comments, CommentView{Month: c.month, Question: qi.key, Short: qi.q.Short, Text: c.text})
+			last = c
 		}
-		if len(page.Comments) == limit {
-			page.Next = last.month + "~" + last.key
-			break
-		}
-		page.Comments = append(page.Comments, CommentView{Month: c.month, Question: qi.key, Short: qi.q.Short, Text: c.text})
-		last = c
 	}
 	return page, nil
 }
@@ -137,85 +142,104 @@ type commentItem struct {
 	key                            string // HMAC of the text, then of the _id to break ties
 }
 
-// commentCache holds each service's comments in memory, ordered. The comments
-// collection grows with use and every filtered read of it scans it on the
-// embedded store, so it is read whole per service at most once per maxAge, in
-// the background once a first read has been served.
+// commentCache holds comments in memory by service and month, each month in
+// order. Survey keeps a month's comments in a small collection of their own
+// (survey.CommentsCollection), read whole: a past month's once, since no
+// response is stored in it any more; the current month's again at most once
+// per maxAge, in the background once a first read has been served.
 type commentCache struct {
 	db     *mongo.Database
 	maxAge time.Duration
 	now    func() time.Time
 	log    *slog.Logger
 
-	mu        sync.Mutex
-	key       []byte
-	byService map[string]*commentSet
+	mu      sync.Mutex
+	key     []byte
+	byMonth map[serviceMonth]*commentSet
 }
+
+type serviceMonth struct{ service, month string }
 
 type commentSet struct {
 	items   []commentItem
 	loaded  time.Time
 	loading bool
+	final   bool // the month is over: its comments no longer change
 }
+
+// monthSettles is how long after a month ends its comments are still read
+// again: responses committed at midnight and comments written behind them.
+const monthSettles = 5 * time.Minute
 
 func newCommentCache(db *mongo.Database, maxAge time.Duration, now func() time.Time, log *slog.Logger) *commentCache {
-	return &commentCache{db: db, maxAge: maxAge, now: now, log: log, byService: map[string]*commentSet{}}
+	return &commentCache{db: db, maxAge: maxAge, now: now, log: log, byMonth: map[serviceMonth]*commentSet{}}
 }
 
-func (cc *commentCache) get(ctx context.Context, service string) ([]commentItem, error) {
+func (cc *commentCache) get(ctx context.Context, service, month string) ([]commentItem, error) {
+	k := serviceMonth{service, month}
 	cc.mu.Lock()
-	set := cc.byService[service]
+	set := cc.byMonth[k]
 	if set != nil {
-		if !set.loading && cc.now().Sub(set.loaded) >= cc.maxAge {
+		if !set.final && !set.loading && cc.now().Sub(set.loaded) >= cc.maxAge {
 			set.loading = true
-			go cc.reload(service)
+			go cc.reload(k)
 		}
 		items := set.items
 		cc.mu.Unlock()
 		return items, nil
 	}
 	cc.mu.Unlock()
-	items, err := cc.load(ctx, service)
+	now := cc.now()
+	items, err := cc.load(ctx, k)
 	if err != nil {
 		return nil, err
 	}
 	cc.mu.Lock()
-	cc.byService[service] = &commentSet{items: items, loaded: cc.now()}
+	cc.byMonth[k] = &commentSet{items: items, loaded: now, final: monthOver(month, now)}
 	cc.mu.Unlock()
 	return items, nil
+}
+
+// monthOver reports whether month ended (and settled) before now.
+func monthOver(month string, now time.Time) bool {
+	t, err := time.Parse(survey.MonthLayout, month)
+	return err == nil && now.After(t.AddDate(0, 1, 0).Add(monthSettles))
 }
 
 // invalidate drops every loaded comment, so the next request reads them again.
 func (cc *commentCache) invalidate() {
 	cc.mu.Lock()
-	cc.byService = map[string]*commentSet{}
+	cc.byMonth = map[serviceMonth]*commentSet{}
 	cc.mu.Unlock()
 }
 
-func (cc *commentCache) reload(service string) {
+func (cc *commentCache) reload(k serviceMonth) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	items, err := cc.load(ctx, service)
+	now := cc.now()
+	items, err := cc.load(ctx, k)
 	cc.mu.Lock()
 	defer cc.mu.Unlock()
-	set := cc.byService[service]
+	set := cc.byMonth[k]
 	if set == nil {
 		return
 	}
 	set.loading = false
 	if err != nil {
-		cc.log.Error("reload survey comments", "service", service, "err", err)
+		cc.log.Error("reload survey comments", "service", k.service, "month", k.month, "err", err)
 		return
 	}
-	set.items, set.loaded = items, cc.now()
+	set.items, set.loaded, set.final = items, now, monthOver(k.month, now)
 }
 
-func (cc *commentCache) load(ctx context.Context, service string) ([]commentItem, error) {
+// load reads one month's comments of a service, whole, and orders them by
+// the keyed hash of their text.
+func (cc *commentCache) load(ctx context.Context, k serviceMonth) ([]commentItem, error) {
 	key, err := cc.orderKey(ctx)
 	if err != nil {
 		return nil, err
 	}
-	cur, err := cc.db.Collection("comments").Find(ctx, bson.D{{Key: "service", Value: service}})
+	cur, err := cc.db.Collection(survey.CommentsCollection(k.service, k.month)).Find(ctx, bson.D{})
 	if err != nil {
 		return nil, fmt.Errorf("read survey comments: %w", err)
 	}
@@ -223,19 +247,17 @@ func (cc *commentCache) load(ctx context.Context, service string) ([]commentItem
 	if err := cur.All(ctx, &docs); err != nil {
 		return nil, fmt.Errorf("read survey comments: %w", err)
 	}
-	items := make([]commentItem, len(docs))
-	for i, c := range docs {
-		items[i] = commentItem{
+	items := make([]commentItem, 0, len(docs))
+	for _, c := range docs {
+		if c.Service != k.service || c.Month != k.month {
+			continue // misplaced; `feedback counters rebuild --comments` puts it back
+		}
+		items = append(items, commentItem{
 			month: c.Month, version: c.Version, question: c.Question, text: c.Text,
 			key: hexMAC(key, c.Text, 16) + hexMAC(key, c.ID, 8),
-		}
+		})
 	}
-	sort.Slice(items, func(i, j int) bool {
-		if items[i].month != items[j].month {
-			return items[i].month > items[j].month
-		}
-		return items[i].key < items[j].key
-	})
+	sort.Slice(items, func(i, j int) bool { return items[i].key < items[j].key })
 	return items, nil
 }
 

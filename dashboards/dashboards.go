@@ -128,6 +128,9 @@ func New(db *mongo.Database, cat *survey.Catalogue, opts Options) (*Dashboards, 
 // K returns the disclosure threshold in force.
 func (d *Dashboards) K() int { return d.k }
 
+// Now is the dashboards' clock: what "this month" is.
+func (d *Dashboards) Now() time.Time { return d.now() }
+
 // Services returns the service types with a survey, in catalogue order.
 func (d *Dashboards) Services() []string { return append([]string(nil), d.order...) }
 

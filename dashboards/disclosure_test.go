@@ -87,11 +87,12 @@ func (w *world) fill(t testing.TB, service string, def *survey.Definition, versi
 	}
 	id := service + "|" + version + "|" + month
 	ctx := context.Background()
-	if _, err := w.f.db.Collection("comments").DeleteMany(ctx, bson.D{{Key: "service", Value: service}, {Key: "version", Value: version}, {Key: "month", Value: month}}); err != nil {
+	coll := w.f.db.Collection(survey.CommentsCollection(service, month))
+	if _, err := coll.DeleteMany(ctx, bson.D{{Key: "version", Value: version}}); err != nil {
 		t.Fatal(err)
 	}
 	if len(comments) > 0 {
-		if _, err := w.f.db.Collection("comments").InsertMany(ctx, comments); err != nil {
+		if _, err := coll.InsertMany(ctx, comments); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -108,7 +108,7 @@ func (f *fixture) submit(t testing.TB, rng *rand.Rand, service, month string, n 
 	for err := range errs {
 		t.Fatal(err)
 	}
-	// Counters are written behind the responses: wait for them.
+	// Counters and comments are written behind the responses: wait for them.
 	if err := f.responses.Flush(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -205,6 +205,9 @@ func TestSurvey_CompletedWithTheKeyboardAlone(t *testing.T) {
 			k.press(kb.Tab)
 			k.expectFocus("a.skip")
 			k.press(kb.Enter)
+			// The emergency reminder comes first, with the support line's number.
+			k.press(kb.Tab)
+			k.expectFocus("a.tel")
 			for _, a := range answers {
 				switch a.q.Kind {
 				case survey.Text:

@@ -48,10 +48,15 @@ type Store struct {
 	URI string
 	// Embedded is true when the data lives in the in-process FerretDB.
 	Embedded bool
+	// Unclean is true when the embedded store was last left without a clean
+	// Close (the process was killed or crashed): what is written behind the
+	// records, such as counters, may lag them and needs repair.
+	Unclean bool
 
 	stopEmbedded context.CancelFunc
 	embeddedDone chan struct{}
 	unlock       func()
+	running      string // marker file, present while a process uses the data directory
 }
 
 // Open connects to the configured database, starting the embedded store first
@@ -115,6 +120,16 @@ func (s *Store) startEmbedded(cfg Config) error {
 	if err != nil {
 		return err
 	}
+	// The marker is removed by a clean Close; finding it means the last
+	// process on this directory did not get that far.
+	s.running = filepath.Join(dir, "feedback.running")
+	if _, err := os.Stat(s.running); err == nil {
+		s.Unclean = true
+	}
+	if err := os.WriteFile(s.running, nil, 0o600); err != nil {
+		unlock()
+		return fmt.Errorf("embedded store: write %s: %w", s.running, err)
+	}
 	logger := cfg.Logger
 	if logger == nil {
 		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -158,15 +173,26 @@ func (s *Store) Ping(ctx context.Context) error {
 	return s.Client.Ping(ctx, readpref.Primary())
 }
 
-// Close disconnects the client, then stops the embedded store and releases its lock.
+// Close disconnects the client, then stops the embedded store and releases its
+// lock. Only a Close that got this far marks the shutdown clean.
 func (s *Store) Close(ctx context.Context) error {
 	var err error
 	if s.Client != nil {
 		err = s.Client.Disconnect(ctx)
 	}
 	s.stop()
+	// An unclean mark stays until someone repairs what lags (MarkRepaired):
+	// a command that merely opened the store after a crash must not clear it.
+	if s.running != "" && !s.Unclean {
+		_ = os.Remove(s.running)
+	}
+	s.running = ""
 	return err
 }
+
+// MarkRepaired records that what lags behind the records after an unclean
+// shutdown has been recomputed, so a clean Close clears the mark.
+func (s *Store) MarkRepaired() { s.Unclean = false }
 
 func (s *Store) stop() {
 	s.StopEmbedded()

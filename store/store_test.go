@@ -72,3 +72,37 @@ func TestUnreachableMongoDBIsAClearError(t *testing.T) {
 		t.Fatalf("err %v, want a message naming MONGODB_URI", err)
 	}
 }
+
+func TestOpen_AnUncleanShutdownStaysMarkedUntilRepaired(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	open := func() *store.Store {
+		s, err := store.Open(ctx, store.Config{DataDir: dir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	s := open()
+	if s.Unclean {
+		t.Fatal("a new data directory is marked unclean")
+	}
+	s.StopEmbedded() // as if killed: no Close
+	s.Client.Disconnect(ctx)
+	store.UnlockForTest(s)
+
+	for i := 0; i < 2; i++ { // a command that only opens and closes leaves the mark
+		s = open()
+		if !s.Unclean {
+			t.Fatalf("open %d after a crash: not marked unclean", i+1)
+		}
+		s.Close(ctx)
+	}
+	s = open()
+	s.MarkRepaired()
+	s.Close(ctx)
+	if s = open(); s.Unclean {
+		t.Fatal("still unclean after a repair and a clean close")
+	}
+	s.Close(ctx)
+}

@@ -25,7 +25,7 @@ type derived struct {
 
 	mu       sync.Mutex
 	inc      increments
-	comments []any
+	comments []Comment
 	queued   uint64 // work items added
 	written  uint64 // work items written (or given up on)
 	changed  *sync.Cond
@@ -45,7 +45,7 @@ func newDerived(db *mongo.Database, log *slog.Logger) *derived {
 }
 
 // add queues the counters and comments of one committed batch.
-func (d *derived) add(inc increments, comments []any) {
+func (d *derived) add(inc increments, comments []Comment) {
 	if len(inc) == 0 && len(comments) == 0 {
 		return
 	}
@@ -94,7 +94,7 @@ func (d *derived) nudge() {
 	}
 }
 
-func (d *derived) write(inc increments, comments []any) {
+func (d *derived) write(inc increments, comments []Comment) {
 	ctx, cancel := context.WithTimeout(context.Background(), commitTimeout)
 	defer cancel()
 	if len(inc) > 0 {
@@ -103,7 +103,8 @@ func (d *derived) write(inc increments, comments []any) {
 		}
 	}
 	if len(comments) > 0 {
-		if _, err := d.db.Collection(commentsCollection).InsertMany(ctx, comments, options.InsertMany().SetOrdered(false)); err != nil {
+		// One small collection per service and month: see CommentsCollection.
+		if err := insertComments(ctx, d.db, comments); err != nil {
 			d.log.Error("store survey comments; run `feedback counters rebuild`", "err", err)
 		}
 	}

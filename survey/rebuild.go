@@ -94,8 +94,7 @@ func RebuildCounters(ctx context.Context, db *mongo.Database, cat *Catalogue, op
 		answers := storedAnswers(def, resp.Answers)
 		inc.add(Bucket{Service: resp.Service, Version: resp.Version, Month: resp.Month}, def, answers)
 		if opts.Comments {
-			for _, c := range commentDocs(def, answers, resp.Month) {
-				cm := c.(Comment)
+			for _, cm := range commentDocs(def, answers, resp.Month) {
 				want[commentKey{resp.Service, resp.Version, cm.Month, cm.Question, cm.Text}]++
 			}
 		}
@@ -129,8 +128,8 @@ func RebuildCounters(ctx context.Context, db *mongo.Database, cat *Catalogue, op
 	}
 	report.Differences = compareCounters(stored, recomputed)
 
-	var extra []string
-	var missing []any
+	var extra []strayComment
+	var missing []Comment
 	if opts.Comments {
 		extra, missing, err = compareComments(ctx, db, want)
 		if err != nil {
@@ -289,31 +288,44 @@ func rewriteCounters(ctx context.Context, db *mongo.Database, stored, recomputed
 
 type commentKey struct{ service, version, month, question, text string }
 
-// compareComments returns the _ids of stored comments no response accounts
-// for, and the comments the responses imply that are not stored.
-func compareComments(ctx context.Context, db *mongo.Database, want map[commentKey]int) ([]string, []any, error) {
-	cur, err := db.Collection(commentsCollection).Find(ctx, bson.D{})
-	if err != nil {
-		return nil, nil, fmt.Errorf("read comments: %w", err)
+// strayComment is a stored comment no response accounts for, or one stored in
+// the wrong month's collection.
+type strayComment struct{ collection, id string }
+
+// compareComments returns the stored comments no response accounts for, and
+// the comments the responses imply that are not stored. It reads every
+// comments_<service>_<month> collection (and the single collection of an
+// earlier release, whose comments all count as misplaced).
+func compareComments(ctx context.Context, db *mongo.Database, want map[commentKey]int) (extra []strayComment, missing []Comment, err error) {
+	if err := migrateComments(ctx, db); err != nil {
+		return nil, nil, err
 	}
-	var stored []Comment
-	if err := cur.All(ctx, &stored); err != nil {
-		return nil, nil, fmt.Errorf("read comments: %w", err)
+	names, err := commentCollections(ctx, db)
+	if err != nil {
+		return nil, nil, err
 	}
 	left := map[commentKey]int{}
 	for k, n := range want {
 		left[k] = n
 	}
-	var extra []string
-	for _, c := range stored {
-		k := commentKey{c.Service, c.Version, c.Month, c.Question, c.Text}
-		if left[k] > 0 {
-			left[k]--
-			continue
+	for _, name := range names {
+		cur, err := db.Collection(name).Find(ctx, bson.D{})
+		if err != nil {
+			return nil, nil, fmt.Errorf("read comments: %w", err)
 		}
-		extra = append(extra, c.ID)
+		var stored []Comment
+		if err := cur.All(ctx, &stored); err != nil {
+			return nil, nil, fmt.Errorf("read comments: %w", err)
+		}
+		for _, c := range stored {
+			k := commentKey{c.Service, c.Version, c.Month, c.Question, c.Text}
+			if left[k] > 0 && c.collection() == name {
+				left[k]--
+				continue
+			}
+			extra = append(extra, strayComment{collection: name, id: c.ID})
+		}
 	}
-	var missing []any
 	for k, n := range left {
 		for range n {
 			missing = append(missing, Comment{ID: randomID(), Service: k.service, Version: k.version, Month: k.month, Question: k.question, Text: k.text})
@@ -322,17 +334,20 @@ func compareComments(ctx context.Context, db *mongo.Database, want map[commentKe
 	return extra, missing, nil
 }
 
-func repairComments(ctx context.Context, db *mongo.Database, extra []string, missing []any) error {
-	coll := db.Collection(commentsCollection)
-	if len(extra) > 0 {
-		if _, err := coll.DeleteMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: extra}}}}); err != nil {
+// repairComments deletes the stray comments (each from the collection it was
+// found in) and stores the missing ones.
+func repairComments(ctx context.Context, db *mongo.Database, extra []strayComment, missing []Comment) error {
+	byColl := map[string][]string{}
+	for _, c := range extra {
+		byColl[c.collection] = append(byColl[c.collection], c.id)
+	}
+	for name, ids := range byColl {
+		if _, err := db.Collection(name).DeleteMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}); err != nil {
 			return fmt.Errorf("delete stray comments: %w", err)
 		}
 	}
-	if len(missing) > 0 {
-		if _, err := coll.InsertMany(ctx, missing, options.InsertMany().SetOrdered(false)); err != nil {
-			return fmt.Errorf("insert missing comments: %w", err)
-		}
+	if err := insertComments(ctx, db, missing); err != nil {
+		return fmt.Errorf("insert missing comments: %w", err)
 	}
 	return nil
 }

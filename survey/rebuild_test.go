@@ -45,7 +45,7 @@ func TestRebuildCounters_FindsACounterChangedBehindItsBack(t *testing.T) {
 		bson.D{{Key: "$inc", Value: bson.D{{Key: "a.fft.good", Value: 1}}}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.db.Collection("comments").DeleteOne(ctx, bson.D{}); err != nil {
+	if _, err := f.db.Collection(survey.CommentsCollection("counselling", "2026-11")).DeleteOne(ctx, bson.D{}); err != nil {
 		t.Fatal(err)
 	}
 	r := check(survey.RebuildOptions{})
@@ -58,5 +58,60 @@ func TestRebuildCounters_FindsACounterChangedBehindItsBack(t *testing.T) {
 	}
 	if r := check(survey.RebuildOptions{}); !r.Clean() {
 		t.Fatalf("after rewrite: %+v", r)
+	}
+}
+
+func TestRebuildCounters_PutsACommentInTheWrongMonthBack(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	cat, err := survey.LoadEmbedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.submit(t, f.nonce(t), survey.Answers{"fft": {Choice: "good"}, "fft_why": {Text: "They listened."}})
+	if err := f.responses.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	wrong := f.db.Collection(survey.CommentsCollection("counselling", "2026-10"))
+	stray := survey.Comment{ID: "x1", Service: "counselling", Version: f.def.Version, Month: "2026-11", Question: "fft_why", Text: "They listened."}
+	if _, err := wrong.InsertOne(ctx, stray); err != nil {
+		t.Fatal(err)
+	}
+	r, err := survey.RebuildCounters(ctx, f.db, cat, survey.RebuildOptions{Comments: true, Write: true})
+	if err != nil || r.CommentsExtra != 1 || r.CommentsMissing != 0 || !r.Rewritten {
+		t.Fatalf("rebuild: %+v %v", r, err)
+	}
+	if n := len(f.all(t, survey.CommentsCollection("counselling", "2026-10"))); n != 0 {
+		t.Fatalf("%d comments left in the wrong month", n)
+	}
+	if n := len(f.all(t, survey.CommentsCollection("counselling", "2026-11"))); n != 1 {
+		t.Fatalf("%d comments in their month", n)
+	}
+}
+
+func TestEnsureIndexes_MovesCommentsOfAnEarlierReleaseIntoTheirMonths(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	old := []any{
+		survey.Comment{ID: "a", Service: "counselling", Version: "v", Month: "2026-10", Question: "fft_why", Text: "one"},
+		survey.Comment{ID: "b", Service: "peer-support", Version: "v", Month: "2026-11", Question: "fft_why", Text: "two"},
+	}
+	if _, err := f.db.Collection("comments").InsertMany(ctx, old); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 { // idempotent
+		if err := f.responses.EnsureIndexes(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if docs := f.all(t, "comments_counselling_2026_10"); len(docs) != 1 || docs[0]["_id"] != "a" || docs[0]["text"] != "one" {
+		t.Fatalf("counselling 2026-10: %v", docs)
+	}
+	if docs := f.all(t, "comments_peer_support_2026_11"); len(docs) != 1 || docs[0]["_id"] != "b" {
+		t.Fatalf("peer-support 2026-11: %v", docs)
+	}
+	names, err := f.db.ListCollectionNames(ctx, bson.D{{Key: "name", Value: "comments"}})
+	if err != nil || len(names) != 0 {
+		t.Fatalf("old collection still there: %v %v", names, err)
 	}
 }

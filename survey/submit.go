@@ -10,7 +10,6 @@ import (
 	"sync"
 	"time"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 	"go.mongodb.org/mongo-driver/v2/mongo/writeconcern"
@@ -34,7 +33,6 @@ var ErrUnavailable = errors.New("responses cannot be stored just now")
 
 const (
 	responsesCollection = "responses"
-	commentsCollection  = "comments"
 	maxBatch            = 256
 	// defaultGather is how long the committer waits for more submissions
 	// before inserting a batch. Measured under 16 phones: 2 ms cut the server's
@@ -114,15 +112,11 @@ func NewResponses(db *mongo.Database, opts Options) *Responses {
 // Keys returns the nonce keys forms are issued with.
 func (r *Responses) Keys() *Keys { return r.keys }
 
-// EnsureIndexes creates the survey database's indexes; it is idempotent.
+// EnsureIndexes prepares the survey database; it is idempotent. No index is
+// needed: comments live in a small collection per service and month, read
+// whole. Comments kept by an earlier release in one collection are moved there.
 func (r *Responses) EnsureIndexes(ctx context.Context) error {
-	_, err := r.db.Collection(commentsCollection).Indexes().CreateOne(ctx, mongo.IndexModel{
-		Keys: bson.D{{Key: "service", Value: 1}, {Key: "month", Value: 1}},
-	})
-	if err != nil {
-		return fmt.Errorf("create comments index: %w", err)
-	}
-	return nil
+	return migrateComments(ctx, r.db)
 }
 
 // Submit stores validated answers to d that came with the form's nonce. The
@@ -244,7 +238,7 @@ func (r *Responses) commit(batch []*pending) {
 	// The responses are durable now: acknowledge them, and hand what derives
 	// from them to the derived writer.
 	inc := increments{}
-	var comments []any
+	var comments []Comment
 	for i, p := range batch {
 		if results[i] != nil {
 			continue
@@ -261,30 +255,6 @@ func (r *Responses) commit(batch []*pending) {
 // Flush waits until the counters and comments of every response acknowledged
 // so far are written.
 func (r *Responses) Flush(ctx context.Context) error { return r.derived.flush(ctx) }
-
-// Comment is a free-text answer kept for dashboards, with its month only. Its
-// _id is random, so no order of comments follows their arrival.
-type Comment struct {
-	ID       string `bson:"_id"`
-	Service  string `bson:"service"`
-	Version  string `bson:"version"`
-	Month    string `bson:"month"`
-	Question string `bson:"question"`
-	Text     string `bson:"text"`
-}
-
-func commentDocs(d *Definition, answers Answers, month string) []any {
-	var out []any
-	for _, q := range d.Questions {
-		if q.Kind != Text {
-			continue
-		}
-		if a, ok := answers[q.ID]; ok && a.Text != "" {
-			out = append(out, Comment{ID: randomID(), Service: d.Service, Version: d.Version, Month: month, Question: q.ID, Text: a.Text})
-		}
-	}
-	return out
-}
 
 func randomID() string {
 	b := make([]byte, 16)

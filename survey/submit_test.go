@@ -125,7 +125,7 @@ func TestSubmit_NothingInTheSurveyDatabaseCarriesATimeFinerThanTheMonth(t *testi
 	for i := 0; i < 3; i++ {
 		f.submit(t, f.nonce(t), survey.Answers{"fft": {Choice: "good"}, "fft_why": {Text: "ok"}})
 	}
-	for _, coll := range []string{"responses", "counters", "comments"} {
+	for _, coll := range []string{"responses", "counters", survey.CommentsCollection("counselling", "2026-11")} {
 		for _, doc := range f.all(t, coll) {
 			walk(doc, func(path string, v any) {
 				switch v.(type) {
@@ -332,13 +332,22 @@ func TestSubmit_CommentsKeepTheMonthAndTheRedactedTextOnly(t *testing.T) {
 	f := newFixture(t)
 	f.submit(t, f.nonce(t), survey.Answers{"fft": {Choice: "good"}, "fft_why": {Text: "Thanks to J, call 07700900123"}})
 	f.submit(t, f.nonce(t), survey.Answers{"fft": {Choice: "good"}})
-	docs := f.all(t, "comments")
+	docs := f.all(t, "comments_counselling_2026_11")
 	if len(docs) != 1 {
 		t.Fatalf("%d comments", len(docs))
 	}
 	c := docs[0]
-	if c["text"] != "Thanks to J, call 07700900123" && c["month"] != "2026-11" {
+	if c["text"] != "Thanks to J, call 07700900123" || c["month"] != "2026-11" || len(c) != 6 {
 		t.Fatalf("comment %v", c)
+	}
+	// The next month's comments go to a collection of their own.
+	f.clock.set(time.Date(2026, 12, 1, 0, 0, 1, 0, time.UTC))
+	f.submit(t, f.nonce(t), survey.Answers{"fft": {Choice: "good"}, "fft_why": {Text: "December"}})
+	if docs := f.all(t, "comments_counselling_2026_12"); len(docs) != 1 || docs[0]["text"] != "December" {
+		t.Fatalf("December comments: %v", docs)
+	}
+	if n := len(f.all(t, "comments_counselling_2026_11")); n != 1 {
+		t.Fatalf("November has %d comments", n)
 	}
 }
 

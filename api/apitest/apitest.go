@@ -20,6 +20,7 @@ import (
 
 	"github.com/feedback-service/feedback/accounts"
 	"github.com/feedback-service/feedback/api"
+	"github.com/feedback-service/feedback/dashboards"
 	"github.com/feedback-service/feedback/intake"
 	"github.com/feedback-service/feedback/store"
 	"github.com/feedback-service/feedback/store/storetest"
@@ -33,6 +34,9 @@ type Server struct {
 	Responses *survey.Responses
 	Surveys   *survey.Catalogue
 	Accounts  *accounts.Store
+	// Dashboards reads the counters afresh on every request; comments of the
+	// current month are re-read after Refresh.
+	Dashboards *dashboards.Dashboards
 	// App is the running app, for tests that walk its routes.
 	App *api.Server
 	// Intake holds identities, in its own database (intake.Database) of the same store.
@@ -48,9 +52,10 @@ type Server struct {
 
 // Options are what a test server is built with.
 type Options struct {
-	API      api.Config
-	Survey   survey.Options
-	Accounts accounts.Config
+	API        api.Config
+	Survey     survey.Options
+	Accounts   accounts.Config
+	Dashboards dashboards.Options
 	// IntakeNow is the intake side's clock; nil means time.Now.
 	IntakeNow func() time.Time
 }
@@ -70,6 +75,9 @@ func WithTrustedProxies(p ...string) Option {
 func WithClock(now func() time.Time) Option {
 	return func(o *Options) { o.Survey.Now = now }
 }
+
+// WithDisclosureK sets the fewest responses a month needs to be published.
+func WithDisclosureK(k int) Option { return func(o *Options) { o.Dashboards.K = k } }
 
 // WithStaffClock makes staff accounts, sessions and the sign-in lockout read
 // time from now.
@@ -150,6 +158,15 @@ func NewOn(t testing.TB, st *store.Store, opts ...Option) *Server {
 	if err := in.EnsureIndexes(ctx); err != nil {
 		t.Fatal(err)
 	}
+	dopts := o.Dashboards
+	dopts.Now, dopts.Logger = sopts.Now, logger
+	if dopts.MaxAge == 0 {
+		dopts.MaxAge = time.Nanosecond
+	}
+	dash, err := dashboards.New(st.Database(store.SurveyDatabase), catalogue, dopts)
+	if err != nil {
+		t.Fatal(err)
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -158,7 +175,7 @@ func NewOn(t testing.TB, st *store.Store, opts ...Option) *Server {
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = local
 	}
-	srv, err := api.New(cfg, api.Deps{Store: st, Surveys: catalogue, Responses: responses, Accounts: acc, Intake: in, Logger: logger})
+	srv, err := api.New(cfg, api.Deps{Store: st, Surveys: catalogue, Responses: responses, Accounts: acc, Intake: in, Dashboards: dash, Logger: logger})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,7 +187,7 @@ func NewOn(t testing.TB, st *store.Store, opts ...Option) *Server {
 		responses.Close()
 	})
 	return &Server{
-		URL: local, Store: st, Responses: responses, Surveys: catalogue, Accounts: acc, Intake: in, Logs: logs, App: srv, t: t,
+		URL: local, Store: st, Responses: responses, Surveys: catalogue, Accounts: acc, Intake: in, Dashboards: dash, Logs: logs, App: srv, t: t,
 		Client: &http.Client{
 			Timeout:       30 * time.Second,
 			Transport:     checked(t, newTransport()),

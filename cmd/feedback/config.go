@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/feedback-service/feedback/accounts"
+	"github.com/feedback-service/feedback/dashboards"
 	"github.com/feedback-service/feedback/intake"
 	"github.com/feedback-service/feedback/store"
 )
@@ -33,6 +34,8 @@ type Config struct {
 	AdminEmail     string
 	SessionIdle    time.Duration
 	SessionMax     time.Duration
+	// DisclosureK is the fewest responses a month needs before dashboards show it.
+	DisclosureK int
 
 	Intake IntakeConfig
 }
@@ -78,6 +81,7 @@ var settings = []setting{
 	{"twilio-auth-token", "TWILIO_AUTH_TOKEN", "", "Twilio auth token (secret: prefer the environment variable)"},
 	{"twilio-from", "TWILIO_FROM", "", "Twilio number texts are sent from, e.g. +447700900123"},
 	{"twilio-messaging-service-sid", "TWILIO_MESSAGING_SERVICE_SID", "", "Twilio messaging service to send from instead of TWILIO_FROM"},
+	{"disclosure-k", "FEEDBACK_DISCLOSURE_K", "10", "dashboards show nothing of a month with fewer responses than this (at least 5)"},
 }
 
 // parseConfig reads flags, falling back to the environment, then defaults.
@@ -131,6 +135,9 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	}
 	if cfg.Intake.Retention, err = parseRetention(*values["intake-retention"]); err != nil {
 		return nil, fmt.Errorf("INTAKE_RETENTION / --intake-retention: %q is not a period like 20y, 3650d or 8760h", *values["intake-retention"])
+	}
+	if cfg.DisclosureK, err = strconv.Atoi(*values["disclosure-k"]); err != nil {
+		return nil, fmt.Errorf("FEEDBACK_DISCLOSURE_K / --disclosure-k: %q is not a whole number of responses", *values["disclosure-k"])
 	}
 	for _, p := range strings.Split(*values["trusted-proxies"], ",") {
 		if p = strings.TrimSpace(p); p != "" {
@@ -186,6 +193,9 @@ func (c *Config) validate() error {
 	}
 	if c.SessionMax < c.SessionIdle {
 		return fmt.Errorf("FEEDBACK_SESSION_MAX / --session-max: %v is shorter than the idle timeout %v", c.SessionMax, c.SessionIdle)
+	}
+	if c.DisclosureK < dashboards.MinK {
+		return fmt.Errorf("FEEDBACK_DISCLOSURE_K / --disclosure-k: %d is below %d; a month with so few responses could identify someone", c.DisclosureK, dashboards.MinK)
 	}
 	if c.LogFormat != "json" && c.LogFormat != "text" {
 		return fmt.Errorf("FEEDBACK_LOG_FORMAT / --log-format: %q must be json or text", c.LogFormat)

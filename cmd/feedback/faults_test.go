@@ -20,6 +20,7 @@ import (
 
 	"github.com/feedback-service/feedback/store"
 	"github.com/feedback-service/feedback/store/storetest"
+	"github.com/feedback-service/feedback/survey"
 )
 
 // TestMain lets a test run `feedback serve` as a real child process (this test
@@ -250,6 +251,23 @@ func TestCrash_EveryAcknowledgedResponseSurvivesSIGKILLExactlyOnce(t *testing.T)
 		t.Fatalf("restarted server did not stop cleanly: %v\n%s", err, c2.out.String())
 	}
 	checkExactlyOnce(t, storedMarkers(t, dir), append(l.acked, l.uncertain...), "acknowledged or retried")
+	if !strings.Contains(c2.out.String(), "did not stop cleanly") {
+		t.Errorf("the restarted server did not notice the crash:\n%s", c2.out.String())
+	}
+	// Counters and comments, written a moment behind the responses, were
+	// repaired at the restart: they match the responses exactly.
+	st := storetest.Open(t, dir)
+	cat, err := survey.LoadEmbedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	report, err := survey.RebuildCounters(context.Background(), st.Database(store.SurveyDatabase), cat, survey.RebuildOptions{Comments: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !report.Clean() {
+		t.Errorf("counters do not match the responses after the crash and restart: %+v", report)
+	}
 	t.Logf("%d acknowledged before SIGKILL, %d cut off and retried", len(l.acked), len(l.uncertain))
 }
 
@@ -281,5 +299,15 @@ func TestGracefulShutdown_UnderLoadDropsNoAcknowledgedResponse(t *testing.T) {
 		t.Fatalf("only %d acknowledged", len(l.acked))
 	}
 	checkExactlyOnce(t, storedMarkers(t, dir), l.acked, "acknowledged")
+	// A clean stop writes the counters and comments still pending.
+	st := storetest.Open(t, dir)
+	if st.Unclean {
+		t.Error("a SIGTERM shutdown was recorded as unclean")
+	}
+	cat, _ := survey.LoadEmbedded()
+	report, err := survey.RebuildCounters(context.Background(), st.Database(store.SurveyDatabase), cat, survey.RebuildOptions{Comments: true})
+	if err != nil || !report.Clean() {
+		t.Errorf("counters after a clean shutdown: %+v %v", report, err)
+	}
 	t.Logf("%d acknowledged, %d refused or cut off during shutdown", len(l.acked), len(l.uncertain))
 }

@@ -142,8 +142,13 @@ func TestConfig_EnvironmentIsTheFallbackAndFlagsWin(t *testing.T) {
 	}
 	if cfg.Addr != "127.0.0.1:9999" || cfg.RateLimit != 7 || cfg.BaseURL != "http://127.0.0.1:9999" ||
 		len(cfg.TrustedProxies) != 2 || cfg.DataDir != "./data" || cfg.LogFormat != "json" ||
-		cfg.SessionIdle != 30*time.Minute || cfg.SessionMax != 12*time.Hour || cfg.AdminEmail != "admin@localhost" {
+		cfg.SessionIdle != 30*time.Minute || cfg.SessionMax != 12*time.Hour || cfg.AdminEmail != "admin@localhost" ||
+		cfg.DisclosureK != 10 {
 		t.Fatalf("config %+v", cfg)
+	}
+	env["FEEDBACK_DISCLOSURE_K"] = "5"
+	if cfg, err := parseConfig("t", nil, func(k string) string { return env[k] }, io.Discard); err != nil || cfg.DisclosureK != 5 {
+		t.Fatalf("FEEDBACK_DISCLOSURE_K=5: %+v %v", cfg, err)
 	}
 }
 
@@ -159,6 +164,12 @@ func TestConfig_BadSettingsAreNamed(t *testing.T) {
 		"FEEDBACK_ADMIN_EMAIL":     {"--admin-email", "admin"},
 		"FEEDBACK_SESSION_IDLE":    {"--session-idle", "20s"},
 		"FEEDBACK_SESSION_MAX":     {"--session-max", "20m"}, // shorter than the 30m idle timeout
+	}
+	for _, k := range []string{"4", "0", "-10", "ten"} {
+		_, err := parseConfig("t", []string{"--disclosure-k", k}, func(string) string { return "" }, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), "FEEDBACK_DISCLOSURE_K") {
+			t.Errorf("--disclosure-k %s: err %v, want one naming FEEDBACK_DISCLOSURE_K", k, err)
+		}
 	}
 	for setting, args := range cases {
 		_, err := parseConfig("t", args, func(string) string { return "" }, io.Discard)

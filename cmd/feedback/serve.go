@@ -10,6 +10,7 @@ import (
 
 	"github.com/feedback-service/feedback/accounts"
 	"github.com/feedback-service/feedback/api"
+	"github.com/feedback-service/feedback/dashboards"
 	"github.com/feedback-service/feedback/intake"
 	"github.com/feedback-service/feedback/store"
 	"github.com/feedback-service/feedback/survey"
@@ -48,6 +49,11 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 	if err := responses.Keys().Prepare(startCtx); err != nil {
 		return err
 	}
+	if st.Unclean {
+		if err := repairAfterCrash(ctx, st, catalogue, stdout); err != nil {
+			return err
+		}
+	}
 	go prepareKeysHourly(ctx, responses.Keys(), logger)
 
 	acc, err := accounts.New(st, accounts.Config{IdleTimeout: cfg.SessionIdle, AbsoluteTimeout: cfg.SessionMax})
@@ -70,9 +76,14 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 	in.start()
 	defer in.stop() // before the store closes: deferred calls run last first
 
+	dash, err := dashboards.New(st.Database(store.SurveyDatabase), catalogue, dashboards.Options{K: cfg.DisclosureK, Logger: logger})
+	if err != nil {
+		return err
+	}
+
 	srv, err := api.New(api.Config{
 		BaseURL: cfg.BaseURL, RateLimit: cfg.RateLimit, TrustedProxies: cfg.TrustedProxies, SupportPhone: cfg.SupportPhone,
-	}, api.Deps{Store: st, Surveys: catalogue, Responses: responses, Accounts: acc, Intake: in.Store, Logger: logger})
+	}, api.Deps{Store: st, Surveys: catalogue, Responses: responses, Accounts: acc, Intake: in.Store, Dashboards: dash, Logger: logger})
 	if err != nil {
 		return err
 	}
@@ -175,4 +186,20 @@ func newLogger(format string, w io.Writer, level slog.Level) *slog.Logger {
 		return slog.New(slog.NewTextHandler(w, opts))
 	}
 	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+// repairAfterCrash recomputes the counters and comments from the stored
+// responses when the last process on the embedded store did not stop cleanly:
+// they are written a moment behind the responses, so a crash can leave them
+// short. The responses themselves are the record and are never touched.
+func repairAfterCrash(ctx context.Context, st *store.Store, catalogue *survey.Catalogue, stdout io.Writer) error {
+	fmt.Fprintln(stdout, "The last run did not stop cleanly: recomputing dashboard counters from the stored responses…")
+	report, err := survey.RebuildCounters(ctx, st.Database(store.SurveyDatabase), catalogue, survey.RebuildOptions{Write: true, Comments: true})
+	if err != nil {
+		return fmt.Errorf("repair counters after an unclean shutdown: %w", err)
+	}
+	fmt.Fprintf(stdout, "Counters repaired: %d responses read, %d counter differences and %d missing comments put right.\n",
+		report.Responses, len(report.Differences), report.CommentsMissing)
+	st.MarkRepaired()
+	return nil
 }

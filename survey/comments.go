@@ -1,0 +1,130 @@
+package survey
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// Comment is a free-text answer kept for dashboards, with its month only. Its
+// _id is random, so no order of comments follows their arrival.
+type Comment struct {
+	ID       string `bson:"_id"`
+	Service  string `bson:"service"`
+	Version  string `bson:"version"`
+	Month    string `bson:"month"`
+	Question string `bson:"question"`
+	Text     string `bson:"text"`
+}
+
+// Comments live in one small collection per service and month, e.g.
+// comments_peer_support_2026_11: the embedded store scans a whole collection
+// for any filtered read, so a month's comments are read whole (and a month
+// nobody may see is never read at all), and the cost never grows with the
+// months before it.
+const commentsPrefix = "comments_"
+
+// legacyCommentsCollection held every comment before they were split by month.
+const legacyCommentsCollection = "comments"
+
+// CommentsCollection names the collection holding service's comments of month
+// (YYYY-MM).
+func CommentsCollection(service, month string) string {
+	return commentsPrefix + strings.ReplaceAll(service, "-", "_") + "_" + strings.ReplaceAll(month, "-", "_")
+}
+
+func (c Comment) collection() string { return CommentsCollection(c.Service, c.Month) }
+
+func commentDocs(d *Definition, answers Answers, month string) []Comment {
+	var out []Comment
+	for _, q := range d.Questions {
+		if q.Kind != Text {
+			continue
+		}
+		if a, ok := answers[q.ID]; ok && a.Text != "" {
+			out = append(out, Comment{ID: randomID(), Service: d.Service, Version: d.Version, Month: month, Question: q.ID, Text: a.Text})
+		}
+	}
+	return out
+}
+
+// insertComments stores comments, one insertMany per collection. A duplicate
+// _id (a comment stored before) is not an error.
+func insertComments(ctx context.Context, db *mongo.Database, comments []Comment) error {
+	byColl := map[string][]any{}
+	for _, c := range comments {
+		byColl[c.collection()] = append(byColl[c.collection()], c)
+	}
+	var firstErr error
+	for name, docs := range byColl {
+		_, err := db.Collection(name).InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+		if err != nil && !onlyDuplicates(err) && firstErr == nil {
+			firstErr = fmt.Errorf("store comments in %s: %w", name, err)
+		}
+	}
+	return firstErr
+}
+
+func onlyDuplicates(err error) bool {
+	var bwe mongo.BulkWriteException
+	if !errors.As(err, &bwe) || bwe.WriteConcernError != nil || len(bwe.WriteErrors) == 0 {
+		return false
+	}
+	for _, we := range bwe.WriteErrors {
+		if we.Code != 11000 {
+			return false
+		}
+	}
+	return true
+}
+
+// commentCollections lists the survey database's comment collections.
+func commentCollections(ctx context.Context, db *mongo.Database) ([]string, error) {
+	names, err := db.ListCollectionNames(ctx, bson.D{})
+	if err != nil {
+		return nil, fmt.Errorf("list comment collections: %w", err)
+	}
+	var out []string
+	for _, n := range names {
+		if strings.HasPrefix(n, commentsPrefix) {
+			out = append(out, n)
+		}
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// migrateComments moves comments from the single collection an earlier release
+// kept into the collections by service and month, keeping their _ids (so a
+// migration cut short is simply run again), then drops the old collection.
+func migrateComments(ctx context.Context, db *mongo.Database) error {
+	names, err := db.ListCollectionNames(ctx, bson.D{{Key: "name", Value: legacyCommentsCollection}})
+	if err != nil {
+		return fmt.Errorf("look for comments to migrate: %w", err)
+	}
+	if !slices.Contains(names, legacyCommentsCollection) {
+		return nil
+	}
+	old := db.Collection(legacyCommentsCollection)
+	cur, err := old.Find(ctx, bson.D{})
+	if err != nil {
+		return fmt.Errorf("read comments to migrate: %w", err)
+	}
+	var docs []Comment
+	if err := cur.All(ctx, &docs); err != nil {
+		return fmt.Errorf("read comments to migrate: %w", err)
+	}
+	if err := insertComments(ctx, db, docs); err != nil {
+		return fmt.Errorf("migrate comments: %w", err)
+	}
+	if err := old.Drop(ctx); err != nil {
+		return fmt.Errorf("migrate comments: drop the old collection: %w", err)
+	}
+	return nil
+}
