@@ -55,6 +55,8 @@ type Server struct {
 	https      bool
 	origin     string // scheme://host[:port] of BaseURL, as browsers send it in Origin
 	inFlight   atomic.Int64
+	requests   RequestObserver // nil: requests are not counted
+	patternSet                 // route patterns, for labels
 }
 
 // Deps are the domain services the HTTP layer calls.
@@ -68,6 +70,8 @@ type Deps struct {
 	// Dashboards publishes the survey's aggregates to quality leads.
 	Dashboards *dashboards.Dashboards
 	Logger     *slog.Logger
+	// Requests counts answered requests by route pattern; nil counts nothing.
+	Requests RequestObserver
 }
 
 // New builds the app with every route and middleware.
@@ -103,6 +107,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		pages:      p,
 		limiter:    newRateLimiter(cfg.RateLimit, time.Minute),
 		log:        deps.Logger,
+		requests:   deps.Requests,
 		https:      u.Scheme == "https",
 		origin:     origin(u),
 	}
@@ -159,6 +164,7 @@ const (
 func (s *Server) routes() {
 	app := s.App
 	app.Use(s.countInFlight)   // Shutdown waits for requests in handlers
+	app.Use(s.observe)         // metrics; one log line for staff and API requests, none for surveys
 	app.Use(s.recoverPanics)   // a panic is a 500 with no request details logged
 	app.Use(s.securityHeaders) // CSP, nosniff, referrer, permissions, HSTS
 	app.Use(s.rateLimit)       // per client address, in memory only
@@ -238,7 +244,13 @@ func (s *Server) routes() {
 	dash.Get("/:service/charts/:chart", s.dashboardChart)
 
 	app.Get("/", func(c fiber.Ctx) error { return s.notFound(c) })
-	app.Use(func(c fiber.Ctx) error { return s.notFound(c) })
+	app.Use(s.unmatched)
+}
+
+// unmatched answers requests no route matched.
+func (s *Server) unmatched(c fiber.Ctx) error {
+	c.Locals(unmatchedLocal, true)
+	return s.notFound(c)
 }
 
 func (s *Server) healthz(c fiber.Ctx) error {

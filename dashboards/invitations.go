@@ -9,6 +9,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/feedback-service/feedback/store"
 	"github.com/feedback-service/feedback/survey"
 )
 
@@ -48,13 +49,21 @@ func (i *Invitations) add(ctx context.Context, service, month string, n int64) e
 	if !survey.ValidService(service) {
 		return fmt.Errorf("count invitation: %q is not a service type", service)
 	}
-	_, err := i.coll.UpdateOne(ctx,
-		bson.D{{Key: "_id", Value: service + "|" + month}},
-		bson.D{
-			{Key: "$inc", Value: bson.D{{Key: "n", Value: n}}},
-			{Key: "$setOnInsert", Value: bson.D{{Key: "service", Value: service}, {Key: "month", Value: month}}},
-		},
-		options.UpdateOne().SetUpsert(true))
+	var err error
+	// Two instances creating the same month's document at once: the loser's
+	// upsert fails on the unique _id, and succeeds as an update when sent again.
+	for try := 0; try < 3; try++ {
+		_, err = i.coll.UpdateOne(ctx,
+			bson.D{{Key: "_id", Value: service + "|" + month}},
+			bson.D{
+				{Key: "$inc", Value: bson.D{{Key: "n", Value: n}}},
+				{Key: "$setOnInsert", Value: bson.D{{Key: "service", Value: service}, {Key: "month", Value: month}}},
+			},
+			options.UpdateOne().SetUpsert(true))
+		if !store.IsDuplicateKey(err) {
+			break
+		}
+	}
 	if err != nil {
 		return fmt.Errorf("count invitation: %w", err)
 	}

@@ -83,6 +83,8 @@ type Outbox struct {
 	// Batch is the most entries one ProcessDue sends.
 	Batch  int
 	Logger *slog.Logger
+	// Processed, when set, hears what each run of Run did (for metrics).
+	Processed func(Processed)
 }
 
 // NewOutbox returns an outbox sending through sender, publishing counts to
@@ -116,6 +118,9 @@ func (o *Outbox) Run(ctx context.Context) {
 		} else if res != (Processed{}) {
 			o.Logger.InfoContext(ctx, "survey text outbox", "sent", res.Sent, "retrying", res.Retrying,
 				"failed", res.Failed, "suppressed", res.Suppressed, "removed", res.Removed)
+		}
+		if o.Processed != nil {
+			o.Processed(res) // partial counts too: a run that failed half-way did send some
 		}
 		select {
 		case <-ctx.Done():
@@ -180,6 +185,17 @@ func (o *Outbox) ProcessDue(ctx context.Context) (Processed, error) {
 		}
 	}
 	return res, nil
+}
+
+// Depth counts the texts waiting to be sent or being sent. The outbox
+// collection holds at most a day of finished entries, so the count stays cheap.
+func (o *Outbox) Depth(ctx context.Context) (int64, error) {
+	n, err := o.store.coll(collOutbox).CountDocuments(ctx,
+		bson.D{{Key: "status", Value: bson.D{{Key: "$in", Value: bson.A{statusPending, statusSending}}}}})
+	if err != nil {
+		return 0, fmt.Errorf("outbox: count waiting: %w", err)
+	}
+	return n, nil
 }
 
 // finishUpdate ends an entry and deletes its phone number.

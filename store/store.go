@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -48,6 +49,8 @@ type Store struct {
 	URI string
 	// Embedded is true when the data lives in the in-process FerretDB.
 	Embedded bool
+	// DataDir is the embedded store's absolute data directory ("" for MongoDB).
+	DataDir string
 	// Unclean is true when the embedded store was last left without a clean
 	// Close (the process was killed or crashed): what is written behind the
 	// records, such as counters, may lag them and needs repair.
@@ -158,11 +161,37 @@ func (s *Store) startEmbedded(cfg Config) error {
 		_ = f.Run(runCtx)
 	}()
 	s.Embedded = true
+	s.DataDir = dir
 	s.stopEmbedded = cancel
 	s.embeddedDone = done
 	s.unlock = unlock
 	s.URI = f.MongoDBURI()
 	return nil
+}
+
+// Size is the bytes of the embedded store's files (SQLite databases and their
+// write-ahead logs); 0 for MongoDB, whose own metrics say more.
+func (s *Store) Size() (int64, error) {
+	if !s.Embedded {
+		return 0, nil
+	}
+	var total int64
+	err := filepath.WalkDir(s.DataDir, func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() {
+			var info fs.FileInfo
+			if info, err = d.Info(); err == nil {
+				total += info.Size()
+			}
+		}
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil // a journal SQLite removed meanwhile
+		}
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("embedded store size: %w", err)
+	}
+	return total, nil
 }
 
 // Database returns the named database.

@@ -2,6 +2,7 @@ package survey
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"sync"
 	"time"
@@ -98,7 +99,7 @@ func (d *derived) write(inc increments, comments []Comment) {
 	ctx, cancel := context.WithTimeout(context.Background(), commitTimeout)
 	defer cancel()
 	if len(inc) > 0 {
-		if _, err := d.db.Collection(countersCollection).BulkWrite(ctx, inc.models(), options.BulkWrite().SetOrdered(false)); err != nil {
+		if err := d.writeCounters(ctx, inc.models()); err != nil {
 			d.log.Error("update survey counters; run `feedback counters rebuild`", "err", err)
 		}
 	}
@@ -107,6 +108,32 @@ func (d *derived) write(inc increments, comments []Comment) {
 		if err := insertComments(ctx, d.db, comments); err != nil {
 			d.log.Error("store survey comments; run `feedback counters rebuild`", "err", err)
 		}
+	}
+}
+
+// writeCounters applies the $inc upserts. When two instances create the same
+// bucket at the same moment, one upsert loses the race with a duplicate key
+// (the embedded store does not retry it as MongoDB does): the bucket exists
+// now, so sending those upserts again adds their counts to it.
+func (d *derived) writeCounters(ctx context.Context, models []mongo.WriteModel) error {
+	coll := d.db.Collection(countersCollection)
+	for attempt := 1; ; attempt++ {
+		_, err := coll.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false))
+		if err == nil {
+			return nil
+		}
+		var bwe mongo.BulkWriteException
+		if attempt == 3 || !errors.As(err, &bwe) || bwe.WriteConcernError != nil || len(bwe.WriteErrors) == 0 {
+			return err
+		}
+		var again []mongo.WriteModel
+		for _, we := range bwe.WriteErrors {
+			if we.Code != 11000 || we.Index < 0 || we.Index >= len(models) {
+				return err
+			}
+			again = append(again, models[we.Index])
+		}
+		models = again
 	}
 }
 

@@ -56,6 +56,7 @@ type Responses struct {
 	keys      *Keys
 	now       func() time.Time
 	log       *slog.Logger
+	observer  Observer
 
 	mu      sync.RWMutex // guards closed and sends on queue
 	closed  bool
@@ -78,6 +79,16 @@ var errDuplicate = errors.New("duplicate")
 type Options struct {
 	Now    func() time.Time // defaults to time.Now
 	Logger *slog.Logger     // for store errors, never with request details
+	// Observer is told what each commit did, for metrics; nil tells nobody.
+	Observer Observer
+}
+
+// Observer hears what the committer did: how long each batch took, and how
+// many responses of each service it stored. It learns nothing a response says,
+// and nothing stored gains a finer time because of it.
+type Observer interface {
+	BatchCommitted(d time.Duration, err error)
+	ResponsesStored(service string, n int)
 }
 
 // NewResponses starts the committer for the survey database db.
@@ -96,6 +107,7 @@ func NewResponses(db *mongo.Database, opts Options) *Responses {
 		keys:      NewKeys(db, opts.Now),
 		now:       opts.Now,
 		log:       opts.Logger,
+		observer:  opts.Observer,
 		queue:     make(chan *pending, 4*maxBatch),
 		gather:    defaultGather,
 		done:      make(chan struct{}),
@@ -211,7 +223,16 @@ func (r *Responses) commit(batch []*pending) {
 		docs[i] = p.resp
 	}
 	results := make([]error, len(batch))
+	start := time.Now()
 	_, err := r.responses.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	if r.observer != nil {
+		var refused error
+		var bwe mongo.BulkWriteException
+		if err != nil && (!errors.As(err, &bwe) || bwe.WriteConcernError != nil || len(bwe.WriteErrors) == 0) {
+			refused = err
+		}
+		r.observer.BatchCommitted(time.Since(start), refused)
+	}
 	if err != nil {
 		var bwe mongo.BulkWriteException
 		if !errors.As(err, &bwe) || bwe.WriteConcernError != nil || len(bwe.WriteErrors) == 0 {
@@ -249,6 +270,22 @@ func (r *Responses) commit(batch []*pending) {
 	r.derived.add(inc, comments)
 	for i, p := range batch {
 		p.result <- results[i]
+	}
+	r.countStored(batch, results)
+}
+
+func (r *Responses) countStored(batch []*pending, results []error) {
+	if r.observer == nil {
+		return
+	}
+	stored := map[string]int{}
+	for i, p := range batch {
+		if results[i] == nil {
+			stored[p.def.Service]++
+		}
+	}
+	for service, n := range stored {
+		r.observer.ResponsesStored(service, n)
 	}
 }
 

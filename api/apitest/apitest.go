@@ -22,6 +22,7 @@ import (
 	"github.com/feedback-service/feedback/api"
 	"github.com/feedback-service/feedback/dashboards"
 	"github.com/feedback-service/feedback/intake"
+	"github.com/feedback-service/feedback/metrics"
 	"github.com/feedback-service/feedback/store"
 	"github.com/feedback-service/feedback/store/storetest"
 	"github.com/feedback-service/feedback/survey"
@@ -58,6 +59,13 @@ type Options struct {
 	Dashboards dashboards.Options
 	// IntakeNow is the intake side's clock; nil means time.Now.
 	IntakeNow func() time.Time
+	// Requests counts answered requests; nil counts nothing.
+	Requests api.RequestObserver
+}
+
+// WithMetrics counts requests and stored responses in m.
+func WithMetrics(m *metrics.Metrics) Option {
+	return func(o *Options) { o.Requests, o.Survey.Observer = m, m }
 }
 
 // Option changes the configuration of a test server.
@@ -175,7 +183,7 @@ func NewOn(t testing.TB, st *store.Store, opts ...Option) *Server {
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = local
 	}
-	srv, err := api.New(cfg, api.Deps{Store: st, Surveys: catalogue, Responses: responses, Accounts: acc, Intake: in, Dashboards: dash, Logger: logger})
+	srv, err := api.New(cfg, api.Deps{Store: st, Surveys: catalogue, Responses: responses, Accounts: acc, Intake: in, Dashboards: dash, Logger: logger, Requests: o.Requests})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -31,6 +31,7 @@ type Config struct {
 	TrustedProxies []string
 	SupportPhone   string
 	LogFormat      string
+	MetricsAddr    string
 	AdminEmail     string
 	SessionIdle    time.Duration
 	SessionMax     time.Duration
@@ -69,6 +70,7 @@ var settings = []setting{
 	{"trusted-proxies", "FEEDBACK_TRUSTED_PROXIES", "", "comma-separated proxy addresses or CIDR ranges whose X-Forwarded-For is believed"},
 	{"support-phone", "FEEDBACK_SUPPORT_PHONE", "", "the 24/7 support line shown on every page, e.g. \"0330 123 4567\""},
 	{"log-format", "FEEDBACK_LOG_FORMAT", "json", "log format: json or text"},
+	{"metrics-addr", "FEEDBACK_METRICS_ADDR", "", "address to serve Prometheus metrics on at /metrics, e.g. 127.0.0.1:9090; empty turns them off"},
 	{"admin-email", "FEEDBACK_ADMIN_EMAIL", accounts.DefaultAdminEmail, "e-mail of the administrator created, with a one-time password, when there is none"},
 	{"session-idle", "FEEDBACK_SESSION_IDLE", "30m", "a staff session unused for this long ends (at least 1m)"},
 	{"session-max", "FEEDBACK_SESSION_MAX", "12h", "a staff session ends this long after sign-in, used or not"},
@@ -111,6 +113,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		StoreAddr:    *values["store-addr"],
 		SupportPhone: strings.TrimSpace(*values["support-phone"]),
 		LogFormat:    *values["log-format"],
+		MetricsAddr:  strings.TrimSpace(*values["metrics-addr"]),
 		AdminEmail:   *values["admin-email"],
 		Intake: IntakeConfig{
 			MongoURI:                  *values["intake-mongodb-uri"],
@@ -193,6 +196,14 @@ func (c *Config) validate() error {
 	}
 	if c.SessionMax < c.SessionIdle {
 		return fmt.Errorf("FEEDBACK_SESSION_MAX / --session-max: %v is shorter than the idle timeout %v", c.SessionMax, c.SessionIdle)
+	}
+	if c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			return fmt.Errorf("FEEDBACK_METRICS_ADDR / --metrics-addr: %q is not host:port: %v", c.MetricsAddr, err)
+		}
+		if c.MetricsAddr == c.Addr {
+			return errors.New("FEEDBACK_METRICS_ADDR / --metrics-addr: must differ from FEEDBACK_ADDR, so metrics are never published with the site")
+		}
 	}
 	if c.DisclosureK < dashboards.MinK {
 		return fmt.Errorf("FEEDBACK_DISCLOSURE_K / --disclosure-k: %d is below %d; a month with so few responses could identify someone", c.DisclosureK, dashboards.MinK)

@@ -161,6 +161,7 @@ func TestConfig_BadSettingsAreNamed(t *testing.T) {
 		"FEEDBACK_STORE_ADDR":      {"--store-addr", "0.0.0.0:27018"},
 		"MONGODB_URI":              {"--mongodb-uri", "postgres://x"},
 		"FEEDBACK_LOG_FORMAT":      {"--log-format", "xml"},
+		"FEEDBACK_METRICS_ADDR":    {"--metrics-addr", "9090"},
 		"FEEDBACK_ADMIN_EMAIL":     {"--admin-email", "admin"},
 		"FEEDBACK_SESSION_IDLE":    {"--session-idle", "20s"},
 		"FEEDBACK_SESSION_MAX":     {"--session-max", "20m"}, // shorter than the 30m idle timeout

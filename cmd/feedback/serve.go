@@ -12,6 +12,7 @@ import (
 	"github.com/feedback-service/feedback/api"
 	"github.com/feedback-service/feedback/dashboards"
 	"github.com/feedback-service/feedback/intake"
+	"github.com/feedback-service/feedback/metrics"
 	"github.com/feedback-service/feedback/store"
 	"github.com/feedback-service/feedback/survey"
 )
@@ -41,7 +42,8 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 		_ = st.Close(closeCtx)
 	}()
 
-	responses := survey.NewResponses(st.Database(store.SurveyDatabase), survey.Options{Logger: logger})
+	m := metrics.New() // counted always, served only on FEEDBACK_METRICS_ADDR
+	responses := survey.NewResponses(st.Database(store.SurveyDatabase), survey.Options{Logger: logger, Observer: m})
 	defer responses.Close()
 	if err := responses.EnsureIndexes(startCtx); err != nil {
 		return err
@@ -73,6 +75,7 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	watchSides(m, st, in)
 	in.start()
 	defer in.stop() // before the store closes: deferred calls run last first
 
@@ -83,13 +86,21 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 
 	srv, err := api.New(api.Config{
 		BaseURL: cfg.BaseURL, RateLimit: cfg.RateLimit, TrustedProxies: cfg.TrustedProxies, SupportPhone: cfg.SupportPhone,
-	}, api.Deps{Store: st, Surveys: catalogue, Responses: responses, Accounts: acc, Intake: in.Store, Dashboards: dash, Logger: logger})
+	}, api.Deps{Store: st, Surveys: catalogue, Responses: responses, Accounts: acc, Intake: in.Store, Dashboards: dash, Logger: logger, Requests: m})
 	if err != nil {
 		return err
 	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s (FEEDBACK_ADDR): %w", cfg.Addr, err)
+	}
+	if cfg.MetricsAddr != "" {
+		stopMetrics, err := serveMetrics(cfg.MetricsAddr, m, logger)
+		if err != nil {
+			_ = ln.Close()
+			return err
+		}
+		defer stopMetrics()
 	}
 	if created {
 		// To the console only, never the log: this is a password.
