@@ -180,6 +180,7 @@ func (s *Server) routes() {
 	app.Get("/s/:service/thanks", s.surveyThanks)
 
 	v1 := app.Group("/api/v1")
+	v1.Get("/openapi.json", s.apiOpenAPI)
 	v1.Get("/surveys", s.apiListSurveys)
 	v1.Get("/surveys/:service", s.apiGetSurvey)
 	v1.Post("/surveys/:service/responses", s.apiSubmit)

@@ -44,8 +44,11 @@ type Server struct {
 	Intake *intake.Store
 	// Logs holds everything the app logged.
 	Logs *SyncBuffer
-	// Client does not follow redirects, so tests see the 303s.
+	// Client does not follow redirects, so tests see the 303s. Its /api/
+	// exchanges are checked against the OpenAPI document (see Contract).
 	Client *http.Client
+
+	t testing.TB
 }
 
 // Options are what a test server is built with.
@@ -192,10 +195,10 @@ func NewOn(t testing.TB, st *store.Store, opts ...Option) *Server {
 		responses.Close()
 	})
 	return &Server{
-		URL: local, Store: st, Responses: responses, Surveys: catalogue, Accounts: acc, Intake: in, Dashboards: dash, Logs: logs, App: srv,
+		URL: local, Store: st, Responses: responses, Surveys: catalogue, Accounts: acc, Intake: in, Dashboards: dash, Logs: logs, App: srv, t: t,
 		Client: &http.Client{
 			Timeout:       30 * time.Second,
-			Transport:     newTransport(),
+			Transport:     checked(t, newTransport()),
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		},
 	}

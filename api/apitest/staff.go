@@ -28,11 +28,12 @@ type Browser struct {
 	HTTP *http.Client
 }
 
-// Browser returns a new browser with an empty cookie jar.
+// Browser returns a new browser with an empty cookie jar. Its /api/ exchanges
+// are checked against the OpenAPI document, as the Server's Client's are.
 func (s *Server) Browser() *Browser {
 	jar, _ := cookiejar.New(nil)
 	return &Browser{URL: s.URL, HTTP: &http.Client{
-		Jar: jar, Timeout: 30 * time.Second, Transport: newTransport(),
+		Jar: jar, Timeout: 30 * time.Second, Transport: checked(s.t, newTransport()),
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}}
 }

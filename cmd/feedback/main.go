@@ -44,6 +44,9 @@ Usage:
   feedback users ...         manage staff accounts (run "feedback users help")
   feedback demo --responses N      fill the store with synthetic responses for the last 12 months
   feedback counters rebuild [--check]  recompute the dashboard counters from the stored responses
+  feedback backup --out FILE [--intake]  back up the survey database (--intake: also intake and
+                             staff, encrypted under a passphrase read from stdin)
+  feedback restore [--force] FILE  load a backup into an empty store
   feedback loadtest [flags]  drive a running server like phones do, and check nothing is lost
   feedback help              this text
 
@@ -74,6 +77,14 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "counters":
 		return withStore(ctx, "feedback counters", args, stderr, func(st *store.Store, rest []string) error {
 			return runCounters(ctx, st, rest, stdout, stderr)
+		})
+	case "backup":
+		return withStore(ctx, "feedback backup", args, stderr, func(st *store.Store, rest []string) error {
+			return runBackup(ctx, st, rest, stdin, stdout, stderr)
+		})
+	case "restore":
+		return withStore(ctx, "feedback restore", args, stderr, func(st *store.Store, rest []string) error {
+			return runRestore(ctx, st, rest, stdin, stdout, stderr)
 		})
 	case "loadtest":
 		return runLoadtest(ctx, args, stdout, stderr)

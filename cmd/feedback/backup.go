@@ -1,0 +1,159 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/feedback-service/feedback/accounts"
+	"github.com/feedback-service/feedback/backup"
+	"github.com/feedback-service/feedback/intake"
+	"github.com/feedback-service/feedback/store"
+)
+
+// runBackup is "feedback backup --out FILE [--intake]".
+func runBackup(ctx context.Context, st *store.Store, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("feedback backup", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	out := fs.String("out", "", "file to write the backup to (gzip; age-encrypted with --intake)")
+	withIntake := fs.Bool("intake", false, "also back up the intake and staff databases (personal data), encrypted under a passphrase read from stdin")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *out == "" || fs.NArg() > 0 {
+		return errors.New("backup: usage: feedback backup --out FILE [--intake]")
+	}
+	opts := backup.Options{
+		Databases: []string{store.SurveyDatabase},
+		Progress:  progressTo(stderr, "read"),
+	}
+	if *withIntake {
+		opts.Databases = append(opts.Databases, intake.Database, accounts.Database)
+		pass, err := readPassphrase(stdin)
+		if err != nil {
+			return fmt.Errorf("backup: %w", err)
+		}
+		opts.Passphrase = pass
+	}
+	// Written beside the target and renamed once complete, so FILE is never half a backup.
+	dir, base := filepath.Split(*out)
+	if dir == "" {
+		dir = "."
+	}
+	f, err := os.CreateTemp(dir, "."+base+".*.partial")
+	if err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	defer os.Remove(f.Name())
+	start := time.Now()
+	w := bufio.NewWriterSize(f, 1<<20)
+	h, err := backup.Write(ctx, st.Client, w, opts)
+	if err == nil {
+		err = w.Flush()
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	if err := os.Rename(f.Name(), *out); err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	info, _ := os.Stat(*out)
+	kind := "not encrypted: anonymous survey data only"
+	if opts.Passphrase != "" {
+		kind = "encrypted with age"
+	}
+	fmt.Fprintf(stdout, "Wrote %s (%s, %s) in %s:\n", *out, size(info), kind, time.Since(start).Round(time.Millisecond))
+	summarise(stdout, h)
+	return nil
+}
+
+// runRestore is "feedback restore [--force] FILE".
+func runRestore(ctx context.Context, st *store.Store, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("feedback restore", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	force := fs.Bool("force", false, "drop the collections the backup's databases already hold, then load (the data there is lost)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	rest := fs.Args()
+	if len(rest) > 0 { // flags after the file name too
+		if err := fs.Parse(rest[1:]); err != nil {
+			return err
+		}
+		rest = append(rest[:1], fs.Args()...)
+	}
+	if len(rest) != 1 {
+		return errors.New("restore: usage: feedback restore [--force] FILE")
+	}
+	file := rest[0]
+	open := func() (io.ReadCloser, error) { return os.Open(file) }
+	start := time.Now()
+	h, err := backup.Restore(ctx, st.Client, open, backup.RestoreOptions{
+		Force:      *force,
+		Passphrase: func() (string, error) { return readPassphrase(stdin) },
+		Progress:   progressTo(stderr, "loaded"),
+	})
+	if err != nil {
+		return fmt.Errorf("restore %s: %w", file, err)
+	}
+	fmt.Fprintf(stdout, "Restored %s (made %s) in %s:\n", file, h.Created, time.Since(start).Round(time.Millisecond))
+	summarise(stdout, h)
+	fmt.Fprintln(stdout, "Start (or restart) feedback serve on this store: it makes its indexes and new nonce keys at start-up.")
+	return nil
+}
+
+// readPassphrase reads the first line of stdin: pipe it from a file or a
+// secrets manager, so it never appears in a command line or shell history.
+func readPassphrase(stdin io.Reader) (string, error) {
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && !(errors.Is(err, io.EOF) && line != "") {
+		return "", errors.New("give the passphrase on the first line of standard input")
+	}
+	pass := strings.TrimRight(line, "\r\n")
+	if pass == "" {
+		return "", errors.New("the passphrase on standard input is empty")
+	}
+	return pass, nil
+}
+
+func progressTo(w io.Writer, verb string) func(db, coll string, done, total int64) {
+	return func(db, coll string, done, total int64) {
+		fmt.Fprintf(w, "%s.%s: %d of %d documents %s\n", db, coll, done, total, verb)
+	}
+}
+
+func summarise(w io.Writer, h *backup.Header) {
+	for _, d := range h.Databases {
+		var docs int64
+		for _, c := range d.Collections {
+			docs += c.Count
+		}
+		fmt.Fprintf(w, "  %s: %d collections, %d documents\n", d.Name, len(d.Collections), docs)
+	}
+}
+
+func size(info os.FileInfo) string {
+	if info == nil {
+		return "? bytes"
+	}
+	if n := info.Size(); n >= 1<<20 {
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	} else if n >= 1<<10 {
+		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
+	} else {
+		return fmt.Sprintf("%d bytes", n)
+	}
+}
