@@ -54,9 +54,29 @@ func signalContext() (context.Context, context.CancelFunc) {
 }
 
 type child struct {
-	cmd  *exec.Cmd
-	base string
-	out  *syncBuffer
+	cmd     *exec.Cmd
+	base    string
+	out     *syncBuffer
+	waitErr error // how the process ended, once loadThenSignal has waited for it
+}
+
+// loadThenSignal starts a server on dir, drives 8 phones at it, sends it sig
+// after the given time, waits for it to end and for the phones to stop.
+func loadThenSignal(t *testing.T, dir string, after time.Duration, sig syscall.Signal) (*load, *child) {
+	t.Helper()
+	c := startChild(t, dir)
+	l := &load{}
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() { l.run(c.base, 8, stop); close(done) }()
+	time.Sleep(after)
+	if err := c.cmd.Process.Signal(sig); err != nil {
+		t.Fatal(err)
+	}
+	c.waitErr = c.cmd.Wait()
+	close(stop)
+	<-done
+	return l, c
 }
 
 func startChild(t *testing.T, dir string) *child {
@@ -216,18 +236,7 @@ func TestCrash_EveryAcknowledgedResponseSurvivesSIGKILLExactlyOnce(t *testing.T)
 		t.Skip("starts and kills server processes")
 	}
 	dir := t.TempDir()
-	c := startChild(t, dir)
-	l := &load{}
-	stop := make(chan struct{})
-	done := make(chan struct{})
-	go func() { l.run(c.base, 8, stop); close(done) }()
-	time.Sleep(1500 * time.Millisecond)
-	if err := c.cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	_ = c.cmd.Wait()
-	close(stop)
-	<-done
+	l, _ := loadThenSignal(t, dir, 1500*time.Millisecond, syscall.SIGKILL)
 	if len(l.acked) < 20 {
 		t.Fatalf("only %d responses acknowledged before the kill; the load did not run", len(l.acked))
 	}
@@ -276,18 +285,8 @@ func TestGracefulShutdown_UnderLoadDropsNoAcknowledgedResponse(t *testing.T) {
 		t.Skip("starts server processes")
 	}
 	dir := t.TempDir()
-	c := startChild(t, dir)
-	l := &load{}
-	stop := make(chan struct{})
-	done := make(chan struct{})
-	go func() { l.run(c.base, 8, stop); close(done) }()
-	time.Sleep(1 * time.Second)
-	if err := c.cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	err := c.cmd.Wait()
-	close(stop)
-	<-done
+	l, c := loadThenSignal(t, dir, time.Second, syscall.SIGTERM)
+	err := c.waitErr
 	var exit *exec.ExitError
 	if err != nil && !errors.As(err, &exit) {
 		t.Fatal(err)

@@ -56,7 +56,8 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	go prepareKeysHourly(ctx, responses.Keys(), logger)
+	// Nonce keys for tomorrow are made ahead, and expired days' keys deleted.
+	go every(ctx, time.Hour, "prepare nonce keys", logger, responses.Keys().Prepare)
 
 	acc, err := accounts.New(st, accounts.Config{IdleTimeout: cfg.SessionIdle, AbsoluteTimeout: cfg.SessionMax})
 	if err != nil {
@@ -69,7 +70,12 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	go purgeSessions(ctx, acc, logger)
+	// Expired staff sessions are deleted, so the sessions collection, read on
+	// every staff request, stays small even when nobody signs in for a while.
+	go every(ctx, 5*time.Minute, "purge expired sessions", logger, func(ctx context.Context) error {
+		_, err := acc.PurgeSessions(ctx)
+		return err
+	})
 
 	in, err := openIntake(startCtx, cfg, st, logger)
 	if err != nil {
@@ -154,37 +160,18 @@ func printFirstAdmin(w io.Writer, base string, creds accounts.Credentials) {
 		creds.Email, creds.Password, base)
 }
 
-// purgeSessions deletes expired staff sessions every few minutes, so the
-// sessions collection, read on every staff request, stays small even when
-// nobody signs in for a while.
-func purgeSessions(ctx context.Context, acc *accounts.Store, logger *slog.Logger) {
-	t := time.NewTicker(5 * time.Minute)
+// every runs task every interval until ctx ends, logging its failures.
+func every(ctx context.Context, interval time.Duration, what string, logger *slog.Logger, task func(context.Context) error) {
+	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			pctx, cancel := context.WithTimeout(ctx, time.Minute)
-			if _, err := acc.PurgeSessions(pctx); err != nil {
-				logger.Error("purge expired sessions", "err", err)
-			}
-			cancel()
-		}
-	}
-}
-
-func prepareKeysHourly(ctx context.Context, keys *survey.Keys, logger *slog.Logger) {
-	t := time.NewTicker(time.Hour)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			pctx, cancel := context.WithTimeout(ctx, time.Minute)
-			if err := keys.Prepare(pctx); err != nil {
-				logger.Error("prepare nonce keys", "err", err)
+			tctx, cancel := context.WithTimeout(ctx, time.Minute)
+			if err := task(tctx); err != nil {
+				logger.Error(what, "err", err)
 			}
 			cancel()
 		}
