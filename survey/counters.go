@@ -1,29 +1,40 @@
 package survey
 
 import (
+	"strconv"
 	"strings"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
 )
 
-// Counters are the aggregates dashboards read: one small document per bucket
-// (service, survey version, month), kept up to date with one $inc per bucket as
-// responses are stored, so no figure ever needs a scan of the responses.
+// Counters are the aggregates dashboards read: small documents per bucket
+// (service, survey version, month, verified or open), written whole by the
+// release that opens the month's ballots, with every question and option in
+// definition order (zeros included), so neither the order of fields nor any
+// later change says anything about the order answers arrived in. A bucket may
+// have more than one document (one written before sealed ballots existed, one
+// by release); dashboards add them up.
 //
-//	{_id: "counselling|3f2a9c1b07|2026-11", service, version, month,
+//	{_id: "counselling|3f2a9c1b07|2026-11|open", service, version, month, verified: false,
 //	 n: 312,                                  // responses
-//	 q: {fft: 312, recommend: 290, …},        // responses that answered each question
-//	 a: {fft: {very_good: 120, …}, recommend: {"9": 40, …}, contact: {phone: 200, …}}}
+//	 q: {fft: 312, why: 80, recommend: 290, …},  // responses that answered each question
+//	 a: {fft: {very_good: 120, …}, recommend: {"0": 3, …, "10": 40}, …}}
 const countersCollection = "counters"
 
 // Bucket is the unit counters are kept in.
 type Bucket struct {
 	Service, Version, Month string
+	Verified                bool
 }
 
-// ID is the bucket's counter document _id.
-func (b Bucket) ID() string { return strings.Join([]string{b.Service, b.Version, b.Month}, "|") }
+// ID is the _id of the bucket's counter document written by a release.
+func (b Bucket) ID() string {
+	kind := "open"
+	if b.Verified {
+		kind = "verified"
+	}
+	return strings.Join([]string{b.Service, b.Version, b.Month, kind}, "|")
+}
 
 // increments collects the $inc of one batch, per bucket.
 type increments map[Bucket]map[string]int32
@@ -62,34 +73,83 @@ func (inc increments) mergeInto(dst increments) {
 	}
 }
 
-// models returns one upsert per bucket.
-func (inc increments) models() []mongo.WriteModel {
-	models := make([]mongo.WriteModel, 0, len(inc))
-	for b, m := range inc {
-		fields := make(bson.D, 0, len(m))
-		for k, v := range m {
-			fields = append(fields, bson.E{Key: k, Value: v})
+// document returns the whole counter document of bucket b, with every field
+// in d's order and every option present.
+func (inc increments) document(b Bucket, d *Definition) bson.D {
+	m := inc[b]
+	q := bson.D{}
+	a := bson.D{}
+	for i := range d.Questions {
+		qu := &d.Questions[i]
+		q = append(q, bson.E{Key: qu.ID, Value: int64(m["q."+qu.ID])})
+		values := counterValues(qu)
+		if values == nil {
+			continue
 		}
-		models = append(models, mongo.NewUpdateOneModel().
-			SetFilter(bson.D{{Key: "_id", Value: b.ID()}}).
-			SetUpdate(bson.D{
-				{Key: "$inc", Value: fields},
-				{Key: "$setOnInsert", Value: bson.D{
-					{Key: "service", Value: b.Service}, {Key: "version", Value: b.Version}, {Key: "month", Value: b.Month},
-				}},
-			}).
-			SetUpsert(true))
+		opts := make(bson.D, len(values))
+		for j, v := range values {
+			opts[j] = bson.E{Key: v, Value: int64(m["a."+qu.ID+"."+v])}
+		}
+		a = append(a, bson.E{Key: qu.ID, Value: opts})
 	}
-	return models
+	return bson.D{
+		{Key: "_id", Value: b.ID()}, {Key: "service", Value: b.Service}, {Key: "version", Value: b.Version},
+		{Key: "month", Value: b.Month}, {Key: "verified", Value: b.Verified},
+		{Key: "n", Value: int64(m["n"])}, {Key: "q", Value: q}, {Key: "a", Value: a},
+	}
+}
+
+// counterValues lists the counter keys of a question's answers, in order; nil
+// for free text, which is counted as answered only.
+func counterValues(q *Question) []string {
+	switch q.Kind {
+	case Text:
+		return nil
+	case Likelihood:
+		out := make([]string, 11)
+		for i := range out {
+			out[i] = strconv.Itoa(i)
+		}
+		return out
+	default:
+		out := make([]string, len(q.Options))
+		for i, o := range q.Options {
+			out[i] = o.Value
+		}
+		return out
+	}
 }
 
 // CounterDoc is a bucket's counter document as stored.
 type CounterDoc struct {
-	ID      string                      `bson:"_id"`
-	Service string                      `bson:"service"`
-	Version string                      `bson:"version"`
-	Month   string                      `bson:"month"`
-	N       int64                       `bson:"n"`
-	Q       map[string]int64            `bson:"q"`
-	A       map[string]map[string]int64 `bson:"a"`
+	ID       string                      `bson:"_id"`
+	Service  string                      `bson:"service"`
+	Version  string                      `bson:"version"`
+	Month    string                      `bson:"month"`
+	Verified bool                        `bson:"verified"`
+	N        int64                       `bson:"n"`
+	Q        map[string]int64            `bson:"q"`
+	A        map[string]map[string]int64 `bson:"a"`
+}
+
+// Add adds o's counts to c (two documents of one bucket).
+func (c *CounterDoc) Add(o *CounterDoc) {
+	c.N += o.N
+	if c.Q == nil {
+		c.Q = map[string]int64{}
+	}
+	for k, v := range o.Q {
+		c.Q[k] += v
+	}
+	if c.A == nil {
+		c.A = map[string]map[string]int64{}
+	}
+	for q, m := range o.A {
+		if c.A[q] == nil {
+			c.A[q] = map[string]int64{}
+		}
+		for k, v := range m {
+			c.A[q][k] += v
+		}
+	}
 }

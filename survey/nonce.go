@@ -128,10 +128,10 @@ func (k *Keys) Issue(ctx context.Context, service string) (string, error) {
 	return day + "." + r + "." + base64.RawURLEncoding.EncodeToString(mac(key, "nonce", service, day, r)[:nonceMACBytes]), nil
 }
 
-// ResponseID checks a nonce for the given service and returns the _id its
-// response is stored under: 128 bits derived from the nonce with the day's key,
-// random to anyone without both.
-func (k *Keys) ResponseID(ctx context.Context, service, nonce string) (string, error) {
+// BallotID checks a nonce for the given service and returns the _id its
+// sealed ballot is stored under: 128 bits derived from the nonce with the day's
+// key, random to anyone without both.
+func (k *Keys) BallotID(ctx context.Context, service, nonce string) (string, error) {
 	day, r, sig, ok := splitNonce(nonce)
 	if !ok {
 		return "", ErrNonce
@@ -153,7 +153,7 @@ func (k *Keys) ResponseID(ctx context.Context, service, nonce string) (string, e
 	if err != nil || !hmac.Equal(got, want) {
 		return "", ErrNonce
 	}
-	return hex.EncodeToString(mac(key, "response", service, day, r)[:16]), nil
+	return hex.EncodeToString(mac(key, "ballot", service, day, r)[:16]), nil
 }
 
 func splitNonce(nonce string) (day, r, sig string, ok bool) {

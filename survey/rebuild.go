@@ -71,6 +71,7 @@ func RebuildCounters(ctx context.Context, db *mongo.Database, cat *Catalogue, op
 	report := &RebuildReport{}
 	unknown := map[string]bool{}
 	inc := increments{}
+	bucketDefs := map[Bucket]*Definition{}
 	want := map[commentKey]int{}
 	cur, err := db.Collection(responsesCollection).Find(ctx, bson.D{}, options.Find().SetBatchSize(1000))
 	if err != nil {
@@ -92,7 +93,9 @@ func RebuildCounters(ctx context.Context, db *mongo.Database, cat *Catalogue, op
 			def = current
 		}
 		answers := storedAnswers(def, resp.Answers)
-		inc.add(Bucket{Service: resp.Service, Version: resp.Version, Month: resp.Month}, def, answers)
+		b := Bucket{Service: resp.Service, Version: resp.Version, Month: resp.Month, Verified: resp.Verified}
+		inc.add(b, def, answers)
+		bucketDefs[b] = def
 		if opts.Comments {
 			for _, cm := range commentDocs(def, answers, resp.Month) {
 				want[commentKey{resp.Service, resp.Version, cm.Month, cm.Question, cm.Text}]++
@@ -112,14 +115,12 @@ func RebuildCounters(ctx context.Context, db *mongo.Database, cat *Catalogue, op
 	sort.Strings(report.UnknownVersions)
 
 	recomputed := map[string]map[string]int64{}
-	buckets := map[string]Bucket{}
 	for b, m := range inc {
 		flat := map[string]int64{}
 		for k, v := range m {
 			flat[k] = int64(v)
 		}
 		recomputed[b.ID()] = flat
-		buckets[b.ID()] = b
 	}
 	report.Buckets = len(recomputed)
 	stored, err := storedCounters(ctx, db)
@@ -138,7 +139,7 @@ func RebuildCounters(ctx context.Context, db *mongo.Database, cat *Catalogue, op
 		report.CommentsExtra, report.CommentsMissing = len(extra), len(missing)
 	}
 	if opts.Write && !report.Clean() {
-		if err := rewriteCounters(ctx, db, stored, recomputed, buckets); err != nil {
+		if err := rewriteCounters(ctx, db, report.Differences, inc, bucketDefs); err != nil {
 			return nil, err
 		}
 		if err := repairComments(ctx, db, extra, missing); err != nil {
@@ -183,7 +184,8 @@ func storedAnswers(def *Definition, doc bson.D) Answers {
 	return out
 }
 
-// storedCounters reads every counter document, flattened to "n", "q.x", "a.x.v".
+// storedCounters reads every counter document, flattened to "n", "q.x", "a.x.v"
+// and added up by bucket (a bucket may have several documents).
 func storedCounters(ctx context.Context, db *mongo.Database) (map[string]map[string]int64, error) {
 	cur, err := db.Collection(countersCollection).Find(ctx, bson.D{})
 	if err != nil {
@@ -195,16 +197,25 @@ func storedCounters(ctx context.Context, db *mongo.Database) (map[string]map[str
 	}
 	out := map[string]map[string]int64{}
 	for _, d := range docs {
-		flat := map[string]int64{"n": d.N}
+		id := Bucket{Service: d.Service, Version: d.Version, Month: d.Month, Verified: d.Verified}.ID()
+		flat := out[id]
+		if flat == nil {
+			flat = map[string]int64{}
+			out[id] = flat
+		}
+		flat["n"] += d.N
 		for q, n := range d.Q {
-			flat["q."+q] = n
+			if n != 0 {
+				flat["q."+q] += n
+			}
 		}
 		for q, vs := range d.A {
 			for v, n := range vs {
-				flat["a."+q+"."+v] = n
+				if n != 0 {
+					flat["a."+q+"."+v] += n
+				}
 			}
 		}
-		out[d.ID] = flat
 	}
 	return out, nil
 }
@@ -242,40 +253,31 @@ func compareCounters(stored, recomputed map[string]map[string]int64) []CounterDi
 	return diffs
 }
 
-func rewriteCounters(ctx context.Context, db *mongo.Database, stored, recomputed map[string]map[string]int64, buckets map[string]Bucket) error {
+// rewriteCounters replaces the documents of every bucket with a difference by
+// one document recomputed from the responses.
+func rewriteCounters(ctx context.Context, db *mongo.Database, diffs []CounterDifference, inc increments, defs map[Bucket]*Definition) error {
 	coll := db.Collection(countersCollection)
+	wrong := map[string]bool{}
+	for _, d := range diffs {
+		wrong[d.Bucket] = true
+	}
 	var models []mongo.WriteModel
-	for id, flat := range recomputed {
-		b := buckets[id]
-		q, a := bson.M{}, bson.M{}
-		for f, n := range flat {
-			switch {
-			case strings.HasPrefix(f, "q."):
-				q[f[2:]] = n
-			case strings.HasPrefix(f, "a."):
-				question, value, _ := strings.Cut(f[2:], ".")
-				m, _ := a[question].(bson.M)
-				if m == nil {
-					m = bson.M{}
-					a[question] = m
-				}
-				m[value] = n
-			}
+	for id := range wrong {
+		service, rest, _ := strings.Cut(id, "|")
+		version, rest, _ := strings.Cut(rest, "|")
+		month, kind, _ := strings.Cut(rest, "|")
+		verified := kind == "verified"
+		filter := bson.D{{Key: "service", Value: service}, {Key: "version", Value: version}, {Key: "month", Value: month}}
+		if verified {
+			filter = append(filter, bson.E{Key: "verified", Value: true})
+		} else {
+			filter = append(filter, bson.E{Key: "verified", Value: bson.D{{Key: "$ne", Value: true}}})
 		}
-		doc := bson.D{
-			{Key: "_id", Value: id}, {Key: "service", Value: b.Service}, {Key: "version", Value: b.Version},
-			{Key: "month", Value: b.Month}, {Key: "n", Value: flat["n"]}, {Key: "q", Value: q}, {Key: "a", Value: a},
+		models = append(models, mongo.NewDeleteManyModel().SetFilter(filter))
+		b := Bucket{Service: service, Version: version, Month: month, Verified: verified}
+		if def := defs[b]; def != nil && inc[b] != nil {
+			models = append(models, mongo.NewInsertOneModel().SetDocument(inc.document(b, def)))
 		}
-		models = append(models, mongo.NewReplaceOneModel().SetFilter(bson.D{{Key: "_id", Value: id}}).SetReplacement(doc).SetUpsert(true))
-	}
-	var gone []string
-	for id := range stored {
-		if _, ok := recomputed[id]; !ok {
-			gone = append(gone, id)
-		}
-	}
-	if len(gone) > 0 {
-		models = append(models, mongo.NewDeleteManyModel().SetFilter(bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: gone}}}}))
 	}
 	if len(models) == 0 {
 		return nil

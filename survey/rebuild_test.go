@@ -23,9 +23,7 @@ func TestRebuildCounters_FindsACounterChangedBehindItsBack(t *testing.T) {
 		}
 		f.submit(t, f.nonce(t), a)
 	}
-	if err := f.responses.Flush(ctx); err != nil {
-		t.Fatal(err)
-	}
+	f.releaseAll(t)
 	check := func(opts survey.RebuildOptions) *survey.RebuildReport {
 		t.Helper()
 		opts.Comments = true
@@ -69,9 +67,7 @@ func TestRebuildCounters_PutsACommentInTheWrongMonthBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.submit(t, f.nonce(t), survey.Answers{"fft": {Choice: "good"}, "fft_why": {Text: "They listened."}})
-	if err := f.responses.Flush(ctx); err != nil {
-		t.Fatal(err)
-	}
+	f.releaseAll(t)
 	wrong := f.db.Collection(survey.CommentsCollection("counselling", "2026-10"))
 	stray := survey.Comment{ID: "x1", Service: "counselling", Version: f.def.Version, Month: "2026-11", Question: "fft_why", Text: "They listened."}
 	if _, err := wrong.InsertOne(ctx, stray); err != nil {

@@ -16,11 +16,14 @@ type Response struct {
 	Service string `bson:"service"`
 	Version string `bson:"version"`
 	Month   string `bson:"month"` // UTC, "2026-11"
-	Answers bson.D `bson:"answers"`
+	// Verified responses came through a single-use invitation; open ones
+	// through the public link. They are counted apart.
+	Verified bool   `bson:"verified"`
+	Answers  bson.D `bson:"answers"`
 }
 
 // ResponseFields is the allow-list of a stored response's fields, pinned by a test.
-var ResponseFields = []string{"_id", "service", "version", "month", "answers"}
+var ResponseFields = []string{"_id", "service", "version", "month", "verified", "answers"}
 
 // MonthLayout formats the only time a response carries.
 const MonthLayout = "2006-01"

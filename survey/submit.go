@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	mathrand "math/rand/v2"
 	"sync"
 	"time"
 
@@ -42,41 +43,44 @@ const (
 	commitTimeout = 10 * time.Second
 )
 
-// Responses stores survey responses. One committer goroutine takes submissions
-// in batches and inserts each batch with one insertMany; a request is
-// acknowledged as soon as its response is stored. What is derived from the
-// responses — counters and comments — is written behind, by a second goroutine
-// that folds many batches into one $inc per bucket and one insertMany. (Measured:
-// a counter upsert costs more than inserting a whole batch, so writing it per
-// batch halved the rate. With one writer at a time SQLite is fastest: parallel
-// committers were slower.)
+// Responses takes survey submissions and stores each as a sealed ballot. One
+// committer goroutine takes submissions in batches and inserts each batch with
+// one insertMany into the ballots collection; a request is acknowledged as soon
+// as its ballot is stored. Nothing else is written for a submission: responses,
+// counters and comments are written only when a month's ballots are released
+// (see Release), at least K at a time and shuffled. (With one writer at a time
+// SQLite is fastest: parallel committers were slower.)
 type Responses struct {
-	db        *mongo.Database
-	responses *mongo.Collection
-	keys      *Keys
-	now       func() time.Time
-	log       *slog.Logger
-	observer  Observer
+	db       *mongo.Database
+	ballots  *mongo.Collection
+	keys     *Keys
+	boxes    *boxes
+	sealer   *Sealer
+	now      func() time.Time
+	log      *slog.Logger
+	observer Observer
 
-	mu      sync.RWMutex // guards closed and sends on queue
-	closed  bool
-	queue   chan *pending
-	gather  time.Duration
-	derived *derived
-	done    chan struct{}
+	mu     sync.RWMutex // guards closed and sends on queue
+	closed bool
+	queue  chan *pending
+	gather time.Duration
+	done   chan struct{}
 }
 
 type pending struct {
-	resp   Response
-	def    *Definition
-	answer Answers
-	result chan error // nil: stored; errDuplicate: already there
+	id       string // the ballot's _id, derived from the form's nonce
+	def      *Definition
+	answer   Answers
+	verified bool
+	result   chan error // nil: stored; errDuplicate: already there
 }
 
 var errDuplicate = errors.New("duplicate")
 
 // Options configures Responses.
 type Options struct {
+	// Sealer seals ballots; required.
+	Sealer *Sealer
 	Now    func() time.Time // defaults to time.Now
 	Logger *slog.Logger     // for store errors, never with request details
 	// Observer is told what each commit did, for metrics; nil tells nobody.
@@ -93,6 +97,9 @@ type Observer interface {
 
 // NewResponses starts the committer for the survey database db.
 func NewResponses(db *mongo.Database, opts Options) *Responses {
+	if opts.Sealer == nil {
+		panic("survey.NewResponses: no Sealer")
+	}
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
@@ -102,20 +109,20 @@ func NewResponses(db *mongo.Database, opts Options) *Responses {
 	journaled := true
 	wc := &writeconcern.WriteConcern{W: "majority", Journal: &journaled}
 	r := &Responses{
-		db:        db,
-		responses: db.Collection(responsesCollection, options.Collection().SetWriteConcern(wc)),
-		keys:      NewKeys(db, opts.Now),
-		now:       opts.Now,
-		log:       opts.Logger,
-		observer:  opts.Observer,
-		queue:     make(chan *pending, 4*maxBatch),
-		gather:    defaultGather,
-		done:      make(chan struct{}),
+		db:       db,
+		ballots:  db.Collection(ballotsCollection, options.Collection().SetWriteConcern(wc)),
+		keys:     NewKeys(db, opts.Now),
+		boxes:    newBoxes(db, opts.Sealer),
+		sealer:   opts.Sealer,
+		now:      opts.Now,
+		log:      opts.Logger,
+		observer: opts.Observer,
+		queue:    make(chan *pending, 4*maxBatch),
+		gather:   defaultGather,
+		done:     make(chan struct{}),
 	}
-	r.derived = newDerived(db, opts.Logger)
 	go func() {
 		r.run()
-		r.derived.close()
 		close(r.done)
 	}()
 	return r
@@ -131,19 +138,18 @@ func (r *Responses) EnsureIndexes(ctx context.Context) error {
 	return migrateComments(ctx, r.db)
 }
 
-// Submit stores validated answers to d that came with the form's nonce. The
-// response's _id derives from the nonce, so the same form is stored once
-// however often it is sent.
+// Submit stores validated answers to d that came with the form's nonce, as a
+// sealed ballot. The ballot's _id derives from the nonce, so the same form is
+// stored once however often it is sent.
 func (r *Responses) Submit(ctx context.Context, d *Definition, nonce string, answers Answers) (Outcome, error) {
-	id, err := r.keys.ResponseID(ctx, d.Service, nonce)
+	id, err := r.keys.BallotID(ctx, d.Service, nonce)
 	if err != nil {
 		if errors.Is(err, ErrNonce) {
 			return 0, ErrNonce
 		}
 		return 0, fmt.Errorf("%w: %v", ErrUnavailable, err)
 	}
-	p := &pending{def: d, answer: answers, result: make(chan error, 1)}
-	p.resp = newResponse(id, d, answers, "")
+	p := &pending{id: id, def: d, answer: answers, result: make(chan error, 1)}
 
 	r.mu.RLock()
 	if r.closed {
@@ -212,66 +218,80 @@ func (r *Responses) run() {
 	}
 }
 
-// commit stores one batch and answers every request in it.
+// commit seals and stores one batch and answers every request in it.
 func (r *Responses) commit(batch []*pending) {
 	ctx, cancel := context.WithTimeout(context.Background(), commitTimeout)
 	defer cancel()
-	month := Month(r.now())
-	docs := make([]any, len(batch))
-	for i, p := range batch {
-		p.resp.Month = month
-		docs[i] = p.resp
-	}
 	results := make([]error, len(batch))
-	start := time.Now()
-	_, err := r.responses.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
-	if r.observer != nil {
-		var refused error
-		var bwe mongo.BulkWriteException
-		if err != nil && (!errors.As(err, &bwe) || bwe.WriteConcernError != nil || len(bwe.WriteErrors) == 0) {
-			refused = err
+	docs, order, err := r.seal(ctx, batch)
+	if err != nil {
+		r.log.Error("seal survey responses", "err", err, "batch", len(batch))
+		for _, p := range batch {
+			p.result <- err
 		}
-		r.observer.BatchCommitted(time.Since(start), refused)
+		return
+	}
+	start := time.Now()
+	_, err = r.ballots.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	var bwe mongo.BulkWriteException
+	refused := err != nil && (!errors.As(err, &bwe) || bwe.WriteConcernError != nil || len(bwe.WriteErrors) == 0)
+	if r.observer != nil {
+		var failed error
+		if refused {
+			failed = err
+		}
+		r.observer.BatchCommitted(time.Since(start), failed)
+	}
+	if refused {
+		// Which ballots landed is unknown: refuse them all. A retry of the same
+		// form is safe, since its _id makes a second copy impossible.
+		r.log.Error("store survey ballots", "err", err, "batch", len(batch))
+		for _, p := range batch {
+			p.result <- err
+		}
+		return
 	}
 	if err != nil {
-		var bwe mongo.BulkWriteException
-		if !errors.As(err, &bwe) || bwe.WriteConcernError != nil || len(bwe.WriteErrors) == 0 {
-			// Which documents landed is unknown: refuse them all. A retry of the
-			// same form is safe, since its _id makes a second copy impossible.
-			r.log.Error("store survey responses", "err", err, "batch", len(batch))
-			for _, p := range batch {
-				p.result <- err
-			}
-			return
-		}
 		for _, we := range bwe.WriteErrors {
-			if we.Index < 0 || we.Index >= len(batch) {
+			if we.Index < 0 || we.Index >= len(order) {
 				continue
 			}
 			if we.Code == 11000 {
-				results[we.Index] = errDuplicate
+				results[order[we.Index]] = errDuplicate
 			} else {
-				results[we.Index] = fmt.Errorf("insert response: code %d", we.Code)
+				results[order[we.Index]] = fmt.Errorf("insert ballot: code %d", we.Code)
 			}
 		}
 	}
-
-	// The responses are durable now: acknowledge them, and hand what derives
-	// from them to the derived writer.
-	inc := increments{}
-	var comments []Comment
-	for i, p := range batch {
-		if results[i] != nil {
-			continue
-		}
-		inc.add(Bucket{Service: p.def.Service, Version: p.def.Version, Month: month}, p.def, p.answer)
-		comments = append(comments, commentDocs(p.def, p.answer, month)...)
-	}
-	r.derived.add(inc, comments)
 	for i, p := range batch {
 		p.result <- results[i]
 	}
 	r.countStored(batch, results)
+}
+
+// seal turns a batch into ballot documents in a random order (order[i] is the
+// batch index of docs[i]), so not even the order within a batch follows arrival.
+func (r *Responses) seal(ctx context.Context, batch []*pending) ([]any, []int, error) {
+	box := Month(r.now())
+	key, err := r.boxes.key(ctx, box, false)
+	if err != nil {
+		return nil, nil, err
+	}
+	order := mathrand.Perm(len(batch))
+	docs := make([]any, len(batch))
+	for i, bi := range order {
+		p := batch[bi]
+		payload, err := encodeBallot(p.def, p.answer, p.verified)
+		if err != nil {
+			return nil, nil, err
+		}
+		sealed, err := r.sealer.seal(key, box, p.id, payload)
+		if err != nil {
+			return nil, nil, err
+		}
+		docs[i] = ballotDoc{ID: p.id, Box: box, Sealed: sealed}
+	}
+	return docs, order, nil
 }
 
 func (r *Responses) countStored(batch []*pending, results []error) {
@@ -288,10 +308,6 @@ func (r *Responses) countStored(batch []*pending, results []error) {
 		r.observer.ResponsesStored(service, n)
 	}
 }
-
-// Flush waits until the counters and comments of every response acknowledged
-// so far are written.
-func (r *Responses) Flush(ctx context.Context) error { return r.derived.flush(ctx) }
 
 func randomID() string {
 	b := make([]byte, 16)

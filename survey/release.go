@@ -1,0 +1,412 @@
+package survey
+
+import (
+	"context"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// A release opens the sealed ballots of one closed month and writes them as
+// responses, counters and comments, at least K of each (service, verified or
+// open) group at a time, in an order unrelated to their arrival; then it deletes
+// the ballots and destroys the box key. A group still under K when its month is
+// released is carried: resealed into the current month's box, to be released
+// (and counted) with that month. Every write of a release is idempotent (the
+// _ids derive from the box key and the ballot), so a release cut short at any
+// point and run again gives every response, counter and comment exactly once.
+
+// releasesCollection records the months whose release has written everything;
+// one tiny document a month, no figures.
+const releasesCollection = "releases"
+
+// DefaultReleaseGrace is how long after a month ends its box is released: a
+// form issued on the month's last day may be sent until the end of the next
+// day, and its ballot must still be in the box to catch a replay.
+const DefaultReleaseGrace = 36 * time.Hour
+
+// ReleaseOptions configures a Releaser.
+type ReleaseOptions struct {
+	Sealer *Sealer // required, with the same secret the ballots were sealed with
+	K      int     // the fewest responses a group releases with; required
+	// Archive holds earlier survey versions, so their answers are counted with
+	// the questions they were asked with.
+	Archive []*Definition
+	Grace   time.Duration // 0 means DefaultReleaseGrace
+	Now     func() time.Time
+	Logger  *slog.Logger
+	// Holder names this process in the release lease.
+	Holder string
+	// AfterRelease, if set, runs after each box is released (the embedded store
+	// checkpoints and truncates its write-ahead log there).
+	AfterRelease func(ctx context.Context) error
+}
+
+// Releaser releases closed months' ballots.
+type Releaser struct {
+	db    *mongo.Database
+	cat   *Catalogue
+	defs  map[string]*Definition
+	boxes *boxes
+	opts  ReleaseOptions
+}
+
+// ReleaseReport says what one box's release did.
+type ReleaseReport struct {
+	Box       string
+	Ballots   int // opened
+	Responses int // written as responses
+	Carried   int // resealed into the current box: their group was under K
+}
+
+// NewReleaser returns a releaser for the survey database db.
+func NewReleaser(db *mongo.Database, cat *Catalogue, opts ReleaseOptions) (*Releaser, error) {
+	if opts.Sealer == nil || opts.K <= 0 {
+		return nil, errors.New("survey.NewReleaser: a Sealer and K are required")
+	}
+	if opts.Grace <= 0 {
+		opts.Grace = DefaultReleaseGrace
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.Holder == "" {
+		opts.Holder = randomID()
+	}
+	defs := map[string]*Definition{}
+	for _, d := range append(cat.All(), opts.Archive...) {
+		defs[d.Service+"|"+d.Version] = d
+	}
+	return &Releaser{db: db, cat: cat, defs: defs, boxes: newBoxes(db, opts.Sealer), opts: opts}, nil
+}
+
+// Due lists the boxes whose month ended more than the grace period ago.
+func (r *Releaser) Due(ctx context.Context) ([]string, error) {
+	boxes, err := PendingBoxes(ctx, r.db)
+	if err != nil {
+		return nil, err
+	}
+	now := r.opts.Now().UTC()
+	var due []string
+	for _, b := range boxes {
+		start, err := time.Parse(MonthLayout, b)
+		if err != nil {
+			continue
+		}
+		if !now.Before(start.AddDate(0, 1, 0).Add(r.opts.Grace)) {
+			due = append(due, b)
+		}
+	}
+	return due, nil
+}
+
+// ReleaseDue releases every due box, oldest first, under the release lease
+// so that one instance releases a box while the others wait. It returns what
+// it released; nothing when another instance holds the lease.
+func (r *Releaser) ReleaseDue(ctx context.Context) ([]ReleaseReport, error) {
+	due, err := r.Due(ctx)
+	if err != nil || len(due) == 0 {
+		return nil, err
+	}
+	held, err := r.lease(ctx)
+	if err != nil || !held {
+		return nil, err
+	}
+	defer r.unlease()
+	var reports []ReleaseReport
+	for _, box := range due {
+		rep, err := r.Release(ctx, box)
+		if err != nil {
+			return reports, err
+		}
+		reports = append(reports, *rep)
+	}
+	return reports, nil
+}
+
+// Release releases one box. It is safe to run again after any interruption,
+// and a no-op for a box already released.
+func (r *Releaser) Release(ctx context.Context, box string) (*ReleaseReport, error) {
+	rep := &ReleaseReport{Box: box}
+	key, err := r.boxes.key(ctx, box, true)
+	if errors.Is(err, errNoBox) {
+		return rep, nil // released before: its key is gone
+	}
+	if err != nil {
+		return nil, err
+	}
+	written, err := r.written(ctx, box)
+	if err != nil {
+		return nil, err
+	}
+	if !written {
+		if err := r.write(ctx, box, key, rep); err != nil {
+			return nil, err
+		}
+	}
+	// Everything is written: now the ballots and the key may go.
+	if _, err := r.db.Collection(ballotsCollection).DeleteMany(ctx, bson.D{{Key: "box", Value: box}}); err != nil {
+		return nil, fmt.Errorf("delete released ballots of %s: %w", box, err)
+	}
+	if err := r.boxes.destroy(ctx, box); err != nil {
+		return nil, err
+	}
+	if r.opts.AfterRelease != nil {
+		if err := r.opts.AfterRelease(ctx); err != nil {
+			return nil, fmt.Errorf("after releasing %s: %w", box, err)
+		}
+	}
+	return rep, nil
+}
+
+func (r *Releaser) written(ctx context.Context, box string) (bool, error) {
+	err := r.db.Collection(releasesCollection).FindOne(ctx, bson.D{{Key: "_id", Value: box}}).Err()
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("read release record of %s: %w", box, err)
+	}
+	return true, nil
+}
+
+// opened is one ballot, opened.
+type opened struct {
+	id  string // the ballot's _id
+	def *Definition
+	b   ballot
+}
+
+type groupKey struct {
+	service  string
+	verified bool
+}
+
+// write opens the box's ballots and writes what they hold, then records that
+// the box is written.
+func (r *Releaser) write(ctx context.Context, box string, key []byte, rep *ReleaseReport) error {
+	ballots, err := r.open(ctx, box, key)
+	if err != nil {
+		return err
+	}
+	rep.Ballots = len(ballots)
+	groups := map[groupKey][]opened{}
+	for _, o := range ballots {
+		g := groupKey{o.b.Service, o.b.Verified}
+		groups[g] = append(groups[g], o)
+	}
+	var release, carry []opened
+	for _, g := range groups {
+		if len(g) >= r.opts.K {
+			release = append(release, g...)
+		} else {
+			carry = append(carry, g...)
+		}
+	}
+	if err := r.writeResponses(ctx, box, key, release); err != nil {
+		return err
+	}
+	if err := r.carry(ctx, box, key, carry); err != nil {
+		return err
+	}
+	rep.Responses, rep.Carried = len(release), len(carry)
+	_, err = r.db.Collection(releasesCollection).InsertOne(ctx, bson.D{{Key: "_id", Value: box}})
+	if err != nil && !mongo.IsDuplicateKeyError(err) {
+		return fmt.Errorf("record the release of %s: %w", box, err)
+	}
+	return nil
+}
+
+// open reads and opens every ballot of box. A ballot that does not open means
+// the sealing secret is not the one it was sealed with: nothing is released.
+func (r *Releaser) open(ctx context.Context, box string, key []byte) ([]opened, error) {
+	cur, err := r.db.Collection(ballotsCollection).Find(ctx, bson.D{{Key: "box", Value: box}}, options.Find().SetBatchSize(1000))
+	if err != nil {
+		return nil, fmt.Errorf("read ballots of %s: %w", box, err)
+	}
+	defer cur.Close(ctx)
+	var out []opened
+	for cur.Next(ctx) {
+		var doc ballotDoc
+		if err := cur.Decode(&doc); err != nil {
+			return nil, fmt.Errorf("read ballots of %s: %w", box, err)
+		}
+		plain, err := open(key, box, doc.ID, doc.Sealed)
+		if err != nil {
+			return nil, fmt.Errorf("open a ballot of %s: %w (is the sealing secret the one these ballots were sealed with?)", box, err)
+		}
+		b, err := decodeBallot(plain)
+		if err != nil {
+			return nil, err
+		}
+		def := r.defs[b.Service+"|"+b.Version]
+		if def == nil {
+			if def, _ = r.cat.Get(b.Service); def == nil {
+				return nil, fmt.Errorf("a ballot of %s is for service %q, which has no survey", box, b.Service)
+			}
+		}
+		out = append(out, opened{id: doc.ID, def: def, b: b})
+	}
+	if err := cur.Err(); err != nil {
+		return nil, fmt.Errorf("read ballots of %s: %w", box, err)
+	}
+	return out, nil
+}
+
+// writeResponses writes released ballots as responses, whole counter
+// documents and comments, each kind in the order of its random-looking _ids.
+func (r *Releaser) writeResponses(ctx context.Context, box string, key []byte, ballots []opened) error {
+	var responses []Response
+	var comments []Comment
+	inc := increments{}
+	defs := map[Bucket]*Definition{}
+	for _, o := range ballots {
+		responses = append(responses, Response{
+			ID: derivedID(key, "response", o.id), Service: o.b.Service, Version: o.b.Version,
+			Month: box, Verified: o.b.Verified, Answers: o.b.Answers,
+		})
+		answers := storedAnswers(o.def, o.b.Answers)
+		b := Bucket{Service: o.b.Service, Version: o.b.Version, Month: box, Verified: o.b.Verified}
+		inc.add(b, o.def, answers)
+		defs[b] = o.def
+		for _, c := range commentDocs(o.def, answers, box) {
+			c.ID = derivedID(key, "comment", o.id, c.Question)
+			c.Version = o.b.Version
+			comments = append(comments, c)
+		}
+	}
+	slices.SortFunc(responses, func(a, b Response) int { return compareStrings(a.ID, b.ID) })
+	docs := make([]any, len(responses))
+	for i := range responses {
+		docs[i] = responses[i]
+	}
+	if err := insertIgnoringDuplicates(ctx, r.db.Collection(responsesCollection), docs); err != nil {
+		return fmt.Errorf("write released responses of %s: %w", box, err)
+	}
+	counters := make([]any, 0, len(inc))
+	for b := range inc {
+		counters = append(counters, inc.document(b, defs[b]))
+	}
+	if err := insertIgnoringDuplicates(ctx, r.db.Collection(countersCollection), counters); err != nil {
+		return fmt.Errorf("write counters of %s: %w", box, err)
+	}
+	slices.SortFunc(comments, func(a, b Comment) int { return compareStrings(a.ID, b.ID) })
+	if err := insertComments(ctx, r.db, comments); err != nil {
+		return fmt.Errorf("write comments of %s: %w", box, err)
+	}
+	return nil
+}
+
+// carry reseals ballots of groups under K into the current month's box.
+func (r *Releaser) carry(ctx context.Context, box string, key []byte, ballots []opened) error {
+	if len(ballots) == 0 {
+		return nil
+	}
+	current := Month(r.opts.Now())
+	newKey, err := r.boxes.key(ctx, current, false)
+	if err != nil {
+		return err
+	}
+	docs := make([]ballotDoc, 0, len(ballots))
+	for _, o := range ballots {
+		payload, err := bson.Marshal(o.b)
+		if err != nil {
+			return fmt.Errorf("carry a ballot of %s: %w", box, err)
+		}
+		id := derivedID(key, "carried", o.id)
+		sealed, err := r.opts.Sealer.seal(newKey, current, id, payload)
+		if err != nil {
+			return err
+		}
+		docs = append(docs, ballotDoc{ID: id, Box: current, Sealed: sealed})
+	}
+	slices.SortFunc(docs, func(a, b ballotDoc) int { return compareStrings(a.ID, b.ID) })
+	out := make([]any, len(docs))
+	for i := range docs {
+		out[i] = docs[i]
+	}
+	if err := insertIgnoringDuplicates(ctx, r.db.Collection(ballotsCollection), out); err != nil {
+		return fmt.Errorf("carry ballots of %s into %s: %w", box, current, err)
+	}
+	return nil
+}
+
+// derivedID is an _id derived from the box key: the same on every run of a
+// release (so a rerun writes nothing twice), unrelated to the ballot's _id for
+// anyone without the key, which is destroyed once the release is done.
+func derivedID(key []byte, parts ...string) string {
+	return hex.EncodeToString(mac(key, parts...)[:16])
+}
+
+// insertIgnoringDuplicates inserts docs in batches of 1,000, in order; a
+// document already stored (by an interrupted run) is not an error.
+func insertIgnoringDuplicates(ctx context.Context, coll *mongo.Collection, docs []any) error {
+	for len(docs) > 0 {
+		n := min(len(docs), 1000)
+		_, err := coll.InsertMany(ctx, docs[:n], options.InsertMany().SetOrdered(false))
+		if err != nil && !onlyDuplicates(err) {
+			return err
+		}
+		docs = docs[n:]
+	}
+	return nil
+}
+
+func compareStrings(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// leasesCollection holds the release lease: one document naming the instance
+// that may release, until when.
+const leasesCollection = "leases"
+
+const leaseFor = 10 * time.Minute
+
+// lease takes the release lease if nobody else holds it.
+func (r *Releaser) lease(ctx context.Context) (bool, error) {
+	coll := r.db.Collection(leasesCollection)
+	now := r.opts.Now().UTC()
+	doc := bson.D{{Key: "_id", Value: "release"}, {Key: "holder", Value: r.opts.Holder}, {Key: "until", Value: now.Add(leaseFor)}}
+	_, err := coll.InsertOne(ctx, doc)
+	if err == nil {
+		return true, nil
+	}
+	if !mongo.IsDuplicateKeyError(err) {
+		return false, fmt.Errorf("take the release lease: %w", err)
+	}
+	res, err := coll.UpdateOne(ctx,
+		bson.D{{Key: "_id", Value: "release"}, {Key: "$or", Value: bson.A{
+			bson.D{{Key: "until", Value: bson.D{{Key: "$lt", Value: now}}}},
+			bson.D{{Key: "holder", Value: r.opts.Holder}},
+		}}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "holder", Value: r.opts.Holder}, {Key: "until", Value: now.Add(leaseFor)}}}})
+	if err != nil {
+		return false, fmt.Errorf("take the release lease: %w", err)
+	}
+	return res.MatchedCount == 1, nil
+}
+
+func (r *Releaser) unlease() {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, err := r.db.Collection(leasesCollection).DeleteOne(ctx, bson.D{{Key: "_id", Value: "release"}, {Key: "holder", Value: r.opts.Holder}})
+	if err != nil {
+		r.opts.Logger.Error("give up the release lease", "err", err)
+	}
+}

@@ -1,0 +1,161 @@
+package survey
+
+import (
+	"crypto/hkdf"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"golang.org/x/crypto/chacha20poly1305"
+)
+
+// A submission is stored first as a sealed ballot: its answers encrypted with
+// an AEAD under the box key of its month and padded to one fixed size, so the
+// write that acknowledges it says nothing of its service, answers or length.
+// Box keys derive from a sealing secret that is never stored in the database
+// (a replica set's oplog would keep it beside the ballots) and from a random
+// salt per box that is deleted when the box is released: from then on no copy
+// of a released ballot can be opened, even by someone holding the secret.
+
+// SecretSize is the length of the sealing secret in bytes.
+const SecretSize = 32
+
+// ErrSecret means the sealing secret is missing or malformed.
+var ErrSecret = errors.New("sealing secret")
+
+// Sealer seals and opens ballots with keys derived from the sealing secret.
+type Sealer struct {
+	secret []byte
+	size   int // padded plaintext size, the same for every ballot
+}
+
+// NewSealer returns a sealer for secret, padding every ballot to the largest
+// answer set any survey in cat can produce.
+func NewSealer(secret []byte, cat *Catalogue) (*Sealer, error) {
+	if len(secret) != SecretSize {
+		return nil, fmt.Errorf("%w: %d bytes; it must be %d", ErrSecret, len(secret), SecretSize)
+	}
+	size := 0
+	for _, d := range cat.All() {
+		size = max(size, maxPayload(d))
+	}
+	return &Sealer{secret: secret, size: roundUp(size, 1024)}, nil
+}
+
+// PaddedSize is the plaintext size every ballot is padded to.
+func (s *Sealer) PaddedSize() int { return s.size }
+
+// boxKey derives the key of the box with the given salt.
+func (s *Sealer) boxKey(box string, salt []byte) ([]byte, error) {
+	return hkdf.Key(sha256.New, s.secret, salt, "feedback ballot box "+box, chacha20poly1305.KeySize)
+}
+
+// seal pads payload and encrypts it under key, bound to the ballot's box and _id.
+func (s *Sealer) seal(key []byte, box, id string, payload []byte) ([]byte, error) {
+	if len(payload)+4 > s.size {
+		return nil, fmt.Errorf("ballot of %d bytes exceeds the padded size %d", len(payload), s.size)
+	}
+	plain := make([]byte, s.size)
+	binary.BigEndian.PutUint32(plain, uint32(len(payload)))
+	copy(plain[4:], payload)
+	aead, err := chacha20poly1305.NewX(key)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]byte, aead.NonceSize(), aead.NonceSize()+s.size+aead.Overhead())
+	_, _ = rand.Read(out)
+	return aead.Seal(out, out, plain, []byte(box+"|"+id)), nil
+}
+
+// open decrypts a sealed ballot and strips its padding.
+func open(key []byte, box, id string, sealed []byte) ([]byte, error) {
+	aead, err := chacha20poly1305.NewX(key)
+	if err != nil {
+		return nil, err
+	}
+	if len(sealed) < aead.NonceSize()+aead.Overhead()+4 {
+		return nil, errors.New("sealed ballot too short")
+	}
+	plain, err := aead.Open(nil, sealed[:aead.NonceSize()], sealed[aead.NonceSize():], []byte(box+"|"+id))
+	if err != nil {
+		return nil, err
+	}
+	n := binary.BigEndian.Uint32(plain)
+	if int(n) > len(plain)-4 {
+		return nil, errors.New("sealed ballot length out of range")
+	}
+	return plain[4 : 4+n], nil
+}
+
+// maxPayload bounds the encoded size of any valid answer set to d: every
+// question answered with its longest answer (4 bytes a character of text).
+func maxPayload(d *Definition) int {
+	n := 256 + len(d.Service) + len(d.Version)
+	for _, q := range d.Questions {
+		n += 32 + len(q.ID)
+		switch q.Kind {
+		case Text:
+			n += 4 * q.MaxLength
+		case Multiple:
+			for _, o := range q.Options {
+				n += 16 + len(o.Value)
+			}
+		default:
+			longest := 8
+			for _, o := range q.Options {
+				longest = max(longest, len(o.Value))
+			}
+			n += 16 + longest
+		}
+	}
+	return n
+}
+
+func roundUp(n, to int) int { return (n + to - 1) / to * to }
+
+// NewSecret returns a fresh random sealing secret.
+func NewSecret() []byte {
+	b := make([]byte, SecretSize)
+	_, _ = rand.Read(b)
+	return b
+}
+
+// LoadOrCreateSecret reads the sealing secret from path, creating it (mode
+// 0600, 32 random bytes) when it does not exist. It refuses a file that others
+// may read.
+func LoadOrCreateSecret(path string) ([]byte, error) {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		secret := NewSecret()
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			return nil, fmt.Errorf("%w: create %s: %v", ErrSecret, filepath.Dir(path), err)
+		}
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if err != nil {
+			return nil, fmt.Errorf("%w: create %s: %v", ErrSecret, path, err)
+		}
+		if _, err := f.Write(secret); err != nil {
+			f.Close()
+			return nil, fmt.Errorf("%w: write %s: %v", ErrSecret, path, err)
+		}
+		if err := f.Sync(); err != nil {
+			f.Close()
+			return nil, fmt.Errorf("%w: write %s: %v", ErrSecret, path, err)
+		}
+		return secret, f.Close()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: read %s: %v", ErrSecret, path, err)
+	}
+	if info, err := os.Stat(path); err == nil && info.Mode().Perm()&0o077 != 0 {
+		return nil, fmt.Errorf("%w: %s may be read by other users (mode %o); run chmod 600 on it", ErrSecret, path, info.Mode().Perm())
+	}
+	if len(b) != SecretSize {
+		return nil, fmt.Errorf("%w: %s holds %d bytes; it must hold %d", ErrSecret, path, len(b), SecretSize)
+	}
+	return b, nil
+}
