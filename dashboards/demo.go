@@ -23,6 +23,10 @@ type DemoOptions struct {
 	Seed      uint64    // same seed, same answers
 	// Progress, if set, is told as each service's month is stored.
 	Progress func(service, month string, stored int)
+	// Sealer seals the ballots (required), and K is the disclosure threshold
+	// their release uses (0 means DefaultK).
+	Sealer *survey.Sealer
+	K      int
 }
 
 // DemoReport says what Demo stored.
@@ -34,7 +38,8 @@ type DemoReport struct {
 }
 
 // Demo fills the survey database with realistic synthetic responses for every
-// service over the last 12 months: a seasonal rhythm (busy winters, quiet
+// service over the last 12 whole months, and releases each month as the
+// service would once it closed: a seasonal rhythm (busy winters, quiet
 // Augusts and Christmases), slowly improving answers, a larger and a smaller
 // service (two of whose months fall below the default K of 10), a few hundred
 // varied comments and invitation counts. Every response goes through the same
@@ -50,8 +55,18 @@ func Demo(ctx context.Context, db *mongo.Database, cat *survey.Catalogue, opts D
 	var clock atomic.Int64
 	now := func() time.Time { return time.Unix(0, clock.Load()).UTC() }
 	clock.Store(opts.Now.UnixNano())
-	responses := survey.NewResponses(db, survey.Options{Now: now})
+	if opts.Sealer == nil {
+		return nil, fmt.Errorf("demo: no sealer")
+	}
+	if opts.K == 0 {
+		opts.K = DefaultK
+	}
+	responses := survey.NewResponses(db, survey.Options{Now: now, Sealer: opts.Sealer})
 	defer responses.Close()
+	releaser, err := survey.NewReleaser(db, cat, survey.ReleaseOptions{Sealer: opts.Sealer, K: opts.K, Now: now})
+	if err != nil {
+		return nil, err
+	}
 	invitations := NewInvitations(db)
 
 	defs := cat.All()
@@ -98,6 +113,15 @@ func Demo(ctx context.Context, db *mongo.Database, cat *survey.Catalogue, opts D
 			if opts.Progress != nil {
 				opts.Progress(def.Service, m, n)
 			}
+		}
+	}
+	// Each month is released as it would be once closed; a small group is
+	// carried into the next month's box, released in its turn.
+	for _, m := range months {
+		start, _ := time.Parse(survey.MonthLayout, m)
+		clock.Store(start.AddDate(0, 1, 0).Add(survey.DefaultReleaseGrace).UnixNano())
+		if _, err := releaser.Release(ctx, m); err != nil {
+			return report, fmt.Errorf("demo: release %s: %w", m, err)
 		}
 	}
 	return report, nil

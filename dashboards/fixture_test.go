@@ -33,6 +33,7 @@ type fixture struct {
 	cat       *survey.Catalogue
 	clock     *clock
 	responses *survey.Responses
+	releaser  *survey.Releaser
 }
 
 func newFixture(t testing.TB) *fixture {
@@ -45,15 +46,25 @@ func newFixture(t testing.TB) *fixture {
 	}
 	c := &clock{}
 	c.set(today)
-	r := survey.NewResponses(db, survey.Options{Now: c.now})
+	sealer, err := survey.NewSealer(survey.NewSecret(), cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := survey.NewResponses(db, survey.Options{Now: c.now, Sealer: sealer})
 	t.Cleanup(r.Close)
-	return &fixture{db: db, cat: cat, clock: c, responses: r}
+	// The release's K is 1 here, so that buckets below the dashboards' K exist
+	// and the dashboards' own disclosure rule is what these tests check.
+	rel, err := survey.NewReleaser(db, cat, survey.ReleaseOptions{Sealer: sealer, K: 1, Now: c.now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &fixture{db: db, cat: cat, clock: c, responses: r, releaser: rel}
 }
 
 // dashboards returns fresh dashboards that read the counters on every call.
 func (f *fixture) dashboards(t testing.TB, k int) *dashboards.Dashboards {
 	t.Helper()
-	d, err := dashboards.New(f.db, f.cat, dashboards.Options{K: k, MaxAge: time.Nanosecond, CommentsMaxAge: time.Nanosecond})
+	d, err := dashboards.New(f.db, f.cat, dashboards.Options{K: k, MaxAge: time.Nanosecond, CommentsMaxAge: time.Nanosecond, Now: f.clock.now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,8 +119,8 @@ func (f *fixture) submit(t testing.TB, rng *rand.Rand, service, month string, n 
 	for err := range errs {
 		t.Fatal(err)
 	}
-	// Counters and comments are written behind the responses: wait for them.
-	if err := f.responses.Flush(ctx); err != nil {
+	// Counters and comments are written when the month's ballots are released.
+	if _, err := f.releaser.Release(ctx, month); err != nil {
 		t.Fatal(err)
 	}
 }

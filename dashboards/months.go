@@ -22,9 +22,10 @@ type Range struct {
 var ErrRange = errors.New("invalid range of months")
 
 // ParseRange reads from and to (YYYY-MM). Either may be empty: the default is
-// the last 12 whole months plus this month so far.
+// the last 12 whole months, ending with last month (this month is never
+// published before it ends).
 func ParseRange(from, to string, now time.Time) (Range, error) {
-	def := LastMonths(now, 13)
+	def := LastMonths(now, 12)
 	if from == "" {
 		from = def.From
 	}
@@ -38,10 +39,18 @@ func ParseRange(from, to string, now time.Time) (Range, error) {
 	return r, nil
 }
 
-// LastMonths is the range of n months ending with this month (so far).
+// LastMonths is the range of the n whole months before now's month.
 func LastMonths(now time.Time, n int) Range {
-	t := firstOfMonth(now)
+	t := firstOfMonth(now).AddDate(0, -1, 0)
 	return Range{From: survey.Month(t.AddDate(0, 1-n, 0)), To: survey.Month(t)}
+}
+
+// PublicationNote says when this month's figures will appear, e.g.
+// "November's figures appear in early December, once the month has ended."
+func PublicationNote(now time.Time) string {
+	t := firstOfMonth(now)
+	return t.Format("January") + "'s figures appear in early " + t.AddDate(0, 1, 0).Format("January") +
+		", once the month has ended: no figure is ever shown for a month in progress."
 }
 
 // Validate checks the range's shape.

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -21,11 +22,14 @@ const (
 	invitationsCollection = "invitations"
 )
 
-// snapshot is every counter document and invitation count, as read at one time.
-// Both collections stay small (a document per service, version and month), so
-// they are read whole.
+// snapshot is every published counter document and invitation count, as read
+// at one time. Both collections stay small (a few documents per service,
+// version and month), so they are read whole; then everything of a month that
+// is not published — the current month, or a closed month whose ballots are
+// not yet released — is dropped, so nothing about such a month can change a
+// figure, a cached chart or the time it takes to render one.
 type snapshot struct {
-	version string // hash of the content read
+	version string // hash of the published content read
 	loaded  time.Time
 	// service → month → survey version → counters
 	counters    map[string]map[string]map[string]*survey.CounterDoc
@@ -44,6 +48,10 @@ func loadSnapshot(ctx context.Context, db *mongo.Database, now time.Time) (*snap
 		invitations: map[string]map[string]int64{},
 	}
 	h := sha256.New()
+	published, err := publishedMonths(ctx, db, now)
+	if err != nil {
+		return nil, err
+	}
 	counters, err := readAll(ctx, db.Collection(countersCollection))
 	if err != nil {
 		return nil, fmt.Errorf("read survey counters: %w", err)
@@ -52,6 +60,9 @@ func loadSnapshot(ctx context.Context, db *mongo.Database, now time.Time) (*snap
 		var c survey.CounterDoc
 		if err := bson.Unmarshal(r.raw, &c); err != nil {
 			return nil, fmt.Errorf("decode survey counters %q: %w", r.id, err)
+		}
+		if !published(c.Month) {
+			continue
 		}
 		h.Write(r.raw)
 		byMonth := s.counters[c.Service]
@@ -62,7 +73,13 @@ func loadSnapshot(ctx context.Context, db *mongo.Database, now time.Time) (*snap
 		if byMonth[c.Month] == nil {
 			byMonth[c.Month] = map[string]*survey.CounterDoc{}
 		}
-		byMonth[c.Month][c.Version] = &c
+		// A bucket may have several documents (written before and after ballots
+		// were sealed); they add up.
+		if prev := byMonth[c.Month][c.Version]; prev != nil {
+			prev.Add(&c)
+		} else {
+			byMonth[c.Month][c.Version] = &c
+		}
 	}
 	h.Write([]byte{0})
 	invitations, err := readAll(ctx, db.Collection(invitationsCollection))
@@ -73,6 +90,9 @@ func loadSnapshot(ctx context.Context, db *mongo.Database, now time.Time) (*snap
 		var inv invitationDoc
 		if err := bson.Unmarshal(r.raw, &inv); err != nil {
 			return nil, fmt.Errorf("decode invitation count %q: %w", r.id, err)
+		}
+		if !published(inv.Month) {
+			continue
 		}
 		h.Write(r.raw)
 		if s.invitations[inv.Service] == nil {
@@ -103,4 +123,17 @@ func readAll(ctx context.Context, coll *mongo.Collection) ([]rawDoc, error) {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].id < out[j].id })
 	return out, nil
+}
+
+// publishedMonths returns the rule for which months are published: a month is
+// published once it has ended and its sealed ballots have been released.
+func publishedMonths(ctx context.Context, db *mongo.Database, now time.Time) (func(month string) bool, error) {
+	pending, err := survey.PendingBoxes(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	current := survey.Month(now)
+	return func(month string) bool {
+		return month < current && !slices.Contains(pending, month)
+	}, nil
 }

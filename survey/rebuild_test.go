@@ -39,7 +39,7 @@ func TestRebuildCounters_FindsACounterChangedBehindItsBack(t *testing.T) {
 
 	// Behind its back: one answer count bumped, one comment lost.
 	id := survey.Bucket{Service: "counselling", Version: f.def.Version, Month: "2026-11"}.ID()
-	if _, err := f.db.Collection("counters").UpdateOne(ctx, bson.D{{Key: "_id", Value: id}},
+	if _, err := f.db.Collection("counters").UpdateOne(ctx, bson.D{{Key: "month", Value: "2026-11"}},
 		bson.D{{Key: "$inc", Value: bson.D{{Key: "a.fft.good", Value: 1}}}}); err != nil {
 		t.Fatal(err)
 	}

@@ -145,12 +145,15 @@ func (r *Releaser) Release(ctx context.Context, box string) (*ReleaseReport, err
 	if err != nil {
 		return nil, err
 	}
-	written, err := r.written(ctx, box)
+	// The record's _id derives from the box key: a box created again for a
+	// released month (a clock set back) is released afresh.
+	record := box + "|" + derivedID(key, "release")[:12]
+	written, err := r.written(ctx, record)
 	if err != nil {
 		return nil, err
 	}
 	if !written {
-		if err := r.write(ctx, box, key, rep); err != nil {
+		if err := r.write(ctx, box, key, record, rep); err != nil {
 			return nil, err
 		}
 	}
@@ -169,13 +172,13 @@ func (r *Releaser) Release(ctx context.Context, box string) (*ReleaseReport, err
 	return rep, nil
 }
 
-func (r *Releaser) written(ctx context.Context, box string) (bool, error) {
-	err := r.db.Collection(releasesCollection).FindOne(ctx, bson.D{{Key: "_id", Value: box}}).Err()
+func (r *Releaser) written(ctx context.Context, record string) (bool, error) {
+	err := r.db.Collection(releasesCollection).FindOne(ctx, bson.D{{Key: "_id", Value: record}}).Err()
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return false, nil
 	}
 	if err != nil {
-		return false, fmt.Errorf("read release record of %s: %w", box, err)
+		return false, fmt.Errorf("read release record %s: %w", record, err)
 	}
 	return true, nil
 }
@@ -194,7 +197,7 @@ type groupKey struct {
 
 // write opens the box's ballots and writes what they hold, then records that
 // the box is written.
-func (r *Releaser) write(ctx context.Context, box string, key []byte, rep *ReleaseReport) error {
+func (r *Releaser) write(ctx context.Context, box string, key []byte, record string, rep *ReleaseReport) error {
 	ballots, err := r.open(ctx, box, key)
 	if err != nil {
 		return err
@@ -220,7 +223,7 @@ func (r *Releaser) write(ctx context.Context, box string, key []byte, rep *Relea
 		return err
 	}
 	rep.Responses, rep.Carried = len(release), len(carry)
-	_, err = r.db.Collection(releasesCollection).InsertOne(ctx, bson.D{{Key: "_id", Value: box}})
+	_, err = r.db.Collection(releasesCollection).InsertOne(ctx, bson.D{{Key: "_id", Value: record}})
 	if err != nil && !mongo.IsDuplicateKeyError(err) {
 		return fmt.Errorf("record the release of %s: %w", box, err)
 	}
@@ -295,7 +298,10 @@ func (r *Releaser) writeResponses(ctx context.Context, box string, key []byte, b
 	}
 	counters := make([]any, 0, len(inc))
 	for b := range inc {
-		counters = append(counters, inc.document(b, defs[b]))
+		doc := inc.document(b, defs[b])
+		// One document per bucket and release (see the record's _id above).
+		doc[0].Value = b.ID() + "|" + derivedID(key, "counters", b.ID())[:12]
+		counters = append(counters, doc)
 	}
 	if err := insertIgnoringDuplicates(ctx, r.db.Collection(countersCollection), counters); err != nil {
 		return fmt.Errorf("write counters of %s: %w", box, err)
