@@ -64,7 +64,10 @@ func newFixture(t testing.TB) *fixture {
 // dashboards returns fresh dashboards that read the counters on every call.
 func (f *fixture) dashboards(t testing.TB, k int) *dashboards.Dashboards {
 	t.Helper()
-	d, err := dashboards.New(f.db, f.cat, dashboards.Options{K: k, MaxAge: time.Nanosecond, CommentsMaxAge: time.Nanosecond, Now: f.clock.now})
+	// The fixture's clock, ticking, so loaded counters age.
+	start := time.Now()
+	now := func() time.Time { return f.clock.now().Add(time.Since(start)) }
+	d, err := dashboards.New(f.db, f.cat, dashboards.Options{K: k, MaxAge: time.Nanosecond, CommentsMaxAge: time.Nanosecond, Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
