@@ -11,7 +11,9 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
+	"net/url"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
@@ -31,8 +33,10 @@ type Config struct {
 	URI string
 	// DataDir holds the embedded store's SQLite files (used only when URI is empty).
 	DataDir string
-	// EmbeddedAddr is the loopback address the embedded store listens on;
-	// empty means a random free port.
+	// EmbeddedAddr is a loopback TCP address on which the embedded store is
+	// also shared with other instances, behind mutual TLS (see SharedTLS);
+	// empty shares nothing: the store then listens only on a Unix socket in
+	// its private data directory.
 	EmbeddedAddr string
 	// Logger receives the embedded store's errors; nil discards them.
 	Logger *slog.Logger
@@ -56,6 +60,12 @@ type Store struct {
 	// records, such as counters, may lag them and needs repair.
 	Unclean bool
 
+	// SharedURI is how another instance reaches the embedded store over
+	// mutual TLS, when it is shared (EmbeddedAddr); it names certificate
+	// files in the data directory, which are the secret that admits it.
+	SharedURI string
+
+	socket       string
 	stopEmbedded context.CancelFunc
 	embeddedDone chan struct{}
 	unlock       func()
@@ -98,6 +108,14 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		s.stop()
 		return nil, fmt.Errorf("reach %s: %w", s.describe(), err)
 	}
+	if s.Embedded {
+		// The socket and the SQLite files exist now: keep them to this user.
+		if err := makePrivate(s.DataDir); err != nil {
+			_ = client.Disconnect(context.Background())
+			s.stop()
+			return nil, fmt.Errorf("embedded store: %w", err)
+		}
+	}
 	return s, nil
 }
 
@@ -119,6 +137,10 @@ func (s *Store) startEmbedded(cfg Config) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("embedded store: create data directory %s: %w", dir, err)
 	}
+	// Nobody else on the machine may read the store's files or reach its socket.
+	if err := makePrivate(dir); err != nil {
+		return fmt.Errorf("embedded store: %w", err)
+	}
 	unlock, err := lockDir(dir)
 	if err != nil {
 		return err
@@ -138,16 +160,28 @@ func (s *Store) startEmbedded(cfg Config) error {
 		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	logger = slog.New(&lazyHandler{inner: logger.Handler()})
-	addr := cfg.EmbeddedAddr
-	if addr == "" {
-		addr = "127.0.0.1:0"
+	socket, err := socketPath(dir)
+	if err != nil {
+		unlock()
+		return fmt.Errorf("embedded store: %w", err)
+	}
+	listener := ferretdb.ListenerConfig{Unix: socket}
+	if cfg.EmbeddedAddr != "" {
+		tlsFiles, err := sharedTLS(dir)
+		if err != nil {
+			unlock()
+			return fmt.Errorf("embedded store: %w", err)
+		}
+		listener.TLS, listener.TLSCertFile, listener.TLSKeyFile, listener.TLSCAFile = cfg.EmbeddedAddr, tlsFiles.serverCert, tlsFiles.serverKey, tlsFiles.ca
 	}
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener: ferretdb.ListenerConfig{TCP: addr},
+		Listener: listener,
 		Handler:  "sqlite",
 		// WAL with synchronous=normal: a committed write survives a process crash;
 		// only an OS crash or power cut can lose the last transactions.
-		SQLiteURL: "file:" + dir + "/?_pragma=synchronous(normal)",
+		// secure_delete: deleted rows (released ballots) are overwritten, not left
+		// in free pages.
+		SQLiteURL: "file:" + dir + "/?_pragma=synchronous(normal)&_pragma=secure_delete(on)",
 		Logger:    logger,
 	})
 	if err != nil {
@@ -165,7 +199,11 @@ func (s *Store) startEmbedded(cfg Config) error {
 	s.stopEmbedded = cancel
 	s.embeddedDone = done
 	s.unlock = unlock
-	s.URI = f.MongoDBURI()
+	s.socket = socket
+	s.URI = "mongodb://" + strings.ReplaceAll(url.QueryEscape(socket), "+", "%20") + "/"
+	if cfg.EmbeddedAddr != "" {
+		s.SharedURI = sharedURI(f.MongoDBURI(), dir)
+	}
 	return nil
 }
 

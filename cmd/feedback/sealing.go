@@ -1,0 +1,76 @@
+package main
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/feedback-service/feedback/store"
+	"github.com/feedback-service/feedback/survey"
+)
+
+// The sealing secret opens the sealed ballots of months not yet released. It is
+// never stored in the database: on the embedded store it is a 0600 file made on
+// first start (FEEDBACK_SEALING_SECRET_FILE, by default sealing.key in the data
+// directory); with MongoDB every instance is given the same secret in
+// FEEDBACK_SEALING_SECRET (32 bytes, base64), since the oplog would keep
+// anything written to the database beside the ballots.
+const (
+	sealingSecretEnv     = "FEEDBACK_SEALING_SECRET"
+	sealingSecretFileEnv = "FEEDBACK_SEALING_SECRET_FILE"
+	sealingSecretFile    = "sealing.key"
+)
+
+// loadSealer returns the sealer for the store's ballots.
+func loadSealer(st *store.Store, cat *survey.Catalogue, getenv func(string) string) (*survey.Sealer, error) {
+	secret, err := sealingSecret(st, getenv)
+	if err != nil {
+		return nil, err
+	}
+	return survey.NewSealer(secret, cat)
+}
+
+func sealingSecret(st *store.Store, getenv func(string) string) ([]byte, error) {
+	if v := strings.TrimSpace(getenv(sealingSecretEnv)); v != "" {
+		for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+			if b, err := enc.DecodeString(v); err == nil && len(b) == survey.SecretSize {
+				return b, nil
+			}
+		}
+		// Never quote the value: it is a secret.
+		return nil, fmt.Errorf("%s must be %d random bytes in base64 (make one with: openssl rand -base64 32)", sealingSecretEnv, survey.SecretSize)
+	}
+	path := strings.TrimSpace(getenv(sealingSecretFileEnv))
+	if path == "" {
+		if !st.Embedded {
+			return nil, fmt.Errorf("%s is required with MONGODB_URI: give every instance the same 32 random bytes in base64 (openssl rand -base64 32), kept outside the database", sealingSecretEnv)
+		}
+		path = filepath.Join(st.DataDir, sealingSecretFile)
+	}
+	return survey.LoadOrCreateSecret(path)
+}
+
+// newReleaser returns the releaser serve and the commands use.
+func newReleaser(st *store.Store, cat *survey.Catalogue, sealer *survey.Sealer, k int, logger *slog.Logger) (*survey.Releaser, error) {
+	return survey.NewReleaser(st.Database(store.SurveyDatabase), cat, survey.ReleaseOptions{
+		Sealer: sealer, K: k, Logger: logger,
+		// The store forgets what a release wrote over: the embedded store's
+		// write-ahead log is checkpointed and truncated.
+		AfterRelease: st.Compact,
+	})
+}
+
+// releaseDue releases every closed month's ballots that are due, saying so.
+func releaseDue(ctx context.Context, rel *survey.Releaser, logger *slog.Logger) error {
+	start := time.Now()
+	reports, err := rel.ReleaseDue(ctx)
+	for _, r := range reports {
+		logger.Info("released a month's sealed ballots", "month", r.Box, "ballots", r.Ballots,
+			"responses", r.Responses, "carried", r.Carried, "duration_ms", time.Since(start).Milliseconds())
+	}
+	return err
+}
