@@ -13,16 +13,19 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/feedback-service/feedback/accounts"
 	"github.com/feedback-service/feedback/api/apitest"
 	"github.com/feedback-service/feedback/survey"
 )
 
-// newDashboardServer is a server whose clock stands at 24 November 2026.
+// newDashboardServer is a server whose survey clock stands at 24 November 2026,
+// and whose dashboards are read on 3 December, once November is released.
 func newDashboardServer(t *testing.T) *apitest.Server {
 	t.Helper()
-	return apitest.New(t, apitest.WithClock(apitest.NewClock().Now))
+	read := time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)
+	return apitest.New(t, apitest.WithClock(apitest.NewClock().Now), apitest.WithDashboardsClock(func() time.Time { return read }))
 }
 
 // submitAll submits responses to service through the survey's own code and waits
@@ -43,12 +46,7 @@ func submitAll(t *testing.T, srv *apitest.Server, service string, answers ...sur
 			t.Fatal(err)
 		}
 	}
-	if err := srv.Responses.Flush(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Dashboards.Refresh(ctx); err != nil {
-		t.Fatal(err)
-	}
+	srv.ReleaseAll(t)
 }
 
 func repeat(n int, a survey.Answers) []survey.Answers {

@@ -46,9 +46,7 @@ func TestLogs_SurveyTrafficLeavesNoLineAndStaffLinesHoldNothingSent(t *testing.T
 	srv.Get(t, "/healthz")
 	srv.Get(t, "/readyz")
 	srv.Get(t, "/no-such-page?LogCanaryQuery")
-	if err := srv.Responses.Flush(t.Context()); err != nil {
-		t.Fatal(err)
-	}
+	srv.ReleaseAll(t)
 	if got := srv.Logs.String()[before:]; got != "" {
 		t.Fatalf("survey traffic was logged:\n%s", got)
 	}

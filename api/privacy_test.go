@@ -63,9 +63,7 @@ func TestPrivacyWall_NoIntakeRecordJoinsASurveyRecord(t *testing.T) {
 			t.Fatalf("survey %s: %d", service, resp.StatusCode)
 		}
 	}
-	if err := srv.Responses.Flush(ctx); err != nil {
-		t.Fatal(err)
-	}
+	srv.ReleaseAll(t)
 
 	intakeSide := recordsOf(t, srv.Store.Database(intake.Database))
 	surveySide := recordsOf(t, srv.Store.Database(store.SurveyDatabase))

@@ -133,7 +133,7 @@ func (s *Server) surveySubmit(c fiber.Ctx) error {
 	if ve != nil {
 		// Keep the nonce the person had: a fixed form is still the same form.
 		if len(nonces) == 1 {
-			if _, err := s.responses.Keys().ResponseID(c.Context(), d.Service, nonces[0]); err == nil {
+			if _, err := s.responses.Keys().BallotID(c.Context(), d.Service, nonces[0]); err == nil {
 				return s.renderForm(c, fiber.StatusUnprocessableEntity, d, nonces[0], values, ve, "")
 			}
 		}

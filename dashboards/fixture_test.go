@@ -54,7 +54,7 @@ func newFixture(t testing.TB) *fixture {
 	t.Cleanup(r.Close)
 	// The release's K is 1 here, so that buckets below the dashboards' K exist
 	// and the dashboards' own disclosure rule is what these tests check.
-	rel, err := survey.NewReleaser(db, cat, survey.ReleaseOptions{Sealer: sealer, K: 1, Now: c.now})
+	rel, err := survey.NewReleaser(db, cat, survey.ReleaseOptions{Sealer: sealer, K: 1, Now: c.now, Responses: r})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -44,6 +44,10 @@ type ReleaseOptions struct {
 	Logger  *slog.Logger
 	// Holder names this process in the release lease.
 	Holder string
+	// Responses, if set, are this process's submissions: they forget a box's
+	// key when it is released, so a box made again for the same month (a clock
+	// set back) gets a key of its own.
+	Responses *Responses
 	// AfterRelease, if set, runs after each box is released (the embedded store
 	// checkpoints and truncates its write-ahead log there).
 	AfterRelease func(ctx context.Context) error
@@ -140,7 +144,15 @@ func (r *Releaser) Release(ctx context.Context, box string) (*ReleaseReport, err
 	rep := &ReleaseReport{Box: box}
 	key, err := r.boxes.key(ctx, box, true)
 	if errors.Is(err, errNoBox) {
-		return rep, nil // released before: its key is gone
+		// Released before: its key is gone, and so must its ballots be.
+		err := r.db.Collection(ballotsCollection).FindOne(ctx, bson.D{{Key: "box", Value: box}}).Err()
+		if err == nil {
+			return nil, fmt.Errorf("ballots of %s remain but its key is gone: were they sealed by an instance whose clock is wrong?", box)
+		}
+		if !errors.Is(err, mongo.ErrNoDocuments) {
+			return nil, fmt.Errorf("look for ballots of %s: %w", box, err)
+		}
+		return rep, nil
 	}
 	if err != nil {
 		return nil, err
@@ -163,6 +175,9 @@ func (r *Releaser) Release(ctx context.Context, box string) (*ReleaseReport, err
 	}
 	if err := r.boxes.destroy(ctx, box); err != nil {
 		return nil, err
+	}
+	if r.opts.Responses != nil {
+		r.opts.Responses.boxes.forget(box)
 	}
 	if r.opts.AfterRelease != nil {
 		if err := r.opts.AfterRelease(ctx); err != nil {

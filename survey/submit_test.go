@@ -63,7 +63,7 @@ func newFixture(t testing.TB) *fixture {
 	}
 	cat, _ := survey.LoadEmbedded()
 	// K of 1 here, to test the mechanics; the carrying of small groups has tests of its own.
-	rel, err := survey.NewReleaser(db, cat, survey.ReleaseOptions{Sealer: sealer, K: 1, Now: c.now})
+	rel, err := survey.NewReleaser(db, cat, survey.ReleaseOptions{Sealer: sealer, K: 1, Now: c.now, Responses: r})
 	if err != nil {
 		t.Fatal(err)
 	}

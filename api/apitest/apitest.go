@@ -33,8 +33,10 @@ type Server struct {
 	URL       string
 	Store     *store.Store
 	Responses *survey.Responses
-	Surveys   *survey.Catalogue
-	Accounts  *accounts.Store
+	// Releaser releases sealed ballots (with a K of 1: see NewOn).
+	Releaser *survey.Releaser
+	Surveys  *survey.Catalogue
+	Accounts *accounts.Store
 	// Dashboards reads the counters afresh on every request; comments of the
 	// current month are re-read after Refresh.
 	Dashboards *dashboards.Dashboards
@@ -107,6 +109,12 @@ func WithAccounts(cfg accounts.Config) Option {
 	}
 }
 
+// WithDashboardsClock makes the dashboards read time from now (by default the
+// survey side's clock): what "this month" is, and so what is published.
+func WithDashboardsClock(now func() time.Time) Option {
+	return func(o *Options) { o.Dashboards.Now = now }
+}
+
 // WithIntakeClock makes intake (ages, weeks, texts) read time from now.
 func WithIntakeClock(now func() time.Time) Option {
 	return func(o *Options) { o.IntakeNow = now }
@@ -144,7 +152,20 @@ func NewOn(t testing.TB, st *store.Store, opts ...Option) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
+	sealer, err := survey.NewSealer(survey.NewSecret(), catalogue)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sopts.Sealer = sealer
 	responses := survey.NewResponses(st.Database(store.SurveyDatabase), sopts)
+	// The release's K is 1 in these tests, so that months below the dashboards'
+	// K exist and the dashboards' own rule is what is tested.
+	releaser, err := survey.NewReleaser(st.Database(store.SurveyDatabase), catalogue, survey.ReleaseOptions{
+		Sealer: sealer, K: 1, Now: sopts.Now, Logger: logger, AfterRelease: st.Compact, Responses: responses,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	ctx := context.Background()
 	if err := responses.EnsureIndexes(ctx); err != nil {
 		t.Fatal(err)
@@ -167,7 +188,10 @@ func NewOn(t testing.TB, st *store.Store, opts ...Option) *Server {
 		t.Fatal(err)
 	}
 	dopts := o.Dashboards
-	dopts.Now, dopts.Logger = sopts.Now, logger
+	dopts.Logger = logger
+	if dopts.Now == nil {
+		dopts.Now = sopts.Now
+	}
 	if dopts.MaxAge == 0 {
 		dopts.MaxAge = time.Nanosecond
 	}
@@ -195,7 +219,7 @@ func NewOn(t testing.TB, st *store.Store, opts ...Option) *Server {
 		responses.Close()
 	})
 	return &Server{
-		URL: local, Store: st, Responses: responses, Surveys: catalogue, Accounts: acc, Intake: in, Dashboards: dash, Logs: logs, App: srv, t: t,
+		URL: local, Store: st, Responses: responses, Releaser: releaser, Surveys: catalogue, Accounts: acc, Intake: in, Dashboards: dash, Logs: logs, App: srv, t: t,
 		Client: &http.Client{
 			Timeout:       30 * time.Second,
 			Transport:     checked(t, newTransport()),
@@ -263,12 +287,16 @@ func (s *Server) Collection(name string) *mongo.Collection {
 	return s.Store.Database(store.SurveyDatabase).Collection(name)
 }
 
-// Count counts the documents in a survey-database collection.
+// Count counts the documents in a survey-database collection. "responses"
+// counts every stored response: sealed ballots not yet released as well.
 func (s *Server) Count(t testing.TB, collection string) int64 {
 	t.Helper()
 	n, err := s.Collection(collection).CountDocuments(context.Background(), bson.D{})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if collection == "responses" {
+		n += s.Count(t, "ballots")
 	}
 	return n
 }
@@ -304,5 +332,24 @@ func newTransport() *http.Transport {
 func expectContinue(req *http.Request, body []byte) {
 	if len(body) > 32<<10 {
 		req.Header.Set("Expect", "100-continue")
+	}
+}
+
+// ReleaseAll releases every month's sealed ballots now, due or not, and has
+// the dashboards read the counters again.
+func (s *Server) ReleaseAll(t testing.TB) {
+	t.Helper()
+	ctx := context.Background()
+	boxes, err := survey.PendingBoxes(ctx, s.Store.Database(store.SurveyDatabase))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range boxes {
+		if _, err := s.Releaser.Release(ctx, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Dashboards.Refresh(ctx); err != nil {
+		t.Fatal(err)
 	}
 }

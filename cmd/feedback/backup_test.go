@@ -33,7 +33,7 @@ func TestBackupCommand_WhileServingThenRestoreIntoAFreshDataDirectory(t *testing
 	must(t, "", "demo", "--responses", "600", "--data-dir", dir)
 	// While serve runs, its data directory is locked: back up through the store it exposes.
 	r := start(t, "serve", "--addr", freeAddr(t), "--data-dir", dir, "--store-addr", storeAddr)
-	uri := "mongodb://" + storeAddr + "/"
+	uri := sharedStoreURI(storeAddr, dir)
 	file := filepath.Join(t.TempDir(), "survey.backup")
 	start := time.Now()
 	out := must(t, "", "backup", "--out", file, "--mongodb-uri", uri)

@@ -19,6 +19,7 @@ func runDemo(ctx context.Context, st *store.Store, args []string, stdout, stderr
 	fs.SetOutput(stderr)
 	n := fs.Int("responses", 2000, "how many responses to store, across every service")
 	seed := fs.Uint64("seed", 1, "seed of the synthetic answers")
+	k := fs.Int("disclosure-k", dashboards.DefaultK, "the K each month is released with, as serve's FEEDBACK_DISCLOSURE_K")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -29,8 +30,12 @@ func runDemo(ctx context.Context, st *store.Store, args []string, stdout, stderr
 	if err != nil {
 		return err
 	}
+	sealer, err := loadSealer(st, cat, envOrEmpty)
+	if err != nil {
+		return err
+	}
 	report, err := dashboards.Demo(ctx, st.Database(store.SurveyDatabase), cat, dashboards.DemoOptions{
-		Responses: *n, Seed: *seed,
+		Responses: *n, Seed: *seed, Sealer: sealer, K: *k,
 		Progress: func(service, month string, stored int) {
 			fmt.Fprintf(stdout, "%s %s: %d responses\n", service, month, stored)
 		},

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"io"
 	"maps"
@@ -11,12 +12,14 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/feedback-service/feedback/store"
+	"github.com/feedback-service/feedback/survey"
 )
 
 // Two instances on one store: A runs the embedded store and shares it on
@@ -27,9 +30,11 @@ func TestTwoInstances_ShareNoncesSessionsAndFigures(t *testing.T) {
 	storeAddr, addrA, addrB, metricsA := freeAddr(t), freeAddr(t), freeAddr(t), freeAddr(t)
 	dirA := t.TempDir()
 	dirB := filepath.Join(t.TempDir(), "b-never-opens-this")
+	// Every instance seals ballots with the same secret, given in the environment.
+	t.Setenv("FEEDBACK_SEALING_SECRET", base64.StdEncoding.EncodeToString(survey.NewSecret()))
 	instA := start(t, "serve", "--addr", addrA, "--data-dir", dirA, "--store-addr", storeAddr, "--metrics-addr", metricsA,
 		"--rate-limit", "0", "--log-format", "text", "--disclosure-k", "5")
-	uri := "mongodb://" + storeAddr + "/"
+	uri := sharedStoreURI(storeAddr, dirA)
 	t.Setenv("MONGODB_URI", uri)
 	b := start(t, "serve", "--addr", addrB, "--data-dir", dirB, "--rate-limit", "0", "--log-format", "text", "--disclosure-k", "5")
 	if !strings.Contains(b.out.String(), "MongoDB at MONGODB_URI") {
@@ -137,36 +142,60 @@ func TestTwoInstances_ShareNoncesSessionsAndFigures(t *testing.T) {
 		t.Fatal("B accepted a forged session")
 	}
 
-	// The counters in the shared store hold every response, whichever instance
-	// took it, and both instances publish the same figures from them.
+	// Every answer, whichever instance took it, is a sealed ballot in the shared
+	// store; nothing else is written until the month is released.
 	st, err := store.Open(context.Background(), store.Config{URI: uri})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer func() { _ = st.Close(context.Background()) }()
-	want := map[string]int64{"counselling": 5, "peer-support": 1}
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		got, err := counterTotals(st)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if maps.Equal(got, want) {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("counters %v, want %v\nA logged:\n%s\nB logged:\n%s", got, want, instA.errs.String(), b.errs.String())
-		}
-		time.Sleep(100 * time.Millisecond)
+	db := st.Database(store.SurveyDatabase)
+	if n, err := db.Collection("ballots").CountDocuments(context.Background(), bson.D{}); err != nil || n != 6 {
+		t.Fatalf("%d sealed ballots (%v), want 6", n, err)
 	}
-	if n, err := st.Database(store.SurveyDatabase).Collection("responses").CountDocuments(context.Background(), bson.D{}); err != nil || n != 6 {
+	if got, err := counterTotals(st); err != nil || len(got) != 0 {
+		t.Fatalf("counters before any release: %v %v", got, err)
+	}
+	// Two instances release at once (as serve's timers would, with the month
+	// due): the lease lets one do it, and every ballot is released exactly once.
+	cat, _ := survey.LoadEmbedded()
+	sealer, err := loadSealer(st, cat, os.Getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for _, holder := range []string{"A", "B"} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rel, err := survey.NewReleaser(db, cat, survey.ReleaseOptions{Sealer: sealer, K: 1, Holder: holder})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			boxes, _ := survey.PendingBoxes(context.Background(), db)
+			for _, box := range boxes {
+				if _, err := rel.Release(context.Background(), box); err != nil {
+					t.Error(err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if got, err := counterTotals(st); err != nil || !maps.Equal(got, map[string]int64{"counselling": 5, "peer-support": 1}) {
+		t.Fatalf("counters %v (%v), want counselling 5, peer-support 1\nA logged:\n%s\nB logged:\n%s", got, err, instA.errs.String(), b.errs.String())
+	}
+	if n, err := db.Collection("responses").CountDocuments(context.Background(), bson.D{}); err != nil || n != 6 {
 		t.Fatalf("%d responses stored (%v), want 6", n, err)
 	}
-	// The dashboards hold counters for a few seconds: wait until both show all five.
+	if n, err := db.Collection("ballots").CountDocuments(context.Background(), bson.D{}); err != nil || n != 0 {
+		t.Fatalf("%d ballots left after the release (%v)", n, err)
+	}
+	// Both instances publish the same figures (this month's never).
 	for deadline := time.Now().Add(20 * time.Second); ; {
 		_, statsA := do("GET", a+"/api/v1/stats/counselling", "", "", session)
 		_, statsB := do("GET", bb+"/api/v1/stats/counselling", "", "", session)
-		if statsA == statsB && strings.Contains(statsA, `"totals":{"responses":5,`) {
+		if statsA == statsB && strings.Contains(statsA, `"totals":{"responses":0,`) {
 			break
 		}
 		if time.Now().After(deadline) {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/feedback-service/feedback/dashboards"
 	"github.com/feedback-service/feedback/store"
 	"github.com/feedback-service/feedback/survey"
 )
@@ -55,9 +56,12 @@ func sealingSecret(st *store.Store, getenv func(string) string) ([]byte, error) 
 }
 
 // newReleaser returns the releaser serve and the commands use.
-func newReleaser(st *store.Store, cat *survey.Catalogue, sealer *survey.Sealer, k int, logger *slog.Logger) (*survey.Releaser, error) {
+func newReleaser(st *store.Store, cat *survey.Catalogue, sealer *survey.Sealer, k int, logger *slog.Logger, responses *survey.Responses) (*survey.Releaser, error) {
+	if k == 0 {
+		k = dashboards.DefaultK
+	}
 	return survey.NewReleaser(st.Database(store.SurveyDatabase), cat, survey.ReleaseOptions{
-		Sealer: sealer, K: k, Logger: logger,
+		Sealer: sealer, K: k, Logger: logger, Responses: responses,
 		// The store forgets what a release wrote over: the embedded store's
 		// write-ahead log is checkpointed and truncated.
 		AfterRelease: st.Compact,

@@ -42,8 +42,12 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 		_ = st.Close(closeCtx)
 	}()
 
+	sealer, err := loadSealer(st, catalogue, envOrEmpty)
+	if err != nil {
+		return err
+	}
 	m := metrics.New() // counted always, served only on FEEDBACK_METRICS_ADDR
-	responses := survey.NewResponses(st.Database(store.SurveyDatabase), survey.Options{Logger: logger, Observer: m})
+	responses := survey.NewResponses(st.Database(store.SurveyDatabase), survey.Options{Logger: logger, Observer: m, Sealer: sealer})
 	defer responses.Close()
 	if err := responses.EnsureIndexes(startCtx); err != nil {
 		return err
@@ -51,11 +55,26 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 	if err := responses.Keys().Prepare(startCtx); err != nil {
 		return err
 	}
+	// Nothing is written behind a submission (a release writes idempotently),
+	// so a start after a crash has nothing to repair, whatever the store holds.
 	if st.Unclean {
-		if err := repairAfterCrash(ctx, st, catalogue, stdout); err != nil {
-			return err
-		}
+		fmt.Fprintln(stdout, "The last run did not stop cleanly. Nothing needs repair: every acknowledged answer is a sealed ballot, and a release cut short is finished in the background.")
 	}
+	st.MarkRepaired()
+	releaser, err := newReleaser(st, catalogue, sealer, cfg.DisclosureK, logger, responses)
+	if err != nil {
+		return err
+	}
+	// Closed months are released in the background, never before serving:
+	// once now (a release cut short by a crash is finished), then every ten minutes.
+	go func() {
+		if err := releaseDue(ctx, releaser, logger); err != nil && ctx.Err() == nil {
+			logger.Error("release sealed ballots", "err", err)
+		}
+		every(ctx, 10*time.Minute, "release sealed ballots", logger, func(ctx context.Context) error {
+			return releaseDue(ctx, releaser, logger)
+		})
+	}()
 	// Nonce keys for tomorrow are made ahead, and expired days' keys deleted.
 	go every(ctx, time.Hour, "prepare nonce keys", logger, responses.Keys().Prepare)
 
@@ -135,7 +154,7 @@ func printWelcome(w io.Writer, cfg *Config, st *store.Store, catalogue *survey.C
 	if st.Embedded {
 		where = "the embedded store in " + cfg.DataDir
 		if cfg.StoreAddr != "" {
-			where += " (shared at " + st.URI + ")"
+			where += " (shared over mutual TLS: MONGODB_URI=" + st.SharedURI + ")"
 		}
 	}
 	fmt.Fprintf(w, "feedback is running on %s, with data in %s.\n\nSurveys:\n", cfg.BaseURL, where)
@@ -184,20 +203,4 @@ func newLogger(format string, w io.Writer, level slog.Level) *slog.Logger {
 		return slog.New(slog.NewTextHandler(w, opts))
 	}
 	return slog.New(slog.NewJSONHandler(w, opts))
-}
-
-// repairAfterCrash recomputes the counters and comments from the stored
-// responses when the last process on the embedded store did not stop cleanly:
-// they are written a moment behind the responses, so a crash can leave them
-// short. The responses themselves are the record and are never touched.
-func repairAfterCrash(ctx context.Context, st *store.Store, catalogue *survey.Catalogue, stdout io.Writer) error {
-	fmt.Fprintln(stdout, "The last run did not stop cleanly: recomputing dashboard counters from the stored responses…")
-	report, err := survey.RebuildCounters(ctx, st.Database(store.SurveyDatabase), catalogue, survey.RebuildOptions{Write: true, Comments: true})
-	if err != nil {
-		return fmt.Errorf("repair counters after an unclean shutdown: %w", err)
-	}
-	fmt.Fprintf(stdout, "Counters repaired: %d responses read, %d counter differences and %d missing comments put right.\n",
-		report.Responses, len(report.Differences), report.CommentsMissing)
-	st.MarkRepaired()
-	return nil
 }
