@@ -54,16 +54,13 @@ func hostileBodies(csrf string) []hostileBody {
 
 var paramRe = regexp.MustCompile(`:[A-Za-z_]+\??|\*`)
 
-// TestHostileRequests_EveryRouteAnswersWithA4xxNeverA5xx sends the hostile corpus to every
-// route the app has, signed out and signed in (admin, call handler) with a valid CSRF token.
-func TestHostileRequests_EveryRouteAnswersWithA4xxNeverA5xx(t *testing.T) {
-	srv := apitest.New(t)
-	// No account may hold intake beside dashboards: a second person covers intake.
-	admin, _ := srv.Staff(t, accounts.RoleAdmin, accounts.RoleQuality)
-	handler, _ := srv.Staff(t, accounts.RoleIntake)
-	csrf, handlerCSRF := admin.CSRF(t), handler.CSRF(t)
-	type target struct{ method, path string }
-	var targets []target
+type hostileTarget struct{ method, path string }
+
+// hostileTargets is every GET and POST route, each path parameter filled with
+// each hostile segment.
+func hostileTargets(t *testing.T, srv *apitest.Server) []hostileTarget {
+	t.Helper()
+	var targets []hostileTarget
 	seen := map[string]bool{}
 	for _, r := range srv.App.App.GetRoutes(true) {
 		if r.Method != http.MethodGet && r.Method != http.MethodPost || r.Path == "/" && r.Method == http.MethodGet {
@@ -78,13 +75,25 @@ func TestHostileRequests_EveryRouteAnswersWithA4xxNeverA5xx(t *testing.T) {
 			}
 			if !seen[r.Method+p] {
 				seen[r.Method+p] = true
-				targets = append(targets, target{r.Method, p})
+				targets = append(targets, hostileTarget{r.Method, p})
 			}
 		}
 	}
 	if len(targets) < 10 {
 		t.Fatalf("only %d route targets found", len(targets))
 	}
+	return targets
+}
+
+// TestHostileRequests_EveryRouteAnswersWithA4xxNeverA5xx sends the hostile corpus to every
+// route the app has, signed out and signed in (admin, call handler) with a valid CSRF token.
+func TestHostileRequests_EveryRouteAnswersWithA4xxNeverA5xx(t *testing.T) {
+	srv := apitest.New(t)
+	// No account may hold intake beside dashboards: a second person covers intake.
+	admin, _ := srv.Staff(t, accounts.RoleAdmin, accounts.RoleQuality)
+	handler, _ := srv.Staff(t, accounts.RoleIntake)
+	csrf, handlerCSRF := admin.CSRF(t), handler.CSRF(t)
+	targets := hostileTargets(t, srv)
 	check := func(who, what string, resp *http.Response, body string) {
 		t.Helper()
 		if resp.StatusCode >= 500 {
