@@ -29,6 +29,7 @@ const (
 	ActionPasswordSet     Action = "password_set"     // by an admin or the command line
 	ActionPasswordChanged Action = "password_changed" // by the account holder
 	ActionAdminCreated    Action = "admin_created"    // first run, or restored
+	ActionRolesSet        Action = "roles_set"        // an account's roles replaced
 )
 
 // Actors that are not a person.

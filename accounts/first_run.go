@@ -22,8 +22,8 @@ type Credentials struct {
 // creates email (DefaultAdminEmail if empty) with a generated one-time password
 // that must be changed at first sign-in, and returns the credentials with
 // created true. If that address exists but is disabled or not an admin, it is
-// enabled, made admin and given a new one-time password: the way back in when
-// every admin has been locked out. Otherwise it changes nothing.
+// enabled, made admin (losing intake, which the wall forbids beside admin) and
+// given a new one-time password: the way back in when every admin has been locked out. Otherwise it changes nothing.
 func (s *Store) EnsureAdmin(ctx context.Context, email string) (creds Credentials, created bool, err error) {
 	if email == "" {
 		email = DefaultAdminEmail
@@ -69,9 +69,11 @@ func (s *Store) restoreAdmin(ctx context.Context, email, password string) error 
 	if err != nil {
 		return err
 	}
-	roles := d.Roles
-	if !slices.Contains(roles, RoleAdmin) {
-		roles, _ = normaliseRoles(append(roles, RoleAdmin))
+	// The wall forbids intake beside admin: the rescued account loses intake.
+	roles := slices.DeleteFunc(append(slices.Clone(d.Roles), RoleAdmin), func(r Role) bool { return r == RoleIntake })
+	roles, err = normaliseRoles(roles)
+	if err != nil {
+		return fmt.Errorf("restore admin %s: %w", email, err)
 	}
 	if err := s.update(ctx, email, bson.D{
 		{Key: "roles", Value: roles},

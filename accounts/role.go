@@ -26,6 +26,29 @@ var Roles = []Role{RoleAdmin, RoleQuality, RoleIntake}
 // ErrUnknownRole is wrapped by errors that name a role the service does not have.
 var ErrUnknownRole = errors.New("unknown role")
 
+// ErrRolesAcrossWall refuses an account that would hold intake together with
+// dashboard access: one person must not see both who was texted and the figures.
+var ErrRolesAcrossWall = errors.New("an account with intake access cannot also see dashboards (quality or admin): " +
+	"give this person two accounts, one with intake only and one with quality or admin, each with its own e-mail address")
+
+// dashboardRoles are the roles that see survey figures; see [CheckWall].
+var dashboardRoles = []Role{RoleQuality, RoleAdmin}
+
+// CheckWall enforces the privacy wall on people: an account holding intake
+// (identities of people texted) may hold no role that sees dashboards.
+// Admins keep account and practitioner management, which need no intake role.
+func CheckWall(roles []Role) error {
+	if !slices.Contains(roles, RoleIntake) {
+		return nil
+	}
+	for _, r := range dashboardRoles {
+		if slices.Contains(roles, r) {
+			return fmt.Errorf("roles intake and %s: %w", r, ErrRolesAcrossWall)
+		}
+	}
+	return nil
+}
+
 // ParseRole returns the role named s (case and surrounding spaces ignored), or an
 // error naming s and the roles that exist.
 func ParseRole(s string) (Role, error) {
@@ -37,7 +60,7 @@ func ParseRole(s string) (Role, error) {
 }
 
 // normaliseRoles checks every role, drops repeats and sorts them in [Roles] order.
-// A person needs at least one role.
+// A person needs at least one role, and the set must keep [CheckWall].
 func normaliseRoles(roles []Role) ([]Role, error) {
 	if len(roles) == 0 {
 		return nil, fmt.Errorf("at least one role is needed: %s", roleNames())
@@ -52,6 +75,9 @@ func normaliseRoles(roles []Role) ([]Role, error) {
 		if !slices.Contains(Roles, r) {
 			return nil, fmt.Errorf("%w %q: want one of %s", ErrUnknownRole, string(r), roleNames())
 		}
+	}
+	if err := CheckWall(out); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

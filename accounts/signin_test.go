@@ -86,12 +86,12 @@ func TestAuthenticate_UpgradesAHashMadeWithLowerParameters(t *testing.T) {
 func TestSignIn_StartsASessionAndAuditsIt(t *testing.T) {
 	s, _ := newTestStore(t, Config{PasswordParams: cheapParams})
 	ctx := context.Background()
-	addUser(t, s, "jo@example.nhs.uk", RoleQuality, RoleIntake)
+	addUser(t, s, "jo@example.nhs.uk", RoleQuality)
 	sess, err := s.SignIn(ctx, "Jo@example.nhs.uk", testPassword, "client-1")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sess.ID == "" || sess.Email != "jo@example.nhs.uk" || !sess.Has(RoleIntake) || sess.Has(RoleAdmin) {
+	if sess.ID == "" || sess.Email != "jo@example.nhs.uk" || !sess.Has(RoleQuality) || sess.Has(RoleAdmin) {
 		t.Fatalf("session %+v", sess)
 	}
 	if got := auditActions(t, s); !slices.Equal(got, []Action{ActionSignIn, ActionUserAdded}) {

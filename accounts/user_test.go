@@ -15,13 +15,13 @@ func TestAdd_CreatesEnabledAccountKeyedByNormalisedEmail(t *testing.T) {
 	ctx := context.Background()
 	u, err := s.Add(ctx, ActorCLI, NewUser{
 		Email: "  Jo.Bloggs@Example.NHS.uk ", Name: " Jo Bloggs ",
-		Roles: []Role{RoleIntake, RoleQuality, RoleIntake}, Password: testPassword,
+		Roles: []Role{RoleQuality, RoleAdmin, RoleQuality}, Password: testPassword,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := User{
-		Email: "jo.bloggs@example.nhs.uk", Name: "Jo Bloggs", Roles: []Role{RoleQuality, RoleIntake},
+		Email: "jo.bloggs@example.nhs.uk", Name: "Jo Bloggs", Roles: []Role{RoleAdmin, RoleQuality},
 		Enabled: true, Created: clock.Now(), Updated: clock.Now(),
 	}
 	got, err := s.Get(ctx, "JO.BLOGGS@example.nhs.uk")
@@ -70,6 +70,8 @@ func TestAdd_Refuses(t *testing.T) {
 		{"duplicate e-mail in another case", func(u *NewUser) { u.Email = "JO@example.nhs.uk" }, ErrExists, "jo@example.nhs.uk"},
 		{"unknown role", func(u *NewUser) { u.Roles = []Role{RoleQuality, "superuser"} }, ErrUnknownRole, `"superuser"`},
 		{"no role", func(u *NewUser) { u.Roles = nil }, nil, "at least one role"},
+		{"intake with quality", func(u *NewUser) { u.Roles = []Role{RoleIntake, RoleQuality} }, ErrRolesAcrossWall, "two accounts"},
+		{"intake with admin", func(u *NewUser) { u.Roles = []Role{RoleAdmin, RoleIntake} }, ErrRolesAcrossWall, "two accounts"},
 		{"invalid e-mail", func(u *NewUser) { u.Email = "Sam <sam@example.nhs.uk>" }, ErrInvalidEmail, "e-mail"},
 		{"e-mail without domain", func(u *NewUser) { u.Email = "sam@" }, ErrInvalidEmail, "e-mail"},
 		{"empty name", func(u *NewUser) { u.Name = "  " }, nil, "display name"},

@@ -54,14 +54,13 @@ func hostileBodies(csrf string) []hostileBody {
 
 var paramRe = regexp.MustCompile(`:[A-Za-z_]+\??|\*`)
 
-// TestHostileRequests_EveryRouteAnswersWithA4xxNeverA5xx sends the hostile corpus to every
-// route the app has, signed out and signed in as an admin with a valid CSRF token.
-func TestHostileRequests_EveryRouteAnswersWithA4xxNeverA5xx(t *testing.T) {
-	srv := apitest.New(t)
-	admin, _ := srv.Staff(t, accounts.RoleAdmin, accounts.RoleQuality, accounts.RoleIntake)
-	csrf := admin.CSRF(t)
-	type target struct{ method, path string }
-	var targets []target
+type hostileTarget struct{ method, path string }
+
+// hostileTargets is every GET and POST route, each path parameter filled with
+// each hostile segment.
+func hostileTargets(t *testing.T, srv *apitest.Server) []hostileTarget {
+	t.Helper()
+	var targets []hostileTarget
 	seen := map[string]bool{}
 	for _, r := range srv.App.App.GetRoutes(true) {
 		if r.Method != http.MethodGet && r.Method != http.MethodPost || r.Path == "/" && r.Method == http.MethodGet {
@@ -76,13 +75,25 @@ func TestHostileRequests_EveryRouteAnswersWithA4xxNeverA5xx(t *testing.T) {
 			}
 			if !seen[r.Method+p] {
 				seen[r.Method+p] = true
-				targets = append(targets, target{r.Method, p})
+				targets = append(targets, hostileTarget{r.Method, p})
 			}
 		}
 	}
 	if len(targets) < 10 {
 		t.Fatalf("only %d route targets found", len(targets))
 	}
+	return targets
+}
+
+// TestHostileRequests_EveryRouteAnswersWithA4xxNeverA5xx sends the hostile corpus to every
+// route the app has, signed out and signed in (admin, call handler) with a valid CSRF token.
+func TestHostileRequests_EveryRouteAnswersWithA4xxNeverA5xx(t *testing.T) {
+	srv := apitest.New(t)
+	// No account may hold intake beside dashboards: a second person covers intake.
+	admin, _ := srv.Staff(t, accounts.RoleAdmin, accounts.RoleQuality)
+	handler, _ := srv.Staff(t, accounts.RoleIntake)
+	csrf, handlerCSRF := admin.CSRF(t), handler.CSRF(t)
+	targets := hostileTargets(t, srv)
 	check := func(who, what string, resp *http.Response, body string) {
 		t.Helper()
 		if resp.StatusCode >= 500 {
@@ -99,6 +110,8 @@ func TestHostileRequests_EveryRouteAnswersWithA4xxNeverA5xx(t *testing.T) {
 			check("anonymous", "GET "+tg.path, resp, body)
 			resp, body = admin.Get(t, tg.path+q)
 			check("admin", "GET "+tg.path, resp, body)
+			resp, body = handler.Get(t, tg.path+q)
+			check("handler", "GET "+tg.path, resp, body)
 			continue
 		}
 		for _, hb := range hostileBodies(csrf) {
@@ -106,7 +119,7 @@ func TestHostileRequests_EveryRouteAnswersWithA4xxNeverA5xx(t *testing.T) {
 			if len(hb.body) > 64<<10 {
 				// Over the server's limit: a 413, or the connection closed on the
 				// writer; either way a refusal, and it must not be a 5xx.
-				for _, c := range []*http.Client{srv.Client, admin.HTTP} {
+				for _, c := range []*http.Client{srv.Client, admin.HTTP, handler.HTTP} {
 					req, _ := http.NewRequest(http.MethodPost, srv.URL+tg.path, strings.NewReader(hb.body))
 					req.Header.Set("Content-Type", hb.contentType)
 					if resp, err := c.Do(req); err == nil {
@@ -122,6 +135,8 @@ func TestHostileRequests_EveryRouteAnswersWithA4xxNeverA5xx(t *testing.T) {
 			check("anonymous", what, resp, body)
 			resp, body = admin.Do(t, http.MethodPost, tg.path, hb.contentType, []byte(hb.body), http.Header{"X-CSRF-Token": {csrf}})
 			check("admin", what, resp, body)
+			resp, body = handler.Do(t, http.MethodPost, tg.path, hb.contentType, []byte(hb.body), http.Header{"X-CSRF-Token": {handlerCSRF}})
+			check("handler", what, resp, body)
 		}
 	}
 	if n := srv.Count(t, "responses"); n != 0 {
@@ -130,5 +145,5 @@ func TestHostileRequests_EveryRouteAnswersWithA4xxNeverA5xx(t *testing.T) {
 	if strings.Contains(srv.Logs.String(), "panic") {
 		t.Fatalf("a handler panicked:\n%s", srv.Logs.String())
 	}
-	t.Logf("%d route targets × hostile inputs, signed out and as admin", len(targets))
+	t.Logf("%d route targets × hostile inputs, signed out, as admin and as call handler", len(targets))
 }

@@ -109,7 +109,7 @@ func TestIntakeRoutes_EveryPostRefusesAForgedRequest(t *testing.T) {
 	srv, handler := intakeServer(t)
 	admin, _ := srv.Staff(t, accounts.RoleAdmin)
 	_, posts := intakeRoutes(t, srv, handler)
-	other, _ := srv.Staff(t, accounts.RoleIntake, accounts.RoleAdmin)
+	other, _ := srv.Staff(t, accounts.RoleIntake)
 	otherToken := other.CSRF(t)
 	for path, form := range posts {
 		b := handler

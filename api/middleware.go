@@ -49,7 +49,7 @@ func (s *Server) rateLimit(c fiber.Ctx) error {
 	if s.limiter == nil || p == "/healthz" || p == "/readyz" || strings.HasPrefix(p, "/static/") {
 		return c.Next()
 	}
-	if ok, retry := s.limiter.allow(c.IP()); !ok {
+	if ok, retry := s.limiter.allow(s.proxies.clientAddress(c)); !ok {
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(retry.Seconds())+1))
 		return fiber.ErrTooManyRequests
 	}

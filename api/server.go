@@ -51,6 +51,7 @@ type Server struct {
 	pages      *pages
 	blankForms map[string]blankForm
 	limiter    *rateLimiter
+	proxies    trustedProxies
 	log        *slog.Logger
 	https      bool
 	origin     string // scheme://host[:port] of BaseURL, as browsers send it in Origin
@@ -96,8 +97,13 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if deps.Logger == nil {
 		deps.Logger = slog.Default()
 	}
+	proxies, err := parseTrustedProxies(cfg.TrustedProxies)
+	if err != nil {
+		return nil, err
+	}
 	s := &Server{
 		cfg:        cfg,
+		proxies:    proxies,
 		store:      deps.Store,
 		surveys:    deps.Surveys,
 		responses:  deps.Responses,

@@ -81,6 +81,8 @@ func (s *Server) adminAddUser(c fiber.Ctx) error {
 			problems.add("name", "Enter a name of 100 characters or fewer")
 		case errors.Is(err, accounts.ErrUnknownRole):
 			problems.add("role-admin", "Select roles from the list")
+		case errors.Is(err, accounts.ErrRolesAcrossWall):
+			problems.add("role-admin", "Intake cannot be combined with quality or admin: give this person two accounts, each with its own e-mail address")
 		case err != nil:
 			return fmt.Errorf("add account: %w", err)
 		}

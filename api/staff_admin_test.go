@@ -36,14 +36,14 @@ func TestAdminUsers_AddGivesAOneTimePasswordShownOnce(t *testing.T) {
 	}
 	token := csrfIn(t, body)
 	resp, body = admin.PostForm(t, "/admin/users", url.Values{
-		"csrf": {token}, "email": {"Sam@Example.NHS.uk"}, "name": {"Sam Jones"}, "role": {"quality", "intake"},
+		"csrf": {token}, "email": {"Sam@Example.NHS.uk"}, "name": {"Sam Jones"}, "role": {"quality", "admin"},
 	})
 	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "One-time password for sam@example.nhs.uk") {
 		t.Fatalf("add: %d\n%s", resp.StatusCode, body)
 	}
 	password := oneTimePassword(t, body)
 	if _, again := admin.Get(t, "/admin/users"); strings.Contains(again, password) || !strings.Contains(again, "Sam Jones") ||
-		!strings.Contains(again, "quality, intake") {
+		!strings.Contains(again, "admin, quality") {
 		t.Error("the list shows the one-time password again, or not the new account")
 	}
 	sam := srv.Browser()
@@ -65,6 +65,9 @@ func TestAdminUsers_AddShowsProblemsAndKeepsTheAnswers(t *testing.T) {
 			[]string{"Enter an e-mail address in the correct format", `value="not-an-address"`, `value="Sam Jones"`, `value="quality" checked`}},
 		{url.Values{"email": {adminEmail}, "name": {"Sam"}, "role": {"intake"}}, []string{"There is already an account with this e-mail address"}},
 		{url.Values{"email": {"sam@example.nhs.uk"}, "name": {"Sam"}, "role": {"root"}}, []string{"Select roles from the list"}},
+		{url.Values{"email": {"sam@example.nhs.uk"}, "name": {"Sam"}, "role": {"quality", "intake"}},
+			[]string{`href="#role-admin">Intake cannot be combined with quality or admin`, `value="intake" checked`}},
+		{url.Values{"email": {"sam@example.nhs.uk"}, "name": {"Sam"}, "role": {"admin", "intake"}}, []string{"give this person two accounts"}},
 		{url.Values{"email": {"sam@example.nhs.uk"}, "name": {strings.Repeat("x", 101)}, "role": {"intake"}}, []string{"Enter a name of 100 characters or fewer"}},
 	} {
 		c.form.Set("csrf", token)
@@ -80,6 +83,9 @@ func TestAdminUsers_AddShowsProblemsAndKeepsTheAnswers(t *testing.T) {
 		if !strings.Contains(body, "<title>Error: ") || oneTimeRe.MatchString(body) {
 			t.Errorf("%v: no error title, or a password shown", c.form)
 		}
+	}
+	if _, err := srv.Accounts.Get(context.Background(), "sam@example.nhs.uk"); err == nil {
+		t.Error("a refused account was added")
 	}
 }
 

@@ -63,7 +63,7 @@ func (s *Server) loginSubmit(c fiber.Ctx) error {
 		return s.renderLogin(c, fiber.StatusUnprocessableEntity, email, next, problems)
 	}
 	// The client key is kept in memory by the lockout: copy it out of Fiber's buffer.
-	sess, err := s.accounts.SignIn(c.Context(), email, password, strings.Clone(c.IP()))
+	sess, err := s.accounts.SignIn(c.Context(), email, password, s.proxies.clientAddress(c))
 	var locked *accounts.LockedError
 	switch {
 	case errors.As(err, &locked):

@@ -19,6 +19,13 @@ type InvitationCounter interface {
 	CountInvitation(ctx context.Context, service string, day string) error
 }
 
+// InvitationLinks mints a fresh single-use survey link for service (counselling
+// or peer-support). The link proves only "somebody we texted"; intake passes it
+// to the gateway and keeps no copy. cmd/feedback wires invitation.Codes to it.
+type InvitationLinks interface {
+	Link(service string) (string, error)
+}
+
 // Outbox entry states. Finished entries (sent, failed, suppressed) have no phone number.
 const (
 	statusPending    = "pending"
@@ -66,6 +73,7 @@ type Outbox struct {
 	sender  Sender
 	counter InvitationCounter
 	baseURL string
+	links   InvitationLinks // nil: texts carry the plain service link
 
 	// Interval between runs of ProcessDue in Run.
 	Interval time.Duration
@@ -96,6 +104,23 @@ func NewOutbox(s *Store, sender Sender, counter InvitationCounter, baseURL strin
 	return &Outbox{store: s, sender: sender, counter: counter, baseURL: baseURL,
 		Interval: 30 * time.Second, MaxAttempts: 6, BaseBackoff: time.Minute, MaxBackoff: 6 * time.Hour,
 		SendTimeout: 30 * time.Second, KeepFinished: 24 * time.Hour, Batch: 50, Logger: slog.Default()}, nil
+}
+
+// UseInvitations puts a fresh single-use link from links into every survey
+// text, in place of the plain service link. It mints a link for each service
+// and refuses, before any text goes, links that would not fit one segment.
+func (o *Outbox) UseInvitations(links InvitationLinks) error {
+	for _, service := range []ServiceType{Counselling, PeerSupport} {
+		link, err := links.Link(string(service))
+		if err != nil {
+			return fmt.Errorf("invitation link for %s: %w", service, err)
+		}
+		if err := checkSegment(service, InvitedSurveyText(link)); err != nil {
+			return err
+		}
+	}
+	o.links = links
+	return nil
 }
 
 // Backoff is the wait after the given number of failed attempts (1, 2, ...).
@@ -234,9 +259,7 @@ func (o *Outbox) process(ctx context.Context, e OutboxEntry) (string, error) {
 		}
 	}
 
-	sendCtx, cancel := context.WithTimeout(ctx, o.SendTimeout)
-	sendErr := o.sender.Send(sendCtx, e.Phone, SurveyText(o.baseURL, e.Service))
-	cancel()
+	sendErr := o.send(ctx, e)
 	now = o.store.now()
 	attempts := e.Attempts + 1
 	switch {
@@ -257,6 +280,22 @@ func (o *Outbox) process(ctx context.Context, e OutboxEntry) (string, error) {
 		}}})
 		return statusPending, wrap("outbox: schedule retry", err)
 	}
+}
+
+// send texts e's survey link, a fresh invitation link when invitations are on.
+// A link that cannot be minted fails the attempt, to be retried.
+func (o *Outbox) send(ctx context.Context, e OutboxEntry) error {
+	text := SurveyText(o.baseURL, e.Service)
+	if o.links != nil {
+		link, err := o.links.Link(string(e.Service))
+		if err != nil {
+			return fmt.Errorf("invitation link: %w", err)
+		}
+		text = InvitedSurveyText(link)
+	}
+	ctx, cancel := context.WithTimeout(ctx, o.SendTimeout)
+	defer cancel()
+	return o.sender.Send(ctx, e.Phone, text)
 }
 
 // claimPerson takes the person's 30-day slot: it succeeds only when they have

@@ -14,6 +14,11 @@ const MaxSegmentSeptets = 160
 // the contact: anyone who sees the phone learns only that a link was sent.
 const surveyTextFormat = "Thank you for contacting us. Please tell us how it went in a short anonymous survey: %s"
 
+// invitedTextFormat is the text when the link carries a single-use invitation
+// ({base URL}/i/{20 characters}, 8 longer than the plain link): worded 12
+// characters shorter, so every base URL CheckSurveyText accepts still fits.
+const invitedTextFormat = "Thank you for contacting us. Tell us how it went in an anonymous survey: %s"
+
 // SurveyLink is the address of a service's survey: {baseURL}/s/{service}.
 func SurveyLink(baseURL string, service ServiceType) string {
 	return strings.TrimRight(baseURL, "/") + "/s/" + string(service)
@@ -24,6 +29,12 @@ func SurveyText(baseURL string, service ServiceType) string {
 	return fmt.Sprintf(surveyTextFormat, SurveyLink(baseURL, service))
 }
 
+// InvitedSurveyText is the text sent after a contact when invitations are on:
+// link is a single-use invitation link for the contact's service.
+func InvitedSurveyText(link string) string {
+	return fmt.Sprintf(invitedTextFormat, link)
+}
+
 // CheckSurveyText checks at start-up that baseURL is an absolute http(s) address
 // and that the survey text for every service fits one GSM-7 segment.
 func CheckSurveyText(baseURL string) error {
@@ -32,15 +43,22 @@ func CheckSurveyText(baseURL string) error {
 		return fmt.Errorf("survey text: base URL %q must be an absolute http(s) address without query or fragment", baseURL)
 	}
 	for _, service := range []ServiceType{Counselling, PeerSupport} {
-		text := SurveyText(baseURL, service)
-		n, ok := GSM7Length(text)
-		if !ok {
-			return fmt.Errorf("survey text for %s has characters outside the GSM-7 alphabet: %q", service, text)
+		if err := checkSegment(service, SurveyText(baseURL, service)); err != nil {
+			return err
 		}
-		if n > MaxSegmentSeptets {
-			return fmt.Errorf("survey text for %s is %d GSM-7 characters, more than one %d-character segment; use a shorter base URL (%d characters too long)",
-				service, n, MaxSegmentSeptets, n-MaxSegmentSeptets)
-		}
+	}
+	return nil
+}
+
+// checkSegment checks that text, a survey text for service, is one GSM-7 segment.
+func checkSegment(service ServiceType, text string) error {
+	n, ok := GSM7Length(text)
+	if !ok {
+		return fmt.Errorf("survey text for %s has characters outside the GSM-7 alphabet: %q", service, text)
+	}
+	if n > MaxSegmentSeptets {
+		return fmt.Errorf("survey text for %s is %d GSM-7 characters, more than one %d-character segment; use a shorter base URL (%d characters too long)",
+			service, n, MaxSegmentSeptets, n-MaxSegmentSeptets)
 	}
 	return nil
 }

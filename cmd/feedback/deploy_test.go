@@ -34,7 +34,7 @@ func TestDeploy_ComposeSetsRealSettingsAndTheProxyLogsNoSurveyTraffic(t *testing
 	}
 	conf := string(nginx)
 	for _, want := range []string{
-		"location ~* ^/(s|static)(/|$) {\n            access_log off;",
+		"location ~* ^/(s|i|static)(/|$) {\n            access_log off;",
 		"location ~* ^/api/v1/surveys(/|$) {\n            access_log off;",
 		"proxy_set_header X-Forwarded-For $remote_addr;",
 		`"path":"$uri"`,

@@ -62,6 +62,18 @@ func (c IntakeConfig) validate() error {
 	return nil
 }
 
+// checkSMSLogAllowed refuses the log sender (no texts sent) when the base URL is
+// https://, a real deployment, unless FEEDBACK_SMS_LOG_ALLOWED says it is meant.
+func checkSMSLogAllowed(smsSender, baseURL string, logAllowed bool) error {
+	if smsSender != senderLog {
+		return nil
+	}
+	if err := intake.CheckLogSender(baseURL, logAllowed); err != nil {
+		return fmt.Errorf("FEEDBACK_SMS_SENDER / --sms-sender: %w (FEEDBACK_SMS_LOG_ALLOWED=true)", err)
+	}
+	return nil
+}
+
 // parseRetention reads a period in years ("20y"), days ("3650d") or any Go
 // duration ("8760h"). A year is 365 days.
 func parseRetention(s string) (time.Duration, error) {
@@ -79,7 +91,7 @@ func parseRetention(s string) (time.Duration, error) {
 }
 
 // sender builds the configured SMS sender. validate has checked its settings.
-func (c IntakeConfig) sender(logger *slog.Logger) (intake.Sender, error) {
+func (c IntakeConfig) sender() (intake.Sender, error) {
 	switch c.SMSSender {
 	case senderNotify:
 		s, err := intake.NewNotifySender(c.NotifyAPIKey, c.NotifyTemplateID)
@@ -91,7 +103,7 @@ func (c IntakeConfig) sender(logger *slog.Logger) (intake.Sender, error) {
 		return &intake.TwilioSender{AccountSID: c.TwilioAccountSID, AuthToken: c.TwilioAuthToken,
 			From: c.TwilioFrom, MessagingServiceSID: c.TwilioMessagingServiceSID}, nil
 	}
-	return intake.LogSender{Logger: logger}, nil
+	return intake.LogSender{}, nil
 }
 
 // intakeSide is the intake store with its background work: the survey-text
@@ -123,7 +135,7 @@ func openIntake(ctx context.Context, cfg *Config, st *store.Store, logger *slog.
 		side.close()
 		return nil, err
 	}
-	sender, err := cfg.Intake.sender(logger)
+	sender, err := cfg.Intake.sender()
 	if err != nil {
 		side.close()
 		return nil, err

@@ -47,6 +47,7 @@ Usage:
   feedback backup --out FILE [--intake]  back up the survey database (--intake: also intake and
                              staff, encrypted under a passphrase read from stdin)
   feedback restore [--force] FILE  load a backup into an empty store
+  feedback invitations --service S --count N  print N single-use survey links, one per line
   feedback loadtest [flags]  drive a running server like phones do, and check nothing is lost
   feedback help              this text
 
@@ -86,6 +87,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return withStore(ctx, "feedback restore", args, stderr, func(st *store.Store, rest []string) error {
 			return runRestore(ctx, st, rest, stdin, stdout, stderr)
 		})
+	case "invitations":
+		return runInvitations(args, envOrEmpty, stdout, stderr)
 	case "loadtest":
 		return runLoadtest(ctx, args, stdout, stderr)
 	case "help":

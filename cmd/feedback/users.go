@@ -21,8 +21,10 @@ const usersUsage = `usage:
   feedback users disable E
   feedback users enable E
   feedback users password [--generate] E
+  feedback users roles E --role ROLE [--role ROLE]
 
-Roles: admin, quality, intake. add and password read the new password from
+Roles: admin, quality, intake. An account with intake cannot also hold quality
+or admin: give such a person two accounts. add and password read the new password from
 standard input (one line); with nothing there, or with --generate, they make a
 one-time password, print it once, and ask for a new one at first sign-in.
 `
@@ -33,7 +35,7 @@ func runUsers(ctx context.Context, st *store.Store, args []string, stdin io.Read
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		fmt.Fprint(stderr, usersUsage)
 		if len(args) == 0 {
-			return errors.New("users: name a command: add, list, disable, enable or password")
+			return errors.New("users: name a command: add, list, disable, enable, password or roles")
 		}
 		return nil
 	}
@@ -54,6 +56,8 @@ func runUsers(ctx context.Context, st *store.Store, args []string, stdin io.Read
 		return usersSetEnabled(ctx, acc, cmd, args, stdout, stderr)
 	case "password":
 		return usersPassword(ctx, acc, args, stdin, stdout, stderr)
+	case "roles":
+		return usersSetRoles(ctx, acc, args, stdout, stderr)
 	}
 	fmt.Fprint(stderr, usersUsage)
 	return fmt.Errorf("users: unknown command %q", cmd)
@@ -150,6 +154,30 @@ func usersPassword(ctx context.Context, acc *accounts.Store, args []string, stdi
 	}
 	fmt.Fprintf(stdout, "New password set for %s; their sessions have ended.\n", u.Email)
 	usersPrintOneTime(stdout, u.Email, password, generated)
+	return nil
+}
+
+// usersSetRoles replaces an account's roles: the way to mend an account that
+// crosses the wall (start-up lists them).
+func usersSetRoles(ctx context.Context, acc *accounts.Store, args []string, stdout, stderr io.Writer) error {
+	fs := usersFlagSet("roles", stderr)
+	var roles usersRoleList
+	fs.Var(&roles, "role", "a role: admin, quality or intake (repeat for several)")
+	email, err := usersOneEmail(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(roles) == 0 {
+		return errors.New("users roles: at least one --role is required (admin, quality or intake)")
+	}
+	if err := acc.SetRoles(ctx, accounts.ActorCLI, email, roles); err != nil {
+		return fmt.Errorf("users roles: %w", err)
+	}
+	u, err := acc.Get(ctx, email)
+	if err != nil {
+		return fmt.Errorf("users roles: %w", err)
+	}
+	fmt.Fprintf(stdout, "%s now has %s; their sessions have ended.\n", u.Email, usersRoles(u.Roles))
 	return nil
 }
 

@@ -44,12 +44,12 @@ var oneTimePassword = regexp.MustCompile(`(?m)^  ([a-z0-9]{5}(-[a-z0-9]{5}){3})$
 func TestUsersAdd_ReadsThePasswordFromStandardInput(t *testing.T) {
 	st := storetest.New(t)
 	out := mustRunUsers(t, st, "violet-harbour-kettle-7\n",
-		"add", "--email", "Jo@Example.NHS.uk", "--name", "Jo Bloggs", "--role", "quality", "--role", "intake")
-	if !strings.Contains(out, "Added jo@example.nhs.uk (quality, intake)") || oneTimePassword.MatchString(out) {
+		"add", "--email", "Jo@Example.NHS.uk", "--name", "Jo Bloggs", "--role", "quality", "--role", "admin")
+	if !strings.Contains(out, "Added jo@example.nhs.uk (admin, quality)") || oneTimePassword.MatchString(out) {
 		t.Fatalf("output %q", out)
 	}
 	u, err := accountsOf(t, st).Authenticate(context.Background(), "jo@example.nhs.uk", "violet-harbour-kettle-7")
-	if err != nil || u.MustChangePassword || !u.Has(accounts.RoleIntake) {
+	if err != nil || u.MustChangePassword || !u.Has(accounts.RoleQuality) {
 		t.Fatalf("added account %+v, %v", u, err)
 	}
 }

@@ -1,0 +1,118 @@
+package main
+
+import (
+	"encoding/base64"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/feedback-service/feedback/invitation"
+)
+
+// The invitation settings. Until config.go carries them, "feedback invitations"
+// reads them from the environment here; serve reads them through Config.
+const (
+	envInvitationSecret = "FEEDBACK_INVITATION_SECRET"
+	envInvitationTTL    = "FEEDBACK_INVITATION_TTL"
+	envBaseURL          = "FEEDBACK_BASE_URL"
+)
+
+const invitationsUsage = `usage:
+  feedback invitations --service S --count N [--base-url URL]
+
+Prints N single-use survey links for service S (counselling or peer-support),
+one per line, for channels the service does not text through (a live chat, an
+e-mail, a card). Nothing is recorded about them: each link is good once, until
+its expiry day (FEEDBACK_INVITATION_TTL, default 14d).
+
+Needs FEEDBACK_INVITATION_SECRET (the same as the running service's) and the
+public base URL (--base-url or FEEDBACK_BASE_URL).
+`
+
+// parseInvitationSecret reads FEEDBACK_INVITATION_SECRET: base64 (standard or
+// URL alphabet, padded or not) of at least 32 random bytes, as made by
+// "openssl rand -base64 32". Errors never quote the value.
+func parseInvitationSecret(s string) ([]byte, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil, errors.New(envInvitationSecret + ": needed for invitations (make one with: openssl rand -base64 32)")
+	}
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+		if b, err := enc.DecodeString(s); err == nil {
+			if len(b) < invitation.MinSecretLength {
+				return nil, fmt.Errorf("%s: %d bytes, need at least %d (make one with: openssl rand -base64 32)",
+					envInvitationSecret, len(b), invitation.MinSecretLength)
+			}
+			return b, nil
+		}
+	}
+	return nil, errors.New(envInvitationSecret + ": not base64 (make one with: openssl rand -base64 32)")
+}
+
+// parseInvitationTTL reads FEEDBACK_INVITATION_TTL as days ("14d") or a Go
+// duration of whole days ("336h"); empty means the default, 14 days.
+func parseInvitationTTL(s string) (time.Duration, error) {
+	if strings.TrimSpace(s) == "" {
+		return invitation.DefaultTTL, nil
+	}
+	d, err := parseRetention(s)
+	if err != nil || d < 24*time.Hour || d%(24*time.Hour) != 0 || d > 366*24*time.Hour {
+		return 0, fmt.Errorf("%s: %q: give whole days from 1d to 366d", envInvitationTTL, s)
+	}
+	return d, nil
+}
+
+// newInvitationCodes builds the codes serve and the command share, from the
+// settings' raw values.
+func newInvitationCodes(secret, ttl, baseURL string) (*invitation.Codes, error) {
+	key, err := parseInvitationSecret(secret)
+	if err != nil {
+		return nil, err
+	}
+	d, err := parseInvitationTTL(ttl)
+	if err != nil {
+		return nil, err
+	}
+	return invitation.New(key, invitation.Config{BaseURL: baseURL, TTL: d})
+}
+
+// runInvitations is "feedback invitations": it prints single-use links and
+// records nothing about where they go.
+func runInvitations(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("invitations", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, invitationsUsage) }
+	service := fs.String("service", "", "counselling or peer-support")
+	count := fs.Int("count", 0, "how many links, 1 to 10000")
+	baseURL := fs.String("base-url", getenv(envBaseURL), "public base URL the links start with")
+	if err := fs.Parse(args); err != nil {
+		return fmt.Errorf("invitations: %w", err)
+	}
+	switch {
+	case fs.NArg() > 0:
+		return fmt.Errorf("invitations: unexpected argument %q", fs.Arg(0))
+	case *service == "":
+		return errors.New("invitations: --service is required (counselling or peer-support)")
+	case *count < 1 || *count > 10000:
+		return fmt.Errorf("invitations: --count %d: give 1 to 10000", *count)
+	case *baseURL == "":
+		return errors.New("invitations: --base-url or FEEDBACK_BASE_URL is required: the links must reach the public service")
+	}
+	codes, err := newInvitationCodes(getenv(envInvitationSecret), getenv(envInvitationTTL), *baseURL)
+	if err != nil {
+		return fmt.Errorf("invitations: %w", err)
+	}
+	var b strings.Builder
+	for range *count {
+		link, err := codes.Link(*service)
+		if err != nil {
+			return fmt.Errorf("invitations: %w", err)
+		}
+		b.WriteString(link + "\n")
+	}
+	_, err = io.WriteString(stdout, b.String())
+	return err
+}

@@ -1,0 +1,107 @@
+package invitation
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+)
+
+// Database is the database that holds spent marks, apart from the survey
+// database: its write history is not the survey's.
+const Database = "feedback_invitations"
+
+// spentPrefix starts the name of each month's collection of spent marks, by
+// the codes' expiry month: invitations_spent_2026_12.
+const spentPrefix = "invitations_spent_"
+
+const spentMonthLayout = "2006_01"
+
+// Store spends codes: it remembers, under a keyed hash, each code accepted.
+// It is safe for concurrent use, and across instances sharing a database.
+type Store struct {
+	codes *Codes
+	db    *mongo.Database
+}
+
+// NewStore returns a Store keeping spent marks in db (normally [Database]).
+func NewStore(db *mongo.Database, codes *Codes) *Store {
+	return &Store{codes: codes, db: db}
+}
+
+// Spend verifies code and marks it spent, returning what it says. A code is
+// accepted once: a second Spend, from this instance or another, gets [ErrUsed].
+// Invalid and expired codes are refused before anything is written.
+//
+// The spent mark is a document with only an _id (a keyed hash of the code): no
+// time, no service, nothing that leads to the form it was exchanged for. The
+// unique _id catches a second spend without a read: on the embedded store no
+// query uses an index, but a duplicate insert is refused in half a millisecond.
+func (s *Store) Spend(ctx context.Context, code string) (Invitation, error) {
+	inv, err := s.codes.Verify(code)
+	if err != nil {
+		return inv, err
+	}
+	return inv, s.markSpent(ctx, inv)
+}
+
+// SpendFor is Spend for a page that serves one service: another service's code
+// is refused as invalid, and not spent.
+func (s *Store) SpendFor(ctx context.Context, service, code string) (Invitation, error) {
+	inv, err := s.codes.VerifyFor(service, code)
+	if err != nil {
+		return inv, err
+	}
+	return inv, s.markSpent(ctx, inv)
+}
+
+func (s *Store) markSpent(ctx context.Context, inv Invitation) error {
+	coll := s.db.Collection(spentCollection(inv.Expires))
+	_, err := coll.InsertOne(ctx, bson.D{{Key: "_id", Value: s.codes.spentID(inv)}})
+	if mongo.IsDuplicateKeyError(err) {
+		return ErrUsed
+	}
+	if err != nil {
+		return fmt.Errorf("spend invitation: %w", err)
+	}
+	return nil
+}
+
+func spentCollection(expires time.Time) string {
+	return spentPrefix + expires.UTC().Format(spentMonthLayout)
+}
+
+// Purge drops each month's spent marks once every code in it has expired: such
+// codes are refused as expired before their mark is looked for, so the marks
+// are no longer needed. A day's grace covers instances whose clocks differ.
+// It returns the collections dropped.
+func (s *Store) Purge(ctx context.Context) ([]string, error) {
+	names, err := s.db.ListCollectionNames(ctx, bson.D{})
+	if err != nil {
+		return nil, fmt.Errorf("purge spent invitations: list collections: %w", err)
+	}
+	var dropped []string
+	now := s.codes.now().UTC()
+	for _, name := range names {
+		month, ok := strings.CutPrefix(name, spentPrefix)
+		if !ok {
+			continue
+		}
+		start, err := time.Parse(spentMonthLayout, month)
+		if err != nil {
+			continue // not one of ours
+		}
+		// The month's last codes expire at the end of its last day; add a day's grace.
+		if now.Before(start.AddDate(0, 1, 1)) {
+			continue
+		}
+		if err := s.db.Collection(name).Drop(ctx); err != nil {
+			return dropped, fmt.Errorf("purge spent invitations: drop %s: %w", name, err)
+		}
+		dropped = append(dropped, name)
+	}
+	return dropped, nil
+}
