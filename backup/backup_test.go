@@ -89,7 +89,7 @@ func figures(t *testing.T, st *store.Store, cat *survey.Catalogue) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := dashboards.LastMonths(demoNow, 13)
+	r := dashboards.LastMonths(demoNow, 12)
 	var all []any
 	o, err := d.Overview(ctx, r)
 	if err != nil {
@@ -117,11 +117,11 @@ func TestBackup_RestoresEveryDocumentAndEveryDashboardFigure(t *testing.T) {
 		t.Fatal(err)
 	}
 	from := storetest.New(t)
-	if _, err := dashboards.Demo(ctx, from.Database(store.SurveyDatabase), cat, dashboards.DemoOptions{Responses: 1500, Now: demoNow, Seed: 7}); err != nil {
+	if _, err := dashboards.Demo(ctx, from.Database(store.SurveyDatabase), cat, dashboards.DemoOptions{Responses: 1500, Now: demoNow, Seed: 7, Sealer: testSealer(t, cat)}); err != nil {
 		t.Fatal(err)
 	}
 	// A nonce key, which must not travel.
-	if _, err := survey.NewResponses(from.Database(store.SurveyDatabase), survey.Options{}).Keys().Issue(ctx, "counselling"); err != nil {
+	if _, err := survey.NewResponses(from.Database(store.SurveyDatabase), survey.Options{Sealer: testSealer(t, cat)}).Keys().Issue(ctx, "counselling"); err != nil {
 		t.Fatal(err)
 	}
 	var file bytes.Buffer
@@ -310,4 +310,13 @@ func TestRestore_RefusesADamagedFileBeforeWritingAnything(t *testing.T) {
 			}
 		})
 	}
+}
+
+func testSealer(t *testing.T, cat *survey.Catalogue) *survey.Sealer {
+	t.Helper()
+	s, err := survey.NewSealer(survey.NewSecret(), cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/feedback-service/feedback/api/apitest"
 	"github.com/feedback-service/feedback/dashboards"
 	"github.com/feedback-service/feedback/store"
+	"github.com/feedback-service/feedback/survey"
 )
 
 // fillDashboards stores a year of synthetic responses, as `feedback demo`
@@ -21,7 +22,7 @@ import (
 func fillDashboards(t *testing.T, srv *apitest.Server) {
 	t.Helper()
 	ctx := context.Background()
-	if _, err := dashboards.Demo(ctx, srv.Store.Database(store.SurveyDatabase), srv.Surveys, dashboards.DemoOptions{Responses: 600, Seed: 2}); err != nil {
+	if _, err := dashboards.Demo(ctx, srv.Store.Database(store.SurveyDatabase), srv.Surveys, dashboards.DemoOptions{Responses: 600, Seed: 2, Sealer: demoSealer(t, srv.Surveys)}); err != nil {
 		t.Fatal(err)
 	}
 	if err := srv.Dashboards.Refresh(ctx); err != nil {
@@ -87,4 +88,14 @@ func TestDashboards_ChartsHaveTextAlternativesAndDataTables(t *testing.T) {
 			t.Errorf("%s: %s", path, p)
 		}
 	}
+}
+
+// demoSealer seals demo ballots with a fresh secret.
+func demoSealer(t *testing.T, cat *survey.Catalogue) *survey.Sealer {
+	t.Helper()
+	s, err := survey.NewSealer(survey.NewSecret(), cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }

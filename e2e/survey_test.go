@@ -83,6 +83,7 @@ func checkStored(t *testing.T, srv *apitest.Server, d *survey.Definition, answer
 	if n := srv.Count(t, "responses"); n != 1 {
 		t.Fatalf("%d responses stored, want 1", n)
 	}
+	srv.ReleaseAll(t) // the sealed ballot, opened
 	var r survey.Response
 	if err := srv.Collection("responses").FindOne(context.Background(), bson.D{}).Decode(&r); err != nil {
 		t.Fatal(err)

@@ -89,6 +89,13 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	// Accounts made before the wall applied to people are named, not locked out.
+	if across, err := acc.AcrossWall(startCtx); err != nil {
+		return err
+	} else if len(across) > 0 {
+		fmt.Fprintln(stdout, accounts.AcrossWallAdvice(across))
+		logger.Warn("accounts hold intake access together with dashboard access", "accounts", len(across))
+	}
 	// Expired staff sessions are deleted, so the sessions collection, read on
 	// every staff request, stays small even when nobody signs in for a while.
 	go every(ctx, 5*time.Minute, "purge expired sessions", logger, func(ctx context.Context) error {
