@@ -281,9 +281,25 @@ func (r *Releaser) open(ctx context.Context, box string, key []byte) ([]opened, 
 	return out, nil
 }
 
-// writeResponses writes released ballots as responses, whole counter
-// documents and comments, each kind in the order of its random-looking _ids.
+// writeResponses writes released ballots group by group, so that every write
+// holding answers holds at least K of one (service, month) group: responses and
+// whole counter documents, then comments, each in the order of their
+// random-looking _ids.
 func (r *Releaser) writeResponses(ctx context.Context, box string, key []byte, ballots []opened) error {
+	groups := map[groupKey][]opened{}
+	for _, o := range ballots {
+		g := groupKey{o.b.Service, o.b.Verified}
+		groups[g] = append(groups[g], o)
+	}
+	for _, g := range groups {
+		if err := r.writeGroup(ctx, box, key, g); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (r *Releaser) writeGroup(ctx context.Context, box string, key []byte, ballots []opened) error {
 	var responses []Response
 	var comments []Comment
 	inc := increments{}
@@ -308,7 +324,7 @@ func (r *Releaser) writeResponses(ctx context.Context, box string, key []byte, b
 	for i := range responses {
 		docs[i] = responses[i]
 	}
-	if err := insertIgnoringDuplicates(ctx, r.db.Collection(responsesCollection), docs); err != nil {
+	if err := insertIgnoringDuplicates(ctx, r.db.Collection(responsesCollection), docs, r.opts.K); err != nil {
 		return fmt.Errorf("write released responses of %s: %w", box, err)
 	}
 	counters := make([]any, 0, len(inc))
@@ -318,7 +334,7 @@ func (r *Releaser) writeResponses(ctx context.Context, box string, key []byte, b
 		doc[0].Value = b.ID() + "|" + derivedID(key, "counters", b.ID())[:12]
 		counters = append(counters, doc)
 	}
-	if err := insertIgnoringDuplicates(ctx, r.db.Collection(countersCollection), counters); err != nil {
+	if err := insertIgnoringDuplicates(ctx, r.db.Collection(countersCollection), counters, 1); err != nil {
 		return fmt.Errorf("write counters of %s: %w", box, err)
 	}
 	slices.SortFunc(comments, func(a, b Comment) int { return compareStrings(a.ID, b.ID) })
@@ -356,7 +372,7 @@ func (r *Releaser) carry(ctx context.Context, box string, key []byte, ballots []
 	for i := range docs {
 		out[i] = docs[i]
 	}
-	if err := insertIgnoringDuplicates(ctx, r.db.Collection(ballotsCollection), out); err != nil {
+	if err := insertIgnoringDuplicates(ctx, r.db.Collection(ballotsCollection), out, 1); err != nil {
 		return fmt.Errorf("carry ballots of %s into %s: %w", box, current, err)
 	}
 	return nil
@@ -369,11 +385,15 @@ func derivedID(key []byte, parts ...string) string {
 	return hex.EncodeToString(mac(key, parts...)[:16])
 }
 
-// insertIgnoringDuplicates inserts docs in batches of 1,000, in order; a
-// document already stored (by an interrupted run) is not an error.
-func insertIgnoringDuplicates(ctx context.Context, coll *mongo.Collection, docs []any) error {
+// insertIgnoringDuplicates inserts docs in batches of about 1,000, in order,
+// never leaving a last batch of fewer than least; a document already stored
+// (by an interrupted run) is not an error.
+func insertIgnoringDuplicates(ctx context.Context, coll *mongo.Collection, docs []any, least int) error {
 	for len(docs) > 0 {
 		n := min(len(docs), 1000)
+		if len(docs)-n < least {
+			n = len(docs)
+		}
 		_, err := coll.InsertMany(ctx, docs[:n], options.InsertMany().SetOrdered(false))
 		if err != nil && !onlyDuplicates(err) {
 			return err
