@@ -33,8 +33,10 @@ type Server struct {
 	URL       string
 	Store     *store.Store
 	Responses *survey.Responses
-	// Releaser releases sealed ballots (with a K of 1: see NewOn).
+	// Releaser releases sealed ballots (with a K of 1: see NewOn), and Sealer
+	// seals them.
 	Releaser *survey.Releaser
+	Sealer   *survey.Sealer
 	Surveys  *survey.Catalogue
 	Accounts *accounts.Store
 	// Dashboards reads the counters afresh on every request; comments of the
@@ -219,7 +221,7 @@ func NewOn(t testing.TB, st *store.Store, opts ...Option) *Server {
 		responses.Close()
 	})
 	return &Server{
-		URL: local, Store: st, Responses: responses, Releaser: releaser, Surveys: catalogue, Accounts: acc, Intake: in, Dashboards: dash, Logs: logs, App: srv, t: t,
+		URL: local, Store: st, Responses: responses, Releaser: releaser, Sealer: sealer, Surveys: catalogue, Accounts: acc, Intake: in, Dashboards: dash, Logs: logs, App: srv, t: t,
 		Client: &http.Client{
 			Timeout:       30 * time.Second,
 			Transport:     checked(t, newTransport()),

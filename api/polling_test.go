@@ -1,0 +1,84 @@
+package api_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/feedback-service/feedback/accounts"
+	"github.com/feedback-service/feedback/api/apitest"
+	"github.com/feedback-service/feedback/store"
+	"github.com/feedback-service/feedback/survey"
+)
+
+// A quality lead (who can also answer the survey) polls every published view
+// while responses arrive: nothing changes, in bytes, until the month is
+// released, and then the change is a whole month of at least K responses.
+func TestLivePolling_NothingChangesUntilAMonthIsReleased(t *testing.T) {
+	clock := apitest.NewClock() // 24 November 2026
+	srv := apitest.New(t, apitest.WithClock(clock.Now))
+	quality, _ := srv.Staff(t, accounts.RoleQuality)
+	routes := []string{
+		"/api/v1/stats/counselling",
+		"/api/v1/stats/counselling?from=2026-11&to=2026-11",
+		"/api/v1/stats/counselling?from=2026-10&to=2026-11",
+		"/dashboards/counselling/charts/fft.png?from=2026-10&to=2026-11",
+		"/dashboards/counselling/charts/responses.csv?from=2026-06&to=2026-11",
+		"/dashboards/counselling?from=2026-11&to=2026-11",
+		"/dashboards/fft-return.csv?from=2026-11&to=2026-11",
+	}
+	poll := func() map[string]string {
+		out := map[string]string{}
+		for _, r := range routes {
+			resp, body := quality.Get(t, r)
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("%s: %d", r, resp.StatusCode)
+			}
+			out[r] = body
+		}
+		return out
+	}
+	before := poll()
+	for i := range 12 {
+		form := validForm(srv.FormNonce(t, "counselling"))
+		form.Set("fft_why", "poll canary")
+		if resp, _ := srv.PostForm(t, "/s/counselling", form); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("answer %d: %d", i, resp.StatusCode)
+		}
+		clock.Advance(7 * time.Minute)
+		for r, body := range poll() {
+			if body != before[r] {
+				t.Fatalf("%s changed after answer %d, before any release", r, i)
+			}
+		}
+	}
+	// Serve's release, once November is over and due: K of 10, as in production.
+	clock.Advance(9 * 24 * time.Hour) // 3 December
+	cat, _ := survey.LoadEmbedded()
+	rel := productionReleaser(t, srv, cat, clock.Now)
+	if _, err := rel.ReleaseDue(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Dashboards.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	_, body := quality.Get(t, "/api/v1/stats/counselling?from=2026-11&to=2026-11")
+	if !strings.Contains(body, `"responses":12`) {
+		t.Fatalf("November after its release: %s", body)
+	}
+}
+
+// productionReleaser releases with the disclosure K of 10 and the test
+// server's sealing secret.
+func productionReleaser(t *testing.T, srv *apitest.Server, cat *survey.Catalogue, now func() time.Time) *survey.Releaser {
+	t.Helper()
+	rel, err := survey.NewReleaser(srv.Store.Database(store.SurveyDatabase), cat, survey.ReleaseOptions{
+		Sealer: srv.Sealer, K: 10, Now: now, Responses: srv.Responses,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rel
+}
