@@ -32,7 +32,7 @@ func runBackup(ctx context.Context, st *store.Store, args []string, stdin io.Rea
 	}
 	opts := backup.Options{
 		Databases: []string{store.SurveyDatabase},
-		Progress:  progressTo(stderr, "read"),
+		Progress:  progressTo(stderr),
 	}
 	if *withIntake {
 		opts.Databases = append(opts.Databases, intake.Database, accounts.Database)
@@ -47,6 +47,9 @@ func runBackup(ctx context.Context, st *store.Store, args []string, stdin io.Rea
 	if dir == "" {
 		dir = "."
 	}
+	// The sort by _id of a large collection spills beside the backup, where
+	// there is room for the backup itself (the runs are encrypted and unlinked).
+	opts.TempDir = dir
 	f, err := os.CreateTemp(dir, "."+base+".*.partial")
 	if err != nil {
 		return fmt.Errorf("backup: %w", err)
@@ -104,7 +107,7 @@ func runRestore(ctx context.Context, st *store.Store, args []string, stdin io.Re
 	h, err := backup.Restore(ctx, st.Client, open, backup.RestoreOptions{
 		Force:      *force,
 		Passphrase: func() (string, error) { return readPassphrase(stdin) },
-		Progress:   progressTo(stderr, "loaded"),
+		Progress:   progressTo(stderr),
 	})
 	if err != nil {
 		return fmt.Errorf("restore %s: %w", file, err)
@@ -129,10 +132,8 @@ func readPassphrase(stdin io.Reader) (string, error) {
 	return pass, nil
 }
 
-func progressTo(w io.Writer, verb string) func(db, coll string, done, total int64) {
-	return func(db, coll string, done, total int64) {
-		fmt.Fprintf(w, "%s.%s: %d of %d documents %s\n", db, coll, done, total, verb)
-	}
+func progressTo(w io.Writer) func(backup.Progress) {
+	return func(p backup.Progress) { fmt.Fprintln(w, p) }
 }
 
 func summarise(w io.Writer, h *backup.Header) {
