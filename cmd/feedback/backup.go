@@ -68,7 +68,8 @@ func runBackup(ctx context.Context, st *store.Store, args []string, stdin io.Rea
 		err = cerr
 	}
 	if err != nil {
-		return err
+		return fmt.Errorf("%w\nNothing was written to %s (a backup already there is untouched). Check that the store "+
+			"is running and that %s has room for about the size of the survey data, then run the backup again", err, *out, dir)
 	}
 	if err := os.Rename(f.Name(), *out); err != nil {
 		return fmt.Errorf("backup: %w", err)
