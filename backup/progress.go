@@ -82,6 +82,7 @@ type meter struct {
 	every  int64
 	p      Progress
 	start  time.Time
+	total  func() int64 // an estimate that may arrive late; nil when Total is known
 }
 
 func newMeter(report func(Progress), every int64, stage, db, coll string, total int64) *meter {
@@ -94,6 +95,9 @@ func (m *meter) add(docs, bytes int64) {
 	m.p.Documents += docs
 	m.p.Bytes += bytes
 	if m.report != nil && m.p.Documents/m.every != before/m.every {
+		if m.total != nil {
+			m.p.Total = m.total()
+		}
 		m.p.Elapsed = time.Since(m.start)
 		m.report(m.p)
 	}
@@ -110,10 +114,10 @@ func (m *meter) done() {
 
 // estimate is the store's own idea of a collection's size, for an ETA only:
 // collStats reads metadata (SQLite page statistics on the embedded store)
-// rather than the documents. It is bounded by a short timeout of its own and
-// any failure means "unknown", never a failed backup.
+// rather than the documents. It has a timeout of its own and any failure
+// means "unknown", never a failed backup.
 func estimate(ctx context.Context, coll *mongo.Collection) int64 {
-	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	var stats struct {
 		Count int64 `bson:"count"`
