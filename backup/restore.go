@@ -129,66 +129,6 @@ func prepare(ctx context.Context, client *mongo.Client, h *Header, force bool) e
 	return nil
 }
 
-// loader inserts documents in batches as the file is read.
-type loader struct {
-	ctx      context.Context
-	client   *mongo.Client
-	batch    int
-	progress func(Progress)
-	every    int64
-	expected map[string]int64
-	loaded   map[string]int64 // documents the store acknowledged, by database.collection
-
-	coll    *mongo.Collection
-	meter   *meter
-	pending []any
-	bytes   int64
-}
-
-func (l *loader) begin(db, coll string) {
-	l.coll = l.client.Database(db).Collection(coll)
-	l.meter = newMeter(l.progress, l.every, "loaded", db, coll, l.expected[db+"."+coll])
-	l.pending, l.bytes = l.pending[:0], 0
-}
-
-func (l *loader) document(doc bson.Raw) error {
-	l.pending = append(l.pending, doc)
-	l.bytes += int64(len(doc))
-	if len(l.pending) >= l.batch {
-		return l.flush()
-	}
-	return nil
-}
-
-func (l *loader) end() error {
-	err := l.flush()
-	l.meter.done()
-	return err
-}
-
-// flush inserts one batch; the context has no deadline of its own, so the
-// client's timeout bounds each batch, not the collection.
-func (l *loader) flush() error {
-	if len(l.pending) == 0 {
-		return nil
-	}
-	name := l.coll.Database().Name() + "." + l.coll.Name()
-	res, err := l.coll.InsertMany(l.ctx, l.pending)
-	if err != nil {
-		return &loadError{fmt.Errorf("load %s after %d documents: %w", name, l.loaded[name], err)}
-	}
-	l.loaded[name] += int64(len(res.InsertedIDs))
-	l.meter.add(int64(len(l.pending)), l.bytes)
-	l.pending, l.bytes = l.pending[:0], 0
-	return nil
-}
-
-// loadError is a failure to write to the store, as opposed to one in the file.
-type loadError struct{ err error }
-
-func (e *loadError) Error() string { return e.err.Error() }
-func (e *loadError) Unwrap() error { return e.err }
-
 // readFile reads a whole backup file, checking its structure, and hands each
 // collection and document to l when l is set.
 func readFile(open func() (io.ReadCloser, error), passphrase func() (string, error), l *loader, progress func(Progress), every int64) (*Header, error) {
@@ -262,77 +202,24 @@ func readStream(r *bufio.Reader, l *loader, counted func()) (*Header, error) {
 	if h.Version != Version {
 		return nil, fmt.Errorf("the backup is format version %d; this feedback reads version %d", h.Version, Version)
 	}
-	lineNo := 1
-	next := func() (marker, []byte, error) {
-		line, err := readLine(r)
-		lineNo++
-		if err == io.EOF {
-			return marker{}, nil, corrupt("it ends at line %d before its last record", lineNo)
-		}
-		if err != nil {
-			return marker{}, nil, err
-		}
-		if !isMarker(line) {
-			return marker{}, line, nil
-		}
-		var m marker
-		if err := json.Unmarshal(line, &m); err != nil {
-			return marker{}, nil, corrupt("line %d: %v", lineNo, err)
-		}
-		return m, nil, nil
-	}
+	rr := &records{r: r, line: 1, loader: l, counted: counted}
 	for di := range h.Databases {
 		d := &h.Databases[di]
 		for ci := range d.Collections {
 			c := &d.Collections[ci]
-			m, doc, err := next()
+			n, err := rr.collection(d.Name, c.Name)
 			if err != nil {
 				return nil, err
-			}
-			if doc != nil || m.Record != "begin" || m.Database != d.Name || m.Collection != c.Name {
-				return nil, corrupt("line %d: expected the start of %s.%s", lineNo, d.Name, c.Name)
-			}
-			if l != nil {
-				l.begin(d.Name, c.Name)
-			}
-			var n int64
-			for {
-				m, doc, err := next()
-				if err != nil {
-					return nil, err
-				}
-				if doc == nil {
-					if m.Record != "end" || m.Database != d.Name || m.Collection != c.Name || m.Count != n {
-						return nil, corrupt("line %d: %s.%s should end after %d documents", lineNo, d.Name, c.Name, n)
-					}
-					break
-				}
-				var raw bson.Raw
-				if err := bson.UnmarshalExtJSON(doc, true, &raw); err != nil {
-					return nil, corrupt("line %d (%s.%s): %v", lineNo, d.Name, c.Name, err)
-				}
-				n++
-				counted()
-				if l != nil {
-					if err := l.document(raw); err != nil {
-						return nil, err
-					}
-				}
-			}
-			if l != nil {
-				if err := l.end(); err != nil {
-					return nil, err
-				}
 			}
 			c.Count = n
 		}
 	}
-	m, doc, err := next()
+	m, doc, err := rr.next()
 	if err != nil {
 		return nil, err
 	}
 	if doc != nil || m.Record != "done" {
-		return nil, corrupt("line %d: expected the end of the backup", lineNo)
+		return nil, corrupt("line %d: expected the end of the backup", rr.line)
 	}
 	if _, err := r.ReadByte(); err != io.EOF {
 		if err == nil {
@@ -343,26 +230,73 @@ func readStream(r *bufio.Reader, l *loader, counted func()) (*Header, error) {
 	return &h, nil
 }
 
-// fileMeter counts the bytes of the backup file read and reports progress
-// through the whole file every so many documents.
-type fileMeter struct {
-	r      io.Reader
-	every  int64
-	p      Progress
-	start  time.Time
-	report func(Progress)
+// records reads a backup's lines after the header.
+type records struct {
+	r       *bufio.Reader
+	line    int
+	loader  *loader // nil when only checking
+	counted func()  // told of every document
 }
 
-func (m *fileMeter) Read(b []byte) (int, error) {
-	n, err := m.r.Read(b)
-	m.p.Bytes += int64(n)
-	return n, err
-}
-
-func (m *fileMeter) document() {
-	m.p.Documents++
-	if m.report != nil && m.p.Documents%m.every == 0 {
-		m.p.Stage, m.p.Elapsed = "checked", time.Since(m.start)
-		m.report(m.p)
+// next returns the next line as a marker, or as a document when it is not one.
+func (rr *records) next() (marker, []byte, error) {
+	line, err := readLine(rr.r)
+	rr.line++
+	if err == io.EOF {
+		return marker{}, nil, corrupt("it ends at line %d before its last record", rr.line)
 	}
+	if err != nil {
+		return marker{}, nil, err
+	}
+	if !isMarker(line) {
+		return marker{}, line, nil
+	}
+	var m marker
+	if err := json.Unmarshal(line, &m); err != nil {
+		return marker{}, nil, corrupt("line %d: %v", rr.line, err)
+	}
+	return m, nil, nil
+}
+
+// collection reads one collection's begin record, documents and end record,
+// which must hold the number of documents read.
+func (rr *records) collection(db, coll string) (int64, error) {
+	m, doc, err := rr.next()
+	if err != nil {
+		return 0, err
+	}
+	if doc != nil || m.Record != "begin" || m.Database != db || m.Collection != coll {
+		return 0, corrupt("line %d: expected the start of %s.%s", rr.line, db, coll)
+	}
+	if rr.loader != nil {
+		rr.loader.begin(db, coll)
+	}
+	var n int64
+	for {
+		m, doc, err := rr.next()
+		if err != nil {
+			return 0, err
+		}
+		if doc == nil {
+			if m.Record != "end" || m.Database != db || m.Collection != coll || m.Count != n {
+				return 0, corrupt("line %d: %s.%s should end after %d documents", rr.line, db, coll, n)
+			}
+			break
+		}
+		var raw bson.Raw
+		if err := bson.UnmarshalExtJSON(doc, true, &raw); err != nil {
+			return 0, corrupt("line %d (%s.%s): %v", rr.line, db, coll, err)
+		}
+		n++
+		rr.counted()
+		if rr.loader != nil {
+			if err := rr.loader.document(raw); err != nil {
+				return 0, err
+			}
+		}
+	}
+	if rr.loader != nil {
+		return n, rr.loader.end()
+	}
+	return n, nil
 }
