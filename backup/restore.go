@@ -8,8 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"sync"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -24,8 +26,11 @@ type RestoreOptions struct {
 	// ones) before loading; without it a store holding any document in them is
 	// refused.
 	Force bool
-	// Progress, if set, hears how far a large collection has been loaded.
-	Progress func(database, collection string, done, total int64)
+	// Progress, if set, hears how far the check has read the file and how far
+	// each large collection has been loaded.
+	Progress func(Progress)
+	// ProgressEvery is how many documents pass between reports; 0 means ProgressEvery.
+	ProgressEvery int
 	// BatchSize is how many documents are inserted at once; 0 means 1,000.
 	BatchSize int
 }
@@ -36,6 +41,8 @@ var ErrNotEmpty = errors.New("the store is not empty")
 // Restore loads the backup that open returns into the store. The file is read
 // twice: first checked from end to end, so that a damaged or cut-short file,
 // or a wrong passphrase, is refused before anything is written; then loaded.
+// What was loaded is counted from the store's acknowledgements of each batch:
+// asking the store to count a large collection afterwards would scan it.
 func Restore(ctx context.Context, client *mongo.Client, open func() (io.ReadCloser, error), opts RestoreOptions) (*Header, error) {
 	ask := sync.OnceValues(func() (string, error) {
 		if opts.Passphrase == nil {
@@ -43,7 +50,7 @@ func Restore(ctx context.Context, client *mongo.Client, open func() (io.ReadClos
 		}
 		return opts.Passphrase()
 	})
-	h, err := readFile(open, ask, nil)
+	h, err := readFile(open, ask, nil, opts.Progress, every(opts.ProgressEvery))
 	if err != nil {
 		return nil, err
 	}
@@ -54,18 +61,14 @@ func Restore(ctx context.Context, client *mongo.Client, open func() (io.ReadClos
 	if batch <= 0 {
 		batch = 1000
 	}
-	l := &loader{ctx: ctx, client: client, batch: batch, progress: opts.Progress, expected: counts(h)}
-	if _, err := readFile(open, ask, l); err != nil {
-		return nil, fmt.Errorf("restore: %w", err)
+	l := &loader{ctx: ctx, client: client, batch: batch, progress: opts.Progress, every: every(opts.ProgressEvery), expected: counts(h), loaded: map[string]int64{}}
+	if _, err := readFile(open, ask, l, nil, 0); err != nil {
+		return nil, fmt.Errorf("restore: %w (the store now holds part of the backup: run the restore again with --force)", err)
 	}
 	for _, d := range h.Databases {
 		for _, c := range d.Collections {
-			n, err := client.Database(d.Name).Collection(c.Name).CountDocuments(ctx, bson.D{})
-			if err != nil {
-				return nil, fmt.Errorf("restore: count %s.%s: %w", d.Name, c.Name, err)
-			}
-			if n != c.Count {
-				return nil, fmt.Errorf("restore: %s.%s holds %d documents after loading %d: was something writing to the store?", d.Name, c.Name, n, c.Count)
+			if n := l.loaded[d.Name+"."+c.Name]; n != c.Count {
+				return nil, fmt.Errorf("restore: %s.%s: the store acknowledged %d of %d documents; run the restore again with --force", d.Name, c.Name, n, c.Count)
 			}
 		}
 	}
@@ -75,7 +78,7 @@ func Restore(ctx context.Context, client *mongo.Client, open func() (io.ReadClos
 // Inspect checks a backup file from end to end without loading it, and
 // returns its header with the exact counts it holds.
 func Inspect(open func() (io.ReadCloser, error), passphrase func() (string, error)) (*Header, error) {
-	return readFile(open, passphrase, nil)
+	return readFile(open, passphrase, nil, nil, 0)
 }
 
 func counts(h *Header) map[string]int64 {
@@ -108,13 +111,14 @@ func prepare(ctx context.Context, client *mongo.Client, h *Header, force bool) e
 				}
 				continue
 			}
-			// One document is enough to know; a limited find stays cheap on any size.
-			n, err := db.Collection(c).CountDocuments(ctx, bson.D{}, options.Count().SetLimit(1))
-			if err != nil {
-				return fmt.Errorf("restore: look in %s.%s: %w", d.Name, c, err)
-			}
-			if n > 0 {
+			// One document is enough to know: a find with only a limit stays
+			// cheap at any size, where even a limited count scans on the embedded store.
+			err := db.Collection(c).FindOne(ctx, bson.D{}, options.FindOne().SetProjection(bson.D{{Key: "_id", Value: 1}})).Err()
+			switch {
+			case err == nil:
 				found = append(found, d.Name+"."+c)
+			case !errors.Is(err, mongo.ErrNoDocuments):
+				return fmt.Errorf("restore: look in %s.%s: %w", d.Name, c, err)
 			}
 		}
 	}
@@ -125,66 +129,21 @@ func prepare(ctx context.Context, client *mongo.Client, h *Header, force bool) e
 	return nil
 }
 
-// loader inserts documents in batches as the file is read.
-type loader struct {
-	ctx      context.Context
-	client   *mongo.Client
-	batch    int
-	progress func(database, collection string, done, total int64)
-	expected map[string]int64
-
-	coll    *mongo.Collection
-	pending []any
-	done    int64
-}
-
-func (l *loader) begin(db, coll string) {
-	l.coll = l.client.Database(db).Collection(coll)
-	l.pending, l.done = l.pending[:0], 0
-}
-
-func (l *loader) document(doc bson.Raw) error {
-	l.pending = append(l.pending, doc)
-	if len(l.pending) >= l.batch {
-		return l.flush()
-	}
-	return nil
-}
-
-func (l *loader) end() error { return l.flush() }
-
-func (l *loader) flush() error {
-	if len(l.pending) == 0 {
-		return nil
-	}
-	if _, err := l.coll.InsertMany(l.ctx, l.pending); err != nil {
-		return &loadError{fmt.Errorf("load %s.%s: %w", l.coll.Database().Name(), l.coll.Name(), err)}
-	}
-	before := l.done
-	l.done += int64(len(l.pending))
-	l.pending = l.pending[:0]
-	if l.progress != nil && l.done/ProgressEvery != before/ProgressEvery {
-		name := l.coll.Database().Name() + "." + l.coll.Name()
-		l.progress(l.coll.Database().Name(), l.coll.Name(), l.done, l.expected[name])
-	}
-	return nil
-}
-
-// loadError is a failure to write to the store, as opposed to one in the file.
-type loadError struct{ err error }
-
-func (e *loadError) Error() string { return e.err.Error() }
-func (e *loadError) Unwrap() error { return e.err }
-
 // readFile reads a whole backup file, checking its structure, and hands each
 // collection and document to l when l is set.
-func readFile(open func() (io.ReadCloser, error), passphrase func() (string, error), l *loader) (*Header, error) {
+func readFile(open func() (io.ReadCloser, error), passphrase func() (string, error), l *loader, progress func(Progress), every int64) (*Header, error) {
 	f, err := open()
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	plain, _, err := decrypt(f, passphrase)
+	file := &fileMeter{r: f, start: time.Now(), report: progress, every: every}
+	if st, ok := f.(interface{ Stat() (os.FileInfo, error) }); ok {
+		if info, err := st.Stat(); err == nil {
+			file.p.TotalBytes = info.Size()
+		}
+	}
+	plain, _, err := decrypt(file, passphrase)
 	if err != nil {
 		return nil, err
 	}
@@ -198,7 +157,7 @@ func readFile(open func() (io.ReadCloser, error), passphrase func() (string, err
 		return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
 	}
 	r := bufio.NewReaderSize(zr, 256<<10)
-	h, err := readStream(r, l)
+	h, err := readStream(r, l, file.document)
 	var le *loadError
 	switch {
 	case err == nil:
@@ -228,7 +187,7 @@ func corrupt(format string, args ...any) error {
 // readStream checks the records in order: the header, then for each
 // collection the header lists a begin, its documents and an end with their
 // number, then done and nothing after.
-func readStream(r *bufio.Reader, l *loader) (*Header, error) {
+func readStream(r *bufio.Reader, l *loader, counted func()) (*Header, error) {
 	line, err := readLine(r)
 	if err == io.EOF {
 		return nil, corrupt("the file is empty")
@@ -243,76 +202,24 @@ func readStream(r *bufio.Reader, l *loader) (*Header, error) {
 	if h.Version != Version {
 		return nil, fmt.Errorf("the backup is format version %d; this feedback reads version %d", h.Version, Version)
 	}
-	lineNo := 1
-	next := func() (marker, []byte, error) {
-		line, err := readLine(r)
-		lineNo++
-		if err == io.EOF {
-			return marker{}, nil, corrupt("it ends at line %d before its last record", lineNo)
-		}
-		if err != nil {
-			return marker{}, nil, err
-		}
-		if !isMarker(line) {
-			return marker{}, line, nil
-		}
-		var m marker
-		if err := json.Unmarshal(line, &m); err != nil {
-			return marker{}, nil, corrupt("line %d: %v", lineNo, err)
-		}
-		return m, nil, nil
-	}
+	rr := &records{r: r, line: 1, loader: l, counted: counted}
 	for di := range h.Databases {
 		d := &h.Databases[di]
 		for ci := range d.Collections {
 			c := &d.Collections[ci]
-			m, doc, err := next()
+			n, err := rr.collection(d.Name, c.Name)
 			if err != nil {
 				return nil, err
-			}
-			if doc != nil || m.Record != "begin" || m.Database != d.Name || m.Collection != c.Name {
-				return nil, corrupt("line %d: expected the start of %s.%s", lineNo, d.Name, c.Name)
-			}
-			if l != nil {
-				l.begin(d.Name, c.Name)
-			}
-			var n int64
-			for {
-				m, doc, err := next()
-				if err != nil {
-					return nil, err
-				}
-				if doc == nil {
-					if m.Record != "end" || m.Database != d.Name || m.Collection != c.Name || m.Count != n {
-						return nil, corrupt("line %d: %s.%s should end after %d documents", lineNo, d.Name, c.Name, n)
-					}
-					break
-				}
-				var raw bson.Raw
-				if err := bson.UnmarshalExtJSON(doc, true, &raw); err != nil {
-					return nil, corrupt("line %d (%s.%s): %v", lineNo, d.Name, c.Name, err)
-				}
-				n++
-				if l != nil {
-					if err := l.document(raw); err != nil {
-						return nil, err
-					}
-				}
-			}
-			if l != nil {
-				if err := l.end(); err != nil {
-					return nil, err
-				}
 			}
 			c.Count = n
 		}
 	}
-	m, doc, err := next()
+	m, doc, err := rr.next()
 	if err != nil {
 		return nil, err
 	}
 	if doc != nil || m.Record != "done" {
-		return nil, corrupt("line %d: expected the end of the backup", lineNo)
+		return nil, corrupt("line %d: expected the end of the backup", rr.line)
 	}
 	if _, err := r.ReadByte(); err != io.EOF {
 		if err == nil {
@@ -321,4 +228,75 @@ func readStream(r *bufio.Reader, l *loader) (*Header, error) {
 		return nil, err
 	}
 	return &h, nil
+}
+
+// records reads a backup's lines after the header.
+type records struct {
+	r       *bufio.Reader
+	line    int
+	loader  *loader // nil when only checking
+	counted func()  // told of every document
+}
+
+// next returns the next line as a marker, or as a document when it is not one.
+func (rr *records) next() (marker, []byte, error) {
+	line, err := readLine(rr.r)
+	rr.line++
+	if err == io.EOF {
+		return marker{}, nil, corrupt("it ends at line %d before its last record", rr.line)
+	}
+	if err != nil {
+		return marker{}, nil, err
+	}
+	if !isMarker(line) {
+		return marker{}, line, nil
+	}
+	var m marker
+	if err := json.Unmarshal(line, &m); err != nil {
+		return marker{}, nil, corrupt("line %d: %v", rr.line, err)
+	}
+	return m, nil, nil
+}
+
+// collection reads one collection's begin record, documents and end record,
+// which must hold the number of documents read.
+func (rr *records) collection(db, coll string) (int64, error) {
+	m, doc, err := rr.next()
+	if err != nil {
+		return 0, err
+	}
+	if doc != nil || m.Record != "begin" || m.Database != db || m.Collection != coll {
+		return 0, corrupt("line %d: expected the start of %s.%s", rr.line, db, coll)
+	}
+	if rr.loader != nil {
+		rr.loader.begin(db, coll)
+	}
+	var n int64
+	for {
+		m, doc, err := rr.next()
+		if err != nil {
+			return 0, err
+		}
+		if doc == nil {
+			if m.Record != "end" || m.Database != db || m.Collection != coll || m.Count != n {
+				return 0, corrupt("line %d: %s.%s should end after %d documents", rr.line, db, coll, n)
+			}
+			break
+		}
+		var raw bson.Raw
+		if err := bson.UnmarshalExtJSON(doc, true, &raw); err != nil {
+			return 0, corrupt("line %d (%s.%s): %v", rr.line, db, coll, err)
+		}
+		n++
+		rr.counted()
+		if rr.loader != nil {
+			if err := rr.loader.document(raw); err != nil {
+				return 0, err
+			}
+		}
+	}
+	if rr.loader != nil {
+		return n, rr.loader.end()
+	}
+	return n, nil
 }

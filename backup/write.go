@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"sync/atomic"
 	"time"
 
 	"filippo.io/age"
@@ -24,17 +25,21 @@ type Options struct {
 	Passphrase string
 	// Now is the clock for the header's month; nil means time.Now.
 	Now func() time.Time
-	// Progress, if set, hears how far a large collection has been read or loaded.
-	Progress func(database, collection string, done, total int64)
-	// BatchSize is how many documents are read or inserted at once; 0 means 1,000.
+	// Progress, if set, hears how far each large collection has been read and written.
+	Progress func(Progress)
+	// ProgressEvery is how many documents pass between reports; 0 means ProgressEvery.
+	ProgressEvery int
+	// BatchSize is how many documents are read at once; 0 means 1,000.
 	BatchSize int
+	// TempDir holds the encrypted runs of the sort by _id of collections
+	// larger than RunBytes (about their size in BSON); "" means os.TempDir().
+	TempDir string
+	// RunBytes is how much of a collection is sorted in memory at once; 0 means 32 MB.
+	RunBytes int
 
 	// scryptWorkFactor, when set, makes encryption cheaper, for tests only.
 	scryptWorkFactor int
 }
-
-// ProgressEvery is how many documents pass between progress reports.
-const ProgressEvery = 20_000
 
 func (o *Options) batch() int32 {
 	if o.BatchSize <= 0 {
@@ -48,8 +53,17 @@ func Encrypted(databases []string) bool {
 	return slices.ContainsFunc(databases, func(db string) bool { return slices.Contains(PersonalDatabases, db) })
 }
 
-// Write backs up the databases to w and returns the header it wrote, with
-// the exact counts written.
+// spooled is one collection read and sorted, waiting to be written.
+type spooled struct {
+	db, name string
+	docs     *spool
+}
+
+// Write backs up every collection of the databases (but Skipped ones) to w,
+// each in _id order, and returns the header it wrote. Every collection is
+// read and sorted before the file is begun, so the header's counts are the
+// documents the file holds, counted as they were read: the store is never
+// asked to count, which on the embedded store means a scan of its own.
 func Write(ctx context.Context, client *mongo.Client, w io.Writer, opts Options) (*Header, error) {
 	if len(opts.Databases) == 0 {
 		return nil, errors.New("backup: no databases")
@@ -62,11 +76,38 @@ func Write(ctx context.Context, client *mongo.Client, w io.Writer, opts Options)
 		opts.Now = time.Now
 	}
 	h := &Header{Record: "header", Format: Format, Version: Version, Created: opts.Now().UTC().Format("2006-01")}
+	colls, err := readAll(ctx, client, h, &opts)
+	defer func() {
+		for _, c := range colls {
+			c.docs.close()
+		}
+	}()
+	if err != nil {
+		return nil, err
+	}
+	if err := writeFile(w, h, colls, encrypt, &opts); err != nil {
+		return nil, fmt.Errorf("backup: write the file: %w", err)
+	}
+	return h, nil
+}
+
+// readAll reads every collection to back up into a spool, filling the
+// header's list with what was read.
+func readAll(ctx context.Context, client *mongo.Client, h *Header, opts *Options) ([]spooled, error) {
+	key, err := age.GenerateX25519Identity()
+	if err != nil {
+		return nil, fmt.Errorf("backup: %w", err)
+	}
+	runBytes := opts.RunBytes
+	if runBytes <= 0 {
+		runBytes = 32 << 20
+	}
+	var colls []spooled
 	for _, name := range opts.Databases {
 		db := client.Database(name)
 		names, err := db.ListCollectionNames(ctx, bson.D{})
 		if err != nil {
-			return nil, fmt.Errorf("backup: list collections of %s: %w", name, err)
+			return colls, fmt.Errorf("backup: list collections of %s: %w", name, err)
 		}
 		slices.Sort(names)
 		d := Database{Name: name, Collections: []Collection{}}
@@ -74,97 +115,118 @@ func Write(ctx context.Context, client *mongo.Client, w io.Writer, opts Options)
 			if skipped(name, c) {
 				continue
 			}
-			n, err := db.Collection(c).CountDocuments(ctx, bson.D{})
-			if err != nil {
-				return nil, fmt.Errorf("backup: count %s.%s: %w", name, c, err)
+			sp := newSpool(opts.TempDir, key, runBytes)
+			colls = append(colls, spooled{db: name, name: c, docs: sp})
+			if err := readCollection(ctx, db.Collection(c), sp, opts); err != nil {
+				return colls, fmt.Errorf("backup: read %s.%s: %w", name, c, err)
 			}
-			d.Collections = append(d.Collections, Collection{Name: c, Count: n})
+			d.Collections = append(d.Collections, Collection{Name: c, Count: sp.count})
 		}
 		h.Databases = append(h.Databases, d)
 	}
+	return colls, nil
+}
 
+// readCollection reads one collection with a single cursor in the store's
+// order, the only read that does not cost a scan per page on the embedded
+// store. The context has no deadline of its own, so the driver bounds each
+// batch (the first find, then each getMore) by the client's timeout, never
+// the whole collection: the time to read one grows with it.
+func readCollection(ctx context.Context, coll *mongo.Collection, sp *spool, opts *Options) error {
+	m := newMeter(opts.Progress, every(opts.ProgressEvery), "read", coll.Database().Name(), coll.Name(), 0)
+	if opts.Progress != nil {
+		// Asked alongside the read, not before it: at a million responses the
+		// estimate alone took 6 s on a busy machine.
+		var total atomic.Int64
+		estCtx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		go func() { total.Store(estimate(estCtx, coll)) }()
+		m.total = total.Load
+	}
+	cur, err := coll.Find(ctx, bson.D{}, options.Find().SetBatchSize(opts.batch()))
+	if err != nil {
+		return err
+	}
+	defer cur.Close(context.WithoutCancel(ctx))
+	for cur.Next(ctx) {
+		if err := sp.add(cur.Current); err != nil {
+			return fmt.Errorf("document %d: %w", sp.count+1, err)
+		}
+		m.add(1, int64(len(cur.Current)))
+	}
+	if err := cur.Err(); err != nil {
+		return fmt.Errorf("after %d documents: %w", sp.count, err)
+	}
+	m.done()
+	return sp.finish()
+}
+
+// writeFile writes the header, then each collection from its spool.
+func writeFile(w io.Writer, h *Header, colls []spooled, encrypt bool, opts *Options) error {
 	out := w
 	var sealed io.WriteCloser
 	if encrypt {
 		r, err := age.NewScryptRecipient(opts.Passphrase)
 		if err != nil {
-			return nil, fmt.Errorf("backup: %w", err)
+			return err
 		}
 		if opts.scryptWorkFactor > 0 {
 			r.SetWorkFactor(opts.scryptWorkFactor)
 		}
 		if sealed, err = age.Encrypt(w, r); err != nil {
-			return nil, fmt.Errorf("backup: encrypt: %w", err)
+			return fmt.Errorf("encrypt: %w", err)
 		}
 		out = sealed
 	}
 	zw := gzip.NewWriter(out)
 	bw := bufio.NewWriterSize(zw, 256<<10)
 	if err := writeRecord(bw, h); err != nil {
-		return nil, err
+		return err
 	}
-	written := *h
-	written.Databases = nil
-	for _, d := range h.Databases {
-		wd := Database{Name: d.Name}
-		for _, c := range d.Collections {
-			n, err := writeCollection(ctx, bw, client.Database(d.Name).Collection(c.Name), c.Count, &opts)
-			if err != nil {
-				return nil, fmt.Errorf("backup: %s.%s: %w", d.Name, c.Name, err)
-			}
-			wd.Collections = append(wd.Collections, Collection{Name: c.Name, Count: n})
+	for _, c := range colls {
+		if err := writeCollection(bw, c, opts); err != nil {
+			return fmt.Errorf("%s.%s: %w", c.db, c.name, err)
 		}
-		written.Databases = append(written.Databases, wd)
 	}
 	if err := writeRecord(bw, marker{Record: "done"}); err != nil {
-		return nil, err
+		return err
 	}
 	if err := bw.Flush(); err != nil {
-		return nil, err
+		return err
 	}
 	if err := zw.Close(); err != nil {
-		return nil, err
+		return err
 	}
 	if sealed != nil {
-		if err := sealed.Close(); err != nil {
-			return nil, err
-		}
+		return sealed.Close()
 	}
-	return &written, nil
+	return nil
 }
 
-// writeCollection writes one collection in batches. A collection is read with
-// one cursor in natural order: the embedded store scans a collection whatever
-// the query, so paging by _id would read it again for every page.
-func writeCollection(ctx context.Context, w io.Writer, coll *mongo.Collection, expected int64, opts *Options) (int64, error) {
-	db, name := coll.Database().Name(), coll.Name()
-	if err := writeRecord(w, marker{Record: "begin", Database: db, Collection: name}); err != nil {
-		return 0, err
+// writeCollection writes one collection's documents in _id order between its
+// begin and end records.
+func writeCollection(w io.Writer, c spooled, opts *Options) error {
+	if err := writeRecord(w, marker{Record: "begin", Database: c.db, Collection: c.name}); err != nil {
+		return err
 	}
-	cur, err := coll.Find(ctx, bson.D{}, options.Find().SetBatchSize(opts.batch()))
-	if err != nil {
-		return 0, err
-	}
-	defer cur.Close(ctx)
-	var n int64
-	for cur.Next(ctx) {
-		line, err := bson.MarshalExtJSON(cur.Current, true, false)
+	m := newMeter(opts.Progress, every(opts.ProgressEvery), "written", c.db, c.name, c.docs.count)
+	err := c.docs.each(func(doc bson.Raw) error {
+		line, err := bson.MarshalExtJSON(doc, true, false)
 		if err != nil {
-			return n, fmt.Errorf("document %d: %w", n+1, err)
+			return fmt.Errorf("document %d: %w", m.p.Documents+1, err)
 		}
 		if _, err := w.Write(append(line, '\n')); err != nil {
-			return n, err
+			return err
 		}
-		n++
-		if opts.Progress != nil && n%ProgressEvery == 0 {
-			opts.Progress(db, name, n, expected)
-		}
+		m.add(1, int64(len(doc)))
+		return nil
+	})
+	if err != nil {
+		return err
 	}
-	if err := cur.Err(); err != nil {
-		return n, err
+	if m.p.Documents != c.docs.count {
+		return fmt.Errorf("%d documents read but %d written", c.docs.count, m.p.Documents)
 	}
-	if opts.Progress != nil && n >= ProgressEvery {
-		opts.Progress(db, name, n, n)
-	}
-	return n, writeRecord(w, marker{Record: "end", Database: db, Collection: name, Count: n})
+	m.done()
+	return writeRecord(w, marker{Record: "end", Database: c.db, Collection: c.name, Count: m.p.Documents})
 }

@@ -3,18 +3,66 @@ package loadtest_test
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"go.mongodb.org/mongo-driver/v2/bson"
+
 	"github.com/feedback-service/feedback/api/apitest"
 	"github.com/feedback-service/feedback/loadtest"
+	"github.com/feedback-service/feedback/store"
+	"github.com/feedback-service/feedback/store/storetest"
 )
+
+func TestStored_CountsResponsesAndBallotsInBatchesAndNeedsNoBallots(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.New(t).Database(store.SurveyDatabase)
+	insert := func(coll string, n int) {
+		t.Helper()
+		docs := make([]any, n)
+		for i := range docs {
+			docs[i] = bson.D{{Key: "_id", Value: fmt.Sprintf("%s-%d", coll, i)}}
+		}
+		if _, err := db.Collection(coll).InsertMany(ctx, docs); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Responses only: no ballots collection exists yet.
+	insert("responses", 25_000)
+	var reports []string
+	n, err := loadtest.Stored(ctx, db, func(coll string, n int64) { reports = append(reports, fmt.Sprint(coll, " ", n)) })
+	if err != nil || n != 25_000 {
+		t.Fatalf("stored %d, %v; want 25000", n, err)
+	}
+	if fmt.Sprint(reports) != "[responses 10000 responses 20000 responses 25000]" {
+		t.Errorf("progress %v", reports)
+	}
+	insert("ballots", 300)
+	if n, err := loadtest.Stored(ctx, db, nil); err != nil || n != 25_300 {
+		t.Fatalf("stored %d, %v; want 25300 (responses + ballots)", n, err)
+	}
+	if !slices.Contains(loadtest.AcknowledgedCollections, "ballots") {
+		t.Error("ballots are not counted")
+	}
+}
+
+// stored is what the load tool's own check counts.
+func stored(t *testing.T, srv *apitest.Server) int64 {
+	t.Helper()
+	n, err := loadtest.Stored(context.Background(), srv.Store.Database(store.SurveyDatabase), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
 
 func TestRun_EveryAcknowledgedResponseIsStored(t *testing.T) {
 	srv := apitest.New(t)
 	for _, service := range []string{"counselling", "peer-support"} {
-		before := srv.Count(t, "responses")
+		before := stored(t, srv)
 		rep, err := loadtest.Run(context.Background(), loadtest.Config{URL: srv.URL, Service: service, Concurrency: 4, Duration: 700 * time.Millisecond})
 		if err != nil {
 			t.Fatal(err)
@@ -22,7 +70,7 @@ func TestRun_EveryAcknowledgedResponseIsStored(t *testing.T) {
 		if rep.Completed < 10 || len(rep.Errors) > 0 {
 			t.Fatalf("%s: %d completed, errors %v", service, rep.Completed, rep.Errors)
 		}
-		if grew := srv.Count(t, "responses") - before; grew != int64(rep.Completed) {
+		if grew := stored(t, srv) - before; grew != int64(rep.Completed) {
 			t.Fatalf("%s: store grew by %d, %d acknowledged", service, grew, rep.Completed)
 		}
 		var out bytes.Buffer

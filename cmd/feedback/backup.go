@@ -32,7 +32,7 @@ func runBackup(ctx context.Context, st *store.Store, args []string, stdin io.Rea
 	}
 	opts := backup.Options{
 		Databases: []string{store.SurveyDatabase},
-		Progress:  progressTo(stderr, "read"),
+		Progress:  progressTo(stderr),
 	}
 	if *withIntake {
 		opts.Databases = append(opts.Databases, intake.Database, accounts.Database)
@@ -42,17 +42,36 @@ func runBackup(ctx context.Context, st *store.Store, args []string, stdin io.Rea
 		}
 		opts.Passphrase = pass
 	}
-	// Written beside the target and renamed once complete, so FILE is never half a backup.
-	dir, base := filepath.Split(*out)
+	start := time.Now()
+	h, err := writeBackup(ctx, st, *out, opts)
+	if err != nil {
+		return err
+	}
+	info, _ := os.Stat(*out)
+	kind := "not encrypted: anonymous survey data only"
+	if opts.Passphrase != "" {
+		kind = "encrypted with age"
+	}
+	fmt.Fprintf(stdout, "Wrote %s (%s, %s) in %s:\n", *out, size(info), kind, time.Since(start).Round(time.Millisecond))
+	summarise(stdout, h)
+	return nil
+}
+
+// writeBackup writes the backup beside out and renames it once complete, so
+// out is never half a backup.
+func writeBackup(ctx context.Context, st *store.Store, out string, opts backup.Options) (*backup.Header, error) {
+	dir, base := filepath.Split(out)
 	if dir == "" {
 		dir = "."
 	}
+	// The sort by _id of a large collection spills beside the backup, where
+	// there is room for the backup itself (the runs are encrypted and unlinked).
+	opts.TempDir = dir
 	f, err := os.CreateTemp(dir, "."+base+".*.partial")
 	if err != nil {
-		return fmt.Errorf("backup: %w", err)
+		return nil, fmt.Errorf("backup: %w", err)
 	}
 	defer os.Remove(f.Name())
-	start := time.Now()
 	w := bufio.NewWriterSize(f, 1<<20)
 	h, err := backup.Write(ctx, st.Client, w, opts)
 	if err == nil {
@@ -65,19 +84,13 @@ func runBackup(ctx context.Context, st *store.Store, args []string, stdin io.Rea
 		err = cerr
 	}
 	if err != nil {
-		return err
+		return nil, fmt.Errorf("%w\nNothing was written to %s (a backup already there is untouched). Check that the store "+
+			"is running and that %s has room for about the size of the survey data, then run the backup again", err, out, dir)
 	}
-	if err := os.Rename(f.Name(), *out); err != nil {
-		return fmt.Errorf("backup: %w", err)
+	if err := os.Rename(f.Name(), out); err != nil {
+		return nil, fmt.Errorf("backup: %w", err)
 	}
-	info, _ := os.Stat(*out)
-	kind := "not encrypted: anonymous survey data only"
-	if opts.Passphrase != "" {
-		kind = "encrypted with age"
-	}
-	fmt.Fprintf(stdout, "Wrote %s (%s, %s) in %s:\n", *out, size(info), kind, time.Since(start).Round(time.Millisecond))
-	summarise(stdout, h)
-	return nil
+	return h, nil
 }
 
 // runRestore is "feedback restore [--force] FILE".
@@ -104,7 +117,7 @@ func runRestore(ctx context.Context, st *store.Store, args []string, stdin io.Re
 	h, err := backup.Restore(ctx, st.Client, open, backup.RestoreOptions{
 		Force:      *force,
 		Passphrase: func() (string, error) { return readPassphrase(stdin) },
-		Progress:   progressTo(stderr, "loaded"),
+		Progress:   progressTo(stderr),
 	})
 	if err != nil {
 		return fmt.Errorf("restore %s: %w", file, err)
@@ -129,10 +142,8 @@ func readPassphrase(stdin io.Reader) (string, error) {
 	return pass, nil
 }
 
-func progressTo(w io.Writer, verb string) func(db, coll string, done, total int64) {
-	return func(db, coll string, done, total int64) {
-		fmt.Fprintf(w, "%s.%s: %d of %d documents %s\n", db, coll, done, total, verb)
-	}
+func progressTo(w io.Writer) func(backup.Progress) {
+	return func(p backup.Progress) { fmt.Fprintln(w, p) }
 }
 
 func summarise(w io.Writer, h *backup.Header) {

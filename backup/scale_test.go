@@ -1,0 +1,121 @@
+package backup
+
+import (
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/feedback-service/feedback/dashboards"
+	"github.com/feedback-service/feedback/store"
+	"github.com/feedback-service/feedback/store/storetest"
+	"github.com/feedback-service/feedback/survey"
+)
+
+// TestScale_BackupAndRestoreAMillionResponses runs only when FEEDBACK_SCALE
+// holds a number of responses, e.g.
+//
+//	FEEDBACK_SCALE=1000000 go test ./backup/ -run Scale -v -timeout 2h
+//
+// It fills an embedded store with that many demo responses (through Submit,
+// as real ones are stored), backs it up to a file, restores the file into a
+// fresh directory and compares every published dashboard figure and comment.
+// FEEDBACK_SCALE_DIR keeps the filled store there, and a later run reuses it.
+func TestScale_BackupAndRestoreAMillionResponses(t *testing.T) {
+	n, _ := strconv.Atoi(os.Getenv("FEEDBACK_SCALE"))
+	if n <= 0 {
+		t.Skip("set FEEDBACK_SCALE=1000000 to run the scale test")
+	}
+	ctx := context.Background()
+	cat, err := survey.LoadEmbedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := os.Getenv("FEEDBACK_SCALE_DIR")
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	from := storetest.Open(t, dir)
+	fill(t, from, cat, n)
+	// Read first: the first read of comments makes the key they are ordered
+	// by, kept in the survey database, which the backup must carry.
+	want := figures(t, from, cat)
+
+	file := filepath.Join(t.TempDir(), "survey.backup")
+	f, err := os.Create(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	h, err := Write(ctx, from.Client, f, Options{Databases: []string{store.SurveyDatabase}, TempDir: filepath.Dir(file),
+		Now: func() time.Time { return demoNow }, Progress: logProgress(t)})
+	if err == nil {
+		err = f.Close()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	took := time.Since(start)
+	info, _ := os.Stat(file)
+	t.Logf("SCALE backup: %d responses, %d documents in %s, %.1f MB, in %s", responses(h), documents(h),
+		store.SurveyDatabase, float64(info.Size())/(1<<20), took.Round(time.Second))
+
+	to := storetest.New(t)
+	start = time.Now()
+	if _, err := Restore(ctx, to.Client, func() (io.ReadCloser, error) { return os.Open(file) }, RestoreOptions{Progress: logProgress(t)}); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("SCALE restore: %s (file checked, then loaded)", time.Since(start).Round(time.Second))
+	if got := figures(t, to, cat); got != want {
+		t.Fatalf("published figures differ after a restore:\n%s\n%s", want, got)
+	}
+}
+
+// fill stores demo responses in st until it holds at least n: one demo run
+// stores about 95 % of what it is asked for (months are rounded), so the
+// rest is asked for again under another seed.
+func fill(t *testing.T, st *store.Store, cat *survey.Catalogue, n int) {
+	t.Helper()
+	if _, err := st.Database(store.SurveyDatabase).Collection("responses").FindOne(context.Background(), map[string]any{}).Raw(); err == nil {
+		t.Logf("SCALE fill: reusing the store in %s", st.DataDir)
+		return
+	}
+	start, stored := time.Now(), 0
+	for seed := uint64(1); stored < n && seed <= 5; seed++ {
+		rep, err := dashboards.Demo(context.Background(), st.Database(store.SurveyDatabase), cat,
+			dashboards.DemoOptions{Responses: n - stored, Now: demoNow, Seed: seed})
+		if err != nil {
+			t.Fatal(err)
+		}
+		stored += rep.Responses
+		t.Logf("SCALE fill: %d responses stored so far, %.0f/s", stored, float64(stored)/time.Since(start).Seconds())
+	}
+	t.Logf("SCALE fill: %d responses in %s", stored, time.Since(start).Round(time.Second))
+}
+
+func logProgress(t *testing.T) func(Progress) {
+	return func(p Progress) {
+		if p.Documents%100_000 == 0 || p.Documents == p.Total {
+			t.Log(p)
+		}
+	}
+}
+
+func responses(h *Header) int64 {
+	for _, c := range h.Databases[0].Collections {
+		if c.Name == "responses" {
+			return c.Count
+		}
+	}
+	return 0
+}
+
+func documents(h *Header) (n int64) {
+	for _, c := range h.Databases[0].Collections {
+		n += c.Count
+	}
+	return n
+}
