@@ -86,7 +86,7 @@ func fill(t *testing.T, st *store.Store, cat *survey.Catalogue, n int) {
 	start, stored := time.Now(), 0
 	for seed := uint64(1); stored < n && seed <= 5; seed++ {
 		rep, err := dashboards.Demo(context.Background(), st.Database(store.SurveyDatabase), cat,
-			dashboards.DemoOptions{Responses: n - stored, Now: demoNow, Seed: seed})
+			dashboards.DemoOptions{Responses: n - stored, Now: demoNow, Seed: seed, Sealer: testSealer(t, cat)})
 		if err != nil {
 			t.Fatal(err)
 		}
