@@ -1,4 +1,4 @@
-package api
+package intakepages
 
 import (
 	"errors"
@@ -8,6 +8,8 @@ import (
 
 	"github.com/gofiber/fiber/v3"
 
+	"github.com/feedback-service/feedback/api/web"
+	"github.com/feedback-service/feedback/field"
 	"github.com/feedback-service/feedback/intake"
 )
 
@@ -16,30 +18,32 @@ import (
 // confirms which, if any, is the caller. Every record shown is audited.
 
 type findPage struct {
-	page
-	Form     formValues
-	Problems fieldErrors
+	web.Page
+	Form     web.Values
+	Problems field.Errors
 	// Searched is true once a search has run, so "no match" can be said.
 	Searched bool
 	Found    []intake.Person
 }
 
-func (s *Server) findPerson(c fiber.Ctx) error {
+// FindPerson is GET /intake/people: the search form, and its matches once
+// name, date of birth and phone or e-mail are given.
+func (s *Pages) FindPerson(c fiber.Ctx) error {
 	q := url.Values{}
 	for _, k := range []string{"name", "dob", "phone", "email"} {
-		if v := strings.TrimSpace(c.Query(k)); v != "" {
+		if v := strings.TrimSpace(web.Query(c, k)); v != "" {
 			q.Set(k, v)
 		}
 	}
-	p := findPage{page: s.staffPage(c, "Find a person"), Form: formValues(q)}
+	p := findPage{Page: s.staff.Page(c, "Find a person"), Form: web.Values(q)}
 	if len(q) == 0 {
-		return s.render(c, fiber.StatusOK, "people_find", p)
+		return s.site.Render(c, fiber.StatusOK, s.templates, "people_find", p)
 	}
 	if q.Get("name") == "" {
-		p.Problems.add("name", "Enter the caller's full name")
+		p.Problems.Add("name", "Enter the caller's full name")
 	}
 	if q.Get("dob") == "" {
-		p.Problems.add("dob", "Enter the caller's date of birth")
+		p.Problems.Add("dob", "Enter the caller's date of birth")
 	}
 	if p.Problems == nil {
 		found, err := s.intake.FindPerson(c.Context(), q.Get("name"), q.Get("dob"), q.Get("phone"), q.Get("email"))
@@ -47,13 +51,13 @@ func (s *Server) findPerson(c fiber.Ctx) error {
 		switch {
 		case errors.As(err, &invalid):
 			for _, f := range invalid.Fields {
-				p.Problems.add(f.Field, f.Message)
+				p.Problems.Add(f.Field, f.Message)
 			}
 		case err != nil:
 			return fmt.Errorf("find person: %w", err)
 		}
 		for _, person := range found {
-			if err := s.audit(c, actionPersonFound, person.ID); err != nil {
+			if err := s.staff.Audit(c, actionPersonFound, person.ID); err != nil {
 				return err
 			}
 		}
@@ -63,21 +67,21 @@ func (s *Server) findPerson(c fiber.Ctx) error {
 	if p.Problems != nil {
 		p.Invalid, status = true, fiber.StatusUnprocessableEntity
 	}
-	return s.render(c, status, "people_find", p)
+	return s.site.Render(c, status, s.templates, "people_find", p)
 }
 
 type personPage struct {
-	page
+	web.Page
 	Person      intake.Person
 	Contacts    []intake.Contact
 	MaxSessions int
 }
 
-// personHistory shows a person's record and every contact, oldest first.
-func (s *Server) personHistory(c fiber.Ctx) error {
-	person, err := s.intake.Person(c.Context(), c.Params("id"))
+// PersonHistory shows a person's record and every contact, oldest first.
+func (s *Pages) PersonHistory(c fiber.Ctx) error {
+	person, err := s.intake.Person(c.Context(), web.Param(c, "id"))
 	if errors.Is(err, intake.ErrNotFound) {
-		return s.recordNotFound(c)
+		return s.staff.RecordNotFound(c)
 	}
 	if err != nil {
 		return fmt.Errorf("person history: %w", err)
@@ -86,9 +90,9 @@ func (s *Server) personHistory(c fiber.Ctx) error {
 	if err != nil {
 		return fmt.Errorf("person history: %w", err)
 	}
-	if err := s.audit(c, actionPersonViewed, person.ID); err != nil {
+	if err := s.staff.Audit(c, actionPersonViewed, person.ID); err != nil {
 		return err
 	}
-	return s.render(c, fiber.StatusOK, "person", personPage{page: s.staffPage(c, "History"), Person: person,
+	return s.site.Render(c, fiber.StatusOK, s.templates, "person", personPage{Page: s.staff.Page(c, "History"), Person: person,
 		Contacts: contacts, MaxSessions: intake.MaxCounsellingSessions})
 }

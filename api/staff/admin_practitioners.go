@@ -1,4 +1,4 @@
-package api
+package staff
 
 import (
 	"errors"
@@ -9,51 +9,54 @@ import (
 
 	"github.com/gofiber/fiber/v3"
 
+	"github.com/feedback-service/feedback/api/web"
+	"github.com/feedback-service/feedback/field"
 	"github.com/feedback-service/feedback/intake"
 )
 
 // Practitioners: the counsellors and peer-support doctors callers are routed
 // to, managed by admins. Every change is audited with the practitioner's id.
 
-var kindChoices = []choice{{string(intake.Counsellor), "Counsellor"}, {string(intake.PeerSupporter), "Peer-support doctor"}}
+var kindChoices = []web.Choice{{Value: string(intake.Counsellor), Label: "Counsellor"}, {Value: string(intake.PeerSupporter), Label: "Peer-support doctor"}}
 
 type practitionersPage struct {
-	page
+	web.Page
 	Practitioners []intake.Practitioner
-	Kinds         []choice
-	Form          formValues
-	Problems      fieldErrors
+	Kinds         []web.Choice
+	Form          web.Values
+	Problems      field.Errors
 	Notice        string
 }
 
-func (s *Server) adminPractitioners(c fiber.Ctx) error {
-	return s.renderPractitioners(c, fiber.StatusOK, practitionersPage{Form: formValues{"active": {checked}}})
+// Practitioners is GET /admin/practitioners: the list and the add form.
+func (s *Pages) Practitioners(c fiber.Ctx) error {
+	return s.renderPractitioners(c, fiber.StatusOK, practitionersPage{Form: web.Values{"active": {web.Checked}}})
 }
 
-func (s *Server) renderPractitioners(c fiber.Ctx, status int, p practitionersPage) error {
+func (s *Pages) renderPractitioners(c fiber.Ctx, status int, p practitionersPage) error {
 	list, err := s.intake.Practitioners(c.Context(), "")
 	if err != nil {
 		return fmt.Errorf("list practitioners: %w", err)
 	}
-	p.page = s.staffPage(c, "Practitioners")
+	p.Page = s.Page(c, "Practitioners")
 	p.Invalid = p.Problems != nil
 	p.Practitioners, p.Kinds = list, kindChoices
-	return s.render(c, status, "practitioners", p)
+	return s.site.Render(c, status, s.templates, "practitioners", p)
 }
 
 // practitionerFrom reads the add and edit forms. A capacity that is not a
 // whole number is a problem of the form, not of the domain.
-func practitionerFrom(form url.Values) (intake.PractitionerDetails, fieldErrors) {
+func practitionerFrom(form url.Values) (intake.PractitionerDetails, field.Errors) {
 	d := intake.PractitionerDetails{Name: form.Get("name"), Kind: intake.PractitionerKind(form.Get("kind")),
-		Phone: strings.TrimSpace(form.Get("phone")), Active: form.Get("active") == checked}
-	var problems fieldErrors
+		Phone: strings.TrimSpace(form.Get("phone")), Active: form.Get("active") == web.Checked}
+	var problems field.Errors
 	capacity := strings.TrimSpace(form.Get("weekly_capacity"))
 	n, err := strconv.Atoi(capacity)
 	switch {
 	case capacity == "":
-		problems.add("weekly_capacity", "Enter the weekly capacity, as a number of callers")
+		problems.Add("weekly_capacity", "Enter the weekly capacity, as a number of callers")
 	case err != nil:
-		problems.add("weekly_capacity", "Enter the weekly capacity as a whole number, like 10")
+		problems.Add("weekly_capacity", "Enter the weekly capacity as a whole number, like 10")
 	default:
 		d.WeeklyCapacity = n
 	}
@@ -62,21 +65,22 @@ func practitionerFrom(form url.Values) (intake.PractitionerDetails, fieldErrors)
 
 // fieldProblems turns the domain's field errors into the form's, after any the
 // form found itself.
-func fieldProblems(problems fieldErrors, err error) (fieldErrors, bool) {
+func fieldProblems(problems field.Errors, err error) (field.Errors, bool) {
 	var invalid *intake.InvalidError
 	if !errors.As(err, &invalid) {
 		return problems, false
 	}
 	for _, f := range invalid.Fields {
 		if problems.For(f.Field) == "" {
-			problems.add(f.Field, f.Message)
+			problems.Add(f.Field, f.Message)
 		}
 	}
 	return problems, true
 }
 
-func (s *Server) adminAddPractitioner(c fiber.Ctx) error {
-	form, err := s.form(c)
+// AddPractitioner is POST /admin/practitioners.
+func (s *Pages) AddPractitioner(c fiber.Ctx) error {
+	form, err := web.Form(c)
 	if err != nil {
 		return err
 	}
@@ -90,51 +94,53 @@ func (s *Server) adminAddPractitioner(c fiber.Ctx) error {
 		}
 	}
 	if problems != nil {
-		return s.renderPractitioners(c, fiber.StatusUnprocessableEntity, practitionersPage{Form: formValues(form), Problems: problems})
+		return s.renderPractitioners(c, fiber.StatusUnprocessableEntity, practitionersPage{Form: web.Values(form), Problems: problems})
 	}
-	if err := s.audit(c, actionPractitionerAdded, added.ID); err != nil {
+	if err := s.Audit(c, actionPractitionerAdded, added.ID); err != nil {
 		return err
 	}
-	return s.renderPractitioners(c, fiber.StatusOK, practitionersPage{Notice: added.Name + " added.", Form: formValues{"active": {checked}}})
+	return s.renderPractitioners(c, fiber.StatusOK, practitionersPage{Notice: added.Name + " added.", Form: web.Values{"active": {web.Checked}}})
 }
 
 type practitionerPage struct {
-	page
+	web.Page
 	ID       string
-	Kinds    []choice
-	Form     formValues
-	Problems fieldErrors
+	Kinds    []web.Choice
+	Form     web.Values
+	Problems field.Errors
 }
 
-func (s *Server) adminEditPractitioner(c fiber.Ctx) error {
-	p, err := s.intake.Practitioner(c.Context(), c.Params("id"))
+// EditPractitioner is GET /admin/practitioners/{id}.
+func (s *Pages) EditPractitioner(c fiber.Ctx) error {
+	p, err := s.intake.Practitioner(c.Context(), web.Param(c, "id"))
 	if errors.Is(err, intake.ErrNotFound) {
-		return s.recordNotFound(c)
+		return s.RecordNotFound(c)
 	}
 	if err != nil {
 		return fmt.Errorf("edit practitioner: %w", err)
 	}
-	form := formValues{"name": {p.Name}, "kind": {string(p.Kind)}, "phone": {p.Phone},
+	form := web.Values{"name": {p.Name}, "kind": {string(p.Kind)}, "phone": {p.Phone},
 		"weekly_capacity": {strconv.Itoa(p.WeeklyCapacity)}}
 	if p.Active {
-		form["active"] = []string{checked}
+		form["active"] = []string{web.Checked}
 	}
 	return s.renderPractitioner(c, fiber.StatusOK, practitionerPage{ID: p.ID, Form: form})
 }
 
-func (s *Server) renderPractitioner(c fiber.Ctx, status int, p practitionerPage) error {
-	p.page = s.staffPage(c, "Edit practitioner")
+func (s *Pages) renderPractitioner(c fiber.Ctx, status int, p practitionerPage) error {
+	p.Page = s.Page(c, "Edit practitioner")
 	p.Invalid = p.Problems != nil
 	p.Kinds = kindChoices
-	return s.render(c, status, "practitioner", p)
+	return s.site.Render(c, status, s.templates, "practitioner", p)
 }
 
-func (s *Server) adminUpdatePractitioner(c fiber.Ctx) error {
-	form, err := s.form(c)
+// UpdatePractitioner is POST /admin/practitioners/{id}.
+func (s *Pages) UpdatePractitioner(c fiber.Ctx) error {
+	form, err := web.Form(c)
 	if err != nil {
 		return err
 	}
-	id := c.Params("id")
+	id := web.Param(c, "id")
 	d, problems := practitionerFrom(form)
 	if problems == nil {
 		_, err = s.intake.UpdatePractitioner(c.Context(), id, d)
@@ -142,36 +148,36 @@ func (s *Server) adminUpdatePractitioner(c fiber.Ctx) error {
 		problems, invalid = fieldProblems(problems, err)
 		switch {
 		case errors.Is(err, intake.ErrNotFound):
-			return s.recordNotFound(c)
+			return s.RecordNotFound(c)
 		case err != nil && !invalid:
 			return fmt.Errorf("update practitioner: %w", err)
 		}
 	}
 	if problems != nil {
-		return s.renderPractitioner(c, fiber.StatusUnprocessableEntity, practitionerPage{ID: id, Form: formValues(form), Problems: problems})
+		return s.renderPractitioner(c, fiber.StatusUnprocessableEntity, practitionerPage{ID: id, Form: web.Values(form), Problems: problems})
 	}
-	if err := s.audit(c, actionPractitionerChanged, id); err != nil {
+	if err := s.Audit(c, actionPractitionerChanged, id); err != nil {
 		return err
 	}
 	return c.Redirect().Status(fiber.StatusSeeOther).To("/admin/practitioners")
 }
 
-// adminSetPractitionerActive starts or stops routing callers to a practitioner.
-func (s *Server) adminSetPractitionerActive(active bool) fiber.Handler {
+// SetPractitionerActive starts or stops routing callers to a practitioner.
+func (s *Pages) SetPractitionerActive(active bool) fiber.Handler {
 	action := actionPractitionerStopped
 	if active {
 		action = actionPractitionerActivated
 	}
 	return func(c fiber.Ctx) error {
-		id := c.Params("id")
+		id := web.Param(c, "id")
 		err := s.intake.SetPractitionerActive(c.Context(), id, active)
 		if errors.Is(err, intake.ErrNotFound) {
-			return s.recordNotFound(c)
+			return s.RecordNotFound(c)
 		}
 		if err != nil {
 			return fmt.Errorf("activate or deactivate practitioner: %w", err)
 		}
-		if err := s.audit(c, action, id); err != nil {
+		if err := s.Audit(c, action, id); err != nil {
 			return err
 		}
 		return c.Redirect().Status(fiber.StatusSeeOther).To("/admin/practitioners")
