@@ -8,10 +8,10 @@ import (
 	"github.com/feedback-service/feedback/api/web"
 )
 
-// routes lists every route; middleware runs in the order written here.
+// routes lists every route; middleware runs in the order written here, and
+// each audience's routes follow in the functions below, in this order.
 func (s *Server) routes() {
 	app := s.App
-	sp, st, in, dp := s.surveyPage, s.staff, s.intake, s.dash
 	app.Use(s.countInFlight)              // Shutdown waits for requests in handlers
 	app.Use(s.observe)                    // metrics; one log line for staff and API requests, none for surveys
 	app.Use(web.RecoverPanics(s.log))     // a panic is a 500 with no request details logged
@@ -24,6 +24,7 @@ func (s *Server) routes() {
 	app.Get("/static/*", s.site.StaticAsset)
 
 	// Survey pages: no cookies, no per-request logs.
+	sp := s.surveyPage
 	app.Get("/s/:service", sp.Form)
 	app.Post("/s/:service", sp.Submit)
 	app.Get("/s/:service/thanks", sp.Thanks)
@@ -34,15 +35,24 @@ func (s *Server) routes() {
 	v1.Get("/surveys/:service", s.apiGetSurvey)
 	v1.Post("/surveys/:service/responses", s.apiSubmit)
 
-	// Staff pages: the only routes that read or set the session cookie. Each
-	// chain runs left to right: never cached, session from the cookie, role
-	// (which also sends a one-time password to be changed first), then the
-	// CSRF token on anything that changes state.
+	s.staffRoutes(app)
+	s.intakeRoutes(app)
+	s.dashboardRoutes(app, v1)
+
+	app.Get("/", func(c fiber.Ctx) error { return s.site.NotFound(c) })
+	app.Use(s.unmatched)
+}
+
+// staffRoutes are the staff's own pages: the only routes that read or set the
+// session cookie. Each chain runs left to right: never cached, session from
+// the cookie, role (which also sends a one-time password to be changed
+// first), then the CSRF token on anything that changes state.
+func (s *Server) staffRoutes(app *fiber.App) {
+	st := s.staff
 	app.Get(staff.LoginPath, st.Area, st.LoginForm)
 	app.Post(staff.LoginPath, st.Area, st.CheckOrigin, st.LoginSubmit) // no session yet: Origin checks
 	app.Post("/logout", st.Area, st.LoadSession, st.Logout)            // checks the token itself
 	signedIn, admin := st.RequireRole(), st.RequireRole(accounts.RoleAdmin)
-	handler := st.RequireRole(accounts.RoleIntake)
 
 	app.Get("/staff", st.Area, st.LoadSession, signedIn, st.Home)
 
@@ -68,8 +78,16 @@ func (s *Server) routes() {
 	adm.Get("/people/:id/erase", st.EraseForm)
 	adm.Post("/people/:id/erase", st.ErasePerson)
 
-	// Intake: call handlers only. Admins manage practitioners and answer
-	// subject-access and erasure requests, but do not browse callers' records.
+	staffAPI := app.Group("/api/staff", st.Area, st.LoadSession, signedIn, st.CheckCSRF)
+	staffAPI.Get("/session", s.apiStaffSession)
+}
+
+// intakeRoutes are for call handlers only. Admins manage practitioners and
+// answer subject-access and erasure requests, but do not browse callers'
+// records.
+func (s *Server) intakeRoutes(app *fiber.App) {
+	st, in := s.staff, s.intake
+	handler := st.RequireRole(accounts.RoleIntake)
 	intake := app.Group("/intake", st.Area, st.LoadSession, handler, st.CheckCSRF)
 	intake.Get("/contacts/new", in.NewContactForm)
 	intake.Post("/contacts/new", in.NewContactSubmit)
@@ -77,12 +95,12 @@ func (s *Server) routes() {
 	intake.Post("/contacts/:id/close", in.CloseContact)
 	intake.Get("/people", in.FindPerson)
 	intake.Get("/people/:id", in.PersonHistory)
+}
 
-	staffAPI := app.Group("/api/staff", st.Area, st.LoadSession, signedIn, st.CheckCSRF)
-	staffAPI.Get("/session", s.apiStaffSession)
-
-	// Dashboards: read-only, for quality leads and admins; JSON answers 401/403
-	// problems, pages the sign-in redirect and 403 page.
+// dashboardRoutes are read-only, for quality leads and admins; JSON answers
+// 401/403 problems, pages the sign-in redirect and 403 page.
+func (s *Server) dashboardRoutes(app *fiber.App, v1 fiber.Router) {
+	st, dp := s.staff, s.dash
 	quality := st.RequireRole(accounts.RoleQuality, accounts.RoleAdmin)
 	v1.Get("/stats/:service", st.Area, st.LoadSession, quality, s.apiStats)
 	dash := app.Group("/dashboards", st.Area, st.LoadSession, quality)
@@ -91,7 +109,4 @@ func (s *Server) routes() {
 	dash.Get("/:service", dp.Service)
 	dash.Get("/:service/export.csv", dp.Export)
 	dash.Get("/:service/charts/:chart", dp.Chart)
-
-	app.Get("/", func(c fiber.Ctx) error { return s.site.NotFound(c) })
-	app.Use(s.unmatched)
 }
