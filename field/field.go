@@ -47,7 +47,11 @@ func (e Errors) Summary() Errors {
 
 // Renamed returns the errors with each field renamed by name, e.g. a question
 // id to the id of its first input, where an error summary link should land.
+// No errors stay nil, so a page can still test for none with == nil.
 func (e Errors) Renamed(name func(field string) string) Errors {
+	if len(e) == 0 {
+		return nil
+	}
 	out := make(Errors, len(e))
 	for i, f := range e {
 		out[i] = Error{Field: name(f.Field), Message: f.Message}
@@ -55,6 +59,7 @@ func (e Errors) Renamed(name func(field string) string) Errors {
 	return out
 }
 
+// Error lists every problem, each after the field it concerns.
 func (e Errors) Error() string {
 	parts := make([]string, len(e))
 	for i, f := range e {

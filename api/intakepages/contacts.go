@@ -1,10 +1,10 @@
 package intakepages
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net/url"
-	"strings"
 
 	"github.com/gofiber/fiber/v3"
 
@@ -105,17 +105,12 @@ func (s *Pages) NewContactSubmit(c fiber.Ctx) error {
 			again.Returning = &p
 		}
 	}
-	var invalid *intake.InvalidError
+	var problems field.Errors
 	var refusal *intake.Refusal
 	switch {
-	case errors.As(err, &invalid):
-		for _, f := range invalid.Fields {
-			field := f.Field
-			if field == "" {
-				field = "service"
-			}
-			again.Problems.Add(field, f.Message)
-		}
+	case errors.As(err, &problems):
+		// A problem with the form as a whole is linked from the summary to its first field.
+		again.Problems = problems.Renamed(func(f string) string { return cmp.Or(f, "service") })
 		return s.renderContactForm(c, fiber.StatusUnprocessableEntity, again)
 	case errors.As(err, &refusal):
 		again.Refusal = refusal
@@ -197,9 +192,6 @@ var surveyTextWords = map[intake.SurveyTextStatus]string{
 	intake.TextRecentlySent: "No survey text: the caller was sent one in the last 30 days.",
 }
 
-// maxOutcome is the longest outcome note a handler can record.
-const maxOutcome = 1000
-
 // CloseContact records the outcome and ends the contact; the contact page then
 // says what happened about the survey text.
 func (s *Pages) CloseContact(c fiber.Ctx) error {
@@ -207,20 +199,12 @@ func (s *Pages) CloseContact(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	outcome := strings.TrimSpace(form.Get("outcome"))
+	id := web.Param(c, "id")
+	_, err = s.intake.CloseContact(c.Context(), id, form.Get("outcome"))
 	var problems field.Errors
 	switch {
-	case outcome == "":
-		problems.Add("outcome", "Enter the outcome of the contact")
-	case len([]rune(outcome)) > maxOutcome:
-		problems.Add("outcome", fmt.Sprintf("The outcome must be %d characters or fewer", maxOutcome))
-	}
-	if problems != nil {
+	case errors.As(err, &problems):
 		return s.renderContact(c, fiber.StatusUnprocessableEntity, contactPage{Form: web.Values(form), Problems: problems})
-	}
-	id := web.Param(c, "id")
-	_, err = s.intake.CloseContact(c.Context(), id, outcome)
-	switch {
 	case errors.Is(err, intake.ErrNotFound):
 		return s.staff.RecordNotFound(c)
 	case errors.Is(err, intake.ErrAlreadyClosed):

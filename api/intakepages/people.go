@@ -39,30 +39,16 @@ func (s *Pages) FindPerson(c fiber.Ctx) error {
 	if len(q) == 0 {
 		return s.site.Render(c, fiber.StatusOK, s.templates, "people_find", p)
 	}
-	if q.Get("name") == "" {
-		p.Problems.Add("name", "Enter the caller's full name")
+	found, err := s.intake.FindPerson(c.Context(), q.Get("name"), q.Get("dob"), q.Get("phone"), q.Get("email"))
+	if err != nil && !errors.As(err, &p.Problems) {
+		return fmt.Errorf("find person: %w", err)
 	}
-	if q.Get("dob") == "" {
-		p.Problems.Add("dob", "Enter the caller's date of birth")
-	}
-	if p.Problems == nil {
-		found, err := s.intake.FindPerson(c.Context(), q.Get("name"), q.Get("dob"), q.Get("phone"), q.Get("email"))
-		var invalid *intake.InvalidError
-		switch {
-		case errors.As(err, &invalid):
-			for _, f := range invalid.Fields {
-				p.Problems.Add(f.Field, f.Message)
-			}
-		case err != nil:
-			return fmt.Errorf("find person: %w", err)
+	for _, person := range found {
+		if err := s.staff.Audit(c, actionPersonFound, person.ID); err != nil {
+			return err
 		}
-		for _, person := range found {
-			if err := s.staff.Audit(c, actionPersonFound, person.ID); err != nil {
-				return err
-			}
-		}
-		p.Found, p.Searched = found, p.Problems == nil
 	}
+	p.Found, p.Searched = found, p.Problems == nil
 	status := fiber.StatusOK
 	if p.Problems != nil {
 		p.Invalid, status = true, fiber.StatusUnprocessableEntity

@@ -63,21 +63,6 @@ func practitionerFrom(form url.Values) (intake.PractitionerDetails, field.Errors
 	return d, problems
 }
 
-// fieldProblems turns the domain's field errors into the form's, after any the
-// form found itself.
-func fieldProblems(problems field.Errors, err error) (field.Errors, bool) {
-	var invalid *intake.InvalidError
-	if !errors.As(err, &invalid) {
-		return problems, false
-	}
-	for _, f := range invalid.Fields {
-		if problems.For(f.Field) == "" {
-			problems.Add(f.Field, f.Message)
-		}
-	}
-	return problems, true
-}
-
 // AddPractitioner is POST /admin/practitioners.
 func (s *Pages) AddPractitioner(c fiber.Ctx) error {
 	form, err := web.Form(c)
@@ -88,8 +73,7 @@ func (s *Pages) AddPractitioner(c fiber.Ctx) error {
 	var added intake.Practitioner
 	if problems == nil {
 		added, err = s.intake.AddPractitioner(c.Context(), d)
-		var invalid bool
-		if problems, invalid = fieldProblems(problems, err); err != nil && !invalid {
+		if err != nil && !errors.As(err, &problems) {
 			return fmt.Errorf("add practitioner: %w", err)
 		}
 	}
@@ -144,12 +128,10 @@ func (s *Pages) UpdatePractitioner(c fiber.Ctx) error {
 	d, problems := practitionerFrom(form)
 	if problems == nil {
 		_, err = s.intake.UpdatePractitioner(c.Context(), id, d)
-		var invalid bool
-		problems, invalid = fieldProblems(problems, err)
 		switch {
 		case errors.Is(err, intake.ErrNotFound):
 			return s.RecordNotFound(c)
-		case err != nil && !invalid:
+		case err != nil && !errors.As(err, &problems):
 			return fmt.Errorf("update practitioner: %w", err)
 		}
 	}

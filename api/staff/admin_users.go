@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"strings"
 
 	"github.com/gofiber/fiber/v3"
 
@@ -51,43 +50,23 @@ func (s *Pages) AddUser(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	nu := accounts.NewUser{
-		Email: strings.TrimSpace(form.Get("email")), Name: strings.TrimSpace(form.Get("name")),
-		Password: accounts.GeneratePassword(), Generated: true,
-	}
-	var problems field.Errors
-	if nu.Email == "" {
-		problems.Add("email", "Enter an e-mail address")
-	}
-	if nu.Name == "" {
-		problems.Add("name", "Enter a name")
-	}
-	for _, r := range form["role"] {
-		role, err := accounts.ParseRole(r)
-		if err != nil {
-			problems.Add("role-admin", "Select roles from the list")
-			break
-		}
-		nu.Roles = append(nu.Roles, role)
-	}
-	if len(form["role"]) == 0 {
-		problems.Add("role-admin", "Select at least one role")
-	}
+	nu, problems := accounts.ParseNewUser(form.Get("email"), form.Get("name"), form["role"])
+	nu.Password, nu.Generated = accounts.GeneratePassword(), true
 	if problems == nil {
 		_, err = s.accounts.Add(c.Context(), SessionOf(c).Email, nu)
-		switch {
-		case errors.Is(err, accounts.ErrExists):
-			problems.Add("email", "There is already an account with this e-mail address")
-		case errors.Is(err, accounts.ErrInvalidEmail):
-			problems.Add("email", "Enter an e-mail address in the correct format, like name@example.nhs.uk")
-		case errors.Is(err, accounts.ErrInvalidName):
-			problems.Add("name", "Enter a name of 100 characters or fewer")
-		case errors.Is(err, accounts.ErrUnknownRole):
-			problems.Add("role-admin", "Select roles from the list")
-		case err != nil:
+		if p, ok := accounts.Problem(err); ok {
+			problems = field.Errors{p}
+		} else if err != nil {
 			return fmt.Errorf("add account: %w", err)
 		}
 	}
+	// The roles' error is shown on, and linked to, their first checkbox.
+	problems = problems.Renamed(func(f string) string {
+		if f == "role" {
+			return "role-admin"
+		}
+		return f
+	})
 	if problems != nil {
 		return s.renderUsers(c, fiber.StatusUnprocessableEntity, usersPage{Form: web.Values(form), Problems: problems})
 	}

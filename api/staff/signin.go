@@ -197,8 +197,8 @@ func (s *Pages) PasswordSubmit(c fiber.Ctx) error {
 	case errors.Is(err, accounts.ErrInvalidCredentials):
 		return s.renderPassword(c, fiber.StatusUnprocessableEntity, back, field.Errors{{Field: "current", Message: "Your current password is not right"}})
 	case errors.Is(err, accounts.ErrWeakPassword):
-		msg := strings.TrimPrefix(err.Error(), accounts.ErrWeakPassword.Error()+": ")
-		return s.renderPassword(c, fiber.StatusUnprocessableEntity, back, field.Errors{{Field: "new", Message: "Choose a different password: " + msg}})
+		p, _ := accounts.Problem(err)
+		return s.renderPassword(c, fiber.StatusUnprocessableEntity, back, field.Errors{{Field: "new", Message: p.Message}})
 	case err != nil:
 		return fmt.Errorf("change password: %w", err)
 	}
