@@ -44,11 +44,7 @@ func (s *Pages) Overview(c fiber.Ctx) error {
 // Service is GET /dashboards/{service}: one service's charts, figures and comments.
 func (s *Pages) Service(c fiber.Ctx) error {
 	service := web.Param(c, "service")
-	r, err := Period(c, s.dashboards)
-	if err != nil {
-		return s.refuse(c, err)
-	}
-	st, err := s.dashboards.Service(c.Context(), service, r)
+	st, r, err := s.stats(c, service)
 	if err != nil {
 		return s.refuse(c, err)
 	}
@@ -139,11 +135,7 @@ func (s *Pages) Chart(c fiber.Ctx) error {
 // Export is the CSV of the figures behind every chart of a service.
 func (s *Pages) Export(c fiber.Ctx) error {
 	service := web.Param(c, "service")
-	r, err := Period(c, s.dashboards)
-	if err != nil {
-		return s.refuse(c, err)
-	}
-	st, err := s.dashboards.Service(c.Context(), service, r)
+	st, r, err := s.stats(c, service)
 	if err != nil {
 		return s.refuse(c, err)
 	}
@@ -196,4 +188,14 @@ func cutLast(s, sep string) (before, after string, ok bool) {
 		return s, "", false
 	}
 	return s[:i], s[i+len(sep):], true
+}
+
+// stats reads the period asked for and the service's figures for it.
+func (s *Pages) stats(c fiber.Ctx, service string) (*dashboards.ServiceStats, dashboards.Range, error) {
+	r, err := Period(c, s.dashboards)
+	if err != nil {
+		return nil, r, err
+	}
+	st, err := s.dashboards.Service(c.Context(), service, r)
+	return st, r, err
 }
