@@ -33,7 +33,7 @@ const unmatchedLocal = "feedback.unmatched"
 func (s *Server) observe(c fiber.Ctx) error {
 	start := time.Now()
 	if err := c.Next(); err != nil {
-		if herr := s.handleError(c, err); herr != nil {
+		if herr := s.site.HandleError(c, err); herr != nil {
 			c.Status(fiber.StatusInternalServerError)
 		}
 	}

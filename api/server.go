@@ -1,11 +1,13 @@
-// Package api is the HTTP face of the service: a Fiber app with the survey
-// pages, the JSON API and the staff pages. Handlers are thin: they
-// decode, call one domain function and render.
+// Package api is the HTTP face of the service: it wires one Fiber app from
+// the pages of each audience (surveypages, staff, intakepages, dashpages, on
+// what package web shares) and serves the JSON API itself (/api/v1, problem
+// documents, the OpenAPI document). Every route and the middleware order are
+// written in routes.go. Handlers are thin: they decode, call one domain
+// function and render.
 package api
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -17,6 +19,11 @@ import (
 	"github.com/gofiber/fiber/v3"
 
 	"github.com/feedback-service/feedback/accounts"
+	"github.com/feedback-service/feedback/api/dashpages"
+	"github.com/feedback-service/feedback/api/intakepages"
+	"github.com/feedback-service/feedback/api/staff"
+	"github.com/feedback-service/feedback/api/surveypages"
+	"github.com/feedback-service/feedback/api/web"
 	"github.com/feedback-service/feedback/dashboards"
 	"github.com/feedback-service/feedback/intake"
 	"github.com/feedback-service/feedback/store"
@@ -45,16 +52,15 @@ type Server struct {
 	store      *store.Store
 	surveys    *survey.Catalogue
 	responses  *survey.Responses
-	accounts   *accounts.Store
-	intake     *intake.Store
 	dashboards *dashboards.Dashboards
-	pages      *pages
-	blankForms map[string]blankForm
-	limiter    *rateLimiter
-	proxies    trustedProxies
+	site       *web.Site
+	surveyPage *surveypages.Pages
+	staff      *staff.Pages
+	intake     *intakepages.Pages
+	dash       *dashpages.Pages
+	limiter    *web.RateLimiter
 	log        *slog.Logger
 	https      bool
-	origin     string // scheme://host[:port] of BaseURL, as browsers send it in Origin
 	inFlight   atomic.Int64
 	requests   RequestObserver // nil: requests are not counted
 	patternSet                 // route patterns, for labels
@@ -77,64 +83,68 @@ type Deps struct {
 
 // New builds the app with every route and middleware.
 func New(cfg Config, deps Deps) (*Server, error) {
-	p, err := loadPages()
-	if err != nil {
-		return nil, err
-	}
 	u, err := url.Parse(cfg.BaseURL)
 	if err != nil {
 		return nil, fmt.Errorf("base URL %q: %w", cfg.BaseURL, err)
 	}
-	if deps.Accounts == nil {
-		return nil, errors.New("api: no accounts store")
-	}
-	if deps.Intake == nil {
-		return nil, errors.New("api: no intake store")
-	}
-	if deps.Dashboards == nil {
-		return nil, errors.New("api: no dashboards")
-	}
 	if deps.Logger == nil {
 		deps.Logger = slog.Default()
 	}
-	proxies, err := parseTrustedProxies(cfg.TrustedProxies)
-	if err != nil {
-		return nil, err
-	}
 	s := &Server{
 		cfg:        cfg,
-		proxies:    proxies,
 		store:      deps.Store,
 		surveys:    deps.Surveys,
 		responses:  deps.Responses,
-		accounts:   deps.Accounts,
-		intake:     deps.Intake,
 		dashboards: deps.Dashboards,
-		pages:      p,
-		limiter:    newRateLimiter(cfg.RateLimit, time.Minute),
 		log:        deps.Logger,
 		requests:   deps.Requests,
 		https:      u.Scheme == "https",
-		origin:     origin(u),
 	}
+	if err := s.buildPages(deps, origin(u)); err != nil {
+		return nil, err
+	}
+	s.limiter = web.NewRateLimiter(cfg.RateLimit, time.Minute)
 	s.App = fiber.New(fiber.Config{
 		AppName:      "feedback",
-		BodyLimit:    readBodyLimit,
+		BodyLimit:    web.ReadBodyLimit,
 		ReadTimeout:  15 * time.Second,
 		WriteTimeout: 15 * time.Second,
 		IdleTimeout:  60 * time.Second,
-		ErrorHandler: s.handleError,
+		ErrorHandler: s.site.HandleError,
 		TrustProxy:   len(cfg.TrustedProxies) > 0,
 		TrustProxyConfig: fiber.TrustProxyConfig{
 			Proxies: cfg.TrustedProxies,
 		},
 		ProxyHeader: proxyHeader(cfg.TrustedProxies),
 	})
-	if err := s.renderBlankForms(); err != nil {
-		return nil, err
-	}
 	s.routes()
 	return s, nil
+}
+
+// buildPages builds each audience's pages on one shared site.
+func (s *Server) buildPages(deps Deps, origin string) error {
+	var err error
+	proxies, err := web.ParseTrustedProxies(s.cfg.TrustedProxies)
+	if err != nil {
+		return err
+	}
+	s.site, err = web.NewSite(web.SiteConfig{SupportPhone: s.cfg.SupportPhone, Surveys: surveypages.Links(deps.Surveys), Logger: deps.Logger, Proxies: proxies})
+	if err != nil {
+		return err
+	}
+	if s.surveyPage, err = surveypages.New(s.site, deps.Surveys, deps.Responses); err != nil {
+		return err
+	}
+	s.staff, err = staff.New(staff.Deps{Site: s.site, Accounts: deps.Accounts, Intake: deps.Intake, Logger: deps.Logger,
+		HTTPS: s.https, Origin: origin})
+	if err != nil {
+		return err
+	}
+	if s.intake, err = intakepages.New(s.site, s.staff, deps.Intake); err != nil {
+		return err
+	}
+	s.dash, err = dashpages.New(s.site, s.staff, deps.Dashboards)
+	return err
 }
 
 // origin is how a browser names the site of u in an Origin header: no path,
@@ -154,109 +164,10 @@ func proxyHeader(trusted []string) string {
 	return fiber.HeaderXForwardedFor
 }
 
-// Body limits: a survey form with its longest answers fits in well under 64 KB;
-// a JSON submission in 16 KB.
-const (
-	formBodyLimit = 64 << 10
-	jsonBodyLimit = 16 << 10
-	// readBodyLimit is what the server reads before refusing. Bodies between
-	// the route's limit and this one get a clean 413 from limitBody; past it,
-	// the server closes the connection, which a client still sending sees as
-	// a reset rather than an answer.
-	readBodyLimit = 4 << 20
-)
-
-// routes lists every route; middleware runs in the order written here.
-func (s *Server) routes() {
-	app := s.App
-	app.Use(s.countInFlight)   // Shutdown waits for requests in handlers
-	app.Use(s.observe)         // metrics; one log line for staff and API requests, none for surveys
-	app.Use(s.recoverPanics)   // a panic is a 500 with no request details logged
-	app.Use(s.securityHeaders) // CSP, nosniff, referrer, permissions, HSTS
-	app.Use(s.rateLimit)       // per client address, in memory only
-	app.Use(s.limitBody)       // 16 KB for the JSON API, 64 KB for forms
-
-	app.Get("/healthz", s.healthz)
-	app.Get("/readyz", s.readyz)
-	app.Get("/static/*", s.staticAsset)
-
-	// Survey pages: no cookies, no per-request logs.
-	app.Get("/s/:service", s.surveyForm)
-	app.Post("/s/:service", s.surveySubmit)
-	app.Get("/s/:service/thanks", s.surveyThanks)
-
-	v1 := app.Group("/api/v1")
-	v1.Get("/openapi.json", s.apiOpenAPI)
-	v1.Get("/surveys", s.apiListSurveys)
-	v1.Get("/surveys/:service", s.apiGetSurvey)
-	v1.Post("/surveys/:service/responses", s.apiSubmit)
-
-	// Staff pages: the only routes that read or set the session cookie. Each
-	// chain runs left to right: never cached, session from the cookie, role
-	// (which also sends a one-time password to be changed first), then the
-	// CSRF token on anything that changes state.
-	app.Get(loginPath, s.staffArea, s.loginForm)
-	app.Post(loginPath, s.staffArea, s.checkOrigin, s.loginSubmit) // no session yet: Origin checks
-	app.Post("/logout", s.staffArea, s.loadSession, s.logout)      // checks the token itself
-	signedIn, admin := s.requireRole(), s.requireRole(accounts.RoleAdmin)
-	handler := s.requireRole(accounts.RoleIntake)
-
-	app.Get("/staff", s.staffArea, s.loadSession, signedIn, s.staffHome)
-
-	account := app.Group("/account", s.staffArea, s.loadSession, signedIn, s.checkCSRF)
-	account.Get("/password", s.passwordForm)
-	account.Post("/password", s.passwordSubmit)
-
-	adm := app.Group("/admin", s.staffArea, s.loadSession, admin, s.checkCSRF)
-	adm.Get("/users", s.adminUsers)
-	adm.Post("/users", s.adminAddUser)
-	adm.Post("/users/enable", s.adminSetEnabled(true))
-	adm.Post("/users/disable", s.adminSetEnabled(false))
-	adm.Post("/users/password", s.adminResetPassword)
-	adm.Get("/audit", s.adminAudit)
-	adm.Get("/practitioners", s.adminPractitioners)
-	adm.Post("/practitioners", s.adminAddPractitioner)
-	adm.Get("/practitioners/:id", s.adminEditPractitioner)
-	adm.Post("/practitioners/:id", s.adminUpdatePractitioner)
-	adm.Post("/practitioners/:id/activate", s.adminSetPractitionerActive(true))
-	adm.Post("/practitioners/:id/deactivate", s.adminSetPractitionerActive(false))
-	adm.Get("/people", s.adminPeople)
-	adm.Get("/people/:id/export", s.adminExportPerson)
-	adm.Get("/people/:id/erase", s.adminEraseForm)
-	adm.Post("/people/:id/erase", s.adminErasePerson)
-
-	// Intake: call handlers only. Admins manage practitioners and answer
-	// subject-access and erasure requests, but do not browse callers' records.
-	in := app.Group("/intake", s.staffArea, s.loadSession, handler, s.checkCSRF)
-	in.Get("/contacts/new", s.newContactForm)
-	in.Post("/contacts/new", s.newContactSubmit)
-	in.Get("/contacts/:id", s.contactPage)
-	in.Post("/contacts/:id/close", s.closeContact)
-	in.Get("/people", s.findPerson)
-	in.Get("/people/:id", s.personHistory)
-
-	staffAPI := app.Group("/api/staff", s.staffArea, s.loadSession, signedIn, s.checkCSRF)
-	staffAPI.Get("/session", s.apiStaffSession)
-
-	// Dashboards: read-only, for quality leads and admins; JSON answers 401/403
-	// problems, pages the sign-in redirect and 403 page.
-	quality := s.requireRole(accounts.RoleQuality, accounts.RoleAdmin)
-	v1.Get("/stats/:service", s.staffArea, s.loadSession, quality, s.apiStats)
-	dash := app.Group("/dashboards", s.staffArea, s.loadSession, quality)
-	dash.Get("/", s.dashboardsOverview)
-	dash.Get("/fft-return.csv", s.dashboardsFFTReturn)
-	dash.Get("/:service", s.dashboardService)
-	dash.Get("/:service/export.csv", s.dashboardExport)
-	dash.Get("/:service/charts/:chart", s.dashboardChart)
-
-	app.Get("/", func(c fiber.Ctx) error { return s.notFound(c) })
-	app.Use(s.unmatched)
-}
-
 // unmatched answers requests no route matched.
 func (s *Server) unmatched(c fiber.Ctx) error {
 	c.Locals(unmatchedLocal, true)
-	return s.notFound(c)
+	return s.site.NotFound(c)
 }
 
 func (s *Server) healthz(c fiber.Ctx) error {
@@ -287,7 +198,7 @@ func (s *Server) Serve(ln net.Listener) error {
 // before its request reached a handler sees a closed connection and retries;
 // the form's nonce makes that safe.
 func (s *Server) Shutdown(ctx context.Context) error {
-	s.limiter.stop()
+	s.limiter.Stop()
 	done := make(chan error, 1)
 	go func() { done <- s.App.ShutdownWithContext(ctx) }()
 	tick := time.NewTicker(20 * time.Millisecond)
@@ -314,7 +225,3 @@ func (s *Server) countInFlight(c fiber.Ctx) error {
 	defer s.inFlight.Add(-1)
 	return c.Next()
 }
-
-// isAPI reports whether a request is for the JSON API, which answers errors
-// with problem documents rather than pages.
-func isAPI(c fiber.Ctx) bool { return strings.HasPrefix(c.Path(), "/api/") }

@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v3"
 
 	"github.com/feedback-service/feedback/accounts"
+	"github.com/feedback-service/feedback/api/staff"
 )
 
 // staffSession is GET /api/staff/session: who is signed in, and the token that
@@ -16,6 +17,6 @@ type staffSession struct {
 }
 
 func (s *Server) apiStaffSession(c fiber.Ctx) error {
-	sess := sessionOf(c)
+	sess := staff.SessionOf(c)
 	return c.JSON(staffSession{Email: sess.Email, Name: sess.Name, Roles: sess.Roles, CSRFToken: sess.CSRFToken})
 }

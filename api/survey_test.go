@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/feedback-service/feedback/api/apitest"
+	"github.com/feedback-service/feedback/store/storetest"
 )
 
 func TestSurveyForm_IsAnAccessibleFormWithNoCookiesAndNoScripts(t *testing.T) {
@@ -242,6 +243,7 @@ func TestUnknownSurvey_Is404ListingTheRealSurveys(t *testing.T) {
 }
 
 func TestDatabaseOutage_PagesStillLoadAndSubmissionsAreRefusedNotLost(t *testing.T) {
+	storetest.RequireEmbedded(t) // reads or stops the embedded store itself
 	srv := apitest.New(t)
 	form := validForm(srv.FormNonce(t, "counselling"))
 	srv.Store.StopEmbedded()

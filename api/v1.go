@@ -2,11 +2,12 @@ package api
 
 import (
 	"errors"
-	"mime"
-	"strings"
 
 	"github.com/gofiber/fiber/v3"
 
+	"github.com/feedback-service/feedback/api/surveypages"
+	"github.com/feedback-service/feedback/api/web"
+	"github.com/feedback-service/feedback/field"
 	"github.com/feedback-service/feedback/survey"
 )
 
@@ -42,9 +43,9 @@ type apiSurvey struct {
 }
 
 func (s *Server) apiGetSurvey(c fiber.Ctx) error {
-	d, ok := s.definition(c)
+	d, ok := surveypages.Definition(s.surveys, c)
 	if !ok {
-		return s.problem(c, fiber.StatusNotFound, "There is no survey with that name. GET /api/v1/surveys lists them.", nil)
+		return web.Problem(c, fiber.StatusNotFound, "There is no survey with that name. GET /api/v1/surveys lists them.", nil)
 	}
 	nonce, err := s.responses.Keys().Issue(c.Context(), d.Service)
 	if err != nil {
@@ -55,36 +56,31 @@ func (s *Server) apiGetSurvey(c fiber.Ctx) error {
 }
 
 func (s *Server) apiSubmit(c fiber.Ctx) error {
-	d, ok := s.definition(c)
+	d, ok := surveypages.Definition(s.surveys, c)
 	if !ok {
-		return s.problem(c, fiber.StatusNotFound, "There is no survey with that name. GET /api/v1/surveys lists them.", nil)
+		return web.Problem(c, fiber.StatusNotFound, "There is no survey with that name. GET /api/v1/surveys lists them.", nil)
 	}
-	if ct, _, err := mimeType(string(c.Request().Header.ContentType())); err != nil || ct != fiber.MIMEApplicationJSON {
-		return s.problem(c, fiber.StatusUnsupportedMediaType, "Send the answers as application/json.", nil)
+	if ct, _, err := web.MediaType(string(c.Request().Header.ContentType())); err != nil || ct != fiber.MIMEApplicationJSON {
+		return web.Problem(c, fiber.StatusUnsupportedMediaType, "Send the answers as application/json.", nil)
 	}
 	body := c.Body()
-	if len(body) > jsonBodyLimit {
-		return s.problem(c, fiber.StatusRequestEntityTooLarge, "The body is larger than 16 KB.", nil)
+	if len(body) > web.JSONBodyLimit {
+		return web.Problem(c, fiber.StatusRequestEntityTooLarge, "The body is larger than 16 KB.", nil)
 	}
 	nonce, answers, ve := d.ParseJSON(body)
 	if ve != nil {
-		return s.problem(c, fiber.StatusUnprocessableEntity, "The answers were not stored. See errors for each problem.", ve.Fields)
+		return web.Problem(c, fiber.StatusUnprocessableEntity, "The answers were not stored. See errors for each problem.", surveypages.FieldErrors(ve))
 	}
 	outcome, err := s.responses.Submit(c.Context(), d, nonce, answers)
 	switch {
 	case errors.Is(err, survey.ErrNonce):
-		return s.problem(c, fiber.StatusUnprocessableEntity, "The answers were not stored.",
-			[]survey.FieldError{{Question: "nonce", Message: "The nonce is not valid or has expired; GET the survey again for a new one"}})
+		return web.Problem(c, fiber.StatusUnprocessableEntity, "The answers were not stored.",
+			field.Errors{{Field: "nonce", Message: "The nonce is not valid or has expired; GET the survey again for a new one"}})
 	case err != nil:
 		c.Set(fiber.HeaderRetryAfter, "30")
-		return s.problem(c, fiber.StatusServiceUnavailable, "The answers could not be stored just now and were not stored. Sending the same body again is safe.", nil)
+		return web.Problem(c, fiber.StatusServiceUnavailable, "The answers could not be stored just now and were not stored. Sending the same body again is safe.", nil)
 	case outcome == survey.AlreadyReceived:
-		return s.problem(c, fiber.StatusConflict, "A response with this nonce has already been stored; it was not stored again.", nil)
+		return web.Problem(c, fiber.StatusConflict, "A response with this nonce has already been stored; it was not stored again.", nil)
 	}
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"status": "stored"})
-}
-
-func mimeType(header string) (string, map[string]string, error) {
-	ct, params, err := mime.ParseMediaType(header)
-	return strings.ToLower(ct), params, err
 }

@@ -4,9 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/feedback-service/feedback/field"
 )
 
 // SurveyTextStatus says what closing a contact did about the survey text.
@@ -30,10 +34,31 @@ const TextInterval = 30 * 24 * time.Hour
 // ErrAlreadyClosed is returned when a contact is closed a second time.
 var ErrAlreadyClosed = errors.New("contact already closed")
 
+// MaxOutcome is the longest outcome note a call handler can record, in characters.
+const MaxOutcome = 1000
+
+// checkOutcome is the rule for an outcome note: required, at most MaxOutcome
+// characters (spaces around it do not count).
+func checkOutcome(outcome string) error {
+	var problems field.Errors
+	switch {
+	case outcome == "":
+		problems.Add("outcome", "Enter the outcome of the contact")
+	case utf8.RuneCountInString(outcome) > MaxOutcome:
+		problems.Add("outcome", fmt.Sprintf("The outcome must be %d characters or fewer", MaxOutcome))
+	}
+	return problems.Err()
+}
+
 // CloseContact records the outcome and ends a contact. When the caller agreed to
 // a feedback text, has a mobile number, and has not had a survey text in the
 // last 30 days, it queues one text; a contact is closed, and so queued, once.
+// An outcome that is empty or too long is refused with field.Errors.
 func (s *Store) CloseContact(ctx context.Context, id, outcome string) (Contact, error) {
+	outcome = strings.TrimSpace(outcome)
+	if err := checkOutcome(outcome); err != nil {
+		return Contact{}, err
+	}
 	c, err := s.Contact(ctx, id)
 	if err != nil {
 		return Contact{}, fmt.Errorf("close contact: %w", err)

@@ -10,6 +10,8 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/feedback-service/feedback/field"
 )
 
 // MaxCounsellingSessions is how many counselling sessions one person may have.
@@ -74,7 +76,7 @@ func (n *NewContact) check() (Person, time.Time, error) {
 	for _, f := range []*string{&n.Name, &n.DateOfBirth, &n.Phone, &n.Email, &n.Postcode, &n.Organisation, &n.Address, &n.JobRole} {
 		*f = strings.TrimSpace(*f)
 	}
-	var fields []FieldError
+	var fields field.Errors
 	if err := validate.Struct(n); err != nil {
 		fields = fieldErrors(err)
 	}
@@ -91,20 +93,20 @@ func (n *NewContact) check() (Person, time.Time, error) {
 	if n.Phone != "" && !has("phone") {
 		var ok bool
 		if p.Phone, ok = NormalisePhone(n.Phone); !ok {
-			fields = append(fields, FieldError{Field: "phone", Message: "Enter a phone number, like 07700 900123"})
+			fields.Add("phone", "Enter a phone number, like 07700 900123")
 		}
 	}
 	if n.Service == Counselling && n.Phone == "" && n.Email == "" {
-		fields = append(fields, FieldError{Field: "phone", Message: "Enter a phone number or an e-mail address"})
+		fields.Add("phone", "Enter a phone number or an e-mail address")
 	}
 	if n.Postcode != "" && !has("postcode") {
 		var ok bool
 		if p.Postcode, ok = NormalisePostcode(n.Postcode); !ok {
-			fields = append(fields, FieldError{Field: "postcode", Message: "Enter a full UK postcode, like SW1A 1AA"})
+			fields.Add("postcode", "Enter a full UK postcode, like SW1A 1AA")
 		}
 	}
 	dob, _ := time.Parse(time.DateOnly, n.DateOfBirth)
-	return p, dob, invalid(fields)
+	return p, dob, fields.Err()
 }
 
 // Opened is the result of opening a contact: the record and the routing the
@@ -117,7 +119,7 @@ type Opened struct {
 
 // OpenContact checks the form, the caller's eligibility and (for counselling)
 // the session limit, records or updates the person, routes the contact and
-// records it. Refusals are *Refusal errors; form problems are *InvalidError.
+// records it. Refusals are *Refusal errors; form problems are field.Errors.
 func (s *Store) OpenContact(ctx context.Context, n NewContact) (Opened, error) {
 	p, dob, err := n.check()
 	if err != nil {

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/feedback-service/feedback/field"
 )
 
 func TestOpenContact_RecordsPersonAndContact(t *testing.T) {
@@ -61,7 +63,7 @@ func TestOpenContact_MarksEachMissingField(t *testing.T) {
 			n := counsellingCaller()
 			tt.edit(&n)
 			_, _, err := n.check()
-			var inv *InvalidError
+			var inv field.Errors
 			if tt.fields == nil {
 				if err != nil {
 					t.Fatalf("err %v, want none", err)
@@ -72,7 +74,7 @@ func TestOpenContact_MarksEachMissingField(t *testing.T) {
 				t.Fatalf("err %v, want field errors", err)
 			}
 			var got []string
-			for _, f := range inv.Fields {
+			for _, f := range inv {
 				got = append(got, f.Field)
 				if f.Message == "" {
 					t.Errorf("field %s has no message", f.Field)
@@ -86,8 +88,8 @@ func TestOpenContact_MarksEachMissingField(t *testing.T) {
 	n := peerCaller()
 	n.Phone, n.Address, n.JobRole = "", "", ""
 	_, _, err := n.check()
-	var inv *InvalidError
-	if !errors.As(err, &inv) || len(inv.Fields) != 3 {
+	var inv field.Errors
+	if !errors.As(err, &inv) || len(inv) != 3 {
 		t.Fatalf("peer support without number, address and job role: %v, want three field errors", err)
 	}
 }

@@ -137,21 +137,27 @@ func (o *Outbox) Run(ctx context.Context) {
 	t := time.NewTicker(o.Interval)
 	defer t.Stop()
 	for {
-		res, err := o.ProcessDue(ctx)
-		if err != nil && ctx.Err() == nil {
-			o.Logger.ErrorContext(ctx, "survey text outbox", "err", err)
-		} else if res != (Processed{}) {
-			o.Logger.InfoContext(ctx, "survey text outbox", "sent", res.Sent, "retrying", res.Retrying,
-				"failed", res.Failed, "suppressed", res.Suppressed, "removed", res.Removed)
-		}
-		if o.Processed != nil {
-			o.Processed(res) // partial counts too: a run that failed half-way did send some
-		}
+		o.RunOnce(ctx)
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
+	}
+}
+
+// RunOnce processes what is due once, logs what it did and reports it to
+// Processed. A scheduler calls it every Interval.
+func (o *Outbox) RunOnce(ctx context.Context) {
+	res, err := o.ProcessDue(ctx)
+	if err != nil && ctx.Err() == nil {
+		o.Logger.ErrorContext(ctx, "survey text outbox", "err", err)
+	} else if res != (Processed{}) {
+		o.Logger.InfoContext(ctx, "survey text outbox", "sent", res.Sent, "retrying", res.Retrying,
+			"failed", res.Failed, "suppressed", res.Suppressed, "removed", res.Removed)
+	}
+	if o.Processed != nil {
+		o.Processed(res) // partial counts too: a run that failed half-way did send some
 	}
 }
 

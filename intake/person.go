@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/feedback-service/feedback/field"
 )
 
 // Person is someone who has contacted the service. Counselling records name,
@@ -49,13 +52,24 @@ func lookupKey(name, dob string) string { return nameKey(name) + "|" + dob }
 
 // FindPerson returns the people recorded with this name and date of birth
 // (YYYY-MM-DD) who also have this phone number or e-mail address. The handler
-// confirms which candidate, if any, is the caller. At least one of phone and
-// email is needed.
+// confirms which candidate, if any, is the caller. Name, date of birth and at
+// least one of phone and email are needed; field.Errors names those missing
+// by the search form's fields (name, dob, phone).
 func (s *Store) FindPerson(ctx context.Context, name, dob, phone, email string) ([]Person, error) {
 	phone, _ = NormalisePhone(phone)
 	email = normaliseEmail(email)
+	var problems field.Errors
+	if strings.TrimSpace(name) == "" {
+		problems.Add("name", "Enter the caller's full name")
+	}
+	if strings.TrimSpace(dob) == "" {
+		problems.Add("dob", "Enter the caller's date of birth")
+	}
 	if phone == "" && email == "" {
-		return nil, &InvalidError{Fields: []FieldError{{Field: "phone", Message: "Enter a phone number or e-mail address"}}}
+		problems.Add("phone", "Enter a phone number or e-mail address")
+	}
+	if problems != nil {
+		return nil, problems
 	}
 	var key personKey
 	err := s.findByID(ctx, collPersonKeys, lookupKey(name, dob), &key)

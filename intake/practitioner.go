@@ -7,6 +7,8 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/feedback-service/feedback/field"
 )
 
 // PractitionerKind says which service a practitioner works in.
@@ -52,7 +54,7 @@ type PractitionerDetails struct {
 
 func (d *PractitionerDetails) check() (string, error) {
 	d.Name = strings.TrimSpace(d.Name)
-	var fields []FieldError
+	var fields field.Errors
 	if err := validate.Struct(d); err != nil {
 		fields = fieldErrors(err)
 	}
@@ -60,11 +62,11 @@ func (d *PractitionerDetails) check() (string, error) {
 	if d.Phone != "" {
 		p, ok := NormalisePhone(d.Phone)
 		if !ok {
-			fields = append(fields, FieldError{Field: "phone", Message: "Enter a phone number, like 07700 900123"})
+			fields.Add("phone", "Enter a phone number, like 07700 900123")
 		}
 		phone = p
 	}
-	return phone, invalid(fields)
+	return phone, fields.Err()
 }
 
 // AddPractitioner records a new practitioner.

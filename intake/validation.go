@@ -7,35 +7,12 @@ import (
 	"strings"
 
 	"github.com/go-playground/validator/v10"
+
+	"github.com/feedback-service/feedback/field"
 )
 
-// FieldError is a problem with one form field, named as the form names it.
-type FieldError struct {
-	Field   string `json:"field"`
-	Message string `json:"message"`
-}
-
-// InvalidError lists every field that needs correcting, so a page can show an
-// error summary and mark each field.
-type InvalidError struct {
-	Fields []FieldError
-}
-
-func (e *InvalidError) Error() string {
-	parts := make([]string, len(e.Fields))
-	for i, f := range e.Fields {
-		parts[i] = f.Field + ": " + f.Message
-	}
-	return "invalid details: " + strings.Join(parts, "; ")
-}
-
-// invalid returns nil when there are no field errors.
-func invalid(fields []FieldError) error {
-	if len(fields) == 0 {
-		return nil
-	}
-	return &InvalidError{Fields: fields}
-}
+// Form problems are field.Errors: the field names are the form's, the
+// messages are what a call handler reads beside the field.
 
 var validate = newValidator()
 
@@ -52,14 +29,14 @@ func newValidator() *validator.Validate {
 }
 
 // fieldErrors turns validator errors into messages a handler can read.
-func fieldErrors(err error) []FieldError {
+func fieldErrors(err error) field.Errors {
 	var verrs validator.ValidationErrors
 	if !errors.As(err, &verrs) {
-		return []FieldError{{Field: "", Message: err.Error()}}
+		return field.Errors{{Field: "", Message: err.Error()}}
 	}
-	out := make([]FieldError, 0, len(verrs))
+	out := make(field.Errors, 0, len(verrs))
 	for _, fe := range verrs {
-		out = append(out, FieldError{Field: fe.Field(), Message: fieldMessage(fe)})
+		out.Add(fe.Field(), fieldMessage(fe))
 	}
 	return out
 }

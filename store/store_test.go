@@ -13,6 +13,7 @@ import (
 )
 
 func TestOpen_EmbeddedStoreAnswersAndKeepsDataAcrossRestart(t *testing.T) {
+	storetest.RequireEmbedded(t) // reads or stops the embedded store itself
 	dir := t.TempDir()
 	ctx := context.Background()
 	s, err := store.Open(ctx, store.Config{DataDir: dir})
@@ -38,6 +39,7 @@ func TestOpen_EmbeddedStoreAnswersAndKeepsDataAcrossRestart(t *testing.T) {
 }
 
 func TestOpen_SecondProcessOnSameDataDirIsRefused(t *testing.T) {
+	storetest.RequireEmbedded(t) // reads or stops the embedded store itself
 	dir := t.TempDir()
 	storetest.Open(t, dir)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

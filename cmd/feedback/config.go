@@ -55,48 +55,115 @@ type IntakeConfig struct {
 	TwilioAccountSID, TwilioAuthToken, TwilioFrom, TwilioMessagingServiceSID string
 }
 
-// setting describes one flag and its environment fallback, for parsing and help.
+// A setting is one flag with its environment variable, bound to the Config
+// field it fills: set parses a value into that field, so no setting is ever
+// looked up by name.
 type setting struct {
 	flag, env, def, usage string
+	set                   func(string) error
+	// want says what a value must look like, for the message when set fails.
+	want string
 }
 
-var settings = []setting{
-	{"addr", "FEEDBACK_ADDR", "127.0.0.1:8080", "address to listen on"},
-	{"data-dir", "FEEDBACK_DATA_DIR", "./data", "directory of the embedded store (used when MONGODB_URI is empty)"},
-	{"base-url", "FEEDBACK_BASE_URL", "", "public base URL used in links, e.g. https://feedback.example.org (default http://<addr>)"},
-	{"mongodb-uri", "MONGODB_URI", "", "MongoDB connection string; empty starts the embedded store"},
-	{"store-addr", "FEEDBACK_STORE_ADDR", "", "loopback address to expose the embedded store on, so another instance can share it (e.g. 127.0.0.1:27018)"},
-	{"rate-limit", "FEEDBACK_RATE_LIMIT", "300", "requests a minute one client address may make to public pages; 0 turns the limit off"},
-	{"trusted-proxies", "FEEDBACK_TRUSTED_PROXIES", "", "comma-separated proxy addresses or CIDR ranges whose X-Forwarded-For is believed"},
-	{"support-phone", "FEEDBACK_SUPPORT_PHONE", "", "the 24/7 support line shown on every page, e.g. \"0330 123 4567\""},
-	{"log-format", "FEEDBACK_LOG_FORMAT", "json", "log format: json or text"},
-	{"metrics-addr", "FEEDBACK_METRICS_ADDR", "", "address to serve Prometheus metrics on at /metrics, e.g. 127.0.0.1:9090; empty turns them off"},
-	{"admin-email", "FEEDBACK_ADMIN_EMAIL", accounts.DefaultAdminEmail, "e-mail of the administrator created, with a one-time password, when there is none"},
-	{"session-idle", "FEEDBACK_SESSION_IDLE", "30m", "a staff session unused for this long ends (at least 1m)"},
-	{"session-max", "FEEDBACK_SESSION_MAX", "12h", "a staff session ends this long after sign-in, used or not"},
-	{"intake-mongodb-uri", "INTAKE_MONGODB_URI", "", "a separate MongoDB for intake records (identities); empty keeps them in the main store, database " + intake.Database},
-	{"intake-retention", "INTAKE_RETENTION", "20y", "intake records are deleted this long after a person's last contact, e.g. 20y, 3650d or 8760h"},
-	{"sms-sender", "FEEDBACK_SMS_SENDER", "log", "how survey texts are sent: log (write to the log, number masked), notify (GOV.UK Notify) or twilio"},
-	{"notify-api-key", "NOTIFY_API_KEY", "", "GOV.UK Notify API key (secret: prefer the environment variable)"},
-	{"notify-template-id", "NOTIFY_TEMPLATE_ID", "", "GOV.UK Notify text template whose whole body is ((message))"},
-	{"twilio-account-sid", "TWILIO_ACCOUNT_SID", "", "Twilio account SID"},
-	{"twilio-auth-token", "TWILIO_AUTH_TOKEN", "", "Twilio auth token (secret: prefer the environment variable)"},
-	{"twilio-from", "TWILIO_FROM", "", "Twilio number texts are sent from, e.g. +447700900123"},
-	{"twilio-messaging-service-sid", "TWILIO_MESSAGING_SERVICE_SID", "", "Twilio messaging service to send from instead of TWILIO_FROM"},
-	{"disclosure-k", "FEEDBACK_DISCLOSURE_K", "10", "dashboards show nothing of a month with fewer responses than this (at least 5)"},
+// settings lists every setting, for help and for tests that check the
+// deployment files; parseConfig binds a fresh list to the Config it fills.
+var settings = new(Config).settings()
+
+// settings binds every setting to its field of c. To add one: a field, a line
+// here, a check in validate if it has rules, and a row in the README.
+func (c *Config) settings() []setting {
+	in := &c.Intake
+	return []setting{
+		text(&c.Addr, "addr", "FEEDBACK_ADDR", "127.0.0.1:8080", "address to listen on"),
+		text(&c.DataDir, "data-dir", "FEEDBACK_DATA_DIR", "./data", "directory of the embedded store (used when MONGODB_URI is empty)"),
+		cleaned(&c.BaseURL, func(v string) string { return strings.TrimRight(v, "/") }, "base-url", "FEEDBACK_BASE_URL", "",
+			"public base URL used in links, e.g. https://feedback.example.org (default http://<addr>)"),
+		text(&c.MongoURI, "mongodb-uri", "MONGODB_URI", "", "MongoDB connection string; empty starts the embedded store"),
+		text(&c.StoreAddr, "store-addr", "FEEDBACK_STORE_ADDR", "", "loopback address to expose the embedded store on, so another instance can share it (e.g. 127.0.0.1:27018)"),
+		parsed(&c.RateLimit, atLeastZero, "a whole number of requests a minute (0 = off)",
+			"rate-limit", "FEEDBACK_RATE_LIMIT", "300", "requests a minute one client address may make to public pages; 0 turns the limit off"),
+		parsed(&c.TrustedProxies, commaList, "", "trusted-proxies", "FEEDBACK_TRUSTED_PROXIES", "", "comma-separated proxy addresses or CIDR ranges whose X-Forwarded-For is believed"),
+		trimmed(&c.SupportPhone, "support-phone", "FEEDBACK_SUPPORT_PHONE", "", "the 24/7 support line shown on every page, e.g. \"0330 123 4567\""),
+		text(&c.LogFormat, "log-format", "FEEDBACK_LOG_FORMAT", "json", "log format: json or text"),
+		trimmed(&c.MetricsAddr, "metrics-addr", "FEEDBACK_METRICS_ADDR", "", "address to serve Prometheus metrics on at /metrics, e.g. 127.0.0.1:9090; empty turns them off"),
+		text(&c.AdminEmail, "admin-email", "FEEDBACK_ADMIN_EMAIL", accounts.DefaultAdminEmail, "e-mail of the administrator created, with a one-time password, when there is none"),
+		parsed(&c.SessionIdle, time.ParseDuration, "a duration like 30m", "session-idle", "FEEDBACK_SESSION_IDLE", "30m", "a staff session unused for this long ends (at least 1m)"),
+		parsed(&c.SessionMax, time.ParseDuration, "a duration like 12h", "session-max", "FEEDBACK_SESSION_MAX", "12h", "a staff session ends this long after sign-in, used or not"),
+		text(&in.MongoURI, "intake-mongodb-uri", "INTAKE_MONGODB_URI", "", "a separate MongoDB for intake records (identities); empty keeps them in the main store, database "+intake.Database),
+		parsed(&in.Retention, parseRetention, "a period like 20y, 3650d or 8760h",
+			"intake-retention", "INTAKE_RETENTION", "20y", "intake records are deleted this long after a person's last contact, e.g. 20y, 3650d or 8760h"),
+		cleaned(&in.SMSSender, func(v string) string { return strings.ToLower(strings.TrimSpace(v)) }, "sms-sender", "FEEDBACK_SMS_SENDER", "log",
+			"how survey texts are sent: log (write to the log, number masked), notify (GOV.UK Notify) or twilio"),
+		trimmed(&in.NotifyAPIKey, "notify-api-key", "NOTIFY_API_KEY", "", "GOV.UK Notify API key (secret: prefer the environment variable)"),
+		trimmed(&in.NotifyTemplateID, "notify-template-id", "NOTIFY_TEMPLATE_ID", "", "GOV.UK Notify text template whose whole body is ((message))"),
+		trimmed(&in.TwilioAccountSID, "twilio-account-sid", "TWILIO_ACCOUNT_SID", "", "Twilio account SID"),
+		trimmed(&in.TwilioAuthToken, "twilio-auth-token", "TWILIO_AUTH_TOKEN", "", "Twilio auth token (secret: prefer the environment variable)"),
+		trimmed(&in.TwilioFrom, "twilio-from", "TWILIO_FROM", "", "Twilio number texts are sent from, e.g. +447700900123"),
+		trimmed(&in.TwilioMessagingServiceSID, "twilio-messaging-service-sid", "TWILIO_MESSAGING_SERVICE_SID", "", "Twilio messaging service to send from instead of TWILIO_FROM"),
+		parsed(&c.DisclosureK, strconv.Atoi, "a whole number of responses",
+			"disclosure-k", "FEEDBACK_DISCLOSURE_K", "10", "dashboards show nothing of a month with fewer responses than this (at least 5)"),
+	}
 }
 
-// parseConfig reads flags, falling back to the environment, then defaults.
+// parsed binds a setting of any type to *p, read by parse.
+func parsed[T any](p *T, parse func(string) (T, error), want, flag, env, def, usage string) setting {
+	return setting{flag: flag, env: env, def: def, usage: usage, want: want, set: func(v string) error {
+		got, err := parse(v)
+		if err == nil {
+			*p = got
+		}
+		return err
+	}}
+}
+
+// cleaned binds a text setting, tidied by clean.
+func cleaned(p *string, clean func(string) string, flag, env, def, usage string) setting {
+	return parsed(p, func(v string) (string, error) { return clean(v), nil }, "", flag, env, def, usage)
+}
+
+// text binds a text setting, kept as given.
+func text(p *string, flag, env, def, usage string) setting {
+	return cleaned(p, func(v string) string { return v }, flag, env, def, usage)
+}
+
+// trimmed binds a text setting without the spaces around it.
+func trimmed(p *string, flag, env, def, usage string) setting {
+	return cleaned(p, strings.TrimSpace, flag, env, def, usage)
+}
+
+func atLeastZero(v string) (int, error) {
+	n, err := strconv.Atoi(v)
+	if err == nil && n < 0 {
+		err = errors.New("negative")
+	}
+	return n, err
+}
+
+// commaList is a list of values separated by commas, blanks left out.
+func commaList(v string) ([]string, error) {
+	var out []string
+	for _, p := range strings.Split(v, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+// parseConfig reads flags, falling back to the environment, then defaults;
+// fills in the defaults that depend on other settings; and checks the result.
 func parseConfig(name string, args []string, getenv func(string) string, stderr io.Writer) (*Config, error) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	values := map[string]*string{}
-	for _, s := range settings {
+	cfg := &Config{}
+	list := cfg.settings()
+	raw := make([]*string, len(list))
+	for i, s := range list {
 		def := s.def
 		if v := getenv(s.env); v != "" {
 			def = v
 		}
-		values[s.flag] = fs.String(s.flag, def, s.usage+" ["+s.env+"]")
+		raw[i] = fs.String(s.flag, def, s.usage+" ["+s.env+"]")
 	}
 	fs.Usage = func() { usage(stderr, name) }
 	if err := fs.Parse(args); err != nil {
@@ -105,62 +172,34 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
-	cfg := &Config{
-		Addr:         *values["addr"],
-		DataDir:      *values["data-dir"],
-		BaseURL:      strings.TrimRight(*values["base-url"], "/"),
-		MongoURI:     *values["mongodb-uri"],
-		StoreAddr:    *values["store-addr"],
-		SupportPhone: strings.TrimSpace(*values["support-phone"]),
-		LogFormat:    *values["log-format"],
-		MetricsAddr:  strings.TrimSpace(*values["metrics-addr"]),
-		AdminEmail:   *values["admin-email"],
-		Intake: IntakeConfig{
-			MongoURI:                  *values["intake-mongodb-uri"],
-			SMSSender:                 strings.ToLower(strings.TrimSpace(*values["sms-sender"])),
-			NotifyAPIKey:              strings.TrimSpace(*values["notify-api-key"]),
-			NotifyTemplateID:          strings.TrimSpace(*values["notify-template-id"]),
-			TwilioAccountSID:          strings.TrimSpace(*values["twilio-account-sid"]),
-			TwilioAuthToken:           strings.TrimSpace(*values["twilio-auth-token"]),
-			TwilioFrom:                strings.TrimSpace(*values["twilio-from"]),
-			TwilioMessagingServiceSID: strings.TrimSpace(*values["twilio-messaging-service-sid"]),
-		},
-	}
-	var err error
-	if cfg.SessionIdle, err = time.ParseDuration(*values["session-idle"]); err != nil {
-		return nil, fmt.Errorf("FEEDBACK_SESSION_IDLE / --session-idle: %q is not a duration like 30m", *values["session-idle"])
-	}
-	if cfg.SessionMax, err = time.ParseDuration(*values["session-max"]); err != nil {
-		return nil, fmt.Errorf("FEEDBACK_SESSION_MAX / --session-max: %q is not a duration like 12h", *values["session-max"])
-	}
-	if cfg.RateLimit, err = strconv.Atoi(*values["rate-limit"]); err != nil || cfg.RateLimit < 0 {
-		return nil, fmt.Errorf("FEEDBACK_RATE_LIMIT / --rate-limit: %q is not a whole number of requests a minute (0 = off)", *values["rate-limit"])
-	}
-	if cfg.Intake.Retention, err = parseRetention(*values["intake-retention"]); err != nil {
-		return nil, fmt.Errorf("INTAKE_RETENTION / --intake-retention: %q is not a period like 20y, 3650d or 8760h", *values["intake-retention"])
-	}
-	if cfg.DisclosureK, err = strconv.Atoi(*values["disclosure-k"]); err != nil {
-		return nil, fmt.Errorf("FEEDBACK_DISCLOSURE_K / --disclosure-k: %q is not a whole number of responses", *values["disclosure-k"])
-	}
-	for _, p := range strings.Split(*values["trusted-proxies"], ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			cfg.TrustedProxies = append(cfg.TrustedProxies, p)
+	for i, s := range list {
+		if err := s.set(*raw[i]); err != nil {
+			return nil, fmt.Errorf("%s / --%s: %q is not %s", s.env, s.flag, *raw[i], s.want)
 		}
 	}
+	cfg.fillDefaults()
 	return cfg, cfg.validate()
 }
 
-func (c *Config) validate() error {
+// fillDefaults sets what defaults to other settings: the base URL is the
+// listening address, or localhost when that is every interface.
+func (c *Config) fillDefaults() {
 	host, _, err := net.SplitHostPort(c.Addr)
-	if err != nil {
-		return fmt.Errorf("FEEDBACK_ADDR / --addr: %q is not host:port: %v", c.Addr, err)
+	if c.BaseURL != "" || err != nil {
+		return // a bad address is validate's to report
 	}
-	if c.BaseURL == "" {
-		if host == "" || host == "0.0.0.0" || host == "::" {
-			c.BaseURL = "http://localhost" + c.Addr[strings.LastIndexByte(c.Addr, ':'):]
-		} else {
-			c.BaseURL = "http://" + c.Addr
-		}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		c.BaseURL = "http://localhost" + c.Addr[strings.LastIndexByte(c.Addr, ':'):]
+	} else {
+		c.BaseURL = "http://" + c.Addr
+	}
+}
+
+// validate checks every setting, changing nothing; each message names the
+// setting by its environment variable and flag.
+func (c *Config) validate() error {
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		return fmt.Errorf("FEEDBACK_ADDR / --addr: %q is not host:port: %v", c.Addr, err)
 	}
 	u, err := url.Parse(c.BaseURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {

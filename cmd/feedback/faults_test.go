@@ -234,6 +234,7 @@ func checkExactlyOnce(t *testing.T, counts map[string]int, subs []submission, wh
 }
 
 func TestCrash_EveryAcknowledgedResponseSurvivesSIGKILLExactlyOnce(t *testing.T) {
+	storetest.RequireEmbedded(t) // reads or stops the embedded store itself
 	if testing.Short() {
 		t.Skip("starts and kills server processes")
 	}
@@ -282,6 +283,7 @@ func TestCrash_EveryAcknowledgedResponseSurvivesSIGKILLExactlyOnce(t *testing.T)
 }
 
 func TestGracefulShutdown_UnderLoadDropsNoAcknowledgedResponse(t *testing.T) {
+	storetest.RequireEmbedded(t) // reads or stops the embedded store itself
 	if testing.Short() {
 		t.Skip("starts server processes")
 	}

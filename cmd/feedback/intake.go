@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/feedback-service/feedback/intake"
@@ -113,8 +112,7 @@ type intakeSide struct {
 	outbox *intake.Outbox
 	own    *store.Store // the separate intake database, when INTAKE_MONGODB_URI is set
 	logger *slog.Logger
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	jobs   *scheduler
 }
 
 // openIntake opens the intake database (its own client when INTAKE_MONGODB_URI
@@ -150,19 +148,20 @@ func openIntake(ctx context.Context, cfg *Config, st *store.Store, logger *slog.
 
 // start runs the outbox and the daily purge until stop.
 func (s *intakeSide) start() {
-	ctx, cancel := context.WithCancel(context.Background())
-	s.cancel = cancel
-	s.wg.Add(2)
-	go func() { defer s.wg.Done(); s.outbox.Run(ctx) }()
-	go func() { defer s.wg.Done(); s.purgeDaily(ctx) }()
+	s.jobs = newScheduler(s.logger)
+	// The outbox logs its own runs; each send has its own timeout, so a run has none.
+	s.jobs.start(job{Name: "survey text outbox", Every: s.outbox.Interval,
+		Run: func(ctx context.Context) error { s.outbox.RunOnce(ctx); return nil }})
+	// The purge scans the intake collections, so it stays off start-up: a
+	// minute after, then once a day.
+	s.jobs.start(job{Name: "intake retention purge", After: time.Minute, Every: 24 * time.Hour, Timeout: 30 * time.Minute, Run: s.purge})
 }
 
 // stop ends the background work, waits for it, and closes the separate client.
 func (s *intakeSide) stop() {
-	if s.cancel != nil {
-		s.cancel()
+	if s.jobs != nil {
+		s.jobs.stop()
 	}
-	s.wg.Wait()
 	s.close()
 }
 
@@ -175,25 +174,11 @@ func (s *intakeSide) close() {
 	}
 }
 
-// purgeDaily deletes records past the retention period a minute after start,
-// then once a day. It scans the intake collections, so it stays off start-up.
-func (s *intakeSide) purgeDaily(ctx context.Context) {
-	wait := time.Minute
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(wait):
-		}
-		wait = 24 * time.Hour
-		pctx, cancel := context.WithTimeout(ctx, 30*time.Minute)
-		res, err := s.Store.Purge(pctx)
-		cancel()
-		switch {
-		case err != nil && ctx.Err() == nil:
-			s.logger.Error("intake retention purge", "err", err)
-		case res != (intake.Purged{}):
-			s.logger.Info("intake retention purge", "people", res.People, "contacts", res.Contacts)
-		}
+// purge deletes records past the retention period, and logs how many.
+func (s *intakeSide) purge(ctx context.Context) error {
+	res, err := s.Store.Purge(ctx)
+	if err == nil && res != (intake.Purged{}) {
+		s.logger.Info("intake retention purge", "people", res.People, "contacts", res.Contacts)
 	}
+	return err
 }

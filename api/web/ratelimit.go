@@ -1,4 +1,4 @@
-package api
+package web
 
 import (
 	"hash/maphash"
@@ -7,10 +7,10 @@ import (
 	"time"
 )
 
-// rateLimiter is a token bucket per client address, held in memory only and
+// RateLimiter is a token bucket per client address, held in memory only and
 // forgotten after a few idle minutes. It is generous by design: many phones can
 // share one mobile-carrier address.
-type rateLimiter struct {
+type RateLimiter struct {
 	perMinute int
 	shards    [64]limiterShard
 	seed      maphash.Seed
@@ -29,12 +29,12 @@ type tokenBucket struct {
 	last   time.Time
 }
 
-// newRateLimiter returns nil (no limit) when perMinute is 0 or less.
-func newRateLimiter(perMinute int, sweep time.Duration) *rateLimiter {
+// NewRateLimiter returns nil (no limit) when perMinute is 0 or less.
+func NewRateLimiter(perMinute int, sweep time.Duration) *RateLimiter {
 	if perMinute <= 0 {
 		return nil
 	}
-	l := &rateLimiter{perMinute: perMinute, seed: maphash.MakeSeed(), now: time.Now, quit: make(chan struct{})}
+	l := &RateLimiter{perMinute: perMinute, seed: maphash.MakeSeed(), now: time.Now, quit: make(chan struct{})}
 	for i := range l.shards {
 		l.shards[i].buckets = map[string]*tokenBucket{}
 	}
@@ -44,7 +44,7 @@ func newRateLimiter(perMinute int, sweep time.Duration) *rateLimiter {
 
 // allow takes one token for key, or says how long until one is free. A full
 // bucket holds a minute's worth, so bursts up to the limit pass.
-func (l *rateLimiter) allow(key string) (bool, time.Duration) {
+func (l *RateLimiter) allow(key string) (bool, time.Duration) {
 	sh := &l.shards[maphash.String(l.seed, key)%uint64(len(l.shards))]
 	now := l.now()
 	rate := float64(l.perMinute) / 60 // tokens a second
@@ -67,7 +67,7 @@ func (l *rateLimiter) allow(key string) (bool, time.Duration) {
 
 // sweepEvery forgets buckets that have refilled, so memory follows the number
 // of recently active clients and no address is kept longer than it matters.
-func (l *rateLimiter) sweepEvery(d time.Duration) {
+func (l *RateLimiter) sweepEvery(d time.Duration) {
 	t := time.NewTicker(d)
 	defer t.Stop()
 	for {
@@ -80,7 +80,7 @@ func (l *rateLimiter) sweepEvery(d time.Duration) {
 	}
 }
 
-func (l *rateLimiter) sweep() {
+func (l *RateLimiter) sweep() {
 	cutoff := l.now().Add(-time.Minute)
 	for i := range l.shards {
 		sh := &l.shards[i]
@@ -94,7 +94,8 @@ func (l *rateLimiter) sweep() {
 	}
 }
 
-func (l *rateLimiter) stop() {
+// Stop ends the sweeping goroutine; a nil limiter has none.
+func (l *RateLimiter) Stop() {
 	if l != nil {
 		l.once.Do(func() { close(l.quit) })
 	}

@@ -1,9 +1,10 @@
-package api
+package staff
 
 import (
 	"github.com/gofiber/fiber/v3"
 
 	"github.com/feedback-service/feedback/accounts"
+	"github.com/feedback-service/feedback/api/web"
 )
 
 // Cross-site request forgery defences.
@@ -23,14 +24,14 @@ const (
 	csrfHeader = "X-CSRF-Token"
 )
 
-// checkCSRF refuses a state-changing request without the session's token or
+// CheckCSRF refuses a state-changing request without the session's token or
 // that a browser says came from another site. Reads (GET, HEAD) pass.
-func (s *Server) checkCSRF(c fiber.Ctx) error {
+func (s *Pages) CheckCSRF(c fiber.Ctx) error {
 	switch c.Method() {
 	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
 		return c.Next()
 	}
-	if !s.validCSRF(c, sessionOf(c)) {
+	if !s.validCSRF(c, SessionOf(c)) {
 		return s.forbidCSRF(c)
 	}
 	return c.Next()
@@ -38,13 +39,13 @@ func (s *Server) checkCSRF(c fiber.Ctx) error {
 
 // validCSRF reports whether the request comes from this site and carries
 // sess's token.
-func (s *Server) validCSRF(c fiber.Ctx, sess *accounts.Session) bool {
+func (s *Pages) validCSRF(c fiber.Ctx, sess *accounts.Session) bool {
 	if sess == nil || !s.sameOrigin(c) {
 		return false
 	}
 	token := c.Get(csrfHeader)
 	if token == "" {
-		form, err := s.form(c)
+		form, err := web.Form(c)
 		if err != nil {
 			return false
 		}
@@ -53,8 +54,8 @@ func (s *Server) validCSRF(c fiber.Ctx, sess *accounts.Session) bool {
 	return sess.ValidCSRF(token)
 }
 
-// checkOrigin guards forms used before there is a session (signing in).
-func (s *Server) checkOrigin(c fiber.Ctx) error {
+// CheckOrigin guards forms used before there is a session (signing in).
+func (s *Pages) CheckOrigin(c fiber.Ctx) error {
 	if !s.sameOrigin(c) {
 		return s.forbidCSRF(c)
 	}
@@ -63,7 +64,7 @@ func (s *Server) checkOrigin(c fiber.Ctx) error {
 
 // sameOrigin reports whether the browser's own headers place the request on
 // this site; absent headers are not evidence against it.
-func (s *Server) sameOrigin(c fiber.Ctx) bool {
+func (s *Pages) sameOrigin(c fiber.Ctx) bool {
 	switch c.Get("Sec-Fetch-Site") {
 	case "", "same-origin", "none":
 	default:
@@ -80,10 +81,10 @@ func (s *Server) sameOrigin(c fiber.Ctx) bool {
 	return origin == "" || origin == s.origin
 }
 
-func (s *Server) forbidCSRF(c fiber.Ctx) error {
-	if isAPI(c) {
-		return s.problem(c, fiber.StatusForbidden, "Missing or wrong "+csrfHeader+" header, or a request from another site.", nil)
+func (s *Pages) forbidCSRF(c fiber.Ctx) error {
+	if web.IsAPI(c) {
+		return web.Problem(c, fiber.StatusForbidden, "Missing or wrong "+csrfHeader+" header, or a request from another site.", nil)
 	}
-	return s.staffError(c, fiber.StatusForbidden, "This form could not be accepted",
+	return s.Error(c, fiber.StatusForbidden, "This form could not be accepted",
 		"The form had expired or did not come from this site. Go back, reload the page and try again.")
 }

@@ -1,4 +1,4 @@
-package api
+package staff
 
 import (
 	"errors"
@@ -8,6 +8,8 @@ import (
 
 	"github.com/gofiber/fiber/v3"
 
+	"github.com/feedback-service/feedback/api/web"
+	"github.com/feedback-service/feedback/field"
 	"github.com/feedback-service/feedback/intake"
 )
 
@@ -17,23 +19,23 @@ import (
 // read on screen, and the erasure page names only the reference.
 
 type peopleAdminPage struct {
-	page
+	web.Page
 	ID       string
 	Found    bool
-	Problems fieldErrors
+	Problems field.Errors
 	Notice   string
 	Confirm  bool
 }
 
-// adminPeople asks for a record reference and offers the export and erasure.
-func (s *Server) adminPeople(c fiber.Ctx) error {
-	p := peopleAdminPage{page: s.staffPage(c, "Subject access and erasure"), ID: strings.TrimSpace(c.Query("id"))}
+// People asks for a record reference and offers the export and erasure.
+func (s *Pages) People(c fiber.Ctx) error {
+	p := peopleAdminPage{Page: s.Page(c, "Subject access and erasure"), ID: strings.TrimSpace(web.Query(c, "id"))}
 	status := fiber.StatusOK
 	if p.ID != "" {
 		_, err := s.intake.Person(c.Context(), p.ID)
 		switch {
 		case errors.Is(err, intake.ErrNotFound):
-			p.Problems.add("id", "There is no record with this reference")
+			p.Problems.Add("id", "There is no record with this reference")
 		case err != nil:
 			return fmt.Errorf("find record: %w", err)
 		default:
@@ -43,20 +45,20 @@ func (s *Server) adminPeople(c fiber.Ctx) error {
 	if p.Problems != nil {
 		p.Invalid, status = true, fiber.StatusNotFound
 	}
-	return s.render(c, status, "people_admin", p)
+	return s.site.Render(c, status, s.templates, "people_admin", p)
 }
 
-// adminExportPerson downloads everything held about a person as JSON.
-func (s *Server) adminExportPerson(c fiber.Ctx) error {
-	id := c.Params("id")
+// ExportPerson downloads everything held about a person as JSON.
+func (s *Pages) ExportPerson(c fiber.Ctx) error {
+	id := web.Param(c, "id")
 	body, err := s.intake.ExportJSON(c.Context(), id)
 	if errors.Is(err, intake.ErrNotFound) {
-		return s.recordNotFound(c)
+		return s.RecordNotFound(c)
 	}
 	if err != nil {
 		return fmt.Errorf("export person: %w", err)
 	}
-	if err := s.audit(c, actionPersonExported, id); err != nil {
+	if err := s.Audit(c, actionPersonExported, id); err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
@@ -64,43 +66,43 @@ func (s *Server) adminExportPerson(c fiber.Ctx) error {
 	return c.Send(body)
 }
 
-// adminEraseForm asks the admin to confirm the erasure.
-func (s *Server) adminEraseForm(c fiber.Ctx) error {
+// EraseForm asks the admin to confirm the erasure.
+func (s *Pages) EraseForm(c fiber.Ctx) error {
 	return s.renderErase(c, fiber.StatusOK, nil)
 }
 
-func (s *Server) renderErase(c fiber.Ctx, status int, problems fieldErrors) error {
-	id := c.Params("id")
+func (s *Pages) renderErase(c fiber.Ctx, status int, problems field.Errors) error {
+	id := web.Param(c, "id")
 	if _, err := s.intake.Person(c.Context(), id); errors.Is(err, intake.ErrNotFound) {
-		return s.recordNotFound(c)
+		return s.RecordNotFound(c)
 	} else if err != nil {
 		return fmt.Errorf("erase person: %w", err)
 	}
-	p := peopleAdminPage{page: s.staffPage(c, "Erase a person's record"), ID: id, Found: true, Problems: problems, Confirm: true}
+	p := peopleAdminPage{Page: s.Page(c, "Erase a person's record"), ID: id, Found: true, Problems: problems, Confirm: true}
 	p.Invalid = problems != nil
-	return s.render(c, status, "person_erase", p)
+	return s.site.Render(c, status, s.templates, "person_erase", p)
 }
 
-// adminErasePerson erases the person once the admin has ticked the confirmation.
-func (s *Server) adminErasePerson(c fiber.Ctx) error {
-	form, err := s.form(c)
+// ErasePerson erases the person once the admin has ticked the confirmation.
+func (s *Pages) ErasePerson(c fiber.Ctx) error {
+	form, err := web.Form(c)
 	if err != nil {
 		return err
 	}
-	if form.Get("confirm") != checked {
-		return s.renderErase(c, fiber.StatusUnprocessableEntity, fieldErrors{{"confirm", "Tick the box to confirm the erasure"}})
+	if form.Get("confirm") != web.Checked {
+		return s.renderErase(c, fiber.StatusUnprocessableEntity, field.Errors{{Field: "confirm", Message: "Tick the box to confirm the erasure"}})
 	}
-	id := c.Params("id")
+	id := web.Param(c, "id")
 	err = s.intake.Erase(c.Context(), id)
 	if errors.Is(err, intake.ErrNotFound) {
-		return s.recordNotFound(c)
+		return s.RecordNotFound(c)
 	}
 	if err != nil {
 		return fmt.Errorf("erase person: %w", err)
 	}
-	if err := s.audit(c, actionPersonErased, id); err != nil {
+	if err := s.Audit(c, actionPersonErased, id); err != nil {
 		return err
 	}
-	return s.render(c, fiber.StatusOK, "person_erase", peopleAdminPage{page: s.staffPage(c, "Record erased"), ID: id,
+	return s.site.Render(c, fiber.StatusOK, s.templates, "person_erase", peopleAdminPage{Page: s.Page(c, "Record erased"), ID: id,
 		Notice: "Record " + id + " has been erased: the person, their contacts and any survey text waiting for them."})
 }

@@ -1,94 +1,74 @@
-package api
+package staff
 
 import (
 	"errors"
 	"fmt"
 	"net/url"
-	"strings"
 
 	"github.com/gofiber/fiber/v3"
 
 	"github.com/feedback-service/feedback/accounts"
+	"github.com/feedback-service/feedback/api/web"
+	"github.com/feedback-service/feedback/field"
 )
 
 // Administration: staff accounts and the audit log. Every route here is for
 // admins only (see routes) and every change is audited by the accounts package.
 
 type usersPage struct {
-	page
+	web.Page
 	Users    []accounts.User
 	Roles    []accounts.Role
 	Self     string
-	Form     formValues
-	Problems fieldErrors
+	Form     web.Values
+	Problems field.Errors
 	// OneTime is a new one-time password, shown on this page only.
 	OneTime *accounts.Credentials
 	Notice  string
 }
 
-func (s *Server) adminUsers(c fiber.Ctx) error {
+// Users is GET /admin/users: every staff account, and the add form.
+func (s *Pages) Users(c fiber.Ctx) error {
 	return s.renderUsers(c, fiber.StatusOK, usersPage{})
 }
 
-func (s *Server) renderUsers(c fiber.Ctx, status int, p usersPage) error {
+func (s *Pages) renderUsers(c fiber.Ctx, status int, p usersPage) error {
 	users, err := s.accounts.List(c.Context())
 	if err != nil {
 		return err
 	}
-	p.page = s.staffPage(c, "Staff accounts")
+	p.Page = s.Page(c, "Staff accounts")
 	p.Invalid = p.Problems != nil
-	p.Users, p.Roles, p.Self = users, accounts.Roles, sessionOf(c).Email
-	return s.render(c, status, "users", p)
+	p.Users, p.Roles, p.Self = users, accounts.Roles, SessionOf(c).Email
+	return s.site.Render(c, status, s.templates, "users", p)
 }
 
-// adminAddUser adds an account with a generated one-time password, shown once
+// AddUser adds an account with a generated one-time password, shown once
 // on the page that answers.
-func (s *Server) adminAddUser(c fiber.Ctx) error {
-	form, err := s.form(c)
+func (s *Pages) AddUser(c fiber.Ctx) error {
+	form, err := web.Form(c)
 	if err != nil {
 		return err
 	}
-	nu := accounts.NewUser{
-		Email: strings.TrimSpace(form.Get("email")), Name: strings.TrimSpace(form.Get("name")),
-		Password: accounts.GeneratePassword(), Generated: true,
-	}
-	var problems fieldErrors
-	if nu.Email == "" {
-		problems.add("email", "Enter an e-mail address")
-	}
-	if nu.Name == "" {
-		problems.add("name", "Enter a name")
-	}
-	for _, r := range form["role"] {
-		role, err := accounts.ParseRole(r)
-		if err != nil {
-			problems.add("role-admin", "Select roles from the list")
-			break
-		}
-		nu.Roles = append(nu.Roles, role)
-	}
-	if len(form["role"]) == 0 {
-		problems.add("role-admin", "Select at least one role")
-	}
+	nu, problems := accounts.ParseNewUser(form.Get("email"), form.Get("name"), form["role"])
+	nu.Password, nu.Generated = accounts.GeneratePassword(), true
 	if problems == nil {
-		_, err = s.accounts.Add(c.Context(), sessionOf(c).Email, nu)
-		switch {
-		case errors.Is(err, accounts.ErrExists):
-			problems.add("email", "There is already an account with this e-mail address")
-		case errors.Is(err, accounts.ErrInvalidEmail):
-			problems.add("email", "Enter an e-mail address in the correct format, like name@example.nhs.uk")
-		case errors.Is(err, accounts.ErrInvalidName):
-			problems.add("name", "Enter a name of 100 characters or fewer")
-		case errors.Is(err, accounts.ErrUnknownRole):
-			problems.add("role-admin", "Select roles from the list")
-		case errors.Is(err, accounts.ErrRolesAcrossWall):
-			problems.add("role-admin", "Intake cannot be combined with quality or admin: give this person two accounts, each with its own e-mail address")
-		case err != nil:
+		_, err = s.accounts.Add(c.Context(), SessionOf(c).Email, nu)
+		if p, ok := accounts.Problem(err); ok {
+			problems = field.Errors{p}
+		} else if err != nil {
 			return fmt.Errorf("add account: %w", err)
 		}
 	}
+	// The roles' error is shown on, and linked to, their first checkbox.
+	problems = problems.Renamed(func(f string) string {
+		if f == "role" {
+			return "role-admin"
+		}
+		return f
+	})
 	if problems != nil {
-		return s.renderUsers(c, fiber.StatusUnprocessableEntity, usersPage{Form: formValues(form), Problems: problems})
+		return s.renderUsers(c, fiber.StatusUnprocessableEntity, usersPage{Form: web.Values(form), Problems: problems})
 	}
 	email, _ := accounts.NormaliseEmail(nu.Email)
 	return s.renderUsers(c, fiber.StatusOK, usersPage{
@@ -97,14 +77,14 @@ func (s *Server) adminAddUser(c fiber.Ctx) error {
 	})
 }
 
-// adminSetEnabled enables or disables the account named in the form.
-func (s *Server) adminSetEnabled(enabled bool) fiber.Handler {
+// SetEnabled enables or disables the account named in the form.
+func (s *Pages) SetEnabled(enabled bool) fiber.Handler {
 	return func(c fiber.Ctx) error {
-		form, err := s.form(c)
+		form, err := web.Form(c)
 		if err != nil {
 			return err
 		}
-		err = s.accounts.SetEnabled(c.Context(), sessionOf(c).Email, form.Get("email"), enabled)
+		err = s.accounts.SetEnabled(c.Context(), SessionOf(c).Email, form.Get("email"), enabled)
 		if notice, status := accountErrorNotice(err); notice != "" {
 			return s.renderUsers(c, status, usersPage{Notice: notice})
 		}
@@ -116,15 +96,15 @@ func (s *Server) adminSetEnabled(enabled bool) fiber.Handler {
 	}
 }
 
-// adminResetPassword gives the account named in the form a new one-time
+// ResetPassword gives the account named in the form a new one-time
 // password, shown once, and ends its sessions.
-func (s *Server) adminResetPassword(c fiber.Ctx) error {
-	form, err := s.form(c)
+func (s *Pages) ResetPassword(c fiber.Ctx) error {
+	form, err := web.Form(c)
 	if err != nil {
 		return err
 	}
 	email, password := form.Get("email"), accounts.GeneratePassword()
-	err = s.accounts.SetPassword(c.Context(), sessionOf(c).Email, email, password, true)
+	err = s.accounts.SetPassword(c.Context(), SessionOf(c).Email, email, password, true)
 	if notice, status := accountErrorNotice(err); notice != "" {
 		return s.renderUsers(c, status, usersPage{Notice: notice})
 	}
@@ -132,7 +112,7 @@ func (s *Server) adminResetPassword(c fiber.Ctx) error {
 		return fmt.Errorf("reset password: %w", err)
 	}
 	email, _ = accounts.NormaliseEmail(email)
-	if email == sessionOf(c).Email {
+	if email == SessionOf(c).Email {
 		// Their own sessions, this one included, have just ended.
 		s.clearSessionCookie(c)
 	}
@@ -154,23 +134,23 @@ func accountErrorNotice(err error) (string, int) {
 }
 
 type auditPage struct {
-	page
+	web.Page
 	Entries []accounts.AuditEntry
 	Older   string
 }
 
-// adminAudit shows the audit log newest first, a page at a time.
-func (s *Server) adminAudit(c fiber.Ctx) error {
-	log, err := s.accounts.ReadAudit(c.Context(), c.Query("after"), accounts.DefaultAuditPageSize)
+// AuditLog shows the audit log newest first, a page at a time.
+func (s *Pages) AuditLog(c fiber.Ctx) error {
+	log, err := s.accounts.ReadAudit(c.Context(), web.Query(c, "after"), accounts.DefaultAuditPageSize)
 	if errors.Is(err, accounts.ErrBadCursor) {
 		return fiber.ErrBadRequest
 	}
 	if err != nil {
 		return fmt.Errorf("read audit log: %w", err)
 	}
-	p := auditPage{page: s.staffPage(c, "Audit log"), Entries: log.Entries}
+	p := auditPage{Page: s.Page(c, "Audit log"), Entries: log.Entries}
 	if log.Next != "" {
 		p.Older = "/admin/audit?after=" + url.QueryEscape(log.Next)
 	}
-	return s.render(c, fiber.StatusOK, "audit", p)
+	return s.site.Render(c, fiber.StatusOK, s.templates, "audit", p)
 }

@@ -1,13 +1,15 @@
-package api
+package intakepages
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net/url"
-	"strings"
 
 	"github.com/gofiber/fiber/v3"
 
+	"github.com/feedback-service/feedback/api/web"
+	"github.com/feedback-service/feedback/field"
 	"github.com/feedback-service/feedback/intake"
 )
 
@@ -15,24 +17,21 @@ import (
 // caller, the contact it opens (who the caller was routed to, and why), and
 // closing it, which may queue the survey text.
 
-// choice is one radio button of a form.
-type choice struct{ Value, Label string }
-
 var (
-	serviceChoices = []choice{{string(intake.Counselling), "Counselling"}, {string(intake.PeerSupport), "Peer support"}}
-	channelChoices = []choice{{string(intake.Phone), "Phone"}, {string(intake.Video), "Video"},
-		{string(intake.LiveChat), "Live chat"}, {string(intake.Email), "E-mail"}}
-	roleChoices = []choice{{string(intake.Doctor), "Doctor"}, {string(intake.MedicalStudent), "Medical student"},
-		{string(intake.Partner), "Partner of a doctor or medical student"},
-		{string(intake.Dependant), "Dependant of a doctor or medical student"}, {string(intake.Other), "None of these"}}
+	serviceChoices = []web.Choice{{Value: string(intake.Counselling), Label: "Counselling"}, {Value: string(intake.PeerSupport), Label: "Peer support"}}
+	channelChoices = []web.Choice{{Value: string(intake.Phone), Label: "Phone"}, {Value: string(intake.Video), Label: "Video"},
+		{Value: string(intake.LiveChat), Label: "Live chat"}, {Value: string(intake.Email), Label: "E-mail"}}
+	roleChoices = []web.Choice{{Value: string(intake.Doctor), Label: "Doctor"}, {Value: string(intake.MedicalStudent), Label: "Medical student"},
+		{Value: string(intake.Partner), Label: "Partner of a doctor or medical student"},
+		{Value: string(intake.Dependant), Label: "Dependant of a doctor or medical student"}, {Value: string(intake.Other), Label: "None of these"}}
 )
 
 // contactFormPage is the new-contact form, blank, pre-filled for a returning
 // caller, or shown again with problems or a refusal.
 type contactFormPage struct {
-	page
-	Form     formValues
-	Problems fieldErrors
+	web.Page
+	Form     web.Values
+	Problems field.Errors
 	// Refusal says which rule stops the service helping, and where to go instead.
 	Refusal *intake.Refusal
 	// Unrouted is set when no practitioner of the kind needed is active.
@@ -40,24 +39,23 @@ type contactFormPage struct {
 	// Returning is the confirmed record of a returning caller.
 	Returning                 *intake.Person
 	MaxSessions               int
-	Services, Channels, Roles []choice
+	Services, Channels, Roles []web.Choice
 }
 
-// checked is the value a ticked checkbox sends.
-const checked = "yes"
-
-func (s *Server) newContactForm(c fiber.Ctx) error {
+// NewContactForm is GET /intake/contacts/new, pre-filled for a returning
+// caller when ?person= names their record.
+func (s *Pages) NewContactForm(c fiber.Ctx) error {
 	form := url.Values{}
 	var returning *intake.Person
-	if id := c.Query("person"); id != "" {
+	if id := web.Query(c, "person"); id != "" {
 		p, err := s.intake.Person(c.Context(), id)
 		if errors.Is(err, intake.ErrNotFound) {
-			return s.recordNotFound(c)
+			return s.staff.RecordNotFound(c)
 		}
 		if err != nil {
 			return fmt.Errorf("new contact: %w", err)
 		}
-		if err := s.audit(c, actionPersonViewed, p.ID); err != nil {
+		if err := s.staff.Audit(c, actionPersonViewed, p.ID); err != nil {
 			return err
 		}
 		returning = &p
@@ -65,15 +63,15 @@ func (s *Server) newContactForm(c fiber.Ctx) error {
 			"phone": {p.Phone}, "email": {p.Email}, "postcode": {p.Postcode}, "organisation": {p.Organisation},
 			"address": {p.Address}, "job_role": {p.JobRole}}
 	}
-	return s.renderContactForm(c, fiber.StatusOK, contactFormPage{Form: formValues(form), Returning: returning})
+	return s.renderContactForm(c, fiber.StatusOK, contactFormPage{Form: web.Values(form), Returning: returning})
 }
 
-func (s *Server) renderContactForm(c fiber.Ctx, status int, p contactFormPage) error {
-	p.page = s.staffPage(c, "New contact")
+func (s *Pages) renderContactForm(c fiber.Ctx, status int, p contactFormPage) error {
+	p.Page = s.staff.Page(c, "New contact")
 	p.Invalid = p.Problems != nil
 	p.MaxSessions = intake.MaxCounsellingSessions
 	p.Services, p.Channels, p.Roles = serviceChoices, channelChoices, roleChoices
-	return s.render(c, status, "contact_new", p)
+	return s.site.Render(c, status, s.templates, "contact_new", p)
 }
 
 // newContactFrom reads the form into the domain's one intake form.
@@ -81,43 +79,38 @@ func newContactFrom(form url.Values) intake.NewContact {
 	return intake.NewContact{
 		PersonID: form.Get("person_id"),
 		Service:  intake.ServiceType(form.Get("service")), Channel: intake.Channel(form.Get("channel")), Role: intake.Role(form.Get("role")),
-		SameCounsellor: form.Get("same_counsellor") == checked, Risk: form.Get("risk") == checked,
-		FeedbackAgreed: form.Get("feedback_agreed") == checked,
+		SameCounsellor: form.Get("same_counsellor") == web.Checked, Risk: form.Get("risk") == web.Checked,
+		FeedbackAgreed: form.Get("feedback_agreed") == web.Checked,
 		Name:           form.Get("name"), DateOfBirth: form.Get("date_of_birth"), Phone: form.Get("phone"), Email: form.Get("email"),
 		Postcode: form.Get("postcode"), Organisation: form.Get("organisation"), Address: form.Get("address"), JobRole: form.Get("job_role"),
 	}
 }
 
-// newContactSubmit opens a contact, or shows the form again with what stops it:
+// NewContactSubmit opens a contact, or shows the form again with what stops it:
 // problems per field, a refusal naming the rule, or no one to route to.
-func (s *Server) newContactSubmit(c fiber.Ctx) error {
-	form, err := s.form(c)
+func (s *Pages) NewContactSubmit(c fiber.Ctx) error {
+	form, err := web.Form(c)
 	if err != nil {
 		return err
 	}
 	n := newContactFrom(form)
 	opened, err := s.intake.OpenContact(c.Context(), n)
-	again := contactFormPage{Form: formValues(form)}
+	again := contactFormPage{Form: web.Values(form)}
 	if n.PersonID != "" && err != nil {
 		// Shown again, the form names the returning caller's record: a view.
 		if p, perr := s.intake.Person(c.Context(), n.PersonID); perr == nil {
-			if aerr := s.audit(c, actionPersonViewed, p.ID); aerr != nil {
+			if aerr := s.staff.Audit(c, actionPersonViewed, p.ID); aerr != nil {
 				return aerr
 			}
 			again.Returning = &p
 		}
 	}
-	var invalid *intake.InvalidError
+	var problems field.Errors
 	var refusal *intake.Refusal
 	switch {
-	case errors.As(err, &invalid):
-		for _, f := range invalid.Fields {
-			field := f.Field
-			if field == "" {
-				field = "service"
-			}
-			again.Problems.add(field, f.Message)
-		}
+	case errors.As(err, &problems):
+		// A problem with the form as a whole is linked from the summary to its first field.
+		again.Problems = problems.Renamed(func(f string) string { return cmp.Or(f, "service") })
 		return s.renderContactForm(c, fiber.StatusUnprocessableEntity, again)
 	case errors.As(err, &refusal):
 		again.Refusal = refusal
@@ -127,56 +120,57 @@ func (s *Server) newContactSubmit(c fiber.Ctx) error {
 			intake.PeerSupport: "peer supporter"}[n.Service] + " to route this caller to. Ask an administrator to activate one, then try again."
 		return s.renderContactForm(c, fiber.StatusConflict, again)
 	case errors.Is(err, intake.ErrNotFound):
-		return s.recordNotFound(c)
+		return s.staff.RecordNotFound(c)
 	case err != nil:
 		return fmt.Errorf("open contact: %w", err)
 	}
 	if opened.Contact.Risk {
-		if err := s.audit(c, actionRiskFlagged, opened.Contact.ID); err != nil {
+		if err := s.staff.Audit(c, actionRiskFlagged, opened.Contact.ID); err != nil {
 			return err
 		}
 	}
 	return c.Redirect().Status(fiber.StatusSeeOther).To("/intake/contacts/" + url.PathEscape(opened.Contact.ID))
 }
 
-// contactPage shows one contact: who the caller was routed to and why, the
+// contactPage is one contact: who the caller was routed to and why, the
 // emergency guidance when risk was flagged, and closing it.
 type contactPage struct {
-	page
+	web.Page
 	Contact intake.Contact
 	Person  intake.Person
 	// PeerPhone is the number the caller is given to text their peer supporter.
 	PeerPhone   string
 	MaxSessions int
-	Form        formValues
-	Problems    fieldErrors
+	Form        web.Values
+	Problems    field.Errors
 	Notice      string
 	// SurveyText says in words what closing did about the survey text.
 	SurveyText string
 }
 
-func (s *Server) contactPage(c fiber.Ctx) error {
+// Contact is GET /intake/contacts/{id}.
+func (s *Pages) Contact(c fiber.Ctx) error {
 	return s.renderContact(c, fiber.StatusOK, contactPage{})
 }
 
 // renderContact loads the contact named in the path and its person, audits the
 // view, and shows it.
-func (s *Server) renderContact(c fiber.Ctx, status int, p contactPage) error {
-	ct, err := s.intake.Contact(c.Context(), c.Params("id"))
+func (s *Pages) renderContact(c fiber.Ctx, status int, p contactPage) error {
+	ct, err := s.intake.Contact(c.Context(), web.Param(c, "id"))
 	if errors.Is(err, intake.ErrNotFound) {
-		return s.recordNotFound(c)
+		return s.staff.RecordNotFound(c)
 	}
 	if err != nil {
 		return fmt.Errorf("show contact: %w", err)
 	}
 	person, err := s.intake.Person(c.Context(), ct.PersonID)
 	if errors.Is(err, intake.ErrNotFound) {
-		return s.recordNotFound(c)
+		return s.staff.RecordNotFound(c)
 	}
 	if err != nil {
 		return fmt.Errorf("show contact: %w", err)
 	}
-	if err := s.audit(c, actionPersonViewed, person.ID); err != nil {
+	if err := s.staff.Audit(c, actionPersonViewed, person.ID); err != nil {
 		return err
 	}
 	if ct.Service == intake.PeerSupport {
@@ -184,11 +178,11 @@ func (s *Server) renderContact(c fiber.Ctx, status int, p contactPage) error {
 			p.PeerPhone = pr.Phone
 		}
 	}
-	p.page = s.staffPage(c, "Contact")
+	p.Page = s.staff.Page(c, "Contact")
 	p.Invalid = p.Problems != nil
 	p.Contact, p.Person, p.MaxSessions = ct, person, intake.MaxCounsellingSessions
 	p.SurveyText = surveyTextWords[ct.SurveyText]
-	return s.render(c, status, "contact", p)
+	return s.site.Render(c, status, s.templates, "contact", p)
 }
 
 var surveyTextWords = map[intake.SurveyTextStatus]string{
@@ -198,32 +192,21 @@ var surveyTextWords = map[intake.SurveyTextStatus]string{
 	intake.TextRecentlySent: "No survey text: the caller was sent one in the last 30 days.",
 }
 
-// maxOutcome is the longest outcome note a handler can record.
-const maxOutcome = 1000
-
-// closeContact records the outcome and ends the contact; the contact page then
+// CloseContact records the outcome and ends the contact; the contact page then
 // says what happened about the survey text.
-func (s *Server) closeContact(c fiber.Ctx) error {
-	form, err := s.form(c)
+func (s *Pages) CloseContact(c fiber.Ctx) error {
+	form, err := web.Form(c)
 	if err != nil {
 		return err
 	}
-	outcome := strings.TrimSpace(form.Get("outcome"))
-	var problems fieldErrors
+	id := web.Param(c, "id")
+	_, err = s.intake.CloseContact(c.Context(), id, form.Get("outcome"))
+	var problems field.Errors
 	switch {
-	case outcome == "":
-		problems.add("outcome", "Enter the outcome of the contact")
-	case len([]rune(outcome)) > maxOutcome:
-		problems.add("outcome", fmt.Sprintf("The outcome must be %d characters or fewer", maxOutcome))
-	}
-	if problems != nil {
-		return s.renderContact(c, fiber.StatusUnprocessableEntity, contactPage{Form: formValues(form), Problems: problems})
-	}
-	id := c.Params("id")
-	_, err = s.intake.CloseContact(c.Context(), id, outcome)
-	switch {
+	case errors.As(err, &problems):
+		return s.renderContact(c, fiber.StatusUnprocessableEntity, contactPage{Form: web.Values(form), Problems: problems})
 	case errors.Is(err, intake.ErrNotFound):
-		return s.recordNotFound(c)
+		return s.staff.RecordNotFound(c)
 	case errors.Is(err, intake.ErrAlreadyClosed):
 		return s.renderContact(c, fiber.StatusConflict, contactPage{Notice: "This contact had already been closed; nothing was changed."})
 	case err != nil:

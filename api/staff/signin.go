@@ -1,4 +1,4 @@
-package api
+package staff
 
 import (
 	"errors"
@@ -9,14 +9,16 @@ import (
 	"github.com/gofiber/fiber/v3"
 
 	"github.com/feedback-service/feedback/accounts"
+	"github.com/feedback-service/feedback/api/web"
+	"github.com/feedback-service/feedback/field"
 )
 
 // Staff sign-in, sign-out and changing one's own password.
 
-const (
-	loginPath    = "/login"
-	passwordPath = "/account/password"
-)
+// LoginPath is the sign-in page, where a signed-out request for a staff page goes.
+const LoginPath = "/login"
+
+const passwordPath = "/account/password"
 
 // Messages of the sign-in form. A failure never says which part was wrong, or
 // whether the address has an account.
@@ -26,51 +28,53 @@ const (
 )
 
 type loginPage struct {
-	page
+	web.Page
 	Email, Next string
-	Problems    fieldErrors
+	Problems    field.Errors
 }
 
-func (s *Server) loginForm(c fiber.Ctx) error {
-	return s.renderLogin(c, fiber.StatusOK, "", c.Query("next"), nil)
+// LoginForm is GET /login.
+func (s *Pages) LoginForm(c fiber.Ctx) error {
+	return s.renderLogin(c, fiber.StatusOK, "", web.Query(c, "next"), nil)
 }
 
 // renderLogin shows the form, keeping the e-mail but never the password, and
 // next only when it is a local address.
-func (s *Server) renderLogin(c fiber.Ctx, status int, email, next string, problems fieldErrors) error {
+func (s *Pages) renderLogin(c fiber.Ctx, status int, email, next string, problems field.Errors) error {
 	if !localPath(next) {
 		next = ""
 	}
-	p := loginPage{page: s.basePage("Sign in"), Email: email, Next: next, Problems: problems}
+	p := loginPage{Page: s.site.Page("Sign in"), Email: email, Next: next, Problems: problems}
 	p.StaffArea, p.Invalid = true, problems != nil
-	return s.render(c, status, "login", p)
+	return s.site.Render(c, status, s.templates, "login", p)
 }
 
-func (s *Server) loginSubmit(c fiber.Ctx) error {
-	form, err := s.form(c)
+// LoginSubmit is POST /login: a new session, or the form again.
+func (s *Pages) LoginSubmit(c fiber.Ctx) error {
+	form, err := web.Form(c)
 	if err != nil {
 		return err
 	}
 	email, password, next := strings.TrimSpace(form.Get("email")), form.Get("password"), form.Get("next")
-	var problems fieldErrors
+	var problems field.Errors
 	if email == "" {
-		problems.add("email", "Enter your e-mail address")
+		problems.Add("email", "Enter your e-mail address")
 	}
 	if password == "" {
-		problems.add("password", "Enter your password")
+		problems.Add("password", "Enter your password")
 	}
 	if problems != nil {
 		return s.renderLogin(c, fiber.StatusUnprocessableEntity, email, next, problems)
 	}
-	// The client key is kept in memory by the lockout: copy it out of Fiber's buffer.
-	sess, err := s.accounts.SignIn(c.Context(), email, password, s.proxies.clientAddress(c))
+	// The client key is kept in memory by the lockout: web.ClientIP copies it.
+	sess, err := s.accounts.SignIn(c.Context(), email, password, s.site.ClientIP(c))
 	var locked *accounts.LockedError
 	switch {
 	case errors.As(err, &locked):
-		return s.renderLogin(c, fiber.StatusTooManyRequests, email, next, fieldErrors{{"email", tooManyAttempts}})
+		return s.renderLogin(c, fiber.StatusTooManyRequests, email, next, field.Errors{{Field: "email", Message: tooManyAttempts}})
 	case errors.Is(err, accounts.ErrInvalidCredentials):
 		return s.renderLogin(c, fiber.StatusUnprocessableEntity, email, next,
-			fieldErrors{{"email", badCredentials}, {"password", badCredentials}})
+			field.Errors{{Field: "email", Message: badCredentials}, {Field: "password", Message: badCredentials}})
 	case err != nil:
 		return fmt.Errorf("sign in: %w", err)
 	}
@@ -86,7 +90,7 @@ func (s *Server) loginSubmit(c fiber.Ctx) error {
 
 // afterSignIn is where a new session goes: to choose a password if the one
 // used was a one-time password, else to next, else to their landing page.
-func (s *Server) afterSignIn(sess accounts.Session, next string) string {
+func (s *Pages) afterSignIn(sess accounts.Session, next string) string {
 	if sess.MustChangePassword {
 		if localPath(next) {
 			return passwordPath + "?next=" + url.QueryEscape(next)
@@ -99,7 +103,7 @@ func (s *Server) afterSignIn(sess accounts.Session, next string) string {
 	return landing(sess)
 }
 
-// landing is a person's home page: account management for admins, otherwise
+// landing is a person's home Page: account management for admins, otherwise
 // the list of what they can open.
 func landing(sess accounts.Session) string {
 	if sess.Has(accounts.RoleAdmin) {
@@ -124,11 +128,13 @@ func localPath(p string) bool {
 	return err == nil && u.Scheme == "" && u.Host == "" && u.User == nil
 }
 
-func (s *Server) logout(c fiber.Ctx) error {
-	sess := sessionOf(c)
+// Logout is POST /logout: it ends the session (checking the CSRF token
+// itself, as no role is required).
+func (s *Pages) Logout(c fiber.Ctx) error {
+	sess := SessionOf(c)
 	if sess == nil {
 		s.clearSessionCookie(c)
-		return c.Redirect().Status(fiber.StatusSeeOther).To(loginPath)
+		return c.Redirect().Status(fiber.StatusSeeOther).To(LoginPath)
 	}
 	if !s.validCSRF(c, sess) {
 		return s.forbidCSRF(c)
@@ -137,47 +143,48 @@ func (s *Server) logout(c fiber.Ctx) error {
 		return fmt.Errorf("sign out: %w", err)
 	}
 	s.clearSessionCookie(c)
-	return c.Redirect().Status(fiber.StatusSeeOther).To(loginPath + "?signed_out=1")
+	return c.Redirect().Status(fiber.StatusSeeOther).To(LoginPath + "?signed_out=1")
 }
 
 type passwordPage struct {
-	page
+	web.Page
 	MustChange bool
 	Next       string
-	Problems   fieldErrors
+	Problems   field.Errors
 }
 
-func (s *Server) passwordForm(c fiber.Ctx) error {
-	return s.renderPassword(c, fiber.StatusOK, c.Query("next"), nil)
+// PasswordForm is GET /account/password.
+func (s *Pages) PasswordForm(c fiber.Ctx) error {
+	return s.renderPassword(c, fiber.StatusOK, web.Query(c, "next"), nil)
 }
 
-func (s *Server) renderPassword(c fiber.Ctx, status int, next string, problems fieldErrors) error {
+func (s *Pages) renderPassword(c fiber.Ctx, status int, next string, problems field.Errors) error {
 	if !localPath(next) {
 		next = ""
 	}
-	p := passwordPage{page: s.staffPage(c, "Choose a new password"), MustChange: sessionOf(c).MustChangePassword, Next: next, Problems: problems}
+	p := passwordPage{Page: s.Page(c, "Choose a new password"), MustChange: SessionOf(c).MustChangePassword, Next: next, Problems: problems}
 	p.Invalid = problems != nil
-	return s.render(c, status, "password", p)
+	return s.site.Render(c, status, s.templates, "password", p)
 }
 
-// passwordSubmit changes the signed-in person's password. That ends all their
+// PasswordSubmit changes the signed-in person's password. That ends all their
 // sessions, so on success they get a new one at once.
-func (s *Server) passwordSubmit(c fiber.Ctx) error {
-	sess := sessionOf(c)
-	form, err := s.form(c)
+func (s *Pages) PasswordSubmit(c fiber.Ctx) error {
+	sess := SessionOf(c)
+	form, err := web.Form(c)
 	if err != nil {
 		return err
 	}
 	current, next, confirm := form.Get("current"), form.Get("new"), form.Get("confirm")
 	back := form.Get("next")
-	var problems fieldErrors
+	var problems field.Errors
 	if current == "" {
-		problems.add("current", "Enter your current password")
+		problems.Add("current", "Enter your current password")
 	}
 	if next == "" {
-		problems.add("new", "Enter a new password")
+		problems.Add("new", "Enter a new password")
 	} else if confirm != next {
-		problems.add("confirm", "Enter the same new password twice")
+		problems.Add("confirm", "Enter the same new password twice")
 	}
 	if problems != nil {
 		return s.renderPassword(c, fiber.StatusUnprocessableEntity, back, problems)
@@ -186,12 +193,12 @@ func (s *Server) passwordSubmit(c fiber.Ctx) error {
 	var locked *accounts.LockedError
 	switch {
 	case errors.As(err, &locked):
-		return s.renderPassword(c, fiber.StatusTooManyRequests, back, fieldErrors{{"current", tooManyAttempts}})
+		return s.renderPassword(c, fiber.StatusTooManyRequests, back, field.Errors{{Field: "current", Message: tooManyAttempts}})
 	case errors.Is(err, accounts.ErrInvalidCredentials):
-		return s.renderPassword(c, fiber.StatusUnprocessableEntity, back, fieldErrors{{"current", "Your current password is not right"}})
+		return s.renderPassword(c, fiber.StatusUnprocessableEntity, back, field.Errors{{Field: "current", Message: "Your current password is not right"}})
 	case errors.Is(err, accounts.ErrWeakPassword):
-		msg := strings.TrimPrefix(err.Error(), accounts.ErrWeakPassword.Error()+": ")
-		return s.renderPassword(c, fiber.StatusUnprocessableEntity, back, fieldErrors{{"new", "Choose a different password: " + msg}})
+		p, _ := accounts.Problem(err)
+		return s.renderPassword(c, fiber.StatusUnprocessableEntity, back, field.Errors{{Field: "new", Message: p.Message}})
 	case err != nil:
 		return fmt.Errorf("change password: %w", err)
 	}
@@ -210,8 +217,9 @@ func (s *Server) passwordSubmit(c fiber.Ctx) error {
 // staffLink is an entry of the staff home page; no URL means not built yet.
 type staffLink struct{ Title, URL, Description string }
 
-func (s *Server) staffHome(c fiber.Ctx) error {
-	sess := sessionOf(c)
+// Home is GET /staff: links to what the signed-in person may open.
+func (s *Pages) Home(c fiber.Ctx) error {
+	sess := SessionOf(c)
 	var links []staffLink
 	if sess.Has(accounts.RoleAdmin) {
 		links = append(links,
@@ -229,8 +237,8 @@ func (s *Server) staffHome(c fiber.Ctx) error {
 			staffLink{"Find a person", "/intake/people", "Find a returning caller by name, date of birth and phone or e-mail."})
 	}
 	links = append(links, staffLink{"Change your password", passwordPath, ""})
-	return s.render(c, fiber.StatusOK, "staff", struct {
-		page
+	return s.site.Render(c, fiber.StatusOK, s.templates, "staff", struct {
+		web.Page
 		Links []staffLink
-	}{s.staffPage(c, "Staff home"), links})
+	}{s.Page(c, "Staff home"), links})
 }

@@ -1,4 +1,4 @@
-package api
+package web
 
 import (
 	"fmt"
@@ -8,13 +8,13 @@ import (
 	"github.com/gofiber/fiber/v3"
 )
 
-// trustedProxies are the proxies (FEEDBACK_TRUSTED_PROXIES) whose
+// TrustedProxies are the proxies (FEEDBACK_TRUSTED_PROXIES) whose
 // X-Forwarded-For entries are believed.
-type trustedProxies []netip.Prefix
+type TrustedProxies []netip.Prefix
 
-// parseTrustedProxies reads IP addresses and CIDR ranges.
-func parseTrustedProxies(list []string) (trustedProxies, error) {
-	var t trustedProxies
+// ParseTrustedProxies reads IP addresses and CIDR ranges.
+func ParseTrustedProxies(list []string) (TrustedProxies, error) {
+	var t TrustedProxies
 	for _, s := range list {
 		s = strings.TrimSpace(s)
 		if p, err := netip.ParsePrefix(s); err == nil {
@@ -31,7 +31,7 @@ func parseTrustedProxies(list []string) (trustedProxies, error) {
 	return t, nil
 }
 
-func (t trustedProxies) contains(a netip.Addr) bool {
+func (t TrustedProxies) contains(a netip.Addr) bool {
 	for _, p := range t {
 		if p.Contains(a) {
 			return true
@@ -44,7 +44,7 @@ func (t trustedProxies) contains(a netip.Addr) bool {
 // keyed on. Behind trusted proxies it is the rightmost X-Forwarded-For entry
 // that is not a trusted proxy: entries to its left were written by the client,
 // who could choose them, and only entries appended by our own proxies are true.
-func (t trustedProxies) clientAddress(c fiber.Ctx) string {
+func (t TrustedProxies) ClientAddress(c fiber.Ctx) string {
 	peer, _ := netip.AddrFromSlice(c.RequestCtx().RemoteIP())
 	peer = peer.Unmap()
 	if len(t) == 0 || !t.contains(peer) {

@@ -1,0 +1,109 @@
+// Package dashpages serves the quality leads' dashboard screens: the
+// overview, a service's dashboard with its charts and comments, chart images
+// and the CSV downloads. What is published (whole months, buckets of at least
+// K responses) is decided by package dashboards alone; these handlers read the
+// period, call it and render. Request strings reach dashboards through
+// web.Param and web.Query, copies: it keeps ranges and names as keys of its
+// caches, and Fiber reuses its buffers.
+package dashpages
+
+import (
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"net/url"
+	"strings"
+
+	"github.com/gofiber/fiber/v3"
+
+	"github.com/feedback-service/feedback/api/staff"
+	"github.com/feedback-service/feedback/api/web"
+	"github.com/feedback-service/feedback/dashboards"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+// Pages are the dashboard screens.
+type Pages struct {
+	site       *web.Site
+	staff      *staff.Pages
+	dashboards *dashboards.Dashboards
+	templates  web.Templates
+}
+
+// New parses the dashboard templates. Routes run staff's middleware first, so
+// a handler here always has a signed-in quality lead or admin.
+func New(site *web.Site, staffPages *staff.Pages, d *dashboards.Dashboards) (*Pages, error) {
+	if d == nil {
+		return nil, errors.New("dashpages: no dashboards")
+	}
+	funcs := template.FuncMap{"month": monthName, "percent": percentText, "score": scoreText, "count": countText}
+	t, err := web.ParseTemplates(templateFS, funcs, []string{"charts"}, "dashboards", "dashboard")
+	if err != nil {
+		return nil, err
+	}
+	return &Pages{site: site, staff: staffPages, dashboards: d, templates: t}, nil
+}
+
+// Period reads ?from=&to= (YYYY-MM); either left out means the last 12 whole
+// months plus this month so far.
+func Period(c fiber.Ctx, d *dashboards.Dashboards) (dashboards.Range, error) {
+	return dashboards.ParseRange(web.Query(c, "from"), web.Query(c, "to"), d.Now())
+}
+
+// Refusal words a request the dashboards refused: 404 for a service or chart
+// that does not exist, 400 for a malformed period or cursor. ok is false for
+// any other error.
+func Refusal(err error) (status int, heading, message string, ok bool) {
+	switch {
+	case errors.Is(err, dashboards.ErrUnknownService), errors.Is(err, dashboards.ErrUnknownChart):
+		return fiber.StatusNotFound, "Page not found", "There is no dashboard or chart at this address. Start again from the dashboards page.", true
+	case errors.Is(err, dashboards.ErrRange):
+		return fiber.StatusBadRequest, "Choose whole months",
+			fmt.Sprintf("The period could not be shown: %v. Write months as YYYY-MM, for example 2026-01, with from no later than to, and at most %d months.",
+				strings.TrimPrefix(err.Error(), dashboards.ErrRange.Error()+": "), dashboards.MaxMonths), true
+	case errors.Is(err, dashboards.ErrCursor):
+		return fiber.StatusBadRequest, "Page of comments not found", "That link to more comments is not one this page made. Go back to the dashboard and follow its links.", true
+	}
+	return 0, "", "", false
+}
+
+// refuse answers with the page Refusal words, or passes err on.
+func (s *Pages) refuse(c fiber.Ctx, err error) error {
+	status, heading, message, ok := Refusal(err)
+	if !ok {
+		return err
+	}
+	return s.staff.Error(c, status, heading, message)
+}
+
+// page is a staff page with the dashboards' own stylesheet, which only these
+// pages load (the survey's first load stays small).
+func (s *Pages) page(c fiber.Ctx, title string) web.Page {
+	p := s.staff.Page(c, title)
+	p.PageCSS = s.site.AssetURL("dashboards.css")
+	return p
+}
+
+// rangeQuery is the query string that names r.
+func rangeQuery(r dashboards.Range) string {
+	return url.Values{"from": {r.From}, "to": {r.To}}.Encode()
+}
+
+func (s *Pages) periodNav(base string, r dashboards.Range) periodNav {
+	now := s.dashboards.Now()
+	nav := periodNav{From: r.From, To: r.To, Label: monthName(r.From) + " to " + monthName(r.To)}
+	if r.From == r.To {
+		nav.Label = monthName(r.From)
+	}
+	for _, q := range []struct {
+		label  string
+		months int
+	}{{"This month", 1}, {"Last 3 months and this month", 4}, {"Last 12 months and this month", 13}} {
+		lr := dashboards.LastMonths(now, q.months)
+		nav.Links = append(nav.Links, navLink{Label: q.label, URL: base + "?" + rangeQuery(lr), Current: lr == r})
+	}
+	return nav
+}

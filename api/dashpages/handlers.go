@@ -1,0 +1,201 @@
+package dashpages
+
+import (
+	"bytes"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v3"
+
+	"github.com/feedback-service/feedback/api/web"
+	"github.com/feedback-service/feedback/dashboards"
+)
+
+// Overview is GET /dashboards/: every service's headline figures and FFT trend.
+func (s *Pages) Overview(c fiber.Ctx) error {
+	r, err := Period(c, s.dashboards)
+	if err != nil {
+		return s.refuse(c, err)
+	}
+	o, err := s.dashboards.Overview(c.Context(), r)
+	if err != nil {
+		return s.refuse(c, err)
+	}
+	p := overviewPage{Page: s.page(c, "Dashboards"), Overview: o, Period: s.periodNav("/dashboards", r),
+		FFTReturnURL: "/dashboards/fft-return.csv?" + rangeQuery(r)}
+	for _, row := range o.Services {
+		st, err := s.dashboards.Service(c.Context(), row.Service, r)
+		if err != nil {
+			return s.refuse(c, err)
+		}
+		trend, _ := dashboards.ChartByName(st, dashboards.ChartFFT)
+		trendView := newChartView(st, trend, "")
+		row.Title = serviceName(row.Service)
+		trendView.Title = row.Title + ": " + trend.Title
+		p.Rows = append(p.Rows, overviewRow{
+			ServiceSummary: row, URL: "/dashboards/" + row.Service + "?" + rangeQuery(r),
+			TrendChart: trendView, Hidden: hiddenNote{row.Title, row.HiddenMonths, o.K},
+		})
+	}
+	return s.site.Render(c, fiber.StatusOK, s.templates, "dashboards", p)
+}
+
+// Service is GET /dashboards/{service}: one service's charts, figures and comments.
+func (s *Pages) Service(c fiber.Ctx) error {
+	service := web.Param(c, "service")
+	st, r, err := s.stats(c, service)
+	if err != nil {
+		return s.refuse(c, err)
+	}
+	comments, err := s.dashboards.Comments(c.Context(), service, r, web.Query(c, "comments"), dashboards.DefaultCommentLimit)
+	if err != nil {
+		return s.refuse(c, err)
+	}
+	base := "/dashboards/" + service
+	p := servicePage{
+		Page: s.page(c, serviceName(service)), Stats: st, Period: s.periodNav(base, r),
+		Hidden:    hiddenNote{HiddenMonths: st.HiddenMonths, K: st.K},
+		ExportURL: base + "/export.csv?" + rangeQuery(r),
+	}
+	for _, other := range s.dashboards.Services() {
+		p.Services = append(p.Services, navLink{Label: serviceName(other), URL: "/dashboards/" + other + "?" + rangeQuery(r), Current: other == service})
+	}
+	scope := map[string]string{}
+	for _, q := range st.Questions {
+		if q.Scope == dashboards.ScopeVersion {
+			scope["question-"+q.Key] = "This question was asked differently in other versions of the survey: only answers to this wording are counted, from months where that version had at least " + strconv.Itoa(st.K) + " responses."
+		}
+	}
+	for _, ch := range dashboards.Charts(st) {
+		p.Charts = append(p.Charts, newChartView(st, ch, scope[ch.Name]))
+	}
+	for _, m := range st.Months {
+		if m.VersionChange {
+			p.VersionChanges = append(p.VersionChanges, monthName(m.Month))
+		}
+	}
+	for _, cm := range comments.Comments {
+		if n := len(p.Comments); n == 0 || p.Comments[n-1].Month != cm.Month {
+			p.Comments = append(p.Comments, commentMonth{Month: cm.Month})
+		}
+		last := &p.Comments[len(p.Comments)-1]
+		last.Comments = append(last.Comments, cm)
+	}
+	if comments.Next != "" {
+		q := url.Values{"from": {r.From}, "to": {r.To}, "comments": {comments.Next}}
+		p.MoreComments = base + "?" + q.Encode() + "#comments"
+	}
+	return s.site.Render(c, fiber.StatusOK, s.templates, "dashboard", p)
+}
+
+// Chart serves /dashboards/{service}/charts/{chart}.svg (for the
+// page), .png (a download, drawn at twice the size) or .csv (its figures).
+func (s *Pages) Chart(c fiber.Ctx) error {
+	service := web.Param(c, "service")
+	name, ext, ok := cutLast(web.Param(c, "chart"), ".")
+	if !ok {
+		return s.refuse(c, dashboards.ErrUnknownChart)
+	}
+	r, err := Period(c, s.dashboards)
+	if err != nil {
+		return s.refuse(c, err)
+	}
+	filename := downloadName(service, name, r, ext)
+	switch ext {
+	case "svg", "png":
+		f := dashboards.Format(ext)
+		b, err := s.dashboards.Chart(c.Context(), service, r, name, f)
+		if err != nil {
+			return s.refuse(c, err)
+		}
+		c.Set(fiber.HeaderContentType, f.ContentType())
+		if f == dashboards.PNG {
+			c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+filename+`"`)
+		}
+		return c.Send(b)
+	case "csv":
+		st, err := s.dashboards.Service(c.Context(), service, r)
+		if err != nil {
+			return s.refuse(c, err)
+		}
+		ch, ok := dashboards.ChartByName(st, name)
+		if !ok {
+			return s.refuse(c, dashboards.ErrUnknownChart)
+		}
+		var b bytes.Buffer
+		if err := dashboards.WriteChartCSV(&b, ch); err != nil {
+			return err
+		}
+		return sendCSV(c, filename, b.Bytes())
+	}
+	return s.refuse(c, dashboards.ErrUnknownChart)
+}
+
+// Export is the CSV of the figures behind every chart of a service.
+func (s *Pages) Export(c fiber.Ctx) error {
+	service := web.Param(c, "service")
+	st, r, err := s.stats(c, service)
+	if err != nil {
+		return s.refuse(c, err)
+	}
+	var b bytes.Buffer
+	if err := dashboards.WriteChartsCSV(&b, st); err != nil {
+		return err
+	}
+	return sendCSV(c, downloadName(service, "charts", r, "csv"), b.Bytes())
+}
+
+// FFTReturn is the monthly Friends and Family Test return for every
+// service, in the shape NHS England collects.
+func (s *Pages) FFTReturn(c fiber.Ctx) error {
+	r, err := Period(c, s.dashboards)
+	if err != nil {
+		return s.refuse(c, err)
+	}
+	var b bytes.Buffer
+	if err := s.dashboards.WriteFFTReturn(c.Context(), &b, r, ""); err != nil {
+		return s.refuse(c, err)
+	}
+	return sendCSV(c, downloadName("fft-return", "", r, "csv"), b.Bytes())
+}
+
+func sendCSV(c fiber.Ctx, filename string, body []byte) error {
+	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+filename+`"`)
+	return c.Send(body)
+}
+
+// downloadName is a file name like counselling-fft-2025-12-to-2026-11.png,
+// made of the known service and chart names (web.Checked before it is sent).
+func downloadName(service, chart string, r dashboards.Range, ext string) string {
+	parts := []string{service}
+	if chart != "" {
+		parts = append(parts, chart)
+	}
+	name := strings.Join(parts, "-") + "-" + r.From + "-to-" + r.To + "." + ext
+	return strings.Map(func(r rune) rune {
+		if r == '-' || r == '_' || r == '.' || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9') {
+			return r
+		}
+		return '_'
+	}, name)
+}
+
+func cutLast(s, sep string) (before, after string, ok bool) {
+	i := strings.LastIndex(s, sep)
+	if i < 0 {
+		return s, "", false
+	}
+	return s[:i], s[i+len(sep):], true
+}
+
+// stats reads the period asked for and the service's figures for it.
+func (s *Pages) stats(c fiber.Ctx, service string) (*dashboards.ServiceStats, dashboards.Range, error) {
+	r, err := Period(c, s.dashboards)
+	if err != nil {
+		return nil, r, err
+	}
+	st, err := s.dashboards.Service(c.Context(), service, r)
+	return st, r, err
+}

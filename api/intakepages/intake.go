@@ -1,0 +1,44 @@
+// Package intakepages serves the call handlers' screens: the new-contact
+// form, a contact and closing it, finding a returning caller and a person's
+// history. Every record shown is audited. The rules (eligibility, routing,
+// what a contact needs) live in package intake; these handlers translate.
+package intakepages
+
+import (
+	"embed"
+
+	"github.com/feedback-service/feedback/accounts"
+	"github.com/feedback-service/feedback/api/staff"
+	"github.com/feedback-service/feedback/api/web"
+	"github.com/feedback-service/feedback/intake"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+// Pages are the call handlers' screens.
+type Pages struct {
+	site      *web.Site
+	staff     *staff.Pages
+	intake    *intake.Store
+	templates web.Templates
+}
+
+// New parses the intake templates. Routes run staff's middleware first, so a
+// handler here always has a signed-in call handler.
+func New(site *web.Site, staffPages *staff.Pages, in *intake.Store) (*Pages, error) {
+	t, err := web.ParseTemplates(templateFS, nil, nil, "contact_new", "contact", "people_find", "person")
+	if err != nil {
+		return nil, err
+	}
+	return &Pages{site: site, staff: staffPages, intake: in, templates: t}, nil
+}
+
+// Audit actions of the call handlers' screens. The target is always a record
+// id (person or contact), never a name, number or anything else a person told
+// the service.
+const (
+	actionPersonViewed accounts.Action = "person_viewed" // a person's record was shown
+	actionPersonFound  accounts.Action = "person_found"  // a person was shown as a search candidate
+	actionRiskFlagged  accounts.Action = "risk_flagged"  // target: the contact
+)

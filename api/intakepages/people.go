@@ -1,0 +1,84 @@
+package intakepages
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/gofiber/fiber/v3"
+
+	"github.com/feedback-service/feedback/api/web"
+	"github.com/feedback-service/feedback/field"
+	"github.com/feedback-service/feedback/intake"
+)
+
+// Finding a returning caller, and a person's history. A search shows only the
+// records that match name, date of birth and phone or e-mail; the handler
+// confirms which, if any, is the caller. Every record shown is audited.
+
+type findPage struct {
+	web.Page
+	Form     web.Values
+	Problems field.Errors
+	// Searched is true once a search has run, so "no match" can be said.
+	Searched bool
+	Found    []intake.Person
+}
+
+// FindPerson is GET /intake/people: the search form, and its matches once
+// name, date of birth and phone or e-mail are given.
+func (s *Pages) FindPerson(c fiber.Ctx) error {
+	q := url.Values{}
+	for _, k := range []string{"name", "dob", "phone", "email"} {
+		if v := strings.TrimSpace(web.Query(c, k)); v != "" {
+			q.Set(k, v)
+		}
+	}
+	p := findPage{Page: s.staff.Page(c, "Find a person"), Form: web.Values(q)}
+	if len(q) == 0 {
+		return s.site.Render(c, fiber.StatusOK, s.templates, "people_find", p)
+	}
+	found, err := s.intake.FindPerson(c.Context(), q.Get("name"), q.Get("dob"), q.Get("phone"), q.Get("email"))
+	if err != nil && !errors.As(err, &p.Problems) {
+		return fmt.Errorf("find person: %w", err)
+	}
+	for _, person := range found {
+		if err := s.staff.Audit(c, actionPersonFound, person.ID); err != nil {
+			return err
+		}
+	}
+	p.Found, p.Searched = found, p.Problems == nil
+	status := fiber.StatusOK
+	if p.Problems != nil {
+		p.Invalid, status = true, fiber.StatusUnprocessableEntity
+	}
+	return s.site.Render(c, status, s.templates, "people_find", p)
+}
+
+type personPage struct {
+	web.Page
+	Person      intake.Person
+	Contacts    []intake.Contact
+	MaxSessions int
+}
+
+// PersonHistory shows a person's record and every contact, oldest first.
+func (s *Pages) PersonHistory(c fiber.Ctx) error {
+	person, err := s.intake.Person(c.Context(), web.Param(c, "id"))
+	if errors.Is(err, intake.ErrNotFound) {
+		return s.staff.RecordNotFound(c)
+	}
+	if err != nil {
+		return fmt.Errorf("person history: %w", err)
+	}
+	contacts, err := s.intake.Contacts(c.Context(), person.ID)
+	if err != nil {
+		return fmt.Errorf("person history: %w", err)
+	}
+	if err := s.staff.Audit(c, actionPersonViewed, person.ID); err != nil {
+		return err
+	}
+	return s.site.Render(c, fiber.StatusOK, s.templates, "person", personPage{Page: s.staff.Page(c, "History"), Person: person,
+		Contacts: contacts, MaxSessions: intake.MaxCounsellingSessions})
+}

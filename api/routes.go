@@ -1,0 +1,112 @@
+package api
+
+import (
+	"github.com/gofiber/fiber/v3"
+
+	"github.com/feedback-service/feedback/accounts"
+	"github.com/feedback-service/feedback/api/staff"
+	"github.com/feedback-service/feedback/api/web"
+)
+
+// routes lists every route; middleware runs in the order written here, and
+// each audience's routes follow in the functions below, in this order.
+func (s *Server) routes() {
+	app := s.App
+	app.Use(s.countInFlight)                  // Shutdown waits for requests in handlers
+	app.Use(s.observe)                        // metrics; one log line for staff and API requests, none for surveys
+	app.Use(web.RecoverPanics(s.log))         // a panic is a 500 with no request details logged
+	app.Use(web.SecurityHeaders(s.https))     // CSP, nosniff, referrer, permissions, HSTS
+	app.Use(web.RateLimit(s.limiter, s.site)) // per client address, in memory only
+	app.Use(web.LimitBody)                    // 16 KB for the JSON API, 64 KB for forms
+
+	app.Get("/healthz", s.healthz)
+	app.Get("/readyz", s.readyz)
+	app.Get("/static/*", s.site.StaticAsset)
+
+	// Survey pages: no cookies, no per-request logs.
+	sp := s.surveyPage
+	app.Get("/s/:service", sp.Form)
+	app.Post("/s/:service", sp.Submit)
+	app.Get("/s/:service/thanks", sp.Thanks)
+
+	v1 := app.Group("/api/v1")
+	v1.Get("/openapi.json", s.apiOpenAPI)
+	v1.Get("/surveys", s.apiListSurveys)
+	v1.Get("/surveys/:service", s.apiGetSurvey)
+	v1.Post("/surveys/:service/responses", s.apiSubmit)
+
+	s.staffRoutes(app)
+	s.intakeRoutes(app)
+	s.dashboardRoutes(app, v1)
+
+	app.Get("/", func(c fiber.Ctx) error { return s.site.NotFound(c) })
+	app.Use(s.unmatched)
+}
+
+// staffRoutes are the staff's own pages: the only routes that read or set the
+// session cookie. Each chain runs left to right: never cached, session from
+// the cookie, role (which also sends a one-time password to be changed
+// first), then the CSRF token on anything that changes state.
+func (s *Server) staffRoutes(app *fiber.App) {
+	st := s.staff
+	app.Get(staff.LoginPath, st.Area, st.LoginForm)
+	app.Post(staff.LoginPath, st.Area, st.CheckOrigin, st.LoginSubmit) // no session yet: Origin checks
+	app.Post("/logout", st.Area, st.LoadSession, st.Logout)            // checks the token itself
+	signedIn, admin := st.RequireRole(), st.RequireRole(accounts.RoleAdmin)
+
+	app.Get("/staff", st.Area, st.LoadSession, signedIn, st.Home)
+
+	account := app.Group("/account", st.Area, st.LoadSession, signedIn, st.CheckCSRF)
+	account.Get("/password", st.PasswordForm)
+	account.Post("/password", st.PasswordSubmit)
+
+	adm := app.Group("/admin", st.Area, st.LoadSession, admin, st.CheckCSRF)
+	adm.Get("/users", st.Users)
+	adm.Post("/users", st.AddUser)
+	adm.Post("/users/enable", st.SetEnabled(true))
+	adm.Post("/users/disable", st.SetEnabled(false))
+	adm.Post("/users/password", st.ResetPassword)
+	adm.Get("/audit", st.AuditLog)
+	adm.Get("/practitioners", st.Practitioners)
+	adm.Post("/practitioners", st.AddPractitioner)
+	adm.Get("/practitioners/:id", st.EditPractitioner)
+	adm.Post("/practitioners/:id", st.UpdatePractitioner)
+	adm.Post("/practitioners/:id/activate", st.SetPractitionerActive(true))
+	adm.Post("/practitioners/:id/deactivate", st.SetPractitionerActive(false))
+	adm.Get("/people", st.People)
+	adm.Get("/people/:id/export", st.ExportPerson)
+	adm.Get("/people/:id/erase", st.EraseForm)
+	adm.Post("/people/:id/erase", st.ErasePerson)
+
+	staffAPI := app.Group("/api/staff", st.Area, st.LoadSession, signedIn, st.CheckCSRF)
+	staffAPI.Get("/session", s.apiStaffSession)
+}
+
+// intakeRoutes are for call handlers only. Admins manage practitioners and
+// answer subject-access and erasure requests, but do not browse callers'
+// records.
+func (s *Server) intakeRoutes(app *fiber.App) {
+	st, in := s.staff, s.intake
+	handler := st.RequireRole(accounts.RoleIntake)
+	intake := app.Group("/intake", st.Area, st.LoadSession, handler, st.CheckCSRF)
+	intake.Get("/contacts/new", in.NewContactForm)
+	intake.Post("/contacts/new", in.NewContactSubmit)
+	intake.Get("/contacts/:id", in.Contact)
+	intake.Post("/contacts/:id/close", in.CloseContact)
+	intake.Get("/people", in.FindPerson)
+	intake.Get("/people/:id", in.PersonHistory)
+}
+
+// dashboardRoutes are read-only, for quality leads and admins; JSON answers
+// 401/403 problems, pages the sign-in redirect and 403 page.
+func (s *Server) dashboardRoutes(app *fiber.App, v1 fiber.Router) {
+	st, dp := s.staff, s.dash
+	quality := st.RequireRole(accounts.RoleQuality, accounts.RoleAdmin)
+	v1.Get("/stats/:service", st.Area, st.LoadSession, quality, s.apiStats)
+	dash := app.Group("/dashboards", st.Area, st.LoadSession, quality)
+	dash.Get("/", dp.Overview)
+	dash.Get("/fft-return.csv", dp.FFTReturn)
+	dash.Get("/:service", dp.Service)
+	dash.Get("/:service/export.csv", dp.Export)
+	dash.Get("/:service/charts/:chart", dp.Chart)
+}
