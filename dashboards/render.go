@@ -165,6 +165,10 @@ func tickLabels(c Chart, text func(string) string) []string {
 
 func lineChart(c Chart, scale float64, text func(string) string) chart.Chart {
 	labels := tickLabels(c, text)
+	if len(labels) == 0 {
+		// A period with no published month yet: empty axes over one blank month.
+		labels = []string{""}
+	}
 	// Unlabelled ticks half a month beyond each end keep the first and last
 	// points off the edges (go-chart takes the X range from the ticks).
 	ticks := []chart.Tick{{Value: -0.5}}
@@ -232,6 +236,10 @@ func barChart(c Chart, scale float64, text func(string) string) chart.BarChart {
 			bars[i].Value = *v
 			top = max(top, *v)
 		}
+	}
+	if len(bars) == 0 {
+		// A period with no published month yet: one empty bar.
+		bars = []chart.Value{{Label: "", Style: chart.Style{FillColor: drawing.ColorTransparent, StrokeColor: drawing.ColorTransparent}}}
 	}
 	// The Y axis starts at 0 always, so bar heights compare truthfully.
 	if top == 0 {

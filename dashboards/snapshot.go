@@ -30,7 +30,9 @@ const (
 // figure, a cached chart or the time it takes to render one.
 type snapshot struct {
 	version string // hash of the published content read
-	loaded  time.Time
+	// published says whether a month is published (ended and released).
+	published func(month string) bool
+	loaded    time.Time
 	// service → month → survey version → counters
 	counters    map[string]map[string]map[string]*survey.CounterDoc
 	invitations map[string]map[string]int64 // service → month → invitations sent
@@ -52,6 +54,7 @@ func loadSnapshot(ctx context.Context, db *mongo.Database, now time.Time) (*snap
 	if err != nil {
 		return nil, err
 	}
+	s.published = published
 	counters, err := readAll(ctx, db.Collection(countersCollection))
 	if err != nil {
 		return nil, fmt.Errorf("read survey counters: %w", err)
@@ -126,14 +129,21 @@ func readAll(ctx context.Context, coll *mongo.Collection) ([]rawDoc, error) {
 }
 
 // publishedMonths returns the rule for which months are published: a month is
-// published once it has ended and its sealed ballots have been released.
+// published once it has ended, its release is due and its sealed ballots have
+// been released. Until the release is due a closed month counts as unpublished
+// whether or not it had any ballot, so that says nothing either.
 func publishedMonths(ctx context.Context, db *mongo.Database, now time.Time) (func(month string) bool, error) {
 	pending, err := survey.PendingBoxes(ctx, db)
 	if err != nil {
 		return nil, err
 	}
 	current := survey.Month(now)
+	previous := survey.Month(firstOfMonth(now).AddDate(0, -1, 0))
+	due := !now.Before(firstOfMonth(now).Add(survey.DefaultReleaseGrace))
 	return func(month string) bool {
-		return month < current && !slices.Contains(pending, month)
+		if month >= current || (month == previous && !due) {
+			return false
+		}
+		return !slices.Contains(pending, month)
 	}, nil
 }

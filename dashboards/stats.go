@@ -21,6 +21,10 @@ type ServiceStats struct {
 	// no figures at all.
 	Months       []MonthStats `json:"months"`
 	HiddenMonths []string     `json:"hidden_months"`
+	// UnpublishedMonths are months of the range not published yet (this month,
+	// or a closed month whose answers are not yet released): they are not in
+	// Months, and no figure includes them.
+	UnpublishedMonths []string `json:"unpublished_months"`
 	// Totals add up the published months only.
 	Totals Summary `json:"totals"`
 	// ScoreQuestion is the key of the 0–10 question the score comes from.
@@ -141,7 +145,7 @@ func computeService(s *snapshot, sv *surveyVersions, r Range, k int) *ServiceSta
 	service := sv.current.Service
 	st := &ServiceStats{
 		Service: service, Title: sv.current.Title, Range: r, K: k,
-		HiddenMonths: []string{}, countersVersion: s.version,
+		Months: []MonthStats{}, HiddenMonths: []string{}, UnpublishedMonths: []string{}, countersVersion: s.version,
 	}
 	st.Totals.FFT = newFFT()
 	for _, qi := range sv.questions {
@@ -153,6 +157,7 @@ func computeService(s *snapshot, sv *surveyVersions, r Range, k int) *ServiceSta
 			qs.Scope = ScopeService
 		}
 		qs.Total.Counts = make([]int64, len(qi.q.Options))
+		qs.Months = []QuestionMonth{}
 		st.Questions = append(st.Questions, qs)
 	}
 	if sv.score != nil {
@@ -165,6 +170,12 @@ func computeService(s *snapshot, sv *surveyVersions, r Range, k int) *ServiceSta
 		var n int64
 		for _, c := range docs {
 			n += c.N
+		}
+		if !s.published(m) {
+			// Not part of any view until it is published: it has no row, no point
+			// on a chart and no cell in a download.
+			st.UnpublishedMonths = append(st.UnpublishedMonths, m)
+			continue
 		}
 		if n < int64(k) {
 			st.Months = append(st.Months, MonthStats{Month: m, Hidden: true})

@@ -94,14 +94,15 @@ func rangeQuery(r dashboards.Range) string {
 
 func (s *Pages) periodNav(base string, r dashboards.Range) periodNav {
 	now := s.dashboards.Now()
-	nav := periodNav{From: r.From, To: r.To, Label: monthName(r.From) + " to " + monthName(r.To)}
+	nav := periodNav{From: r.From, To: r.To, Label: monthName(r.From) + " to " + monthName(r.To),
+		Publication: dashboards.PublicationNote(now)}
 	if r.From == r.To {
 		nav.Label = monthName(r.From)
 	}
 	for _, q := range []struct {
 		label  string
 		months int
-	}{{"This month", 1}, {"Last 3 months and this month", 4}, {"Last 12 months and this month", 13}} {
+	}{{"Last month", 1}, {"Last 3 months", 3}, {"Last 12 months", 12}} {
 		lr := dashboards.LastMonths(now, q.months)
 		nav.Links = append(nav.Links, navLink{Label: q.label, URL: base + "?" + rangeQuery(lr), Current: lr == r})
 	}

@@ -18,6 +18,8 @@ type periodNav struct {
 	From, To string // YYYY-MM, for the form
 	Label    string // "December 2025 to November 2026"
 	Links    []navLink
+	// Publication says when this month's figures will appear.
+	Publication string
 }
 
 type navLink struct {
