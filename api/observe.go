@@ -26,7 +26,7 @@ const (
 
 const unmatchedLocal = "feedback.unmatched"
 
-// observe answers errors through handleError, so the status is known here, then
+// observe answers errors through web.Site.HandleError, so the status is known here, then
 // counts every request and logs one line for staff and API requests: route
 // pattern, method, status and duration, nothing else. Survey traffic is never
 // logged per request (see quietPath).

@@ -150,17 +150,7 @@ func (s *Store) OpenContact(ctx context.Context, n NewContact) (Opened, error) {
 		return Opened{}, err
 	}
 
-	if n.PersonID == "" {
-		p.ID, p.CreatedAt = newID(), now
-		err = s.insertPerson(ctx, p)
-	} else {
-		p.ID, p.CreatedAt = old.ID, old.CreatedAt
-		p.CounsellingSessions, p.LastCounsellorID, p.LastTextedAt = old.CounsellingSessions, old.LastCounsellorID, old.LastTextedAt
-		if err = s.updatePerson(ctx, old, p); err == nil {
-			p, err = s.Person(ctx, p.ID)
-		}
-	}
-	if err != nil {
+	if p, err = s.savePerson(ctx, p, old, now); err != nil {
 		return Opened{}, err
 	}
 
@@ -183,6 +173,22 @@ func (s *Store) OpenContact(ctx context.Context, n NewContact) (Opened, error) {
 		return Opened{}, fmt.Errorf("record contact: %w", err)
 	}
 	return Opened{Contact: c, Person: p, Routing: routing}, nil
+}
+
+// savePerson records a new caller (old has no ID), or updates a returning
+// one's details keeping what the service counts about them, and returns the
+// record as stored.
+func (s *Store) savePerson(ctx context.Context, p, old Person, now time.Time) (Person, error) {
+	if old.ID == "" {
+		p.ID, p.CreatedAt = newID(), now
+		return p, s.insertPerson(ctx, p)
+	}
+	p.ID, p.CreatedAt = old.ID, old.CreatedAt
+	p.CounsellingSessions, p.LastCounsellorID, p.LastTextedAt = old.CounsellingSessions, old.LastCounsellorID, old.LastTextedAt
+	if err := s.updatePerson(ctx, old, p); err != nil {
+		return Person{}, err
+	}
+	return s.Person(ctx, p.ID)
 }
 
 func sessionLimit(had int) *Refusal {

@@ -52,6 +52,7 @@ func Links(surveys *survey.Catalogue) []web.SurveyLink {
 
 // Definition finds the survey named in the path ({service}), if there is one.
 func Definition(surveys *survey.Catalogue, c fiber.Ctx) (*survey.Definition, bool) {
+	// Only looked up, never kept: the busiest route skips web.Param's copy.
 	name := c.Params("service")
 	if !survey.ValidService(name) {
 		return nil, false
