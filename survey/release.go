@@ -48,6 +48,13 @@ type ReleaseOptions struct {
 	// key when it is released, so a box made again for the same month (a clock
 	// set back) gets a key of its own.
 	Responses *Responses
+	// Progress, if set, hears each step of a box's release: "opened" (n
+	// ballots), "written" (n responses of one group), "carried" (n ballots)
+	// and "done".
+	Progress func(box, step string, n int)
+	// TakeLease takes the release lease even from another holder: for an
+	// operator who knows the process holding it has stopped.
+	TakeLease bool
 	// AfterRelease, if set, runs after each box is released (the embedded store
 	// checkpoints and truncates its write-ahead log there).
 	AfterRelease func(ctx context.Context) error
@@ -114,17 +121,24 @@ func (r *Releaser) Due(ctx context.Context) ([]string, error) {
 	return due, nil
 }
 
+// ErrLeaseHeld means another process holds the release lease (it is
+// releasing now, or it stopped while releasing and its lease has not expired).
+var ErrLeaseHeld = errors.New("another process holds the release lease")
+
 // ReleaseDue releases every due box, oldest first, under the release lease
 // so that one instance releases a box while the others wait. It returns what
-// it released; nothing when another instance holds the lease.
+// it released, and ErrLeaseHeld when another process holds the lease.
 func (r *Releaser) ReleaseDue(ctx context.Context) ([]ReleaseReport, error) {
 	due, err := r.Due(ctx)
 	if err != nil || len(due) == 0 {
 		return nil, err
 	}
 	held, err := r.lease(ctx)
-	if err != nil || !held {
+	if err != nil {
 		return nil, err
+	}
+	if !held {
+		return nil, fmt.Errorf("%w (for at most %s after it was taken)", ErrLeaseHeld, leaseFor)
 	}
 	defer r.unlease()
 	var reports []ReleaseReport
@@ -179,6 +193,7 @@ func (r *Releaser) Release(ctx context.Context, box string) (*ReleaseReport, err
 	if r.opts.Responses != nil {
 		r.opts.Responses.boxes.forget(box)
 	}
+	r.progress(box, "done", rep.Responses)
 	if r.opts.AfterRelease != nil {
 		if err := r.opts.AfterRelease(ctx); err != nil {
 			return nil, fmt.Errorf("after releasing %s: %w", box, err)
@@ -218,6 +233,7 @@ func (r *Releaser) write(ctx context.Context, box string, key []byte, record str
 		return err
 	}
 	rep.Ballots = len(ballots)
+	r.progress(box, "opened", len(ballots))
 	groups := map[groupKey][]opened{}
 	for _, o := range ballots {
 		g := groupKey{o.b.Service, o.b.Verified}
@@ -237,6 +253,7 @@ func (r *Releaser) write(ctx context.Context, box string, key []byte, record str
 	if err := r.carry(ctx, box, key, carry); err != nil {
 		return err
 	}
+	r.progress(box, "carried", len(carry))
 	rep.Responses, rep.Carried = len(release), len(carry)
 	_, err = r.db.Collection(releasesCollection).InsertOne(ctx, bson.D{{Key: "_id", Value: record}})
 	if err != nil && !mongo.IsDuplicateKeyError(err) {
@@ -295,8 +312,15 @@ func (r *Releaser) writeResponses(ctx context.Context, box string, key []byte, b
 		if err := r.writeGroup(ctx, box, key, g); err != nil {
 			return err
 		}
+		r.progress(box, "written", len(g))
 	}
 	return nil
+}
+
+func (r *Releaser) progress(box, step string, n int) {
+	if r.opts.Progress != nil {
+		r.opts.Progress(box, step, n)
+	}
 }
 
 func (r *Releaser) writeGroup(ctx context.Context, box string, key []byte, ballots []opened) error {
@@ -431,11 +455,14 @@ func (r *Releaser) lease(ctx context.Context) (bool, error) {
 	if !mongo.IsDuplicateKeyError(err) {
 		return false, fmt.Errorf("take the release lease: %w", err)
 	}
-	res, err := coll.UpdateOne(ctx,
-		bson.D{{Key: "_id", Value: "release"}, {Key: "$or", Value: bson.A{
-			bson.D{{Key: "until", Value: bson.D{{Key: "$lt", Value: now}}}},
-			bson.D{{Key: "holder", Value: r.opts.Holder}},
-		}}},
+	filter := bson.D{{Key: "_id", Value: "release"}, {Key: "$or", Value: bson.A{
+		bson.D{{Key: "until", Value: bson.D{{Key: "$lt", Value: now}}}},
+		bson.D{{Key: "holder", Value: r.opts.Holder}},
+	}}}
+	if r.opts.TakeLease {
+		filter = bson.D{{Key: "_id", Value: "release"}}
+	}
+	res, err := coll.UpdateOne(ctx, filter,
 		bson.D{{Key: "$set", Value: bson.D{{Key: "holder", Value: r.opts.Holder}, {Key: "until", Value: now.Add(leaseFor)}}}})
 	if err != nil {
 		return false, fmt.Errorf("take the release lease: %w", err)

@@ -44,6 +44,8 @@ Usage:
   feedback users ...         manage staff accounts (run "feedback users help")
   feedback demo --responses N      fill the store with synthetic responses for the last 12 months
   feedback counters rebuild [--check]  recompute the dashboard counters from the stored responses
+  feedback release           release closed months' sealed ballots that are due (serve does it
+                             every ten minutes; run again, it finishes a release cut short)
   feedback backup --out FILE [--intake]  back up the survey database (--intake: also intake and
                              staff, encrypted under a passphrase read from stdin)
   feedback restore [--force] FILE  load a backup into an empty store
@@ -74,6 +76,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "demo":
 		return withStore(ctx, "feedback demo", args, stderr, func(st *store.Store, rest []string) error {
 			return runDemo(ctx, st, rest, stdout, stderr)
+		})
+	case "release":
+		return withStore(ctx, "feedback release", args, stderr, func(st *store.Store, rest []string) error {
+			return runRelease(ctx, st, rest, stdout, stderr)
 		})
 	case "counters":
 		return withStore(ctx, "feedback counters", args, stderr, func(st *store.Store, rest []string) error {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"log/slog"
 	"path/filepath"
@@ -72,6 +73,9 @@ func newReleaser(st *store.Store, cat *survey.Catalogue, sealer *survey.Sealer, 
 func releaseDue(ctx context.Context, rel *survey.Releaser, logger *slog.Logger) error {
 	start := time.Now()
 	reports, err := rel.ReleaseDue(ctx)
+	if errors.Is(err, survey.ErrLeaseHeld) {
+		return nil // another instance is releasing; this one tries again later
+	}
 	for _, r := range reports {
 		logger.Info("released a month's sealed ballots", "month", r.Box, "ballots", r.Ballots,
 			"responses", r.Responses, "carried", r.Carried, "duration_ms", time.Since(start).Milliseconds())
