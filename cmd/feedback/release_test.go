@@ -93,7 +93,7 @@ func TestRelease_KilledAtRandomPointsThenRunAgainIsExactlyOnce(t *testing.T) {
 		if attempt < 8 {
 			step := []string{"opened", "written"}[rng.IntN(2)]
 			if waitFor(out, "2026-10 "+step, done) {
-				time.Sleep(time.Duration(rng.IntN(300)) * time.Millisecond)
+				time.Sleep(time.Duration(rng.IntN(40)) * time.Millisecond)
 				_ = cmd.Process.Kill()
 				<-done
 				kills++
