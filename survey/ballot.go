@@ -11,15 +11,19 @@ const ballotsCollection = "ballots"
 
 // ballotDoc is a sealed ballot as stored: an _id derived from the form's nonce
 // (so a replay of the form is caught by the unique index), the month of its box,
-// and ciphertext of one fixed size. Nothing else.
+// and ciphertext of one fixed size. Nothing else, until a mix (see mix.go)
+// claims it, copies it under a random _id and leaves a tombstone in its place.
 type ballotDoc struct {
 	ID     string `bson:"_id"`
 	Box    string `bson:"box"`
-	Sealed []byte `bson:"c"`
+	Sealed []byte `bson:"c,omitempty"`
+	// Mix is the generation of a copy made by a mix; Claim marks a fresh
+	// ballot a mix is copying; Tomb is a copied ballot's empty place, kept so
+	// that a replay of its form is still refused.
+	Mix   int  `bson:"m,omitempty"`
+	Claim int  `bson:"claim,omitempty"`
+	Tomb  bool `bson:"t,omitempty"`
 }
-
-// BallotFields is the allow-list of a stored ballot's fields, pinned by a test.
-var BallotFields = []string{"_id", "box", "c"}
 
 // ballot is what a sealed ballot holds.
 type ballot struct {

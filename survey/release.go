@@ -179,6 +179,10 @@ func (r *Releaser) Release(ctx context.Context, box string) (*ReleaseReport, err
 		return nil, err
 	}
 	if !written {
+		// A mix cut short is settled first, so no ballot is read twice.
+		if _, err := r.settleMix(ctx, box); err != nil {
+			return nil, err
+		}
 		if err := r.write(ctx, box, key, record, rep); err != nil {
 			return nil, err
 		}
@@ -275,6 +279,9 @@ func (r *Releaser) open(ctx context.Context, box string, key []byte) ([]opened, 
 		var doc ballotDoc
 		if err := cur.Decode(&doc); err != nil {
 			return nil, fmt.Errorf("read ballots of %s: %w", box, err)
+		}
+		if doc.Tomb {
+			continue // a mixed ballot's empty place: its copy is read instead
 		}
 		plain, err := open(key, box, doc.ID, doc.Sealed)
 		if err != nil {

@@ -82,3 +82,12 @@ func releaseDue(ctx context.Context, rel *survey.Releaser, logger *slog.Logger) 
 	}
 	return err
 }
+
+// mixPending mixes the open ballot boxes; another instance mixing is no error.
+func mixPending(ctx context.Context, rel *survey.Releaser) error {
+	_, err := rel.MixPending(ctx)
+	if errors.Is(err, survey.ErrLeaseHeld) {
+		return nil
+	}
+	return err
+}

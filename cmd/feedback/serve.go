@@ -65,18 +65,20 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	jobs := newScheduler(logger)
+	defer jobs.stop() // before the store closes: deferred calls run last first
 	// Closed months are released in the background, never before serving:
-	// once now (a release cut short by a crash is finished), then every ten minutes.
-	go func() {
-		if err := releaseDue(ctx, releaser, logger); err != nil && ctx.Err() == nil {
-			logger.Error("release sealed ballots", "err", err)
-		}
-		every(ctx, 10*time.Minute, "release sealed ballots", logger, func(ctx context.Context) error {
-			return releaseDue(ctx, releaser, logger)
-		})
-	}()
+	// at once (a release cut short by a crash is finished), then every ten minutes.
+	jobs.start(job{Name: "release sealed ballots", Every: 10 * time.Minute, Run: func(ctx context.Context) error {
+		return releaseDue(ctx, releaser, logger)
+	}})
+	// Each hour the open boxes are mixed, so the store keeps no arrival order
+	// of ballots older than the last mix.
+	jobs.start(job{Name: "mix sealed ballots", After: time.Hour, Every: time.Hour, Run: func(ctx context.Context) error {
+		return mixPending(ctx, releaser)
+	}})
 	// Nonce keys for tomorrow are made ahead, and expired days' keys deleted.
-	go every(ctx, time.Hour, "prepare nonce keys", logger, responses.Keys().Prepare)
+	jobs.start(job{Name: "prepare nonce keys", After: time.Hour, Every: time.Hour, Timeout: time.Minute, Run: responses.Keys().Prepare})
 
 	acc, err := accounts.New(st, accounts.Config{IdleTimeout: cfg.SessionIdle, AbsoluteTimeout: cfg.SessionMax})
 	if err != nil {
@@ -98,10 +100,10 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 	}
 	// Expired staff sessions are deleted, so the sessions collection, read on
 	// every staff request, stays small even when nobody signs in for a while.
-	go every(ctx, 5*time.Minute, "purge expired sessions", logger, func(ctx context.Context) error {
+	jobs.start(job{Name: "purge expired sessions", After: 5 * time.Minute, Every: 5 * time.Minute, Timeout: time.Minute, Run: func(ctx context.Context) error {
 		_, err := acc.PurgeSessions(ctx)
 		return err
-	})
+	}})
 
 	in, err := openIntake(startCtx, cfg, st, logger)
 	if err != nil {
@@ -184,24 +186,6 @@ func printFirstAdmin(w io.Writer, base string, creds accounts.Credentials) {
 		"  e-mail:             %s\n  one-time password:  %s\n"+
 		"Sign in at %s/login and choose a new password. This password is shown only once.\n\n",
 		creds.Email, creds.Password, base)
-}
-
-// every runs task every interval until ctx ends, logging its failures.
-func every(ctx context.Context, interval time.Duration, what string, logger *slog.Logger, task func(context.Context) error) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			tctx, cancel := context.WithTimeout(ctx, time.Minute)
-			if err := task(tctx); err != nil {
-				logger.Error(what, "err", err)
-			}
-			cancel()
-		}
-	}
 }
 
 func newLogger(format string, w io.Writer, level slog.Level) *slog.Logger {
