@@ -87,10 +87,10 @@ func methodLabel(m string) string {
 func quietPath(p string) bool {
 	p = strings.TrimRight(strings.ToLower(p), "/")
 	switch p {
-	case "", "/healthz", "/readyz", "/s", "/static", "/api/v1/surveys":
+	case "", "/healthz", "/readyz", "/s", "/i", "/static", "/api/v1/surveys":
 		return true
 	}
-	return strings.HasPrefix(p, "/s/") || strings.HasPrefix(p, "/static/") ||
+	return strings.HasPrefix(p, "/s/") || strings.HasPrefix(p, "/i/") || strings.HasPrefix(p, "/static/") ||
 		strings.HasPrefix(p, "/api/v1/surveys/")
 }
 

@@ -79,6 +79,9 @@ type Deps struct {
 	Logger     *slog.Logger
 	// Requests counts answered requests by route pattern; nil counts nothing.
 	Requests RequestObserver
+	// Invitations spends the single-use invitations in survey texts; nil
+	// turns invitations off (/i/ links are not found).
+	Invitations surveypages.Invitations
 }
 
 // New builds the app with every route and middleware.
@@ -132,7 +135,7 @@ func (s *Server) buildPages(deps Deps, origin string) error {
 	if err != nil {
 		return err
 	}
-	if s.surveyPage, err = surveypages.New(s.site, deps.Surveys, deps.Responses); err != nil {
+	if s.surveyPage, err = surveypages.New(s.site, deps.Surveys, deps.Responses, deps.Invitations); err != nil {
 		return err
 	}
 	s.staff, err = staff.New(staff.Deps{Site: s.site, Accounts: deps.Accounts, Intake: deps.Intake, Logger: deps.Logger,

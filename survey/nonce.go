@@ -115,8 +115,23 @@ func (k *Keys) key(ctx context.Context, day string, onlyExisting bool) ([]byte, 
 	return doc.K, nil
 }
 
-// Issue returns a fresh nonce for a form of the given service.
+// Issue returns a fresh nonce for a form of the given service, reached by its
+// open link.
 func (k *Keys) Issue(ctx context.Context, service string) (string, error) {
+	return k.issue(ctx, service, "")
+}
+
+// IssueVerified returns a fresh nonce for a form a single-use invitation was
+// exchanged for: its response is stored as verified. The mark is inside the
+// signed part, so it cannot be added to an open form's nonce.
+func (k *Keys) IssueVerified(ctx context.Context, service string) (string, error) {
+	return k.issue(ctx, service, verifiedMark)
+}
+
+// verifiedMark starts the random part of a verified form's nonce.
+const verifiedMark = "~" // outside base64url, so no open nonce starts with it
+
+func (k *Keys) issue(ctx context.Context, service, mark string) (string, error) {
 	day := k.now().UTC().Format(nonceDayLayout)
 	key, err := k.key(ctx, day, false)
 	if err != nil {
@@ -124,7 +139,7 @@ func (k *Keys) Issue(ctx context.Context, service string) (string, error) {
 	}
 	random := make([]byte, nonceRandBytes)
 	_, _ = rand.Read(random)
-	r := base64.RawURLEncoding.EncodeToString(random)
+	r := mark + base64.RawURLEncoding.EncodeToString(random)
 	return day + "." + r + "." + base64.RawURLEncoding.EncodeToString(mac(key, "nonce", service, day, r)[:nonceMACBytes]), nil
 }
 
@@ -132,10 +147,22 @@ func (k *Keys) Issue(ctx context.Context, service string) (string, error) {
 // sealed ballot is stored under: 128 bits derived from the nonce with the day's
 // key, random to anyone without both.
 func (k *Keys) BallotID(ctx context.Context, service, nonce string) (string, error) {
+	id, _, err := k.Check(ctx, service, nonce)
+	return id, err
+}
+
+// Check checks a nonce for the given service and returns its ballot's _id
+// (see BallotID) and whether the form was exchanged for an invitation.
+func (k *Keys) Check(ctx context.Context, service, nonce string) (id string, verified bool, err error) {
 	day, r, sig, ok := splitNonce(nonce)
 	if !ok {
-		return "", ErrNonce
+		return "", false, ErrNonce
 	}
+	id, err = k.ballotID(ctx, service, day, r, sig)
+	return id, err == nil && strings.HasPrefix(r, verifiedMark), err
+}
+
+func (k *Keys) ballotID(ctx context.Context, service, day, r, sig string) (string, error) {
 	issued, err := time.Parse(nonceDayLayout, day)
 	today := k.now().UTC().Truncate(24 * time.Hour)
 	if err != nil || issued.After(today) || issued.Before(today.AddDate(0, 0, -1)) {
@@ -164,7 +191,7 @@ func splitNonce(nonce string) (day, r, sig string, ok bool) {
 	if len(parts) != 3 || len(parts[0]) != len(nonceDayLayout) {
 		return "", "", "", false
 	}
-	raw, err := base64.RawURLEncoding.DecodeString(parts[1])
+	raw, err := base64.RawURLEncoding.DecodeString(strings.TrimPrefix(parts[1], verifiedMark))
 	if err != nil || len(raw) != nonceRandBytes {
 		return "", "", "", false
 	}

@@ -142,14 +142,14 @@ func (r *Responses) EnsureIndexes(ctx context.Context) error {
 // sealed ballot. The ballot's _id derives from the nonce, so the same form is
 // stored once however often it is sent.
 func (r *Responses) Submit(ctx context.Context, d *Definition, nonce string, answers Answers) (Outcome, error) {
-	id, err := r.keys.BallotID(ctx, d.Service, nonce)
+	id, verified, err := r.keys.Check(ctx, d.Service, nonce)
 	if err != nil {
 		if errors.Is(err, ErrNonce) {
 			return 0, ErrNonce
 		}
 		return 0, fmt.Errorf("%w: %v", ErrUnavailable, err)
 	}
-	p := &pending{id: id, def: d, answer: answers, result: make(chan error, 1)}
+	p := &pending{id: id, def: d, answer: answers, verified: verified, result: make(chan error, 1)}
 
 	r.mu.RLock()
 	if r.closed {

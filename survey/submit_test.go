@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -431,4 +432,28 @@ func BenchmarkSubmit(b *testing.B) {
 			}
 		}
 	})
+}
+
+func TestSubmit_AVerifiedFormIsStoredAsVerifiedAndTheMarkCannotBeForged(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	verified, err := f.responses.Keys().IssueVerified(ctx, "counselling")
+	if err != nil {
+		t.Fatal(err)
+	}
+	open := f.nonce(t)
+	f.submit(t, verified, survey.Answers{"fft": {Choice: "good"}, "fft_why": {Text: "invited"}})
+	f.submit(t, open, survey.Answers{"fft": {Choice: "good"}, "fft_why": {Text: "open link"}})
+	// The mark is inside the signed part: put on an open nonce, it is refused.
+	forged := strings.Replace(f.nonce(t), ".", ".~", 1)
+	if _, err := f.responses.Submit(ctx, f.def, forged, survey.Answers{"fft": {Choice: "good"}}); !errors.Is(err, survey.ErrNonce) {
+		t.Fatalf("an open nonce marked verified: %v", err)
+	}
+	byText := map[string]bool{}
+	for _, d := range f.all(t, "responses") {
+		byText[d["answers"].(bson.M)["fft_why"].(string)] = d["verified"].(bool)
+	}
+	if !byText["invited"] || byText["open link"] || len(byText) != 2 {
+		t.Fatalf("verified by answer: %v", byText)
+	}
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/feedback-service/feedback/api"
 	"github.com/feedback-service/feedback/dashboards"
 	"github.com/feedback-service/feedback/intake"
+	"github.com/feedback-service/feedback/invitation"
 	"github.com/feedback-service/feedback/metrics"
 	"github.com/feedback-service/feedback/store"
 	"github.com/feedback-service/feedback/store/storetest"
@@ -33,6 +34,8 @@ type Server struct {
 	URL       string
 	Store     *store.Store
 	Responses *survey.Responses
+	// Invitations mints single-use invitations the app accepts at /i/.
+	Invitations *invitation.Codes
 	// Releaser releases sealed ballots (with a K of 1: see NewOn), and Sealer
 	// seals them.
 	Releaser *survey.Releaser
@@ -209,7 +212,13 @@ func NewOn(t testing.TB, st *store.Store, opts ...Option) *Server {
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = local
 	}
-	srv, err := api.New(cfg, api.Deps{Store: st, Surveys: catalogue, Responses: responses, Accounts: acc, Intake: in, Dashboards: dash, Logger: logger, Requests: o.Requests})
+	codes, err := invitation.New(survey.NewSecret(), invitation.Config{BaseURL: cfg.BaseURL, Now: sopts.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	spent := invitation.NewStore(st.Database(invitation.Database), codes)
+	srv, err := api.New(cfg, api.Deps{Store: st, Surveys: catalogue, Responses: responses, Accounts: acc, Intake: in, Dashboards: dash,
+		Logger: logger, Requests: o.Requests, Invitations: spent})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -221,7 +230,7 @@ func NewOn(t testing.TB, st *store.Store, opts ...Option) *Server {
 		responses.Close()
 	})
 	return &Server{
-		URL: local, Store: st, Responses: responses, Releaser: releaser, Sealer: sealer, Surveys: catalogue, Accounts: acc, Intake: in, Dashboards: dash, Logs: logs, App: srv, t: t,
+		URL: local, Store: st, Responses: responses, Releaser: releaser, Sealer: sealer, Invitations: codes, Surveys: catalogue, Accounts: acc, Intake: in, Dashboards: dash, Logs: logs, App: srv, t: t,
 		Client: &http.Client{
 			Timeout:       30 * time.Second,
 			Transport:     checked(t, newTransport()),

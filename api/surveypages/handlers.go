@@ -3,6 +3,7 @@ package surveypages
 import (
 	"errors"
 	"net/url"
+	"strings"
 
 	"github.com/gofiber/fiber/v3"
 
@@ -11,11 +12,17 @@ import (
 	"github.com/feedback-service/feedback/survey"
 )
 
-// Form is GET /s/{service}: the blank form with a fresh nonce.
+// Form is GET /s/{service}: the blank form with a fresh nonce, or, after an
+// invitation was exchanged (?f=), with the verified form's nonce.
 func (p *Pages) Form(c fiber.Ctx) error {
 	d, ok := Definition(p.surveys, c)
 	if !ok {
 		return p.site.NotFound(c)
+	}
+	if f := c.Query(FormField); f != "" {
+		if _, verified, err := p.responses.Keys().Check(c.Context(), d.Service, f); err == nil && verified {
+			return p.renderForm(c, fiber.StatusOK, d, strings.Clone(f), nil, nil, "")
+		}
 	}
 	return p.showForm(c, fiber.StatusOK, d, nil, nil, "")
 }

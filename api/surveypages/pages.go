@@ -23,18 +23,20 @@ var templateFS embed.FS
 type Pages struct {
 	site       *web.Site
 	surveys    *survey.Catalogue
-	responses  *survey.Responses
-	templates  web.Templates
+	responses   *survey.Responses
+	invitations Invitations // nil: invitations are off
+	templates   web.Templates
 	blankForms map[string]blankForm
 }
 
 // New parses the templates and renders each survey's blank form once.
-func New(site *web.Site, surveys *survey.Catalogue, responses *survey.Responses) (*Pages, error) {
-	t, err := web.ParseTemplates(templateFS, nil, nil, "survey", "thanks")
+// invitations may be nil (invitations off).
+func New(site *web.Site, surveys *survey.Catalogue, responses *survey.Responses, invitations Invitations) (*Pages, error) {
+	t, err := web.ParseTemplates(templateFS, nil, nil, "survey", "thanks", "invitation")
 	if err != nil {
 		return nil, err
 	}
-	p := &Pages{site: site, surveys: surveys, responses: responses, templates: t}
+	p := &Pages{site: site, surveys: surveys, responses: responses, invitations: invitations, templates: t}
 	if err := p.renderBlankForms(); err != nil {
 		return nil, err
 	}

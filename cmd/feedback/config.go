@@ -37,6 +37,10 @@ type Config struct {
 	SessionMax     time.Duration
 	// DisclosureK is the fewest responses a month needs before dashboards show it.
 	DisclosureK int
+	// Invitations puts a single-use invitation in every survey text; off, texts
+	// carry the plain service link. InvitationTTL is how long one is good for.
+	Invitations   bool
+	InvitationTTL time.Duration
 
 	Intake IntakeConfig
 }
@@ -51,6 +55,9 @@ type IntakeConfig struct {
 	Retention time.Duration
 
 	NotifyAPIKey, NotifyTemplateID string
+	// SMSLogAllowed lets the log sender (which sends nothing) run on an https
+	// base URL.
+	SMSLogAllowed bool
 
 	TwilioAccountSID, TwilioAuthToken, TwilioFrom, TwilioMessagingServiceSID string
 }
@@ -102,7 +109,24 @@ func (c *Config) settings() []setting {
 		trimmed(&in.TwilioMessagingServiceSID, "twilio-messaging-service-sid", "TWILIO_MESSAGING_SERVICE_SID", "", "Twilio messaging service to send from instead of TWILIO_FROM"),
 		parsed(&c.DisclosureK, strconv.Atoi, "a whole number of responses",
 			"disclosure-k", "FEEDBACK_DISCLOSURE_K", "10", "dashboards show nothing of a month with fewer responses than this (at least 5)"),
+		parsed(&c.Invitations, onOff, "on or off", "invitations", "FEEDBACK_INVITATIONS", "on",
+			"on: every survey text carries a single-use invitation, and answers through one count as verified; off: texts carry the plain service link"),
+		parsed(&c.InvitationTTL, parseInvitationTTL, "whole days like 14d", "invitation-ttl", "FEEDBACK_INVITATION_TTL", "14d",
+			"how long an invitation in a survey text can be used, in whole days (1d to 366d)"),
+		parsed(&in.SMSLogAllowed, onOff, "true or false", "sms-log-allowed", "FEEDBACK_SMS_LOG_ALLOWED", "false",
+			"allow the log sender, which sends no texts, on an https:// base URL (a staging deployment)"),
 	}
+}
+
+// onOff reads a switch: on, true, yes or 1; off, false, no or 0.
+func onOff(v string) (bool, error) {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "on", "true", "yes", "1":
+		return true, nil
+	case "off", "false", "no", "0":
+		return false, nil
+	}
+	return false, fmt.Errorf("%q is neither on nor off", v)
 }
 
 // parsed binds a setting of any type to *p, read by parse.
@@ -226,6 +250,9 @@ func (c *Config) validate() error {
 				return fmt.Errorf("FEEDBACK_TRUSTED_PROXIES / --trusted-proxies: %q is not an IP address or CIDR range", p)
 			}
 		}
+	}
+	if err := checkSMSLogAllowed(c.Intake.SMSSender, c.BaseURL, c.Intake.SMSLogAllowed); err != nil {
+		return err
 	}
 	if _, err := accounts.NormaliseEmail(c.AdminEmail); err != nil {
 		return fmt.Errorf("FEEDBACK_ADMIN_EMAIL / --admin-email: %v", err)

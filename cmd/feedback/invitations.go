@@ -1,15 +1,21 @@
 package main
 
 import (
+	"context"
 	"encoding/base64"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/feedback-service/feedback/api/surveypages"
 	"github.com/feedback-service/feedback/invitation"
+	"github.com/feedback-service/feedback/store"
+	"github.com/feedback-service/feedback/survey"
 )
 
 // The invitation settings. Until config.go carries them, "feedback invitations"
@@ -65,8 +71,8 @@ func parseInvitationTTL(s string) (time.Duration, error) {
 	return d, nil
 }
 
-// newInvitationCodes builds the codes serve and the command share, from the
-// settings' raw values.
+// newInvitationCodes builds codes from the settings' raw values (the secret given
+// in FEEDBACK_INVITATION_SECRET), as an operator might set them by hand.
 func newInvitationCodes(secret, ttl, baseURL string) (*invitation.Codes, error) {
 	key, err := parseInvitationSecret(secret)
 	if err != nil {
@@ -88,6 +94,7 @@ func runInvitations(args []string, getenv func(string) string, stdout, stderr io
 	service := fs.String("service", "", "counselling or peer-support")
 	count := fs.Int("count", 0, "how many links, 1 to 10000")
 	baseURL := fs.String("base-url", getenv(envBaseURL), "public base URL the links start with")
+	dataDir := fs.String("data-dir", firstNonEmpty(getenv("FEEDBACK_DATA_DIR"), "./data"), "the embedded store's data directory, whose sealing secret the service's invitations derive from")
 	if err := fs.Parse(args); err != nil {
 		return fmt.Errorf("invitations: %w", err)
 	}
@@ -101,7 +108,15 @@ func runInvitations(args []string, getenv func(string) string, stdout, stderr io
 	case *baseURL == "":
 		return errors.New("invitations: --base-url or FEEDBACK_BASE_URL is required: the links must reach the public service")
 	}
-	codes, err := newInvitationCodes(getenv(envInvitationSecret), getenv(envInvitationTTL), *baseURL)
+	secret, err := commandInvitationSecret(*dataDir, getenv)
+	if err != nil {
+		return fmt.Errorf("invitations: %w", err)
+	}
+	ttl, err := parseInvitationTTL(getenv(envInvitationTTL))
+	if err != nil {
+		return fmt.Errorf("invitations: %w", err)
+	}
+	codes, err := invitation.New(secret, invitation.Config{BaseURL: *baseURL, TTL: ttl})
 	if err != nil {
 		return fmt.Errorf("invitations: %w", err)
 	}
@@ -115,4 +130,66 @@ func runInvitations(args []string, getenv func(string) string, stdout, stderr io
 	}
 	_, err = io.WriteString(stdout, b.String())
 	return err
+}
+
+// openInvitations turns invitations on as configured: survey texts carry one,
+// the app exchanges them (the returned store; nil when off), and spent marks
+// whose codes have all expired are dropped daily.
+func openInvitations(cfg *Config, st *store.Store, sealing []byte, in *intakeSide, jobs *scheduler) (surveypages.Invitations, error) {
+	if !cfg.Invitations {
+		return nil, nil
+	}
+	secret, err := invitationSecret(sealing, envOrEmpty)
+	if err != nil {
+		return nil, err
+	}
+	codes, err := invitation.New(secret, invitation.Config{BaseURL: cfg.BaseURL, TTL: cfg.InvitationTTL})
+	if err != nil {
+		return nil, fmt.Errorf("invitations: %w", err)
+	}
+	if err := in.outbox.UseInvitations(codes); err != nil {
+		return nil, fmt.Errorf("FEEDBACK_INVITATIONS: %w", err)
+	}
+	spent := invitation.NewStore(st.Database(invitation.Database), codes)
+	jobs.start(job{Name: "purge spent invitations", After: time.Hour, Every: 24 * time.Hour, Timeout: 10 * time.Minute,
+		Run: func(ctx context.Context) error { _, err := spent.Purge(ctx); return err }})
+	return spent, nil
+}
+
+// commandInvitationSecret finds the running service's invitation secret
+// without opening its store: FEEDBACK_INVITATION_SECRET, or one derived from
+// the sealing secret (FEEDBACK_SEALING_SECRET, or the file in the data
+// directory, which is never created here).
+func commandInvitationSecret(dataDir string, getenv func(string) string) ([]byte, error) {
+	if v := getenv(envInvitationSecret); strings.TrimSpace(v) != "" {
+		return parseInvitationSecret(v)
+	}
+	var sealing []byte
+	if v := getenv(sealingSecretEnv); strings.TrimSpace(v) != "" {
+		b, err := decodeSealingSecret(v)
+		if err != nil {
+			return nil, err
+		}
+		sealing = b
+	} else {
+		path := firstNonEmpty(getenv(sealingSecretFileEnv), filepath.Join(dataDir, sealingSecretFile))
+		if _, err := os.Stat(path); err != nil {
+			return nil, fmt.Errorf("no sealing secret at %s: give --data-dir of the running service, or %s or %s", path, sealingSecretEnv, envInvitationSecret)
+		}
+		b, err := survey.LoadOrCreateSecret(path)
+		if err != nil {
+			return nil, err
+		}
+		sealing = b
+	}
+	return invitationSecret(sealing, func(string) string { return "" })
+}
+
+func firstNonEmpty(vs ...string) string {
+	for _, v := range vs {
+		if strings.TrimSpace(v) != "" {
+			return v
+		}
+	}
+	return ""
 }

@@ -65,7 +65,7 @@ func TestInvitations_RefusesBadArgumentsAndSettings(t *testing.T) {
 		{"unknown service", good, []string{"--service", "dentistry", "--count", "1"}, `unknown service "dentistry"`},
 		{"no count", good, []string{"--service", "counselling"}, "--count 0"},
 		{"no base URL", map[string]string{envInvitationSecret: testInvitationSecret}, []string{"--service", "counselling", "--count", "1"}, "FEEDBACK_BASE_URL"},
-		{"no secret", map[string]string{envBaseURL: "https://x.org"}, []string{"--service", "counselling", "--count", "1"}, envInvitationSecret + ": needed"},
+		{"no secret", map[string]string{envBaseURL: "https://x.org"}, []string{"--service", "counselling", "--count", "1", "--data-dir", t.TempDir()}, "no sealing secret"},
 		{"short secret", map[string]string{envBaseURL: "https://x.org", envInvitationSecret: "c2hvcnQ="}, []string{"--service", "counselling", "--count", "1"}, "need at least 32"},
 		{"bad TTL", map[string]string{envBaseURL: "https://x.org", envInvitationSecret: testInvitationSecret, envInvitationTTL: "36h"}, []string{"--service", "counselling", "--count", "1"}, "whole days"},
 	} {

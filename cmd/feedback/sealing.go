@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/hkdf"
+	"crypto/sha256"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -36,15 +38,19 @@ func loadSealer(st *store.Store, cat *survey.Catalogue, getenv func(string) stri
 	return survey.NewSealer(secret, cat)
 }
 
+// invitationSecret is the key invitations are signed with: the one given in
+// FEEDBACK_INVITATION_SECRET, or else one derived from the sealing secret, so
+// a deployment has one secret to keep and every instance agrees.
+func invitationSecret(sealing []byte, getenv func(string) string) ([]byte, error) {
+	if v := getenv(envInvitationSecret); strings.TrimSpace(v) != "" {
+		return parseInvitationSecret(v)
+	}
+	return hkdf.Key(sha256.New, sealing, nil, "feedback invitations", 32)
+}
+
 func sealingSecret(st *store.Store, getenv func(string) string) ([]byte, error) {
 	if v := strings.TrimSpace(getenv(sealingSecretEnv)); v != "" {
-		for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
-			if b, err := enc.DecodeString(v); err == nil && len(b) == survey.SecretSize {
-				return b, nil
-			}
-		}
-		// Never quote the value: it is a secret.
-		return nil, fmt.Errorf("%s must be %d random bytes in base64 (make one with: openssl rand -base64 32)", sealingSecretEnv, survey.SecretSize)
+		return decodeSealingSecret(v)
 	}
 	path := strings.TrimSpace(getenv(sealingSecretFileEnv))
 	if path == "" {
@@ -90,4 +96,14 @@ func mixPending(ctx context.Context, rel *survey.Releaser) error {
 		return nil
 	}
 	return err
+}
+
+// decodeSealingSecret reads FEEDBACK_SEALING_SECRET; an error never quotes it.
+func decodeSealingSecret(v string) ([]byte, error) {
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+		if b, err := enc.DecodeString(strings.TrimSpace(v)); err == nil && len(b) == survey.SecretSize {
+			return b, nil
+		}
+	}
+	return nil, fmt.Errorf("%s must be %d random bytes in base64 (make one with: openssl rand -base64 32)", sealingSecretEnv, survey.SecretSize)
 }

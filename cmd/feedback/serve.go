@@ -42,7 +42,11 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 		_ = st.Close(closeCtx)
 	}()
 
-	sealer, err := loadSealer(st, catalogue, envOrEmpty)
+	sealing, err := sealingSecret(st, envOrEmpty)
+	if err != nil {
+		return err
+	}
+	sealer, err := survey.NewSealer(sealing, catalogue)
 	if err != nil {
 		return err
 	}
@@ -109,6 +113,10 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	spent, err := openInvitations(cfg, st, sealing, in, jobs)
+	if err != nil {
+		return err
+	}
 	watchSides(m, st, in)
 	in.start()
 	defer in.stop() // before the store closes: deferred calls run last first
@@ -120,7 +128,7 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 
 	srv, err := api.New(api.Config{
 		BaseURL: cfg.BaseURL, RateLimit: cfg.RateLimit, TrustedProxies: cfg.TrustedProxies, SupportPhone: cfg.SupportPhone,
-	}, api.Deps{Store: st, Surveys: catalogue, Responses: responses, Accounts: acc, Intake: in.Store, Dashboards: dash, Logger: logger, Requests: m})
+	}, api.Deps{Store: st, Surveys: catalogue, Responses: responses, Accounts: acc, Intake: in.Store, Dashboards: dash, Logger: logger, Requests: m, Invitations: spent})
 	if err != nil {
 		return err
 	}
