@@ -3,8 +3,8 @@
 //
 // A backup file is gzip-compressed JSON lines: a header, then each collection
 // as a "begin" record, one line of canonical MongoDB Extended JSON per
-// document and an "end" record with the number written, then a "done"
-// record. A file holding personal data (the intake and staff databases) is
+// document in _id order and an "end" record with the number written, then a
+// "done" record. A file holding personal data (the intake and staff databases) is
 // encrypted as a whole with age under a passphrase (an scrypt recipient).
 package backup
 
@@ -63,9 +63,9 @@ type Database struct {
 	Collections []Collection `json:"collections"`
 }
 
-// Collection is one collection and its document count. In the header the
-// count is taken as the backup starts (documents stored meanwhile by a running
-// service may add a few); the "end" record holds the exact number written.
+// Collection is one collection and the number of its documents the file
+// holds: counted as they were read, never asked of the store, and the same in
+// the header and in the collection's "end" record.
 type Collection struct {
 	Name  string `json:"name"`
 	Count int64  `json:"count"`
