@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
+	"sync"
 
 	"golang.org/x/crypto/chacha20poly1305"
 )
@@ -43,7 +45,8 @@ func NewSealer(secret []byte, cat *Catalogue) (*Sealer, error) {
 	for _, d := range cat.All() {
 		size = max(size, maxPayload(d))
 	}
-	return &Sealer{secret: secret, size: roundUp(size, 1024)}, nil
+	// 4 bytes say how long the payload is; the rest is padding.
+	return &Sealer{secret: secret, size: roundUp(size+4, 64)}, nil
 }
 
 // PaddedSize is the plaintext size every ballot is padded to.
@@ -59,9 +62,15 @@ func (s *Sealer) seal(key []byte, box, id string, payload []byte) ([]byte, error
 	if len(payload)+4 > s.size {
 		return nil, fmt.Errorf("ballot of %d bytes exceeds the padded size %d", len(payload), s.size)
 	}
-	plain := make([]byte, s.size)
+	bp := plainBuffers.Get().(*[]byte)
+	defer plainBuffers.Put(bp)
+	if cap(*bp) < s.size {
+		*bp = make([]byte, s.size)
+	}
+	plain := (*bp)[:s.size]
 	binary.BigEndian.PutUint32(plain, uint32(len(payload)))
 	copy(plain[4:], payload)
+	clear(plain[4+len(payload):]) // the padding is zeros, whatever the buffer held
 	aead, err := chacha20poly1305.NewX(key)
 	if err != nil {
 		return nil, err
@@ -70,6 +79,10 @@ func (s *Sealer) seal(key []byte, box, id string, payload []byte) ([]byte, error
 	_, _ = rand.Read(out)
 	return aead.Seal(out, out, plain, []byte(box+"|"+id)), nil
 }
+
+// plainBuffers recycles the padded plaintext: one a ballot, a few KiB each,
+// was a fair part of the garbage collector's work under load.
+var plainBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 8<<10); return &b }}
 
 // open decrypts a sealed ballot and strips its padding.
 func open(key []byte, box, id string, sealed []byte) ([]byte, error) {
@@ -91,28 +104,36 @@ func open(key []byte, box, id string, sealed []byte) ([]byte, error) {
 	return plain[4 : 4+n], nil
 }
 
-// maxPayload bounds the encoded size of any valid answer set to d: every
-// question answered with its longest answer (4 bytes a character of text).
+// maxPayload is the encoded size of the longest valid answer set to d: every
+// question answered at its longest (free text at its length limit in 4-byte
+// characters, every option of a multiple choice), encoded as a ballot is.
 func maxPayload(d *Definition) int {
-	n := 256 + len(d.Service) + len(d.Version)
+	answers := Answers{}
 	for _, q := range d.Questions {
-		n += 32 + len(q.ID)
+		var a Answer
 		switch q.Kind {
 		case Text:
-			n += 4 * q.MaxLength
+			a.Text = strings.Repeat("\U0010FFFF", q.MaxLength)
 		case Multiple:
 			for _, o := range q.Options {
-				n += 16 + len(o.Value)
+				a.Choices = append(a.Choices, o.Value)
 			}
+		case Likelihood:
+			a.Number = 10
 		default:
-			longest := 8
 			for _, o := range q.Options {
-				longest = max(longest, len(o.Value))
+				if len(o.Value) > len(a.Choice) {
+					a.Choice = o.Value
+				}
 			}
-			n += 16 + longest
 		}
+		answers[q.ID] = a
 	}
-	return n
+	b, err := encodeBallot(d, answers, true)
+	if err != nil {
+		return 64 << 10 // cannot happen for a loaded definition; pad generously
+	}
+	return len(b)
 }
 
 func roundUp(n, to int) int { return (n + to - 1) / to * to }
