@@ -38,7 +38,7 @@ func submitAll(t *testing.T, srv *apitest.Server, service string, answers ...sur
 	}
 	ctx := context.Background()
 	for _, a := range answers {
-		nonce, err := srv.Responses.Keys().Issue(ctx, service)
+		nonce, err := srv.Responses.Keys().IssueVerified(ctx, service)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -94,7 +94,10 @@ func (d *Dashboards) Comments(ctx context.Context, service string, r Range, curs
 			if cursor != "" && c.month == afterMonth && c.key <= afterKey {
 				continue
 			}
-			qi := publishedQuestion(s, sv, c, d.k)
+			if c.verified != (r.source() == Verified) {
+				continue // the other source's comment
+			}
+			qi := publishedQuestion(s.counters[r.source()][service], sv, c, d.k)
 			if qi == nil {
 				continue
 			}
@@ -112,8 +115,8 @@ func (d *Dashboards) Comments(ctx context.Context, service string, r Range, curs
 // publishedQuestion returns the question a comment answers if the comment's
 // bucket publishes: the month's for a common question, its version's
 // otherwise. A comment from a version not known here is never shown.
-func publishedQuestion(s *snapshot, sv *surveyVersions, c commentItem, k int) *questionIdentity {
-	docs := s.counters[sv.current.Service][c.month]
+func publishedQuestion(byMonth map[string]map[string]*survey.CounterDoc, sv *surveyVersions, c commentItem, k int) *questionIdentity {
+	docs := byMonth[c.month]
 	var n int64
 	for _, doc := range docs {
 		n += doc.N
@@ -139,6 +142,7 @@ func publishedQuestion(s *snapshot, sv *surveyVersions, c commentItem, k int) *q
 // commentItem is a stored comment with its sort key.
 type commentItem struct {
 	month, version, question, text string
+	verified                       bool
 	key                            string // HMAC of the text, then of the _id to break ties
 }
 
@@ -253,7 +257,7 @@ func (cc *commentCache) load(ctx context.Context, k serviceMonth) ([]commentItem
 			continue // misplaced; `feedback counters rebuild --comments` puts it back
 		}
 		items = append(items, commentItem{
-			month: c.Month, version: c.Version, question: c.Question, text: c.Text,
+			month: c.Month, version: c.Version, question: c.Question, text: c.Text, verified: c.Verified,
 			key: hexMAC(key, c.Text, 16) + hexMAC(key, c.ID, 8),
 		})
 	}

@@ -108,7 +108,7 @@ func (f *fixture) submit(t testing.TB, rng *rand.Rand, service, month string, n 
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			nonce, err := f.responses.Keys().Issue(ctx, service)
+			nonce, err := f.responses.Keys().IssueVerified(ctx, service)
 			if err == nil {
 				_, err = f.responses.Submit(ctx, def, nonce, a)
 			}

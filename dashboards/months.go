@@ -11,11 +11,44 @@ import (
 // MaxMonths is the longest range a view covers.
 const MaxMonths = 60
 
-// Range is a run of whole calendar months, From to To inclusive ("2026-01").
-// There is no finer period: a day or a part of a month is never a view.
+// Range is a run of whole calendar months, From to To inclusive ("2026-01"),
+// of one source of responses. There is no finer period: a day or a part of a
+// month is never a view.
 type Range struct {
-	From string `json:"from"`
-	To   string `json:"to"`
+	From   string `json:"from"`
+	To     string `json:"to"`
+	Source Source `json:"source"`
+}
+
+// Source says which responses a view counts. Verified ones came through a
+// single-use invitation in a survey text: one each, from somebody the service
+// texted. Open ones came through the public link, which anyone may use as often
+// as they like: they are counted apart, under their own K, and never move a
+// verified figure.
+type Source string
+
+// The sources of responses.
+const (
+	Verified Source = "verified"
+	Open     Source = "open"
+)
+
+// ParseSource reads a source; empty means Verified.
+func ParseSource(s string) (Source, error) {
+	switch Source(s) {
+	case "", Verified:
+		return Verified, nil
+	case Open:
+		return Open, nil
+	}
+	return "", fmt.Errorf("%w: source is verified or open", ErrRange)
+}
+
+func (r Range) source() Source {
+	if r.Source == "" {
+		return Verified
+	}
+	return r.Source
 }
 
 // ErrRange means a range is malformed, backwards or too long.
@@ -32,7 +65,7 @@ func ParseRange(from, to string, now time.Time) (Range, error) {
 	if to == "" {
 		to = def.To
 	}
-	r := Range{From: from, To: to}
+	r := Range{From: from, To: to, Source: Verified}
 	if err := r.Validate(); err != nil {
 		return Range{}, err
 	}
@@ -42,7 +75,7 @@ func ParseRange(from, to string, now time.Time) (Range, error) {
 // LastMonths is the range of the n whole months before now's month.
 func LastMonths(now time.Time, n int) Range {
 	t := firstOfMonth(now).AddDate(0, -1, 0)
-	return Range{From: survey.Month(t.AddDate(0, 1-n, 0)), To: survey.Month(t)}
+	return Range{From: survey.Month(t.AddDate(0, 1-n, 0)), To: survey.Month(t), Source: Verified}
 }
 
 // PublicationNote says when this month's figures will appear, e.g.
@@ -62,6 +95,9 @@ func (r Range) Validate() error {
 	}
 	if t.Before(f) {
 		return fmt.Errorf("%w: %s is after %s", ErrRange, r.From, r.To)
+	}
+	if _, err := ParseSource(string(r.Source)); err != nil {
+		return err
 	}
 	if n := len(r.Months()); n > MaxMonths {
 		return fmt.Errorf("%w: %d months; at most %d", ErrRange, n, MaxMonths)
@@ -83,7 +119,7 @@ func (r Range) Months() []string {
 	return out
 }
 
-func (r Range) String() string { return r.From + ".." + r.To }
+func (r Range) String() string { return r.From + ".." + r.To + " " + string(r.source()) }
 
 func firstOfMonth(t time.Time) time.Time {
 	t = t.UTC()

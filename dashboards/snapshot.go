@@ -33,8 +33,8 @@ type snapshot struct {
 	// published says whether a month is published (ended and released).
 	published func(month string) bool
 	loaded    time.Time
-	// service → month → survey version → counters
-	counters    map[string]map[string]map[string]*survey.CounterDoc
+	// source → service → month → survey version → counters
+	counters    map[Source]map[string]map[string]map[string]*survey.CounterDoc
 	invitations map[string]map[string]int64 // service → month → invitations sent
 }
 
@@ -46,7 +46,7 @@ type rawDoc struct {
 func loadSnapshot(ctx context.Context, db *mongo.Database, now time.Time) (*snapshot, error) {
 	s := &snapshot{
 		loaded:      now,
-		counters:    map[string]map[string]map[string]*survey.CounterDoc{},
+		counters:    map[Source]map[string]map[string]map[string]*survey.CounterDoc{Verified: {}, Open: {}},
 		invitations: map[string]map[string]int64{},
 	}
 	h := sha256.New()
@@ -68,10 +68,15 @@ func loadSnapshot(ctx context.Context, db *mongo.Database, now time.Time) (*snap
 			continue
 		}
 		h.Write(r.raw)
-		byMonth := s.counters[c.Service]
+		// Counters written before responses were verified or open count as open.
+		source := Open
+		if c.Verified {
+			source = Verified
+		}
+		byMonth := s.counters[source][c.Service]
 		if byMonth == nil {
 			byMonth = map[string]map[string]*survey.CounterDoc{}
-			s.counters[c.Service] = byMonth
+			s.counters[source][c.Service] = byMonth
 		}
 		if byMonth[c.Month] == nil {
 			byMonth[c.Month] = map[string]*survey.CounterDoc{}

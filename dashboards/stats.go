@@ -163,7 +163,7 @@ func computeService(s *snapshot, sv *surveyVersions, r Range, k int) *ServiceSta
 	if sv.score != nil {
 		st.ScoreQuestion = sv.score.key
 	}
-	byMonth := s.counters[service]
+	byMonth := s.counters[r.source()][service]
 	var prevVersions []string
 	for _, m := range r.Months() {
 		docs := byMonth[m]
@@ -217,7 +217,8 @@ func computeService(s *snapshot, sv *surveyVersions, r Range, k int) *ServiceSta
 				ms.Figures.Score = f.Score
 			}
 		}
-		if inv := s.invitations[service][m]; inv > 0 {
+		// Invitations are texts sent: a rate only of the responses that came through them.
+		if inv := s.invitations[service][m]; inv > 0 && r.source() == Verified {
 			ms.Figures.Invitations = inv
 			ms.Figures.rateResponse = n
 			ms.Figures.ResponseRate = percent(n, inv)

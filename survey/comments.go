@@ -21,6 +21,8 @@ type Comment struct {
 	Month    string `bson:"month"`
 	Question string `bson:"question"`
 	Text     string `bson:"text"`
+	// Verified comments came through an invitation (see Response.Verified).
+	Verified bool `bson:"verified,omitempty"`
 }
 
 // Comments live in one small collection per service and month, e.g.

@@ -98,7 +98,7 @@ func RebuildCounters(ctx context.Context, db *mongo.Database, cat *Catalogue, op
 		bucketDefs[b] = def
 		if opts.Comments {
 			for _, cm := range commentDocs(def, answers, resp.Month) {
-				want[commentKey{resp.Service, resp.Version, cm.Month, cm.Question, cm.Text}]++
+				want[commentKey{resp.Service, resp.Version, cm.Month, cm.Question, cm.Text, resp.Verified}]++
 			}
 		}
 		report.Responses++
@@ -288,7 +288,10 @@ func rewriteCounters(ctx context.Context, db *mongo.Database, diffs []CounterDif
 	return nil
 }
 
-type commentKey struct{ service, version, month, question, text string }
+type commentKey struct {
+	service, version, month, question, text string
+	verified                                bool
+}
 
 // strayComment is a stored comment no response accounts for, or one stored in
 // the wrong month's collection.
@@ -320,7 +323,7 @@ func compareComments(ctx context.Context, db *mongo.Database, want map[commentKe
 			return nil, nil, fmt.Errorf("read comments: %w", err)
 		}
 		for _, c := range stored {
-			k := commentKey{c.Service, c.Version, c.Month, c.Question, c.Text}
+			k := commentKey{c.Service, c.Version, c.Month, c.Question, c.Text, c.Verified}
 			if left[k] > 0 && c.collection() == name {
 				left[k]--
 				continue
@@ -330,7 +333,7 @@ func compareComments(ctx context.Context, db *mongo.Database, want map[commentKe
 	}
 	for k, n := range left {
 		for range n {
-			missing = append(missing, Comment{ID: randomID(), Service: k.service, Version: k.version, Month: k.month, Question: k.question, Text: k.text})
+			missing = append(missing, Comment{ID: randomID(), Service: k.service, Version: k.version, Month: k.month, Question: k.question, Text: k.text, Verified: k.verified})
 		}
 	}
 	return extra, missing, nil

@@ -346,7 +346,7 @@ func (r *Releaser) writeGroup(ctx context.Context, box string, key []byte, ballo
 		defs[b] = o.def
 		for _, c := range commentDocs(o.def, answers, box) {
 			c.ID = derivedID(key, "comment", o.id, c.Question)
-			c.Version = o.b.Version
+			c.Version, c.Verified = o.b.Version, o.b.Verified
 			comments = append(comments, c)
 		}
 	}

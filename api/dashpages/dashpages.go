@@ -47,10 +47,15 @@ func New(site *web.Site, staffPages *staff.Pages, d *dashboards.Dashboards) (*Pa
 	return &Pages{site: site, staff: staffPages, dashboards: d, templates: t}, nil
 }
 
-// Period reads ?from=&to= (YYYY-MM); either left out means the last 12 whole
-// months plus this month so far.
+// Period reads ?from=&to= (YYYY-MM) and ?source= (verified or open); months
+// left out mean the last 12 whole months, and the source verified responses.
 func Period(c fiber.Ctx, d *dashboards.Dashboards) (dashboards.Range, error) {
-	return dashboards.ParseRange(web.Query(c, "from"), web.Query(c, "to"), d.Now())
+	r, err := dashboards.ParseRange(web.Query(c, "from"), web.Query(c, "to"), d.Now())
+	if err != nil {
+		return r, err
+	}
+	r.Source, err = dashboards.ParseSource(web.Query(c, "source"))
+	return r, err
 }
 
 // Refusal words a request the dashboards refused: 404 for a service or chart
@@ -89,7 +94,11 @@ func (s *Pages) page(c fiber.Ctx, title string) web.Page {
 
 // rangeQuery is the query string that names r.
 func rangeQuery(r dashboards.Range) string {
-	return url.Values{"from": {r.From}, "to": {r.To}}.Encode()
+	q := url.Values{"from": {r.From}, "to": {r.To}}
+	if r.Source == dashboards.Open {
+		q.Set("source", string(dashboards.Open))
+	}
+	return q.Encode()
 }
 
 func (s *Pages) periodNav(base string, r dashboards.Range) periodNav {
@@ -104,7 +113,17 @@ func (s *Pages) periodNav(base string, r dashboards.Range) periodNav {
 		months int
 	}{{"Last month", 1}, {"Last 3 months", 3}, {"Last 12 months", 12}} {
 		lr := dashboards.LastMonths(now, q.months)
+		lr.Source = r.Source
 		nav.Links = append(nav.Links, navLink{Label: q.label, URL: base + "?" + rangeQuery(lr), Current: lr == r})
 	}
+	for _, src := range []struct {
+		label  string
+		source dashboards.Source
+	}{{"Invited (verified)", dashboards.Verified}, {"Open link", dashboards.Open}} {
+		sr := r
+		sr.Source = src.source
+		nav.Sources = append(nav.Sources, navLink{Label: src.label, URL: base + "?" + rangeQuery(sr), Current: sr.Source == r.Source})
+	}
+	nav.Open = r.Source == dashboards.Open
 	return nav
 }

@@ -20,6 +20,9 @@ type periodNav struct {
 	Links    []navLink
 	// Publication says when this month's figures will appear.
 	Publication string
+	// Sources switch between verified and open responses; Open is the view's.
+	Sources []navLink
+	Open    bool
 }
 
 type navLink struct {
