@@ -30,17 +30,7 @@ func TestLivePolling_NothingChangesUntilAMonthIsReleased(t *testing.T) {
 		"/dashboards/counselling?from=2026-11&to=2026-11",
 		"/dashboards/fft-return.csv?from=2026-11&to=2026-11",
 	}
-	poll := func() map[string]string {
-		out := map[string]string{}
-		for _, r := range routes {
-			resp, body := quality.Get(t, r)
-			if resp.StatusCode != http.StatusOK {
-				t.Fatalf("%s: %d", r, resp.StatusCode)
-			}
-			out[r] = body
-		}
-		return out
-	}
+	poll := func() map[string]string { return views(t, quality, routes) }
 	before := poll()
 	for i := range 12 {
 		form := validForm(srv.FormNonce(t, "counselling"))
