@@ -28,6 +28,10 @@ type Config struct {
 	Service     string // survey to answer, e.g. counselling
 	Concurrency int
 	Duration    time.Duration
+	// Invitation, if set, mints a single-use invitation: each phone then opens
+	// /i/{code} as a texted person does, and answers the verified form it is
+	// sent to.
+	Invitation func() (string, error)
 }
 
 // Report is what a run measured.
@@ -122,7 +126,15 @@ var nonceRe = regexp.MustCompile(`name="nonce" value="([^"]+)"`)
 // on an acknowledged response, or the kind of error.
 func phone(ctx context.Context, client *http.Client, cfg Config, qs []question, rng *rand.Rand, rep *Report) string {
 	form := cfg.URL + "/s/" + cfg.Service
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, form, nil)
+	get := form
+	if cfg.Invitation != nil {
+		to, kind := exchange(ctx, client, cfg, rep)
+		if kind != "" {
+			return kind
+		}
+		get = cfg.URL + to
+	}
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, get, nil)
 	rep.Requests++
 	resp, err := client.Do(req)
 	if err != nil {
@@ -156,6 +168,27 @@ func phone(ctx context.Context, client *http.Client, cfg Config, qs []question, 
 		return "POST already received"
 	}
 	return ""
+}
+
+// exchange opens a fresh invitation and returns where it sends the phone,
+// or the kind of error.
+func exchange(ctx context.Context, client *http.Client, cfg Config, rep *Report) (string, string) {
+	code, err := cfg.Invitation()
+	if err != nil {
+		return "", "mint invitation"
+	}
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, cfg.URL+"/i/"+code, nil)
+	rep.Requests++
+	resp, err := client.Do(req)
+	if err != nil {
+		return "", errorKind(err)
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		return "", "GET /i/ " + strconv.Itoa(resp.StatusCode)
+	}
+	return resp.Header.Get("Location"), ""
 }
 
 var comments = []string{

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/feedback-service/feedback/invitation"
 	"github.com/feedback-service/feedback/loadtest"
 	"github.com/feedback-service/feedback/store"
 )
@@ -26,8 +27,22 @@ func runLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	countURI := fs.String("mongodb-uri", "", "MongoDB URI of the server's store, to check the stored count directly "+
 		"(for the embedded store, start serve with --store-addr 127.0.0.1:27018 and pass mongodb://127.0.0.1:27018/)")
 	bare := fs.Bool("bare", false, "also measure a bare Fiber hello handler with the same load, and print the ratio")
+	invited := fs.Bool("invited", false, "each phone opens a fresh single-use invitation (/i/…) first, as a texted person does; "+
+		"the invitations are signed with the server's secret, found as `feedback invitations` finds it (--data-dir)")
+	dataDir := fs.String("data-dir", firstNonEmpty(envOrEmpty("FEEDBACK_DATA_DIR"), "./data"), "with --invited: the server's data directory")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *invited {
+		secret, err := commandInvitationSecret(*dataDir, envOrEmpty)
+		if err != nil {
+			return fmt.Errorf("loadtest --invited: %w", err)
+		}
+		codes, err := invitation.New(secret, invitation.Config{BaseURL: cfg.URL})
+		if err != nil {
+			return fmt.Errorf("loadtest --invited: %w", err)
+		}
+		cfg.Invitation = func() (string, error) { return codes.Mint(cfg.Service) }
 	}
 	var st *store.Store
 	var before int64
