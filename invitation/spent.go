@@ -2,12 +2,14 @@ package invitation
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // Database is the database that holds spent marks, apart from the survey
@@ -104,4 +106,52 @@ func (s *Store) Purge(ctx context.Context) ([]string, error) {
 		dropped = append(dropped, name)
 	}
 	return dropped, nil
+}
+
+// SpendAll spends many codes at once, codes[i] for services[i]: one insert
+// per month's collection, so a batch of submissions costs one write. errs[i]
+// is nil when codes[i] was good and unspent and is spent now; ErrInvalid,
+// ErrExpired or ErrUsed otherwise. err means the store could not be reached:
+// whether any code was spent is then unknown, and the caller must not count
+// any as accepted.
+func (s *Store) SpendAll(ctx context.Context, services, codes []string) (errs []error, err error) {
+	errs = make([]error, len(codes))
+	type mark struct {
+		index int
+		id    string
+	}
+	byColl := map[string][]mark{}
+	for i, code := range codes {
+		inv, err := s.codes.VerifyFor(services[i], code)
+		if err != nil {
+			errs[i] = err
+			continue
+		}
+		coll := spentCollection(inv.Expires)
+		byColl[coll] = append(byColl[coll], mark{i, s.codes.spentID(inv)})
+	}
+	for coll, marks := range byColl {
+		docs := make([]any, len(marks))
+		for j, m := range marks {
+			docs[j] = bson.D{{Key: "_id", Value: m.id}}
+		}
+		_, err := s.db.Collection(coll).InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+		if err == nil {
+			continue
+		}
+		var bwe mongo.BulkWriteException
+		if !errors.As(err, &bwe) || bwe.WriteConcernError != nil || len(bwe.WriteErrors) == 0 {
+			return nil, fmt.Errorf("spend invitations: %w", err)
+		}
+		for _, we := range bwe.WriteErrors {
+			if we.Index < 0 || we.Index >= len(marks) {
+				continue
+			}
+			if we.Code != 11000 {
+				return nil, fmt.Errorf("spend invitations: code %d", we.Code)
+			}
+			errs[marks[we.Index].index] = ErrUsed
+		}
+	}
+	return errs, nil
 }

@@ -29,8 +29,8 @@ type Config struct {
 	Concurrency int
 	Duration    time.Duration
 	// Invitation, if set, mints a single-use invitation: each phone then opens
-	// /i/{code} as a texted person does, and answers the verified form it is
-	// sent to.
+	// /i/{code} as a texted person does, and sends the invitation with its
+	// answers, which makes them verified.
 	Invitation func() (string, error)
 }
 
@@ -126,13 +126,13 @@ var nonceRe = regexp.MustCompile(`name="nonce" value="([^"]+)"`)
 // on an acknowledged response, or the kind of error.
 func phone(ctx context.Context, client *http.Client, cfg Config, qs []question, rng *rand.Rand, rep *Report) string {
 	form := cfg.URL + "/s/" + cfg.Service
-	get := form
+	get, code := form, ""
 	if cfg.Invitation != nil {
-		to, kind := exchange(ctx, client, cfg, rep)
-		if kind != "" {
-			return kind
+		var err error
+		if code, err = cfg.Invitation(); err != nil {
+			return "mint invitation"
 		}
-		get = cfg.URL + to
+		get = cfg.URL + "/i/" + code
 	}
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, get, nil)
 	rep.Requests++
@@ -152,6 +152,9 @@ func phone(ctx context.Context, client *http.Client, cfg Config, qs []question, 
 	values := randomAnswers(qs, rng)
 	values.Set("nonce", string(m[1]))
 	values.Set("website", "")
+	if code != "" {
+		values.Set("invitation", code)
+	}
 	req, _ = http.NewRequestWithContext(ctx, http.MethodPost, form, strings.NewReader(values.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	rep.Requests++
@@ -168,27 +171,6 @@ func phone(ctx context.Context, client *http.Client, cfg Config, qs []question, 
 		return "POST already received"
 	}
 	return ""
-}
-
-// exchange opens a fresh invitation and returns where it sends the phone,
-// or the kind of error.
-func exchange(ctx context.Context, client *http.Client, cfg Config, rep *Report) (string, string) {
-	code, err := cfg.Invitation()
-	if err != nil {
-		return "", "mint invitation"
-	}
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, cfg.URL+"/i/"+code, nil)
-	rep.Requests++
-	resp, err := client.Do(req)
-	if err != nil {
-		return "", errorKind(err)
-	}
-	_, _ = io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusSeeOther {
-		return "", "GET /i/ " + strconv.Itoa(resp.StatusCode)
-	}
-	return resp.Header.Get("Location"), ""
 }
 
 var comments = []string{

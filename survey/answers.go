@@ -74,6 +74,9 @@ func (e *ValidationError) orNil() *ValidationError {
 const (
 	NonceField    = "nonce"
 	HoneypotField = "website"
+	// InvitationField carries the single-use invitation a form was opened
+	// from (see Responses.SubmitInvited).
+	InvitationField = "invitation"
 )
 
 // ParseForm reads a submitted HTML form. A field the form never offers, a single
@@ -83,7 +86,7 @@ func (d *Definition) ParseForm(form url.Values) (Answers, *ValidationError) {
 	ve := &ValidationError{}
 	answers := Answers{}
 	for key := range form {
-		if key == NonceField || key == HoneypotField {
+		if key == NonceField || key == HoneypotField || key == InvitationField {
 			continue
 		}
 		if _, ok := d.Question(key); !ok {

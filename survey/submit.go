@@ -59,6 +59,7 @@ type Responses struct {
 	now      func() time.Time
 	log      *slog.Logger
 	observer Observer
+	invites  Invitations
 
 	mu     sync.RWMutex // guards closed and sends on queue
 	closed bool
@@ -68,11 +69,12 @@ type Responses struct {
 }
 
 type pending struct {
-	id       string // the ballot's _id, derived from the form's nonce
-	def      *Definition
-	answer   Answers
-	verified bool
-	result   chan error // nil: stored; errDuplicate: already there
+	id         string // the ballot's _id, derived from the form's nonce
+	def        *Definition
+	answer     Answers
+	verified   bool
+	invitation string     // the invitation the form came from, spent when stored
+	result     chan error // nil: stored; errDuplicate: already there
 }
 
 var errDuplicate = errors.New("duplicate")
@@ -81,10 +83,21 @@ var errDuplicate = errors.New("duplicate")
 type Options struct {
 	// Sealer seals ballots; required.
 	Sealer *Sealer
-	Now    func() time.Time // defaults to time.Now
-	Logger *slog.Logger     // for store errors, never with request details
+	// Invitations spends the invitations forms came from; nil: a form's
+	// invitation is ignored and its response is open.
+	Invitations Invitations
+	Now         func() time.Time // defaults to time.Now
+	Logger      *slog.Logger     // for store errors, never with request details
 	// Observer is told what each commit did, for metrics; nil tells nobody.
 	Observer Observer
+}
+
+// Invitations spends single-use invitations. SpendAll spends codes[i] for
+// services[i] and says for each whether it was good and unspent (nil) or not;
+// it returns an error, spending nothing it can vouch for, when the store
+// cannot be reached.
+type Invitations interface {
+	SpendAll(ctx context.Context, services, codes []string) ([]error, error)
 }
 
 // Observer hears what the committer did: how long each batch took, and how
@@ -117,6 +130,7 @@ func NewResponses(db *mongo.Database, opts Options) *Responses {
 		now:      opts.Now,
 		log:      opts.Logger,
 		observer: opts.Observer,
+		invites:  opts.Invitations,
 		queue:    make(chan *pending, 4*maxBatch),
 		gather:   defaultGather,
 		done:     make(chan struct{}),
@@ -142,6 +156,15 @@ func (r *Responses) EnsureIndexes(ctx context.Context) error {
 // sealed ballot. The ballot's _id derives from the nonce, so the same form is
 // stored once however often it is sent.
 func (r *Responses) Submit(ctx context.Context, d *Definition, nonce string, answers Answers) (Outcome, error) {
+	return r.SubmitInvited(ctx, d, nonce, "", answers)
+}
+
+// SubmitInvited is Submit for a form that came from a single-use invitation:
+// the invitation is spent as the response is stored, which is then verified;
+// an invitation already used, expired or altered leaves the response open.
+// Spending at submission, not when the link is opened, lets a link preview or
+// a reload open the form without using the invitation up.
+func (r *Responses) SubmitInvited(ctx context.Context, d *Definition, nonce, invitation string, answers Answers) (Outcome, error) {
 	id, verified, err := r.keys.Check(ctx, d.Service, nonce)
 	if err != nil {
 		if errors.Is(err, ErrNonce) {
@@ -149,7 +172,7 @@ func (r *Responses) Submit(ctx context.Context, d *Definition, nonce string, ans
 		}
 		return 0, fmt.Errorf("%w: %v", ErrUnavailable, err)
 	}
-	p := &pending{id: id, def: d, answer: answers, verified: verified, result: make(chan error, 1)}
+	p := &pending{id: id, def: d, answer: answers, verified: verified, invitation: invitation, result: make(chan error, 1)}
 
 	r.mu.RLock()
 	if r.closed {
@@ -223,6 +246,13 @@ func (r *Responses) commit(batch []*pending) {
 	ctx, cancel := context.WithTimeout(context.Background(), commitTimeout)
 	defer cancel()
 	results := make([]error, len(batch))
+	if err := r.spendInvitations(ctx, batch); err != nil {
+		r.log.Error("spend invitations", "err", err, "batch", len(batch))
+		for _, p := range batch {
+			p.result <- err
+		}
+		return
+	}
 	docs, order, err := r.seal(ctx, batch)
 	if err != nil {
 		r.log.Error("seal survey responses", "err", err, "batch", len(batch))
@@ -267,6 +297,36 @@ func (r *Responses) commit(batch []*pending) {
 		p.result <- results[i]
 	}
 	r.countStored(batch, results)
+}
+
+// spendInvitations spends the batch's invitations in one call, and marks
+// verified the responses whose invitation was good and unspent. A response
+// refused later (a replay of its form) has still spent its invitation: the
+// same person, sending the same form again.
+func (r *Responses) spendInvitations(ctx context.Context, batch []*pending) error {
+	if r.invites == nil {
+		return nil
+	}
+	var services, codes []string
+	var which []*pending
+	for _, p := range batch {
+		if p.invitation != "" {
+			services, codes, which = append(services, p.def.Service), append(codes, p.invitation), append(which, p)
+		}
+	}
+	if len(codes) == 0 {
+		return nil
+	}
+	errs, err := r.invites.SpendAll(ctx, services, codes)
+	if err != nil {
+		return err
+	}
+	for i, p := range which {
+		if i < len(errs) && errs[i] == nil {
+			p.verified = true
+		}
+	}
+	return nil
 }
 
 // seal turns a batch into ballot documents in a random order (order[i] is the

@@ -36,13 +36,13 @@ func TestUnlinkAttack_NoValueOrOrderJoinsAVerifiedResponseToItsInvitation(t *tes
 	db := client.Database(store.SurveyDatabase)
 	cat, _ := survey.LoadEmbedded()
 	sealer := newSealer(t)
-	responses := survey.NewResponses(db, survey.Options{Now: c.now, Sealer: sealer})
-	t.Cleanup(responses.Close)
 	codes, err := invitation.New(survey.NewSecret(), invitation.Config{BaseURL: "https://feedback.example.org", Now: c.now})
 	if err != nil {
 		t.Fatal(err)
 	}
 	spent := invitation.NewStore(client.Database(invitation.Database), codes)
+	responses := survey.NewResponses(db, survey.Options{Now: c.now, Sealer: sealer, Invitations: spent})
+	t.Cleanup(responses.Close)
 	ctx := context.Background()
 	def, _ := cat.Get("counselling")
 
@@ -56,18 +56,14 @@ func TestUnlinkAttack_NoValueOrOrderJoinsAVerifiedResponseToItsInvitation(t *tes
 			t.Fatal(err)
 		}
 		gateway = append(gateway, code)
-		c.set(c.now().Add(4 * time.Minute))
-		inv, err := spent.Spend(ctx, code)
-		if err != nil || inv.Service != "counselling" {
-			t.Fatalf("spend: %+v %v", inv, err)
-		}
-		nonce, err := responses.Keys().IssueVerified(ctx, inv.Service)
+		c.set(c.now().Add(4 * time.Minute)) // the link is opened: a form, nothing spent
+		nonce, err := responses.Keys().Issue(ctx, "counselling")
 		if err != nil {
 			t.Fatal(err)
 		}
-		c.set(c.now().Add(2 * time.Minute))
+		c.set(c.now().Add(2 * time.Minute)) // the answers are sent: the invitation is spent
 		a := survey.Answers{"fft": {Choice: "good"}, "fft_why": {Text: fmt.Sprintf("said mk%03dz%03d", 0, i)}}
-		if _, err := responses.Submit(ctx, def, nonce, a); err != nil {
+		if _, err := responses.SubmitInvited(ctx, def, nonce, code, a); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -79,6 +75,9 @@ func TestUnlinkAttack_NoValueOrOrderJoinsAVerifiedResponseToItsInvitation(t *tes
 	rec.setReleasing(true)
 	if reps, err := rel.ReleaseDue(ctx); err != nil || len(reps) != 1 || reps[0].Responses != 200 {
 		t.Fatalf("release: %+v %v", reps, err)
+	}
+	if n, _ := db.Collection("responses").CountDocuments(ctx, bson.D{{Key: "verified", Value: true}}); n != 200 {
+		t.Fatalf("%d verified responses, want 200", n)
 	}
 	rec.setReleasing(false)
 

@@ -162,6 +162,11 @@ func NewOn(t testing.TB, st *store.Store, opts ...Option) *Server {
 		t.Fatal(err)
 	}
 	sopts.Sealer = sealer
+	codes, err := invitation.New(survey.NewSecret(), invitation.Config{BaseURL: "http://feedback.test", Now: sopts.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sopts.Invitations = invitation.NewStore(st.Database(invitation.Database), codes)
 	responses := survey.NewResponses(st.Database(store.SurveyDatabase), sopts)
 	// The release's K is 1 in these tests, so that months below the dashboards'
 	// K exist and the dashboards' own rule is what is tested.
@@ -212,13 +217,8 @@ func NewOn(t testing.TB, st *store.Store, opts ...Option) *Server {
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = local
 	}
-	codes, err := invitation.New(survey.NewSecret(), invitation.Config{BaseURL: cfg.BaseURL, Now: sopts.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	spent := invitation.NewStore(st.Database(invitation.Database), codes)
 	srv, err := api.New(cfg, api.Deps{Store: st, Surveys: catalogue, Responses: responses, Accounts: acc, Intake: in, Dashboards: dash,
-		Logger: logger, Requests: o.Requests, Invitations: spent})
+		Logger: logger, Requests: o.Requests, Invitations: codes})
 	if err != nil {
 		t.Fatal(err)
 	}

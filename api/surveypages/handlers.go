@@ -3,7 +3,6 @@ package surveypages
 import (
 	"errors"
 	"net/url"
-	"strings"
 
 	"github.com/gofiber/fiber/v3"
 
@@ -12,17 +11,11 @@ import (
 	"github.com/feedback-service/feedback/survey"
 )
 
-// Form is GET /s/{service}: the blank form with a fresh nonce, or, after an
-// invitation was exchanged (?f=), with the verified form's nonce.
+// Form is GET /s/{service}: the blank form with a fresh nonce.
 func (p *Pages) Form(c fiber.Ctx) error {
 	d, ok := Definition(p.surveys, c)
 	if !ok {
 		return p.site.NotFound(c)
-	}
-	if f := c.Query(FormField); f != "" {
-		if _, verified, err := p.responses.Keys().Check(c.Context(), d.Service, f); err == nil && verified {
-			return p.renderForm(c, fiber.StatusOK, d, strings.Clone(f), nil, nil, "")
-		}
 	}
 	return p.showForm(c, fiber.StatusOK, d, nil, nil, "")
 }
@@ -37,6 +30,20 @@ func (p *Pages) showForm(c fiber.Ctx, status int, d *survey.Definition, values u
 	return p.renderForm(c, status, d, nonce, values, errs, notice)
 }
 
+// renderInvitedForm sends the blank form with a nonce and an invitation: the
+// page rendered at start-up, with a hidden field after the nonce's.
+func (p *Pages) renderInvitedForm(c fiber.Ctx, d *survey.Definition, nonce, code string) error {
+	blank, ok := p.blankForms[d.Service]
+	if !ok {
+		return p.renderForm(c, fiber.StatusOK, d, nonce, url.Values{InvitationField: {code}}, nil, "")
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	buf := make([]byte, 0, len(blank.before)+len(nonce)+len(invitedSlot)+len(code)+len(blank.after))
+	buf = append(append(append(append(append(buf, blank.before...), nonce...), invitedSlot...), code...), blank.after...)
+	return c.Send(buf)
+}
+
 func (p *Pages) renderForm(c fiber.Ctx, status int, d *survey.Definition, nonce string, values url.Values, errs field.Errors, notice string) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	if blank, ok := p.blankForms[d.Service]; ok && values == nil && errs == nil && notice == "" {
@@ -49,6 +56,9 @@ func (p *Pages) renderForm(c fiber.Ctx, status int, d *survey.Definition, nonce 
 		return c.Send(buf)
 	}
 	data := surveyPage{Page: p.site.Page(d.Title), Survey: d, Nonce: nonce, Answers: web.Values(values), Notice: notice}
+	if values != nil {
+		data.Invitation = values.Get(InvitationField)
+	}
 	data.EmergencyAtTop = true
 	data.Errors, data.Invalid = errs, errs != nil
 	data.ErrorLinks = errs.Renamed(func(q string) string { return fieldID(d, q) })
@@ -86,7 +96,7 @@ func (p *Pages) Submit(c fiber.Ctx) error {
 	if len(nonces) != 1 {
 		return p.showForm(c, fiber.StatusUnprocessableEntity, d, values, nil, expiredNotice)
 	}
-	outcome, err := p.responses.Submit(c.Context(), d, nonces[0], answers)
+	outcome, err := p.responses.SubmitInvited(c.Context(), d, nonces[0], values.Get(InvitationField), answers)
 	switch {
 	case errors.Is(err, survey.ErrNonce):
 		return p.showForm(c, fiber.StatusUnprocessableEntity, d, values, nil, expiredNotice)

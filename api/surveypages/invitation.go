@@ -1,49 +1,53 @@
 package surveypages
 
 import (
-	"context"
 	"errors"
+
+	"strings"
 
 	"github.com/gofiber/fiber/v3"
 
 	"github.com/feedback-service/feedback/api/web"
 	"github.com/feedback-service/feedback/invitation"
+	"github.com/feedback-service/feedback/survey"
 )
 
-// Invitations spends single-use invitations; nil means invitations are off.
+// Invitations checks the single-use invitations in survey texts; nil means
+// invitations are off. They are spent only when the answers are stored.
 type Invitations interface {
-	Spend(ctx context.Context, code string) (invitation.Invitation, error)
+	Verify(code string) (invitation.Invitation, error)
 }
 
-// Exchange is GET /i/{code}: the invitation in a survey text is spent and
-// exchanged for a form marked verified, then forgotten. Nothing kept joins the
-// invitation to the form: the spent mark holds a keyed hash of the code only.
-// The browser is sent on to /s/{service}?f={nonce}, so a reload shows the same
-// form rather than a spent invitation.
+// InvitationField carries a form's invitation, to be spent with its answers.
+const InvitationField = survey.InvitationField
+
+// Exchange is GET /i/{code}: the survey form of the invitation's service, with
+// the invitation in it. Opening the link spends nothing — a link preview or a
+// reload shows the same form — the invitation is spent when the answers are
+// stored, and the response is then verified. Nothing kept joins the
+// invitation to the response: the spent mark holds a keyed hash of the code.
 func (p *Pages) Exchange(c fiber.Ctx) error {
 	if p.invitations == nil {
 		return p.site.NotFound(c)
 	}
-	inv, err := p.invitations.Spend(c.Context(), c.Params("code"))
+	inv, err := p.invitations.Verify(c.Params("code"))
 	switch {
-	case errors.Is(err, invitation.ErrUsed), errors.Is(err, invitation.ErrExpired):
-		return p.spent(c, inv.Service, errors.Is(err, invitation.ErrUsed))
-	case errors.Is(err, invitation.ErrInvalid):
-		return p.spent(c, "", false)
+	case errors.Is(err, invitation.ErrExpired):
+		return p.spent(c, inv.Service, false)
 	case err != nil:
-		return fiber.ErrServiceUnavailable
+		return p.spent(c, "", false)
 	}
-	nonce, err := p.responses.Keys().IssueVerified(c.Context(), inv.Service)
+	d, ok := p.surveys.Get(inv.Service)
+	if !ok {
+		return p.spent(c, "", false)
+	}
+	nonce, err := p.responses.Keys().Issue(c.Context(), d.Service)
 	if err != nil {
 		return fiber.ErrServiceUnavailable
 	}
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.Redirect().Status(fiber.StatusSeeOther).To("/s/" + inv.Service + "?" + FormField + "=" + nonce)
+	// A verified code is base64url: safe in an attribute as it is.
+	return p.renderInvitedForm(c, d, nonce, strings.Clone(c.Params("code")))
 }
-
-// FormField carries a verified form's nonce in the survey's address after an
-// exchange, so that a reload keeps it.
-const FormField = "f"
 
 // spentPage is the kind page for an invitation that cannot be used: it still
 // offers the open survey.

@@ -21,12 +21,12 @@ var templateFS embed.FS
 
 // Pages are the survey pages.
 type Pages struct {
-	site       *web.Site
-	surveys    *survey.Catalogue
+	site        *web.Site
+	surveys     *survey.Catalogue
 	responses   *survey.Responses
 	invitations Invitations // nil: invitations are off
 	templates   web.Templates
-	blankForms map[string]blankForm
+	blankForms  map[string]blankForm
 }
 
 // New parses the templates and renders each survey's blank form once.
@@ -65,11 +65,13 @@ func Definition(surveys *survey.Catalogue, c fiber.Ctx) (*survey.Definition, boo
 // surveyPage is what the survey form template sees.
 type surveyPage struct {
 	web.Page
-	Survey   *survey.Definition
-	Nonce    string
-	Answers  web.Values
-	Honeypot string
-	Notice   string
+	Survey *survey.Definition
+	Nonce  string
+	// Invitation is the invitation the form came from, sent with the answers.
+	Invitation string
+	Answers    web.Values
+	Honeypot   string
+	Notice     string
 	// Errors are the problems by question id; ErrorLinks the same, named by
 	// the id of each question's first input, for the error summary.
 	Errors, ErrorLinks field.Errors
@@ -102,6 +104,9 @@ func fieldID(d *survey.Definition, question string) string {
 
 // blankForm is a survey's form rendered once, split where its nonce goes.
 type blankForm struct{ before, after []byte }
+
+// invitedSlot goes where the nonce ends, to add the invitation field after it.
+var invitedSlot = []byte(`"><input type="hidden" name="` + InvitationField + `" value="`)
 
 // nonceSlot marks where the nonce goes; it needs no escaping, like a nonce.
 const nonceSlot = "NONCE-SLOT-4f1c9a"

@@ -132,10 +132,15 @@ func runInvitations(args []string, getenv func(string) string, stdout, stderr io
 	return err
 }
 
-// openInvitations turns invitations on as configured: survey texts carry one,
-// the app exchanges them (the returned store; nil when off), and spent marks
-// whose codes have all expired are dropped daily.
-func openInvitations(cfg *Config, st *store.Store, sealing []byte, in *intakeSide, jobs *scheduler) (surveypages.Invitations, error) {
+// invitations are the single-use invitations of a serve: the codes it mints
+// into survey texts and checks at /i/, and the store that spends them.
+type invitations struct {
+	codes *invitation.Codes
+	spent *invitation.Store
+}
+
+// openInvitations returns the invitations as configured; nil when they are off.
+func openInvitations(cfg *Config, st *store.Store, sealing []byte) (*invitations, error) {
 	if !cfg.Invitations {
 		return nil, nil
 	}
@@ -147,13 +152,37 @@ func openInvitations(cfg *Config, st *store.Store, sealing []byte, in *intakeSid
 	if err != nil {
 		return nil, fmt.Errorf("invitations: %w", err)
 	}
-	if err := in.outbox.UseInvitations(codes); err != nil {
-		return nil, fmt.Errorf("FEEDBACK_INVITATIONS: %w", err)
+	return &invitations{codes: codes, spent: invitation.NewStore(st.Database(invitation.Database), codes)}, nil
+}
+
+// spender is what survey spends invitations with; nil when they are off.
+func (i *invitations) spender() survey.Invitations {
+	if i == nil {
+		return nil
 	}
-	spent := invitation.NewStore(st.Database(invitation.Database), codes)
+	return i.spent
+}
+
+// checker is what the survey pages check invitations with; nil when off.
+func (i *invitations) checker() surveypages.Invitations {
+	if i == nil {
+		return nil
+	}
+	return i.codes
+}
+
+// start puts an invitation in every survey text and drops, daily, the spent
+// marks whose codes have all expired.
+func (i *invitations) start(in *intakeSide, jobs *scheduler) error {
+	if i == nil {
+		return nil
+	}
+	if err := in.outbox.UseInvitations(i.codes); err != nil {
+		return fmt.Errorf("FEEDBACK_INVITATIONS: %w", err)
+	}
 	jobs.start(job{Name: "purge spent invitations", After: time.Hour, Every: 24 * time.Hour, Timeout: 10 * time.Minute,
-		Run: func(ctx context.Context) error { _, err := spent.Purge(ctx); return err }})
-	return spent, nil
+		Run: func(ctx context.Context) error { _, err := i.spent.Purge(ctx); return err }})
+	return nil
 }
 
 // commandInvitationSecret finds the running service's invitation secret

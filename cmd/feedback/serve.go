@@ -50,8 +50,13 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	invites, err := openInvitations(cfg, st, sealing)
+	if err != nil {
+		return err
+	}
 	m := metrics.New() // counted always, served only on FEEDBACK_METRICS_ADDR
-	responses := survey.NewResponses(st.Database(store.SurveyDatabase), survey.Options{Logger: logger, Observer: m, Sealer: sealer})
+	responses := survey.NewResponses(st.Database(store.SurveyDatabase), survey.Options{
+		Logger: logger, Observer: m, Sealer: sealer, Invitations: invites.spender()})
 	defer responses.Close()
 	if err := responses.EnsureIndexes(startCtx); err != nil {
 		return err
@@ -113,8 +118,7 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	spent, err := openInvitations(cfg, st, sealing, in, jobs)
-	if err != nil {
+	if err := invites.start(in, jobs); err != nil {
 		return err
 	}
 	watchSides(m, st, in)
@@ -128,7 +132,7 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 
 	srv, err := api.New(api.Config{
 		BaseURL: cfg.BaseURL, RateLimit: cfg.RateLimit, TrustedProxies: cfg.TrustedProxies, SupportPhone: cfg.SupportPhone,
-	}, api.Deps{Store: st, Surveys: catalogue, Responses: responses, Accounts: acc, Intake: in.Store, Dashboards: dash, Logger: logger, Requests: m, Invitations: spent})
+	}, api.Deps{Store: st, Surveys: catalogue, Responses: responses, Accounts: acc, Intake: in.Store, Dashboards: dash, Logger: logger, Requests: m, Invitations: invites.checker()})
 	if err != nil {
 		return err
 	}
