@@ -78,46 +78,16 @@ func Demo(ctx context.Context, db *mongo.Database, cat *survey.Catalogue, opts D
 		weights[i] = seasonal(m)
 		total += weights[i]
 	}
-	for si, def := range defs {
-		share := 0.68 // the first service (counselling) is the larger
-		if si > 0 {
-			share = 0.32 / float64(len(defs)-1)
-		}
-		small := si == len(defs)-1 && len(defs) > 1
-		for mi, m := range months {
-			n := int(math.Round(float64(opts.Responses) * share * weights[mi] / total))
-			if small && (mi == 3 || mi == 8) {
-				n = 3 + rng.IntN(5) // a quiet month: fewer than K responses, so hidden
-			}
-			progress := float64(mi) / float64(len(months)-1) // slow improvement over the year
-			t := dayIn(m, opts.Now, rng)
-			clock.Store(t.UnixNano())
-			forms := make([]url.Values, n)
-			for i := range forms {
-				forms[i] = demoForm(rng, def, progress)
-				for _, q := range def.Questions {
-					if q.Kind == survey.Text && forms[i].Get(q.ID) != "" {
-						report.Comments++
-					}
-				}
-			}
-			if err := submitAll(ctx, responses, def, forms); err != nil {
-				return report, fmt.Errorf("demo %s %s: %w", def.Service, m, err)
-			}
-			report.Responses += n
-			inv := int64(math.Round(float64(n) / (0.26 + 0.08*rng.Float64())))
-			if err := invitations.add(ctx, def.Service, m, inv); err != nil {
+	// Month by month, as the service would see them: each month's answers of
+	// every service, then its release once it has closed (a small group is
+	// carried into the next month's box, released in its turn), so sealed
+	// ballots never pile up beyond a month.
+	for mi, m := range months {
+		for si, def := range defs {
+			if err := demoMonth(ctx, demoFill{responses, invitations, def, rng, &clock, opts, report}, si, len(defs), mi, m, weights[mi]/total, float64(mi)/float64(len(months)-1)); err != nil {
 				return report, err
 			}
-			report.Invitations += inv
-			if opts.Progress != nil {
-				opts.Progress(def.Service, m, n)
-			}
 		}
-	}
-	// Each month is released as it would be once closed; a small group is
-	// carried into the next month's box, released in its turn.
-	for _, m := range months {
 		start, _ := time.Parse(survey.MonthLayout, m)
 		clock.Store(start.AddDate(0, 1, 0).Add(survey.DefaultReleaseGrace).UnixNano())
 		if _, err := releaser.Release(ctx, m); err != nil {
@@ -125,6 +95,53 @@ func Demo(ctx context.Context, db *mongo.Database, cat *survey.Catalogue, opts D
 		}
 	}
 	return report, nil
+}
+
+// demoFill is what filling one service's month needs.
+type demoFill struct {
+	responses   *survey.Responses
+	invitations *Invitations
+	def         *survey.Definition
+	rng         *rand.Rand
+	clock       *atomic.Int64
+	opts        DemoOptions
+	report      *DemoReport
+}
+
+// demoMonth stores one service's answers for month m: share of the year's
+// responses, answered a little better as the year goes on (progress, 0 to 1).
+func demoMonth(ctx context.Context, f demoFill, si, services, mi int, m string, share, progress float64) error {
+	part := 0.68 // the first service (counselling) is the larger
+	if si > 0 {
+		part = 0.32 / float64(services-1)
+	}
+	n := int(math.Round(float64(f.opts.Responses) * part * share))
+	if si == services-1 && services > 1 && (mi == 3 || mi == 8) {
+		n = 3 + f.rng.IntN(5) // a quiet month: fewer than K responses, so hidden
+	}
+	f.clock.Store(dayIn(m, f.opts.Now, f.rng).UnixNano())
+	forms := make([]url.Values, n)
+	for i := range forms {
+		forms[i] = demoForm(f.rng, f.def, progress)
+		for _, q := range f.def.Questions {
+			if q.Kind == survey.Text && forms[i].Get(q.ID) != "" {
+				f.report.Comments++
+			}
+		}
+	}
+	if err := submitAll(ctx, f.responses, f.def, forms); err != nil {
+		return fmt.Errorf("demo %s %s: %w", f.def.Service, m, err)
+	}
+	f.report.Responses += n
+	inv := int64(math.Round(float64(n) / (0.26 + 0.08*f.rng.Float64())))
+	if err := f.invitations.add(ctx, f.def.Service, m, inv); err != nil {
+		return err
+	}
+	f.report.Invitations += inv
+	if f.opts.Progress != nil {
+		f.opts.Progress(f.def.Service, m, n)
+	}
+	return nil
 }
 
 // submitAll submits forms as many people at once would, so they are stored in

@@ -83,6 +83,8 @@ func (r *Releaser) MixPending(ctx context.Context) (int, error) {
 // Mix mixes one box if ballots arrived since its last mix; it returns how many
 // ballots the box held then.
 func (r *Releaser) Mix(ctx context.Context, box string) (int, error) {
+	ctx, cancel := longRunning(ctx)
+	defer cancel()
 	key, err := r.boxes.key(ctx, box, true)
 	if errors.Is(err, errNoBox) {
 		return 0, nil

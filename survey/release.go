@@ -155,6 +155,8 @@ func (r *Releaser) ReleaseDue(ctx context.Context) ([]ReleaseReport, error) {
 // Release releases one box. It is safe to run again after any interruption,
 // and a no-op for a box already released.
 func (r *Releaser) Release(ctx context.Context, box string) (*ReleaseReport, error) {
+	ctx, cancel := longRunning(ctx)
+	defer cancel()
 	rep := &ReleaseReport{Box: box}
 	key, err := r.boxes.key(ctx, box, true)
 	if errors.Is(err, errNoBox) {
@@ -407,6 +409,18 @@ func (r *Releaser) carry(ctx context.Context, box string, key []byte, ballots []
 		return fmt.Errorf("carry ballots of %s into %s: %w", box, current, err)
 	}
 	return nil
+}
+
+// longRunning gives ctx a deadline of some hours if it has none. Without one
+// the driver bounds every call, each batch of a cursor included, by the
+// client's timeout (30 s); the embedded store scans the whole ballots
+// collection to find a month's, which at a million ballots takes longer than
+// that. With MongoDB an index on box finds them at once.
+func longRunning(ctx context.Context) (context.Context, context.CancelFunc) {
+	if _, ok := ctx.Deadline(); ok {
+		return ctx, func() {}
+	}
+	return context.WithTimeout(ctx, 6*time.Hour)
 }
 
 // derivedID is an _id derived from the box key: the same on every run of a

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 	"go.mongodb.org/mongo-driver/v2/mongo/writeconcern"
@@ -145,10 +146,16 @@ func NewResponses(db *mongo.Database, opts Options) *Responses {
 // Keys returns the nonce keys forms are issued with.
 func (r *Responses) Keys() *Keys { return r.keys }
 
-// EnsureIndexes prepares the survey database; it is idempotent. No index is
-// needed: comments live in a small collection per service and month, read
-// whole. Comments kept by an earlier release in one collection are moved there.
+// EnsureIndexes prepares the survey database; it is idempotent. Ballots are
+// indexed by box, for a release on MongoDB (the embedded store makes the index
+// and scans anyway); comments live in a small collection per service and
+// month, read whole. Comments kept by an earlier release in one collection
+// are moved there.
 func (r *Responses) EnsureIndexes(ctx context.Context) error {
+	_, err := r.ballots.Indexes().CreateOne(ctx, mongo.IndexModel{Keys: bson.D{{Key: "box", Value: 1}}})
+	if err != nil {
+		return fmt.Errorf("index ballots by box: %w", err)
+	}
 	return migrateComments(ctx, r.db)
 }
 
