@@ -20,7 +20,8 @@ import (
 type screen struct {
 	name string // names its screenshots: <name>-<width>.png
 	// path is where the browser goes; {person}, {contact} and {practitioner}
-	// stand for the ids of the stored intake records.
+	// stand for the ids of the stored intake records, {invitation} for a
+	// survey text's invitation.
 	path   string
 	then   chromedp.Action[chromedp.Void] // if set, done on that page to reach the screen, e.g. sending a form
 	status int                            // the HTTP status the screen arrives with
@@ -33,6 +34,8 @@ var screens = []screen{
 	{name: "survey-peer-support", path: "/s/peer-support", status: http.StatusOK},
 	{name: "survey-errors", path: "/s/counselling", then: chromedp.Click(chromedp.CSS(`button[type=submit]`)), status: http.StatusUnprocessableEntity},
 	{name: "thanks", path: "/s/counselling/thanks", status: http.StatusOK},
+	{name: "survey-invited", path: "/i/{invitation}", status: http.StatusOK},
+	{name: "invitation-broken", path: "/i/not-a-whole-link", status: http.StatusNotFound},
 	{name: "not-found", path: "/no-such-page", status: http.StatusNotFound},
 	{name: "dashboards", path: "/dashboards", signIn: accounts.RoleQuality, status: http.StatusOK},
 	{name: "dashboard-counselling", path: "/dashboards/counselling", signIn: accounts.RoleQuality, status: http.StatusOK},
@@ -91,7 +94,11 @@ func TestScreens_MeetWCAG22AA(t *testing.T) {
 	srv := apitest.New(t)
 	fillDashboards(t, srv)
 	r := fillIntake(t, srv)
-	ids := strings.NewReplacer("{person}", r.Person.ID, "{contact}", r.Contact.ID, "{practitioner}", r.PeerSupporter.ID)
+	code, err := srv.Invitations.Mint("counselling")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := strings.NewReplacer("{person}", r.Person.ID, "{contact}", r.Contact.ID, "{practitioner}", r.PeerSupporter.ID, "{invitation}", code)
 	for _, s := range screens {
 		for _, v := range []viewport{phone, desktop} {
 			t.Run(s.name+"/"+v.name, func(t *testing.T) {
