@@ -139,7 +139,7 @@ func (r *Releaser) settleMix(ctx context.Context, box string) (mixState, error) 
 	switch st.Mixing {
 	case mixCopying:
 		// Its copies are incomplete: drop them; the claimed originals are intact.
-		if _, err := r.db.Collection(ballotsCollection).DeleteMany(ctx, bson.D{{Key: "box", Value: box}, {Key: "m", Value: st.Next}}); err != nil {
+		if err := deleteAll(ctx, r.db.Collection(ballotsCollection), bson.D{{Key: "box", Value: box}, {Key: "m", Value: st.Next}}); err != nil {
 			return st, fmt.Errorf("roll back a mix of %s: %w", box, err)
 		}
 	case mixCleaning:
@@ -203,7 +203,7 @@ func (r *Releaser) cleanMix(ctx context.Context, box string, g int) error {
 	if err != nil {
 		return fmt.Errorf("empty mixed ballots of %s: %w", box, err)
 	}
-	if _, err := ballots.DeleteMany(ctx, bson.D{{Key: "box", Value: box}, {Key: "m", Value: bson.D{{Key: "$lt", Value: g}}}}); err != nil {
+	if err := deleteAll(ctx, ballots, bson.D{{Key: "box", Value: box}, {Key: "m", Value: bson.D{{Key: "$lt", Value: g}}}}); err != nil {
 		return fmt.Errorf("delete earlier mixes of %s: %w", box, err)
 	}
 	return r.setMixState(ctx, box, mixState{Gen: g, Next: g})
