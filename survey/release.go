@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"slices"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -120,10 +119,6 @@ func (r *Releaser) Due(ctx context.Context) ([]string, error) {
 	}
 	return due, nil
 }
-
-// ErrLeaseHeld means another process holds the release lease (it is
-// releasing now, or it stopped while releasing and its lease has not expired).
-var ErrLeaseHeld = errors.New("another process holds the release lease")
 
 // ReleaseDue releases every due box, oldest first, under the release lease
 // so that one instance releases a box while the others wait. It returns what
@@ -307,110 +302,6 @@ func (r *Releaser) open(ctx context.Context, box string, key []byte) ([]opened, 
 	return out, nil
 }
 
-// writeResponses writes released ballots group by group, so that every write
-// holding answers holds at least K of one (service, month) group: responses and
-// whole counter documents, then comments, each in the order of their
-// random-looking _ids.
-func (r *Releaser) writeResponses(ctx context.Context, box string, key []byte, ballots []opened) error {
-	groups := map[groupKey][]opened{}
-	for _, o := range ballots {
-		g := groupKey{o.b.Service, o.b.Verified}
-		groups[g] = append(groups[g], o)
-	}
-	for _, g := range groups {
-		if err := r.writeGroup(ctx, box, key, g); err != nil {
-			return err
-		}
-		r.progress(box, "written", len(g))
-	}
-	return nil
-}
-
-func (r *Releaser) progress(box, step string, n int) {
-	if r.opts.Progress != nil {
-		r.opts.Progress(box, step, n)
-	}
-}
-
-func (r *Releaser) writeGroup(ctx context.Context, box string, key []byte, ballots []opened) error {
-	var responses []Response
-	var comments []Comment
-	inc := increments{}
-	defs := map[Bucket]*Definition{}
-	for _, o := range ballots {
-		responses = append(responses, Response{
-			ID: derivedID(key, "response", o.id), Service: o.b.Service, Version: o.b.Version,
-			Month: box, Verified: o.b.Verified, Answers: o.b.Answers,
-		})
-		answers := storedAnswers(o.def, o.b.Answers)
-		b := Bucket{Service: o.b.Service, Version: o.b.Version, Month: box, Verified: o.b.Verified}
-		inc.add(b, o.def, answers)
-		defs[b] = o.def
-		for _, c := range commentDocs(o.def, answers, box) {
-			c.ID = derivedID(key, "comment", o.id, c.Question)
-			c.Version, c.Verified = o.b.Version, o.b.Verified
-			comments = append(comments, c)
-		}
-	}
-	slices.SortFunc(responses, func(a, b Response) int { return compareStrings(a.ID, b.ID) })
-	docs := make([]any, len(responses))
-	for i := range responses {
-		docs[i] = responses[i]
-	}
-	if err := insertIgnoringDuplicates(ctx, r.db.Collection(responsesCollection), docs, r.opts.K); err != nil {
-		return fmt.Errorf("write released responses of %s: %w", box, err)
-	}
-	counters := make([]any, 0, len(inc))
-	for b := range inc {
-		doc := inc.document(b, defs[b])
-		// One document per bucket and release (see the record's _id above).
-		doc[0].Value = b.ID() + "|" + derivedID(key, "counters", b.ID())[:12]
-		counters = append(counters, doc)
-	}
-	if err := insertIgnoringDuplicates(ctx, r.db.Collection(countersCollection), counters, 1); err != nil {
-		return fmt.Errorf("write counters of %s: %w", box, err)
-	}
-	slices.SortFunc(comments, func(a, b Comment) int { return compareStrings(a.ID, b.ID) })
-	if err := insertComments(ctx, r.db, comments); err != nil {
-		return fmt.Errorf("write comments of %s: %w", box, err)
-	}
-	return nil
-}
-
-// carry reseals ballots of groups under K into the current month's box.
-func (r *Releaser) carry(ctx context.Context, box string, key []byte, ballots []opened) error {
-	if len(ballots) == 0 {
-		return nil
-	}
-	current := Month(r.opts.Now())
-	newKey, err := r.boxes.key(ctx, current, false)
-	if err != nil {
-		return err
-	}
-	docs := make([]ballotDoc, 0, len(ballots))
-	for _, o := range ballots {
-		payload, err := bson.Marshal(o.b)
-		if err != nil {
-			return fmt.Errorf("carry a ballot of %s: %w", box, err)
-		}
-		id := derivedID(key, "carried", o.id)
-		sealed, err := r.opts.Sealer.seal(newKey, current, id, payload)
-		if err != nil {
-			return err
-		}
-		docs = append(docs, ballotDoc{ID: id, Box: current, Sealed: sealed})
-	}
-	slices.SortFunc(docs, func(a, b ballotDoc) int { return compareStrings(a.ID, b.ID) })
-	out := make([]any, len(docs))
-	for i := range docs {
-		out[i] = docs[i]
-	}
-	if err := insertIgnoringDuplicates(ctx, r.db.Collection(ballotsCollection), out, 1); err != nil {
-		return fmt.Errorf("carry ballots of %s into %s: %w", box, current, err)
-	}
-	return nil
-}
-
 // longRunning gives ctx a deadline of some hours if it has none. Without one
 // the driver bounds every call, each batch of a cursor included, by the
 // client's timeout (30 s); the embedded store scans the whole ballots
@@ -487,46 +378,4 @@ func compareStrings(a, b string) int {
 		return 1
 	}
 	return 0
-}
-
-// leasesCollection holds the release lease: one document naming the instance
-// that may release, until when.
-const leasesCollection = "leases"
-
-const leaseFor = 10 * time.Minute
-
-// lease takes the release lease if nobody else holds it.
-func (r *Releaser) lease(ctx context.Context) (bool, error) {
-	coll := r.db.Collection(leasesCollection)
-	now := r.opts.Now().UTC()
-	doc := bson.D{{Key: "_id", Value: "release"}, {Key: "holder", Value: r.opts.Holder}, {Key: "until", Value: now.Add(leaseFor)}}
-	_, err := coll.InsertOne(ctx, doc)
-	if err == nil {
-		return true, nil
-	}
-	if !mongo.IsDuplicateKeyError(err) {
-		return false, fmt.Errorf("take the release lease: %w", err)
-	}
-	filter := bson.D{{Key: "_id", Value: "release"}, {Key: "$or", Value: bson.A{
-		bson.D{{Key: "until", Value: bson.D{{Key: "$lt", Value: now}}}},
-		bson.D{{Key: "holder", Value: r.opts.Holder}},
-	}}}
-	if r.opts.TakeLease {
-		filter = bson.D{{Key: "_id", Value: "release"}}
-	}
-	res, err := coll.UpdateOne(ctx, filter,
-		bson.D{{Key: "$set", Value: bson.D{{Key: "holder", Value: r.opts.Holder}, {Key: "until", Value: now.Add(leaseFor)}}}})
-	if err != nil {
-		return false, fmt.Errorf("take the release lease: %w", err)
-	}
-	return res.MatchedCount == 1, nil
-}
-
-func (r *Releaser) unlease() {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	_, err := r.db.Collection(leasesCollection).DeleteOne(ctx, bson.D{{Key: "_id", Value: "release"}, {Key: "holder", Value: r.opts.Holder}})
-	if err != nil {
-		r.opts.Logger.Error("give up the release lease", "err", err)
-	}
 }

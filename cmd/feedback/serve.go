@@ -28,91 +28,25 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 	}
 	startCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	st, err := store.Open(startCtx, store.Config{
-		URI: cfg.MongoURI, DataDir: cfg.DataDir, EmbeddedAddr: cfg.StoreAddr,
-		// The embedded store is chatty: only its errors are worth a line.
-		Logger: newLogger(cfg.LogFormat, stderr, slog.LevelError).With("component", "embedded-store"),
-	})
+	st, err := openStore(startCtx, cfg, stderr)
 	if err != nil {
 		return err
 	}
-	defer func() {
-		closeCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		_ = st.Close(closeCtx)
-	}()
+	defer closeStore(st)
 
-	sealing, err := sealingSecret(st, envOrEmpty)
-	if err != nil {
-		return err
-	}
-	sealer, err := survey.NewSealer(sealing, catalogue)
-	if err != nil {
-		return err
-	}
-	invites, err := openInvitations(cfg, st, sealing)
-	if err != nil {
-		return err
-	}
-	m := metrics.New() // counted always, served only on FEEDBACK_METRICS_ADDR
-	responses := survey.NewResponses(st.Database(store.SurveyDatabase), survey.Options{
-		Logger: logger, Observer: m, Sealer: sealer, Invitations: invites.spender()})
-	defer responses.Close()
-	if err := responses.EnsureIndexes(startCtx); err != nil {
-		return err
-	}
-	if err := responses.Keys().Prepare(startCtx); err != nil {
-		return err
-	}
-	// Nothing is written behind a submission (a release writes idempotently),
-	// so a start after a crash has nothing to repair, whatever the store holds.
-	if st.Unclean {
-		fmt.Fprintln(stdout, "The last run did not stop cleanly. Nothing needs repair: every acknowledged answer is a sealed ballot, and a release cut short is finished in the background.")
-	}
-	st.MarkRepaired()
-	releaser, err := newReleaser(st, catalogue, sealer, cfg.DisclosureK, logger, responses)
-	if err != nil {
-		return err
-	}
 	jobs := newScheduler(logger)
-	defer jobs.stop() // before the store closes: deferred calls run last first
-	// Closed months are released in the background, never before serving:
-	// at once (a release cut short by a crash is finished), then every ten minutes.
-	jobs.start(job{Name: "release sealed ballots", Every: 10 * time.Minute, Run: func(ctx context.Context) error {
-		return releaseDue(ctx, releaser, logger)
-	}})
-	// Each hour the open boxes are mixed, so the store keeps no arrival order
-	// of ballots older than the last mix.
-	jobs.start(job{Name: "mix sealed ballots", After: time.Hour, Every: time.Hour, Run: func(ctx context.Context) error {
-		return mixPending(ctx, releaser)
-	}})
-	// Nonce keys for tomorrow are made ahead, and expired days' keys deleted.
-	jobs.start(job{Name: "prepare nonce keys", After: time.Hour, Every: time.Hour, Timeout: time.Minute, Run: responses.Keys().Prepare})
-
-	acc, err := accounts.New(st, accounts.Config{IdleTimeout: cfg.SessionIdle, AbsoluteTimeout: cfg.SessionMax})
+	defer jobs.stop()  // before the store closes: deferred calls run last first
+	m := metrics.New() // counted always, served only on FEEDBACK_METRICS_ADDR
+	side, err := openSurveySide(startCtx, cfg, st, catalogue, m, jobs, logger, stdout)
 	if err != nil {
 		return err
 	}
-	if err := acc.EnsureIndexes(startCtx); err != nil {
-		return err
-	}
-	firstAdmin, created, err := acc.EnsureAdmin(startCtx, cfg.AdminEmail)
+	defer side.responses.Close()
+	responses, invites := side.responses, side.invites
+	acc, firstAdmin, created, err := openStaff(startCtx, cfg, st, jobs, logger, stdout)
 	if err != nil {
 		return err
 	}
-	// Accounts made before the wall applied to people are named, not locked out.
-	if across, err := acc.AcrossWall(startCtx); err != nil {
-		return err
-	} else if len(across) > 0 {
-		fmt.Fprintln(stdout, accounts.AcrossWallAdvice(across))
-		logger.Warn("accounts hold intake access together with dashboard access", "accounts", len(across))
-	}
-	// Expired staff sessions are deleted, so the sessions collection, read on
-	// every staff request, stays small even when nobody signs in for a while.
-	jobs.start(job{Name: "purge expired sessions", After: 5 * time.Minute, Every: 5 * time.Minute, Timeout: time.Minute, Run: func(ctx context.Context) error {
-		_, err := acc.PurgeSessions(ctx)
-		return err
-	}})
 
 	in, err := openIntake(startCtx, cfg, st, logger)
 	if err != nil {
@@ -136,6 +70,19 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	welcome := func() {
+		if created {
+			// To the console only, never the log: this is a password.
+			printFirstAdmin(stdout, cfg.BaseURL, firstAdmin)
+		}
+		printWelcome(stdout, cfg, st, catalogue)
+	}
+	return runHTTP(ctx, cfg, srv, m, welcome, logger, stdout)
+}
+
+// runHTTP listens, says where everything is, and serves until ctx ends; then
+// it stops accepting and finishes the requests in flight.
+func runHTTP(ctx context.Context, cfg *Config, srv *api.Server, m *metrics.Metrics, welcome func(), logger *slog.Logger, stdout io.Writer) error {
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s (FEEDBACK_ADDR): %w", cfg.Addr, err)
@@ -148,11 +95,7 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 		}
 		defer stopMetrics()
 	}
-	if created {
-		// To the console only, never the log: this is a password.
-		printFirstAdmin(stdout, cfg.BaseURL, firstAdmin)
-	}
-	printWelcome(stdout, cfg, st, catalogue)
+	welcome()
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
@@ -168,6 +111,111 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 		logger.Error("http shutdown", "err", err)
 	}
 	return nil
+}
+
+// openStore opens the configured store; the embedded one logs its errors only.
+func openStore(ctx context.Context, cfg *Config, stderr io.Writer) (*store.Store, error) {
+	return store.Open(ctx, store.Config{
+		URI: cfg.MongoURI, DataDir: cfg.DataDir, EmbeddedAddr: cfg.StoreAddr,
+		Logger: newLogger(cfg.LogFormat, stderr, slog.LevelError).With("component", "embedded-store"),
+	})
+}
+
+func closeStore(st *store.Store) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_ = st.Close(ctx)
+}
+
+// surveySide is what serve runs of the survey: submissions sealed as
+// ballots, and the invitations texts carry.
+type surveySide struct {
+	responses *survey.Responses
+	invites   *invitations
+}
+
+// openSurveySide starts taking submissions as sealed ballots, and schedules
+// the release of closed months, the hourly mix and the nonce keys.
+func openSurveySide(ctx context.Context, cfg *Config, st *store.Store, catalogue *survey.Catalogue, m *metrics.Metrics,
+	jobs *scheduler, logger *slog.Logger, stdout io.Writer) (*surveySide, error) {
+	sealing, err := sealingSecret(st, envOrEmpty)
+	if err != nil {
+		return nil, err
+	}
+	sealer, err := survey.NewSealer(sealing, catalogue)
+	if err != nil {
+		return nil, err
+	}
+	invites, err := openInvitations(cfg, st, sealing)
+	if err != nil {
+		return nil, err
+	}
+	responses := survey.NewResponses(st.Database(store.SurveyDatabase), survey.Options{
+		Logger: logger, Observer: m, Sealer: sealer, Invitations: invites.spender()})
+	if err := responses.EnsureIndexes(ctx); err != nil {
+		responses.Close()
+		return nil, err
+	}
+	if err := responses.Keys().Prepare(ctx); err != nil {
+		responses.Close()
+		return nil, err
+	}
+	// Nothing is written behind a submission (a release writes idempotently),
+	// so a start after a crash has nothing to repair, whatever the store holds.
+	if st.Unclean {
+		fmt.Fprintln(stdout, "The last run did not stop cleanly. Nothing needs repair: every acknowledged answer is a sealed ballot, and a release cut short is finished in the background.")
+	}
+	st.MarkRepaired()
+	releaser, err := newReleaser(st, catalogue, sealer, cfg.DisclosureK, logger, responses)
+	if err != nil {
+		responses.Close()
+		return nil, err
+	}
+	// Closed months are released in the background, never before serving:
+	// at once (a release cut short by a crash is finished), then every ten minutes.
+	jobs.start(job{Name: "release sealed ballots", Every: 10 * time.Minute, Run: func(ctx context.Context) error {
+		return releaseDue(ctx, releaser, logger)
+	}})
+	// Each hour the open boxes are mixed, so the store keeps no arrival order
+	// of ballots older than the last mix.
+	jobs.start(job{Name: "mix sealed ballots", After: time.Hour, Every: time.Hour, Run: func(ctx context.Context) error {
+		return mixPending(ctx, releaser)
+	}})
+	// Nonce keys for tomorrow are made ahead, and expired days' keys deleted.
+	jobs.start(job{Name: "prepare nonce keys", After: time.Hour, Every: time.Hour, Timeout: time.Minute, Run: responses.Keys().Prepare})
+	return &surveySide{responses: responses, invites: invites}, nil
+}
+
+// openStaff opens staff accounts, makes the first administrator if there is
+// none, names accounts that break the wall, and purges expired sessions.
+func openStaff(ctx context.Context, cfg *Config, st *store.Store, jobs *scheduler, logger *slog.Logger, stdout io.Writer) (*accounts.Store, accounts.Credentials, bool, error) {
+	acc, err := accounts.New(st, accounts.Config{IdleTimeout: cfg.SessionIdle, AbsoluteTimeout: cfg.SessionMax})
+	if err != nil {
+		return nil, accounts.Credentials{}, false, err
+	}
+	if err := acc.EnsureIndexes(ctx); err != nil {
+		return nil, accounts.Credentials{}, false, err
+	}
+	firstAdmin, created, err := acc.EnsureAdmin(ctx, cfg.AdminEmail)
+	if err != nil {
+		return nil, accounts.Credentials{}, false, err
+	}
+	// Accounts made before the wall applied to people are named, not locked out.
+	across, err := acc.AcrossWall(ctx)
+	if err != nil {
+		return nil, accounts.Credentials{}, false, err
+	}
+	if len(across) > 0 {
+		fmt.Fprintln(stdout, accounts.AcrossWallAdvice(across))
+		logger.Warn("accounts hold intake access together with dashboard access", "accounts", len(across))
+	}
+	// Expired staff sessions are deleted, so the sessions collection, read on
+	// every staff request, stays small even when nobody signs in for a while.
+	jobs.start(job{Name: "purge expired sessions", After: 5 * time.Minute, Every: 5 * time.Minute, Timeout: time.Minute, Run: func(ctx context.Context) error {
+		_, err := acc.PurgeSessions(ctx)
+		return err
+	}})
+	return acc, firstAdmin, created, nil
 }
 
 func printWelcome(w io.Writer, cfg *Config, st *store.Store, catalogue *survey.Catalogue) {
