@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
+	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -314,35 +316,31 @@ func longRunning(ctx context.Context) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(ctx, 6*time.Hour)
 }
 
-// deleteChunk is how many documents deleteAll deletes at once: the embedded
-// store deletes the matched rows in one SQL statement with a variable each,
-// and SQLite takes at most 32,766 (found releasing a month of 87,000 ballots).
-const deleteChunk = 20_000
-
-// deleteAll deletes what filter matches, a chunk of _ids at a time.
+// deleteAll deletes what filter matches. The embedded store deletes the
+// matched rows in one SQL statement with a variable each, and SQLite takes at
+// most 32,766 (found releasing a month of 87,000 ballots): when there are too
+// many, the documents are deleted by ranges of their hexadecimal _ids, each
+// range split again if it is still too big. (A delete by a list of _ids was
+// no answer: the store checks every row against every _id of the list.)
 func deleteAll(ctx context.Context, coll *mongo.Collection, filter bson.D) error {
-	for {
-		cur, err := coll.Find(ctx, filter, options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}).SetLimit(deleteChunk))
-		if err != nil {
-			return err
-		}
-		var ids []struct {
-			ID string `bson:"_id"`
-		}
-		if err := cur.All(ctx, &ids); err != nil {
-			return err
-		}
-		if len(ids) == 0 {
-			return nil
-		}
-		in := make(bson.A, len(ids))
-		for i, d := range ids {
-			in[i] = d.ID
-		}
-		if _, err := coll.DeleteMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: in}}}}); err != nil {
+	return deleteByPrefix(ctx, coll, filter, "")
+}
+
+func deleteByPrefix(ctx context.Context, coll *mongo.Collection, filter bson.D, prefix string) error {
+	f := filter
+	if prefix != "" {
+		f = append(slices.Clone(filter), bson.E{Key: "_id", Value: bson.D{{Key: "$gte", Value: prefix}, {Key: "$lt", Value: prefix + "g"}}})
+	}
+	_, err := coll.DeleteMany(ctx, f)
+	if err == nil || !strings.Contains(err.Error(), "too many SQL variables") || len(prefix) >= 8 {
+		return err
+	}
+	for _, c := range "0123456789abcdef" {
+		if err := deleteByPrefix(ctx, coll, filter, prefix+string(c)); err != nil {
 			return err
 		}
 	}
+	return nil
 }
 
 // derivedID is an _id derived from the box key: the same on every run of a
