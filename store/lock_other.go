@@ -18,3 +18,6 @@ func lockDir(dir string) (func(), error) {
 	}
 	return func() { _ = f.Close(); _ = os.Remove(path) }, nil
 }
+
+// privateFiles does nothing where there is no umask.
+func privateFiles() {}

@@ -31,3 +31,8 @@ func lockDir(dir string) (func(), error) {
 		_ = f.Close()
 	}, nil
 }
+
+// privateFiles makes every file this process creates from now on readable by
+// its user only: SQLite creates the store's files after it starts (a database
+// on its first write, logs on demand) with 0644 otherwise.
+func privateFiles() { syscall.Umask(0o077) }

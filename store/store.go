@@ -138,6 +138,7 @@ func (s *Store) startEmbedded(cfg Config) error {
 		return fmt.Errorf("embedded store: create data directory %s: %w", dir, err)
 	}
 	// Nobody else on the machine may read the store's files or reach its socket.
+	privateFiles()
 	if err := makePrivate(dir); err != nil {
 		return fmt.Errorf("embedded store: %w", err)
 	}
