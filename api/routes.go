@@ -94,6 +94,7 @@ func (s *Server) intakeRoutes(app *fiber.App) {
 	intake.Post("/contacts/new", in.NewContactSubmit)
 	intake.Get("/contacts/:id", in.Contact)
 	intake.Post("/contacts/:id/close", in.CloseContact)
+	intake.Post("/contacts/:id/survey-link", in.SurveyLink)
 	intake.Get("/people", in.FindPerson)
 	intake.Get("/people/:id", in.PersonHistory)
 }

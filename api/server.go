@@ -79,9 +79,11 @@ type Deps struct {
 	Logger     *slog.Logger
 	// Requests counts answered requests by route pattern; nil counts nothing.
 	Requests RequestObserver
-	// Invitations spends the single-use invitations in survey texts; nil
-	// turns invitations off (/i/ links are not found).
-	Invitations surveypages.Invitations
+	// Invitations checks the single-use invitations in survey texts, and
+	// InvitationLinks mints one-off links call handlers give; nil turns
+	// invitations off (/i/ links are not found).
+	Invitations     surveypages.Invitations
+	InvitationLinks intake.InvitationLinks
 }
 
 // New builds the app with every route and middleware.
@@ -143,7 +145,7 @@ func (s *Server) buildPages(deps Deps, origin string) error {
 	if err != nil {
 		return err
 	}
-	if s.intake, err = intakepages.New(s.site, s.staff, deps.Intake); err != nil {
+	if s.intake, err = intakepages.New(s.site, s.staff, deps.Intake, deps.InvitationLinks); err != nil {
 		return err
 	}
 	s.dash, err = dashpages.New(s.site, s.staff, deps.Dashboards)

@@ -218,7 +218,7 @@ func NewOn(t testing.TB, st *store.Store, opts ...Option) *Server {
 		cfg.BaseURL = local
 	}
 	srv, err := api.New(cfg, api.Deps{Store: st, Surveys: catalogue, Responses: responses, Accounts: acc, Intake: in, Dashboards: dash,
-		Logger: logger, Requests: o.Requests, Invitations: codes})
+		Logger: logger, Requests: o.Requests, Invitations: codes, InvitationLinks: codes})
 	if err != nil {
 		t.Fatal(err)
 	}

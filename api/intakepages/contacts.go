@@ -146,6 +146,10 @@ type contactPage struct {
 	Notice      string
 	// SurveyText says in words what closing did about the survey text.
 	SurveyText string
+	// SurveyLink is a one-off survey link just made, shown this once.
+	SurveyLink string
+	// CanGiveLink: the caller agreed to feedback but could get no text.
+	CanGiveLink bool
 }
 
 // Contact is GET /intake/contacts/{id}.
@@ -182,6 +186,7 @@ func (s *Pages) renderContact(c fiber.Ctx, status int, p contactPage) error {
 	p.Invalid = p.Problems != nil
 	p.Contact, p.Person, p.MaxSessions = ct, person, intake.MaxCounsellingSessions
 	p.SurveyText = surveyTextWords[ct.SurveyText]
+	p.CanGiveLink = s.links != nil && ct.ClosedAt != nil && ct.FeedbackAgreed && ct.SurveyText == intake.TextNoMobile
 	return s.site.Render(c, status, s.templates, "contact", p)
 }
 
@@ -190,6 +195,24 @@ var surveyTextWords = map[intake.SurveyTextStatus]string{
 	intake.TextNotAgreed:    "No survey text: the caller did not agree to one.",
 	intake.TextNoMobile:     "No survey text: no mobile number is recorded for the caller.",
 	intake.TextRecentlySent: "No survey text: the caller was sent one in the last 30 days.",
+	intake.TextLinkGiven:    "No survey text: the caller was given a one-off survey link instead.",
+}
+
+// SurveyLink is POST /intake/contacts/{id}/survey-link: a one-off survey link
+// for a caller who agreed to feedback but has no mobile number, shown once to
+// pass on at the end of a live chat or an e-mail, and never stored.
+func (s *Pages) SurveyLink(c fiber.Ctx) error {
+	link, err := s.intake.GiveSurveyLink(c.Context(), web.Param(c, "id"), s.links)
+	switch {
+	case errors.Is(err, intake.ErrNotFound):
+		return s.staff.RecordNotFound(c)
+	case errors.Is(err, intake.ErrNoSurveyLink):
+		return s.renderContact(c, fiber.StatusConflict, contactPage{Notice: "No survey link can be given for this contact: the caller did not agree to feedback, a text goes to them instead, or a link was given already."})
+	case err != nil:
+		return fmt.Errorf("survey link: %w", err)
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return s.renderContact(c, fiber.StatusOK, contactPage{SurveyLink: link})
 }
 
 // CloseContact records the outcome and ends the contact; the contact page then

@@ -21,17 +21,19 @@ type Pages struct {
 	site      *web.Site
 	staff     *staff.Pages
 	intake    *intake.Store
+	links     intake.InvitationLinks // nil: invitations are off
 	templates web.Templates
 }
 
 // New parses the intake templates. Routes run staff's middleware first, so a
-// handler here always has a signed-in call handler.
-func New(site *web.Site, staffPages *staff.Pages, in *intake.Store) (*Pages, error) {
+// handler here always has a signed-in call handler. links mints one-off survey
+// links; nil when invitations are off.
+func New(site *web.Site, staffPages *staff.Pages, in *intake.Store, links intake.InvitationLinks) (*Pages, error) {
 	t, err := web.ParseTemplates(templateFS, nil, nil, "contact_new", "contact", "people_find", "person")
 	if err != nil {
 		return nil, err
 	}
-	return &Pages{site: site, staff: staffPages, intake: in, templates: t}, nil
+	return &Pages{site: site, staff: staffPages, intake: in, links: links, templates: t}, nil
 }
 
 // Audit actions of the call handlers' screens. The target is always a record

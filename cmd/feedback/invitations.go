@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/feedback-service/feedback/api/surveypages"
+	"github.com/feedback-service/feedback/intake"
 	"github.com/feedback-service/feedback/invitation"
 	"github.com/feedback-service/feedback/store"
 	"github.com/feedback-service/feedback/survey"
@@ -165,6 +166,14 @@ func (i *invitations) spender() survey.Invitations {
 
 // checker is what the survey pages check invitations with; nil when off.
 func (i *invitations) checker() surveypages.Invitations {
+	if i == nil {
+		return nil
+	}
+	return i.codes
+}
+
+// links is what call handlers mint one-off survey links with; nil when off.
+func (i *invitations) links() intake.InvitationLinks {
 	if i == nil {
 		return nil
 	}

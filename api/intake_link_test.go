@@ -1,0 +1,52 @@
+package api_test
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+var givenLink = regexp.MustCompile(`<strong class="link-text">([^<]+)</strong>`)
+
+// A caller who agreed to feedback over live chat, with no mobile number, is
+// given a one-off survey link by the call handler: once, shown once, never
+// stored; the link opens the survey.
+func TestSurveyLink_GivenOnceToACallerWithNoMobile(t *testing.T) {
+	srv, handler := intakeServer(t)
+	form := peerForm()
+	form.Set("phone", "0113 496 0000") // a landline: no text can go
+	form.Set("email", "sam.patel@example.com")
+	id := openContact(t, handler, form)
+	resp, _ := postWithCSRF(t, handler, "/intake/contacts/"+id+"/close", url.Values{"outcome": {"Peer supporter's number given"}})
+	wantRedirect(t, "close", resp, "/intake/contacts/"+id)
+	_, body := handler.Get(t, "/intake/contacts/"+id)
+	if !strings.Contains(body, "no mobile number") || !strings.Contains(body, `action="/intake/contacts/`+id+`/survey-link"`) {
+		t.Fatalf("closed contact page offers no survey link:\n%s", body)
+	}
+	resp, body = postWithCSRF(t, handler, "/intake/contacts/"+id+"/survey-link", nil)
+	m := givenLink.FindStringSubmatch(body)
+	if resp.StatusCode != http.StatusOK || m == nil || !strings.Contains(m[1], "/i/") || resp.Header.Get("Cache-Control") != "no-store" {
+		t.Fatalf("survey link: %d\n%s", resp.StatusCode, body)
+	}
+	// It opens the survey of the contact's service.
+	u, _ := url.Parse(m[1])
+	if resp, body := srv.Get(t, u.Path); resp.StatusCode != http.StatusOK || !strings.Contains(body, `action="/s/peer-support"`) {
+		t.Fatalf("the link given: %d", resp.StatusCode)
+	}
+	// Not stored: the page shows it this once; a second one is refused.
+	_, body = handler.Get(t, "/intake/contacts/"+id)
+	if strings.Contains(body, m[1]) || !strings.Contains(body, "one-off survey link instead") || strings.Contains(body, "/survey-link\"") {
+		t.Fatalf("the contact page after the link:\n%s", body)
+	}
+	if resp, _ := postWithCSRF(t, handler, "/intake/contacts/"+id+"/survey-link", nil); resp.StatusCode != http.StatusConflict {
+		t.Fatalf("second link: %d", resp.StatusCode)
+	}
+	// A caller who gets a text gets no link.
+	texted := openContact(t, handler, counsellingForm())
+	postWithCSRF(t, handler, "/intake/contacts/"+texted+"/close", url.Values{"outcome": {"Booked"}})
+	if resp, _ := postWithCSRF(t, handler, "/intake/contacts/"+texted+"/survey-link", nil); resp.StatusCode != http.StatusConflict {
+		t.Fatalf("a link for a texted caller: %d", resp.StatusCode)
+	}
+}
