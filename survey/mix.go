@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	mathrand "math/rand/v2"
+	"slices"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -54,12 +55,25 @@ func (r *Releaser) setMixState(ctx context.Context, box string, st mixState) err
 	return nil
 }
 
-// MixPending mixes every box not yet released that has ballots written since
-// its last mix, under the release lease. It returns how many ballots it mixed.
+// MixPending mixes every box not yet due for release that has ballots
+// written since its last mix, under the release lease. It returns how many
+// ballots it mixed.
 func (r *Releaser) MixPending(ctx context.Context) (int, error) {
-	boxes, err := PendingBoxes(ctx, r.db)
-	if err != nil || len(boxes) == 0 {
+	r.busy.Lock()
+	defer r.busy.Unlock()
+	pending, err := PendingBoxes(ctx, r.db)
+	if err != nil || len(pending) == 0 {
 		return 0, err
+	}
+	due, err := r.Due(ctx)
+	if err != nil {
+		return 0, err
+	}
+	var boxes []string
+	for _, b := range pending {
+		if !slices.Contains(due, b) { // about to be released: no point mixing
+			boxes = append(boxes, b)
+		}
 	}
 	held, err := r.lease(ctx)
 	if err != nil {

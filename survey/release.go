@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -68,6 +69,9 @@ type Releaser struct {
 	defs  map[string]*Definition
 	boxes *boxes
 	opts  ReleaseOptions
+	// busy keeps this process's releases and mixes one at a time: the lease
+	// keeps other instances out, not this one's other job.
+	busy sync.Mutex
 }
 
 // ReleaseReport says what one box's release did.
@@ -126,6 +130,8 @@ func (r *Releaser) Due(ctx context.Context) ([]string, error) {
 // so that one instance releases a box while the others wait. It returns what
 // it released, and ErrLeaseHeld when another process holds the lease.
 func (r *Releaser) ReleaseDue(ctx context.Context) ([]ReleaseReport, error) {
+	r.busy.Lock()
+	defer r.busy.Unlock()
 	due, err := r.Due(ctx)
 	if err != nil || len(due) == 0 {
 		return nil, err
