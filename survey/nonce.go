@@ -121,9 +121,11 @@ func (k *Keys) Issue(ctx context.Context, service string) (string, error) {
 	return k.issue(ctx, service, "")
 }
 
-// IssueVerified returns a fresh nonce for a form a single-use invitation was
-// exchanged for: its response is stored as verified. The mark is inside the
-// signed part, so it cannot be added to an open form's nonce.
+// IssueVerified returns a fresh nonce whose response is stored as verified
+// without an invitation being spent: for answers vouched for another way (the
+// demo's synthetic invited answers, tests). Forms from a survey text are made
+// verified by SubmitInvited instead. The mark is inside the signed part, so it
+// cannot be added to an open form's nonce.
 func (k *Keys) IssueVerified(ctx context.Context, service string) (string, error) {
 	return k.issue(ctx, service, verifiedMark)
 }
