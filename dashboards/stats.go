@@ -142,9 +142,50 @@ func (d *Dashboards) Service(ctx context.Context, service string, r Range) (*Ser
 }
 
 func computeService(s *snapshot, sv *surveyVersions, r Range, k int) *ServiceStats {
-	service := sv.current.Service
+	st := newServiceStats(s, sv, r, k)
+	byMonth := s.counters[r.source()][sv.current.Service]
+	var prevVersions []string
+	for _, m := range r.Months() {
+		if !s.published(m) {
+			// Not part of any view until it is published: it has no row, no point
+			// on a chart and no cell in a download.
+			st.UnpublishedMonths = append(st.UnpublishedMonths, m)
+			continue
+		}
+		ms, ok := monthStats(s, sv, st, r, k, m, byMonth[m])
+		if !ok {
+			st.Months = append(st.Months, MonthStats{Month: m, Hidden: true})
+			st.HiddenMonths = append(st.HiddenMonths, m)
+			for i := range st.Questions {
+				st.Questions[i].Months = append(st.Questions[i].Months, QuestionMonth{Month: m, Hidden: true})
+			}
+			continue
+		}
+		if len(prevVersions) > 0 && len(ms.Versions) > 0 && !slices.Equal(prevVersions, ms.Versions) {
+			ms.VersionChange = true
+		}
+		if len(ms.Versions) > 0 {
+			prevVersions = ms.Versions
+		}
+		st.Totals.add(ms.Figures)
+		st.Months = append(st.Months, ms)
+	}
+	for i, qi := range sv.questions {
+		if qi.q.Kind == survey.Likelihood {
+			st.Questions[i].Total.Score = scoreFrom(st.Questions[i].Total.Counts)
+		}
+		if qi.q.Kind == survey.Text {
+			st.Questions[i].Total.Counts = nil
+		}
+	}
+	st.Totals.finish()
+	return st
+}
+
+// newServiceStats is a service's figures before any month is added.
+func newServiceStats(s *snapshot, sv *surveyVersions, r Range, k int) *ServiceStats {
 	st := &ServiceStats{
-		Service: service, Title: sv.current.Title, Range: r, K: k,
+		Service: sv.current.Service, Title: sv.current.Title, Range: r, K: k,
 		Months: []MonthStats{}, HiddenMonths: []string{}, UnpublishedMonths: []string{}, countersVersion: s.version,
 	}
 	st.Totals.FFT = newFFT()
@@ -163,79 +204,53 @@ func computeService(s *snapshot, sv *surveyVersions, r Range, k int) *ServiceSta
 	if sv.score != nil {
 		st.ScoreQuestion = sv.score.key
 	}
-	byMonth := s.counters[r.source()][service]
-	var prevVersions []string
-	for _, m := range r.Months() {
-		docs := byMonth[m]
-		var n int64
-		for _, c := range docs {
-			n += c.N
-		}
-		if !s.published(m) {
-			// Not part of any view until it is published: it has no row, no point
-			// on a chart and no cell in a download.
-			st.UnpublishedMonths = append(st.UnpublishedMonths, m)
-			continue
-		}
-		if n < int64(k) {
-			st.Months = append(st.Months, MonthStats{Month: m, Hidden: true})
-			st.HiddenMonths = append(st.HiddenMonths, m)
-			for i := range st.Questions {
-				st.Questions[i].Months = append(st.Questions[i].Months, QuestionMonth{Month: m, Hidden: true})
-			}
-			continue
-		}
-		ms := MonthStats{Month: m, Figures: &Summary{Responses: n, FFT: newFFT()}}
-		for v, c := range docs {
-			if c.N >= int64(k) {
-				ms.Versions = append(ms.Versions, v)
-			}
-		}
-		sort.Strings(ms.Versions)
-		if len(prevVersions) > 0 && len(ms.Versions) > 0 && !slices.Equal(prevVersions, ms.Versions) {
-			ms.VersionChange = true
-		}
-		if len(ms.Versions) > 0 {
-			prevVersions = ms.Versions
-		}
-		for i, qi := range sv.questions {
-			f := monthFigures(qi, docs, k)
-			qs := &st.Questions[i]
-			if f == nil {
-				qs.Months = append(qs.Months, QuestionMonth{Month: m, Hidden: true})
-				continue
-			}
-			qs.Months = append(qs.Months, QuestionMonth{Month: m, Figures: f})
-			qs.Total.Answered += f.Answered
-			for j, c := range f.Counts {
-				qs.Total.Counts[j] += c
-			}
-			if qi.q.ID == survey.FFTQuestionID {
-				ms.Figures.FFT = fftFrom(f.Counts)
-			}
-			if qi == sv.score {
-				ms.Figures.Score = f.Score
-			}
-		}
-		// Invitations are texts sent: a rate only of the responses that came through them.
-		if inv := s.invitations[service][m]; inv > 0 && r.source() == Verified {
-			ms.Figures.Invitations = inv
-			ms.Figures.rateResponse = n
-			ms.Figures.ResponseRate = percent(n, inv)
-		}
-		st.Totals.add(ms.Figures)
-		st.Months = append(st.Months, ms)
-	}
-	for i, qi := range sv.questions {
-		if qi.q.Kind == survey.Likelihood {
-			st.Questions[i].Total.Score = scoreFrom(st.Questions[i].Total.Counts)
-		}
-		if qi.q.Kind == survey.Text {
-			st.Questions[i].Total.Counts = nil
-		}
-	}
-	st.Totals.finish()
 	return st
+}
+
+// monthStats computes a published month's figures from its counters (docs,
+// by version) and adds each question's to st; ok is false when the month has
+// fewer than k responses and publishes nothing.
+func monthStats(s *snapshot, sv *surveyVersions, st *ServiceStats, r Range, k int, m string, docs map[string]*survey.CounterDoc) (MonthStats, bool) {
+	var n int64
+	for _, c := range docs {
+		n += c.N
+	}
+	if n < int64(k) {
+		return MonthStats{}, false
+	}
+	ms := MonthStats{Month: m, Figures: &Summary{Responses: n, FFT: newFFT()}}
+	for v, c := range docs {
+		if c.N >= int64(k) {
+			ms.Versions = append(ms.Versions, v)
+		}
+	}
+	sort.Strings(ms.Versions)
+	for i, qi := range sv.questions {
+		f := monthFigures(qi, docs, k)
+		qs := &st.Questions[i]
+		if f == nil {
+			qs.Months = append(qs.Months, QuestionMonth{Month: m, Hidden: true})
+			continue
+		}
+		qs.Months = append(qs.Months, QuestionMonth{Month: m, Figures: f})
+		qs.Total.Answered += f.Answered
+		for j, c := range f.Counts {
+			qs.Total.Counts[j] += c
+		}
+		if qi.q.ID == survey.FFTQuestionID {
+			ms.Figures.FFT = fftFrom(f.Counts)
+		}
+		if qi == sv.score {
+			ms.Figures.Score = f.Score
+		}
+	}
+	// Invitations are texts sent: a rate only of the responses that came through them.
+	if inv := s.invitations[sv.current.Service][m]; inv > 0 && r.source() == Verified {
+		ms.Figures.Invitations = inv
+		ms.Figures.rateResponse = n
+		ms.Figures.ResponseRate = percent(n, inv)
+	}
+	return ms, true
 }
 
 // monthFigures adds up one question's answers in a published month, from the
