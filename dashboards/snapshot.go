@@ -68,26 +68,7 @@ func loadSnapshot(ctx context.Context, db *mongo.Database, now time.Time) (*snap
 			continue
 		}
 		h.Write(r.raw)
-		// Counters written before responses were verified or open count as open.
-		source := Open
-		if c.Verified {
-			source = Verified
-		}
-		byMonth := s.counters[source][c.Service]
-		if byMonth == nil {
-			byMonth = map[string]map[string]*survey.CounterDoc{}
-			s.counters[source][c.Service] = byMonth
-		}
-		if byMonth[c.Month] == nil {
-			byMonth[c.Month] = map[string]*survey.CounterDoc{}
-		}
-		// A bucket may have several documents (written before and after ballots
-		// were sealed); they add up.
-		if prev := byMonth[c.Month][c.Version]; prev != nil {
-			prev.Add(&c)
-		} else {
-			byMonth[c.Month][c.Version] = &c
-		}
+		s.addCounters(&c)
 	}
 	h.Write([]byte{0})
 	invitations, err := readAll(ctx, db.Collection(invitationsCollection))
@@ -131,6 +112,30 @@ func readAll(ctx context.Context, coll *mongo.Collection) ([]rawDoc, error) {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].id < out[j].id })
 	return out, nil
+}
+
+// addCounters files a counter document under its source, service, month and
+// version. Counters written before responses were verified or open count as
+// open; a bucket may have several documents (written before and after ballots
+// were sealed, one a release), and they add up.
+func (s *snapshot) addCounters(c *survey.CounterDoc) {
+	source := Open
+	if c.Verified {
+		source = Verified
+	}
+	byMonth := s.counters[source][c.Service]
+	if byMonth == nil {
+		byMonth = map[string]map[string]*survey.CounterDoc{}
+		s.counters[source][c.Service] = byMonth
+	}
+	if byMonth[c.Month] == nil {
+		byMonth[c.Month] = map[string]*survey.CounterDoc{}
+	}
+	if prev := byMonth[c.Month][c.Version]; prev != nil {
+		prev.Add(c)
+	} else {
+		byMonth[c.Month][c.Version] = c
+	}
 }
 
 // publishedMonths returns the rule for which months are published: a month is
