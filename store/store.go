@@ -142,39 +142,21 @@ func (s *Store) startEmbedded(cfg Config) error {
 	if err := makePrivate(dir); err != nil {
 		return fmt.Errorf("embedded store: %w", err)
 	}
-	unlock, err := lockDir(dir)
+	unlock, err := s.claim(dir)
 	if err != nil {
 		return err
-	}
-	// The marker is removed by a clean Close; finding it means the last
-	// process on this directory did not get that far.
-	s.running = filepath.Join(dir, "feedback.running")
-	if _, err := os.Stat(s.running); err == nil {
-		s.Unclean = true
-	}
-	if err := os.WriteFile(s.running, nil, 0o600); err != nil {
-		unlock()
-		return fmt.Errorf("embedded store: write %s: %w", s.running, err)
 	}
 	logger := cfg.Logger
 	if logger == nil {
 		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	logger = slog.New(&lazyHandler{inner: logger.Handler()})
-	socket, err := socketPath(dir)
+	listener, err := embeddedListener(dir, cfg.EmbeddedAddr)
 	if err != nil {
 		unlock()
 		return fmt.Errorf("embedded store: %w", err)
 	}
-	listener := ferretdb.ListenerConfig{Unix: socket}
-	if cfg.EmbeddedAddr != "" {
-		tlsFiles, err := sharedTLS(dir)
-		if err != nil {
-			unlock()
-			return fmt.Errorf("embedded store: %w", err)
-		}
-		listener.TLS, listener.TLSCertFile, listener.TLSKeyFile, listener.TLSCAFile = cfg.EmbeddedAddr, tlsFiles.serverCert, tlsFiles.serverKey, tlsFiles.ca
-	}
+	socket := listener.Unix
 	f, err := ferretdb.New(&ferretdb.Config{
 		Listener: listener,
 		Handler:  "sqlite",
@@ -206,6 +188,43 @@ func (s *Store) startEmbedded(cfg Config) error {
 		s.SharedURI = sharedURI(f.MongoDBURI(), dir)
 	}
 	return nil
+}
+
+// claim locks the data directory for this process and marks it in use. The
+// marker is removed by a clean Close; finding it means the last process on
+// this directory did not get that far.
+func (s *Store) claim(dir string) (unlock func(), err error) {
+	if unlock, err = lockDir(dir); err != nil {
+		return nil, err
+	}
+	s.running = filepath.Join(dir, "feedback.running")
+	if _, err := os.Stat(s.running); err == nil {
+		s.Unclean = true
+	}
+	if err := os.WriteFile(s.running, nil, 0o600); err != nil {
+		unlock()
+		return nil, fmt.Errorf("embedded store: write %s: %w", s.running, err)
+	}
+	return unlock, nil
+}
+
+// embeddedListener is where the embedded store listens: a Unix socket in its
+// private data directory, and, when shared (addr), a loopback TLS address that
+// admits only a client with the certificate made in the data directory.
+func embeddedListener(dir, addr string) (ferretdb.ListenerConfig, error) {
+	socket, err := socketPath(dir)
+	if err != nil {
+		return ferretdb.ListenerConfig{}, err
+	}
+	l := ferretdb.ListenerConfig{Unix: socket}
+	if addr != "" {
+		files, err := sharedTLS(dir)
+		if err != nil {
+			return ferretdb.ListenerConfig{}, err
+		}
+		l.TLS, l.TLSCertFile, l.TLSKeyFile, l.TLSCAFile = addr, files.serverCert, files.serverKey, files.ca
+	}
+	return l, nil
 }
 
 // Size is the bytes of the embedded store's files (SQLite databases and their
