@@ -146,6 +146,12 @@ func (s *Store) startEmbedded(cfg Config) error {
 	if err != nil {
 		return err
 	}
+	if s.Unclean {
+		if err := dropOrphanTables(dir); err != nil {
+			unlock()
+			return fmt.Errorf("embedded store: %w", err)
+		}
+	}
 	logger := cfg.Logger
 	if logger == nil {
 		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
