@@ -8,13 +8,17 @@ import (
 )
 
 // dropOrphanTables repairs what a kill can leave in the embedded store's
-// files. FerretDB creates a collection in two steps — the table, then its row
-// in the _ferretdb_collections list — and a process killed between them
-// leaves a table the list does not name; every later insert into that
-// collection then fails ("table … already exists"). Found by killing a
-// release at random points: its first insert creates the responses
-// collection. Such a table is empty (documents go in after both steps), so it
-// is dropped before the store starts; a table that holds anything is left.
+// files. FerretDB creates a collection in three steps — the table, its row in
+// the _ferretdb_collections list, then the unique index on _id — and a process
+// killed in between leaves either a table the list does not name (every later
+// insert into the collection then fails: "table … already exists") or a listed
+// table with no unique _id (every later insert of a document already there is
+// taken twice, so nothing is caught as a duplicate). Both were found by
+// killing a release at random points, whose first inserts create the
+// collections it writes. Such a table is empty (documents go in after all
+// three steps), so it is dropped, with its row, before the store starts; the
+// next insert creates the collection whole. A table that holds anything is
+// left as it is.
 func dropOrphanTables(dir string) error {
 	files, err := filepath.Glob(filepath.Join(dir, "*.sqlite"))
 	if err != nil {
@@ -64,12 +68,24 @@ func dropOrphansIn(file string) error {
 		}
 	}
 	tables.Close()
+	for t := range known {
+		var indexes int
+		if err := db.QueryRow("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = ?", t).Scan(&indexes); err != nil {
+			return err
+		}
+		if indexes == 0 { // listed, but its unique _id never made
+			orphans = append(orphans, t)
+		}
+	}
 	for _, t := range orphans {
 		var n int
 		if err := db.QueryRow(fmt.Sprintf("SELECT count(*) FROM %q", t)).Scan(&n); err != nil || n > 0 {
 			continue // not an empty leftover: not ours to drop
 		}
 		if _, err := db.Exec(fmt.Sprintf("DROP TABLE %q", t)); err != nil {
+			return err
+		}
+		if _, err := db.Exec("DELETE FROM _ferretdb_collections WHERE table_name = ?", t); err != nil {
 			return err
 		}
 	}

@@ -73,3 +73,46 @@ func tableOf(t *testing.T, file, collection string) string {
 	}
 	return table
 }
+
+// A kill after the collection was listed but before its unique _id index was
+// made leaves a collection that would take duplicates; the next start after
+// that crash drops it, and the collection is made whole on the next insert.
+func TestOpen_AfterACrashACollectionWithoutItsUniqueIDIsMadeAgain(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s := storetest.Open(t, dir)
+	coll := s.Database(store.SurveyDatabase).Collection("probe")
+	if _, err := coll.InsertOne(ctx, bson.D{{Key: "_id", Value: "a"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := coll.DeleteOne(ctx, bson.D{{Key: "_id", Value: "a"}}); err != nil {
+		t.Fatal(err)
+	}
+	_ = s.Close(ctx)
+	file := filepath.Join(dir, store.SurveyDatabase+".sqlite")
+	table := tableOf(t, file, "probe")
+	db, err := sql.Open("sqlite", "file:"+file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var index string
+	if err := db.QueryRow("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ?", table).Scan(&index); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(fmt.Sprintf("DROP INDEX %q", index)); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if err := os.WriteFile(filepath.Join(dir, "feedback.running"), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	s = storetest.Open(t, dir)
+	coll = s.Database(store.SurveyDatabase).Collection("probe")
+	if _, err := coll.InsertOne(ctx, bson.D{{Key: "_id", Value: "b"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := coll.InsertOne(ctx, bson.D{{Key: "_id", Value: "b"}}); !store.IsDuplicateKey(err) {
+		t.Fatalf("a second document with the same _id: %v, want a duplicate key error", err)
+	}
+}
