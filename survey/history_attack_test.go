@@ -71,6 +71,20 @@ func (h *historyRecorder) setReleasing(on bool) {
 	h.mu.Unlock()
 }
 
+// recordedStore opens a fresh embedded store through a client whose every
+// write rec records, timed by c.
+func recordedStore(t *testing.T, c *clock) (*historyRecorder, *mongo.Client) {
+	t.Helper()
+	st := storetest.New(t)
+	rec := &historyRecorder{now: c.now}
+	client, err := mongo.Connect(options.Client().ApplyURI(st.URI).SetMonitor(rec.monitor()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = client.Disconnect(context.Background()) })
+	return rec, client
+}
+
 // arrival is what the attacker knows of one submission: when, for which
 // service, and its answers (marked by a unique comment).
 type arrival struct {
@@ -85,14 +99,8 @@ type arrival struct {
 // released as serve would release it.
 func TestHistoryAttack_NoWriteLinksAnAnswerToItsArrival(t *testing.T) {
 	const k = 10
-	st := storetest.New(t)
 	c := newClock(time.Date(2025, 12, 1, 8, 0, 0, 0, time.UTC))
-	rec := &historyRecorder{now: c.now}
-	client, err := mongo.Connect(options.Client().ApplyURI(st.URI).SetMonitor(rec.monitor()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = client.Disconnect(context.Background()) })
+	rec, client := recordedStore(t, c)
 	db := client.Database(store.SurveyDatabase)
 	cat, _ := survey.LoadEmbedded()
 	sealer := newSealer(t)

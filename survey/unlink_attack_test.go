@@ -9,12 +9,9 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/feedback-service/feedback/invitation"
 	"github.com/feedback-service/feedback/store"
-	"github.com/feedback-service/feedback/store/storetest"
 	"github.com/feedback-service/feedback/survey"
 )
 
@@ -25,14 +22,8 @@ import (
 // appears anywhere, and the responses are written in an order unrelated to
 // the order the invitations were spent.
 func TestUnlinkAttack_NoValueOrOrderJoinsAVerifiedResponseToItsInvitation(t *testing.T) {
-	st := storetest.New(t)
 	c := newClock(time.Date(2026, 10, 1, 8, 0, 0, 0, time.UTC))
-	rec := &historyRecorder{now: c.now}
-	client, err := mongo.Connect(options.Client().ApplyURI(st.URI).SetMonitor(rec.monitor()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = client.Disconnect(context.Background()) })
+	rec, client := recordedStore(t, c)
 	db := client.Database(store.SurveyDatabase)
 	cat, _ := survey.LoadEmbedded()
 	sealer := newSealer(t)
