@@ -69,8 +69,8 @@ func (s *Store) restoreAdmin(ctx context.Context, email, password string) error 
 	if err != nil {
 		return err
 	}
-	// The wall forbids intake beside admin: the rescued account loses intake.
-	roles := slices.DeleteFunc(append(slices.Clone(d.Roles), RoleAdmin), func(r Role) bool { return r == RoleIntake })
+	// The wall forbids dashboards beside admin: the rescued account loses quality.
+	roles := slices.DeleteFunc(append(slices.Clone(d.Roles), RoleAdmin), func(r Role) bool { return r == RoleQuality })
 	roles, err = normaliseRoles(roles)
 	if err != nil {
 		return fmt.Errorf("restore admin %s: %w", email, err)

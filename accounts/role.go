@@ -12,9 +12,10 @@ type Role string
 
 // The roles staff can hold.
 const (
-	// RoleAdmin manages accounts and practitioners.
+	// RoleAdmin manages accounts and practitioners and answers subject-access
+	// and erasure requests: it sees who is on record, so it sees no figures.
 	RoleAdmin Role = "admin"
-	// RoleQuality reads dashboards, comments and exports.
+	// RoleQuality reads dashboards, comments and exports, and nothing else.
 	RoleQuality Role = "quality"
 	// RoleIntake uses the intake module (call handlers).
 	RoleIntake Role = "intake"
@@ -26,24 +27,30 @@ var Roles = []Role{RoleAdmin, RoleQuality, RoleIntake}
 // ErrUnknownRole is wrapped by errors that name a role the service does not have.
 var ErrUnknownRole = errors.New("unknown role")
 
-// ErrRolesAcrossWall refuses an account that would hold intake together with
-// dashboard access: one person must not see both who was texted and the figures.
-var ErrRolesAcrossWall = errors.New("an account with intake access cannot also see dashboards (quality or admin): " +
-	"give this person two accounts, one with intake only and one with quality or admin, each with its own e-mail address")
+// ErrRolesAcrossWall refuses an account that would see both sides of the
+// privacy wall: who is on record (intake, admin) and the survey figures (quality).
+var ErrRolesAcrossWall = errors.New("an account that sees callers' records (intake or admin) cannot also see dashboards (quality): " +
+	"give this person two accounts, one for each side, each with its own e-mail address")
 
-// dashboardRoles are the roles that see survey figures; see [CheckWall].
-var dashboardRoles = []Role{RoleQuality, RoleAdmin}
+// The two sides of the wall, for [CheckWall]. Admins are on the records side:
+// they answer subject-access and erasure requests, which show who was texted.
+var (
+	recordRoles    = []Role{RoleIntake, RoleAdmin}
+	dashboardRoles = []Role{RoleQuality}
+)
 
-// CheckWall enforces the privacy wall on people: an account holding intake
-// (identities of people texted) may hold no role that sees dashboards.
-// Admins keep account and practitioner management, which need no intake role.
+// CheckWall enforces the privacy wall on people: an account holding a role
+// that sees identities of people on record may hold no role that sees
+// dashboards, so one person never sees both who was texted and the figures.
 func CheckWall(roles []Role) error {
-	if !slices.Contains(roles, RoleIntake) {
-		return nil
-	}
-	for _, r := range dashboardRoles {
-		if slices.Contains(roles, r) {
-			return fmt.Errorf("roles intake and %s: %w", r, ErrRolesAcrossWall)
+	for _, d := range dashboardRoles {
+		if !slices.Contains(roles, d) {
+			continue
+		}
+		for _, r := range recordRoles {
+			if slices.Contains(roles, r) {
+				return fmt.Errorf("roles %s and %s: %w", r, d, ErrRolesAcrossWall)
+			}
 		}
 	}
 	return nil

@@ -15,13 +15,13 @@ func TestAdd_CreatesEnabledAccountKeyedByNormalisedEmail(t *testing.T) {
 	ctx := context.Background()
 	u, err := s.Add(ctx, ActorCLI, NewUser{
 		Email: "  Jo.Bloggs@Example.NHS.uk ", Name: " Jo Bloggs ",
-		Roles: []Role{RoleQuality, RoleAdmin, RoleQuality}, Password: testPassword,
+		Roles: []Role{RoleIntake, RoleAdmin, RoleIntake}, Password: testPassword,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := User{
-		Email: "jo.bloggs@example.nhs.uk", Name: "Jo Bloggs", Roles: []Role{RoleAdmin, RoleQuality},
+		Email: "jo.bloggs@example.nhs.uk", Name: "Jo Bloggs", Roles: []Role{RoleAdmin, RoleIntake},
 		Enabled: true, Created: clock.Now(), Updated: clock.Now(),
 	}
 	got, err := s.Get(ctx, "JO.BLOGGS@example.nhs.uk")
@@ -71,7 +71,7 @@ func TestAdd_Refuses(t *testing.T) {
 		{"unknown role", func(u *NewUser) { u.Roles = []Role{RoleQuality, "superuser"} }, ErrUnknownRole, `"superuser"`},
 		{"no role", func(u *NewUser) { u.Roles = nil }, nil, "at least one role"},
 		{"intake with quality", func(u *NewUser) { u.Roles = []Role{RoleIntake, RoleQuality} }, ErrRolesAcrossWall, "two accounts"},
-		{"intake with admin", func(u *NewUser) { u.Roles = []Role{RoleAdmin, RoleIntake} }, ErrRolesAcrossWall, "two accounts"},
+		{"admin with quality", func(u *NewUser) { u.Roles = []Role{RoleAdmin, RoleQuality} }, ErrRolesAcrossWall, "two accounts"},
 		{"invalid e-mail", func(u *NewUser) { u.Email = "Sam <sam@example.nhs.uk>" }, ErrInvalidEmail, "e-mail"},
 		{"e-mail without domain", func(u *NewUser) { u.Email = "sam@" }, ErrInvalidEmail, "e-mail"},
 		{"empty name", func(u *NewUser) { u.Name = "  " }, nil, "display name"},
@@ -160,7 +160,7 @@ func TestSetEnabled_RefusesToDisableTheLastAdmin(t *testing.T) {
 	if err := s.SetEnabled(ctx, ActorCLI, "boss@example.nhs.uk", false); !errors.Is(err, ErrLastAdmin) {
 		t.Fatalf("disable last admin: %v, want ErrLastAdmin", err)
 	}
-	addUser(t, s, "deputy@example.nhs.uk", RoleAdmin, RoleQuality)
+	addUser(t, s, "deputy@example.nhs.uk", RoleAdmin, RoleIntake)
 	if err := s.SetEnabled(ctx, ActorCLI, "boss@example.nhs.uk", false); err != nil {
 		t.Fatalf("disable one of two admins: %v", err)
 	}

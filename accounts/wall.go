@@ -13,7 +13,7 @@ import (
 // cross it; this file finds accounts made before the rule, and mends them.
 
 // AcrossWall returns every account, enabled or not, whose roles cross the wall
-// (intake together with quality or admin), ordered by e-mail. They were made
+// (intake or admin together with quality), ordered by e-mail. They were made
 // before the rule existed; start-up lists them rather than locking anyone out.
 func (s *Store) AcrossWall(ctx context.Context) ([]User, error) {
 	users, err := s.List(ctx)
@@ -30,13 +30,13 @@ func AcrossWallAdvice(users []User) string {
 		return ""
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d staff account(s) hold intake access together with dashboard access (quality or admin), "+
+	fmt.Fprintf(&b, "%d staff account(s) see callers' records (intake or admin) and dashboards (quality), "+
 		"which lets one person see both who was texted and the survey figures:\n", len(users))
 	for _, u := range users {
 		fmt.Fprintf(&b, "  %s (%s)\n", u.Email, joinRoles(u.Roles))
 	}
 	b.WriteString("They can still sign in. For each, keep one side on this account, e.g.\n" +
-		"  feedback users roles EMAIL --role intake      (or --role quality / --role admin)\n" +
+		"  feedback users roles EMAIL --role intake      (or --role admin, or --role quality)\n" +
 		"and, if the person needs the other side too, give them a second account with its own e-mail address:\n" +
 		"  feedback users add --email OTHER-EMAIL --name NAME --role quality\n")
 	return b.String()

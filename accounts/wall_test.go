@@ -10,7 +10,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
-func TestCheckWall_RefusesIntakeWithDashboardAccess(t *testing.T) {
+func TestCheckWall_RefusesRecordsWithDashboardAccess(t *testing.T) {
 	for _, tc := range []struct {
 		roles []Role
 		ok    bool
@@ -18,9 +18,9 @@ func TestCheckWall_RefusesIntakeWithDashboardAccess(t *testing.T) {
 		{[]Role{RoleIntake}, true},
 		{[]Role{RoleQuality}, true},
 		{[]Role{RoleAdmin}, true},
-		{[]Role{RoleAdmin, RoleQuality}, true},
+		{[]Role{RoleAdmin, RoleIntake}, true},
 		{[]Role{RoleIntake, RoleQuality}, false},
-		{[]Role{RoleAdmin, RoleIntake}, false},
+		{[]Role{RoleAdmin, RoleQuality}, false},
 		{[]Role{RoleAdmin, RoleQuality, RoleIntake}, false},
 	} {
 		err := CheckWall(tc.roles)
@@ -40,10 +40,11 @@ func crossWall(t *testing.T, s *Store, email string, roles ...Role) {
 	}
 }
 
-func TestAcrossWall_ListsOnlyAccountsHoldingIntakeAndDashboards(t *testing.T) {
+func TestAcrossWall_ListsOnlyAccountsHoldingRecordsAndDashboards(t *testing.T) {
 	s, _ := newTestStore(t, Config{PasswordParams: cheapParams})
 	ctx := context.Background()
-	addUser(t, s, "admin@example.nhs.uk", RoleAdmin, RoleQuality)
+	addUser(t, s, "admin@example.nhs.uk", RoleAdmin, RoleIntake)
+	crossWall(t, s, "boss@example.nhs.uk", RoleAdmin, RoleQuality)
 	addUser(t, s, "handler@example.nhs.uk", RoleIntake)
 	crossWall(t, s, "both@example.nhs.uk", RoleQuality, RoleIntake)
 	crossWall(t, s, "all@example.nhs.uk", RoleAdmin, RoleQuality, RoleIntake)
@@ -55,11 +56,11 @@ func TestAcrossWall_ListsOnlyAccountsHoldingIntakeAndDashboards(t *testing.T) {
 	for _, u := range got {
 		emails = append(emails, u.Email)
 	}
-	if want := []string{"all@example.nhs.uk", "both@example.nhs.uk"}; !slices.Equal(emails, want) {
+	if want := []string{"all@example.nhs.uk", "boss@example.nhs.uk", "both@example.nhs.uk"}; !slices.Equal(emails, want) {
 		t.Fatalf("AcrossWall = %v, want %v (disabled accounts too)", emails, want)
 	}
 	advice := AcrossWallAdvice(got)
-	for _, want := range []string{"both@example.nhs.uk (quality, intake)", "all@example.nhs.uk (admin, quality, intake)",
+	for _, want := range []string{"both@example.nhs.uk (quality, intake)", "boss@example.nhs.uk (admin, quality)", "all@example.nhs.uk (admin, quality, intake)",
 		"feedback users roles", "second account"} {
 		if !strings.Contains(advice, want) {
 			t.Errorf("advice does not say %q:\n%s", want, advice)
@@ -81,7 +82,7 @@ func TestSetRoles_MendsAnAccountAcrossTheWallAndEndsItsSessions(t *testing.T) {
 	u, _ := s.Get(ctx, "both@example.nhs.uk")
 	sess, _ := s.CreateSession(ctx, u)
 
-	err := s.SetRoles(ctx, ActorCLI, "both@example.nhs.uk", []Role{RoleAdmin, RoleIntake})
+	err := s.SetRoles(ctx, ActorCLI, "both@example.nhs.uk", []Role{RoleAdmin, RoleQuality})
 	if !errors.Is(err, ErrRolesAcrossWall) {
 		t.Fatalf("SetRoles across the wall = %v, want ErrRolesAcrossWall", err)
 	}
@@ -109,10 +110,10 @@ func TestSetRoles_KeepsTheLastAdmin(t *testing.T) {
 	}
 }
 
-func TestEnsureAdmin_RestoringAnIntakeAccountDropsIntake(t *testing.T) {
+func TestEnsureAdmin_RestoringAQualityAccountDropsQuality(t *testing.T) {
 	s, _ := newTestStore(t, Config{PasswordParams: cheapParams})
 	ctx := context.Background()
-	addUser(t, s, "it@example.nhs.uk", RoleIntake)
+	addUser(t, s, "it@example.nhs.uk", RoleQuality)
 	if _, created, err := s.EnsureAdmin(ctx, "it@example.nhs.uk"); err != nil || !created {
 		t.Fatalf("EnsureAdmin = %v, %v", created, err)
 	}

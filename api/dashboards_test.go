@@ -80,7 +80,7 @@ func TestDashboards_OnlyQualityAndAdminMayOpenThem(t *testing.T) {
 	}
 	for _, path := range dashboardRoutes {
 		api := strings.HasPrefix(path, "/api/")
-		want := map[string]int{"admin": 200, "quality": 200, "intake": 403, "signed out": 303}
+		want := map[string]int{"admin": 403, "quality": 200, "intake": 403, "signed out": 303}
 		if api {
 			want["signed out"] = 401
 		}
@@ -109,9 +109,13 @@ func TestDashboards_OnlyQualityAndAdminMayOpenThem(t *testing.T) {
 			}
 		}
 	}
-	_, home := browsers["admin"].Get(t, "/staff")
+	_, home := browsers["quality"].Get(t, "/staff")
 	if !strings.Contains(home, `href="/dashboards"`) {
-		t.Errorf("admin home page has no link to the dashboards:\n%s", home)
+		t.Errorf("quality lead's home page has no link to the dashboards:\n%s", home)
+	}
+	// Admins see who is on record (subject access), so not the figures.
+	if _, home := browsers["admin"].Get(t, "/staff"); strings.Contains(home, `href="/dashboards"`) {
+		t.Errorf("admin home page links the dashboards:\n%s", home)
 	}
 }
 

@@ -86,13 +86,14 @@ func hostileTargets(t *testing.T, srv *apitest.Server) []hostileTarget {
 }
 
 // TestHostileRequests_EveryRouteAnswersWithA4xxNeverA5xx sends the hostile corpus to every
-// route the app has, signed out and signed in (admin, call handler) with a valid CSRF token.
+// route the app has, signed out and signed in (admin, quality lead, call handler) with a valid CSRF token.
 func TestHostileRequests_EveryRouteAnswersWithA4xxNeverA5xx(t *testing.T) {
 	srv := apitest.New(t)
-	// No account may hold intake beside dashboards: a second person covers intake.
-	admin, _ := srv.Staff(t, accounts.RoleAdmin, accounts.RoleQuality)
+	// No account may see records beside dashboards: a quality lead covers the dashboards.
+	admin, _ := srv.Staff(t, accounts.RoleAdmin)
+	lead, _ := srv.Staff(t, accounts.RoleQuality)
 	handler, _ := srv.Staff(t, accounts.RoleIntake)
-	csrf, handlerCSRF := admin.CSRF(t), handler.CSRF(t)
+	csrf, leadCSRF, handlerCSRF := admin.CSRF(t), lead.CSRF(t), handler.CSRF(t)
 	targets := hostileTargets(t, srv)
 	check := func(who, what string, resp *http.Response, body string) {
 		t.Helper()
@@ -110,6 +111,8 @@ func TestHostileRequests_EveryRouteAnswersWithA4xxNeverA5xx(t *testing.T) {
 			check("anonymous", "GET "+tg.path, resp, body)
 			resp, body = admin.Get(t, tg.path+q)
 			check("admin", "GET "+tg.path, resp, body)
+			resp, body = lead.Get(t, tg.path+q)
+			check("quality lead", "GET "+tg.path, resp, body)
 			resp, body = handler.Get(t, tg.path+q)
 			check("handler", "GET "+tg.path, resp, body)
 			continue
@@ -135,6 +138,8 @@ func TestHostileRequests_EveryRouteAnswersWithA4xxNeverA5xx(t *testing.T) {
 			check("anonymous", what, resp, body)
 			resp, body = admin.Do(t, http.MethodPost, tg.path, hb.contentType, []byte(hb.body), http.Header{"X-CSRF-Token": {csrf}})
 			check("admin", what, resp, body)
+			resp, body = lead.Do(t, http.MethodPost, tg.path, hb.contentType, []byte(hb.body), http.Header{"X-CSRF-Token": {leadCSRF}})
+			check("quality lead", what, resp, body)
 			resp, body = handler.Do(t, http.MethodPost, tg.path, hb.contentType, []byte(hb.body), http.Header{"X-CSRF-Token": {handlerCSRF}})
 			check("handler", what, resp, body)
 		}
@@ -145,5 +150,5 @@ func TestHostileRequests_EveryRouteAnswersWithA4xxNeverA5xx(t *testing.T) {
 	if strings.Contains(srv.Logs.String(), "panic") {
 		t.Fatalf("a handler panicked:\n%s", srv.Logs.String())
 	}
-	t.Logf("%d route targets × hostile inputs, signed out, as admin and as call handler", len(targets))
+	t.Logf("%d route targets × hostile inputs, signed out, as admin, quality lead and call handler", len(targets))
 }

@@ -36,14 +36,14 @@ func TestAdminUsers_AddGivesAOneTimePasswordShownOnce(t *testing.T) {
 	}
 	token := csrfIn(t, body)
 	resp, body = admin.PostForm(t, "/admin/users", url.Values{
-		"csrf": {token}, "email": {"Sam@Example.NHS.uk"}, "name": {"Sam Jones"}, "role": {"quality", "admin"},
+		"csrf": {token}, "email": {"Sam@Example.NHS.uk"}, "name": {"Sam Jones"}, "role": {"intake", "admin"},
 	})
 	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "One-time password for sam@example.nhs.uk") {
 		t.Fatalf("add: %d\n%s", resp.StatusCode, body)
 	}
 	password := oneTimePassword(t, body)
 	if _, again := admin.Get(t, "/admin/users"); strings.Contains(again, password) || !strings.Contains(again, "Sam Jones") ||
-		!strings.Contains(again, "admin, quality") {
+		!strings.Contains(again, "admin, intake") {
 		t.Error("the list shows the one-time password again, or not the new account")
 	}
 	sam := srv.Browser()
@@ -66,8 +66,8 @@ func TestAdminUsers_AddShowsProblemsAndKeepsTheAnswers(t *testing.T) {
 		{url.Values{"email": {adminEmail}, "name": {"Sam"}, "role": {"intake"}}, []string{"There is already an account with this e-mail address"}},
 		{url.Values{"email": {"sam@example.nhs.uk"}, "name": {"Sam"}, "role": {"root"}}, []string{"Select roles from the list"}},
 		{url.Values{"email": {"sam@example.nhs.uk"}, "name": {"Sam"}, "role": {"quality", "intake"}},
-			[]string{`href="#role-admin">Intake cannot be combined with quality or admin`, `value="intake" checked`}},
-		{url.Values{"email": {"sam@example.nhs.uk"}, "name": {"Sam"}, "role": {"admin", "intake"}}, []string{"give this person two accounts"}},
+			[]string{`href="#role-admin">Quality cannot be combined with intake or admin`, `value="intake" checked`}},
+		{url.Values{"email": {"sam@example.nhs.uk"}, "name": {"Sam"}, "role": {"admin", "quality"}}, []string{"give this person two accounts"}},
 		{url.Values{"email": {"sam@example.nhs.uk"}, "name": {strings.Repeat("x", 101)}, "role": {"intake"}}, []string{"Enter a name of 100 characters or fewer"}},
 	} {
 		c.form.Set("csrf", token)

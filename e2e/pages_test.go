@@ -39,7 +39,7 @@ var screens = []screen{
 	{name: "not-found", path: "/no-such-page", status: http.StatusNotFound},
 	{name: "dashboards", path: "/dashboards", signIn: accounts.RoleQuality, status: http.StatusOK},
 	{name: "dashboard-counselling", path: "/dashboards/counselling", signIn: accounts.RoleQuality, status: http.StatusOK},
-	{name: "dashboard-peer-support", path: "/dashboards/peer-support", signIn: accounts.RoleAdmin, status: http.StatusOK},
+	{name: "dashboard-peer-support", path: "/dashboards/peer-support", signIn: accounts.RoleQuality, status: http.StatusOK},
 	{name: "dashboard-bad-period", path: "/dashboards/counselling?from=2026-13", signIn: accounts.RoleQuality, status: http.StatusBadRequest},
 
 	// Staff accounts.

@@ -228,7 +228,7 @@ func (s *Pages) Home(c fiber.Ctx) error {
 			staffLink{"Practitioners", "/admin/practitioners", "Counsellors and peer-support doctors: add, edit, activate and deactivate."},
 			staffLink{"Subject access and erasure", "/admin/people", "Export or erase what is held about a caller, from their record reference."})
 	}
-	if sess.Has(accounts.RoleQuality) || sess.Has(accounts.RoleAdmin) {
+	if sess.Has(accounts.RoleQuality) {
 		links = append(links, staffLink{"Dashboards", "/dashboards", "Survey results by service and month, comments, charts and the FFT return."})
 	}
 	if sess.Has(accounts.RoleIntake) {

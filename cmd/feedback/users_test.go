@@ -44,12 +44,12 @@ var oneTimePassword = regexp.MustCompile(`(?m)^  ([a-z0-9]{5}(-[a-z0-9]{5}){3})$
 func TestUsersAdd_ReadsThePasswordFromStandardInput(t *testing.T) {
 	st := storetest.New(t)
 	out := mustRunUsers(t, st, "violet-harbour-kettle-7\n",
-		"add", "--email", "Jo@Example.NHS.uk", "--name", "Jo Bloggs", "--role", "quality", "--role", "admin")
-	if !strings.Contains(out, "Added jo@example.nhs.uk (admin, quality)") || oneTimePassword.MatchString(out) {
+		"add", "--email", "Jo@Example.NHS.uk", "--name", "Jo Bloggs", "--role", "intake", "--role", "admin")
+	if !strings.Contains(out, "Added jo@example.nhs.uk (admin, intake)") || oneTimePassword.MatchString(out) {
 		t.Fatalf("output %q", out)
 	}
 	u, err := accountsOf(t, st).Authenticate(context.Background(), "jo@example.nhs.uk", "violet-harbour-kettle-7")
-	if err != nil || u.MustChangePassword || !u.Has(accounts.RoleQuality) {
+	if err != nil || u.MustChangePassword || !u.Has(accounts.RoleIntake) {
 		t.Fatalf("added account %+v, %v", u, err)
 	}
 }
@@ -109,14 +109,14 @@ func TestUsersAdd_Refuses(t *testing.T) {
 func TestUsersList_ShowsEveryAccountWithRolesAndStatus(t *testing.T) {
 	st := storetest.New(t)
 	mustRunUsers(t, st, "violet-harbour-kettle-7", "add", "--email", "zoe@example.nhs.uk", "--name", "Zoe", "--role", "intake")
-	mustRunUsers(t, st, "", "add", "--email", "amir@example.nhs.uk", "--name", "Amir Khan", "--role", "admin", "--role", "quality")
+	mustRunUsers(t, st, "", "add", "--email", "amir@example.nhs.uk", "--name", "Amir Khan", "--role", "admin", "--role", "intake")
 	mustRunUsers(t, st, "", "disable", "zoe@example.nhs.uk")
 	out := mustRunUsers(t, st, "", "list")
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	if len(lines) != 3 || !strings.HasPrefix(lines[0], "EMAIL") {
 		t.Fatalf("list output:\n%s", out)
 	}
-	for i, want := range []string{`amir@example\.nhs\.uk\s+Amir Khan\s+admin, quality\s+enabled, must change password`,
+	for i, want := range []string{`amir@example\.nhs\.uk\s+Amir Khan\s+admin, intake\s+enabled, must change password`,
 		`zoe@example\.nhs\.uk\s+Zoe\s+intake\s+disabled\s`} {
 		if !regexp.MustCompile(want).MatchString(lines[i+1]) {
 			t.Errorf("line %q does not match %s", lines[i+1], want)

@@ -11,9 +11,9 @@ import (
 	"github.com/feedback-service/feedback/store/storetest"
 )
 
-func TestUsersAdd_RefusesIntakeWithDashboardAccess(t *testing.T) {
+func TestUsersAdd_RefusesRecordsWithDashboardAccess(t *testing.T) {
 	st := storetest.New(t)
-	for _, roles := range [][]string{{"intake", "quality"}, {"admin", "intake"}, {"intake", "admin", "quality"}} {
+	for _, roles := range [][]string{{"intake", "quality"}, {"admin", "quality"}, {"intake", "admin", "quality"}} {
 		args := []string{"add", "--email", "jo@example.nhs.uk", "--name", "Jo"}
 		for _, r := range roles {
 			args = append(args, "--role", r)
