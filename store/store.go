@@ -127,52 +127,15 @@ func (s *Store) describe() string {
 }
 
 func (s *Store) startEmbedded(cfg Config) error {
-	if cfg.DataDir == "" {
-		return errors.New("embedded store: no data directory")
-	}
-	dir, err := filepath.Abs(cfg.DataDir)
+	dir, err := privateDataDir(cfg.DataDir)
 	if err != nil {
-		return fmt.Errorf("embedded store: data directory %q: %w", cfg.DataDir, err)
-	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("embedded store: create data directory %s: %w", dir, err)
-	}
-	// Nobody else on the machine may read the store's files or reach its socket.
-	privateFiles()
-	if err := makePrivate(dir); err != nil {
 		return fmt.Errorf("embedded store: %w", err)
 	}
 	unlock, err := s.claim(dir)
 	if err != nil {
 		return err
 	}
-	if s.Unclean {
-		if err := dropOrphanTables(dir); err != nil {
-			unlock()
-			return fmt.Errorf("embedded store: %w", err)
-		}
-	}
-	logger := cfg.Logger
-	if logger == nil {
-		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	}
-	logger = slog.New(&lazyHandler{inner: logger.Handler()})
-	listener, err := embeddedListener(dir, cfg.EmbeddedAddr)
-	if err != nil {
-		unlock()
-		return fmt.Errorf("embedded store: %w", err)
-	}
-	socket := listener.Unix
-	f, err := ferretdb.New(&ferretdb.Config{
-		Listener: listener,
-		Handler:  "sqlite",
-		// WAL with synchronous=normal: a committed write survives a process crash;
-		// only an OS crash or power cut can lose the last transactions.
-		// secure_delete: deleted rows (released ballots) are overwritten, not left
-		// in free pages.
-		SQLiteURL: "file:" + dir + "/?_pragma=synchronous(normal)&_pragma=secure_delete(on)",
-		Logger:    logger,
-	})
+	f, socket, err := s.newEmbedded(dir, cfg)
 	if err != nil {
 		unlock()
 		return fmt.Errorf("embedded store: %w", err)
@@ -194,6 +157,61 @@ func (s *Store) startEmbedded(cfg Config) error {
 		s.SharedURI = sharedURI(f.MongoDBURI(), dir)
 	}
 	return nil
+}
+
+// privateDataDir makes the data directory if need be and returns its absolute
+// path, readable by this user only.
+func privateDataDir(dataDir string) (string, error) {
+	if dataDir == "" {
+		return "", errors.New("no data directory")
+	}
+	dir, err := filepath.Abs(dataDir)
+	if err != nil {
+		return "", fmt.Errorf("data directory %q: %w", dataDir, err)
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", fmt.Errorf("create data directory %s: %w", dir, err)
+	}
+	// Nobody else on the machine may read the store's files or reach its socket.
+	privateFiles()
+	if err := makePrivate(dir); err != nil {
+		return "", err
+	}
+	return dir, nil
+}
+
+// newEmbedded prepares FerretDB over the SQLite files in the claimed dir,
+// after repairing what an unclean stop left, and returns it with the path of
+// its Unix socket.
+func (s *Store) newEmbedded(dir string, cfg Config) (*ferretdb.FerretDB, string, error) {
+	if s.Unclean {
+		if err := dropOrphanTables(dir); err != nil {
+			return nil, "", err
+		}
+	}
+	logger := cfg.Logger
+	if logger == nil {
+		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	logger = slog.New(&lazyHandler{inner: logger.Handler()})
+	listener, err := embeddedListener(dir, cfg.EmbeddedAddr)
+	if err != nil {
+		return nil, "", err
+	}
+	f, err := ferretdb.New(&ferretdb.Config{
+		Listener: listener,
+		Handler:  "sqlite",
+		// WAL with synchronous=normal: a committed write survives a process crash;
+		// only an OS crash or power cut can lose the last transactions.
+		// secure_delete: deleted rows (released ballots) are overwritten, not left
+		// in free pages.
+		SQLiteURL: "file:" + dir + "/?_pragma=synchronous(normal)&_pragma=secure_delete(on)",
+		Logger:    logger,
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	return f, listener.Unix, nil
 }
 
 // claim locks the data directory for this process and marks it in use. The

@@ -64,15 +64,60 @@ func (d CounterDifference) String() string {
 // reads the whole responses collection: an offline job, never a request's.
 // Run it while no responses arrive, or it reports the ones in flight.
 func RebuildCounters(ctx context.Context, db *mongo.Database, cat *Catalogue, opts RebuildOptions) (*RebuildReport, error) {
+	t, err := tallyResponses(ctx, db, cat, opts)
+	if err != nil {
+		return nil, err
+	}
+	report := &RebuildReport{Responses: t.responses, Buckets: len(t.inc)}
+	for k := range t.unknown {
+		report.UnknownVersions = append(report.UnknownVersions, k)
+	}
+	sort.Strings(report.UnknownVersions)
+	stored, err := storedCounters(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	report.Differences = compareCounters(stored, t.recomputed())
+
+	var extra []strayComment
+	var missing []Comment
+	if opts.Comments {
+		extra, missing, err = compareComments(ctx, db, t.comments)
+		if err != nil {
+			return nil, err
+		}
+		report.CommentsExtra, report.CommentsMissing = len(extra), len(missing)
+	}
+	if opts.Write && !report.Clean() {
+		if err := rewriteCounters(ctx, db, report.Differences, t.inc, t.bucketDefs); err != nil {
+			return nil, err
+		}
+		if err := repairComments(ctx, db, extra, missing); err != nil {
+			return nil, err
+		}
+		report.Rewritten = true
+	}
+	return report, nil
+}
+
+// tally is what the stored responses add up to: counter increments per
+// bucket, the definition each bucket was counted with, the comments they
+// hold, and the versions no known definition describes.
+type tally struct {
+	responses  int
+	inc        increments
+	bucketDefs map[Bucket]*Definition
+	comments   map[commentKey]int
+	unknown    map[string]bool
+}
+
+// tallyResponses reads every stored response once, in batches, and adds it up.
+func tallyResponses(ctx context.Context, db *mongo.Database, cat *Catalogue, opts RebuildOptions) (*tally, error) {
 	defs := map[string]*Definition{}
 	for _, d := range append(cat.All(), opts.Archive...) {
 		defs[d.Service+"|"+d.Version] = d
 	}
-	report := &RebuildReport{}
-	unknown := map[string]bool{}
-	inc := increments{}
-	bucketDefs := map[Bucket]*Definition{}
-	want := map[commentKey]int{}
+	t := &tally{inc: increments{}, bucketDefs: map[Bucket]*Definition{}, comments: map[commentKey]int{}, unknown: map[string]bool{}}
 	cur, err := db.Collection(responsesCollection).Find(ctx, bson.D{}, options.Find().SetBatchSize(1000))
 	if err != nil {
 		return nil, fmt.Errorf("read responses: %w", err)
@@ -89,65 +134,44 @@ func RebuildCounters(ctx context.Context, db *mongo.Database, cat *Catalogue, op
 			if !ok {
 				return nil, fmt.Errorf("response %s: no survey for service %q", resp.ID, resp.Service)
 			}
-			unknown[resp.Service+"|"+resp.Version] = true
+			t.unknown[resp.Service+"|"+resp.Version] = true
 			def = current
 		}
-		answers := storedAnswers(def, resp.Answers)
-		b := Bucket{Service: resp.Service, Version: resp.Version, Month: resp.Month, Verified: resp.Verified}
-		inc.add(b, def, answers)
-		bucketDefs[b] = def
-		if opts.Comments {
-			for _, cm := range commentDocs(def, answers, resp.Month) {
-				want[commentKey{resp.Service, resp.Version, cm.Month, cm.Question, cm.Text, resp.Verified}]++
-			}
-		}
-		report.Responses++
-		if opts.Progress != nil && report.Responses%10000 == 0 {
-			opts.Progress(report.Responses)
+		t.add(def, resp, opts.Comments)
+		if opts.Progress != nil && t.responses%10000 == 0 {
+			opts.Progress(t.responses)
 		}
 	}
 	if err := cur.Err(); err != nil {
 		return nil, fmt.Errorf("read responses: %w", err)
 	}
-	for k := range unknown {
-		report.UnknownVersions = append(report.UnknownVersions, k)
-	}
-	sort.Strings(report.UnknownVersions)
+	return t, nil
+}
 
-	recomputed := map[string]map[string]int64{}
-	for b, m := range inc {
+func (t *tally) add(def *Definition, resp Response, comments bool) {
+	answers := storedAnswers(def, resp.Answers)
+	b := Bucket{Service: resp.Service, Version: resp.Version, Month: resp.Month, Verified: resp.Verified}
+	t.inc.add(b, def, answers)
+	t.bucketDefs[b] = def
+	if comments {
+		for _, cm := range commentDocs(def, answers, resp.Month) {
+			t.comments[commentKey{resp.Service, resp.Version, cm.Month, cm.Question, cm.Text, resp.Verified}]++
+		}
+	}
+	t.responses++
+}
+
+// recomputed is the tally as counter documents' fields, by bucket id.
+func (t *tally) recomputed() map[string]map[string]int64 {
+	out := map[string]map[string]int64{}
+	for b, m := range t.inc {
 		flat := map[string]int64{}
 		for k, v := range m {
 			flat[k] = int64(v)
 		}
-		recomputed[b.ID()] = flat
+		out[b.ID()] = flat
 	}
-	report.Buckets = len(recomputed)
-	stored, err := storedCounters(ctx, db)
-	if err != nil {
-		return nil, err
-	}
-	report.Differences = compareCounters(stored, recomputed)
-
-	var extra []strayComment
-	var missing []Comment
-	if opts.Comments {
-		extra, missing, err = compareComments(ctx, db, want)
-		if err != nil {
-			return nil, err
-		}
-		report.CommentsExtra, report.CommentsMissing = len(extra), len(missing)
-	}
-	if opts.Write && !report.Clean() {
-		if err := rewriteCounters(ctx, db, report.Differences, inc, bucketDefs); err != nil {
-			return nil, err
-		}
-		if err := repairComments(ctx, db, extra, missing); err != nil {
-			return nil, err
-		}
-		report.Rewritten = true
-	}
-	return report, nil
+	return out
 }
 
 // storedAnswers turns a stored response's answers back into Answers.
