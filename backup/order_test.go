@@ -149,6 +149,8 @@ func TestProgress_SaysDocumentsBytesRateAndTimeLeft(t *testing.T) {
 			"checked 40000 documents, 5.0 MB of 20.0 MB, 20000 documents/s, about 6s left"},
 		{Progress{Stage: "read", Database: "feedback", Collection: "ballots", Documents: 20_000, Bytes: 1 << 20, Elapsed: time.Second},
 			"feedback.ballots: read 20000 documents, 1.0 MB, 20000 documents/s"},
+		{Progress{Stage: "read", Database: "feedback", Collection: "responses", Documents: 10_000, Total: 40_000, Elapsed: time.Second},
+			"feedback.responses: read 10000 of 40000 documents, 10000 documents/s, about 3s left"},
 	}
 	for _, c := range cases {
 		if got := c.p.String(); got != c.want {

@@ -46,7 +46,10 @@ func (p Progress) String() string {
 	if p.Total > 0 {
 		fmt.Fprintf(&b, " of %d", p.Total)
 	}
-	fmt.Fprintf(&b, " documents, %s", megabytes(p.Bytes))
+	b.WriteString(" documents")
+	if p.Bytes > 0 || p.TotalBytes > 0 {
+		fmt.Fprintf(&b, ", %s", megabytes(p.Bytes))
+	}
 	if p.TotalBytes > 0 {
 		fmt.Fprintf(&b, " of %s", megabytes(p.TotalBytes))
 	}
@@ -112,11 +115,11 @@ func (m *meter) done() {
 	}
 }
 
-// estimate is the store's own idea of a collection's size, for an ETA only:
+// Estimate is the store's own idea of a collection's size, for an ETA only:
 // collStats reads metadata (SQLite page statistics on the embedded store)
 // rather than the documents. It has a timeout of its own and any failure
 // means "unknown", never a failed backup.
-func estimate(ctx context.Context, coll *mongo.Collection) int64 {
+func Estimate(ctx context.Context, coll *mongo.Collection) int64 {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	var stats struct {

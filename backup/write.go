@@ -140,7 +140,7 @@ func readCollection(ctx context.Context, coll *mongo.Collection, sp *spool, opts
 		var total atomic.Int64
 		estCtx, cancel := context.WithCancel(ctx)
 		defer cancel()
-		go func() { total.Store(estimate(estCtx, coll)) }()
+		go func() { total.Store(Estimate(estCtx, coll)) }()
 		m.total = total.Load
 	}
 	cur, err := coll.Find(ctx, bson.D{}, options.Find().SetBatchSize(opts.batch()))

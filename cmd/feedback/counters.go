@@ -6,7 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"time"
 
+	"github.com/feedback-service/feedback/backup"
 	"github.com/feedback-service/feedback/store"
 	"github.com/feedback-service/feedback/survey"
 )
@@ -37,9 +39,14 @@ func runCounters(ctx context.Context, st *store.Store, args []string, stdout, st
 	if err != nil {
 		return err
 	}
-	report, err := survey.RebuildCounters(ctx, st.Database(store.SurveyDatabase), cat, survey.RebuildOptions{
+	db := st.Database(store.SurveyDatabase)
+	start, total := time.Now(), backup.Estimate(ctx, db.Collection("responses"))
+	report, err := survey.RebuildCounters(ctx, db, cat, survey.RebuildOptions{
 		Write: !*check, Comments: *comments,
-		Progress: func(n int) { fmt.Fprintf(stderr, "%d responses read\n", n) },
+		Progress: func(n int) {
+			fmt.Fprintln(stderr, backup.Progress{Stage: "read", Database: db.Name(), Collection: "responses",
+				Documents: int64(n), Total: total, Elapsed: time.Since(start)})
+		},
 	})
 	if err != nil {
 		return err

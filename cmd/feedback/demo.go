@@ -5,7 +5,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"time"
 
+	"github.com/feedback-service/feedback/backup"
 	"github.com/feedback-service/feedback/dashboards"
 	"github.com/feedback-service/feedback/store"
 	"github.com/feedback-service/feedback/survey"
@@ -34,10 +36,13 @@ func runDemo(ctx context.Context, st *store.Store, args []string, stdout, stderr
 	if err != nil {
 		return err
 	}
+	start, done := time.Now(), 0
 	report, err := dashboards.Demo(ctx, st.Database(store.SurveyDatabase), cat, dashboards.DemoOptions{
 		Responses: *n, Seed: *seed, Sealer: sealer, K: *k,
 		Progress: func(service, month string, stored int) {
-			fmt.Fprintf(stdout, "%s %s: %d responses\n", service, month, stored)
+			done += stored
+			p := backup.Progress{Stage: "stored", Documents: int64(done), Total: int64(*n), Elapsed: time.Since(start)}
+			fmt.Fprintf(stdout, "%s %s: %d responses; %s\n", service, month, stored, p)
 		},
 	})
 	if err != nil {
