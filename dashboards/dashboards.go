@@ -66,8 +66,9 @@ var ErrUnknownService = errors.New("no such service")
 
 // Dashboards holds the counters in memory and computes published aggregates.
 type Dashboards struct {
-	db      *mongo.Database
-	surveys map[string]*surveyVersions
+	db        *mongo.Database
+	surveysMu sync.RWMutex // guards surveys and order: a published version replaces them (surveys.go)
+	surveys   map[string]*surveyVersions
 	order   []string // services in catalogue order
 	k       int
 	maxAge  time.Duration
@@ -132,7 +133,11 @@ func (d *Dashboards) K() int { return d.k }
 func (d *Dashboards) Now() time.Time { return d.now() }
 
 // Services returns the service types with a survey, in catalogue order.
-func (d *Dashboards) Services() []string { return append([]string(nil), d.order...) }
+func (d *Dashboards) Services() []string {
+	d.surveysMu.RLock()
+	defer d.surveysMu.RUnlock()
+	return append([]string(nil), d.order...)
+}
 
 // Refresh reads the counters and invitation counts again now, and drops the
 // comments held in memory so the next page reads them afresh.

@@ -86,7 +86,7 @@ func (d *Definition) ParseForm(form url.Values) (Answers, *ValidationError) {
 	ve := &ValidationError{}
 	answers := Answers{}
 	for key := range form {
-		if key == NonceField || key == HoneypotField || key == InvitationField {
+		if key == NonceField || key == HoneypotField || key == InvitationField || key == VersionField {
 			continue
 		}
 		if _, ok := d.Question(key); !ok {
