@@ -66,14 +66,15 @@ var ErrUnknownService = errors.New("no such service")
 
 // Dashboards holds the counters in memory and computes published aggregates.
 type Dashboards struct {
-	db        *mongo.Database
-	surveysMu sync.RWMutex // guards surveys and order: a published version replaces them (surveys.go)
-	surveys   map[string]*surveyVersions
+	db      *mongo.Database
+	surveys map[string]*surveyVersions
 	order   []string // services in catalogue order
 	k       int
 	maxAge  time.Duration
 	now     func() time.Time
 	log     *slog.Logger
+	// surveysMu guards surveys and order: a published version replaces them (surveys.go).
+	surveysMu sync.RWMutex
 
 	mu   sync.Mutex // guards snap and serialises reloads
 	snap *snapshot
