@@ -84,6 +84,11 @@ type Deps struct {
 	// invitations off (/i/ links are not found).
 	Invitations     surveypages.Invitations
 	InvitationLinks intake.InvitationLinks
+	// SurveyLibrary keeps every published survey version; admins publish new
+	// ones at /admin/surveys. SurveysPublished applies a publish to this
+	// instance at once (others follow within seconds); nil turns the screens off.
+	SurveyLibrary    *survey.Library
+	SurveysPublished func(context.Context) error
 }
 
 // New builds the app with every route and middleware.

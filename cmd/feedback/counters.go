@@ -33,7 +33,7 @@ func runCounters(ctx context.Context, st *store.Store, args []string, stdout, st
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	cat, err := survey.LoadEmbedded()
+	_, cat, err := loadSurveys(ctx, st)
 	if err != nil {
 		return err
 	}

@@ -27,7 +27,7 @@ func runRelease(ctx context.Context, st *store.Store, args []string, stdout, std
 	if *k < dashboards.MinK {
 		return fmt.Errorf("release: --disclosure-k may not be below %d", dashboards.MinK)
 	}
-	cat, err := survey.LoadEmbedded()
+	_, cat, err := loadSurveys(ctx, st)
 	if err != nil {
 		return err
 	}
