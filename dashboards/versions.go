@@ -53,8 +53,8 @@ func newSurveyVersions(current *survey.Definition, archive []*survey.Definition)
 	for _, qi := range sv.questions {
 		qi.common = qi.q.ID == survey.FFTQuestionID || len(qi.versions) == len(sv.byVersion)
 		qi.key = qi.q.ID
-		if idCount[qi.q.ID] > 1 && !qi.versions[current.Version] {
-			qi.key = qi.q.ID + "-" + qi.q.Fingerprint
+		if idCount[qi.q.ID] > 1 {
+			qi.labelWording(current.Version)
 		}
 	}
 	for _, qi := range sv.questions {
@@ -70,4 +70,15 @@ func newSurveyVersions(current *survey.Definition, archive []*survey.Definition)
 // FFT question counts for every version, known or not.
 func (qi *questionIdentity) counts(version string) bool {
 	return qi.q.ID == survey.FFTQuestionID || qi.versions[version]
+}
+
+// labelWording keys and labels a question whose id was asked in other words by
+// another version: its series is its own, and the page says which wording it is.
+func (qi *questionIdentity) labelWording(current string) {
+	if qi.versions[current] {
+		qi.q.Short += " (current wording)"
+		return
+	}
+	qi.key = qi.q.ID + "-" + qi.q.Fingerprint
+	qi.q.Short += " (earlier wording)"
 }
