@@ -22,6 +22,7 @@ import (
 	"github.com/feedback-service/feedback/api/dashpages"
 	"github.com/feedback-service/feedback/api/intakepages"
 	"github.com/feedback-service/feedback/api/staff"
+	"github.com/feedback-service/feedback/api/surveyadmin"
 	"github.com/feedback-service/feedback/api/surveypages"
 	"github.com/feedback-service/feedback/api/web"
 	"github.com/feedback-service/feedback/dashboards"
@@ -58,6 +59,7 @@ type Server struct {
 	staff      *staff.Pages
 	intake     *intakepages.Pages
 	dash       *dashpages.Pages
+	surveyAdm  *surveyadmin.Pages // nil without a survey library
 	limiter    *web.RateLimiter
 	log        *slog.Logger
 	https      bool
@@ -153,7 +155,13 @@ func (s *Server) buildPages(deps Deps, origin string) error {
 	if s.intake, err = intakepages.New(s.site, s.staff, deps.Intake, deps.InvitationLinks); err != nil {
 		return err
 	}
-	s.dash, err = dashpages.New(s.site, s.staff, deps.Dashboards)
+	if s.dash, err = dashpages.New(s.site, s.staff, deps.Dashboards); err != nil {
+		return err
+	}
+	if deps.SurveyLibrary != nil {
+		s.surveyAdm, err = surveyadmin.New(surveyadmin.Deps{Site: s.site, Staff: s.staff, Library: deps.SurveyLibrary,
+			Surveys: deps.Surveys, Phone: s.surveyPage, Published: deps.SurveysPublished})
+	}
 	return err
 }
 

@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/feedback-service/feedback/survey"
+	"github.com/gofiber/fiber/v3"
 )
 
 // formVersion is the version of d's survey a submitted form was rendered
@@ -50,3 +51,12 @@ func (p *Pages) blankForm(d *survey.Definition) (blankForm, bool) {
 	f, err := p.renderBlankForm(d)
 	return f, err == nil
 }
+
+// Preview renders d's form exactly as a phone shows it, for staff checking a
+// draft before publishing it. Its nonce is not valid, so answers sent from it
+// are never stored.
+func (p *Pages) Preview(c fiber.Ctx, d *survey.Definition) error {
+	return p.renderForm(c, fiber.StatusOK, d, "preview", nil, nil, previewNotice)
+}
+
+const previewNotice = "Preview of a draft: this is how the survey will look. Answers sent from this page are not stored."
