@@ -123,12 +123,12 @@ func (s *Server) surveyAdminRoutes(app *fiber.App) {
 	st, sa := s.staff, s.surveyAdm
 	adm := app.Group("/admin/surveys", st.Area, st.LoadSession, st.RequireRole(accounts.RoleAdmin), st.CheckCSRF)
 	adm.Get("/", sa.List)
+	adm.Get("/drafts/:id", sa.Preview) // before /:service: one parameter keeps a hostile URL short
+	adm.Get("/drafts/:id/phone", sa.Phone)
+	adm.Post("/drafts/:id/publish", sa.Publish)
 	adm.Get("/:service", sa.Service)
 	adm.Get("/:service/export.json", sa.Export)
 	adm.Post("/:service/rollback", sa.Rollback)
 	adm.Get("/:service/draft", sa.DraftForm)
 	adm.Post("/:service/draft", sa.DraftSubmit)
-	adm.Get("/:service/drafts/:id", sa.Preview)
-	adm.Get("/:service/drafts/:id/phone", sa.Phone)
-	adm.Post("/:service/drafts/:id/publish", sa.Publish)
 }

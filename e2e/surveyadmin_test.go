@@ -46,7 +46,7 @@ func TestSurveyEditor_RewordPreviewOnAPhoneAndPublish(t *testing.T) {
 
 	setField("q3_id", "listened")
 	resp, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(sendForm)))
-	if err != nil || resp.Status != http.StatusOK || !strings.Contains(resp.URL, "/admin/surveys/counselling/drafts/") {
+	if err != nil || resp.Status != http.StatusOK || !strings.Contains(resp.URL, "/admin/surveys/drafts/") {
 		t.Fatalf("preview: %+v %v", resp, err)
 	}
 	preview := resp.URL

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -32,12 +31,11 @@ type Draft struct {
 }
 
 type draftDoc struct {
-	ID      string    `bson:"_id"`
-	Service string    `bson:"service"`
-	Base    int       `bson:"base"`
-	File    string    `bson:"definition"`
-	By      string    `bson:"by"`
-	At      time.Time `bson:"at"`
+	ID      string `bson:"_id"`
+	Service string `bson:"service"`
+	Base    int    `bson:"base"`
+	File    string `bson:"definition"`
+	By      string `bson:"by"`
 }
 
 // Check checks file as Publish would, without publishing it: the start-up
@@ -74,7 +72,7 @@ func (l *Library) SaveDraft(ctx context.Context, file []byte, base int, by strin
 	}
 	id := make([]byte, 12)
 	_, _ = rand.Read(id)
-	doc := draftDoc{ID: hex.EncodeToString(id), Service: def.Service, Base: base, File: string(file), By: by, At: l.now().UTC().Truncate(time.Second)}
+	doc := draftDoc{ID: hex.EncodeToString(id), Service: def.Service, Base: base, File: string(file), By: by}
 	if _, err := l.db().Collection(draftsCollection).InsertOne(ctx, doc); err != nil {
 		return nil, fmt.Errorf("save survey draft: %w", err)
 	}

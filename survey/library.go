@@ -18,8 +18,8 @@ import (
 // each, in the survey database: a few documents per service, so it is read
 // whole. A version is never updated or deleted once inserted; publishing
 // inserts the next one, and rolling back publishes an earlier one's file again.
-// Each document records the staff member who published it and when: a staff
-// action, never anything about the people who answer.
+// Each document records the staff member who published it and the month: a
+// staff action, never anything about the people who answer.
 const versionsCollection = "survey_versions"
 
 // Errors a publish can end with besides a *DefinitionError.
@@ -56,7 +56,10 @@ type Published struct {
 	// number and the Version (content hash) of the version it restores.
 	Number     int
 	Version    string
-	At         time.Time
+	// Month is when it was published (YYYY-MM): the survey database keeps no
+	// finer time, so nothing in it can be joined to intake's records by time.
+	// The audit log has the moment, with who.
+	Month      string
 	By         string // a staff e-mail, or "cli" or "seed"
 	Note       string
 	Definition *Definition
@@ -69,7 +72,7 @@ type versionDoc struct {
 	Number  int       `bson:"number"`
 	Version string    `bson:"version"`
 	File    string    `bson:"definition"`
-	At      time.Time `bson:"at"`
+	Month   string    `bson:"month"`
 	By      string    `bson:"by"`
 	Note    string    `bson:"note,omitempty"`
 }
@@ -94,7 +97,7 @@ func (l *Library) all(ctx context.Context) ([]*Published, error) {
 		if err != nil {
 			return nil, fmt.Errorf("survey version %s: %w", d.ID, err)
 		}
-		out = append(out, &Published{Service: d.Service, Number: d.Number, Version: def.Version, At: d.At,
+		out = append(out, &Published{Service: d.Service, Number: d.Number, Version: def.Version, Month: d.Month,
 			By: d.By, Note: d.Note, Definition: def, File: []byte(d.File)})
 	}
 	sort.Slice(out, func(i, j int) bool {
@@ -252,14 +255,14 @@ func (l *Library) publish(ctx context.Context, file []byte, by, note string, bas
 
 func (l *Library) insert(ctx context.Context, def *Definition, file []byte, number int, by, note string) (*Published, error) {
 	doc := versionDoc{ID: versionID(def.Service, number), Service: def.Service, Number: number, Version: def.Version,
-		File: string(file), At: l.now().UTC().Truncate(time.Second), By: by, Note: note}
+		File: string(file), Month: Month(l.now()), By: by, Note: note}
 	if _, err := l.coll.InsertOne(ctx, doc); err != nil {
 		if store.IsDuplicateKey(err) {
 			return nil, ErrPublishConflict
 		}
 		return nil, fmt.Errorf("publish survey version: %w", err)
 	}
-	return &Published{Service: def.Service, Number: number, Version: def.Version, At: doc.At, By: by, Note: note,
+	return &Published{Service: def.Service, Number: number, Version: def.Version, Month: doc.Month, By: by, Note: note,
 		Definition: def, File: file}, nil
 }
 

@@ -240,5 +240,5 @@ func (p *Pages) DraftSubmit(c fiber.Ctx) error {
 	case err != nil:
 		return fmt.Errorf("save survey draft: %w", err)
 	}
-	return c.Redirect().Status(fiber.StatusSeeOther).To("/admin/surveys/" + cur.Service + "/drafts/" + draft.ID)
+	return c.Redirect().Status(fiber.StatusSeeOther).To("/admin/surveys/drafts/" + draft.ID)
 }

@@ -20,16 +20,16 @@ type previewPage struct {
 	Problem string
 }
 
-// draft returns the draft named in the path, if it is of the path's service.
+// draft returns the draft named in the path.
 func (p *Pages) draft(c fiber.Ctx) (*survey.Draft, error) {
 	d, err := p.library.Draft(c.Context(), web.Param(c, "id"))
-	if errors.Is(err, survey.ErrNoSuchDraft) || (err == nil && d.Definition.Service != web.Param(c, "service")) {
+	if errors.Is(err, survey.ErrNoSuchDraft) {
 		return nil, p.staff.RecordNotFound(c)
 	}
 	return d, err
 }
 
-// Preview is GET /admin/surveys/{service}/drafts/{id}: what changes for the
+// Preview is GET /admin/surveys/drafts/{id}: what changes for the
 // dashboards, a link to the page as a phone shows it, and the publish button.
 func (p *Pages) Preview(c fiber.Ctx) error {
 	d, err := p.draft(c)
@@ -56,7 +56,7 @@ func (p *Pages) renderPreview(c fiber.Ctx, status int, d *survey.Draft, problem 
 	})
 }
 
-// Phone is GET /admin/surveys/{service}/drafts/{id}/phone: the survey page
+// Phone is GET /admin/surveys/drafts/{id}/phone: the survey page
 // of the draft, rendered by the survey pages themselves.
 func (p *Pages) Phone(c fiber.Ctx) error {
 	d, err := p.draft(c)
@@ -66,7 +66,7 @@ func (p *Pages) Phone(c fiber.Ctx) error {
 	return p.phone.Preview(c, d.Definition)
 }
 
-// Publish is POST /admin/surveys/{service}/drafts/{id}/publish. If someone
+// Publish is POST /admin/surveys/drafts/{id}/publish. If someone
 // else published since the draft was made, nothing is published and the
 // preview says so.
 func (p *Pages) Publish(c fiber.Ctx) error {

@@ -61,7 +61,7 @@ func New(d Deps) (*Pages, error) {
 		return nil, errors.New("surveyadmin: a library, a catalogue and a publish hook are needed")
 	}
 	funcs := template.FuncMap{
-		"when": func(t time.Time) string { return t.Format("2 January 2006 15:04") },
+		"month": monthName,
 		"add":  func(a, b int) int { return a + b },
 		"area": newAreaView,
 	}
@@ -190,4 +190,13 @@ type areaView struct {
 
 func newAreaView(form web.Values, problems field.Errors, name, label, hint string, rows int) areaView {
 	return areaView{Name: name, Label: label, Hint: hint, Value: form.Text(name), Error: problems.For(name), Rows: rows}
+}
+
+// monthName is "November 2026" for "2026-11". The moment of a publish is in the audit log.
+func monthName(m string) string {
+	t, err := time.Parse(survey.MonthLayout, m)
+	if err != nil {
+		return m
+	}
+	return t.Format("January 2006")
 }

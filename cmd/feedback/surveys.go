@@ -98,14 +98,14 @@ func runSurveys(ctx context.Context, st *store.Store, args []string, stdout, std
 
 func listSurveys(ctx context.Context, lib *survey.Library, cat *survey.Catalogue, stdout io.Writer) error {
 	w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "SERVICE\tNUMBER\tVERSION\tPUBLISHED\tBY\tTITLE")
+	fmt.Fprintln(w, "SERVICE\tNUMBER\tVERSION\tMONTH\tBY\tTITLE")
 	for _, d := range cat.All() {
 		history, err := lib.History(ctx, d.Service)
 		if err != nil {
 			return err
 		}
 		p := history[len(history)-1]
-		fmt.Fprintf(w, "%s\t%d\t%s\t%s\t%s\t%s\n", d.Service, p.Number, p.Version, p.At.Format("2006-01-02 15:04"), p.By, d.Title)
+		fmt.Fprintf(w, "%s\t%d\t%s\t%s\t%s\t%s\n", d.Service, p.Number, p.Version, p.Month, p.By, d.Title)
 	}
 	return w.Flush()
 }
