@@ -54,8 +54,8 @@ type Published struct {
 	Service string
 	// Number counts the service's publications from 1; a rollback gets a new
 	// number and the Version (content hash) of the version it restores.
-	Number     int
-	Version    string
+	Number  int
+	Version string
 	// Month is when it was published (YYYY-MM): the survey database keeps no
 	// finer time, so nothing in it can be joined to intake's records by time.
 	// The audit log has the moment, with who.
@@ -67,14 +67,14 @@ type Published struct {
 }
 
 type versionDoc struct {
-	ID      string    `bson:"_id"` // service|number: the unique key two publishers race for
-	Service string    `bson:"service"`
-	Number  int       `bson:"number"`
-	Version string    `bson:"version"`
-	File    string    `bson:"definition"`
-	Month   string    `bson:"month"`
-	By      string    `bson:"by"`
-	Note    string    `bson:"note,omitempty"`
+	ID      string `bson:"_id"` // service|number: the unique key two publishers race for
+	Service string `bson:"service"`
+	Number  int    `bson:"number"`
+	Version string `bson:"version"`
+	File    string `bson:"definition"`
+	Month   string `bson:"month"`
+	By      string `bson:"by"`
+	Note    string `bson:"note,omitempty"`
 }
 
 func versionID(service string, number int) string {

@@ -62,8 +62,8 @@ func New(d Deps) (*Pages, error) {
 	}
 	funcs := template.FuncMap{
 		"month": monthName,
-		"add":  func(a, b int) int { return a + b },
-		"area": newAreaView,
+		"add":   func(a, b int) int { return a + b },
+		"area":  newAreaView,
 	}
 	t, err := web.ParseTemplates(templateFS, funcs, nil, "surveys", "service", "draft", "preview")
 	if err != nil {
