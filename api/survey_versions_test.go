@@ -85,3 +85,20 @@ func nonceIn(t *testing.T, page string) string {
 	}
 	return m[1]
 }
+
+func TestSurveyVersions_AnAPIClientGivenTheOldVersionIsCountedUnderIt(t *testing.T) {
+	srv := apitest.New(t)
+	old, _ := srv.Surveys.Get("counselling")
+	nonce := apiNonce(t, srv, "counselling")
+	publishReworded(t, srv)
+	body := `{"nonce": "` + nonce + `", "version": "` + old.Version + `", "answers": {"fft": "good", "listened": "no"}}`
+	if resp, b := srv.PostJSON(t, "/api/v1/surveys/counselling/responses", body); resp.StatusCode != http.StatusCreated {
+		t.Fatalf("%d %s", resp.StatusCode, b)
+	}
+	srv.ReleaseAll(t)
+	var doc survey.CounterDoc
+	err := srv.Collection("counters").FindOne(context.Background(), bson.D{{Key: "version", Value: old.Version}}).Decode(&doc)
+	if err != nil || doc.N != 1 || doc.A["listened"]["no"] != 1 {
+		t.Fatalf("counters of the old version: %+v, %v", doc, err)
+	}
+}

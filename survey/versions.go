@@ -1,6 +1,7 @@
 package survey
 
 import (
+	"encoding/json"
 	"maps"
 	"slices"
 	"sort"
@@ -72,3 +73,15 @@ func (s *Sealer) Fit(d *Definition) {
 // sent after a new version is published are read, stored and counted with the
 // questions the person was shown.
 const VersionField = "version"
+
+// SubmittedVersion is the survey version a JSON submission names, if any: read
+// before the submission itself, which is parsed with that version's questions.
+func SubmittedVersion(body []byte) string {
+	var v struct {
+		Version string `json:"version"`
+	}
+	if json.Unmarshal(body, &v) != nil || len(v.Version) > 32 {
+		return ""
+	}
+	return v.Version
+}
