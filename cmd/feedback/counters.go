@@ -38,7 +38,7 @@ func runCounters(ctx context.Context, st *store.Store, args []string, stdout, st
 		return err
 	}
 	report, err := survey.RebuildCounters(ctx, st.Database(store.SurveyDatabase), cat, survey.RebuildOptions{
-		Write: !*check, Comments: *comments,
+		Write: !*check, Comments: *comments, Archive: cat.Archive(),
 		Progress: func(n int) { fmt.Fprintf(stderr, "%d responses read\n", n) },
 	})
 	if err != nil {

@@ -33,6 +33,9 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if differ := builtInDiffers(catalogue); len(differ) > 0 {
+		logger.Info("the built-in survey differs from the published one, which is served; publish it with feedback surveys publish if it is wanted", "services", differ)
+	}
 
 	jobs := newScheduler(logger)
 	defer jobs.stop()  // before the store closes: deferred calls run last first

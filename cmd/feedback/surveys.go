@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"text/tabwriter"
 
+	"github.com/feedback-service/feedback/accounts"
 	"github.com/feedback-service/feedback/dashboards"
 	"github.com/feedback-service/feedback/store"
 	"github.com/feedback-service/feedback/survey"
@@ -39,6 +41,23 @@ func loadSurveys(ctx context.Context, st *store.Store) (*survey.Library, *survey
 		return nil, nil, err
 	}
 	return lib, cat, nil
+}
+
+// builtInDiffers names the services whose survey built into the binary is not
+// the one published: the library is what is served, so a changed file in
+// survey/definitions/ changes nothing until it is published.
+func builtInDiffers(cat *survey.Catalogue) []string {
+	embedded, err := survey.LoadEmbedded()
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, d := range embedded.All() {
+		if cur, ok := cat.Get(d.Service); ok && cur.Version != d.Version {
+			out = append(out, d.Service)
+		}
+	}
+	return out
 }
 
 // surveyFollower keeps a running service on the library's current versions:
@@ -90,7 +109,13 @@ func runSurveys(ctx context.Context, st *store.Store, args []string, stdout, std
 		_, err = stdout.Write(file)
 		return err
 	case cmd == "publish" && len(args) == 1:
-		return publishSurveyFile(ctx, lib, args[0], stdout)
+		acc, err := accounts.New(st, accounts.Config{})
+		if err != nil {
+			return err
+		}
+		return publishSurveyFile(ctx, lib, args[0], stdout, func(ctx context.Context, a accounts.Action, target string) error {
+			return acc.Record(ctx, accounts.ActorCLI, a, target)
+		})
 	}
 	fmt.Fprint(stderr, surveysUsage)
 	return fmt.Errorf("surveys: unknown command or arguments %q", append([]string{cmd}, args...))
@@ -127,12 +152,13 @@ func checkSurveyFile(args []string, stdout io.Writer) error {
 	return nil
 }
 
-func publishSurveyFile(ctx context.Context, lib *survey.Library, file string, stdout io.Writer) error {
+func publishSurveyFile(ctx context.Context, lib *survey.Library, file string, stdout io.Writer,
+	audit func(context.Context, accounts.Action, string) error) error {
 	data, err := os.ReadFile(file)
 	if err != nil {
 		return fmt.Errorf("surveys publish: %w", err)
 	}
-	p, err := lib.Publish(ctx, data, "cli")
+	p, err := lib.Publish(ctx, data, accounts.ActorCLI)
 	if errors.Is(err, survey.ErrUnchanged) {
 		fmt.Fprintln(stdout, "Nothing changed: the file asks what the current version asks.")
 		return nil
@@ -142,7 +168,7 @@ func publishSurveyFile(ctx context.Context, lib *survey.Library, file string, st
 	}
 	fmt.Fprintf(stdout, "Published %s number %d (version %s). Running services pick it up within a minute.\n",
 		p.Service, p.Number, p.Version)
-	return nil
+	return audit(ctx, accounts.Action("survey_published"), p.Service+"/"+strconv.Itoa(p.Number))
 }
 
 // describeDefinitionError puts the field a rule names in front of the message.
