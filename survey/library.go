@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -39,6 +40,9 @@ type Library struct {
 	coll     *mongo.Collection
 	counters *mongo.Collection
 	now      func() time.Time
+
+	mu     sync.Mutex
+	parsed map[string]*Published // by _id: a version never changes, so it is parsed once
 }
 
 // NewLibrary returns the library of the survey database db.
@@ -46,7 +50,8 @@ func NewLibrary(db *mongo.Database, now func() time.Time) *Library {
 	if now == nil {
 		now = time.Now
 	}
-	return &Library{coll: db.Collection(versionsCollection), counters: db.Collection(countersCollection), now: now}
+	return &Library{coll: db.Collection(versionsCollection), counters: db.Collection(countersCollection), now: now,
+		parsed: map[string]*Published{}}
 }
 
 // Published is one published version of a service's survey.
@@ -92,13 +97,21 @@ func (l *Library) all(ctx context.Context) ([]*Published, error) {
 		return nil, fmt.Errorf("read survey versions: %w", err)
 	}
 	out := make([]*Published, 0, len(docs))
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	for _, d := range docs {
+		if p, ok := l.parsed[d.ID]; ok {
+			out = append(out, p)
+			continue
+		}
 		def, err := ParseDefinition([]byte(d.File))
 		if err != nil {
 			return nil, fmt.Errorf("survey version %s: %w", d.ID, err)
 		}
-		out = append(out, &Published{Service: d.Service, Number: d.Number, Version: def.Version, Month: d.Month,
-			By: d.By, Note: d.Note, Definition: def, File: []byte(d.File)})
+		p := &Published{Service: d.Service, Number: d.Number, Version: def.Version, Month: d.Month,
+			By: d.By, Note: d.Note, Definition: def, File: []byte(d.File)}
+		l.parsed[d.ID] = p
+		out = append(out, p)
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Service != out[j].Service {

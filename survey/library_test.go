@@ -15,12 +15,12 @@ import (
 )
 
 // newLibrary returns a library seeded from the embedded definitions.
-func newLibrary(t *testing.T) (*survey.Library, *survey.Catalogue) {
+func newLibrary(t testing.TB) (*survey.Library, *survey.Catalogue) {
 	lib, cat, _ := newLibraryOn(t)
 	return lib, cat
 }
 
-func newLibraryOn(t *testing.T) (*survey.Library, *survey.Catalogue, *mongo.Database) {
+func newLibraryOn(t testing.TB) (*survey.Library, *survey.Catalogue, *mongo.Database) {
 	t.Helper()
 	st := storetest.New(t)
 	db := st.Database(store.SurveyDatabase)
@@ -41,7 +41,7 @@ func newLibraryOn(t *testing.T) (*survey.Library, *survey.Catalogue, *mongo.Data
 }
 
 // variant is the counselling survey's file changed by edit.
-func variant(t *testing.T, cat *survey.Catalogue, edit func(d *survey.Definition)) []byte {
+func variant(t testing.TB, cat *survey.Catalogue, edit func(d *survey.Definition)) []byte {
 	t.Helper()
 	cur, _ := cat.Get("counselling")
 	file, err := cur.File()
