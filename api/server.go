@@ -159,6 +159,7 @@ func (s *Server) buildPages(deps Deps, origin string) error {
 		return err
 	}
 	if deps.SurveyLibrary != nil {
+		s.surveyPage.Follow(deps.SurveysPublished)
 		s.surveyAdm, err = surveyadmin.New(surveyadmin.Deps{Site: s.site, Staff: s.staff, Library: deps.SurveyLibrary,
 			Surveys: deps.Surveys, Phone: s.surveyPage, Published: deps.SurveysPublished})
 	}

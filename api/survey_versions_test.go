@@ -102,3 +102,22 @@ func TestSurveyVersions_AnAPIClientGivenTheOldVersionIsCountedUnderIt(t *testing
 		t.Fatalf("counters of the old version: %+v, %v", doc, err)
 	}
 }
+
+func TestSurveyVersions_AnotherInstanceReadsAVersionPublishedAMomentAgo(t *testing.T) {
+	a := apitest.New(t)
+	b := apitest.NewOn(t, a.Store)
+	p := publishReworded(t, a) // b has not polled the library yet
+	_, page := a.Get(t, "/s/counselling")
+	form := validForm(nonceIn(t, page))
+	form.Set("version", p.Version)
+	form.Set("listened", "no")
+	if resp, _ := b.PostForm(t, "/s/counselling", form); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("the other instance refused the new form: %d", resp.StatusCode)
+	}
+	b.ReleaseAll(t)
+	var doc survey.CounterDoc
+	err := b.Collection("counters").FindOne(context.Background(), bson.D{{Key: "version", Value: p.Version}}).Decode(&doc)
+	if err != nil || doc.N != 1 || doc.A["listened"]["no"] != 1 {
+		t.Fatalf("counters of the new version: %+v, %v", doc, err)
+	}
+}

@@ -83,7 +83,7 @@ func (p *Pages) Submit(c fiber.Ctx) error {
 		return fiber.ErrBadRequest
 	}
 	nonces := values[survey.NonceField]
-	d = p.formVersion(d, values)
+	d = p.formVersion(c.Context(), d, values)
 	answers, ve := d.ParseForm(values)
 	if ve != nil {
 		// Keep the nonce the person had: a fixed form is still the same form.

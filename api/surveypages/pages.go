@@ -27,6 +27,7 @@ type Pages struct {
 	invitations Invitations // nil: invitations are off
 	templates   web.Templates
 	blankForms  *blankForms
+	follow      *follower // nil: forms are read with the versions already known
 }
 
 // New parses the templates and renders each survey's blank form once.

@@ -1,8 +1,11 @@
 package surveypages
 
 import (
+	"context"
 	"net/url"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/feedback-service/feedback/survey"
 	"github.com/gofiber/fiber/v3"
@@ -11,8 +14,10 @@ import (
 // formVersion is the version of d's survey a submitted form was rendered
 // from: answers sent after a new version is published are read with the
 // questions the person was shown, and stored and counted under that version.
-// A form naming no version the service knows is read with the current one.
-func (p *Pages) formVersion(d *survey.Definition, form url.Values) *survey.Definition {
+// A version this instance has not seen (published on another one a moment
+// ago) makes it read the library first; a form naming no version the service
+// has is read with the current one.
+func (p *Pages) formVersion(ctx context.Context, d *survey.Definition, form url.Values) *survey.Definition {
 	v := form.Get(survey.VersionField)
 	if v == "" || v == d.Version {
 		return d
@@ -20,8 +25,33 @@ func (p *Pages) formVersion(d *survey.Definition, form url.Values) *survey.Defin
 	if old, ok := p.surveys.Version(d.Service, v); ok {
 		return old
 	}
+	if p.follow.due() && p.follow.refresh(ctx) == nil {
+		if cur, ok := p.surveys.Version(d.Service, v); ok {
+			return cur
+		}
+	}
 	return d
 }
+
+// follower reads the survey library again, at most once a second whatever
+// versions forms name, so a hostile form cannot make every request read it.
+type follower struct {
+	refresh func(context.Context) error
+	last    atomic.Int64 // unix nanoseconds of the last read
+}
+
+func (f *follower) due() bool {
+	if f == nil || f.refresh == nil {
+		return false
+	}
+	now, last := time.Now().UnixNano(), f.last.Load()
+	return now-last >= int64(time.Second) && f.last.CompareAndSwap(last, now)
+}
+
+// Follow makes forms naming a version published since this instance last read
+// the survey library read it again (see formVersion); refresh is the one
+// serve's poll runs.
+func (p *Pages) Follow(refresh func(context.Context) error) { p.follow = &follower{refresh: refresh} }
 
 // blankForms holds each survey version's blank form, rendered once: a version
 // published while the service runs is rendered at its first request.
