@@ -86,14 +86,16 @@ func formOf(d *survey.Definition) web.Values {
 // definitionFrom reads the draft form into a definition file, keeping cur's
 // FFT question. order[j] is the slot question j came from (0: the FFT).
 func definitionFrom(cur *survey.Definition, form url.Values) (file []byte, order []int, problems field.Errors) {
-	d := survey.Definition{Service: cur.Service, Title: strings.TrimSpace(form.Get("title")), Intro: strings.TrimSpace(form.Get("intro"))}
+	// Starting from cur keeps what this form does not edit (a translation, say).
+	d := *cur
+	d.Title, d.Intro = strings.TrimSpace(form.Get("title")), strings.TrimSpace(form.Get("intro"))
 	type placed struct {
 		pos, slot int
 		q         survey.Question
 	}
 	var qs []placed
 	for _, s := range slots() {
-		q, pos, ok := questionFrom(form, s, &problems)
+		q, pos, ok := questionFrom(cur, form, s, &problems)
 		if ok {
 			qs = append(qs, placed{pos, s.N, q})
 		}
@@ -111,14 +113,20 @@ func definitionFrom(cur *survey.Definition, form url.Values) (file []byte, order
 	return file, order, problems
 }
 
-// questionFrom reads one slot; ok is false for a blank or removed one.
-func questionFrom(form url.Values, s slot, problems *field.Errors) (q survey.Question, pos int, ok bool) {
+// questionFrom reads one slot; ok is false for a blank or removed one. A
+// question of cur with the same id is the start, so fields this form does not
+// edit are kept.
+func questionFrom(cur *survey.Definition, form url.Values, s slot, problems *field.Errors) (q survey.Question, pos int, ok bool) {
 	get := func(name string) string { return strings.TrimSpace(form.Get(s.Name + name)) }
 	if form.Get(s.Name+"remove") == web.Checked || (get("id") == "" && get("prompt") == "") {
 		return q, 0, false
 	}
-	q = survey.Question{ID: get("id"), Short: get("short"), Kind: survey.Kind(get("kind")), Prompt: get("prompt"),
-		Hint: get("hint"), Required: form.Get(s.Name+"required") == web.Checked, LowLabel: get("low_label"), HighLabel: get("high_label")}
+	if base, found := cur.Question(get("id")); found {
+		q = *base
+	}
+	q.ID, q.Short, q.Kind, q.Prompt, q.Hint = get("id"), get("short"), survey.Kind(get("kind")), get("prompt"), get("hint")
+	q.Required, q.LowLabel, q.HighLabel = form.Get(s.Name+"required") == web.Checked, get("low_label"), get("high_label")
+	q.Options, q.MaxLength = nil, 0
 	pos = s.N
 	if v := get("position"); v != "" {
 		n, err := strconv.Atoi(v)
