@@ -191,3 +191,29 @@ func TestLibrary_PublishRefusesBadDefinitionsNamingTheField(t *testing.T) {
 		t.Fatalf("%d versions after refused publishes, want 1", len(h))
 	}
 }
+
+func TestParseDefinition_RefusesWordingThatCouldIdentifySomeone(t *testing.T) {
+	cat, err := survey.LoadEmbedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for prompt, refused := range map[string]bool{
+		"What is your name?":                              true,
+		"Which hospital do you work at?":                  true,
+		"What is your GMC number?":                        true,
+		"Please give your email so we can follow up.":     true,
+		"Which age group are you in?":                     true,
+		"What is your specialty?":                         true,
+		"Did you feel you could trust your counsellor?":   false,
+		"How easy was it to get support from us?":         false,
+		"Did the counsellor understand your work?":        false,
+		"How would you grade the time you waited for us?": false,
+	} {
+		file := variant(t, cat, func(d *survey.Definition) { d.Questions[2].Prompt = prompt })
+		_, err = survey.ParseDefinition(file)
+		var de *survey.DefinitionError
+		if got := errors.As(err, &de) && de.Field == "questions[2].prompt"; got != refused {
+			t.Errorf("%q: refused %v (%v), want %v", prompt, got, err, refused)
+		}
+	}
+}
