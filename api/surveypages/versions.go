@@ -18,7 +18,12 @@ import (
 // ago) makes it read the library first; a form naming no version the service
 // has is read with the current one.
 func (p *Pages) formVersion(ctx context.Context, d *survey.Definition, form url.Values) *survey.Definition {
-	v := form.Get(survey.VersionField)
+	return p.VersionOf(ctx, d, form.Get(survey.VersionField))
+}
+
+// VersionOf is version v of d's survey, as formVersion finds it; the JSON API
+// uses it for submissions that name their version.
+func (p *Pages) VersionOf(ctx context.Context, d *survey.Definition, v string) *survey.Definition {
 	if v == "" || v == d.Version {
 		return d
 	}
