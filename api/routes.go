@@ -37,6 +37,7 @@ func (s *Server) routes() {
 	v1.Post("/surveys/:service/responses", s.apiSubmit)
 
 	s.staffRoutes(app)
+	s.surveyAdminRoutes(app)
 	s.intakeRoutes(app)
 	s.dashboardRoutes(app, v1)
 
@@ -112,4 +113,23 @@ func (s *Server) dashboardRoutes(app *fiber.App, v1 fiber.Router) {
 	dash.Get("/:service", dp.Service)
 	dash.Get("/:service/export.csv", dp.Export)
 	dash.Get("/:service/charts/:chart", dp.Chart)
+}
+
+// surveyAdminRoutes are the admins' survey screens: versions, drafts,
+// previews, publishing and rolling back.
+func (s *Server) surveyAdminRoutes(app *fiber.App) {
+	if s.surveyAdm == nil {
+		return
+	}
+	st, sa := s.staff, s.surveyAdm
+	adm := app.Group("/admin/surveys", st.Area, st.LoadSession, st.RequireRole(accounts.RoleAdmin), st.CheckCSRF)
+	adm.Get("/", sa.List)
+	adm.Get("/drafts/:id", sa.Preview) // before /:service: one parameter keeps a hostile URL short
+	adm.Get("/drafts/:id/phone", sa.Phone)
+	adm.Post("/drafts/:id/publish", sa.Publish)
+	adm.Get("/:service", sa.Service)
+	adm.Get("/:service/export.json", sa.Export)
+	adm.Post("/:service/rollback", sa.Rollback)
+	adm.Get("/:service/draft", sa.DraftForm)
+	adm.Post("/:service/draft", sa.DraftSubmit)
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/feedback-service/feedback/api/dashpages"
 	"github.com/feedback-service/feedback/api/intakepages"
 	"github.com/feedback-service/feedback/api/staff"
+	"github.com/feedback-service/feedback/api/surveyadmin"
 	"github.com/feedback-service/feedback/api/surveypages"
 	"github.com/feedback-service/feedback/api/web"
 	"github.com/feedback-service/feedback/dashboards"
@@ -58,6 +59,7 @@ type Server struct {
 	staff      *staff.Pages
 	intake     *intakepages.Pages
 	dash       *dashpages.Pages
+	surveyAdm  *surveyadmin.Pages // nil without a survey library
 	limiter    *web.RateLimiter
 	log        *slog.Logger
 	https      bool
@@ -84,6 +86,11 @@ type Deps struct {
 	// invitations off (/i/ links are not found).
 	Invitations     surveypages.Invitations
 	InvitationLinks intake.InvitationLinks
+	// SurveyLibrary keeps every published survey version; admins publish new
+	// ones at /admin/surveys. SurveysPublished applies a publish to this
+	// instance at once (others follow within seconds); nil turns the screens off.
+	SurveyLibrary    *survey.Library
+	SurveysPublished func(context.Context) error
 }
 
 // New builds the app with every route and middleware.
@@ -148,7 +155,14 @@ func (s *Server) buildPages(deps Deps, origin string) error {
 	if s.intake, err = intakepages.New(s.site, s.staff, deps.Intake, deps.InvitationLinks); err != nil {
 		return err
 	}
-	s.dash, err = dashpages.New(s.site, s.staff, deps.Dashboards)
+	if s.dash, err = dashpages.New(s.site, s.staff, deps.Dashboards); err != nil {
+		return err
+	}
+	if deps.SurveyLibrary != nil {
+		s.surveyPage.Follow(deps.SurveysPublished)
+		s.surveyAdm, err = surveyadmin.New(surveyadmin.Deps{Site: s.site, Staff: s.staff, Library: deps.SurveyLibrary,
+			Surveys: deps.Surveys, Phone: s.surveyPage, Published: deps.SurveysPublished})
+	}
 	return err
 }
 

@@ -67,6 +67,8 @@ func (s *Server) apiSubmit(c fiber.Ctx) error {
 	if len(body) > web.JSONBodyLimit {
 		return web.Problem(c, fiber.StatusRequestEntityTooLarge, "The body is larger than 16 KB.", nil)
 	}
+	// Answers to the version the client was given, even if published over since.
+	d = s.surveyPage.VersionOf(c.Context(), d, survey.SubmittedVersion(body))
 	nonce, answers, ve := d.ParseJSON(body)
 	if ve != nil {
 		return web.Problem(c, fiber.StatusUnprocessableEntity, "The answers were not stored. See errors for each problem.", surveypages.FieldErrors(ve))

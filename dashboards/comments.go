@@ -53,7 +53,7 @@ var ErrCursor = errors.New("invalid comment page cursor")
 // Comments returns up to limit comments of service in r after the cursor
 // (empty for the first page).
 func (d *Dashboards) Comments(ctx context.Context, service string, r Range, cursor string, limit int) (*CommentPage, error) {
-	sv, ok := d.surveys[service]
+	sv, ok := d.survey(service)
 	if !ok {
 		return nil, fmt.Errorf("%w: %q", ErrUnknownService, service)
 	}

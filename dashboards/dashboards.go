@@ -73,6 +73,8 @@ type Dashboards struct {
 	maxAge  time.Duration
 	now     func() time.Time
 	log     *slog.Logger
+	// surveysMu guards surveys and order: a published version replaces them (surveys.go).
+	surveysMu sync.RWMutex
 
 	mu   sync.Mutex // guards snap and serialises reloads
 	snap *snapshot
@@ -132,7 +134,11 @@ func (d *Dashboards) K() int { return d.k }
 func (d *Dashboards) Now() time.Time { return d.now() }
 
 // Services returns the service types with a survey, in catalogue order.
-func (d *Dashboards) Services() []string { return append([]string(nil), d.order...) }
+func (d *Dashboards) Services() []string {
+	d.surveysMu.RLock()
+	defer d.surveysMu.RUnlock()
+	return append([]string(nil), d.order...)
+}
 
 // Refresh reads the counters and invitation counts again now, and drops the
 // comments held in memory so the next page reads them afresh.

@@ -39,8 +39,9 @@ func (d *Dashboards) Overview(ctx context.Context, r Range) (*Overview, error) {
 		return nil, err
 	}
 	o := &Overview{Range: r, K: d.k, All: Summary{FFT: newFFT()}}
-	for _, service := range d.order {
-		st := computeService(s, d.surveys[service], r, d.k)
+	for _, service := range d.Services() {
+		sv, _ := d.survey(service)
+		st := computeService(s, sv, r, d.k)
 		row := ServiceSummary{Service: service, Title: st.Title, Totals: st.Totals, HiddenMonths: st.HiddenMonths}
 		for _, m := range st.Months {
 			p := TrendPoint{Month: m.Month, Hidden: m.Hidden}

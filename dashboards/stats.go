@@ -127,7 +127,7 @@ type QuestionFigures struct {
 
 // Service computes the published figures of one service over r.
 func (d *Dashboards) Service(ctx context.Context, service string, r Range) (*ServiceStats, error) {
-	sv, ok := d.surveys[service]
+	sv, ok := d.survey(service)
 	if !ok {
 		return nil, fmt.Errorf("%w: %q", ErrUnknownService, service)
 	}

@@ -53,8 +53,8 @@ func newSurveyVersions(current *survey.Definition, archive []*survey.Definition)
 	for _, qi := range sv.questions {
 		qi.common = qi.q.ID == survey.FFTQuestionID || len(qi.versions) == len(sv.byVersion)
 		qi.key = qi.q.ID
-		if idCount[qi.q.ID] > 1 && !qi.versions[current.Version] {
-			qi.key = qi.q.ID + "-" + qi.q.Fingerprint
+		if idCount[qi.q.ID] > 1 {
+			qi.labelWording(current.Version)
 		}
 	}
 	for _, qi := range sv.questions {
@@ -70,4 +70,68 @@ func newSurveyVersions(current *survey.Definition, archive []*survey.Definition)
 // FFT question counts for every version, known or not.
 func (qi *questionIdentity) counts(version string) bool {
 	return qi.q.ID == survey.FFTQuestionID || qi.versions[version]
+}
+
+// labelWording keys and labels a question whose id was asked in other words by
+// another version: its series is its own, and the page says which wording it is.
+func (qi *questionIdentity) labelWording(current string) {
+	if qi.versions[current] {
+		qi.q.Short += " (current wording)"
+		return
+	}
+	qi.key = qi.q.ID + "-" + qi.q.Fingerprint
+	qi.q.Short += " (earlier wording)"
+}
+
+// SeriesChange says what publishing a new version does to one question's
+// series on the dashboards.
+type SeriesChange struct {
+	ID, Short, Prompt string
+	Effect            SeriesEffect
+}
+
+// SeriesEffect is what happens to a question's series.
+type SeriesEffect string
+
+// The effects a new version can have on a question's series.
+const (
+	SeriesKept    SeriesEffect = "keeps its series: asked in the same words with the same options"
+	SeriesRejoins SeriesEffect = "joins its series from an earlier version again: asked as it was then"
+	SeriesNew     SeriesEffect = "starts a new series: its words or options changed, so earlier answers stay in the old series, shown up to this change"
+	SeriesAdded   SeriesEffect = "is new: its series starts with this version"
+	SeriesEnds    SeriesEffect = "is removed: its series stops here, and the answers given so far stay on the dashboards"
+)
+
+// SeriesChanges lists what publishing next in place of cur does to each
+// question's series, by the rule the dashboards join versions with: the same
+// id and Fingerprint. known are the other versions ever published.
+func SeriesChanges(cur, next *survey.Definition, known []*survey.Definition) []SeriesChange {
+	asked := func(q survey.Question, defs ...*survey.Definition) bool {
+		for _, d := range defs {
+			if o, ok := d.Question(q.ID); ok && o.Fingerprint == q.Fingerprint {
+				return true
+			}
+		}
+		return false
+	}
+	var out []SeriesChange
+	for _, q := range next.Questions {
+		c := SeriesChange{ID: q.ID, Short: q.Short, Prompt: q.Prompt, Effect: SeriesAdded}
+		_, had := cur.Question(q.ID)
+		switch {
+		case asked(q, cur):
+			c.Effect = SeriesKept
+		case asked(q, known...):
+			c.Effect = SeriesRejoins
+		case had:
+			c.Effect = SeriesNew
+		}
+		out = append(out, c)
+	}
+	for _, q := range cur.Questions {
+		if _, ok := next.Question(q.ID); !ok {
+			out = append(out, SeriesChange{ID: q.ID, Short: q.Short, Prompt: q.Prompt, Effect: SeriesEnds})
+		}
+	}
+	return out
 }

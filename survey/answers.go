@@ -86,7 +86,7 @@ func (d *Definition) ParseForm(form url.Values) (Answers, *ValidationError) {
 	ve := &ValidationError{}
 	answers := Answers{}
 	for key := range form {
-		if key == NonceField || key == HoneypotField || key == InvitationField {
+		if key == NonceField || key == HoneypotField || key == InvitationField || key == VersionField {
 			continue
 		}
 		if _, ok := d.Question(key); !ok {
@@ -140,6 +140,7 @@ const MaxJSONDepth = 4
 // JSONSubmission is the body of POST /api/v1/surveys/{service}/responses.
 type JSONSubmission struct {
 	Nonce   string                     `json:"nonce" validate:"required,max=128,printascii"`
+	Version string                     `json:"version,omitempty" validate:"max=32"` // see SubmittedVersion
 	Answers map[string]json.RawMessage `json:"answers" validate:"required,max=8"`
 }
 

@@ -17,6 +17,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/go-playground/validator/v10"
 )
@@ -132,8 +133,10 @@ func LoadEmbedded() (*Catalogue, error) { return Load(embedded, "definitions") }
 
 // Catalogue is the set of surveys the service offers, one per service type.
 type Catalogue struct {
+	mu        sync.RWMutex // a publish changes a service's current version while pages read it
 	byService map[string]*Definition
 	ordered   []*Definition
+	versions  map[string]*Definition // service|version → every version known (library.go)
 }
 
 // Load reads every *.json file in dir of fsys as a definition, and refuses the
@@ -172,12 +175,18 @@ func Load(fsys fs.FS, dir string) (*Catalogue, error) {
 
 // Get returns the survey for a service type.
 func (c *Catalogue) Get(service string) (*Definition, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
 	d, ok := c.byService[service]
 	return d, ok
 }
 
 // All returns every survey, ordered by service type.
-func (c *Catalogue) All() []*Definition { return slices.Clone(c.ordered) }
+func (c *Catalogue) All() []*Definition {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return slices.Clone(c.ordered)
+}
 
 // ParseDefinition decodes and checks one definition, filling the options that
 // yes/no and 0–10 questions imply, and deriving the version and fingerprints.
@@ -193,7 +202,7 @@ func ParseDefinition(data []byte) (*Definition, error) {
 	}
 	for i := range d.Questions {
 		if err := d.Questions[i].complete(); err != nil {
-			return nil, fmt.Errorf("question %q: %w", d.Questions[i].ID, err)
+			return nil, &DefinitionError{Field: fmt.Sprintf("questions[%d]", i), Message: fmt.Sprintf("question %q: %v", d.Questions[i].ID, err)}
 		}
 	}
 	if err := d.checkRules(); err != nil {
@@ -262,32 +271,32 @@ func (q *Question) complete() error {
 // checkRules applies the rules that span questions.
 func (d *Definition) checkRules() error {
 	if n := len(d.Questions); n > MaxQuestions {
-		return fmt.Errorf("has %d questions; at most %d are allowed", n, MaxQuestions)
+		return &DefinitionError{Field: "questions", Message: fmt.Sprintf("has %d questions; at most %d are allowed", n, MaxQuestions)}
 	}
 	if n := len(d.Questions) - 2; n > MaxFollowUps {
-		return fmt.Errorf("has %d questions after the FFT question and its why; at most %d are allowed", n, MaxFollowUps)
+		return &DefinitionError{Field: "questions", Message: fmt.Sprintf("has %d questions after the FFT question and its why; at most %d are allowed", n, MaxFollowUps)}
 	}
 	fft := d.Questions[0]
 	if fft.ID != FFTQuestionID || fft.Kind != Single || fft.Prompt != FFTPrompt || !fft.Required ||
 		!slices.Equal(fft.Options, FFTOptions) {
-		return fmt.Errorf("the first question must be the NHS Friends and Family Test question, word for word: "+
+		return &DefinitionError{Field: "questions[0]", Message: fmt.Sprintf("the first question must be the NHS Friends and Family Test question, word for word: "+
 			"id %q, kind single, required, prompt %q, options Very good, Good, Neither good nor poor, Poor, Very poor, Don't know",
-			FFTQuestionID, FFTPrompt)
+			FFTQuestionID, FFTPrompt)}
 	}
 	if d.Questions[1].Kind != Text {
-		return errors.New("the second question must be the free-text why of the FFT answer")
+		return &DefinitionError{Field: "questions[1]", Message: "the second question must be the free-text why of the FFT answer"}
 	}
 	ids := map[string]bool{}
-	for _, q := range d.Questions {
+	for i, q := range d.Questions {
 		if ids[q.ID] {
-			return fmt.Errorf("question id %q appears twice", q.ID)
+			return &DefinitionError{Field: fmt.Sprintf("questions[%d].id", i), Message: fmt.Sprintf("question id %q appears twice", q.ID)}
 		}
 		ids[q.ID] = true
 	}
 	if s := d.EstimatedSeconds(); s > MaxSeconds {
-		return fmt.Errorf("estimated completion time is %d seconds; at most %d are allowed", s, MaxSeconds)
+		return &DefinitionError{Field: "questions", Message: fmt.Sprintf("estimated completion time is %d seconds; at most %d are allowed", s, MaxSeconds)}
 	}
-	return nil
+	return d.checkNotIdentifying()
 }
 
 // EstimatedSeconds estimates how long the survey takes on a phone: reading at
@@ -347,5 +356,5 @@ func describeValidation(err error) error {
 			msgs = append(msgs, fmt.Sprintf("%s %q is not a valid %s", field, fmt.Sprint(fe.Value()), fe.Tag()))
 		}
 	}
-	return errors.New(strings.Join(msgs, "; "))
+	return &DefinitionError{Field: fieldPath(verrs[0].Namespace()), Message: strings.Join(msgs, "; ")}
 }

@@ -298,6 +298,9 @@ func (r *Releaser) open(ctx context.Context, box string, key []byte) ([]opened, 
 		}
 		def := r.defs[b.Service+"|"+b.Version]
 		if def == nil {
+			def, _ = r.cat.Version(b.Service, b.Version) // published since this releaser started
+		}
+		if def == nil {
 			if def, _ = r.cat.Get(b.Service); def == nil {
 				return nil, fmt.Errorf("a ballot of %s is for service %q, which has no survey", box, b.Service)
 			}

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"golang.org/x/crypto/chacha20poly1305"
 )
@@ -33,6 +34,9 @@ var ErrSecret = errors.New("sealing secret")
 type Sealer struct {
 	secret []byte
 	size   int // padded plaintext size, the same for every ballot
+	// grown is the padded size once a survey published since start-up needs
+	// more (see Fit); 0 until then.
+	grown atomic.Int64
 }
 
 // NewSealer returns a sealer for secret, padding every ballot to the largest
@@ -42,7 +46,7 @@ func NewSealer(secret []byte, cat *Catalogue) (*Sealer, error) {
 		return nil, fmt.Errorf("%w: %d bytes; it must be %d", ErrSecret, len(secret), SecretSize)
 	}
 	size := 0
-	for _, d := range cat.All() {
+	for _, d := range append(cat.All(), cat.Archive()...) {
 		size = max(size, maxPayload(d))
 	}
 	// 4 bytes say how long the payload is; the rest is padding.
@@ -50,7 +54,12 @@ func NewSealer(secret []byte, cat *Catalogue) (*Sealer, error) {
 }
 
 // PaddedSize is the plaintext size every ballot is padded to.
-func (s *Sealer) PaddedSize() int { return s.size }
+func (s *Sealer) PaddedSize() int {
+	if g := s.grown.Load(); g > 0 {
+		return int(g)
+	}
+	return s.size
+}
 
 // boxKey derives the key of the box with the given salt.
 func (s *Sealer) boxKey(box string, salt []byte) ([]byte, error) {
@@ -59,15 +68,16 @@ func (s *Sealer) boxKey(box string, salt []byte) ([]byte, error) {
 
 // seal pads payload and encrypts it under key, bound to the ballot's box and _id.
 func (s *Sealer) seal(key []byte, box, id string, payload []byte) ([]byte, error) {
-	if len(payload)+4 > s.size {
-		return nil, fmt.Errorf("ballot of %d bytes exceeds the padded size %d", len(payload), s.size)
+	size := s.PaddedSize()
+	if len(payload)+4 > size {
+		return nil, fmt.Errorf("ballot of %d bytes exceeds the padded size %d", len(payload), size)
 	}
 	bp := plainBuffers.Get().(*[]byte)
 	defer plainBuffers.Put(bp)
-	if cap(*bp) < s.size {
-		*bp = make([]byte, s.size)
+	if cap(*bp) < size {
+		*bp = make([]byte, size)
 	}
-	plain := (*bp)[:s.size]
+	plain := (*bp)[:size]
 	binary.BigEndian.PutUint32(plain, uint32(len(payload)))
 	copy(plain[4:], payload)
 	clear(plain[4+len(payload):]) // the padding is zeros, whatever the buffer held
@@ -75,7 +85,7 @@ func (s *Sealer) seal(key []byte, box, id string, payload []byte) ([]byte, error
 	if err != nil {
 		return nil, err
 	}
-	out := make([]byte, aead.NonceSize(), aead.NonceSize()+s.size+aead.Overhead())
+	out := make([]byte, aead.NonceSize(), aead.NonceSize()+size+aead.Overhead())
 	_, _ = rand.Read(out)
 	return aead.Seal(out, out, plain, []byte(box+"|"+id)), nil
 }

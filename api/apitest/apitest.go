@@ -41,6 +41,9 @@ type Server struct {
 	Releaser *survey.Releaser
 	Sealer   *survey.Sealer
 	Surveys  *survey.Catalogue
+	// Library holds every published survey version (seeded from the embedded
+	// files); RefreshSurveys makes the app follow a publish at once.
+	Library  *survey.Library
 	Accounts *accounts.Store
 	// Dashboards reads the counters afresh on every request; comments of the
 	// current month are re-read after Refresh.
@@ -153,10 +156,7 @@ func NewOn(t testing.TB, st *store.Store, opts ...Option) *Server {
 	logs := &SyncBuffer{}
 	logger := slog.New(slog.NewTextHandler(logs, nil))
 	sopts.Logger = logger
-	catalogue, err := survey.LoadEmbedded()
-	if err != nil {
-		t.Fatal(err)
-	}
+	library, catalogue := openLibrary(t, st)
 	sealer, err := survey.NewSealer(survey.NewSecret(), catalogue)
 	if err != nil {
 		t.Fatal(err)
@@ -218,7 +218,8 @@ func NewOn(t testing.TB, st *store.Store, opts ...Option) *Server {
 		cfg.BaseURL = local
 	}
 	srv, err := api.New(cfg, api.Deps{Store: st, Surveys: catalogue, Responses: responses, Accounts: acc, Intake: in, Dashboards: dash,
-		Logger: logger, Requests: o.Requests, Invitations: codes, InvitationLinks: codes})
+		Logger: logger, Requests: o.Requests, Invitations: codes, InvitationLinks: codes,
+		SurveyLibrary: library, SurveysPublished: followLibrary(library, catalogue, sealer, dash)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -230,7 +231,7 @@ func NewOn(t testing.TB, st *store.Store, opts ...Option) *Server {
 		responses.Close()
 	})
 	return &Server{
-		URL: local, Store: st, Responses: responses, Releaser: releaser, Sealer: sealer, Invitations: codes, Surveys: catalogue, Accounts: acc, Intake: in, Dashboards: dash, Logs: logs, App: srv, t: t,
+		URL: local, Store: st, Responses: responses, Releaser: releaser, Sealer: sealer, Invitations: codes, Surveys: catalogue, Library: library, Accounts: acc, Intake: in, Dashboards: dash, Logs: logs, App: srv, t: t,
 		Client: &http.Client{
 			Timeout:       30 * time.Second,
 			Transport:     checked(t, newTransport()),

@@ -225,6 +225,7 @@ func (s *Pages) Home(c fiber.Ctx) error {
 		links = append(links,
 			staffLink{"Staff accounts", "/admin/users", "Add people, give roles, disable accounts and reset passwords."},
 			staffLink{"Audit log", "/admin/audit", "Sign-ins, account changes and views of callers' records, newest first."},
+			staffLink{"Surveys", "/admin/surveys", "Change a survey's questions, preview, publish and roll back versions."},
 			staffLink{"Practitioners", "/admin/practitioners", "Counsellors and peer-support doctors: add, edit, activate and deactivate."},
 			staffLink{"Subject access and erasure", "/admin/people", "Export or erase what is held about a caller, from their record reference."})
 	}

@@ -33,7 +33,7 @@ func (p *Pages) showForm(c fiber.Ctx, status int, d *survey.Definition, values u
 // renderInvitedForm sends the blank form with a nonce and an invitation: the
 // page rendered at start-up, with a hidden field after the nonce's.
 func (p *Pages) renderInvitedForm(c fiber.Ctx, d *survey.Definition, nonce, code string) error {
-	blank, ok := p.blankForms[d.Service]
+	blank, ok := p.blankForm(d)
 	if !ok {
 		return p.renderForm(c, fiber.StatusOK, d, nonce, url.Values{InvitationField: {code}}, nil, "")
 	}
@@ -46,7 +46,7 @@ func (p *Pages) renderInvitedForm(c fiber.Ctx, d *survey.Definition, nonce, code
 
 func (p *Pages) renderForm(c fiber.Ctx, status int, d *survey.Definition, nonce string, values url.Values, errs field.Errors, notice string) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	if blank, ok := p.blankForms[d.Service]; ok && values == nil && errs == nil && notice == "" {
+	if blank, ok := p.blankForm(d); ok && values == nil && errs == nil && notice == "" {
 		// The blank form differs per request only by its nonce: send the page
 		// rendered at start-up around it.
 		c.Status(status)
@@ -83,6 +83,7 @@ func (p *Pages) Submit(c fiber.Ctx) error {
 		return fiber.ErrBadRequest
 	}
 	nonces := values[survey.NonceField]
+	d = p.formVersion(c.Context(), d, values)
 	answers, ve := d.ParseForm(values)
 	if ve != nil {
 		// Keep the nonce the person had: a fixed form is still the same form.

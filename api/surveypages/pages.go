@@ -26,7 +26,8 @@ type Pages struct {
 	responses   *survey.Responses
 	invitations Invitations // nil: invitations are off
 	templates   web.Templates
-	blankForms  map[string]blankForm
+	blankForms  *blankForms
+	follow      *follower // nil: forms are read with the versions already known
 }
 
 // New parses the templates and renders each survey's blank form once.
@@ -36,7 +37,8 @@ func New(site *web.Site, surveys *survey.Catalogue, responses *survey.Responses,
 	if err != nil {
 		return nil, err
 	}
-	p := &Pages{site: site, surveys: surveys, responses: responses, invitations: invitations, templates: t}
+	p := &Pages{site: site, surveys: surveys, responses: responses, invitations: invitations, templates: t,
+		blankForms: &blankForms{m: map[string]blankForm{}}}
 	if err := p.renderBlankForms(); err != nil {
 		return nil, err
 	}
@@ -112,19 +114,27 @@ var invitedSlot = []byte(`"><input type="hidden" name="` + InvitationField + `" 
 const nonceSlot = "NONCE-SLOT-4f1c9a"
 
 func (p *Pages) renderBlankForms() error {
-	p.blankForms = map[string]blankForm{}
 	for _, d := range p.surveys.All() {
-		data := surveyPage{Page: p.site.Page(d.Title), Survey: d, Nonce: nonceSlot}
-		data.EmergencyAtTop = true
-		var buf bytes.Buffer
-		if err := p.templates.Execute(&buf, "survey", data); err != nil {
-			return fmt.Errorf("render blank form %s: %w", d.Service, err)
+		if _, err := p.renderBlankForm(d); err != nil {
+			return err
 		}
-		before, after, ok := bytes.Cut(buf.Bytes(), []byte(nonceSlot))
-		if !ok || bytes.Contains(after, []byte(nonceSlot)) {
-			return fmt.Errorf("render blank form %s: nonce slot not found once", d.Service)
-		}
-		p.blankForms[d.Service] = blankForm{before: before, after: after}
 	}
 	return nil
+}
+
+// renderBlankForm renders d's blank form and keeps it for its version.
+func (p *Pages) renderBlankForm(d *survey.Definition) (blankForm, error) {
+	data := surveyPage{Page: p.site.Page(d.Title), Survey: d, Nonce: nonceSlot}
+	data.EmergencyAtTop = true
+	var buf bytes.Buffer
+	if err := p.templates.Execute(&buf, "survey", data); err != nil {
+		return blankForm{}, fmt.Errorf("render blank form %s: %w", d.Service, err)
+	}
+	before, after, ok := bytes.Cut(buf.Bytes(), []byte(nonceSlot))
+	if !ok || bytes.Contains(after, []byte(nonceSlot)) {
+		return blankForm{}, fmt.Errorf("render blank form %s: nonce slot not found once", d.Service)
+	}
+	b := blankForm{before: before, after: after}
+	p.blankForms.put(d, b)
+	return b, nil
 }

@@ -35,14 +35,14 @@ func runCounters(ctx context.Context, st *store.Store, args []string, stdout, st
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	cat, err := survey.LoadEmbedded()
+	_, cat, err := loadSurveys(ctx, st)
 	if err != nil {
 		return err
 	}
 	db := st.Database(store.SurveyDatabase)
 	start, total := time.Now(), backup.Estimate(ctx, db.Collection("responses"))
 	report, err := survey.RebuildCounters(ctx, db, cat, survey.RebuildOptions{
-		Write: !*check, Comments: *comments,
+		Write: !*check, Comments: *comments, Archive: cat.Archive(),
 		Progress: func(n int) {
 			fmt.Fprintln(stderr, backup.Progress{Stage: "read", Database: db.Name(), Collection: "responses",
 				Documents: int64(n), Total: total, Elapsed: time.Since(start)})

@@ -10,7 +10,6 @@ import (
 	"github.com/feedback-service/feedback/backup"
 	"github.com/feedback-service/feedback/dashboards"
 	"github.com/feedback-service/feedback/store"
-	"github.com/feedback-service/feedback/survey"
 )
 
 // runDemo is the "feedback demo" command: it fills the store with synthetic
@@ -28,7 +27,7 @@ func runDemo(ctx context.Context, st *store.Store, args []string, stdout, stderr
 	if *n < 1 || *n > 2_000_000 {
 		return fmt.Errorf("demo: --responses must be from 1 to 2000000")
 	}
-	cat, err := survey.LoadEmbedded()
+	_, cat, err := loadSurveys(ctx, st)
 	if err != nil {
 		return err
 	}

@@ -43,6 +43,7 @@ Usage:
   feedback [serve] [flags]   start the service (the default)
   feedback users ...         manage staff accounts (run "feedback users help")
   feedback demo --responses N      fill the store with synthetic responses for the last 12 months
+  feedback surveys list|export SERVICE|check FILE|publish FILE  the survey definitions and their versions
   feedback counters rebuild [--check]  recompute the dashboard counters from the stored responses
   feedback release           release closed months' sealed ballots that are due (serve does it
                              every ten minutes; run again, it finishes a release cut short)
@@ -80,6 +81,13 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "release":
 		return withStore(ctx, "feedback release", args, stderr, func(st *store.Store, rest []string) error {
 			return runRelease(ctx, st, rest, stdout, stderr)
+		})
+	case "surveys":
+		if len(args) > 0 && args[0] == "check" { // the rules only: no store, so it runs beside serve
+			return checkSurveyFile(args[1:], stdout)
+		}
+		return withStore(ctx, "feedback surveys", args, stderr, func(st *store.Store, rest []string) error {
+			return runSurveys(ctx, st, rest, stdout, stderr)
 		})
 	case "counters":
 		return withStore(ctx, "feedback counters", args, stderr, func(st *store.Store, rest []string) error {

@@ -27,7 +27,7 @@ func runRelease(ctx context.Context, st *store.Store, args []string, stdout, std
 	if *k < dashboards.MinK {
 		return fmt.Errorf("release: --disclosure-k may not be below %d", dashboards.MinK)
 	}
-	cat, err := survey.LoadEmbedded()
+	_, cat, err := loadSurveys(ctx, st)
 	if err != nil {
 		return err
 	}
@@ -36,7 +36,7 @@ func runRelease(ctx context.Context, st *store.Store, args []string, stdout, std
 		return err
 	}
 	rel, err := survey.NewReleaser(st.Database(store.SurveyDatabase), cat, survey.ReleaseOptions{
-		Sealer: sealer, K: *k, Logger: slog.New(slog.NewTextHandler(stderr, nil)), TakeLease: *takeLease,
+		Sealer: sealer, K: *k, Archive: cat.Archive(), Logger: slog.New(slog.NewTextHandler(stderr, nil)), TakeLease: *takeLease,
 		AfterRelease: st.Compact,
 		Progress:     func(box, step string, n int) { fmt.Fprintf(stderr, "%s %s %d\n", box, step, n) },
 	})

@@ -22,10 +22,6 @@ import (
 // responses, closes the client and stops the embedded store.
 func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 	logger := newLogger(cfg.LogFormat, stderr, slog.LevelInfo)
-	catalogue, err := survey.LoadEmbedded()
-	if err != nil {
-		return err
-	}
 	startCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	st, err := openStore(startCtx, cfg, stderr)
@@ -33,6 +29,13 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer closeStore(st)
+	library, catalogue, err := loadSurveys(startCtx, st)
+	if err != nil {
+		return err
+	}
+	if differ := builtInDiffers(catalogue); len(differ) > 0 {
+		logger.Info("the built-in survey differs from the published one, which is served; publish it with feedback surveys publish if it is wanted", "services", differ)
+	}
 
 	jobs := newScheduler(logger)
 	defer jobs.stop()  // before the store closes: deferred calls run last first
@@ -59,14 +62,18 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 	in.start()
 	defer in.stop() // before the store closes: deferred calls run last first
 
-	dash, err := dashboards.New(st.Database(store.SurveyDatabase), catalogue, dashboards.Options{K: cfg.DisclosureK, Logger: logger})
+	dash, err := dashboards.New(st.Database(store.SurveyDatabase), catalogue, dashboards.Options{K: cfg.DisclosureK, Logger: logger, Archive: catalogue.Archive()})
 	if err != nil {
 		return err
 	}
+	// A version published on any instance is served within a quarter-minute.
+	surveys := &surveyFollower{lib: library, cat: catalogue, sealer: side.sealer, dash: dash}
+	jobs.start(job{Name: "follow published surveys", After: 15 * time.Second, Every: 15 * time.Second, Timeout: 10 * time.Second, Run: surveys.refresh})
 
 	srv, err := api.New(api.Config{
 		BaseURL: cfg.BaseURL, RateLimit: cfg.RateLimit, TrustedProxies: cfg.TrustedProxies, SupportPhone: cfg.SupportPhone,
-	}, api.Deps{Store: st, Surveys: catalogue, Responses: responses, Accounts: acc, Intake: in.Store, Dashboards: dash, Logger: logger, Requests: m, Invitations: invites.checker(), InvitationLinks: invites.links()})
+	}, api.Deps{Store: st, Surveys: catalogue, Responses: responses, Accounts: acc, Intake: in.Store, Dashboards: dash, Logger: logger, Requests: m, Invitations: invites.checker(), InvitationLinks: invites.links(),
+		SurveyLibrary: library, SurveysPublished: surveys.refresh})
 	if err != nil {
 		return err
 	}
@@ -132,6 +139,7 @@ func closeStore(st *store.Store) {
 type surveySide struct {
 	responses *survey.Responses
 	invites   *invitations
+	sealer    *survey.Sealer // grows when a published survey needs longer ballots
 }
 
 // openSurveySide starts taking submissions as sealed ballots, and schedules
@@ -183,7 +191,7 @@ func openSurveySide(ctx context.Context, cfg *Config, st *store.Store, catalogue
 	}})
 	// Nonce keys for tomorrow are made ahead, and expired days' keys deleted.
 	jobs.start(job{Name: "prepare nonce keys", After: time.Hour, Every: time.Hour, Timeout: time.Minute, Run: responses.Keys().Prepare})
-	return &surveySide{responses: responses, invites: invites}, nil
+	return &surveySide{responses: responses, invites: invites, sealer: sealer}, nil
 }
 
 // openStaff opens staff accounts, makes the first administrator if there is
