@@ -10,7 +10,7 @@ import (
 // long: the facts of the README's "How anonymity is kept".
 type privacyPage struct {
 	page
-	Service            string
+	Service             string
 	Stored, Never, Kept []string
 }
 

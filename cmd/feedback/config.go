@@ -30,9 +30,6 @@ type Config struct {
 	RateLimit      int
 	TrustedProxies []string
 	SupportPhone   string
-	// OfficePhone and OfficeEmail are shown on the survey's thank-you page,
-	// for a reply or a complaint, when set.
-	OfficePhone, OfficeEmail string
 	LogFormat      string
 	MetricsAddr    string
 	AdminEmail     string
@@ -44,6 +41,10 @@ type Config struct {
 	// carry the plain service link. InvitationTTL is how long one is good for.
 	Invitations   bool
 	InvitationTTL time.Duration
+
+	// OfficePhone and OfficeEmail are shown on the survey's thank-you page,
+	// for a reply or a complaint, when set.
+	OfficePhone, OfficeEmail string
 
 	Intake IntakeConfig
 }
