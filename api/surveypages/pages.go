@@ -110,11 +110,14 @@ type page struct {
 	Switch string
 }
 
-// language picks the request's language (see i18n.Choose). The answer may
-// depend on Accept-Language, so caches are told.
+// language picks the request's language (see i18n.Choose). Without ?lang=
+// the answer depends on Accept-Language, so caches are told.
 func (p *Pages) language(c fiber.Ctx) survey.Language {
-	c.Set(fiber.HeaderVary, fiber.HeaderAcceptLanguage)
-	return i18n.Choose(c.Query(i18n.Param), c.Get(fiber.HeaderAcceptLanguage))
+	query := c.Query(i18n.Param)
+	if query == "" {
+		c.Set(fiber.HeaderVary, fiber.HeaderAcceptLanguage)
+	}
+	return i18n.Choose(query, c.Get(fiber.HeaderAcceptLanguage))
 }
 
 // base is a page in language l, titled title, at path (for the language link).
