@@ -151,8 +151,10 @@ func fieldID(q *survey.Question) string {
 	return q.ID + "-" + q.Options[0].Value
 }
 
-// blankForm is a survey's form rendered once, split where its nonce goes.
-type blankForm struct{ before, after []byte }
+// blankForm is a survey's form rendered once, split where its nonce goes;
+// before is also split (head, tail) where its language link names the
+// survey's path, which an invited form replaces with the invitation's.
+type blankForm struct{ before, after, head, tail []byte }
 
 // formKey names a blank form: a survey in one language.
 type formKey struct {
@@ -178,7 +180,12 @@ func (p *Pages) renderBlankForms() error {
 			if !ok || bytes.Contains(after, []byte(nonceSlot)) {
 				return fmt.Errorf("render blank form %s: nonce slot not found once", d.Service)
 			}
-			p.blankForms[formKey{d.Service, l}] = blankForm{before: before, after: after}
+			head, tail, ok := bytes.Cut(before, []byte(`href="/s/`+d.Service+`?`))
+			if !ok {
+				return fmt.Errorf("render blank form %s: language link not found", d.Service)
+			}
+			head = append(head[:len(head):len(head)], `href="`...)
+			p.blankForms[formKey{d.Service, l}] = blankForm{before: before, after: after, head: head, tail: append([]byte("?"), tail...)}
 		}
 	}
 	return nil

@@ -3,7 +3,6 @@ package surveypages
 import (
 	"errors"
 	"net/url"
-	"strings"
 
 	"github.com/gofiber/fiber/v3"
 
@@ -26,7 +25,7 @@ func (p *Pages) Form(c fiber.Ctx) error {
 func (p *Pages) showForm(c fiber.Ctx, status int, l survey.Language, d *survey.Definition, values url.Values, ve *survey.ValidationError, notice string) error {
 	nonce, err := p.responses.Keys().Issue(c.Context(), d.Service)
 	if err != nil {
-		return fiber.ErrServiceUnavailable
+		return p.unavailable(c, l)
 	}
 	return p.renderForm(c, status, l, d, nonce, values, ve, notice)
 }
@@ -38,12 +37,12 @@ func (p *Pages) renderInvitedForm(c fiber.Ctx, l survey.Language, d *survey.Defi
 	if !ok {
 		return p.renderForm(c, fiber.StatusOK, l, d, nonce, url.Values{InvitationField: {code}}, nil, "")
 	}
-	// The language link of an invited form keeps the invitation.
-	blank.before = []byte(strings.Replace(string(blank.before), `href="/s/`+d.Service+`?`, `href="/i/`+code+`?`, 1))
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	buf := make([]byte, 0, len(blank.before)+len(nonce)+len(invitedSlot)+len(code)+len(blank.after))
-	buf = append(append(append(append(append(buf, blank.before...), nonce...), invitedSlot...), code...), blank.after...)
+	// The language link of an invited form keeps the invitation: /i/{code}?lang=…
+	buf := make([]byte, 0, len(blank.before)+len(code)+len(nonce)+len(invitedSlot)+len(code)+len(blank.after))
+	buf = append(append(append(append(buf, blank.head...), "/i/"...), code...), blank.tail...)
+	buf = append(append(append(append(buf, nonce...), invitedSlot...), code...), blank.after...)
 	return c.Send(buf)
 }
 

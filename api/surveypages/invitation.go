@@ -41,12 +41,13 @@ func (p *Pages) Exchange(c fiber.Ctx) error {
 	if !ok {
 		return p.spent(c, "", false)
 	}
+	l := p.language(c)
 	nonce, err := p.responses.Keys().Issue(c.Context(), d.Service)
 	if err != nil {
-		return fiber.ErrServiceUnavailable
+		return p.unavailable(c, l)
 	}
 	// A verified code is base64url: safe in an attribute as it is.
-	return p.renderInvitedForm(c, p.language(c), d, nonce, strings.Clone(c.Params("code")))
+	return p.renderInvitedForm(c, l, d, nonce, strings.Clone(c.Params("code")))
 }
 
 // spentPage is the kind page for an invitation that cannot be used: it still

@@ -46,7 +46,7 @@ func New(site *web.Site, surveys *survey.Catalogue, responses *survey.Responses,
 	if err != nil {
 		return nil, err
 	}
-	t, err := parseTemplates("survey", "thanks", "invitation", "notfound", "privacy")
+	t, err := parseTemplates("survey", "thanks", "invitation", "notfound", "privacy", "unavailable")
 	if err != nil {
 		return nil, err
 	}
@@ -135,4 +135,13 @@ func (p *Pages) notFound(c fiber.Ctx) error {
 		page
 		Surveys []web.SurveyLink
 	}{base, links(p.surveys, l)})
+}
+
+// unavailable is the 503 page of the survey routes, in the request's
+// language: the store could not issue a form just now.
+func (p *Pages) unavailable(c fiber.Ctx, l survey.Language) error {
+	c.Set(fiber.HeaderRetryAfter, "30")
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	base := p.base(l, p.langs[l].T("unavailable.title"), strings.Clone(c.Path()))
+	return p.site.Render(c, fiber.StatusServiceUnavailable, p.templates, "unavailable", base)
 }

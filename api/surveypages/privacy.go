@@ -10,7 +10,6 @@ import (
 // long: the facts of the README's "How anonymity is kept".
 type privacyPage struct {
 	page
-	Service             string
 	Stored, Never, Kept []string
 }
 
@@ -34,7 +33,7 @@ func (p *Pages) Privacy(c fiber.Ctx) error {
 	}
 	l := p.language(c)
 	lang := p.langs[l]
-	data := privacyPage{page: p.base(l, lang.T("privacy.title"), "/s/"+d.Service+"/privacy"), Service: d.Service}
+	data := privacyPage{page: p.base(l, lang.T("privacy.title"), "/s/"+d.Service+"/privacy")}
 	for _, f := range survey.ResponseFields {
 		data.Stored = append(data.Stored, lang.T(privacyFieldKey(f)))
 	}
