@@ -122,3 +122,38 @@ func TestPrivacyPage_ListsWhatIsStoredAndWhatIsNot(t *testing.T) {
 	contains(t, "the privacy page", body, "The calendar month you sent your answers in", "Your internet (IP) address",
 		"Cookies: the survey pages set none", "can never be opened again")
 }
+
+// Every problem survey finds in a form is told in Welsh on a Welsh form:
+// none of survey's English messages (kept for the JSON API) leaks through.
+func TestWelsh_EveryProblemIsToldInWelsh(t *testing.T) {
+	srv := apitest.New(t)
+	cases := []struct {
+		name, field string
+		values      []string
+		want        string
+	}{
+		{"two answers to one question", "fft", []string{"good", "poor"}, "Rhowch un ateb yn unig"},
+		{"an option not offered", "ease", []string{"brilliant"}, "Dewiswch o&#39;r opsiynau a ddangosir"},
+		{"a number off the scale", "recommend", []string{"12"}, "Dewiswch rif o 0 i 10"},
+		{"a character that cannot be read", "fft_why", []string{"ok\x01"}, "Mae eich ateb yn cynnwys nodau na allwn eu darllen"},
+		{"too many words", "fft_why", []string{strings.Repeat("a", 1001)}, "Rhaid i&#39;ch ateb fod yn 1,000 nod neu lai. Mae gennych 1 nod yn ormod"},
+		{"a filled honeypot", "website", []string{"http://spam.example"}, "Gadewch y maes hwn yn wag: mae yno i atal"},
+		{"a field not asked", "colour", []string{"blue"}, "Roedd gan y ffurflen faes nad yw&#39;n gofyn amdano"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			form := validForm(srv.FormNonce(t, "counselling"))
+			form[tc.field] = tc.values
+			resp, body := srv.PostForm(t, "/s/counselling?lang=cy", form)
+			if resp.StatusCode != http.StatusUnprocessableEntity {
+				t.Fatalf("status %d", resp.StatusCode)
+			}
+			contains(t, "the Welsh form sent back", body, tc.want, "Mae problem wedi codi")
+			for _, english := range []string{"Give one answer", "Choose", "characters", "Leave this field", "The form had"} {
+				if strings.Contains(body, english) {
+					t.Errorf("English %q on the Welsh form", english)
+				}
+			}
+		})
+	}
+}
