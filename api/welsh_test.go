@@ -157,3 +157,16 @@ func TestWelsh_EveryProblemIsToldInWelsh(t *testing.T) {
 		})
 	}
 }
+
+// With no support line set (a local run), every survey page names the real,
+// free national lines and invents no number.
+func TestSurveyForm_WithoutASupportLineNamesTheNationalLines(t *testing.T) {
+	srv := apitest.New(t, func(o *apitest.Options) { o.API.SupportPhone = "" })
+	for _, path := range []string{"/s/counselling", "/s/counselling?lang=cy", "/s/counselling/thanks", "/no-such-page"} {
+		_, body := srv.Get(t, path)
+		contains(t, path, body, "999", `href="tel:116123"`, "111")
+		if strings.Contains(body, "support line:") || strings.Contains(body, "llinell gymorth 24/7:") {
+			t.Errorf("%s: a support line with no number", path)
+		}
+	}
+}
