@@ -170,3 +170,12 @@ func TestSurveyForm_WithoutASupportLineNamesTheNationalLines(t *testing.T) {
 		}
 	}
 }
+
+func TestAPI_GivesTheSurveyInWelshToo(t *testing.T) {
+	srv := apitest.New(t)
+	resp, body := srv.Get(t, "/api/v1/surveys/peer-support")
+	if resp.StatusCode != http.StatusOK {
+		t.Fatal(resp.StatusCode)
+	}
+	contains(t, "the API's survey", body, `"cy":{"title":"Adborth ar ein gwasanaeth cymorth gan gymheiriaid"`, `"very_good":"Da iawn"`)
+}
