@@ -32,7 +32,7 @@ func TestSurveyLink_GivenOnceToACallerWithNoMobile(t *testing.T) {
 	}
 	// It opens the survey of the contact's service.
 	u, _ := url.Parse(m[1])
-	if resp, body := srv.Get(t, u.Path); resp.StatusCode != http.StatusOK || !strings.Contains(body, `action="/s/peer-support"`) {
+	if resp, body := srv.Get(t, u.Path); resp.StatusCode != http.StatusOK || !strings.Contains(body, `action="/s/peer-support?lang=en"`) {
 		t.Fatalf("the link given: %d", resp.StatusCode)
 	}
 	// Not stored: the page shows it this once; a second one is refused.

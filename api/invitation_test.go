@@ -36,7 +36,7 @@ func TestInvitation_SpentOnceWhenTheAnswersAreStored(t *testing.T) {
 		resp, body := srv.Get(t, "/i/"+code)
 		n, inv := nonceInForm.FindStringSubmatch(body), invitationInForm.FindStringSubmatch(body)
 		if resp.StatusCode != http.StatusOK || n == nil || inv == nil || inv[1] != code || len(resp.Cookies()) != 0 ||
-			resp.Header.Get("Cache-Control") != "no-store" || !strings.Contains(body, `action="/s/counselling"`) {
+			resp.Header.Get("Cache-Control") != "no-store" || !strings.Contains(body, `action="/s/counselling?lang=en"`) {
 			t.Fatalf("invited form: %d %v %v cookies %v\n%s", resp.StatusCode, n, inv, resp.Cookies(), body)
 		}
 		return n[1]
@@ -63,13 +63,13 @@ func TestInvitation_SpentOnceWhenTheAnswersAreStored(t *testing.T) {
 	broken = append(broken, string(altered))
 	for _, b := range broken {
 		resp, body := srv.Get(t, "/i/"+url.PathEscape(b))
-		if resp.StatusCode != http.StatusNotFound || !strings.Contains(body, "not complete") || !strings.Contains(body, `href="/s/peer-support"`) {
+		if resp.StatusCode != http.StatusNotFound || !strings.Contains(body, "not complete") || !strings.Contains(body, `href="/s/peer-support?lang=en"`) {
 			t.Fatalf("broken invitation %q: %d\n%s", b, resp.StatusCode, body)
 		}
 	}
 	late, _ := srv.Invitations.Mint("peer-support")
 	clock.Advance(15 * 24 * time.Hour)
-	if resp, body := srv.Get(t, "/i/"+late); resp.StatusCode != http.StatusGone || !strings.Contains(body, "expired") || !strings.Contains(body, `href="/s/peer-support"`) {
+	if resp, body := srv.Get(t, "/i/"+late); resp.StatusCode != http.StatusGone || !strings.Contains(body, "expired") || !strings.Contains(body, `href="/s/peer-support?lang=en"`) {
 		t.Fatalf("expired invitation: %d\n%s", resp.StatusCode, body)
 	}
 	if n := srv.Count(t, "responses"); n != 2 {

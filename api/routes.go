@@ -28,6 +28,7 @@ func (s *Server) routes() {
 	app.Get("/s/:service", sp.Form)
 	app.Post("/s/:service", sp.Submit)
 	app.Get("/s/:service/thanks", sp.Thanks)
+	app.Get("/s/:service/privacy", sp.Privacy)
 	app.Get("/i/:code", sp.Exchange)
 
 	v1 := app.Group("/api/v1")

@@ -43,6 +43,9 @@ type Config struct {
 	TrustedProxies []string
 	// SupportPhone is the 24/7 support line shown on every page, if set.
 	SupportPhone string
+	// OfficePhone and OfficeEmail reach the service's office, for a reply or
+	// a complaint: the survey's thank-you page shows them when set.
+	OfficePhone, OfficeEmail string
 }
 
 // Server is the HTTP application and what it serves.
@@ -144,7 +147,8 @@ func (s *Server) buildPages(deps Deps, origin string) error {
 	if err != nil {
 		return err
 	}
-	if s.surveyPage, err = surveypages.New(s.site, deps.Surveys, deps.Responses, deps.Invitations); err != nil {
+	if s.surveyPage, err = surveypages.New(s.site, deps.Surveys, deps.Responses, deps.Invitations,
+		surveypages.Contact{OfficePhone: s.cfg.OfficePhone, OfficeEmail: s.cfg.OfficeEmail}); err != nil {
 		return err
 	}
 	s.staff, err = staff.New(staff.Deps{Site: s.site, Accounts: deps.Accounts, Intake: deps.Intake, Logger: deps.Logger,

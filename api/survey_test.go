@@ -27,8 +27,9 @@ func TestSurveyForm_IsAnAccessibleFormWithNoCookiesAndNoScripts(t *testing.T) {
 		for _, want := range []string{
 			`<html lang="en-GB">`, `name="viewport"`,
 			"Overall, how was your experience of our service?",
-			"Your answers are anonymous", "sets no cookies", "only the month",
-			"not an emergency service", "999", "A&amp;E", "GP", "24/7", `href="tel:03301234567"`,
+			"Your answers are anonymous", `href="/s/` + service + `/privacy?lang=en"`,
+			"Need help now?", `href="tel:999"`, "NHS 111", `href="tel:116123"`, "24/7", `href="tel:03301234567"`,
+			`<a href="/s/` + service + `?lang=cy" hreflang="cy" lang="cy">Cymraeg</a>`,
 			`<legend class="prompt">`, `<label class="prompt" for="fft_why">`,
 			`<label for="fft-very_good">Very good</label>`, `type="radio"`, `type="checkbox"`,
 			`name="nonce"`, `<button type="submit"`,
@@ -84,14 +85,14 @@ func validForm(nonce string) url.Values {
 func TestSurveySubmit_StoresAndRedirectsToThanks(t *testing.T) {
 	srv := apitest.New(t)
 	resp, _ := srv.PostForm(t, "/s/counselling", validForm(srv.FormNonce(t, "counselling")))
-	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/s/counselling/thanks" {
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/s/counselling/thanks?lang=en" {
 		t.Fatalf("status %d location %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
 	if c := resp.Header.Values("Set-Cookie"); len(c) > 0 {
 		t.Errorf("Set-Cookie %v on a survey submission", c)
 	}
-	resp, body := srv.Get(t, "/s/counselling/thanks")
-	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "Your answers have been received") {
+	resp, body := srv.Get(t, "/s/counselling/thanks?lang=en")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "your answers have been sent") || !strings.Contains(body, "What happens next") {
 		t.Fatalf("thanks: %d", resp.StatusCode)
 	}
 	if n := srv.Count(t, "responses"); n != 1 {
@@ -109,11 +110,11 @@ func TestSurveySubmit_RetryAndReplayAreStoredOnce(t *testing.T) {
 	form.Del("listened")
 	srv.PostForm(t, "/s/peer-support", form)
 	resp, _ := srv.PostForm(t, "/s/peer-support", form)
-	if resp.StatusCode != http.StatusSeeOther || !strings.HasSuffix(resp.Header.Get("Location"), "?already=1") {
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasSuffix(resp.Header.Get("Location"), "?lang=en&already=1") {
 		t.Fatalf("retry: %d %s", resp.StatusCode, resp.Header.Get("Location"))
 	}
 	_, body := srv.Get(t, resp.Header.Get("Location"))
-	if !strings.Contains(body, "already have your answers") {
+	if !strings.Contains(body, "already had your answers") {
 		t.Fatal("the retry's thank-you page does not say the answers were already received")
 	}
 	form.Set("fft", "very_poor")
@@ -134,7 +135,7 @@ func TestSurveySubmit_ErrorsAreMarkedAndAnswersKept(t *testing.T) {
 		t.Fatalf("status %d", resp.StatusCode)
 	}
 	for _, want := range []string{
-		"<title>Error: ", `class="error-summary"`, `<a href="#fft-very_good">Select an answer for`,
+		"<title>Error: ", `class="error-summary"`, `<a href="#fft-very_good">Select an answer to “Overall, how was your experience of our service?”`,
 		`<a href="#recommend-0">Choose a number from 0 to 10</a>`, `id="fft-error"`, `id="recommend-error"`,
 		`aria-describedby="recommend-scale recommend-error"`,
 		`&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; it was fine</textarea>`, // kept, escaped
@@ -232,7 +233,7 @@ func TestUnknownSurvey_Is404ListingTheRealSurveys(t *testing.T) {
 			t.Errorf("%s: status %d", path, resp.StatusCode)
 			continue
 		}
-		if !strings.Contains(body, `href="/s/counselling"`) || !strings.Contains(body, `href="/s/peer-support"`) {
+		if !strings.Contains(body, `href="/s/counselling`) || !strings.Contains(body, `href="/s/peer-support`) {
 			t.Errorf("%s: 404 page does not list the surveys", path)
 		}
 	}

@@ -54,7 +54,11 @@ func TestSurveyAdmin_RewordPreviewPublishAndRollBack(t *testing.T) {
 	if form.Get("q3_prompt") != "Did you feel listened to by your counsellor?" || form.Get("base") != "1" {
 		t.Fatalf("the draft form is not filled from the current version: %v", form)
 	}
+	if form.Get("q3_cy_prompt") == "" || form.Get("cy_title") == "" {
+		t.Fatalf("the draft form does not carry the Welsh: %v", form)
+	}
 	form.Set("q3_prompt", "Did your counsellor listen to you?")
+	form.Set("q3_cy_prompt", "A wnaeth eich cwnselydd wrando arnoch chi?")
 	resp, _ := admin.PostForm(t, "/admin/surveys/counselling/draft", form)
 	preview := resp.Header.Get("Location")
 	if resp.StatusCode != http.StatusSeeOther || !strings.Contains(preview, "/drafts/") {
@@ -76,6 +80,9 @@ func TestSurveyAdmin_RewordPreviewPublishAndRollBack(t *testing.T) {
 	}
 	if _, page := srv.Get(t, "/s/counselling"); !strings.Contains(page, "Did your counsellor listen to you?") {
 		t.Fatal("the published version is not served")
+	}
+	if _, page := srv.Get(t, "/s/counselling?lang=cy"); !strings.Contains(page, "A wnaeth eich cwnselydd wrando arnoch chi?") {
+		t.Fatal("the published version's Welsh is not served")
 	}
 	// Roll back to number 1.
 	_, body = admin.Get(t, "/admin/surveys/counselling")
@@ -119,7 +126,12 @@ func TestSurveyAdmin_BadDraftsAreRefusedWithTheFieldMarked(t *testing.T) {
 		{"identifying question", "q3_prompt", func(f url.Values) { f.Set("q3_prompt", "What is your GMC number?") }},
 		{"option with answers removed", "q2_options", func(f url.Values) {
 			f.Set("q2_options", strings.Replace(f.Get("q2_options"), "easy = Easy\n", "", 1))
+			f.Set("q2_cy_options", strings.Replace(f.Get("q2_cy_options"), "easy = Hawdd\n", "", 1))
 		}},
+		{"new option without its Welsh", "q2_cy_options", func(f url.Values) {
+			f.Set("q2_options", f.Get("q2_options")+"\nnot_sure = Not sure")
+		}},
+		{"Welsh prompt missing", "q3_cy_prompt", func(f url.Values) { f.Set("q3_cy_prompt", "") }},
 		{"prompt missing", "q2_prompt", func(f url.Values) { f.Set("q2_prompt", ""); f.Set("q2_hint", "x") }},
 		{"options not value = label", "q2_options", func(f url.Values) { f.Set("q2_options", "Very easy\nEasy") }},
 		{"over two minutes", "", func(f url.Values) {

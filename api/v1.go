@@ -40,6 +40,9 @@ type apiSurvey struct {
 	Intro     string            `json:"intro"`
 	Questions []survey.Question `json:"questions"`
 	Nonce     string            `json:"nonce"`
+
+	// Cy is the title and intro in Welsh; each question carries its own.
+	Cy *survey.DefinitionWelsh `json:"cy,omitempty"`
 }
 
 func (s *Server) apiGetSurvey(c fiber.Ctx) error {
@@ -52,7 +55,7 @@ func (s *Server) apiGetSurvey(c fiber.Ctx) error {
 		return fiber.ErrServiceUnavailable
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.JSON(apiSurvey{Service: d.Service, Version: d.Version, Title: d.Title, Intro: d.Intro, Questions: d.Questions, Nonce: nonce})
+	return c.JSON(apiSurvey{Service: d.Service, Version: d.Version, Title: d.Title, Intro: d.Intro, Cy: d.Cy, Questions: d.Questions, Nonce: nonce})
 }
 
 func (s *Server) apiSubmit(c fiber.Ctx) error {

@@ -100,14 +100,24 @@ func checkStored(t *testing.T, srv *apitest.Server, d *survey.Definition, answer
 	}
 }
 
-// open emulates the screen and loads the survey form.
+// languages are the languages every survey page is offered in.
+var languages = []survey.Language{survey.English, survey.Welsh}
+
+// open emulates the screen and loads the survey form in English.
 func open(t *testing.T, ctx context.Context, v viewport, srv *apitest.Server, d *survey.Definition) {
+	t.Helper()
+	openIn(t, ctx, v, srv, d, survey.English)
+}
+
+// openIn emulates the screen and loads the survey form in language l, chosen
+// by the link (?lang=).
+func openIn(t *testing.T, ctx context.Context, v viewport, srv *apitest.Server, d *survey.Definition, l survey.Language) {
 	t.Helper()
 	resp, err := chromedp.Run(ctx, func(ctx context.Context, tg *chromedp.Target) (int64, error) {
 		if _, err := v.emulate()(ctx, tg); err != nil {
 			return 0, err
 		}
-		r, err := chromedp.NavigateResponse(srv.URL+"/s/"+d.Service)(ctx, tg)
+		r, err := chromedp.NavigateResponse(srv.URL+"/s/"+d.Service+"?lang="+string(l))(ctx, tg)
 		if err != nil {
 			return 0, err
 		}
@@ -145,27 +155,44 @@ func submit(t *testing.T, ctx context.Context, send chromedp.Action[chromedp.Voi
 	}
 }
 
-// checkThanks checks the page is the thank-you page.
+// checkThanks checks the page is the thank-you page, in English.
 func checkThanks(t *testing.T, ctx context.Context) {
 	t.Helper()
+	checkThanksIn(t, ctx, survey.English)
+}
+
+// checkThanksIn checks the page is the thank-you page, in language l.
+func checkThanksIn(t *testing.T, ctx context.Context, l survey.Language) {
+	t.Helper()
+	want := map[survey.Language]string{survey.English: "Thank you", survey.Welsh: "Diolch"}[l]
 	h1, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("h1")))
-	if err != nil || h1 != "Thank you" {
+	if err != nil || !strings.HasPrefix(h1, want) {
 		t.Errorf("thank-you page heading %q, %v", h1, err)
 	}
+	if lang := eval[string](t, ctx, `document.documentElement.lang`); lang != map[survey.Language]string{survey.English: "en-GB", survey.Welsh: "cy"}[l] {
+		t.Errorf("thank-you page lang %q", lang)
+	}
+}
+
+// thanksPath is where a form sent in language l lands.
+func thanksPath(d *survey.Definition, l survey.Language) string {
+	return "/s/" + d.Service + "/thanks?lang=" + string(l)
 }
 
 func TestSurvey_CompletedByTappingOnAPhone(t *testing.T) {
 	for _, d := range surveys(t) {
-		t.Run(d.Service, func(t *testing.T) {
-			srv := apitest.New(t)
-			ctx := newTab(t)
-			answers := answersFor(d)
-			open(t, ctx, phone, srv, d)
-			tapAnswers(t, ctx, answers)
-			submit(t, ctx, chromedp.Tap(chromedp.CSS(`button[type=submit]`)), http.StatusOK, "/s/"+d.Service+"/thanks")
-			checkThanks(t, ctx)
-			checkStored(t, srv, d, answers)
-		})
+		for _, l := range languages {
+			t.Run(d.Service+"/"+string(l), func(t *testing.T) {
+				srv := apitest.New(t)
+				ctx := newTab(t)
+				answers := answersFor(d)
+				openIn(t, ctx, phone, srv, d, l)
+				tapAnswers(t, ctx, answers)
+				submit(t, ctx, chromedp.Tap(chromedp.CSS(`button[type=submit]`)), http.StatusOK, thanksPath(d, l))
+				checkThanksIn(t, ctx, l)
+				checkStored(t, srv, d, answers) // the same option values in either language
+			})
+		}
 	}
 }
 
@@ -179,14 +206,15 @@ func TestSurvey_WorksWithoutJavaScript(t *testing.T) {
 				return err
 			}))
 			answers := answersFor(d)
-			open(t, ctx, phone, srv, d)
+			l := languages[len(d.Service)%len(languages)] // one survey in each language
+			openIn(t, ctx, phone, srv, d, l)
 			// DevTools can still look into the page; the page itself runs no script.
 			if !eval[bool](t, ctx, `matchMedia('(scripting: none)').matches`) {
 				t.Fatal("JavaScript is still on")
 			}
 			tapAnswers(t, ctx, answers)
-			submit(t, ctx, chromedp.Tap(chromedp.CSS(`button[type=submit]`)), http.StatusOK, "/s/"+d.Service+"/thanks")
-			checkThanks(t, ctx)
+			submit(t, ctx, chromedp.Tap(chromedp.CSS(`button[type=submit]`)), http.StatusOK, thanksPath(d, l))
+			checkThanksIn(t, ctx, l)
 			checkStored(t, srv, d, answers)
 		})
 	}
@@ -206,9 +234,15 @@ func TestSurvey_CompletedWithTheKeyboardAlone(t *testing.T) {
 			k.press(kb.Tab)
 			k.expectFocus("a.skip")
 			k.press(kb.Enter)
-			// The emergency reminder comes first, with the support line's number.
-			k.press(kb.Tab)
-			k.expectFocus("a.tel")
+			// The emergency box comes first, with the support line's number and
+			// the national lines, then the link to the privacy page.
+			for _, href := range []string{"tel:03301234567", "tel:999", "tel:111", "tel:116123", "/s/" + d.Service + "/privacy?lang=en"} {
+				k.press(kb.Tab)
+				k.expectFocus("a")
+				if got := eval[string](t, ctx, `document.activeElement.getAttribute('href')`); got != href {
+					t.Fatalf("focus on a link to %s, want %s", got, href)
+				}
+			}
 			for _, a := range answers {
 				switch a.q.Kind {
 				case survey.Text:
@@ -240,7 +274,7 @@ func TestSurvey_CompletedWithTheKeyboardAlone(t *testing.T) {
 			}
 			k.press(kb.Tab)
 			k.expectFocus("button.button")
-			submit(t, ctx, typeKeys(kb.Enter), http.StatusOK, "/s/"+d.Service+"/thanks")
+			submit(t, ctx, typeKeys(kb.Enter), http.StatusOK, thanksPath(d, survey.English))
 			checkThanks(t, ctx)
 			checkStored(t, srv, d, answers)
 		})
@@ -257,9 +291,16 @@ func TestSurvey_ErrorSummaryLinksMoveFocusToTheFields(t *testing.T) {
 			// than the limit (a script can set what maxlength stops a person typing).
 			long := d.Questions[1]
 			do(t, ctx, "write too much", chromedp.SetJavascriptAttribute(chromedp.ID(long.ID), "value", strings.Repeat("x", long.MaxLength+1)))
-			submit(t, ctx, chromedp.Tap(chromedp.CSS(`button[type=submit]`)), http.StatusUnprocessableEntity, "/s/"+d.Service)
+			submit(t, ctx, chromedp.Tap(chromedp.CSS(`button[type=submit]`)), http.StatusUnprocessableEntity, "/s/"+d.Service+"?lang=en")
 			if n := srv.Count(t, "responses"); n != 0 {
 				t.Fatalf("%d responses stored from a form with errors", n)
+			}
+			// The words over the limit are kept, not cut, and the hint says by how many.
+			if n := eval[int](t, ctx, `document.getElementById(`+jsString(long.ID)+`).value.length`); n != long.MaxLength+1 {
+				t.Errorf("the text sent back has %d characters, want all %d", n, long.MaxLength+1)
+			}
+			if hint := eval[string](t, ctx, `document.getElementById(`+jsString(long.ID+"-info")+`).textContent`); hint != "You have 1 character too many." {
+				t.Errorf("character count %q", hint)
 			}
 
 			k := keyboard{t, ctx}

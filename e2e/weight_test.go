@@ -51,45 +51,47 @@ func (tr *transfers) settled() bool {
 func TestSurvey_FirstLoadFitsIn14KB(t *testing.T) {
 	srv := apitest.New(t)
 	for _, d := range surveys(t) {
-		t.Run(d.Service, func(t *testing.T) {
-			ctx := newTab(t) // a browser context of its own: an empty cache
-			tr := &transfers{urls: map[network.RequestID]string{}, bytes: map[network.RequestID]float64{}}
-			if err := chromedp.Listen(ctx, tr.listen); err != nil {
-				t.Fatal(err)
-			}
-			do(t, ctx, "load the survey", phone.emulate(), chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-				if _, err := cdp.Call(ctx, tg, network.Enable, network.EnableParams{}); err != nil {
+		for _, l := range languages {
+			t.Run(d.Service+"/"+string(l), func(t *testing.T) {
+				ctx := newTab(t) // a browser context of its own: an empty cache
+				tr := &transfers{urls: map[network.RequestID]string{}, bytes: map[network.RequestID]float64{}}
+				if err := chromedp.Listen(ctx, tr.listen); err != nil {
+					t.Fatal(err)
+				}
+				do(t, ctx, "load the survey", phone.emulate(), chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+					if _, err := cdp.Call(ctx, tg, network.Enable, network.EnableParams{}); err != nil {
+						return err
+					}
+					_, err := cdp.Call(ctx, tg, network.SetCacheDisabled, network.SetCacheDisabledParams{CacheDisabled: true})
 					return err
+				}), chromedp.Navigate(srv.URL+"/s/"+d.Service+"?lang="+string(l)))
+				// Let what starts after the load event (an icon, say) finish too.
+				for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline); {
+					time.Sleep(200 * time.Millisecond)
+					if tr.settled() {
+						break
+					}
 				}
-				_, err := cdp.Call(ctx, tg, network.SetCacheDisabled, network.SetCacheDisabledParams{CacheDisabled: true})
-				return err
-			}), chromedp.Navigate(srv.URL+"/s/"+d.Service))
-			// Let what starts after the load event (an icon, say) finish too.
-			for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline); {
-				time.Sleep(200 * time.Millisecond)
-				if tr.settled() {
-					break
+				tr.mu.Lock()
+				defer tr.mu.Unlock()
+				var total float64
+				for _, id := range slices.Sorted(maps.Keys(tr.urls)) {
+					url := tr.urls[id]
+					n, ok := tr.bytes[id]
+					if !ok {
+						t.Errorf("%s did not finish loading", url)
+					}
+					t.Logf("%6.0f bytes  %s", n, url)
+					total += n
 				}
-			}
-			tr.mu.Lock()
-			defer tr.mu.Unlock()
-			var total float64
-			for _, id := range slices.Sorted(maps.Keys(tr.urls)) {
-				url := tr.urls[id]
-				n, ok := tr.bytes[id]
-				if !ok {
-					t.Errorf("%s did not finish loading", url)
+				t.Logf("%6.0f bytes in all, %d requests", total, len(tr.urls))
+				if len(tr.urls) < 2 {
+					t.Errorf("only %d requests: the stylesheet was not loaded?", len(tr.urls))
 				}
-				t.Logf("%6.0f bytes  %s", n, url)
-				total += n
-			}
-			t.Logf("%6.0f bytes in all, %d requests", total, len(tr.urls))
-			if len(tr.urls) < 2 {
-				t.Errorf("only %d requests: the stylesheet was not loaded?", len(tr.urls))
-			}
-			if total > firstLoadBudget {
-				t.Errorf("first load of /s/%s is %.0f bytes, more than %d", d.Service, total, firstLoadBudget)
-			}
-		})
+				if total > firstLoadBudget {
+					t.Errorf("first load of /s/%s in %s is %.0f bytes, more than %d", d.Service, l, total, firstLoadBudget)
+				}
+			})
+		}
 	}
 }

@@ -66,6 +66,9 @@ type Definition struct {
 	Title     string     `json:"title" validate:"required,max=80"`
 	Intro     string     `json:"intro" validate:"required,max=400"`
 	Questions []Question `json:"questions" validate:"required,min=2,dive"`
+	// Cy is the Welsh of the title and intro (see welsh.go): a translation,
+	// outside the version.
+	Cy *DefinitionWelsh `json:"cy,omitempty"`
 
 	// Version is derived from the definition's content: any change to what is
 	// asked gives a new version, so answers to different wordings are never mixed.
@@ -84,6 +87,9 @@ type Question struct {
 	MaxLength int      `json:"max_length,omitempty" validate:"min=0,max=2000"`
 	LowLabel  string   `json:"low_label,omitempty" validate:"max=40"`
 	HighLabel string   `json:"high_label,omitempty" validate:"max=40"`
+	// Cy is the Welsh of what the question shows (see welsh.go): a
+	// translation, outside the fingerprint.
+	Cy *QuestionWelsh `json:"cy,omitempty"`
 
 	// Fingerprint identifies what is asked (kind, wording, options), so the same
 	// question can be compared across survey versions and a changed one cannot.
@@ -129,7 +135,19 @@ func ValidService(s string) bool { return serviceRe.MatchString(s) }
 var embedded embed.FS
 
 // LoadEmbedded loads the survey definitions built into the binary.
-func LoadEmbedded() (*Catalogue, error) { return Load(embedded, "definitions") }
+// Each must carry its Welsh: the service users' pages are offered in both.
+func LoadEmbedded() (*Catalogue, error) {
+	c, err := Load(embedded, "definitions")
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range c.ordered {
+		if d.Cy == nil {
+			return nil, fmt.Errorf("survey definition %s: needs its Welsh (a \"cy\" block for the survey and each question)", d.Service)
+		}
+	}
+	return c, nil
+}
 
 // Catalogue is the set of surveys the service offers, one per service type.
 type Catalogue struct {
@@ -208,10 +226,14 @@ func ParseDefinition(data []byte) (*Definition, error) {
 	if err := d.checkRules(); err != nil {
 		return nil, err
 	}
+	if err := d.checkWelsh(); err != nil {
+		return nil, err
+	}
+	meaning := d.withoutTranslations()
 	canonical, err := json.Marshal(struct {
 		D Definition
 		Q []Question
-	}{d, d.Questions})
+	}{meaning, meaning.Questions})
 	if err != nil {
 		return nil, fmt.Errorf("canonical form: %w", err)
 	}

@@ -60,6 +60,9 @@ func slots() []slot {
 // formOf fills the draft form from a definition.
 func formOf(d *survey.Definition) web.Values {
 	v := web.Values{"title": {d.Title}, "intro": {d.Intro}}
+	if d.Cy != nil {
+		v["cy_title"], v["cy_intro"] = []string{d.Cy.Title}, []string{d.Cy.Intro}
+	}
 	for i, q := range d.Questions[1:] {
 		pre := fmt.Sprintf("q%d_", i+1)
 		v[pre+"position"] = []string{strconv.Itoa(i + 1)}
@@ -79,8 +82,27 @@ func formOf(d *survey.Definition) web.Values {
 			}
 			v[pre+"options"] = []string{strings.Join(lines, "\n")}
 		}
+		welshOf(v, pre, q)
 	}
 	return v
+}
+
+// welshOf fills a question's Welsh fields: prompt, hint, the 0–10 ends and
+// each option's label as value = label (yes/no included).
+func welshOf(v web.Values, pre string, q survey.Question) {
+	if q.Cy == nil {
+		return
+	}
+	w := q.Cy
+	v[pre+"cy_prompt"], v[pre+"cy_hint"] = []string{w.Prompt}, []string{w.Hint}
+	v[pre+"cy_low_label"], v[pre+"cy_high_label"] = []string{w.LowLabel}, []string{w.HighLabel}
+	var lines []string
+	for _, o := range q.Options {
+		if label, ok := w.Options[o.Value]; ok {
+			lines = append(lines, o.Value+" = "+label)
+		}
+	}
+	v[pre+"cy_options"] = []string{strings.Join(lines, "\n")}
 }
 
 // definitionFrom reads the draft form into a definition file, keeping cur's
@@ -89,6 +111,12 @@ func definitionFrom(cur *survey.Definition, form url.Values) (file []byte, order
 	// Starting from cur keeps what this form does not edit (a translation, say).
 	d := *cur
 	d.Title, d.Intro = strings.TrimSpace(form.Get("title")), strings.TrimSpace(form.Get("intro"))
+	// Welsh is all or nothing: a survey with a Welsh title translates every
+	// question (the rules say which is missing); without one it is English only.
+	d.Cy = nil
+	if t, i := strings.TrimSpace(form.Get("cy_title")), strings.TrimSpace(form.Get("cy_intro")); t != "" || i != "" {
+		d.Cy = &survey.DefinitionWelsh{Title: t, Intro: i}
+	}
 	type placed struct {
 		pos, slot int
 		q         survey.Question
@@ -102,7 +130,13 @@ func definitionFrom(cur *survey.Definition, form url.Values) (file []byte, order
 	}
 	sort.SliceStable(qs, func(i, j int) bool { return qs[i].pos < qs[j].pos })
 	d.Questions, order = []survey.Question{cur.Questions[0]}, []int{0}
+	if d.Cy == nil {
+		d.Questions[0].Cy = nil
+	}
 	for _, p := range qs {
+		if d.Cy == nil {
+			p.q.Cy = nil
+		}
 		d.Questions = append(d.Questions, p.q)
 		order = append(order, p.slot)
 	}
@@ -143,28 +177,54 @@ func questionFrom(cur *survey.Definition, form url.Values, s slot, problems *fie
 		q.MaxLength = n
 	}
 	if q.Kind != survey.YesNo && q.Kind != survey.Likelihood {
-		for _, line := range strings.Split(form.Get(s.Name+"options"), "\n") {
-			if line = strings.TrimSpace(line); line == "" {
-				continue
-			}
-			value, label, found := strings.Cut(line, "=")
-			if !found {
-				problems.Add(s.Name+"options", fmt.Sprintf("Question %d: write each option on its own line as value = label, like very_easy = Very easy", s.N))
-				break
-			}
-			q.Options = append(q.Options, survey.Option{Value: strings.TrimSpace(value), Label: strings.TrimSpace(label)})
-		}
+		q.Options = optionLines(form.Get(s.Name+"options"), s, "options", problems)
 	}
+	q.Cy = welshFrom(form, s, problems)
 	return q, pos, true
 }
 
-var definitionField = regexp.MustCompile(`^questions\[(\d+)\](?:\.([a-z_]+))?`)
+// welshFrom reads a question's Welsh fields; nil when they are all empty.
+func welshFrom(form url.Values, s slot, problems *field.Errors) *survey.QuestionWelsh {
+	get := func(name string) string { return strings.TrimSpace(form.Get(s.Name + "cy_" + name)) }
+	w := &survey.QuestionWelsh{Prompt: get("prompt"), Hint: get("hint"), LowLabel: get("low_label"), HighLabel: get("high_label")}
+	for _, o := range optionLines(form.Get(s.Name+"cy_options"), s, "cy_options", problems) {
+		if w.Options == nil {
+			w.Options = map[string]string{}
+		}
+		w.Options[o.Value] = o.Label
+	}
+	if w.Prompt == "" && w.Hint == "" && w.LowLabel == "" && w.HighLabel == "" && w.Options == nil {
+		return nil
+	}
+	return w
+}
+
+// optionLines reads options written one a line as value = label.
+func optionLines(text string, s slot, name string, problems *field.Errors) []survey.Option {
+	var out []survey.Option
+	for _, line := range strings.Split(text, "\n") {
+		if line = strings.TrimSpace(line); line == "" {
+			continue
+		}
+		value, label, found := strings.Cut(line, "=")
+		if !found {
+			problems.Add(s.Name+name, fmt.Sprintf("Question %d: write each option on its own line as value = label, like very_easy = Very easy", s.N))
+			break
+		}
+		out = append(out, survey.Option{Value: strings.TrimSpace(value), Label: strings.TrimSpace(label)})
+	}
+	return out
+}
+
+var definitionField = regexp.MustCompile(`^questions\[(\d+)\](?:\.([a-z_]+)(?:\.([a-z_]+))?)?`)
 
 // fieldOf is the draft form field a rule's error names.
 func fieldOf(de *survey.DefinitionError, order []int) string {
 	switch de.Field {
 	case "title", "intro":
 		return de.Field
+	case "cy.title", "cy.intro":
+		return "cy_" + strings.TrimPrefix(de.Field, "cy.")
 	}
 	m := definitionField.FindStringSubmatch(de.Field)
 	if m == nil {
@@ -175,6 +235,16 @@ func fieldOf(de *survey.DefinitionError, order []int) string {
 		return ""
 	}
 	name := m[2]
+	if name == "cy" { // questions[3].cy.prompt: the Welsh field
+		switch {
+		case m[3] == "":
+			name = "cy_prompt"
+		case strings.HasPrefix(m[3], "options"):
+			name = "cy_options"
+		default:
+			name = "cy_" + m[3]
+		}
+	}
 	switch name {
 	case "", "options", "value", "label":
 		if name == "" {

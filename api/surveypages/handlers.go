@@ -6,8 +6,8 @@ import (
 
 	"github.com/gofiber/fiber/v3"
 
+	"github.com/feedback-service/feedback/api/surveypages/i18n"
 	"github.com/feedback-service/feedback/api/web"
-	"github.com/feedback-service/feedback/field"
 	"github.com/feedback-service/feedback/survey"
 )
 
@@ -15,38 +15,40 @@ import (
 func (p *Pages) Form(c fiber.Ctx) error {
 	d, ok := Definition(p.surveys, c)
 	if !ok {
-		return p.site.NotFound(c)
+		return p.notFound(c)
 	}
-	return p.showForm(c, fiber.StatusOK, d, nil, nil, "")
+	return p.showForm(c, fiber.StatusOK, p.language(c), d, nil, nil, "")
 }
 
 // showForm renders the form with a fresh nonce. Pages carrying a nonce are
 // never stored by the browser or any cache.
-func (p *Pages) showForm(c fiber.Ctx, status int, d *survey.Definition, values url.Values, errs field.Errors, notice string) error {
+func (p *Pages) showForm(c fiber.Ctx, status int, l survey.Language, d *survey.Definition, values url.Values, ve *survey.ValidationError, notice string) error {
 	nonce, err := p.responses.Keys().Issue(c.Context(), d.Service)
 	if err != nil {
-		return fiber.ErrServiceUnavailable
+		return p.unavailable(c, l)
 	}
-	return p.renderForm(c, status, d, nonce, values, errs, notice)
+	return p.renderForm(c, status, l, d, nonce, values, ve, notice)
 }
 
 // renderInvitedForm sends the blank form with a nonce and an invitation: the
 // page rendered at start-up, with a hidden field after the nonce's.
-func (p *Pages) renderInvitedForm(c fiber.Ctx, d *survey.Definition, nonce, code string) error {
-	blank, ok := p.blankForm(d)
+func (p *Pages) renderInvitedForm(c fiber.Ctx, l survey.Language, d *survey.Definition, nonce, code string) error {
+	blank, ok := p.blankForm(d, l)
 	if !ok {
-		return p.renderForm(c, fiber.StatusOK, d, nonce, url.Values{InvitationField: {code}}, nil, "")
+		return p.renderForm(c, fiber.StatusOK, l, d, nonce, url.Values{InvitationField: {code}}, nil, "")
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	buf := make([]byte, 0, len(blank.before)+len(nonce)+len(invitedSlot)+len(code)+len(blank.after))
-	buf = append(append(append(append(append(buf, blank.before...), nonce...), invitedSlot...), code...), blank.after...)
+	// The language link of an invited form keeps the invitation: /i/{code}?lang=…
+	buf := make([]byte, 0, len(blank.before)+len(code)+len(nonce)+len(invitedSlot)+len(code)+len(blank.after))
+	buf = append(append(append(append(buf, blank.head...), "/i/"...), code...), blank.tail...)
+	buf = append(append(append(append(buf, nonce...), invitedSlot...), code...), blank.after...)
 	return c.Send(buf)
 }
 
-func (p *Pages) renderForm(c fiber.Ctx, status int, d *survey.Definition, nonce string, values url.Values, errs field.Errors, notice string) error {
+func (p *Pages) renderForm(c fiber.Ctx, status int, l survey.Language, d *survey.Definition, nonce string, values url.Values, ve *survey.ValidationError, notice string) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	if blank, ok := p.blankForm(d); ok && values == nil && errs == nil && notice == "" {
+	if blank, ok := p.blankForm(d, l); ok && values == nil && ve == nil && notice == "" {
 		// The blank form differs per request only by its nonce: send the page
 		// rendered at start-up around it.
 		c.Status(status)
@@ -55,15 +57,16 @@ func (p *Pages) renderForm(c fiber.Ctx, status int, d *survey.Definition, nonce 
 		buf = append(append(append(buf, blank.before...), nonce...), blank.after...)
 		return c.Send(buf)
 	}
-	data := surveyPage{Page: p.site.Page(d.Title), Survey: d, Nonce: nonce, Answers: web.Values(values), Notice: notice}
 	if values != nil {
-		data.Invitation = values.Get(InvitationField)
+		// A form sent back with its answers stays in the browser's own cache
+		// (never a shared one), so Back to it after sending shows it again
+		// rather than a "Confirm form resubmission" prompt; sending it again
+		// is refused as "already received" by its nonce.
+		c.Set(fiber.HeaderCacheControl, "private, max-age=0")
 	}
-	data.EmergencyAtTop = true
-	data.Errors, data.Invalid = errs, errs != nil
-	data.ErrorLinks = errs.Renamed(func(q string) string { return fieldID(d, q) })
-	if values != nil {
-		data.Honeypot = values.Get(survey.HoneypotField)
+	data := p.newSurveyPage(l, d, nonce, values, ve)
+	if notice != "" {
+		data.Notice = p.langs[l].T(notice)
 	}
 	return p.site.Render(c, status, p.templates, "survey", data)
 }
@@ -73,7 +76,7 @@ func (p *Pages) renderForm(c fiber.Ctx, status int, d *survey.Definition, nonce 
 func (p *Pages) Submit(c fiber.Ctx) error {
 	d, ok := Definition(p.surveys, c)
 	if !ok {
-		return p.site.NotFound(c)
+		return p.notFound(c)
 	}
 	if ct := string(c.Request().Header.ContentType()); !web.IsForm(ct) {
 		return fiber.ErrUnsupportedMediaType
@@ -82,6 +85,7 @@ func (p *Pages) Submit(c fiber.Ctx) error {
 	if err != nil {
 		return fiber.ErrBadRequest
 	}
+	l := p.language(c)
 	nonces := values[survey.NonceField]
 	d = p.formVersion(c.Context(), d, values)
 	answers, ve := d.ParseForm(values)
@@ -89,43 +93,55 @@ func (p *Pages) Submit(c fiber.Ctx) error {
 		// Keep the nonce the person had: a fixed form is still the same form.
 		if len(nonces) == 1 {
 			if _, err := p.responses.Keys().BallotID(c.Context(), d.Service, nonces[0]); err == nil {
-				return p.renderForm(c, fiber.StatusUnprocessableEntity, d, nonces[0], values, FieldErrors(ve), "")
+				return p.renderForm(c, fiber.StatusUnprocessableEntity, l, d, nonces[0], values, ve, "")
 			}
 		}
-		return p.showForm(c, fiber.StatusUnprocessableEntity, d, values, FieldErrors(ve), "")
+		return p.showForm(c, fiber.StatusUnprocessableEntity, l, d, values, ve, "")
 	}
 	if len(nonces) != 1 {
-		return p.showForm(c, fiber.StatusUnprocessableEntity, d, values, nil, expiredNotice)
+		return p.showForm(c, fiber.StatusUnprocessableEntity, l, d, values, nil, expiredNotice)
 	}
 	outcome, err := p.responses.SubmitInvited(c.Context(), d, nonces[0], values.Get(InvitationField), answers)
 	switch {
 	case errors.Is(err, survey.ErrNonce):
-		return p.showForm(c, fiber.StatusUnprocessableEntity, d, values, nil, expiredNotice)
+		return p.showForm(c, fiber.StatusUnprocessableEntity, l, d, values, nil, expiredNotice)
 	case err != nil:
 		// Not stored, not acknowledged: show the answers again with the same
 		// nonce, so trying again cannot store them twice.
-		return p.renderForm(c, fiber.StatusServiceUnavailable, d, nonces[0], values, nil, unavailableNotice)
+		return p.renderForm(c, fiber.StatusServiceUnavailable, l, d, nonces[0], values, nil, unavailableNotice)
 	}
-	target := "/s/" + d.Service + "/thanks"
+	// Post, redirect, get: the thank-you address names the survey and the
+	// language only — nothing of the answers or of the person.
+	target := "/s/" + d.Service + "/thanks?" + i18n.Param + "=" + string(l)
 	if outcome == survey.AlreadyReceived {
-		target += "?already=1"
+		target += "&already=1"
 	}
 	return c.Redirect().Status(fiber.StatusSeeOther).To(target)
 }
 
+// Catalogue keys of the notices above a form sent back.
 const (
-	expiredNotice     = "This form had been open for a long time, so we could not accept it. Your answers are still here: please check them and send them again."
-	unavailableNotice = "Sorry, we could not save your answers just now. They have not been stored. Your answers are still here: please try sending them again in a minute."
+	expiredNotice     = "survey.expired"
+	unavailableNotice = "survey.unavailable"
 )
+
+// thanksPage is the confirmation: what happens next, and how to reach the
+// office for a reply or to complain.
+type thanksPage struct {
+	page
+	Already                                   bool
+	OfficePhone, OfficePhoneLink, OfficeEmail string
+}
 
 // Thanks is GET /s/{service}/thanks.
 func (p *Pages) Thanks(c fiber.Ctx) error {
 	d, ok := Definition(p.surveys, c)
 	if !ok {
-		return p.site.NotFound(c)
+		return p.notFound(c)
 	}
-	return p.site.Render(c, fiber.StatusOK, p.templates, "thanks", struct {
-		web.Page
-		Already bool
-	}{p.site.Page("Thank you – " + d.Title), c.Query("already") == "1"})
+	l := p.language(c)
+	data := thanksPage{page: p.base(l, p.langs[l].T("thanks.title"), "/s/"+d.Service+"/thanks"),
+		Already: c.Query("already") == "1", OfficePhone: p.contact.OfficePhone, OfficeEmail: p.contact.OfficeEmail}
+	data.OfficePhoneLink = web.PhoneLink(p.contact.OfficePhone)
+	return p.site.Render(c, fiber.StatusOK, p.templates, "thanks", data)
 }

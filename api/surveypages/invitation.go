@@ -28,7 +28,7 @@ const InvitationField = survey.InvitationField
 // invitation to the response: the spent mark holds a keyed hash of the code.
 func (p *Pages) Exchange(c fiber.Ctx) error {
 	if p.invitations == nil {
-		return p.site.NotFound(c)
+		return p.notFound(c)
 	}
 	inv, err := p.invitations.Verify(c.Params("code"))
 	switch {
@@ -41,30 +41,33 @@ func (p *Pages) Exchange(c fiber.Ctx) error {
 	if !ok {
 		return p.spent(c, "", false)
 	}
+	l := p.language(c)
 	nonce, err := p.responses.Keys().Issue(c.Context(), d.Service)
 	if err != nil {
-		return fiber.ErrServiceUnavailable
+		return p.unavailable(c, l)
 	}
 	// A verified code is base64url: safe in an attribute as it is.
-	return p.renderInvitedForm(c, d, nonce, strings.Clone(c.Params("code")))
+	return p.renderInvitedForm(c, l, d, nonce, strings.Clone(c.Params("code")))
 }
 
 // spentPage is the kind page for an invitation that cannot be used: it still
 // offers the open survey.
 type spentPage struct {
-	web.Page
+	page
 	Used, Expired bool
 	Service       string // the invitation's service; empty when the link is broken
 	Surveys       []web.SurveyLink
 }
 
 func (p *Pages) spent(c fiber.Ctx, service string, used bool) error {
+	l := p.language(c)
 	status := fiber.StatusNotFound
-	data := spentPage{Page: p.site.Page("This survey link cannot be used"), Service: service, Surveys: Links(p.surveys)}
+	data := spentPage{page: p.base(l, p.langs[l].T("spent.title"), strings.Clone(c.Path())), Service: service, Surveys: links(p.surveys, l)}
 	if service != "" {
 		status, data.Used, data.Expired = fiber.StatusGone, used, !used
 		if d, ok := p.surveys.Get(service); ok {
-			data.Surveys = []web.SurveyLink{{Service: d.Service, Title: d.Title}}
+			title, _ := d.In(l)
+			data.Surveys = []web.SurveyLink{{Service: d.Service, Title: title}}
 		}
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")

@@ -1,18 +1,20 @@
-// Package surveypages serves the service users' survey: the form at
-// /s/{service}, the submission and the thank-you page. No cookies, no
-// per-request logs (see the README's "How anonymity is kept"); the rules an
-// answer must meet live in package survey.
+// Package surveypages serves the service users' pages, in English and Welsh:
+// the survey form at /s/{service}, the submission, the thank-you page, the
+// privacy page and the invitation links. No cookies, no per-request logs (see
+// the README's "How anonymity is kept"); the rules an answer must meet live in
+// package survey, the words in package i18n.
 package surveypages
 
 import (
-	"bytes"
 	"embed"
 	"fmt"
+	"html/template"
+	"strings"
 
 	"github.com/gofiber/fiber/v3"
 
+	"github.com/feedback-service/feedback/api/surveypages/i18n"
 	"github.com/feedback-service/feedback/api/web"
-	"github.com/feedback-service/feedback/field"
 	"github.com/feedback-service/feedback/survey"
 )
 
@@ -25,24 +27,50 @@ type Pages struct {
 	surveys     *survey.Catalogue
 	responses   *survey.Responses
 	invitations Invitations // nil: invitations are off
+	contact     Contact
+	langs       i18n.Catalogues
 	templates   web.Templates
 	blankForms  *blankForms
 	follow      *follower // nil: forms are read with the versions already known
 }
 
-// New parses the templates and renders each survey's blank form once.
-// invitations may be nil (invitations off).
-func New(site *web.Site, surveys *survey.Catalogue, responses *survey.Responses, invitations Invitations) (*Pages, error) {
-	t, err := web.ParseTemplates(templateFS, nil, nil, "survey", "thanks", "invitation")
+// Contact is how a person reaches the service's office for a reply or to
+// complain, shown on the thank-you page when set.
+type Contact struct {
+	OfficePhone, OfficeEmail string
+}
+
+// New parses the templates and renders each survey's blank form once in each
+// language. invitations may be nil (invitations off).
+func New(site *web.Site, surveys *survey.Catalogue, responses *survey.Responses, invitations Invitations, contact Contact) (*Pages, error) {
+	langs, err := i18n.Load()
 	if err != nil {
 		return nil, err
 	}
-	p := &Pages{site: site, surveys: surveys, responses: responses, invitations: invitations, templates: t,
-		blankForms: &blankForms{m: map[string]blankForm{}}}
+	t, err := parseTemplates("survey", "thanks", "invitation", "notfound", "privacy", "unavailable")
+	if err != nil {
+		return nil, err
+	}
+	p := &Pages{site: site, surveys: surveys, responses: responses, invitations: invitations,
+		contact: contact, langs: langs, templates: t, blankForms: &blankForms{m: map[formKey]blankForm{}}}
 	if err := p.renderBlankForms(); err != nil {
 		return nil, err
 	}
 	return p, nil
+}
+
+// parseTemplates parses each page with this package's own layout: the service
+// users' pages have their language link and emergency box, not the staff's.
+func parseTemplates(names ...string) (web.Templates, error) {
+	out := web.Templates{}
+	for _, name := range names {
+		t, err := template.New(name).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
+		if err != nil {
+			return nil, fmt.Errorf("parse template %s: %w", name, err)
+		}
+		out[name] = t
+	}
+	return out, nil
 }
 
 // Links lists the surveys, for the 404 page.
@@ -50,6 +78,16 @@ func Links(surveys *survey.Catalogue) []web.SurveyLink {
 	var out []web.SurveyLink
 	for _, d := range surveys.All() {
 		out = append(out, web.SurveyLink{Service: d.Service, Title: d.Title})
+	}
+	return out
+}
+
+// links lists the surveys in language l.
+func links(surveys *survey.Catalogue, l survey.Language) []web.SurveyLink {
+	var out []web.SurveyLink
+	for _, d := range surveys.All() {
+		title, _ := d.In(l)
+		out = append(out, web.SurveyLink{Service: d.Service, Title: title})
 	}
 	return out
 }
@@ -64,77 +102,47 @@ func Definition(surveys *survey.Catalogue, c fiber.Ctx) (*survey.Definition, boo
 	return surveys.Get(name)
 }
 
-// surveyPage is what the survey form template sees.
-type surveyPage struct {
+// page is what every service user's page shows around its content: the
+// language, and a link to the same page in the other language.
+type page struct {
 	web.Page
-	Survey *survey.Definition
-	Nonce  string
-	// Invitation is the invitation the form came from, sent with the answers.
-	Invitation string
-	Answers    web.Values
-	Honeypot   string
-	Notice     string
-	// Errors are the problems by question id; ErrorLinks the same, named by
-	// the id of each question's first input, for the error summary.
-	Errors, ErrorLinks field.Errors
+	L, Other *i18n.Lang
+	// Switch is the address of this page in the other language.
+	Switch string
 }
 
-// FieldErrors are survey's problems in the shape every page shows.
-func FieldErrors(ve *survey.ValidationError) field.Errors {
-	if ve == nil {
-		return nil
+// language picks the request's language (see i18n.Choose). Without ?lang=
+// the answer depends on Accept-Language, so caches are told.
+func (p *Pages) language(c fiber.Ctx) survey.Language {
+	query := c.Query(i18n.Param)
+	if query == "" {
+		c.Set(fiber.HeaderVary, fiber.HeaderAcceptLanguage)
 	}
-	out := make(field.Errors, len(ve.Fields))
-	for i, f := range ve.Fields {
-		out[i] = field.Error{Field: f.Question, Message: f.Message}
-	}
-	return out
+	return i18n.Choose(query, c.Get(fiber.HeaderAcceptLanguage))
 }
 
-// fieldID is the id of the first input of a question: where an error summary
-// link takes the reader.
-func fieldID(d *survey.Definition, question string) string {
-	q, ok := d.Question(question)
-	if !ok {
-		return question
-	}
-	if q.Kind == survey.Text || len(q.Options) == 0 {
-		return q.ID
-	}
-	return q.ID + "-" + q.Options[0].Value
+// base is a page in language l, titled title, at path (for the language link).
+func (p *Pages) base(l survey.Language, title, path string) page {
+	other := i18n.Other(l)
+	return page{Page: p.site.Page(title), L: p.langs[l], Other: p.langs[other],
+		Switch: path + "?" + i18n.Param + "=" + string(other)}
 }
 
-// blankForm is a survey's form rendered once, split where its nonce goes.
-type blankForm struct{ before, after []byte }
-
-// invitedSlot goes where the nonce ends, to add the invitation field after it.
-var invitedSlot = []byte(`"><input type="hidden" name="` + InvitationField + `" value="`)
-
-// nonceSlot marks where the nonce goes; it needs no escaping, like a nonce.
-const nonceSlot = "NONCE-SLOT-4f1c9a"
-
-func (p *Pages) renderBlankForms() error {
-	for _, d := range p.surveys.All() {
-		if _, err := p.renderBlankForm(d); err != nil {
-			return err
-		}
-	}
-	return nil
+// notFound is the 404 page of the survey routes, in the request's language.
+func (p *Pages) notFound(c fiber.Ctx) error {
+	l := p.language(c)
+	base := p.base(l, p.langs[l].T("notfound.title"), strings.Clone(c.Path()))
+	return p.site.Render(c, fiber.StatusNotFound, p.templates, "notfound", struct {
+		page
+		Surveys []web.SurveyLink
+	}{base, links(p.surveys, l)})
 }
 
-// renderBlankForm renders d's blank form and keeps it for its version.
-func (p *Pages) renderBlankForm(d *survey.Definition) (blankForm, error) {
-	data := surveyPage{Page: p.site.Page(d.Title), Survey: d, Nonce: nonceSlot}
-	data.EmergencyAtTop = true
-	var buf bytes.Buffer
-	if err := p.templates.Execute(&buf, "survey", data); err != nil {
-		return blankForm{}, fmt.Errorf("render blank form %s: %w", d.Service, err)
-	}
-	before, after, ok := bytes.Cut(buf.Bytes(), []byte(nonceSlot))
-	if !ok || bytes.Contains(after, []byte(nonceSlot)) {
-		return blankForm{}, fmt.Errorf("render blank form %s: nonce slot not found once", d.Service)
-	}
-	b := blankForm{before: before, after: after}
-	p.blankForms.put(d, b)
-	return b, nil
+// unavailable is the 503 page of the survey routes, in the request's
+// language: the store could not issue a form just now.
+func (p *Pages) unavailable(c fiber.Ctx, l survey.Language) error {
+	c.Set(fiber.HeaderRetryAfter, "30")
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	base := p.base(l, p.langs[l].T("unavailable.title"), strings.Clone(c.Path()))
+	return p.site.Render(c, fiber.StatusServiceUnavailable, p.templates, "unavailable", base)
 }

@@ -58,40 +58,42 @@ func (f *follower) due() bool {
 // serve's poll runs.
 func (p *Pages) Follow(refresh func(context.Context) error) { p.follow = &follower{refresh: refresh} }
 
-// blankForms holds each survey version's blank form, rendered once: a version
-// published while the service runs is rendered at its first request.
+// blankForms holds each survey version's blank form in each language,
+// rendered once: a version published while the service runs is rendered at
+// its first request.
 type blankForms struct {
 	mu sync.RWMutex
-	m  map[string]blankForm // service|version
+	m  map[formKey]blankForm
 }
 
-func (b *blankForms) put(d *survey.Definition, f blankForm) {
+func (b *blankForms) put(k formKey, f blankForm) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.m[d.Service+"|"+d.Version] = f
+	b.m[k] = f
 }
 
-func (b *blankForms) get(d *survey.Definition) (blankForm, bool) {
+func (b *blankForms) get(k formKey) (blankForm, bool) {
 	b.mu.RLock()
 	defer b.mu.RUnlock()
-	f, ok := b.m[d.Service+"|"+d.Version]
+	f, ok := b.m[k]
 	return f, ok
 }
 
-// blankForm returns d's blank form, rendering it if it is new.
-func (p *Pages) blankForm(d *survey.Definition) (blankForm, bool) {
-	if f, ok := p.blankForms.get(d); ok {
+// blankForm returns d's blank form in language l, rendering it if it is new.
+func (p *Pages) blankForm(d *survey.Definition, l survey.Language) (blankForm, bool) {
+	if f, ok := p.blankForms.get(formKey{d.Service, d.Version, l}); ok {
 		return f, true
 	}
-	f, err := p.renderBlankForm(d)
+	f, err := p.renderBlankForm(d, l)
 	return f, err == nil
 }
 
-// Preview renders d's form exactly as a phone shows it, for staff checking a
-// draft before publishing it. Its nonce is not valid, so answers sent from it
-// are never stored.
+// Preview renders d's form exactly as a phone shows it (in English), for
+// staff checking a draft before publishing it. Its nonce is not valid, so
+// answers sent from it are never stored.
 func (p *Pages) Preview(c fiber.Ctx, d *survey.Definition) error {
-	return p.renderForm(c, fiber.StatusOK, d, "preview", nil, nil, previewNotice)
+	return p.renderForm(c, fiber.StatusOK, survey.English, d, "preview", nil, nil, previewNotice)
 }
 
-const previewNotice = "Preview of a draft: this is how the survey will look. Answers sent from this page are not stored."
+// previewNotice is the catalogue key of the notice above a previewed draft.
+const previewNotice = "survey.preview"

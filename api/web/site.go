@@ -113,9 +113,12 @@ func (s *Site) Page(title string) Page {
 		CSS:              s.urls["app.css"],
 		Icon:             s.urls["icon.svg"],
 		SupportPhone:     s.supportPhone,
-		SupportPhoneLink: strings.Map(phoneLinkRune, s.supportPhone),
+		SupportPhoneLink: PhoneLink(s.supportPhone),
 	}
 }
+
+// PhoneLink is a phone number as a tel: link needs it: digits and "+" only.
+func PhoneLink(phone string) string { return strings.Map(phoneLinkRune, phone) }
 
 func phoneLinkRune(r rune) rune {
 	if (r >= '0' && r <= '9') || r == '+' {

@@ -42,6 +42,10 @@ type Config struct {
 	Invitations   bool
 	InvitationTTL time.Duration
 
+	// OfficePhone and OfficeEmail are shown on the survey's thank-you page,
+	// for a reply or a complaint, when set.
+	OfficePhone, OfficeEmail string
+
 	Intake IntakeConfig
 }
 
@@ -90,7 +94,9 @@ func (c *Config) settings() []setting {
 		parsed(&c.RateLimit, atLeastZero, "a whole number of requests a minute (0 = off)",
 			"rate-limit", "FEEDBACK_RATE_LIMIT", "300", "requests a minute one client address may make to public pages; 0 turns the limit off"),
 		parsed(&c.TrustedProxies, commaList, "", "trusted-proxies", "FEEDBACK_TRUSTED_PROXIES", "", "comma-separated proxy addresses or CIDR ranges whose X-Forwarded-For is believed"),
-		trimmed(&c.SupportPhone, "support-phone", "FEEDBACK_SUPPORT_PHONE", "", "the 24/7 support line shown on every page, e.g. \"0330 123 4567\""),
+		trimmed(&c.SupportPhone, "support-phone", "FEEDBACK_SUPPORT_PHONE", "", "the 24/7 support line shown on every page, e.g. \"0330 123 4567\" (required on an https:// base URL)"),
+		trimmed(&c.OfficePhone, "office-phone", "FEEDBACK_OFFICE_PHONE", "", "the office number the survey's thank-you page gives for a reply or a complaint, e.g. \"020 7946 0000\""),
+		trimmed(&c.OfficeEmail, "office-email", "FEEDBACK_OFFICE_EMAIL", "", "the office e-mail address the survey's thank-you page gives for a reply or a complaint"),
 		text(&c.LogFormat, "log-format", "FEEDBACK_LOG_FORMAT", "json", "log format: json or text"),
 		trimmed(&c.MetricsAddr, "metrics-addr", "FEEDBACK_METRICS_ADDR", "", "address to serve Prometheus metrics on at /metrics, e.g. 127.0.0.1:9090; empty turns them off"),
 		text(&c.AdminEmail, "admin-email", "FEEDBACK_ADMIN_EMAIL", accounts.DefaultAdminEmail, "e-mail of the administrator created, with a one-time password, when there is none"),
@@ -229,6 +235,9 @@ func (c *Config) validate() error {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
 		return fmt.Errorf("FEEDBACK_BASE_URL / --base-url: %q must be an absolute http(s) URL without query, e.g. https://feedback.example.org", c.BaseURL)
 	}
+	if err := checkSupportPhone(c.SupportPhone, u.Scheme); err != nil {
+		return err
+	}
 	if c.MongoURI == "" && c.DataDir == "" {
 		return errors.New("FEEDBACK_DATA_DIR / --data-dir: needed for the embedded store when MONGODB_URI is empty")
 	}
@@ -282,6 +291,16 @@ func (c *Config) validate() error {
 		return fmt.Errorf("FEEDBACK_BASE_URL / --base-url: %v", err)
 	}
 	return c.Intake.validate()
+}
+
+// checkSupportPhone refuses production (an https:// base URL) without the
+// service's own 24/7 line: the survey shows only national lines without it.
+func checkSupportPhone(phone, scheme string) error {
+	if scheme == "https" && phone == "" {
+		return errors.New("FEEDBACK_SUPPORT_PHONE / --support-phone: required on an https:// base URL (production): " +
+			"the survey pages give it to people who may need help now, e.g. FEEDBACK_SUPPORT_PHONE=\"0330 123 4567\"")
+	}
+	return nil
 }
 
 func usage(w io.Writer, name string) {

@@ -20,7 +20,7 @@ import (
 func TestServe_RefusesABaseURLTooLongForOneTextSegment(t *testing.T) {
 	long := "https://feedback." + strings.Repeat("a", 60) + ".example.org"
 	var out, errs bytes.Buffer
-	err := run(context.Background(), []string{"serve", "--addr", freeAddr(t), "--data-dir", t.TempDir(), "--base-url", long, "--sms-log-allowed", "true"}, nil, &out, &errs)
+	err := run(context.Background(), []string{"serve", "--addr", freeAddr(t), "--data-dir", t.TempDir(), "--base-url", long, "--sms-log-allowed", "true", "--support-phone", "0330 123 4567"}, nil, &out, &errs)
 	if err == nil || !strings.Contains(err.Error(), "FEEDBACK_BASE_URL") || !strings.Contains(err.Error(), "segment") {
 		t.Fatalf("serve with a long base URL: %v", err)
 	}
@@ -31,7 +31,7 @@ func TestServe_RefusesABaseURLTooLongForOneTextSegment(t *testing.T) {
 	for n := 60; n > 0; n-- {
 		base := "https://feedback." + strings.Repeat("a", n) + ".example.org"
 		if intake.CheckSurveyText(base) == nil {
-			if _, err := parseConfig("t", []string{"--base-url", base, "--sms-log-allowed", "true"}, func(string) string { return "" }, io.Discard); err != nil {
+			if _, err := parseConfig("t", []string{"--base-url", base, "--sms-log-allowed", "true", "--support-phone", "0330 123 4567"}, func(string) string { return "" }, io.Discard); err != nil {
 				t.Fatalf("a base URL that fits was refused: %v", err)
 			}
 			break
