@@ -36,6 +36,7 @@ type snapshot struct {
 	// source → service → month → survey version → counters
 	counters    map[Source]map[string]map[string]map[string]*survey.CounterDoc
 	invitations map[string]map[string]int64 // service → month → invitations sent
+	settings    map[string]MeasureSetting   // service|measure → a lead's target and baseline
 }
 
 type rawDoc struct {
@@ -89,6 +90,15 @@ func loadSnapshot(ctx context.Context, db *mongo.Database, now time.Time) (*snap
 		}
 		s.invitations[inv.Service][inv.Month] += inv.N
 	}
+	h.Write([]byte{0})
+	settings, raw, err := readSettings(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range raw {
+		h.Write(r.raw)
+	}
+	s.settings = settings
 	s.version = hex.EncodeToString(h.Sum(nil)[:8])
 	return s, nil
 }

@@ -30,6 +30,9 @@ type ServiceStats struct {
 	// ScoreQuestion is the key of the 0–10 question the score comes from.
 	ScoreQuestion string          `json:"score_question,omitempty"`
 	Questions     []QuestionStats `json:"questions"`
+	// SPC is each measure's control chart over the published months, by
+	// measure name (MeasureFFT, MeasureScore, MeasureResponses).
+	SPC map[string]*SPC `json:"spc"`
 
 	// countersVersion identifies the counters these figures came from. It is
 	// kept out of every rendering: it changes when hidden buckets change.
@@ -179,6 +182,7 @@ func computeService(s *snapshot, sv *surveyVersions, r Range, k int) *ServiceSta
 		}
 	}
 	st.Totals.finish()
+	st.SPC = serviceSPC(st, s.settings)
 	return st
 }
 
