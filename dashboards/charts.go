@@ -14,17 +14,17 @@ import (
 // says and what its CSV holds. A nil value is a hidden point (a month with
 // fewer than K responses) and is drawn as a gap.
 type Chart struct {
-	Name   string        `json:"name"`
-	Title  string        `json:"title"`
+	Name  string `json:"name"`
+	Title string `json:"title"`
 	// Subtitle names the service, the period and n, so a downloaded image
 	// stands alone.
-	Subtitle string `json:"subtitle,omitempty"`
-	Kind   string        `json:"kind"` // ChartLine or ChartBar
-	Unit   string        `json:"unit"`
-	Labels []string      `json:"labels"` // months (YYYY-MM) or answer options
-	Series []ChartSeries `json:"series"`
-	YMin   float64       `json:"y_min"`
-	YMax   float64       `json:"y_max"` // 0: from the data
+	Subtitle string        `json:"subtitle,omitempty"`
+	Kind     string        `json:"kind"` // ChartLine or ChartBar
+	Unit     string        `json:"unit"`
+	Labels   []string      `json:"labels"` // months (YYYY-MM) or answer options
+	Series   []ChartSeries `json:"series"`
+	YMin     float64       `json:"y_min"`
+	YMax     float64       `json:"y_max"` // 0: from the data
 	// Note explains the figures, for the text alternative and the data table.
 	Note string `json:"note,omitempty"`
 	// Hidden lists the labels (months) left out for having fewer than K responses.
