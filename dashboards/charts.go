@@ -30,6 +30,10 @@ type Chart struct {
 	// Hidden lists the labels (months) left out for having fewer than K responses.
 	Hidden []string `json:"hidden,omitempty"`
 	K      int      `json:"k"`
+	// Intervals are the 95% Wilson intervals of the first series' values,
+	// where it is a percentage; N is the number each is a percentage of.
+	Intervals []*Interval `json:"intervals,omitempty"`
+	N         []int64     `json:"n,omitempty"`
 	// SPC is the control chart drawn, for a measure: its mean and limits are
 	// series too, so the table and CSV carry them.
 	SPC    *SPC `json:"spc,omitempty"`
@@ -82,9 +86,12 @@ func Charts(st *ServiceStats) []Chart {
 	resp := ChartSeries{Name: "Responses"}
 	for _, m := range st.Months {
 		var p, r *float64
+		var ci *Interval
+		var n int64
 		if m.Figures != nil {
-			p, r = m.Figures.FFT.Positive, num(m.Figures.Responses)
+			p, r, ci, n = m.Figures.FFT.Positive, num(m.Figures.Responses), m.Figures.FFT.PositiveInterval, m.Figures.FFT.Answers
 		}
+		fft.Intervals, fft.N = append(fft.Intervals, ci), append(fft.N, n)
 		pos.Values = append(pos.Values, p)
 		resp.Values = append(resp.Values, r)
 	}
@@ -113,6 +120,8 @@ func Charts(st *ServiceStats) []Chart {
 		for i, o := range q.Options {
 			c.Labels = append(c.Labels, o.Label)
 			s.Values = append(s.Values, percent(q.Total.Counts[i], q.Total.Answered))
+			c.Intervals = append(c.Intervals, Wilson(q.Total.Counts[i], q.Total.Answered))
+			c.N = append(c.N, q.Total.Answered)
 		}
 		c.Series = []ChartSeries{s}
 		charts = append(charts, c)

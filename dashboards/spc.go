@@ -1,6 +1,9 @@
 package dashboards
 
-import "math"
+import (
+	"encoding/json"
+	"math"
+)
 
 // Statistical process control as NHS England's "Making Data Count" asks for it:
 // a mean and process limits, special cause flagged by four rules, and a
@@ -362,4 +365,24 @@ func sign(x float64) int {
 		return -1
 	}
 	return 0
+}
+
+// MarshalJSON writes a point with no limits (too few months) with null mean
+// and limits: JSON has no NaN.
+func (p SPCPoint) MarshalJSON() ([]byte, error) {
+	opt := func(v float64) *float64 {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil
+		}
+		return &v
+	}
+	return json.Marshal(struct {
+		Month  string   `json:"month"`
+		Value  float64  `json:"value"`
+		Mean   *float64 `json:"mean"`
+		Lower  *float64 `json:"lower"`
+		Upper  *float64 `json:"upper"`
+		Rule   string   `json:"rule,omitempty"`
+		Signal string   `json:"signal"`
+	}{p.Month, p.Value, opt(p.Mean), opt(p.Lower), opt(p.Upper), p.Rule, p.Signal})
 }

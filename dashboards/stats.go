@@ -71,7 +71,13 @@ type FFT struct {
 	Counts   []OptionCount `json:"counts"`
 	Positive *float64      `json:"positive_percent,omitempty"` // Very good + Good
 	Negative *float64      `json:"negative_percent,omitempty"` // Poor + Very poor
+	// 95% Wilson intervals of the two percentages.
+	PositiveInterval *Interval `json:"positive_interval,omitempty"`
+	NegativeInterval *Interval `json:"negative_interval,omitempty"`
 }
+
+// Small says whether the percentages rest on fewer than SmallSample answers.
+func (f FFT) Small() bool { return f.Answers > 0 && f.Answers < SmallSample }
 
 // OptionCount is how many chose one option.
 type OptionCount struct {
@@ -308,6 +314,8 @@ func fftFrom(counts []int64) FFT {
 	}
 	f.Positive = percent(counts[0]+counts[1], f.Answers)
 	f.Negative = percent(counts[3]+counts[4], f.Answers)
+	f.PositiveInterval = Wilson(counts[0]+counts[1], f.Answers)
+	f.NegativeInterval = Wilson(counts[3]+counts[4], f.Answers)
 	return f
 }
 

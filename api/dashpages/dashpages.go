@@ -39,7 +39,7 @@ func New(site *web.Site, staffPages *staff.Pages, d *dashboards.Dashboards) (*Pa
 	if d == nil {
 		return nil, errors.New("dashpages: no dashboards")
 	}
-	funcs := template.FuncMap{"month": monthName, "percent": percentText, "score": scoreText, "count": countText}
+	funcs := template.FuncMap{"month": monthName, "percent": percentText, "score": scoreText, "count": countText, "interval": intervalRange}
 	t, err := web.ParseTemplates(templateFS, funcs, []string{"charts"}, "dashboards", "dashboard")
 	if err != nil {
 		return nil, err

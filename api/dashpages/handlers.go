@@ -52,8 +52,12 @@ func (s *Pages) Service(c fiber.Ctx) error {
 	if err != nil {
 		return s.refuse(c, err)
 	}
+	cmp, err := s.dashboards.Compare(c.Context(), service, r)
+	if err != nil {
+		return s.refuse(c, err)
+	}
 	base := "/dashboards/" + service
-	p := servicePage{
+	p := servicePage{Compare: newCompareView(cmp),
 		Page: s.page(c, serviceName(service)), Stats: st, Period: s.periodNav(base, r),
 		Hidden:    hiddenNote{HiddenMonths: st.HiddenMonths, K: st.K},
 		ExportURL: base + "/export.csv?" + rangeQuery(r),
