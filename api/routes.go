@@ -111,4 +111,6 @@ func (s *Server) dashboardRoutes(app *fiber.App, v1 fiber.Router) {
 	dash.Get("/:service", dp.Service)
 	dash.Get("/:service/export.csv", dp.Export)
 	dash.Get("/:service/charts/:chart", dp.Chart)
+	dash.Get("/:service/spc/:measure", dp.SettingForm)
+	dash.Post("/:service/spc/:measure", st.CheckCSRF, dp.SaveSetting)
 }

@@ -57,8 +57,12 @@ type MeasureSetting struct {
 	Baseline string   `bson:"baseline,omitempty" json:"baseline,omitempty"`
 }
 
-// ErrSetting means a target or baseline was refused; its text says why.
-var ErrSetting = errors.New("invalid setting")
+// Errors of a refused setting; their text says why.
+var (
+	ErrSetting  = errors.New("invalid setting")
+	ErrTarget   = fmt.Errorf("%w: target", ErrSetting)
+	ErrBaseline = fmt.Errorf("%w: baseline", ErrSetting)
+)
 
 func settingID(service, measure string) string { return service + "|" + measure }
 
@@ -107,11 +111,11 @@ func (d *Dashboards) SaveSetting(ctx context.Context, set MeasureSetting) error 
 		return fmt.Errorf("%w: no measure %q", ErrSetting, set.Measure)
 	}
 	if t := set.Target; t != nil && (math.IsNaN(*t) || *t < m.Min || *t > m.Max) {
-		return fmt.Errorf("%w: a target for %s is a number from %v to %v", ErrSetting, m.Title, m.Min, m.Max)
+		return fmt.Errorf("%w: a target for %s is a number from %v to %v", ErrTarget, m.Title, m.Min, m.Max)
 	}
 	if set.Baseline != "" {
 		if err := (Range{From: set.Baseline, To: set.Baseline}).Validate(); err != nil {
-			return fmt.Errorf("%w: a baseline is a month, written YYYY-MM", ErrSetting)
+			return fmt.Errorf("%w: a baseline is a month, written YYYY-MM", ErrBaseline)
 		}
 	}
 	doc := bson.D{{Key: "_id", Value: settingID(set.Service, set.Measure)}, {Key: "service", Value: set.Service}, {Key: "measure", Value: set.Measure}}

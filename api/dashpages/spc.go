@@ -19,12 +19,14 @@ type spcView struct {
 	Target, Baseline                         string
 	Provisional                              bool
 	Points                                   int
+	SettingURL                               string
 }
 
-func newSPCView(ch dashboards.Chart) *spcView {
+func newSPCView(service string, ch dashboards.Chart) *spcView {
 	spc := ch.SPC
 	m, _ := dashboards.MeasureByName(ch.Name)
-	v := &spcView{Measure: m.Title, Method: "XmR chart (individuals, limits from the mean moving range)", Points: len(spc.Points)}
+	v := &spcView{Measure: m.Title, Method: "XmR chart (individuals, limits from the mean moving range)", Points: len(spc.Points),
+		SettingURL: "/dashboards/" + service + "/spc/" + ch.Name}
 	if spc.Method == dashboards.PChart {
 		v.Method = "p-chart (limits from each month's number of answers)"
 	}
@@ -80,6 +82,9 @@ func assurance(spc *dashboards.SPC) (name, class, mark, meaning string) {
 	}
 	if spc.Improvement == dashboards.Neutral {
 		return "", "", "", ""
+	}
+	if spc.Target != nil {
+		return "Not enough months", "none", "–", "Fewer than 2 published months: no limits to compare the target with yet."
 	}
 	return "No target set", "none", "–", "Without a target there is no assurance to read."
 }

@@ -138,7 +138,7 @@ func newChartView(st *dashboards.ServiceStats, ch dashboards.Chart, hint string)
 		for _, p := range ch.SPC.Points {
 			signals[p.Month] = p
 		}
-		v.SPC = newSPCView(ch)
+		v.SPC = newSPCView(st.Service, ch)
 	}
 	for i, l := range ch.Labels {
 		v.Rows = append(v.Rows, tableRowOf(ch, i, l, signals))
