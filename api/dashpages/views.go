@@ -40,6 +40,8 @@ type chartView struct {
 	Columns               []string // the label column's heading, then each series
 	Rows                  []tableRow
 	SPC                   *spcView
+	// SmallNote explains the asterisk on an interval of fewer than 50 answers.
+	SmallNote string
 }
 
 type tableRow struct {
@@ -102,6 +104,9 @@ type compareRow struct {
 }
 
 func newCompareView(c *dashboards.Comparison) *compareView {
+	if c.Previous.Range == c.LastYear.Range {
+		return &compareView{Rows: []compareRow{{"This period", c.Current}, {"Same months a year earlier", c.LastYear}}}
+	}
 	return &compareView{Rows: []compareRow{{"This period", c.Current}, {"Period before", c.Previous}, {"Same months a year earlier", c.LastYear}}}
 }
 
@@ -142,6 +147,9 @@ func newChartView(st *dashboards.ServiceStats, ch dashboards.Chart, hint string)
 	}
 	for i, l := range ch.Labels {
 		v.Rows = append(v.Rows, tableRowOf(ch, i, l, signals))
+		if ch.Intervals != nil && ch.Intervals[i] != nil && ch.N[i] < dashboards.SmallSample {
+			v.SmallNote = "* Fewer than " + strconv.Itoa(dashboards.SmallSample) + " answers: a small sample, whose percentage can move a long way by chance. Read it with care."
+		}
 	}
 	return v
 }
@@ -202,7 +210,7 @@ func intervalText(ci *dashboards.Interval, n int64) string {
 	}
 	s := strconv.FormatFloat(ci.Low, 'f', -1, 64) + "–" + strconv.FormatFloat(ci.High, 'f', -1, 64) + "% (n = " + countText(n) + ")"
 	if n < dashboards.SmallSample {
-		s += ": small sample, read with care"
+		s += "*"
 	}
 	return s
 }
