@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/feedback-service/feedback/survey"
 )
@@ -158,4 +159,19 @@ func Neutralise(cell string) string {
 		return "'" + cell
 	}
 	return cell
+}
+
+// WriteCommentsCSV writes comments, one a row: month, question, the FFT
+// rating of the same response, themes, and the text. Every cell is
+// neutralised, so a comment that begins with = is text in a spreadsheet.
+func WriteCommentsCSV(w io.Writer, p *CommentPage) error {
+	rows := [][]string{{"service", "month", "question", "fft_rating", "themes", "themes_corrected", "comment"}}
+	for _, c := range p.Comments {
+		corrected := "no"
+		if c.Corrected {
+			corrected = "yes"
+		}
+		rows = append(rows, []string{p.Service, c.Month, c.Short, c.FFTLabel, strings.Join(c.Themes, "; "), corrected, c.Text})
+	}
+	return writeAll(csv.NewWriter(w), rows)
 }

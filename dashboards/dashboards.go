@@ -56,6 +56,9 @@ type Options struct {
 	// CommentsMaxAge is how long a service's loaded comments serve requests
 	// before a reload is started in the background.
 	CommentsMaxAge time.Duration
+	// ThemesFile is a file of theme rules replacing the embedded ones
+	// (dashboards/themes.txt shows the format); empty means the embedded ones.
+	ThemesFile string
 	// Now is the clock; it defaults to time.Now.
 	Now    func() time.Time
 	Logger *slog.Logger
@@ -79,6 +82,7 @@ type Dashboards struct {
 
 	charts   *chartCache
 	comments *commentCache
+	themes   *Tagger
 }
 
 // New returns dashboards over the survey database db for the surveys of cat.
@@ -111,7 +115,12 @@ func New(db *mongo.Database, cat *survey.Catalogue, opts Options) (*Dashboards, 
 		log:     opts.Logger,
 		charts:  newChartCache(),
 	}
-	d.comments = newCommentCache(db, opts.CommentsMaxAge, opts.Now, opts.Logger)
+	themes, err := LoadThemes(opts.ThemesFile)
+	if err != nil {
+		return nil, fmt.Errorf("dashboards: themes file %q: %w", opts.ThemesFile, err)
+	}
+	d.themes = themes
+	d.comments = newCommentCache(db, themes, opts.CommentsMaxAge, opts.Now, opts.Logger)
 	for _, def := range cat.All() {
 		var archived []*survey.Definition
 		for _, a := range opts.Archive {

@@ -37,6 +37,7 @@ type snapshot struct {
 	counters    map[Source]map[string]map[string]map[string]*survey.CounterDoc
 	invitations map[string]map[string]int64 // service → month → invitations sent
 	settings    map[string]MeasureSetting   // service|measure → a lead's target and baseline
+	corrections map[string][]string         // service|month|key → a lead's themes for a comment
 }
 
 type rawDoc struct {
@@ -99,6 +100,15 @@ func loadSnapshot(ctx context.Context, db *mongo.Database, now time.Time) (*snap
 		h.Write(r.raw)
 	}
 	s.settings = settings
+	h.Write([]byte{0})
+	corrections, raw, err := readCorrections(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range raw {
+		h.Write(r.raw)
+	}
+	s.corrections = corrections
 	s.version = hex.EncodeToString(h.Sum(nil)[:8])
 	return s, nil
 }
