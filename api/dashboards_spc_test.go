@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -52,5 +53,55 @@ func TestDashboards_SPCTargetAndBaselineAreCheckedAuditedAndShown(t *testing.T) 
 	}
 	if resp, _ := quality.Get(t, "/dashboards/counselling/spc/nope"); resp.StatusCode != 404 {
 		t.Errorf("unknown measure: %d", resp.StatusCode)
+	}
+}
+
+var correctLink = regexp.MustCompile(`href="(/dashboards/counselling/comments/2026-11/[0-9a-f]{48}/themes)"`)
+
+// The comments workbench over HTTP: ratings shown, filters, the CSV of the
+// filtered set, and an audited correction of themes behind the CSRF token.
+func TestDashboards_CommentsWorkbenchFiltersExportsAndCorrects(t *testing.T) {
+	srv := newDashboardServer(t)
+	quality, _ := srv.Staff(t, accounts.RoleQuality)
+	submitAll(t, srv, "counselling", append(
+		repeat(6, survey.Answers{"fft": {Choice: "very_good"}, "fft_why": {Text: "She listened so well"}}),
+		repeat(6, survey.Answers{"fft": {Choice: "poor"}, "fft_why": {Text: "=cmd I waited on hold"}})...)...)
+	const page = "/dashboards/counselling?from=2026-11&to=2026-11"
+	_, body := quality.Get(t, page+"&rating=poor")
+	if strings.Count(body, "Rating: Poor") != 6 || strings.Contains(body, "She listened so well") {
+		t.Fatalf("rating filter:\n%s", body)
+	}
+	_, body = quality.Get(t, page+"&q=listened")
+	if strings.Count(body, "Rating: Very good") != 6 || !strings.Contains(body, "Staff listening, understanding") {
+		t.Fatalf("search:\n%s", body)
+	}
+	resp, csvBody := quality.Get(t, "/dashboards/counselling/comments.csv?from=2026-11&to=2026-11&rating=poor")
+	if resp.StatusCode != 200 || strings.Count(csvBody, "'=cmd I waited on hold") != 6 || strings.Contains(csvBody, "She listened") {
+		t.Fatalf("CSV: %d\n%s", resp.StatusCode, csvBody)
+	}
+	if resp, _ := quality.Get(t, page+"&theme=nope"); resp.StatusCode != 400 {
+		t.Errorf("unknown theme: %d", resp.StatusCode)
+	}
+	m := correctLink.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("no correction link:\n%s", body)
+	}
+	if resp, _ := quality.PostForm(t, m[1], url.Values{"theme": {"Competence & training"}}); resp.StatusCode != 403 {
+		t.Errorf("no CSRF token: %d", resp.StatusCode)
+	}
+	resp, _ = quality.PostForm(t, m[1], url.Values{"csrf": {quality.CSRF(t)}, "theme": {"Competence & training"}})
+	if resp.StatusCode != 303 {
+		t.Fatalf("correct: %d", resp.StatusCode)
+	}
+	if _, body = quality.Get(t, page+"&theme=Competence+%26+training"); strings.Count(body, "(corrected)") != 1 {
+		t.Errorf("corrected theme not shown:\n%s", body)
+	}
+	target := strings.TrimSuffix(strings.TrimPrefix(m[1], "/dashboards/"), "/themes")
+	target = strings.Replace(strings.Replace(target, "/comments/", "|", 1), "/", "|", 1)
+	if !hasAudit(auditEntries(t, srv), "comment_themes_corrected", target) {
+		t.Errorf("correction not audited as %s", target)
+	}
+	if resp, _ := quality.Get(t, "/dashboards/counselling/comments/2026-11/"+strings.Repeat("0", 48)+"/themes"); resp.StatusCode != 404 {
+		t.Errorf("unknown comment: %d", resp.StatusCode)
 	}
 }

@@ -2,7 +2,6 @@ package dashpages
 
 import (
 	"bytes"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -48,7 +47,12 @@ func (s *Pages) Service(c fiber.Ctx) error {
 	if err != nil {
 		return s.refuse(c, err)
 	}
-	comments, err := s.dashboards.Comments(c.Context(), service, r, web.Query(c, "comments"), dashboards.DefaultCommentLimit)
+	filter := commentFilter(c)
+	comments, err := s.dashboards.FilteredComments(c.Context(), service, r, filter, web.Query(c, "comments"), dashboards.DefaultCommentLimit)
+	if err != nil {
+		return s.refuse(c, err)
+	}
+	themes, err := s.dashboards.CountThemes(c.Context(), service, r)
 	if err != nil {
 		return s.refuse(c, err)
 	}
@@ -57,7 +61,7 @@ func (s *Pages) Service(c fiber.Ctx) error {
 		return s.refuse(c, err)
 	}
 	base := "/dashboards/" + service
-	p := servicePage{Compare: newCompareView(cmp),
+	p := servicePage{Compare: newCompareView(cmp), Workbench: s.workbench(service, r, filter, themes),
 		Page: s.page(c, serviceName(service)), Stats: st, Period: s.periodNav(base, r),
 		Hidden:    hiddenNote{HiddenMonths: st.HiddenMonths, K: st.K},
 		ExportURL: base + "/export.csv?" + rangeQuery(r),
@@ -87,7 +91,8 @@ func (s *Pages) Service(c fiber.Ctx) error {
 		last.Comments = append(last.Comments, cm)
 	}
 	if comments.Next != "" {
-		q := url.Values{"from": {r.From}, "to": {r.To}, "comments": {comments.Next}}
+		q := commentQuery(r, filter)
+		q.Set("comments", comments.Next)
 		p.MoreComments = base + "?" + q.Encode() + "#comments"
 	}
 	return s.site.Render(c, fiber.StatusOK, s.templates, "dashboard", p)

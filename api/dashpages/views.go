@@ -91,6 +91,7 @@ type servicePage struct {
 	Comments       []commentMonth
 	MoreComments   string
 	Compare        *compareView
+	Workbench      workbenchView
 }
 
 // compareView is the period shown beside the one before and a year before.

@@ -1,0 +1,136 @@
+package dashpages
+
+import (
+	"bytes"
+	"net/url"
+	"slices"
+
+	"github.com/gofiber/fiber/v3"
+
+	"github.com/feedback-service/feedback/accounts"
+	"github.com/feedback-service/feedback/api/web"
+	"github.com/feedback-service/feedback/dashboards"
+	"github.com/feedback-service/feedback/survey"
+)
+
+// actionThemesCorrected audits a lead's correction of a comment's themes; the
+// record is service|month|key, which names the comment and nothing else.
+const actionThemesCorrected accounts.Action = "comment_themes_corrected"
+
+// workbenchView is the comments' filter form, its download and the theme counts.
+type workbenchView struct {
+	Ratings   []web.Choice
+	Themes    []string
+	Filter    dashboards.CommentFilter
+	Filtered  bool
+	ExportURL string
+	ClearURL  string
+	Counts    *dashboards.ThemeCounts
+	Top       []themeTotal
+}
+
+type themeTotal struct {
+	Theme string
+	Count int
+}
+
+// commentFilter reads ?rating=&theme=&q=.
+func commentFilter(c fiber.Ctx) dashboards.CommentFilter {
+	return dashboards.CommentFilter{Rating: web.Query(c, "rating"), Theme: web.Query(c, "theme"), Search: web.Query(c, "q")}
+}
+
+// commentQuery is the query string naming a range and a filter.
+func commentQuery(r dashboards.Range, f dashboards.CommentFilter) url.Values {
+	q, _ := url.ParseQuery(rangeQuery(r))
+	for k, v := range map[string]string{"rating": f.Rating, "theme": f.Theme, "q": f.Search} {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	return q
+}
+
+func (s *Pages) workbench(service string, r dashboards.Range, f dashboards.CommentFilter, counts *dashboards.ThemeCounts) workbenchView {
+	base := "/dashboards/" + service
+	w := workbenchView{Filter: f, Filtered: f != (dashboards.CommentFilter{}), Counts: counts,
+		ExportURL: base + "/comments.csv?" + commentQuery(r, f).Encode(), ClearURL: base + "?" + rangeQuery(r) + "#comments"}
+	w.Ratings = append(w.Ratings, web.Choice{Value: "", Label: "Any rating"})
+	for _, o := range survey.FFTOptions {
+		w.Ratings = append(w.Ratings, web.Choice{Value: o.Value, Label: o.Label})
+	}
+	for _, t := range s.dashboards.Themes().Themes {
+		w.Themes = append(w.Themes, t.Name)
+	}
+	for i, t := range counts.Themes {
+		if counts.Totals[i] > 0 {
+			w.Top = append(w.Top, themeTotal{t, counts.Totals[i]})
+		}
+	}
+	slices.SortStableFunc(w.Top, func(a, b themeTotal) int { return b.Count - a.Count })
+	return w
+}
+
+// CommentsCSV is GET /dashboards/{service}/comments.csv: every comment of the
+// period that passes the filter, from published months only.
+func (s *Pages) CommentsCSV(c fiber.Ctx) error {
+	service := web.Param(c, "service")
+	r, err := Period(c, s.dashboards)
+	if err != nil {
+		return s.refuse(c, err)
+	}
+	p, err := s.dashboards.AllComments(c.Context(), service, r, commentFilter(c))
+	if err != nil {
+		return s.refuse(c, err)
+	}
+	var b bytes.Buffer
+	if err := dashboards.WriteCommentsCSV(&b, p); err != nil {
+		return err
+	}
+	return sendCSV(c, downloadName(service, "comments", r, "csv"), b.Bytes())
+}
+
+type themesPage struct {
+	web.Page
+	Back, Action string
+	Comment      dashboards.CommentView
+	Themes       []themeChoice
+}
+
+type themeChoice struct {
+	ID, Name string
+	Checked  bool
+}
+
+// ThemesForm is GET /dashboards/{service}/comments/{month}/{key}/themes.
+func (s *Pages) ThemesForm(c fiber.Ctx) error {
+	service, month, key := web.Param(c, "service"), web.Param(c, "month"), web.Param(c, "key")
+	cm, err := s.dashboards.Comment(c.Context(), service, month, key)
+	if err != nil {
+		return s.refuse(c, err)
+	}
+	p := themesPage{Page: s.page(c, "Correct a comment's themes"), Comment: cm,
+		Back: "/dashboards/" + service + "?" + url.Values{"from": {month}, "to": {month}}.Encode() + "#comments",
+		Action: "/dashboards/" + service + "/comments/" + month + "/" + key + "/themes"}
+	for i, t := range s.dashboards.Themes().Themes {
+		p.Themes = append(p.Themes, themeChoice{ID: "theme-" + itoa(i), Name: t.Name, Checked: slices.Contains(cm.Themes, t.Name)})
+	}
+	return s.site.Render(c, fiber.StatusOK, s.templates, "themes", p)
+}
+
+// CorrectThemes is POST /dashboards/{service}/comments/{month}/{key}/themes.
+func (s *Pages) CorrectThemes(c fiber.Ctx) error {
+	service, month, key := web.Param(c, "service"), web.Param(c, "month"), web.Param(c, "key")
+	form, err := web.Form(c)
+	if err != nil {
+		return err
+	}
+	if err := s.dashboards.CorrectThemes(c.Context(), service, month, key, form["theme"]); err != nil {
+		return s.refuse(c, err)
+	}
+	if err := s.staff.Audit(c, actionThemesCorrected, service+"|"+month+"|"+key); err != nil {
+		return err
+	}
+	return c.Redirect().Status(fiber.StatusSeeOther).To("/dashboards/" + service + "?" + url.Values{"from": {month}, "to": {month}}.Encode() + "#comments")
+}
+
+func itoa(i int) string { return string(rune('a'+i/26)) + string(rune('a'+i%26)) }
