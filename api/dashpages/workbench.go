@@ -109,7 +109,7 @@ func (s *Pages) ThemesForm(c fiber.Ctx) error {
 		return s.refuse(c, err)
 	}
 	p := themesPage{Page: s.page(c, "Correct a comment's themes"), Comment: cm,
-		Back: "/dashboards/" + service + "?" + url.Values{"from": {month}, "to": {month}}.Encode() + "#comments",
+		Back:   "/dashboards/" + service + "?" + url.Values{"from": {month}, "to": {month}}.Encode() + "#comments",
 		Action: "/dashboards/" + service + "/comments/" + month + "/" + key + "/themes"}
 	for i, t := range s.dashboards.Themes().Themes {
 		p.Themes = append(p.Themes, themeChoice{ID: "theme-" + itoa(i), Name: t.Name, Checked: slices.Contains(cm.Themes, t.Name)})
