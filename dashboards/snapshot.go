@@ -38,6 +38,7 @@ type snapshot struct {
 	invitations map[string]map[string]int64 // service → month → invitations sent
 	settings    map[string]MeasureSetting   // service|measure → a lead's target and baseline
 	corrections map[string][]string         // service|month|key → a lead's themes for a comment
+	picks       map[string]bool             // service|month|key → picked for the board pack
 }
 
 type rawDoc struct {
@@ -109,6 +110,15 @@ func loadSnapshot(ctx context.Context, db *mongo.Database, now time.Time) (*snap
 		h.Write(r.raw)
 	}
 	s.corrections = corrections
+	h.Write([]byte{0})
+	picks, raw, err := readPicks(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range raw {
+		h.Write(r.raw)
+	}
+	s.picks = picks
 	s.version = hex.EncodeToString(h.Sum(nil)[:8])
 	return s, nil
 }

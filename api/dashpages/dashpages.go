@@ -40,7 +40,7 @@ func New(site *web.Site, staffPages *staff.Pages, d *dashboards.Dashboards) (*Pa
 		return nil, errors.New("dashpages: no dashboards")
 	}
 	funcs := template.FuncMap{"month": monthName, "percent": percentText, "score": scoreText, "count": countText, "interval": intervalRange}
-	t, err := web.ParseTemplates(templateFS, funcs, []string{"charts"}, "dashboards", "dashboard", "setting", "themes")
+	t, err := web.ParseTemplates(templateFS, funcs, []string{"charts"}, "dashboards", "dashboard", "setting", "themes", "boardpack")
 	if err != nil {
 		return nil, err
 	}

@@ -15,7 +15,10 @@ import (
 
 // actionThemesCorrected audits a lead's correction of a comment's themes; the
 // record is service|month|key, which names the comment and nothing else.
-const actionThemesCorrected accounts.Action = "comment_themes_corrected"
+const (
+	actionThemesCorrected accounts.Action = "comment_themes_corrected"
+	actionBoardPick       accounts.Action = "board_pack_pick_changed"
+)
 
 // workbenchView is the comments' filter form, its download and the theme counts.
 type workbenchView struct {
@@ -26,12 +29,7 @@ type workbenchView struct {
 	ExportURL string
 	ClearURL  string
 	Counts    *dashboards.ThemeCounts
-	Top       []themeTotal
-}
-
-type themeTotal struct {
-	Theme string
-	Count int
+	Top       []dashboards.ThemeTotal
 }
 
 // commentFilter reads ?rating=&theme=&q=.
@@ -61,12 +59,7 @@ func (s *Pages) workbench(service string, r dashboards.Range, f dashboards.Comme
 	for _, t := range s.dashboards.Themes().Themes {
 		w.Themes = append(w.Themes, t.Name)
 	}
-	for i, t := range counts.Themes {
-		if counts.Totals[i] > 0 {
-			w.Top = append(w.Top, themeTotal{t, counts.Totals[i]})
-		}
-	}
-	slices.SortStableFunc(w.Top, func(a, b themeTotal) int { return b.Count - a.Count })
+	w.Top = dashboards.TopThemes(counts, len(counts.Themes))
 	return w
 }
 
@@ -94,6 +87,7 @@ type themesPage struct {
 	Back, Action string
 	Comment      dashboards.CommentView
 	Themes       []themeChoice
+	Picked       bool
 }
 
 type themeChoice struct {
@@ -108,11 +102,14 @@ func (s *Pages) ThemesForm(c fiber.Ctx) error {
 	if err != nil {
 		return s.refuse(c, err)
 	}
-	p := themesPage{Page: s.page(c, "Correct a comment's themes"), Comment: cm,
+	p := themesPage{Page: s.page(c, "Themes and board pack"), Comment: cm,
 		Back:   "/dashboards/" + service + "?" + url.Values{"from": {month}, "to": {month}}.Encode() + "#comments",
 		Action: "/dashboards/" + service + "/comments/" + month + "/" + key + "/themes"}
 	for i, t := range s.dashboards.Themes().Themes {
 		p.Themes = append(p.Themes, themeChoice{ID: "theme-" + itoa(i), Name: t.Name, Checked: slices.Contains(cm.Themes, t.Name)})
+	}
+	if p.Picked, err = s.dashboards.Picked(c.Context(), service, month, key); err != nil {
+		return err
 	}
 	return s.site.Render(c, fiber.StatusOK, s.templates, "themes", p)
 }
@@ -129,6 +126,19 @@ func (s *Pages) CorrectThemes(c fiber.Ctx) error {
 	}
 	if err := s.staff.Audit(c, actionThemesCorrected, service+"|"+month+"|"+key); err != nil {
 		return err
+	}
+	pick := form.Get("pick") == web.Checked
+	was, err := s.dashboards.Picked(c.Context(), service, month, key)
+	if err != nil {
+		return err
+	}
+	if pick != was {
+		if err := s.dashboards.PickComment(c.Context(), service, month, key, pick); err != nil {
+			return s.refuse(c, err)
+		}
+		if err := s.staff.Audit(c, actionBoardPick, service+"|"+month+"|"+key); err != nil {
+			return err
+		}
 	}
 	return c.Redirect().Status(fiber.StatusSeeOther).To("/dashboards/" + service + "?" + url.Values{"from": {month}, "to": {month}}.Encode() + "#comments")
 }
