@@ -163,7 +163,7 @@ func (s *Pages) FFTReturn(c fiber.Ctx) error {
 		return s.refuse(c, err)
 	}
 	var b bytes.Buffer
-	if err := s.dashboards.WriteFFTReturn(c.Context(), &b, r, ""); err != nil {
+	if err := s.dashboards.WriteFFTReturn(c.Context(), &b, r, s.dashboards.OrganisationCode()); err != nil {
 		return s.refuse(c, err)
 	}
 	return sendCSV(c, downloadName("fft-return", "", r, "csv"), b.Bytes())

@@ -59,7 +59,8 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 	in.start()
 	defer in.stop() // before the store closes: deferred calls run last first
 
-	dash, err := dashboards.New(st.Database(store.SurveyDatabase), catalogue, dashboards.Options{K: cfg.DisclosureK, Logger: logger})
+	dash, err := dashboards.New(st.Database(store.SurveyDatabase), catalogue, dashboards.Options{K: cfg.DisclosureK, Logger: logger,
+		OrganisationCode: cfg.OrganisationCode, ThemesFile: cfg.ThemesFile})
 	if err != nil {
 		return err
 	}
