@@ -82,7 +82,7 @@ func (w *world) fill(t testing.TB, service string, def *survey.Definition, versi
 		a := randomAnswers(w.rng, def)
 		c.add(def, a)
 		if txt, ok := a["fft_why"]; ok {
-			comments = append(comments, survey.Comment{ID: fmt.Sprint(w.rng.Uint64()), Service: service, Version: version, Month: month, Question: "fft_why", Text: txt.Text})
+			comments = append(comments, survey.Comment{ID: fmt.Sprint(w.rng.Uint64()), Service: service, Version: version, Month: month, Question: "fft_why", Text: txt.Text, FFT: a["fft"].Choice})
 		}
 	}
 	id := service + "|" + version + "|" + month
@@ -125,11 +125,18 @@ func (w *world) render(t testing.TB, ranges []dashboards.Range) map[string][]byt
 		t.Fatal(err)
 	}
 	out := map[string][]byte{}
+	published := 0
+	defer func() {
+		if published == 0 {
+			t.Fatal("no view publishes a month: the properties would hold vacuously")
+		}
+	}()
 	for ri, r := range ranges {
 		for _, service := range w.d.Services() {
 			key := service + " " + r.String()
 			st := must[*dashboards.ServiceStats](t)(w.d.Service(ctx, service, r))
 			out[key+" json"] = must[[]byte](t)(json.Marshal(st))
+			published += len(st.Months) - len(st.HiddenMonths)
 			charts := dashboards.Charts(st)
 			out[key+" charts json"] = must[[]byte](t)(json.Marshal(charts))
 			for ci, c := range charts {
@@ -148,6 +155,17 @@ func (w *world) render(t testing.TB, ranges []dashboards.Range) map[string][]byt
 				t.Fatal(err)
 			}
 			out[key+" charts csv"] = b.Bytes()
+			// Issue 22's views: comparisons, theme counts, filtered comments and their CSV.
+			out[key+" compare"] = must[[]byte](t)(json.Marshal(must[*dashboards.Comparison](t)(w.d.Compare(ctx, service, r))))
+			out[key+" themes"] = must[[]byte](t)(json.Marshal(must[*dashboards.ThemeCounts](t)(w.d.CountThemes(ctx, service, r))))
+			for _, f := range []dashboards.CommentFilter{{Rating: "good"}, {Theme: "Staff listening, understanding & involving patients"}, {Search: "helped"}} {
+				p := must[*dashboards.CommentPage](t)(w.d.AllComments(ctx, service, r, f))
+				b.Reset()
+				if err := dashboards.WriteCommentsCSV(&b, p); err != nil {
+					t.Fatal(err)
+				}
+				out[fmt.Sprintf("%s comments %+v csv", key, f)] = append([]byte(nil), b.Bytes()...)
+			}
 			cursor := ""
 			for page := 0; ; page++ {
 				p := must[*dashboards.CommentPage](t)(w.d.Comments(ctx, service, r, cursor, 7))
@@ -163,6 +181,7 @@ func (w *world) render(t testing.TB, ranges []dashboards.Range) map[string][]byt
 		}
 		out[r.String()+" fft return"] = b.Bytes()
 		out[r.String()+" overview"] = must[[]byte](t)(json.Marshal(must[*dashboards.Overview](t)(w.d.Overview(ctx, r))))
+		out[r.String()+" board pack"] = must[[]byte](t)(json.Marshal(must[[]dashboards.ServicePack](t)(w.d.BoardPack(ctx, r))))
 	}
 	return out
 }
@@ -170,7 +189,10 @@ func (w *world) render(t testing.TB, ranges []dashboards.Range) map[string][]byt
 func (w *world) randomRange() dashboards.Range {
 	i := w.rng.IntN(len(w.months))
 	j := i + w.rng.IntN(len(w.months)-i)
-	return dashboards.Range{From: w.months[i], To: w.months[j]}
+	// The world's counters and comments carry no verified flag: they are the
+	// open link's, so the views read that source (read as verified, every
+	// month would be hidden and the properties would hold vacuously).
+	return dashboards.Range{From: w.months[i], To: w.months[j], Source: dashboards.Open}
 }
 
 // Hidden means hidden: adding or removing responses in buckets that stay
@@ -228,7 +250,7 @@ func TestDisclosure_DifferencesAreWholePublishedBuckets(t *testing.T) {
 	for _, service := range w.d.Services() {
 		single := map[string]*dashboards.ServiceStats{}
 		for _, m := range w.months {
-			single[m] = must[*dashboards.ServiceStats](t)(w.d.Service(ctx, service, dashboards.Range{From: m, To: m}))
+			single[m] = must[*dashboards.ServiceStats](t)(w.d.Service(ctx, service, dashboards.Range{From: m, To: m, Source: dashboards.Open}))
 		}
 		counts := func(st *dashboards.ServiceStats) []int64 {
 			v := []int64{st.Totals.Responses, st.Totals.Invitations}
@@ -274,7 +296,7 @@ func TestDisclosure_DifferencesAreWholePublishedBuckets(t *testing.T) {
 		}
 	}
 	// The all-services row is the sum of the services' published totals.
-	r := dashboards.Range{From: w.months[0], To: w.months[len(w.months)-1]}
+	r := dashboards.Range{From: w.months[0], To: w.months[len(w.months)-1], Source: dashboards.Open}
 	o := must[*dashboards.Overview](t)(w.d.Overview(ctx, r))
 	var n int64
 	for _, s := range o.Services {
