@@ -138,9 +138,9 @@ func Render(c Chart, f Format) ([]byte, error) {
 func px(v float64, scale float64) int { return int(v*scale + 0.5) }
 
 // maxMonthTicks is how many month labels an axis carries at most: at 9 point
-// a label like "Nov 25" is about 30 pixels wide, so 7 fit 380 pixels with room
+// a label like "Nov 25" is about 45 pixels wide as drawn, so 6 fit the plot with room
 // between them, and labels never collide.
-const maxMonthTicks = 7
+const maxMonthTicks = 6
 
 // tickLabels labels every month with its short name and year ("Nov 25"), or
 // every second or third month when there are more than maxMonthTicks. A
