@@ -17,7 +17,7 @@ func TestDashboards_SPCTargetAndBaselineAreCheckedAuditedAndShown(t *testing.T) 
 	srv := newDashboardServer(t)
 	quality, _ := srv.Staff(t, accounts.RoleQuality)
 	submitAll(t, srv, "counselling", repeat(12, survey.Answers{"fft": {Choice: "good"}, "recommend": {Number: 9}})...)
-	const form = "/dashboards/counselling/spc/fft"
+	const form = "/dashboards/counselling/spc?measure=fft"
 	resp, body := quality.Get(t, form)
 	if resp.StatusCode != 200 || !strings.Contains(body, `name="target"`) || !strings.Contains(body, `name="csrf"`) {
 		t.Fatalf("GET %s: %d\n%s", form, resp.StatusCode, body)
@@ -51,12 +51,12 @@ func TestDashboards_SPCTargetAndBaselineAreCheckedAuditedAndShown(t *testing.T) 
 			t.Errorf("page lacks %q", want)
 		}
 	}
-	if resp, _ := quality.Get(t, "/dashboards/counselling/spc/nope"); resp.StatusCode != 404 {
+	if resp, _ := quality.Get(t, "/dashboards/counselling/spc?measure=nope"); resp.StatusCode != 404 {
 		t.Errorf("unknown measure: %d", resp.StatusCode)
 	}
 }
 
-var correctLink = regexp.MustCompile(`href="(/dashboards/counselling/comments/2026-11/[0-9a-f]{48}/themes)"`)
+var correctLink = regexp.MustCompile(`href="(/dashboards/counselling/themes\?comment=2026-11~([0-9a-f]{48}))"`)
 
 // The comments workbench over HTTP: ratings shown, filters, the CSV of the
 // filtered set, and an audited correction of themes behind the CSRF token.
@@ -96,12 +96,11 @@ func TestDashboards_CommentsWorkbenchFiltersExportsAndCorrects(t *testing.T) {
 	if _, body = quality.Get(t, page+"&theme=Competence+%26+training"); strings.Count(body, "(corrected)") != 1 {
 		t.Errorf("corrected theme not shown:\n%s", body)
 	}
-	target := strings.TrimSuffix(strings.TrimPrefix(m[1], "/dashboards/"), "/themes")
-	target = strings.Replace(strings.Replace(target, "/comments/", "|", 1), "/", "|", 1)
+	target := "counselling|2026-11|" + m[2]
 	if !hasAudit(auditEntries(t, srv), "comment_themes_corrected", target) {
 		t.Errorf("correction not audited as %s", target)
 	}
-	if resp, _ := quality.Get(t, "/dashboards/counselling/comments/2026-11/"+strings.Repeat("0", 48)+"/themes"); resp.StatusCode != 404 {
+	if resp, _ := quality.Get(t, "/dashboards/counselling/themes?comment=2026-11~"+strings.Repeat("0", 48)); resp.StatusCode != 404 {
 		t.Errorf("unknown comment: %d", resp.StatusCode)
 	}
 }

@@ -112,9 +112,9 @@ func (s *Server) dashboardRoutes(app *fiber.App, v1 fiber.Router) {
 	dash.Get("/:service", dp.Service)
 	dash.Get("/:service/export.csv", dp.Export)
 	dash.Get("/:service/charts/:chart", dp.Chart)
-	dash.Get("/:service/spc/:measure", dp.SettingForm)
-	dash.Post("/:service/spc/:measure", st.CheckCSRF, dp.SaveSetting)
+	dash.Get("/:service/spc", dp.SettingForm)
+	dash.Post("/:service/spc", st.CheckCSRF, dp.SaveSetting)
 	dash.Get("/:service/comments.csv", dp.CommentsCSV)
-	dash.Get("/:service/comments/:month/:key/themes", dp.ThemesForm)
-	dash.Post("/:service/comments/:month/:key/themes", st.CheckCSRF, dp.CorrectThemes)
+	dash.Get("/:service/themes", dp.ThemesForm)
+	dash.Post("/:service/themes", st.CheckCSRF, dp.CorrectThemes)
 }

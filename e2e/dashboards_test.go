@@ -137,7 +137,7 @@ func TestDashboards_BoardPackPrintsAPagePerServiceAndIsAccessible(t *testing.T) 
 	}
 	screenshot(t, tab, "board-pack", desktop)
 	checkAccessible(t, tab, "board pack")
-	for _, path := range []string{"/dashboards/counselling/spc/fft", "/dashboards/counselling/comments/" + picked.Month + "/" + picked.Key + "/themes"} {
+	for _, path := range []string{"/dashboards/counselling/spc?measure=fft", "/dashboards/counselling/themes?comment=" + picked.Month + "~" + picked.Key} {
 		do(t, tab, "open "+path, chromedp.Navigate(srv.URL+path))
 		checkAccessible(t, tab, path)
 	}

@@ -28,7 +28,7 @@ type settingPage struct {
 	Problems             field.Errors
 }
 
-// SettingForm is GET /dashboards/{service}/spc/{measure}: the target and
+// SettingForm is GET /dashboards/{service}/spc?measure={measure}: the target and
 // baseline of one measure's control chart.
 func (s *Pages) SettingForm(c fiber.Ctx) error {
 	service, m, err := s.measure(c)
@@ -46,7 +46,7 @@ func (s *Pages) SettingForm(c fiber.Ctx) error {
 	return s.renderSetting(c, fiber.StatusOK, service, m, form, nil)
 }
 
-// SaveSetting is POST /dashboards/{service}/spc/{measure}.
+// SaveSetting is POST /dashboards/{service}/spc?measure={measure}.
 func (s *Pages) SaveSetting(c fiber.Ctx) error {
 	service, m, err := s.measure(c)
 	if err != nil {
@@ -88,7 +88,7 @@ func (s *Pages) SaveSetting(c fiber.Ctx) error {
 
 func (s *Pages) renderSetting(c fiber.Ctx, status int, service string, m dashboards.Measure, form web.Values, problems field.Errors) error {
 	p := settingPage{Page: s.page(c, m.Title+": target and baseline"), Service: service, ServiceName: serviceName(service), Measure: m,
-		Action: "/dashboards/" + service + "/spc/" + m.Name, Back: "/dashboards/" + service, Form: form, Problems: problems}
+		Action: "/dashboards/" + service + "/spc?measure=" + m.Name, Back: "/dashboards/" + service, Form: form, Problems: problems}
 	p.Invalid = problems != nil
 	return s.site.Render(c, status, s.templates, "setting", p)
 }
@@ -99,7 +99,7 @@ func (s *Pages) measure(c fiber.Ctx) (string, dashboards.Measure, error) {
 	if !slices.Contains(s.dashboards.Services(), service) {
 		return "", dashboards.Measure{}, dashboards.ErrUnknownService
 	}
-	m, ok := dashboards.MeasureByName(web.Param(c, "measure"))
+	m, ok := dashboards.MeasureByName(web.Query(c, "measure"))
 	if !ok {
 		return "", dashboards.Measure{}, dashboards.ErrUnknownChart
 	}

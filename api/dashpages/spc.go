@@ -26,7 +26,7 @@ func newSPCView(service string, ch dashboards.Chart) *spcView {
 	spc := ch.SPC
 	m, _ := dashboards.MeasureByName(ch.Name)
 	v := &spcView{Measure: m.Title, Method: "XmR chart (individuals, limits from the mean moving range)", Points: len(spc.Points),
-		SettingURL: "/dashboards/" + service + "/spc/" + ch.Name}
+		SettingURL: "/dashboards/" + service + "/spc?measure=" + ch.Name}
 	if spc.Method == dashboards.PChart {
 		v.Method = "p-chart (limits from each month's number of answers)"
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net/url"
 	"slices"
+	"strings"
 
 	"github.com/gofiber/fiber/v3"
 
@@ -95,16 +96,27 @@ type themeChoice struct {
 	Checked  bool
 }
 
-// ThemesForm is GET /dashboards/{service}/comments/{month}/{key}/themes.
+// commentParams reads /dashboards/{service}/themes?comment={month}~{key}.
+func commentParams(c fiber.Ctx) (service, month, key string) {
+	month, key, _ = strings.Cut(web.Query(c, "comment"), "~")
+	return web.Param(c, "service"), month, key
+}
+
+// themesURL is the address of a comment's themes form.
+func themesURL(service, month, key string) string {
+	return "/dashboards/" + service + "/themes?" + url.Values{"comment": {month + "~" + key}}.Encode()
+}
+
+// ThemesForm is GET /dashboards/{service}/themes?comment={month}~{key}.
 func (s *Pages) ThemesForm(c fiber.Ctx) error {
-	service, month, key := web.Param(c, "service"), web.Param(c, "month"), web.Param(c, "key")
+	service, month, key := commentParams(c)
 	cm, err := s.dashboards.Comment(c.Context(), service, month, key)
 	if err != nil {
 		return s.refuse(c, err)
 	}
 	p := themesPage{Page: s.page(c, "Themes and board pack"), Comment: cm,
 		Back:   "/dashboards/" + service + "?" + url.Values{"from": {month}, "to": {month}}.Encode() + "#comments",
-		Action: "/dashboards/" + service + "/comments/" + month + "/" + key + "/themes"}
+		Action: themesURL(service, month, key)}
 	for i, t := range s.dashboards.Themes().Themes {
 		p.Themes = append(p.Themes, themeChoice{ID: "theme-" + itoa(i), Name: t.Name, Checked: slices.Contains(cm.Themes, t.Name)})
 	}
@@ -114,9 +126,9 @@ func (s *Pages) ThemesForm(c fiber.Ctx) error {
 	return s.site.Render(c, fiber.StatusOK, s.templates, "themes", p)
 }
 
-// CorrectThemes is POST /dashboards/{service}/comments/{month}/{key}/themes.
+// CorrectThemes is POST /dashboards/{service}/themes?comment={month}~{key}.
 func (s *Pages) CorrectThemes(c fiber.Ctx) error {
-	service, month, key := web.Param(c, "service"), web.Param(c, "month"), web.Param(c, "key")
+	service, month, key := commentParams(c)
 	form, err := web.Form(c)
 	if err != nil {
 		return err
