@@ -20,6 +20,11 @@ const boardPicksCollection = "board_picks"
 // TrendMonths is how many months the board pack's control charts cover.
 const TrendMonths = 24
 
+// TrendRange is the TrendMonths ending with r's last month, of r's source.
+func TrendRange(r Range) Range {
+	return Range{From: shiftMonth(r.To, 1-TrendMonths), To: r.To, Source: r.Source}
+}
+
 // MaxPicked is how many picked comments a service's page shows.
 const MaxPicked = 6
 
@@ -48,8 +53,7 @@ func (d *Dashboards) BoardPack(ctx context.Context, r Range) ([]ServicePack, err
 		if err != nil {
 			return nil, err
 		}
-		tr := Range{From: shiftMonth(r.To, 1-TrendMonths), To: r.To, Source: r.Source}
-		trend, err := d.Service(ctx, service, tr)
+		trend, err := d.Service(ctx, service, TrendRange(r))
 		if err != nil {
 			return nil, err
 		}

@@ -75,9 +75,11 @@ func (s *Pages) Service(c fiber.Ctx) error {
 			scope["question-"+q.Key] = "This question was asked differently in other versions of the survey: only answers to this wording are counted, from months where that version had at least " + strconv.Itoa(st.K) + " responses."
 		}
 	}
-	for _, ch := range dashboards.Charts(st) {
-		p.Charts = append(p.Charts, newChartView(st, ch, scope[ch.Name]))
+	charts, err := s.serviceCharts(c, st, scope)
+	if err != nil {
+		return s.refuse(c, err)
 	}
+	p.Charts = charts
 	for _, m := range st.Months {
 		if m.VersionChange {
 			p.VersionChanges = append(p.VersionChanges, monthName(m.Month))
@@ -207,4 +209,28 @@ func (s *Pages) stats(c fiber.Ctx, service string) (*dashboards.ServiceStats, da
 	}
 	st, err := s.dashboards.Service(c.Context(), service, r)
 	return st, r, err
+}
+
+// serviceCharts lays out a service's charts. A period shorter than a year
+// draws its control charts over the TrendMonths ending with it instead: a
+// month alone is one dot, not a process.
+func (s *Pages) serviceCharts(c fiber.Ctx, st *dashboards.ServiceStats, scope map[string]string) ([]chartView, error) {
+	trend := st
+	if len(st.Range.Months()) < 12 {
+		tr := dashboards.TrendRange(st.Range)
+		var err error
+		if trend, err = s.dashboards.Service(c.Context(), st.Service, tr); err != nil {
+			return nil, err
+		}
+	}
+	var out []chartView
+	for _, ch := range dashboards.Charts(st) {
+		if ch.SPC == nil || trend == st {
+			out = append(out, newChartView(st, ch, scope[ch.Name]))
+			continue
+		}
+		tc, _ := dashboards.ChartByName(trend, ch.Name)
+		out = append(out, newChartView(trend, tc, "Drawn over the "+strconv.Itoa(dashboards.TrendMonths)+" months to "+monthName(st.Range.To)+", so that signal can be told from noise."))
+	}
+	return out, nil
 }
