@@ -30,6 +30,9 @@ type ServiceStats struct {
 	// ScoreQuestion is the key of the 0–10 question the score comes from.
 	ScoreQuestion string          `json:"score_question,omitempty"`
 	Questions     []QuestionStats `json:"questions"`
+	// Quarters are calendar quarters of the range whose months are all
+	// hidden but which together reach K: each a bucket of its own, in no total.
+	Quarters []QuarterStats `json:"quarters,omitempty"`
 	// SPC is each measure's control chart over the published months, by
 	// measure name (MeasureFFT, MeasureScore, MeasureResponses).
 	SPC map[string]*SPC `json:"spc"`
@@ -189,6 +192,7 @@ func computeService(s *snapshot, sv *surveyVersions, r Range, k int) *ServiceSta
 	}
 	st.Totals.finish()
 	st.SPC = serviceSPC(st, s.settings)
+	addQuarters(st, s, sv, r, k)
 	return st
 }
 
