@@ -96,4 +96,6 @@ func quarterFigures(sv *surveyVersions, months []map[string]*survey.CounterDoc, 
 	return f, true
 }
 
-func (q QuarterStats) String() string { return fmt.Sprintf("%s (%s to %s)", q.Quarter, q.Months[0], q.Months[2]) }
+func (q QuarterStats) String() string {
+	return fmt.Sprintf("%s (%s to %s)", q.Quarter, q.Months[0], q.Months[2])
+}
