@@ -77,30 +77,8 @@ func Charts(st *ServiceStats) []Chart {
 		return Chart{Name: name, Title: title, Subtitle: subtitle(st.Totals.Responses), Kind: ChartLine, Unit: unit,
 			Labels: months, Hidden: st.HiddenMonths, K: st.K, months: true, SPC: st.SPC[name]}
 	}
-	fft := monthly(ChartFFT, "FFT % positive by month (p-chart)", "%")
-	fft.YMax = 100
-	fft.Note = "Positive is very good or good, as a percentage of every answer including don't know. " + spcNote
-	responses := monthly(ChartResponses, "Responses by month (XmR chart)", "responses")
-	responses.Note = spcNote
-	pos := ChartSeries{Name: "% positive"}
-	resp := ChartSeries{Name: "Responses"}
-	for _, m := range st.Months {
-		var p, r *float64
-		var ci *Interval
-		var n int64
-		if m.Figures != nil {
-			p, r, ci, n = m.Figures.FFT.Positive, num(m.Figures.Responses), m.Figures.FFT.PositiveInterval, m.Figures.FFT.Answers
-		}
-		fft.Intervals, fft.N = append(fft.Intervals, ci), append(fft.N, n)
-		pos.Values = append(pos.Values, p)
-		resp.Values = append(resp.Values, r)
-	}
-	fft.Series = append([]ChartSeries{pos}, spcSeries(fft.SPC, months)...)
-	responses.Series = append([]ChartSeries{resp}, spcSeries(responses.SPC, months)...)
-	responses.YMax = niceCeiling(seriesMax(responses.Series))
-	if low := seriesMin(responses.Series); low < 0 {
-		responses.YMin = -niceCeiling(-low)
-	}
+	fft, responses := fftAndResponses(st,
+		monthly(ChartFFT, "FFT % positive by month (p-chart)", "%"), monthly(ChartResponses, "Responses by month (XmR chart)", "responses"))
 	charts := []Chart{fft, responses}
 	for _, q := range st.Questions {
 		if q.Key == st.ScoreQuestion {
@@ -127,6 +105,34 @@ func Charts(st *ServiceStats) []Chart {
 		charts = append(charts, c)
 	}
 	return charts
+}
+
+// fftAndResponses fills the control charts of FFT % positive (with each
+// month's interval and n) and of responses.
+func fftAndResponses(st *ServiceStats, fft, responses Chart) (Chart, Chart) {
+	fft.YMax = 100
+	fft.Note = "Positive is very good or good, as a percentage of every answer including don't know. " + spcNote
+	responses.Note = spcNote
+	pos := ChartSeries{Name: "% positive"}
+	resp := ChartSeries{Name: "Responses"}
+	for _, m := range st.Months {
+		var p, r *float64
+		var ci *Interval
+		var n int64
+		if m.Figures != nil {
+			p, r, ci, n = m.Figures.FFT.Positive, num(m.Figures.Responses), m.Figures.FFT.PositiveInterval, m.Figures.FFT.Answers
+		}
+		fft.Intervals, fft.N = append(fft.Intervals, ci), append(fft.N, n)
+		pos.Values = append(pos.Values, p)
+		resp.Values = append(resp.Values, r)
+	}
+	fft.Series = append([]ChartSeries{pos}, spcSeries(fft.SPC, fft.Labels)...)
+	responses.Series = append([]ChartSeries{resp}, spcSeries(responses.SPC, responses.Labels)...)
+	responses.YMax = niceCeiling(seriesMax(responses.Series))
+	if low := seriesMin(responses.Series); low < 0 {
+		responses.YMin = -niceCeiling(-low)
+	}
+	return fft, responses
 }
 
 const spcNote = "The mean and process limits are from the published months shown; a point outside the limits, 7 in a row on one side of the mean, 7 rising or falling, or 2 of 3 near a limit on one side is special cause."
