@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"context"
 	"net/url"
 	"regexp"
 	"strings"
@@ -102,5 +103,29 @@ func TestDashboards_CommentsWorkbenchFiltersExportsAndCorrects(t *testing.T) {
 	}
 	if resp, _ := quality.Get(t, "/dashboards/counselling/themes?comment=2026-11~"+strings.Repeat("0", 48)); resp.StatusCode != 404 {
 		t.Errorf("unknown comment: %d", resp.StatusCode)
+	}
+}
+
+// A lead opts in to publication e-mails on the overview, behind the CSRF token.
+func TestDashboards_PublicationNoticesOptInAndOut(t *testing.T) {
+	srv := newDashboardServer(t)
+	quality, email := srv.Staff(t, accounts.RoleQuality)
+	if resp, _ := quality.PostForm(t, "/dashboards/notices", url.Values{"notices": {"yes"}}); resp.StatusCode != 403 {
+		t.Errorf("no CSRF token: %d", resp.StatusCode)
+	}
+	csrf := quality.CSRF(t)
+	if resp, _ := quality.PostForm(t, "/dashboards/notices", url.Values{"csrf": {csrf}, "notices": {"yes"}}); resp.StatusCode != 303 {
+		t.Fatalf("opt in: %d", resp.StatusCode)
+	}
+	if on, err := srv.Dashboards.Subscribed(context.Background(), email); err != nil || !on {
+		t.Fatalf("not opted in: %v", err)
+	}
+	_, body := quality.Get(t, "/dashboards")
+	if !strings.Contains(body, `value="yes" checked`) {
+		t.Error("the choice is not shown")
+	}
+	quality.PostForm(t, "/dashboards/notices", url.Values{"csrf": {csrf}})
+	if on, _ := srv.Dashboards.Subscribed(context.Background(), email); on {
+		t.Error("still opted in")
 	}
 }

@@ -109,6 +109,7 @@ func (s *Server) dashboardRoutes(app *fiber.App, v1 fiber.Router) {
 	dash.Get("/", dp.Overview)
 	dash.Get("/fft-return.csv", dp.FFTReturn)
 	dash.Get("/board-pack", dp.BoardPack)
+	dash.Post("/notices", st.CheckCSRF, dp.Notices)
 	dash.Get("/:service", dp.Service)
 	dash.Get("/:service/export.csv", dp.Export)
 	dash.Get("/:service/charts/:chart", dp.Chart)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v3"
 
+	"github.com/feedback-service/feedback/api/staff"
 	"github.com/feedback-service/feedback/api/web"
 	"github.com/feedback-service/feedback/dashboards"
 )
@@ -23,6 +24,11 @@ func (s *Pages) Overview(c fiber.Ctx) error {
 	}
 	p := overviewPage{Page: s.page(c, "Dashboards"), Overview: o, Period: s.periodNav("/dashboards", r),
 		FFTReturnURL: "/dashboards/fft-return.csv?" + rangeQuery(r)}
+	if sess := staff.SessionOf(c); sess != nil {
+		if p.Subscribed, err = s.dashboards.Subscribed(c.Context(), sess.Email); err != nil {
+			return err
+		}
+	}
 	for _, row := range o.Services {
 		st, err := s.dashboards.Service(c.Context(), row.Service, r)
 		if err != nil {
@@ -233,4 +239,21 @@ func (s *Pages) serviceCharts(c fiber.Ctx, st *dashboards.ServiceStats, scope ma
 		out = append(out, newChartView(trend, tc, "Drawn over the "+strconv.Itoa(dashboards.TrendMonths)+" months to "+monthName(st.Range.To)+", so that signal can be told from noise."))
 	}
 	return out, nil
+}
+
+// Notices is POST /dashboards/notices: the signed-in lead opts in to an
+// e-mail when a month is published, or out.
+func (s *Pages) Notices(c fiber.Ctx) error {
+	form, err := web.Form(c)
+	if err != nil {
+		return err
+	}
+	sess := staff.SessionOf(c)
+	if sess == nil {
+		return fiber.ErrForbidden
+	}
+	if err := s.dashboards.Subscribe(c.Context(), sess.Email, form.Get("notices") == web.Checked); err != nil {
+		return err
+	}
+	return c.Redirect().Status(fiber.StatusSeeOther).To("/dashboards#notices")
 }

@@ -63,6 +63,7 @@ type overviewPage struct {
 	Rows         []overviewRow
 	Period       periodNav
 	FFTReturnURL string
+	Subscribed   bool // the lead gets an e-mail when a month is published
 }
 
 type overviewRow struct {

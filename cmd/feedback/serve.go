@@ -64,6 +64,9 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if cfg.PublicationTemplateID != "" {
+		go announcePublications(ctx, dash, cfg, logger)
+	}
 
 	srv, err := api.New(api.Config{
 		BaseURL: cfg.BaseURL, RateLimit: cfg.RateLimit, TrustedProxies: cfg.TrustedProxies, SupportPhone: cfg.SupportPhone,
@@ -255,4 +258,28 @@ func newLogger(format string, w io.Writer, level slog.Level) *slog.Logger {
 		return slog.New(slog.NewTextHandler(w, opts))
 	}
 	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+// announcePublications checks every hour whether last month's figures are
+// published, and if so e-mails the quality leads who opted in (once).
+func announcePublications(ctx context.Context, dash *dashboards.Dashboards, cfg *Config, logger *slog.Logger) {
+	mailer, err := dashboards.NewNotifyEmail(cfg.Intake.NotifyAPIKey, cfg.PublicationTemplateID)
+	if err != nil {
+		logger.Error("publication notices off", "err", err)
+		return
+	}
+	tick := time.NewTicker(time.Hour)
+	defer tick.Stop()
+	for {
+		if month, sent, err := dash.AnnouncePublication(ctx, mailer, cfg.BaseURL); err != nil {
+			logger.Error("announce publication", "err", err)
+		} else if month != "" {
+			logger.Info("publication announced", "month", month, "notices", sent)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
 }
