@@ -171,7 +171,8 @@ func TestDashboards_AMonthOfKMinusOneIsHiddenThenShownAtK(t *testing.T) {
 	if resp.StatusCode != 200 || strings.Contains(body, "is left out") {
 		t.Fatalf("K: %d, still hidden:\n%s", resp.StatusCode, body)
 	}
-	if !strings.Contains(body, "<dd>10</dd>") || !strings.Contains(body, "<dd>100%</dd>") {
+	if !strings.Contains(body, "<dd>10</dd>") || !strings.Contains(body, "<dd>100% <span class=\"interval\">95% interval 72.2–100%</span>") ||
+		!strings.Contains(body, "Only 10 people answered the FFT question") {
 		t.Errorf("K: totals not shown:\n%s", body)
 	}
 	// Free text is shown as text: escaped, never markup.
@@ -265,7 +266,7 @@ func TestDashboards_CSVExportsAreDownloadsWithNoFormulaCells(t *testing.T) {
 				}
 			}
 		}
-		if strings.Contains(path, "score") && !strings.Contains(body, "2026-11,-100\n") {
+		if strings.Contains(path, "score") && !strings.Contains(body, "2026-11,-100,") {
 			t.Errorf("score CSV:\n%s", body)
 		}
 	}

@@ -111,9 +111,16 @@ func (s *Server) dashboardRoutes(app *fiber.App, v1 fiber.Router) {
 	dash := app.Group("/dashboards", st.Area, st.LoadSession, quality)
 	dash.Get("/", dp.Overview)
 	dash.Get("/fft-return.csv", dp.FFTReturn)
+	dash.Get("/board-pack", dp.BoardPack)
+	dash.Post("/notices", st.CheckCSRF, dp.Notices)
 	dash.Get("/:service", dp.Service)
 	dash.Get("/:service/export.csv", dp.Export)
 	dash.Get("/:service/charts/:chart", dp.Chart)
+	dash.Get("/:service/spc", dp.SettingForm)
+	dash.Post("/:service/spc", st.CheckCSRF, dp.SaveSetting)
+	dash.Get("/:service/comments.csv", dp.CommentsCSV)
+	dash.Get("/:service/themes", dp.ThemesForm)
+	dash.Post("/:service/themes", st.CheckCSRF, dp.CorrectThemes)
 }
 
 // surveyAdminRoutes are the admins' survey screens: versions, drafts,

@@ -21,10 +21,15 @@ import (
 // DASHBOARDS_BENCH_COMMENTS comments, to show the request path does not read
 // the responses.
 func benchWorld(b *testing.B) (*fixture, *dashboards.Dashboards, dashboards.Range) {
+	return benchWorldOver(b, 13)
+}
+
+// benchWorldOver is benchWorld over the given number of months.
+func benchWorldOver(b *testing.B, nMonths int) (*fixture, *dashboards.Dashboards, dashboards.Range) {
 	f := newFixture(b)
 	ctx := context.Background()
 	rng := rand.New(rand.NewPCG(1, 1))
-	months := monthsBefore(13)
+	months := monthsBefore(nMonths)
 	const total = 1_000_000
 	for si, service := range []string{"counselling", "peer-support"} {
 		def := f.def(b, service)
@@ -167,6 +172,89 @@ func BenchmarkServiceDashboard(b *testing.B) {
 				b.Fatal(err)
 			}
 			if _, err := d.Comments(ctx, "counselling", r, "", 20); err != nil {
+				b.Fatal(err)
+			}
+		})
+	})
+}
+
+// BenchmarkBoardDashboard: the issue-22 dashboard of one service over 36
+// months holding a million responses — aggregates with SPC for three
+// measures, the comparison with earlier periods, theme counts, every chart's
+// table and CSV, and every chart drawn (cached or not) — and the comments
+// workbench's first page, plain and filtered. DASHBOARDS_BENCH_COMMENTS
+// comments are spread over both services' 36 months.
+func BenchmarkBoardDashboard(b *testing.B) {
+	_, d, r := benchWorldOver(b, 36)
+	// The bench's counters and comments carry no verified flag: they count as
+	// the open link's, so the period is read as such.
+	r.Source = dashboards.Open
+	ctx := context.Background()
+	st, err := d.Service(ctx, "counselling", r)
+	if err != nil || st.Totals.Responses < 600_000 || len(st.SPC[dashboards.MeasureFFT].Points) < 30 {
+		b.Fatalf("the bench's counters are not published: %v", err)
+	}
+	if p, err := d.Comments(ctx, "counselling", r, "", 20); err != nil || (os.Getenv("DASHBOARDS_BENCH_COMMENTS") != "" && len(p.Comments) != 20) {
+		b.Fatalf("the bench's comments are not published: %v", err)
+	}
+	page := func(draw func(c dashboards.Chart)) {
+		st, err := d.Service(ctx, "counselling", r)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := d.Compare(ctx, "counselling", r); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := d.CountThemes(ctx, "counselling", r); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := d.Comments(ctx, "counselling", r, "", 20); err != nil {
+			b.Fatal(err)
+		}
+		for _, c := range dashboards.Charts(st) {
+			_ = c.Alt()
+			if err := dashboards.WriteChartCSV(io.Discard, c); err != nil {
+				b.Fatal(err)
+			}
+			draw(c)
+		}
+	}
+	b.Run("page-charts-cached", func(b *testing.B) {
+		timed(b, func() {
+			page(func(c dashboards.Chart) {
+				if _, err := d.Chart(ctx, "counselling", r, c.Name, dashboards.SVG); err != nil {
+					b.Fatal(err)
+				}
+			})
+		})
+	})
+	b.Run("page-charts-uncached", func(b *testing.B) {
+		timed(b, func() {
+			page(func(c dashboards.Chart) {
+				if _, err := dashboards.Render(c, dashboards.SVG); err != nil {
+					b.Fatal(err)
+				}
+			})
+		})
+	})
+	for name, f := range map[string]dashboards.CommentFilter{
+		"workbench-first-page": {}, "workbench-rating": {Rating: "very_good"},
+		"workbench-theme": {Theme: "Staff listening, understanding & involving patients"}, "workbench-search": {Search: "listened"},
+	} {
+		b.Run(name, func(b *testing.B) {
+			timed(b, func() {
+				if _, err := d.FilteredComments(ctx, "counselling", r, f, "", 20); err != nil {
+					b.Fatal(err)
+				}
+			})
+		})
+	}
+	b.Run("workbench-after-reload", func(b *testing.B) {
+		timed(b, func() {
+			if err := d.Refresh(ctx); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := d.FilteredComments(ctx, "counselling", r, dashboards.CommentFilter{}, "", 20); err != nil {
 				b.Fatal(err)
 			}
 		})

@@ -2,6 +2,7 @@ package dashboards
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -13,20 +14,30 @@ import (
 // says and what its CSV holds. A nil value is a hidden point (a month with
 // fewer than K responses) and is drawn as a gap.
 type Chart struct {
-	Name   string        `json:"name"`
-	Title  string        `json:"title"`
-	Kind   string        `json:"kind"` // ChartLine or ChartBar
-	Unit   string        `json:"unit"`
-	Labels []string      `json:"labels"` // months (YYYY-MM) or answer options
-	Series []ChartSeries `json:"series"`
-	YMin   float64       `json:"y_min"`
-	YMax   float64       `json:"y_max"` // 0: from the data
+	Name  string `json:"name"`
+	Title string `json:"title"`
+	// Subtitle names the service, the period and n, so a downloaded image
+	// stands alone.
+	Subtitle string        `json:"subtitle,omitempty"`
+	Kind     string        `json:"kind"` // ChartLine or ChartBar
+	Unit     string        `json:"unit"`
+	Labels   []string      `json:"labels"` // months (YYYY-MM) or answer options
+	Series   []ChartSeries `json:"series"`
+	YMin     float64       `json:"y_min"`
+	YMax     float64       `json:"y_max"` // 0: from the data
 	// Note explains the figures, for the text alternative and the data table.
 	Note string `json:"note,omitempty"`
 	// Hidden lists the labels (months) left out for having fewer than K responses.
 	Hidden []string `json:"hidden,omitempty"`
 	K      int      `json:"k"`
-	months bool     // labels are months
+	// Intervals are the 95% Wilson intervals of the first series' values,
+	// where it is a percentage; N is the number each is a percentage of.
+	Intervals []*Interval `json:"intervals,omitempty"`
+	N         []int64     `json:"n,omitempty"`
+	// SPC is the control chart drawn, for a measure: its mean and limits are
+	// series too, so the table and CSV carry them.
+	SPC    *SPC `json:"spc,omitempty"`
+	months bool // labels are months
 }
 
 // ChartSeries is one line or set of bars.
@@ -50,68 +61,152 @@ const (
 	questionPrefix = "question-"
 )
 
-// Charts returns every chart of a service's figures: FFT by month, responses
-// by month, the 0–10 score by month (if the survey has one) and the
-// distribution of answers to every question that is not free text.
+// Charts returns every chart of a service's figures: the control charts of
+// FFT % positive, responses and the 0–10 score by month (the score if the
+// survey has one) and the distribution of answers to every question that is
+// not free text.
 func Charts(st *ServiceStats) []Chart {
 	months := make([]string, len(st.Months))
 	for i, m := range st.Months {
 		months[i] = m.Month
 	}
-	monthly := func(name, title, kind, unit string) Chart {
-		return Chart{Name: name, Title: title, Kind: kind, Unit: unit, Labels: months, Hidden: st.HiddenMonths, K: st.K, months: true}
+	subtitle := func(n int64) string {
+		return ServiceName(st.Service) + ", " + PeriodName(st.Range) + ", n = " + strconv.FormatInt(n, 10) + " responses"
 	}
-	fft := monthly(ChartFFT, "Friends and Family Test by month", ChartLine, "%")
-	fft.YMax = 100
-	fft.Note = "Positive is very good or good, negative is poor or very poor, each as a percentage of every answer including don't know."
-	pos := ChartSeries{Name: "% positive"}
-	neg := ChartSeries{Name: "% negative"}
-	responses := monthly(ChartResponses, "Responses by month", ChartBar, "responses")
-	resp := ChartSeries{Name: "Responses"}
-	for _, m := range st.Months {
-		var p, n, r *float64
-		if m.Figures != nil {
-			p, n, r = m.Figures.FFT.Positive, m.Figures.FFT.Negative, num(m.Figures.Responses)
-		}
-		pos.Values = append(pos.Values, p)
-		neg.Values = append(neg.Values, n)
-		resp.Values = append(resp.Values, r)
+	monthly := func(name, title, unit string) Chart {
+		return Chart{Name: name, Title: title, Subtitle: subtitle(st.Totals.Responses), Kind: ChartLine, Unit: unit,
+			Labels: months, Hidden: st.HiddenMonths, K: st.K, months: true, SPC: st.SPC[name]}
 	}
-	fft.Series = []ChartSeries{pos, neg}
-	responses.Series = []ChartSeries{resp}
+	fft, responses := fftAndResponses(st,
+		monthly(ChartFFT, "FFT % positive by month (p-chart)", "%"), monthly(ChartResponses, "Responses by month (XmR chart)", "responses"))
 	charts := []Chart{fft, responses}
-
 	for _, q := range st.Questions {
 		if q.Key == st.ScoreQuestion {
-			score := monthly(ChartScore, "Likelihood to recommend: score by month", ChartLine, "score")
-			score.YMin, score.YMax = -100, 100
-			score.Note = "The score is the percentage answering 9 or 10 minus the percentage answering 0 to 6, from -100 to 100."
-			s := ChartSeries{Name: "Score"}
-			for _, m := range q.Months {
-				var v *float64
-				if m.Figures != nil && m.Figures.Score != nil {
-					v = &m.Figures.Score.Score
-				}
-				s.Values = append(s.Values, v)
-			}
-			score.Series = []ChartSeries{s}
-			charts = append(charts, score)
+			charts = append(charts, scoreChart(q, monthly(ChartScore, "Likelihood to recommend score by month (XmR chart)", "score")))
 		}
 	}
 	for _, q := range st.Questions {
 		if q.Kind == survey.Text {
 			continue
 		}
-		c := Chart{Name: questionPrefix + q.Key, Title: q.Short, Kind: ChartBar, Unit: "answers", K: st.K}
-		s := ChartSeries{Name: fmt.Sprintf("Answers (%d responses answered)", q.Total.Answered)}
+		c := Chart{Name: questionPrefix + q.Key, Title: q.Short, Subtitle: subtitle(q.Total.Answered), Kind: ChartBar, Unit: "%", K: st.K,
+			Note: fmt.Sprintf("Each answer as a percentage of the %d responses that answered the question.", q.Total.Answered)}
+		if q.Kind == survey.Multiple {
+			c.Note += " People could choose more than one, so the percentages add up to more than 100."
+		}
+		s := ChartSeries{Name: fmt.Sprintf("%% of %d who answered", q.Total.Answered)}
 		for i, o := range q.Options {
 			c.Labels = append(c.Labels, o.Label)
-			s.Values = append(s.Values, num(q.Total.Counts[i]))
+			s.Values = append(s.Values, percent(q.Total.Counts[i], q.Total.Answered))
+			c.Intervals = append(c.Intervals, Wilson(q.Total.Counts[i], q.Total.Answered))
+			c.N = append(c.N, q.Total.Answered)
 		}
 		c.Series = []ChartSeries{s}
 		charts = append(charts, c)
 	}
 	return charts
+}
+
+// fftAndResponses fills the control charts of FFT % positive (with each
+// month's interval and n) and of responses.
+func fftAndResponses(st *ServiceStats, fft, responses Chart) (Chart, Chart) {
+	fft.YMax = 100
+	fft.Note = "Positive is very good or good, as a percentage of every answer including don't know. " + spcNote
+	responses.Note = spcNote
+	pos := ChartSeries{Name: "% positive"}
+	resp := ChartSeries{Name: "Responses"}
+	for _, m := range st.Months {
+		var p, r *float64
+		var ci *Interval
+		var n int64
+		if m.Figures != nil {
+			p, r, ci, n = m.Figures.FFT.Positive, num(m.Figures.Responses), m.Figures.FFT.PositiveInterval, m.Figures.FFT.Answers
+		}
+		fft.Intervals, fft.N = append(fft.Intervals, ci), append(fft.N, n)
+		pos.Values = append(pos.Values, p)
+		resp.Values = append(resp.Values, r)
+	}
+	fft.Series = append([]ChartSeries{pos}, spcSeries(fft.SPC, fft.Labels)...)
+	responses.Series = append([]ChartSeries{resp}, spcSeries(responses.SPC, responses.Labels)...)
+	responses.YMax = niceCeiling(seriesMax(responses.Series))
+	if low := seriesMin(responses.Series); low < 0 {
+		responses.YMin = -niceCeiling(-low)
+	}
+	return fft, responses
+}
+
+const spcNote = "The mean and process limits are from the published months shown; a point outside the limits, 7 in a row on one side of the mean, 7 rising or falling, or 2 of 3 near a limit on one side is special cause."
+
+func scoreChart(q QuestionStats, c Chart) Chart {
+	c.YMin, c.YMax = -100, 100
+	c.Note = "The score is the percentage answering 9 or 10 minus the percentage answering 0 to 6, from -100 to 100. " + spcNote
+	s := ChartSeries{Name: "Score"}
+	for _, m := range q.Months {
+		var v *float64
+		if m.Figures != nil && m.Figures.Score != nil {
+			v = &m.Figures.Score.Score
+		}
+		s.Values = append(s.Values, v)
+	}
+	c.Series = append([]ChartSeries{s}, spcSeries(c.SPC, c.Labels)...)
+	return c
+}
+
+// Names of the control chart's lines, after the measure's own series.
+const (
+	SeriesMean  = "Mean"
+	SeriesUpper = "Upper process limit"
+	SeriesLower = "Lower process limit"
+)
+
+// spcSeries lays a control chart's mean and limits on the months, with no
+// value for a hidden month or where there are too few points for limits.
+func spcSeries(spc *SPC, months []string) []ChartSeries {
+	if spc == nil {
+		return nil
+	}
+	mean, upper, lower := ChartSeries{Name: SeriesMean}, ChartSeries{Name: SeriesUpper}, ChartSeries{Name: SeriesLower}
+	at := map[string]SPCPoint{}
+	for _, p := range spc.Points {
+		at[p.Month] = p
+	}
+	for _, m := range months {
+		p, ok := at[m]
+		if !ok || math.IsNaN(p.Mean) {
+			mean.Values, upper.Values, lower.Values = append(mean.Values, nil), append(upper.Values, nil), append(lower.Values, nil)
+			continue
+		}
+		mean.Values = append(mean.Values, rounded(p.Mean))
+		upper.Values = append(upper.Values, rounded(p.Upper))
+		lower.Values = append(lower.Values, rounded(p.Lower))
+	}
+	return []ChartSeries{mean, upper, lower}
+}
+
+func rounded(v float64) *float64 { r := round1(v); return &r }
+
+func seriesMax(ss []ChartSeries) float64 {
+	var top float64
+	for _, s := range ss {
+		for _, v := range s.Values {
+			if v != nil {
+				top = max(top, *v)
+			}
+		}
+	}
+	return top
+}
+
+func seriesMin(ss []ChartSeries) float64 {
+	var low float64
+	for _, s := range ss {
+		for _, v := range s.Values {
+			if v != nil {
+				low = min(low, *v)
+			}
+		}
+	}
+	return low
 }
 
 // ChartByName returns one of a service's charts.
@@ -168,6 +263,31 @@ func formatValue(v float64, unit string) string {
 		return s + "%"
 	}
 	return s
+}
+
+// ServiceName is how staff pages name a service type: "peer-support" is
+// "Peer support". (A survey's title speaks to the person answering it.)
+func ServiceName(service string) string {
+	s := strings.ReplaceAll(service, "-", " ")
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// PeriodName is "Nov 2026" or "Dec 2025 to Nov 2026".
+func PeriodName(r Range) string {
+	short := func(m string) string {
+		t, err := time.Parse(survey.MonthLayout, m)
+		if err != nil {
+			return m
+		}
+		return t.Format("Jan 2006")
+	}
+	if r.From == r.To {
+		return short(r.From)
+	}
+	return short(r.From) + " to " + short(r.To)
 }
 
 // monthName turns "2026-01" into "January 2026".

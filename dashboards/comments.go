@@ -35,6 +35,7 @@ type CommentPage struct {
 	Service      string        `json:"service"`
 	Range        Range         `json:"range"`
 	Comments     []CommentView `json:"comments"`
+	Filter       CommentFilter `json:"filter"`
 	Next         string        `json:"next,omitempty"` // cursor for the following page
 	HiddenMonths []string      `json:"hidden_months"`
 }
@@ -45,6 +46,15 @@ type CommentView struct {
 	Question string `json:"question"` // the question's key
 	Short    string `json:"short"`
 	Text     string `json:"text"`
+	// Key names the comment among its month's (a keyed hash, saying nothing
+	// of when it came), for a correction of its themes.
+	Key string `json:"key"`
+	// FFT is the rating given in the same response, and its label.
+	FFT      string `json:"fft,omitempty"`
+	FFTLabel string `json:"fft_label,omitempty"`
+	// Themes are the rules' themes, or the lead's correction of them.
+	Themes    []string `json:"themes"`
+	Corrected bool     `json:"corrected,omitempty"`
 }
 
 // ErrCursor means a comment page cursor is malformed.
@@ -53,13 +63,12 @@ var ErrCursor = errors.New("invalid comment page cursor")
 // Comments returns up to limit comments of service in r after the cursor
 // (empty for the first page).
 func (d *Dashboards) Comments(ctx context.Context, service string, r Range, cursor string, limit int) (*CommentPage, error) {
-	sv, ok := d.survey(service)
-	if !ok {
-		return nil, fmt.Errorf("%w: %q", ErrUnknownService, service)
-	}
-	if err := r.Validate(); err != nil {
-		return nil, err
-	}
+	return d.FilteredComments(ctx, service, r, CommentFilter{}, cursor, limit)
+}
+
+// FilteredComments returns up to limit comments of service in r that pass f,
+// after the cursor (empty for the first page).
+func (d *Dashboards) FilteredComments(ctx context.Context, service string, r Range, f CommentFilter, cursor string, limit int) (*CommentPage, error) {
 	if limit <= 0 {
 		limit = DefaultCommentLimit
 	}
@@ -72,18 +81,53 @@ func (d *Dashboards) Comments(ctx context.Context, service string, r Range, curs
 			return nil, ErrCursor
 		}
 	}
+	var last CommentView
+	return d.eachComment(ctx, service, r, f, afterMonth, func(p *CommentPage, c CommentView) bool {
+		if cursor != "" && c.Month == afterMonth && c.Key <= afterKey {
+			return true
+		}
+		if len(p.Comments) == limit {
+			p.Next = last.Month + "~" + last.Key
+			return false
+		}
+		p.Comments = append(p.Comments, c)
+		last = c
+		return true
+	})
+}
+
+// AllComments returns every comment of service in r that passes f, for a
+// download.
+func (d *Dashboards) AllComments(ctx context.Context, service string, r Range, f CommentFilter) (*CommentPage, error) {
+	return d.eachComment(ctx, service, r, f, "", func(p *CommentPage, c CommentView) bool {
+		p.Comments = append(p.Comments, c)
+		return true
+	})
+}
+
+// eachComment calls fn with every published comment of service in r that
+// passes f, newest month first, from the month startMonth (empty: the
+// newest) until fn returns false. A hidden month's comments are never read.
+func (d *Dashboards) eachComment(ctx context.Context, service string, r Range, f CommentFilter, startMonth string, fn func(*CommentPage, CommentView) bool) (*CommentPage, error) {
+	sv, ok := d.survey(service)
+	if !ok {
+		return nil, fmt.Errorf("%w: %q", ErrUnknownService, service)
+	}
+	if err := r.Validate(); err != nil {
+		return nil, err
+	}
+	if err := f.validate(d.themes); err != nil {
+		return nil, err
+	}
 	s, err := d.current(ctx)
 	if err != nil {
 		return nil, err
 	}
 	st := computeService(s, sv, r, d.k)
-	page := &CommentPage{Service: service, Range: r, Comments: []CommentView{}, HiddenMonths: st.HiddenMonths}
-	var last commentItem
-	// Newest month first; a hidden month's comments are never read, and the
-	// months after the page is full are not read either.
+	page := &CommentPage{Service: service, Range: r, Filter: f, Comments: []CommentView{}, HiddenMonths: st.HiddenMonths}
 	for i := len(st.Months) - 1; i >= 0; i-- {
 		m := st.Months[i]
-		if m.Hidden || (cursor != "" && m.Month > afterMonth) {
+		if m.Hidden || (startMonth != "" && m.Month > startMonth) {
 			continue
 		}
 		items, err := d.comments.get(ctx, service, m.Month)
@@ -91,9 +135,6 @@ func (d *Dashboards) Comments(ctx context.Context, service string, r Range, curs
 			return nil, err
 		}
 		for _, c := range items {
-			if cursor != "" && c.month == afterMonth && c.key <= afterKey {
-				continue
-			}
 			if c.verified != (r.source() == Verified) {
 				continue // the other source's comment
 			}
@@ -101,12 +142,13 @@ func (d *Dashboards) Comments(ctx context.Context, service string, r Range, curs
 			if qi == nil {
 				continue
 			}
-			if len(page.Comments) == limit {
-				page.Next = last.month + "~" + last.key
+			v := d.commentView(s, service, qi, c)
+			if !f.passes(v, c.lower) {
+				continue
+			}
+			if !fn(page, v) {
 				return page, nil
 			}
-			page.Comments = append(page.Comments, CommentView{Month: c.month, Question: qi.key, Short: qi.q.Short, Text: c.text})
-			last = c
 		}
 	}
 	return page, nil
@@ -142,6 +184,8 @@ func publishedQuestion(byMonth map[string]map[string]*survey.CounterDoc, sv *sur
 // commentItem is a stored comment with its sort key.
 type commentItem struct {
 	month, version, question, text string
+	fft, lower                     string
+	themes                         []string // tagged by the rules when read
 	verified                       bool
 	key                            string // HMAC of the text, then of the _id to break ties
 }
@@ -156,6 +200,8 @@ type commentCache struct {
 	maxAge time.Duration
 	now    func() time.Time
 	log    *slog.Logger
+
+	tagger *Tagger
 
 	mu      sync.Mutex
 	key     []byte
@@ -175,8 +221,8 @@ type commentSet struct {
 // again: responses committed at midnight and comments written behind them.
 const monthSettles = 5 * time.Minute
 
-func newCommentCache(db *mongo.Database, maxAge time.Duration, now func() time.Time, log *slog.Logger) *commentCache {
-	return &commentCache{db: db, maxAge: maxAge, now: now, log: log, byMonth: map[serviceMonth]*commentSet{}}
+func newCommentCache(db *mongo.Database, tagger *Tagger, maxAge time.Duration, now func() time.Time, log *slog.Logger) *commentCache {
+	return &commentCache{db: db, tagger: tagger, maxAge: maxAge, now: now, log: log, byMonth: map[serviceMonth]*commentSet{}}
 }
 
 func (cc *commentCache) get(ctx context.Context, service, month string) ([]commentItem, error) {
@@ -256,8 +302,10 @@ func (cc *commentCache) load(ctx context.Context, k serviceMonth) ([]commentItem
 		if c.Service != k.service || c.Month != k.month {
 			continue // misplaced; `feedback counters rebuild --comments` puts it back
 		}
+		lower := strings.ToLower(c.Text)
 		items = append(items, commentItem{
 			month: c.Month, version: c.Version, question: c.Question, text: c.Text, verified: c.Verified,
+			fft: c.FFT, lower: lower, themes: cc.tagger.Tag(lower),
 			key: hexMAC(key, c.Text, 16) + hexMAC(key, c.ID, 8),
 		})
 	}

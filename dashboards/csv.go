@@ -6,15 +6,18 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/feedback-service/feedback/survey"
 )
 
 // WriteChartCSV writes the figures behind one chart: a row per month (or
-// answer), a column per series. A hidden month's cells say so, with no figure.
+// answer), a column per series, the 95% interval and n where the chart has
+// them, and a status column. A hidden month's number cells are empty and its
+// status says why: text never stands in a number column.
 func WriteChartCSV(w io.Writer, c Chart) error {
-	cw := csv.NewWriter(w)
 	first := "answer"
 	if c.months {
 		first = "month"
@@ -23,29 +26,54 @@ func WriteChartCSV(w io.Writer, c Chart) error {
 	for _, s := range c.Series {
 		header = append(header, s.Name)
 	}
-	rows := [][]string{header}
+	if c.Intervals != nil {
+		header = append(header, "95% interval low", "95% interval high", "n")
+	}
+	rows := [][]string{append(header, "status")}
 	for i, l := range c.Labels {
 		row := []string{l}
+		hidden := false
 		for _, s := range c.Series {
-			row = append(row, valueCell(s.Values[i], c.K))
+			row = append(row, valueCell(s.Values[i]))
+			hidden = hidden || (s.Values[i] == nil && slices.Contains(c.Hidden, l))
 		}
-		rows = append(rows, row)
+		if c.Intervals != nil {
+			row = append(row, intervalCells(c, i)...)
+		}
+		rows = append(rows, append(row, statusCell(hidden, c.K)))
 	}
-	return writeAll(cw, rows)
+	return writeAll(csv.NewWriter(w), rows)
+}
+
+func intervalCells(c Chart, i int) []string {
+	ci := c.Intervals[i]
+	if ci == nil {
+		return []string{"", "", ""}
+	}
+	return []string{valueCell(&ci.Low), valueCell(&ci.High), strconv.FormatInt(c.N[i], 10)}
 }
 
 // WriteChartsCSV writes the figures behind every chart of a service in one
-// long table: service, range, chart, row label, series, value.
+// long table: service, range, chart, row label, series, value, status.
 func WriteChartsCSV(w io.Writer, st *ServiceStats) error {
-	rows := [][]string{{"service", "from", "to", "chart", "title", "label", "series", "value"}}
+	rows := [][]string{{"service", "from", "to", "chart", "title", "label", "series", "value", "status"}}
 	for _, c := range Charts(st) {
 		for _, s := range c.Series {
 			for i, l := range c.Labels {
-				rows = append(rows, []string{st.Service, st.Range.From, st.Range.To, c.Name, c.Title, l, s.Name, valueCell(s.Values[i], c.K)})
+				hidden := s.Values[i] == nil && slices.Contains(c.Hidden, l)
+				rows = append(rows, []string{st.Service, st.Range.From, st.Range.To, c.Name, c.Title, l, s.Name, valueCell(s.Values[i]), statusCell(hidden, c.K)})
 			}
 		}
 	}
 	return writeAll(csv.NewWriter(w), rows)
+}
+
+// statusCell says whether a row's figures are published.
+func statusCell(hidden bool, k int) string {
+	if hidden {
+		return fmt.Sprintf("not published: fewer than %d responses", k)
+	}
+	return "published"
 }
 
 // FFTReturnColumns are the monthly FFT return's columns, in the shape NHS
@@ -63,7 +91,7 @@ var FFTReturnColumns = []string{
 // row per service and month, from published buckets only.
 func (d *Dashboards) WriteFFTReturn(ctx context.Context, w io.Writer, r Range, organisationCode string) error {
 	rows := [][]string{FFTReturnColumns}
-	for _, service := range d.order {
+	for _, service := range d.Services() {
 		st, err := d.Service(ctx, service, r)
 		if err != nil {
 			return err
@@ -93,9 +121,9 @@ func fftReturnRows(st *ServiceStats, org string) [][]string {
 	return rows
 }
 
-func valueCell(v *float64, k int) string {
+func valueCell(v *float64) string {
 	if v == nil {
-		return fmt.Sprintf("hidden: fewer than %d responses", k)
+		return ""
 	}
 	return strconv.FormatFloat(*v, 'f', -1, 64)
 }
@@ -131,4 +159,19 @@ func Neutralise(cell string) string {
 		return "'" + cell
 	}
 	return cell
+}
+
+// WriteCommentsCSV writes comments, one a row: month, question, the FFT
+// rating of the same response, themes, and the text. Every cell is
+// neutralised, so a comment that begins with = is text in a spreadsheet.
+func WriteCommentsCSV(w io.Writer, p *CommentPage) error {
+	rows := [][]string{{"service", "month", "question", "fft_rating", "themes", "themes_corrected", "comment"}}
+	for _, c := range p.Comments {
+		corrected := "no"
+		if c.Corrected {
+			corrected = "yes"
+		}
+		rows = append(rows, []string{p.Service, c.Month, c.Short, c.FFTLabel, strings.Join(c.Themes, "; "), corrected, c.Text})
+	}
+	return writeAll(csv.NewWriter(w), rows)
 }

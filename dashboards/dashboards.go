@@ -56,6 +56,11 @@ type Options struct {
 	// CommentsMaxAge is how long a service's loaded comments serve requests
 	// before a reload is started in the background.
 	CommentsMaxAge time.Duration
+	// OrganisationCode is the ODS code the FFT return names; empty leaves it blank.
+	OrganisationCode string
+	// ThemesFile is a file of theme rules replacing the embedded ones
+	// (dashboards/themes.txt shows the format); empty means the embedded ones.
+	ThemesFile string
 	// Now is the clock; it defaults to time.Now.
 	Now    func() time.Time
 	Logger *slog.Logger
@@ -81,6 +86,8 @@ type Dashboards struct {
 
 	charts   *chartCache
 	comments *commentCache
+	themes   *Tagger
+	orgCode  string
 }
 
 // New returns dashboards over the survey database db for the surveys of cat.
@@ -113,7 +120,16 @@ func New(db *mongo.Database, cat *survey.Catalogue, opts Options) (*Dashboards, 
 		log:     opts.Logger,
 		charts:  newChartCache(),
 	}
-	d.comments = newCommentCache(db, opts.CommentsMaxAge, opts.Now, opts.Logger)
+	themes, err := LoadThemes(opts.ThemesFile)
+	if err != nil {
+		return nil, fmt.Errorf("dashboards: themes file %q: %w", opts.ThemesFile, err)
+	}
+	d.themes = themes
+	if !ValidOrganisationCode(opts.OrganisationCode) {
+		return nil, fmt.Errorf("dashboards: organisation code %q is not an ODS code (3 to 10 letters and digits)", opts.OrganisationCode)
+	}
+	d.orgCode = opts.OrganisationCode
+	d.comments = newCommentCache(db, themes, opts.CommentsMaxAge, opts.Now, opts.Logger)
 	for _, def := range cat.All() {
 		var archived []*survey.Definition
 		for _, a := range opts.Archive {
@@ -125,6 +141,26 @@ func New(db *mongo.Database, cat *survey.Catalogue, opts Options) (*Dashboards, 
 		d.order = append(d.order, def.Service)
 	}
 	return d, nil
+}
+
+// OrganisationCode is the ODS code the FFT return names, or "".
+func (d *Dashboards) OrganisationCode() string { return d.orgCode }
+
+// ValidOrganisationCode says whether code is empty or shaped like an ODS
+// code: 3 to 10 capital letters and digits (e.g. RX4 or RX4AB).
+func ValidOrganisationCode(code string) bool {
+	if code == "" {
+		return true
+	}
+	if len(code) < 3 || len(code) > 10 {
+		return false
+	}
+	for _, r := range code {
+		if (r < 'A' || r > 'Z') && (r < '0' || r > '9') {
+			return false
+		}
+	}
+	return true
 }
 
 // K returns the disclosure threshold in force.

@@ -82,7 +82,7 @@ func (w *world) fill(t testing.TB, service string, def *survey.Definition, versi
 		a := randomAnswers(w.rng, def)
 		c.add(def, a)
 		if txt, ok := a["fft_why"]; ok {
-			comments = append(comments, survey.Comment{ID: fmt.Sprint(w.rng.Uint64()), Service: service, Version: version, Month: month, Question: "fft_why", Text: txt.Text})
+			comments = append(comments, survey.Comment{ID: fmt.Sprint(w.rng.Uint64()), Service: service, Version: version, Month: month, Question: "fft_why", Text: txt.Text, FFT: a["fft"].Choice})
 		}
 	}
 	id := service + "|" + version + "|" + month
@@ -115,6 +115,22 @@ func (w *world) monthTotal(service, month string) int64 {
 	return n
 }
 
+// quarterHasPublishedMonth says whether another month of m's calendar
+// quarter is published, so the quarter never publishes as one bucket.
+func (w *world) quarterHasPublishedMonth(service, m string) bool {
+	t, err := time.Parse(survey.MonthLayout, m)
+	if err != nil {
+		return false
+	}
+	first := time.Date(t.Year(), (t.Month()-1)/3*3+1, 1, 0, 0, 0, 0, time.UTC)
+	for i := range 3 {
+		if w.monthTotal(service, survey.Month(first.AddDate(0, i, 0))) >= propK {
+			return true
+		}
+	}
+	return false
+}
+
 // render produces every published view for the ranges: aggregates as JSON,
 // chart data, each chart's CSV, the charts' long CSV, text alternatives, the
 // FFT return, the overview and every page of comments; and SVG for a few.
@@ -125,11 +141,18 @@ func (w *world) render(t testing.TB, ranges []dashboards.Range) map[string][]byt
 		t.Fatal(err)
 	}
 	out := map[string][]byte{}
+	published := 0
+	defer func() {
+		if published == 0 {
+			t.Fatal("no view publishes a month: the properties would hold vacuously")
+		}
+	}()
 	for ri, r := range ranges {
 		for _, service := range w.d.Services() {
 			key := service + " " + r.String()
 			st := must[*dashboards.ServiceStats](t)(w.d.Service(ctx, service, r))
 			out[key+" json"] = must[[]byte](t)(json.Marshal(st))
+			published += len(st.Months) - len(st.HiddenMonths)
 			charts := dashboards.Charts(st)
 			out[key+" charts json"] = must[[]byte](t)(json.Marshal(charts))
 			for ci, c := range charts {
@@ -148,6 +171,17 @@ func (w *world) render(t testing.TB, ranges []dashboards.Range) map[string][]byt
 				t.Fatal(err)
 			}
 			out[key+" charts csv"] = b.Bytes()
+			// Issue 22's views: comparisons, theme counts, filtered comments and their CSV.
+			out[key+" compare"] = must[[]byte](t)(json.Marshal(must[*dashboards.Comparison](t)(w.d.Compare(ctx, service, r))))
+			out[key+" themes"] = must[[]byte](t)(json.Marshal(must[*dashboards.ThemeCounts](t)(w.d.CountThemes(ctx, service, r))))
+			for _, f := range []dashboards.CommentFilter{{Rating: "good"}, {Theme: "Staff listening, understanding & involving patients"}, {Search: "helped"}} {
+				p := must[*dashboards.CommentPage](t)(w.d.AllComments(ctx, service, r, f))
+				b.Reset()
+				if err := dashboards.WriteCommentsCSV(&b, p); err != nil {
+					t.Fatal(err)
+				}
+				out[fmt.Sprintf("%s comments %+v csv", key, f)] = append([]byte(nil), b.Bytes()...)
+			}
 			cursor := ""
 			for page := 0; ; page++ {
 				p := must[*dashboards.CommentPage](t)(w.d.Comments(ctx, service, r, cursor, 7))
@@ -163,6 +197,7 @@ func (w *world) render(t testing.TB, ranges []dashboards.Range) map[string][]byt
 		}
 		out[r.String()+" fft return"] = b.Bytes()
 		out[r.String()+" overview"] = must[[]byte](t)(json.Marshal(must[*dashboards.Overview](t)(w.d.Overview(ctx, r))))
+		out[r.String()+" board pack"] = must[[]byte](t)(json.Marshal(must[[]dashboards.ServicePack](t)(w.d.BoardPack(ctx, r))))
 	}
 	return out
 }
@@ -170,7 +205,10 @@ func (w *world) render(t testing.TB, ranges []dashboards.Range) map[string][]byt
 func (w *world) randomRange() dashboards.Range {
 	i := w.rng.IntN(len(w.months))
 	j := i + w.rng.IntN(len(w.months)-i)
-	return dashboards.Range{From: w.months[i], To: w.months[j]}
+	// The world's counters and comments carry no verified flag: they are the
+	// open link's, so the views read that source (read as verified, every
+	// month would be hidden and the properties would hold vacuously).
+	return dashboards.Range{From: w.months[i], To: w.months[j], Source: dashboards.Open}
 }
 
 // Hidden means hidden: adding or removing responses in buckets that stay
@@ -189,6 +227,9 @@ func TestDisclosure_HiddenBucketsChangeNoPublishedByte(t *testing.T) {
 				for _, m := range w.months {
 					if w.monthTotal(service, m) >= propK {
 						continue // a published month: its figures may rightly change
+					}
+					if !w.quarterHasPublishedMonth(service, m) {
+						continue // its quarter may publish as one bucket (TestDisclosure_Quarters…)
 					}
 					// Redraw every bucket of the hidden month, keeping the month below K.
 					budget := propK - 1
@@ -228,7 +269,7 @@ func TestDisclosure_DifferencesAreWholePublishedBuckets(t *testing.T) {
 	for _, service := range w.d.Services() {
 		single := map[string]*dashboards.ServiceStats{}
 		for _, m := range w.months {
-			single[m] = must[*dashboards.ServiceStats](t)(w.d.Service(ctx, service, dashboards.Range{From: m, To: m}))
+			single[m] = must[*dashboards.ServiceStats](t)(w.d.Service(ctx, service, dashboards.Range{From: m, To: m, Source: dashboards.Open}))
 		}
 		counts := func(st *dashboards.ServiceStats) []int64 {
 			v := []int64{st.Totals.Responses, st.Totals.Invitations}
@@ -274,7 +315,7 @@ func TestDisclosure_DifferencesAreWholePublishedBuckets(t *testing.T) {
 		}
 	}
 	// The all-services row is the sum of the services' published totals.
-	r := dashboards.Range{From: w.months[0], To: w.months[len(w.months)-1]}
+	r := dashboards.Range{From: w.months[0], To: w.months[len(w.months)-1], Source: dashboards.Open}
 	o := must[*dashboards.Overview](t)(w.d.Overview(ctx, r))
 	var n int64
 	for _, s := range o.Services {
@@ -282,5 +323,47 @@ func TestDisclosure_DifferencesAreWholePublishedBuckets(t *testing.T) {
 	}
 	if o.All.Responses != n {
 		t.Errorf("all services %d, sum of services %d", o.All.Responses, n)
+	}
+}
+
+// A quarter publishes as one bucket only when all three of its months are
+// hidden, the whole quarter is in the range and together they reach K; its
+// figure is the sum of its months' counters, and it is in no total.
+func TestDisclosure_QuartersAreWholeHiddenQuartersInNoTotal(t *testing.T) {
+	w := newWorld(t, 5)
+	ctx := context.Background()
+	def := w.defs["peer-support"][0]
+	for _, m := range w.months {
+		w.fill(t, "peer-support", def, "0000000000", m, 0) // no unknown version's answers
+	}
+	for _, m := range []string{"2026-04", "2026-05", "2026-06"} {
+		w.fill(t, "peer-support", def, def.Version, m, 4) // 12 together
+	}
+	for _, m := range []string{"2026-07", "2026-08", "2026-09"} {
+		w.fill(t, "peer-support", def, def.Version, m, 3) // 9 together: hidden
+	}
+	w.fill(t, "peer-support", def, def.Version, "2026-02", 12) // Q1 has a published month
+	w.fill(t, "peer-support", def, def.Version, "2026-01", 3)
+	w.fill(t, "peer-support", def, def.Version, "2026-03", 9)
+	if err := w.d.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	whole := dashboards.Range{From: "2026-01", To: "2026-11", Source: dashboards.Open}
+	st := must[*dashboards.ServiceStats](t)(w.d.Service(ctx, "peer-support", whole))
+	if len(st.Quarters) != 1 || st.Quarters[0].Quarter != "2026-Q2" || st.Quarters[0].Figures.Responses != 12 || st.Quarters[0].Figures.FFT.Answers != 12 {
+		t.Fatalf("quarters: %+v", st.Quarters)
+	}
+	var sum int64
+	for _, m := range st.Months {
+		if m.Figures != nil {
+			sum += m.Figures.Responses
+		}
+	}
+	if st.Totals.Responses != sum {
+		t.Errorf("a quarter counted in the totals: %d, months add up to %d", st.Totals.Responses, sum)
+	}
+	part := dashboards.Range{From: "2026-05", To: "2026-11", Source: dashboards.Open}
+	if st := must[*dashboards.ServiceStats](t)(w.d.Service(ctx, "peer-support", part)); len(st.Quarters) != 0 {
+		t.Errorf("a quarter cut by the range published: %+v", st.Quarters)
 	}
 }

@@ -44,8 +44,19 @@ func TestNeutralise_FormulaCells(t *testing.T) {
 			}
 		}
 	}
-	if rows[2][1] != "hidden: fewer than 10 responses" {
-		t.Errorf("hidden cell: %q", rows[2][1])
+	if rows[2][1] != "" || rows[2][2] != "published" {
+		t.Errorf("an empty cell of an answer chart: %q", rows[2])
+	}
+	// A hidden month: no figure in the number column, the reason in the status column.
+	c = dashboards.Chart{Name: "x", Title: "x", Kind: dashboards.ChartLine, Labels: []string{"2026-01", "2026-02"}, Hidden: []string{"2026-02"},
+		Series: []dashboards.ChartSeries{{Name: "Responses", Values: []*float64{&one, nil}}}, K: 10}
+	b.Reset()
+	if err := dashboards.WriteChartCSV(&b, c); err != nil {
+		t.Fatal(err)
+	}
+	rows, _ = csv.NewReader(&b).ReadAll()
+	if got := strings.Join(rows[2], ","); got != "2026-02,,not published: fewer than 10 responses" {
+		t.Errorf("hidden row: %q", got)
 	}
 }
 

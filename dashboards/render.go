@@ -137,27 +137,26 @@ func Render(c Chart, f Format) ([]byte, error) {
 
 func px(v float64, scale float64) int { return int(v*scale + 0.5) }
 
+// maxMonthTicks is how many month labels an axis carries at most: at 9 point
+// a label like "Nov 25" is about 45 pixels wide as drawn, so 6 fit the plot with room
+// between them, and labels never collide.
+const maxMonthTicks = 6
+
+// tickLabels labels every month with its short name and year ("Nov 25"), or
+// every second or third month when there are more than maxMonthTicks. A
+// hidden month is a gap in the line, said in the legend.
 func tickLabels(c Chart, text func(string) string) []string {
-	hidden := map[string]bool{}
-	for _, h := range c.Hidden {
-		hidden[h] = true
-	}
 	every := 1
-	if len(c.Labels) > 13 {
-		every = (len(c.Labels) + 12) / 13
+	if c.months && len(c.Labels) > maxMonthTicks {
+		every = (len(c.Labels) + maxMonthTicks - 1) / maxMonthTicks
 	}
 	out := make([]string, len(c.Labels))
 	for i, l := range c.Labels {
 		switch {
 		case !c.months:
 			out[i] = text(l)
-		case i%every != 0:
-			out[i] = ""
-		default:
-			out[i] = monthTick(l, every > 1 || i == 0)
-			if hidden[l] {
-				out[i] += "*"
-			}
+		case (len(c.Labels)-1-i)%every == 0: // the latest month is always labelled
+			out[i] = monthTick(l, true)
 		}
 	}
 	return out
@@ -178,11 +177,7 @@ func lineChart(c Chart, scale float64, text func(string) string) chart.Chart {
 	ticks = append(ticks, chart.Tick{Value: float64(len(labels)) - 0.5})
 	var series []chart.Series
 	for si, s := range c.Series {
-		style := chart.Style{
-			StrokeColor: palette[si%len(palette)], StrokeWidth: 2.5 * scale,
-			DotColor: palette[si%len(palette)], DotWidth: 3 * scale,
-			StrokeDashArray: scaled(dashes[si%len(dashes)], scale),
-		}
+		style := seriesStyle(c, si, scale)
 		// A hidden month is a gap: each run of shown months is its own line.
 		var xs, ys []float64
 		flush := func() {
@@ -200,6 +195,7 @@ func lineChart(c Chart, scale float64, text func(string) string) chart.Chart {
 		}
 		flush()
 	}
+	series = append(series, specialCauseDots(c, scale)...)
 	if len(series) == 0 {
 		// Nothing is published: draw the empty axes.
 		series = append(series, chart.ContinuousSeries{Style: chart.Style{StrokeColor: drawing.ColorTransparent, StrokeWidth: 0.01}, XValues: []float64{0, 1}, YValues: []float64{c.YMin, c.YMax}})
@@ -273,43 +269,55 @@ func barChart(c Chart, scale float64, text func(string) string) chart.BarChart {
 	}
 }
 
-// legend writes the title, the series' names beside their line style, and
-// what an asterisk on a month means.
+// legend writes the title, the service, period and n beneath it, the
+// series' names beside their line style, and what a gap means.
 func legend(c Chart, scale float64, text func(string) string) chart.Renderable {
 	return func(r chart.Renderer, _ chart.Box, defaults chart.Style) {
 		r.SetFont(defaults.GetFont())
 		r.SetFontColor(ink)
 		r.SetFontSize(10.5 * scale)
 		r.Text(text(c.Title), px(8, scale), px(14, scale))
-		x := px(8, scale)
-		y := px(29, scale)
 		r.SetFontSize(8.5 * scale)
+		if c.Subtitle != "" {
+			r.Text(text(c.Subtitle), px(8, scale), px(27, scale))
+		}
+		x, y := px(8, scale), px(42, scale)
 		if c.Kind == ChartLine {
 			for si, s := range c.Series {
-				r.SetStrokeColor(palette[si%len(palette)])
-				r.SetStrokeWidth(2.5 * scale)
-				r.SetStrokeDashArray(scaled(dashes[si%len(dashes)], scale))
-				r.MoveTo(x, y-px(4, scale))
-				r.LineTo(x+px(18, scale), y-px(4, scale))
-				r.Stroke()
-				r.SetStrokeDashArray(nil)
-				x += px(22, scale)
-				name := text(s.Name)
-				r.Text(name, x, y)
-				x += r.MeasureText(name).Width() + px(12, scale)
+				if s.Name == SeriesLower {
+					continue // one entry for both limits
+				}
+				name := s.Name
+				if s.Name == SeriesUpper {
+					name = "Process limits"
+				}
+				x = legendEntry(r, seriesStyle(c, si, scale), text(name), x, y, scale)
 			}
 		}
 		if len(c.Hidden) > 0 {
-			r.Text(text(fmt.Sprintf("* fewer than %d responses: not shown", c.K)), px(8, scale), y+px(13, scale))
+			r.Text(text(fmt.Sprintf("Gaps: months with fewer than %d responses, not published", c.K)), px(8, scale), y+px(13, scale))
 		}
 	}
 }
 
+func legendEntry(r chart.Renderer, st chart.Style, name string, x, y int, scale float64) int {
+	r.SetStrokeColor(st.StrokeColor)
+	r.SetStrokeWidth(st.StrokeWidth)
+	r.SetStrokeDashArray(st.StrokeDashArray)
+	r.MoveTo(x, y-px(4, scale))
+	r.LineTo(x+px(18, scale), y-px(4, scale))
+	r.Stroke()
+	r.SetStrokeDashArray(nil)
+	x += px(22, scale)
+	r.Text(name, x, y)
+	return x + r.MeasureText(name).Width() + px(12, scale)
+}
+
 func topPadding(c Chart, scale float64) int {
 	if len(c.Hidden) > 0 {
-		return px(52, scale)
+		return px(64, scale)
 	}
-	return px(38, scale)
+	return px(50, scale)
 }
 
 // niceCeiling rounds a bar chart's top up to a whole number of steps of 1,

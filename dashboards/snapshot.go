@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"hash"
 	"slices"
 	"sort"
 	"time"
@@ -36,6 +37,9 @@ type snapshot struct {
 	// source → service → month → survey version → counters
 	counters    map[Source]map[string]map[string]map[string]*survey.CounterDoc
 	invitations map[string]map[string]int64 // service → month → invitations sent
+	settings    map[string]MeasureSetting   // service|measure → a lead's target and baseline
+	corrections map[string][]string         // service|month|key → a lead's themes for a comment
+	picks       map[string]bool             // service|month|key → picked for the board pack
 }
 
 type rawDoc struct {
@@ -89,8 +93,40 @@ func loadSnapshot(ctx context.Context, db *mongo.Database, now time.Time) (*snap
 		}
 		s.invitations[inv.Service][inv.Month] += inv.N
 	}
+	if err := s.readLeadChoices(ctx, db, h); err != nil {
+		return nil, err
+	}
 	s.version = hex.EncodeToString(h.Sum(nil)[:8])
 	return s, nil
+}
+
+// readLeadChoices reads what quality leads chose — targets and baselines,
+// corrected themes, comments picked for the board pack — into the snapshot
+// and its content hash, so cached charts follow a change.
+func (s *snapshot) readLeadChoices(ctx context.Context, db *mongo.Database, h hash.Hash) error {
+	hashAll := func(raw []rawDoc) {
+		h.Write([]byte{0})
+		for _, r := range raw {
+			h.Write(r.raw)
+		}
+	}
+	settings, raw, err := readSettings(ctx, db)
+	if err != nil {
+		return err
+	}
+	hashAll(raw)
+	corrections, raw, err := readCorrections(ctx, db)
+	if err != nil {
+		return err
+	}
+	hashAll(raw)
+	picks, raw, err := readPicks(ctx, db)
+	if err != nil {
+		return err
+	}
+	hashAll(raw)
+	s.settings, s.corrections, s.picks = settings, corrections, picks
+	return nil
 }
 
 // readAll reads a small collection whole, ordered by _id in memory (the store

@@ -30,6 +30,12 @@ type ServiceStats struct {
 	// ScoreQuestion is the key of the 0–10 question the score comes from.
 	ScoreQuestion string          `json:"score_question,omitempty"`
 	Questions     []QuestionStats `json:"questions"`
+	// Quarters are calendar quarters of the range whose months are all
+	// hidden but which together reach K: each a bucket of its own, in no total.
+	Quarters []QuarterStats `json:"quarters,omitempty"`
+	// SPC is each measure's control chart over the published months, by
+	// measure name (MeasureFFT, MeasureScore, MeasureResponses).
+	SPC map[string]*SPC `json:"spc"`
 
 	// countersVersion identifies the counters these figures came from. It is
 	// kept out of every rendering: it changes when hidden buckets change.
@@ -68,7 +74,13 @@ type FFT struct {
 	Counts   []OptionCount `json:"counts"`
 	Positive *float64      `json:"positive_percent,omitempty"` // Very good + Good
 	Negative *float64      `json:"negative_percent,omitempty"` // Poor + Very poor
+	// 95% Wilson intervals of the two percentages.
+	PositiveInterval *Interval `json:"positive_interval,omitempty"`
+	NegativeInterval *Interval `json:"negative_interval,omitempty"`
 }
+
+// Small says whether the percentages rest on fewer than SmallSample answers.
+func (f FFT) Small() bool { return f.Answers > 0 && f.Answers < SmallSample }
 
 // OptionCount is how many chose one option.
 type OptionCount struct {
@@ -179,6 +191,8 @@ func computeService(s *snapshot, sv *surveyVersions, r Range, k int) *ServiceSta
 		}
 	}
 	st.Totals.finish()
+	st.SPC = serviceSPC(st, s.settings)
+	addQuarters(st, s, sv, r, k)
 	return st
 }
 
@@ -304,6 +318,8 @@ func fftFrom(counts []int64) FFT {
 	}
 	f.Positive = percent(counts[0]+counts[1], f.Answers)
 	f.Negative = percent(counts[3]+counts[4], f.Answers)
+	f.PositiveInterval = Wilson(counts[0]+counts[1], f.Answers)
+	f.NegativeInterval = Wilson(counts[3]+counts[4], f.Answers)
 	return f
 }
 

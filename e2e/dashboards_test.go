@@ -99,3 +99,47 @@ func demoSealer(t *testing.T, cat *survey.Catalogue) *survey.Sealer {
 	}
 	return s
 }
+
+// The monthly board pack: a page per service with the control charts, the
+// headline figures with intervals, top themes and a comment a lead picked,
+// accessible, and laid out one service to a printed page. The SPC target form
+// and a comment's themes form are checked with axe too.
+func TestDashboards_BoardPackPrintsAPagePerServiceAndIsAccessible(t *testing.T) {
+	srv := apitest.New(t)
+	fillDashboards(t, srv)
+	ctx := context.Background()
+	r := dashboards.LastMonths(srv.Dashboards.Now(), 1)
+	page, err := srv.Dashboards.Comments(ctx, "counselling", r, "", 1)
+	if err != nil || len(page.Comments) == 0 {
+		t.Fatalf("no comment to pick: %v", err)
+	}
+	picked := page.Comments[0]
+	if err := srv.Dashboards.PickComment(ctx, "counselling", picked.Month, picked.Key, true); err != nil {
+		t.Fatal(err)
+	}
+	tab := newTab(t)
+	do(t, tab, "emulate a desktop", desktop.emulate())
+	signIn(t, tab, srv, accounts.RoleQuality)
+	do(t, tab, "open the board pack", chromedp.Navigate(srv.URL+"/dashboards/board-pack"))
+	got := eval[struct {
+		Pages, Charts, Icons int
+		Picked               bool
+		Intervals            int
+	}](t, tab, `({
+		pages: document.querySelectorAll('section.pack-page').length,
+		charts: document.querySelectorAll('section.pack-page figure.chart img').length,
+		icons: document.querySelectorAll('section.pack-page .spc-icon').length,
+		picked: document.body.innerText.includes(`+jsString(picked.Text)+`),
+		intervals: [...document.querySelectorAll('.interval')].filter(e => e.textContent.includes('95% interval')).length,
+	})`)
+	if got.Pages != 2 || got.Charts < 5 || got.Icons < 5 || !got.Picked || got.Intervals < 2 {
+		t.Errorf("board pack: %+v", got)
+	}
+	screenshot(t, tab, "board-pack", desktop)
+	checkAccessible(t, tab, "board pack")
+	for _, path := range []string{"/dashboards/counselling/spc?measure=fft", "/dashboards/counselling/themes?comment=" + picked.Month + "~" + picked.Key} {
+		do(t, tab, "open "+path, chromedp.Navigate(srv.URL+path))
+		checkAccessible(t, tab, path)
+	}
+	screenshot(t, tab, "comment-themes", desktop)
+}

@@ -21,6 +21,10 @@ type Comment struct {
 	Month    string `bson:"month"`
 	Question string `bson:"question"`
 	Text     string `bson:"text"`
+	// FFT is the Friends and Family Test answer given in the same response
+	// (an option value, or empty), so a comment is read with the rating it
+	// explains. Written at release, for buckets of at least K only.
+	FFT string `bson:"fft,omitempty"`
 	// Verified comments came through an invitation (see Response.Verified).
 	Verified bool `bson:"verified,omitempty"`
 }
@@ -50,7 +54,7 @@ func commentDocs(d *Definition, answers Answers, month string) []Comment {
 			continue
 		}
 		if a, ok := answers[q.ID]; ok && a.Text != "" {
-			out = append(out, Comment{ID: randomID(), Service: d.Service, Version: d.Version, Month: month, Question: q.ID, Text: a.Text})
+			out = append(out, Comment{ID: randomID(), Service: d.Service, Version: d.Version, Month: month, Question: q.ID, Text: a.Text, FFT: answers[FFTQuestionID].Choice})
 		}
 	}
 	return out

@@ -39,8 +39,8 @@ func New(site *web.Site, staffPages *staff.Pages, d *dashboards.Dashboards) (*Pa
 	if d == nil {
 		return nil, errors.New("dashpages: no dashboards")
 	}
-	funcs := template.FuncMap{"month": monthName, "percent": percentText, "score": scoreText, "count": countText}
-	t, err := web.ParseTemplates(templateFS, funcs, []string{"charts"}, "dashboards", "dashboard")
+	funcs := template.FuncMap{"month": monthName, "percent": percentText, "score": scoreText, "count": countText, "interval": intervalRange}
+	t, err := web.ParseTemplates(templateFS, funcs, []string{"charts"}, "dashboards", "dashboard", "setting", "themes", "boardpack")
 	if err != nil {
 		return nil, err
 	}
@@ -69,6 +69,10 @@ func Refusal(err error) (status int, heading, message string, ok bool) {
 		return fiber.StatusBadRequest, "Choose whole months",
 			fmt.Sprintf("The period could not be shown: %v. Write months as YYYY-MM, for example 2026-01, with from no later than to, and at most %d months.",
 				strings.TrimPrefix(err.Error(), dashboards.ErrRange.Error()+": "), dashboards.MaxMonths), true
+	case errors.Is(err, dashboards.ErrNoComment):
+		return fiber.StatusNotFound, "Comment not found", "There is no published comment at this address. Go back to the dashboard and follow its links.", true
+	case errors.Is(err, dashboards.ErrFilter):
+		return fiber.StatusBadRequest, "Choose a rating and theme from the lists", "The comments could not be filtered: " + strings.TrimPrefix(err.Error(), dashboards.ErrFilter.Error()+": ") + ".", true
 	case errors.Is(err, dashboards.ErrCursor):
 		return fiber.StatusBadRequest, "Page of comments not found", "That link to more comments is not one this page made. Go back to the dashboard and follow its links.", true
 	}

@@ -2,12 +2,12 @@ package dashpages
 
 import (
 	"bytes"
-	"net/url"
 	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v3"
 
+	"github.com/feedback-service/feedback/api/staff"
 	"github.com/feedback-service/feedback/api/web"
 	"github.com/feedback-service/feedback/dashboards"
 )
@@ -24,6 +24,11 @@ func (s *Pages) Overview(c fiber.Ctx) error {
 	}
 	p := overviewPage{Page: s.page(c, "Dashboards"), Overview: o, Period: s.periodNav("/dashboards", r),
 		FFTReturnURL: "/dashboards/fft-return.csv?" + rangeQuery(r)}
+	if sess := staff.SessionOf(c); sess != nil {
+		if p.Subscribed, err = s.dashboards.Subscribed(c.Context(), sess.Email); err != nil {
+			return err
+		}
+	}
 	for _, row := range o.Services {
 		st, err := s.dashboards.Service(c.Context(), row.Service, r)
 		if err != nil {
@@ -48,12 +53,21 @@ func (s *Pages) Service(c fiber.Ctx) error {
 	if err != nil {
 		return s.refuse(c, err)
 	}
-	comments, err := s.dashboards.Comments(c.Context(), service, r, web.Query(c, "comments"), dashboards.DefaultCommentLimit)
+	filter := commentFilter(c)
+	comments, err := s.dashboards.FilteredComments(c.Context(), service, r, filter, web.Query(c, "comments"), dashboards.DefaultCommentLimit)
+	if err != nil {
+		return s.refuse(c, err)
+	}
+	themes, err := s.dashboards.CountThemes(c.Context(), service, r)
+	if err != nil {
+		return s.refuse(c, err)
+	}
+	cmp, err := s.dashboards.Compare(c.Context(), service, r)
 	if err != nil {
 		return s.refuse(c, err)
 	}
 	base := "/dashboards/" + service
-	p := servicePage{
+	p := servicePage{Compare: newCompareView(cmp), Workbench: s.workbench(service, r, filter, themes),
 		Page: s.page(c, serviceName(service)), Stats: st, Period: s.periodNav(base, r),
 		Hidden:    hiddenNote{HiddenMonths: st.HiddenMonths, K: st.K},
 		ExportURL: base + "/export.csv?" + rangeQuery(r),
@@ -67,9 +81,11 @@ func (s *Pages) Service(c fiber.Ctx) error {
 			scope["question-"+q.Key] = "This question was asked differently in other versions of the survey: only answers to this wording are counted, from months where that version had at least " + strconv.Itoa(st.K) + " responses."
 		}
 	}
-	for _, ch := range dashboards.Charts(st) {
-		p.Charts = append(p.Charts, newChartView(st, ch, scope[ch.Name]))
+	charts, err := s.serviceCharts(c, st, scope)
+	if err != nil {
+		return s.refuse(c, err)
 	}
+	p.Charts = charts
 	for _, m := range st.Months {
 		if m.VersionChange {
 			p.VersionChanges = append(p.VersionChanges, monthName(m.Month))
@@ -83,7 +99,8 @@ func (s *Pages) Service(c fiber.Ctx) error {
 		last.Comments = append(last.Comments, cm)
 	}
 	if comments.Next != "" {
-		q := url.Values{"from": {r.From}, "to": {r.To}, "comments": {comments.Next}}
+		q := commentQuery(r, filter)
+		q.Set("comments", comments.Next)
 		p.MoreComments = base + "?" + q.Encode() + "#comments"
 	}
 	return s.site.Render(c, fiber.StatusOK, s.templates, "dashboard", p)
@@ -154,7 +171,7 @@ func (s *Pages) FFTReturn(c fiber.Ctx) error {
 		return s.refuse(c, err)
 	}
 	var b bytes.Buffer
-	if err := s.dashboards.WriteFFTReturn(c.Context(), &b, r, ""); err != nil {
+	if err := s.dashboards.WriteFFTReturn(c.Context(), &b, r, s.dashboards.OrganisationCode()); err != nil {
 		return s.refuse(c, err)
 	}
 	return sendCSV(c, downloadName("fft-return", "", r, "csv"), b.Bytes())
@@ -198,4 +215,45 @@ func (s *Pages) stats(c fiber.Ctx, service string) (*dashboards.ServiceStats, da
 	}
 	st, err := s.dashboards.Service(c.Context(), service, r)
 	return st, r, err
+}
+
+// serviceCharts lays out a service's charts. A period shorter than a year
+// draws its control charts over the TrendMonths ending with it instead: a
+// month alone is one dot, not a process.
+func (s *Pages) serviceCharts(c fiber.Ctx, st *dashboards.ServiceStats, scope map[string]string) ([]chartView, error) {
+	trend := st
+	if len(st.Range.Months()) < 12 {
+		tr := dashboards.TrendRange(st.Range)
+		var err error
+		if trend, err = s.dashboards.Service(c.Context(), st.Service, tr); err != nil {
+			return nil, err
+		}
+	}
+	var out []chartView
+	for _, ch := range dashboards.Charts(st) {
+		if ch.SPC == nil || trend == st {
+			out = append(out, newChartView(st, ch, scope[ch.Name]))
+			continue
+		}
+		tc, _ := dashboards.ChartByName(trend, ch.Name)
+		out = append(out, newChartView(trend, tc, "Drawn over the "+strconv.Itoa(dashboards.TrendMonths)+" months to "+monthName(st.Range.To)+", so that signal can be told from noise."))
+	}
+	return out, nil
+}
+
+// Notices is POST /dashboards/notices: the signed-in lead opts in to an
+// e-mail when a month is published, or out.
+func (s *Pages) Notices(c fiber.Ctx) error {
+	form, err := web.Form(c)
+	if err != nil {
+		return err
+	}
+	sess := staff.SessionOf(c)
+	if sess == nil {
+		return fiber.ErrForbidden
+	}
+	if err := s.dashboards.Subscribe(c.Context(), sess.Email, form.Get("notices") == web.Checked); err != nil {
+		return err
+	}
+	return c.Redirect().Status(fiber.StatusSeeOther).To("/dashboards#notices")
 }

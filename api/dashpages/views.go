@@ -1,6 +1,7 @@
 package dashpages
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -38,12 +39,16 @@ type chartView struct {
 	SVG, PNG, CSV         string
 	Columns               []string // the label column's heading, then each series
 	Rows                  []tableRow
+	SPC                   *spcView
+	// SmallNote explains the asterisk on an interval of fewer than 50 answers.
+	SmallNote string
 }
 
 type tableRow struct {
 	Label  string
 	Cells  []string
 	Hidden bool
+	Span   int // a hidden row's one cell spans every column
 }
 
 // commentMonth is one month's comments on a page.
@@ -58,6 +63,7 @@ type overviewPage struct {
 	Rows         []overviewRow
 	Period       periodNav
 	FFTReturnURL string
+	Subscribed   bool // the lead gets an e-mail when a month is published
 }
 
 type overviewRow struct {
@@ -85,6 +91,33 @@ type servicePage struct {
 	VersionChanges []string
 	Comments       []commentMonth
 	MoreComments   string
+	Compare        *compareView
+	Workbench      workbenchView
+}
+
+// compareView is the period shown beside the one before and a year before.
+type compareView struct {
+	Rows []compareRow
+}
+
+type compareRow struct {
+	Name string
+	dashboards.Period
+}
+
+func newCompareView(c *dashboards.Comparison) *compareView {
+	if c.Previous.Range == c.LastYear.Range {
+		return &compareView{Rows: []compareRow{{"This period", c.Current}, {"Same months a year earlier", c.LastYear}}}
+	}
+	return &compareView{Rows: []compareRow{{"This period", c.Current}, {"Period before", c.Previous}, {"Same months a year earlier", c.LastYear}}}
+}
+
+// intervalRange writes a 95% interval: "62.1–81%".
+func intervalRange(ci *dashboards.Interval) string {
+	if ci == nil {
+		return "–"
+	}
+	return strconv.FormatFloat(ci.Low, 'f', -1, 64) + "–" + strconv.FormatFloat(ci.High, 'f', -1, 64) + "%"
 }
 
 // newChartView lays out a chart with its text alternative and data table.
@@ -103,27 +136,85 @@ func newChartView(st *dashboards.ServiceStats, ch dashboards.Chart, hint string)
 	for _, sr := range ch.Series {
 		v.Columns = append(v.Columns, sr.Name)
 	}
+	if ch.Intervals != nil {
+		v.Columns = append(v.Columns, "95% interval (n)")
+	}
+	signals := map[string]dashboards.SPCPoint{}
+	if ch.SPC != nil {
+		v.Columns = append(v.Columns, "Signal")
+		for _, p := range ch.SPC.Points {
+			signals[p.Month] = p
+		}
+		v.SPC = newSPCView(st.Service, ch)
+	}
 	for i, l := range ch.Labels {
-		row := tableRow{Label: l}
-		if isMonth(l) {
-			row.Label = monthName(l)
+		v.Rows = append(v.Rows, tableRowOf(ch, i, l, signals))
+		if ch.Intervals != nil && ch.Intervals[i] != nil && ch.N[i] < dashboards.SmallSample {
+			v.SmallNote = "* Fewer than " + strconv.Itoa(dashboards.SmallSample) + " answers: a small sample, whose percentage can move a long way by chance. Read it with care."
 		}
-		for _, sr := range ch.Series {
-			val := sr.Values[i]
-			if val == nil {
-				row.Hidden = true
-				row.Cells = append(row.Cells, "fewer than "+strconv.Itoa(ch.K)+" responses")
-				continue
-			}
-			cell := strconv.FormatFloat(*val, 'f', -1, 64)
-			if ch.Unit == "%" {
-				cell += "%"
-			}
-			row.Cells = append(row.Cells, cell)
-		}
-		v.Rows = append(v.Rows, row)
 	}
 	return v
+}
+
+// tableRowOf is one row of a chart's table: a value per series, the interval
+// and the SPC signal where the chart has them. A hidden month says so in
+// every cell rather than showing a number.
+func tableRowOf(ch dashboards.Chart, i int, l string, signals map[string]dashboards.SPCPoint) tableRow {
+	row := tableRow{Label: l}
+	if isMonth(l) {
+		row.Label = monthName(l)
+	}
+	if slices.Contains(ch.Hidden, l) {
+		row.Hidden = true
+		row.Cells = []string{"not published: fewer than " + strconv.Itoa(ch.K) + " responses"}
+		row.Span = len(ch.Series) + 1
+		if ch.Intervals == nil {
+			row.Span--
+		}
+		if ch.SPC != nil {
+			row.Span++
+		}
+		return row
+	}
+	for _, sr := range ch.Series {
+		val := sr.Values[i]
+		if val == nil {
+			row.Cells = append(row.Cells, "–")
+			continue
+		}
+		cell := strconv.FormatFloat(*val, 'f', -1, 64)
+		if ch.Unit == "%" {
+			cell += "%"
+		}
+		row.Cells = append(row.Cells, cell)
+	}
+	if ch.Intervals != nil {
+		row.Cells = append(row.Cells, intervalText(ch.Intervals[i], ch.N[i]))
+	}
+	if ch.SPC != nil {
+		p, ok := signals[l]
+		cell := "–"
+		if ok {
+			cell = p.Signal
+			if p.Rule != "" {
+				cell += " (" + p.Rule + ")"
+			}
+		}
+		row.Cells = append(row.Cells, cell)
+	}
+	return row
+}
+
+// intervalText is "62.1–81% (n = 45)", with a warning under 50.
+func intervalText(ci *dashboards.Interval, n int64) string {
+	if ci == nil {
+		return "–"
+	}
+	s := strconv.FormatFloat(ci.Low, 'f', -1, 64) + "–" + strconv.FormatFloat(ci.High, 'f', -1, 64) + "% (n = " + countText(n) + ")"
+	if n < dashboards.SmallSample {
+		s += "*"
+	}
+	return s
 }
 
 func isMonth(s string) bool {

@@ -37,6 +37,14 @@ type Config struct {
 	SessionMax     time.Duration
 	// DisclosureK is the fewest responses a month needs before dashboards show it.
 	DisclosureK int
+	// OrganisationCode is the ODS code written in the FFT return; ThemesFile
+	// replaces the embedded rules that tag comments with themes.
+	OrganisationCode string
+	ThemesFile       string
+	// PublicationTemplateID is the GOV.UK Notify e-mail template of the
+	// notice that a month is published (fields ((month)) and ((link))); empty
+	// sends none. It uses NOTIFY_API_KEY.
+	PublicationTemplateID string
 	// Invitations puts a single-use invitation in every survey text; off, texts
 	// carry the plain service link. InvitationTTL is how long one is good for.
 	Invitations   bool
@@ -115,6 +123,11 @@ func (c *Config) settings() []setting {
 		trimmed(&in.TwilioMessagingServiceSID, "twilio-messaging-service-sid", "TWILIO_MESSAGING_SERVICE_SID", "", "Twilio messaging service to send from instead of TWILIO_FROM"),
 		parsed(&c.DisclosureK, strconv.Atoi, "a whole number of responses",
 			"disclosure-k", "FEEDBACK_DISCLOSURE_K", "10", "dashboards show nothing of a month with fewer responses than this (at least 5)"),
+		cleaned(&c.OrganisationCode, func(v string) string { return strings.ToUpper(strings.TrimSpace(v)) }, "organisation-code", "FEEDBACK_ORGANISATION_CODE", "",
+			"the organisation's ODS code, written in every row of the monthly FFT return"),
+		trimmed(&c.PublicationTemplateID, "publication-email-template-id", "FEEDBACK_PUBLICATION_EMAIL_TEMPLATE_ID", "",
+			"GOV.UK Notify e-mail template telling quality leads who opted in that a month is published (fields ((month)) and ((link)); no figures); empty sends none"),
+		trimmed(&c.ThemesFile, "themes-file", "FEEDBACK_THEMES_FILE", "", "a file of rules that tag comments with themes, replacing the built-in ones (format: dashboards/themes.txt)"),
 		parsed(&c.Invitations, onOff, "on or off", "invitations", "FEEDBACK_INVITATIONS", "on",
 			"on: every survey text carries a single-use invitation, and answers through one count as verified; off: texts carry the plain service link"),
 		parsed(&c.InvitationTTL, parseInvitationTTL, "whole days like 14d", "invitation-ttl", "FEEDBACK_INVITATION_TTL", "14d",
@@ -282,6 +295,19 @@ func (c *Config) validate() error {
 	}
 	if c.DisclosureK < dashboards.MinK {
 		return fmt.Errorf("FEEDBACK_DISCLOSURE_K / --disclosure-k: %d is below %d; a month with so few responses could identify someone", c.DisclosureK, dashboards.MinK)
+	}
+	if !dashboards.ValidOrganisationCode(c.OrganisationCode) {
+		return fmt.Errorf("FEEDBACK_ORGANISATION_CODE / --organisation-code: %q is not an ODS code (3 to 10 letters and digits)", c.OrganisationCode)
+	}
+	if c.PublicationTemplateID != "" {
+		if _, err := dashboards.NewNotifyEmail(c.Intake.NotifyAPIKey, c.PublicationTemplateID); err != nil {
+			return fmt.Errorf("FEEDBACK_PUBLICATION_EMAIL_TEMPLATE_ID / --publication-email-template-id needs a valid NOTIFY_API_KEY: %v", err)
+		}
+	}
+	if c.ThemesFile != "" {
+		if _, err := dashboards.LoadThemes(c.ThemesFile); err != nil {
+			return fmt.Errorf("FEEDBACK_THEMES_FILE / --themes-file: %v", err)
+		}
 	}
 	if c.LogFormat != "json" && c.LogFormat != "text" {
 		return fmt.Errorf("FEEDBACK_LOG_FORMAT / --log-format: %q must be json or text", c.LogFormat)

@@ -62,13 +62,17 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 	in.start()
 	defer in.stop() // before the store closes: deferred calls run last first
 
-	dash, err := dashboards.New(st.Database(store.SurveyDatabase), catalogue, dashboards.Options{K: cfg.DisclosureK, Logger: logger, Archive: catalogue.Archive()})
+	dash, err := dashboards.New(st.Database(store.SurveyDatabase), catalogue, dashboards.Options{K: cfg.DisclosureK, Logger: logger,
+		Archive: catalogue.Archive(), OrganisationCode: cfg.OrganisationCode, ThemesFile: cfg.ThemesFile})
 	if err != nil {
 		return err
 	}
 	// A version published on any instance is served within a quarter-minute.
 	surveys := &surveyFollower{lib: library, cat: catalogue, sealer: side.sealer, dash: dash}
 	jobs.start(job{Name: "follow published surveys", After: 15 * time.Second, Every: 15 * time.Second, Timeout: 10 * time.Second, Run: surveys.refresh})
+	if err := announcePublications(cfg, dash, jobs, logger); err != nil {
+		return err
+	}
 
 	srv, err := api.New(api.Config{
 		BaseURL: cfg.BaseURL, RateLimit: cfg.RateLimit, TrustedProxies: cfg.TrustedProxies, SupportPhone: cfg.SupportPhone,
@@ -264,4 +268,26 @@ func newLogger(format string, w io.Writer, level slog.Level) *slog.Logger {
 		return slog.New(slog.NewTextHandler(w, opts))
 	}
 	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+// announcePublications e-mails the quality leads who opted in, once a month is
+// published (checked hourly; each month is announced once across instances).
+// Off unless FEEDBACK_PUBLICATION_EMAIL_TEMPLATE_ID is set.
+func announcePublications(cfg *Config, dash *dashboards.Dashboards, jobs *scheduler, logger *slog.Logger) error {
+	if cfg.PublicationTemplateID == "" {
+		return nil
+	}
+	mailer, err := dashboards.NewNotifyEmail(cfg.Intake.NotifyAPIKey, cfg.PublicationTemplateID)
+	if err != nil {
+		return fmt.Errorf("FEEDBACK_PUBLICATION_EMAIL_TEMPLATE_ID: %w", err)
+	}
+	jobs.start(job{Name: "announce published months", After: time.Minute, Every: time.Hour, Timeout: 5 * time.Minute,
+		Run: func(ctx context.Context) error {
+			month, sent, err := dash.AnnouncePublication(ctx, mailer, cfg.BaseURL)
+			if err == nil && month != "" {
+				logger.Info("publication announced", "month", month, "notices", sent)
+			}
+			return err
+		}})
+	return nil
 }

@@ -1,0 +1,158 @@
+package dashpages
+
+import (
+	"bytes"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/gofiber/fiber/v3"
+
+	"github.com/feedback-service/feedback/accounts"
+	"github.com/feedback-service/feedback/api/web"
+	"github.com/feedback-service/feedback/dashboards"
+	"github.com/feedback-service/feedback/survey"
+)
+
+// actionThemesCorrected audits a lead's correction of a comment's themes; the
+// record is service|month|key, which names the comment and nothing else.
+const (
+	actionThemesCorrected accounts.Action = "comment_themes_corrected"
+	actionBoardPick       accounts.Action = "board_pack_pick_changed"
+)
+
+// workbenchView is the comments' filter form, its download and the theme counts.
+type workbenchView struct {
+	Ratings   []web.Choice
+	Themes    []string
+	Filter    dashboards.CommentFilter
+	Filtered  bool
+	ExportURL string
+	ClearURL  string
+	Counts    *dashboards.ThemeCounts
+	Top       []dashboards.ThemeTotal
+}
+
+// commentFilter reads ?rating=&theme=&q=.
+func commentFilter(c fiber.Ctx) dashboards.CommentFilter {
+	return dashboards.CommentFilter{Rating: web.Query(c, "rating"), Theme: web.Query(c, "theme"), Search: web.Query(c, "q")}
+}
+
+// commentQuery is the query string naming a range and a filter.
+func commentQuery(r dashboards.Range, f dashboards.CommentFilter) url.Values {
+	q, _ := url.ParseQuery(rangeQuery(r))
+	for k, v := range map[string]string{"rating": f.Rating, "theme": f.Theme, "q": f.Search} {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	return q
+}
+
+func (s *Pages) workbench(service string, r dashboards.Range, f dashboards.CommentFilter, counts *dashboards.ThemeCounts) workbenchView {
+	base := "/dashboards/" + service
+	w := workbenchView{Filter: f, Filtered: f != (dashboards.CommentFilter{}), Counts: counts,
+		ExportURL: base + "/comments.csv?" + commentQuery(r, f).Encode(), ClearURL: base + "?" + rangeQuery(r) + "#comments"}
+	w.Ratings = append(w.Ratings, web.Choice{Value: "", Label: "Any rating"})
+	for _, o := range survey.FFTOptions {
+		w.Ratings = append(w.Ratings, web.Choice{Value: o.Value, Label: o.Label})
+	}
+	for _, t := range s.dashboards.Themes().Themes {
+		w.Themes = append(w.Themes, t.Name)
+	}
+	w.Top = dashboards.TopThemes(counts, len(counts.Themes))
+	return w
+}
+
+// CommentsCSV is GET /dashboards/{service}/comments.csv: every comment of the
+// period that passes the filter, from published months only.
+func (s *Pages) CommentsCSV(c fiber.Ctx) error {
+	service := web.Param(c, "service")
+	r, err := Period(c, s.dashboards)
+	if err != nil {
+		return s.refuse(c, err)
+	}
+	p, err := s.dashboards.AllComments(c.Context(), service, r, commentFilter(c))
+	if err != nil {
+		return s.refuse(c, err)
+	}
+	var b bytes.Buffer
+	if err := dashboards.WriteCommentsCSV(&b, p); err != nil {
+		return err
+	}
+	return sendCSV(c, downloadName(service, "comments", r, "csv"), b.Bytes())
+}
+
+type themesPage struct {
+	web.Page
+	Back, Action string
+	Comment      dashboards.CommentView
+	Themes       []themeChoice
+	Picked       bool
+}
+
+type themeChoice struct {
+	ID, Name string
+	Checked  bool
+}
+
+// commentParams reads /dashboards/{service}/themes?comment={month}~{key}.
+func commentParams(c fiber.Ctx) (service, month, key string) {
+	month, key, _ = strings.Cut(web.Query(c, "comment"), "~")
+	return web.Param(c, "service"), month, key
+}
+
+// themesURL is the address of a comment's themes form.
+func themesURL(service, month, key string) string {
+	return "/dashboards/" + service + "/themes?" + url.Values{"comment": {month + "~" + key}}.Encode()
+}
+
+// ThemesForm is GET /dashboards/{service}/themes?comment={month}~{key}.
+func (s *Pages) ThemesForm(c fiber.Ctx) error {
+	service, month, key := commentParams(c)
+	cm, err := s.dashboards.Comment(c.Context(), service, month, key)
+	if err != nil {
+		return s.refuse(c, err)
+	}
+	p := themesPage{Page: s.page(c, "Themes and board pack"), Comment: cm,
+		Back:   "/dashboards/" + service + "?" + url.Values{"from": {month}, "to": {month}}.Encode() + "#comments",
+		Action: themesURL(service, month, key)}
+	for i, t := range s.dashboards.Themes().Themes {
+		p.Themes = append(p.Themes, themeChoice{ID: "theme-" + itoa(i), Name: t.Name, Checked: slices.Contains(cm.Themes, t.Name)})
+	}
+	if p.Picked, err = s.dashboards.Picked(c.Context(), service, month, key); err != nil {
+		return err
+	}
+	return s.site.Render(c, fiber.StatusOK, s.templates, "themes", p)
+}
+
+// CorrectThemes is POST /dashboards/{service}/themes?comment={month}~{key}.
+func (s *Pages) CorrectThemes(c fiber.Ctx) error {
+	service, month, key := commentParams(c)
+	form, err := web.Form(c)
+	if err != nil {
+		return err
+	}
+	if err := s.dashboards.CorrectThemes(c.Context(), service, month, key, form["theme"]); err != nil {
+		return s.refuse(c, err)
+	}
+	if err := s.staff.Audit(c, actionThemesCorrected, service+"|"+month+"|"+key); err != nil {
+		return err
+	}
+	pick := form.Get("pick") == web.Checked
+	was, err := s.dashboards.Picked(c.Context(), service, month, key)
+	if err != nil {
+		return err
+	}
+	if pick != was {
+		if err := s.dashboards.PickComment(c.Context(), service, month, key, pick); err != nil {
+			return s.refuse(c, err)
+		}
+		if err := s.staff.Audit(c, actionBoardPick, service+"|"+month+"|"+key); err != nil {
+			return err
+		}
+	}
+	return c.Redirect().Status(fiber.StatusSeeOther).To("/dashboards/" + service + "?" + url.Values{"from": {month}, "to": {month}}.Encode() + "#comments")
+}
+
+func itoa(i int) string { return string(rune('a'+i/26)) + string(rune('a'+i%26)) }
