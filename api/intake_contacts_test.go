@@ -13,7 +13,7 @@ import (
 
 func TestNewContact_FromFormToClosedQueuesOneSurveyTextAndCountsTheInvitation(t *testing.T) {
 	srv, handler := intakeServer(t)
-	resp, body := handler.Get(t, "/intake/contacts/new")
+	resp, body := handler.Get(t, "/intake/contacts/new?risk=no")
 	if resp.StatusCode != http.StatusOK || resp.Header.Get("Cache-Control") != "no-store" {
 		t.Fatalf("form: %d, Cache-Control %q", resp.StatusCode, resp.Header.Get("Cache-Control"))
 	}

@@ -95,6 +95,7 @@ func (s *Server) intakeRoutes(app *fiber.App) {
 	intake.Get("/contacts/:id", in.Contact)
 	intake.Post("/contacts/:id/close", in.CloseContact)
 	intake.Post("/contacts/:id/survey-link", in.SurveyLink)
+	intake.Post("/contacts/:id/risk", in.Risk)
 	intake.Get("/people", in.FindPerson)
 	intake.Get("/people/:id", in.PersonHistory)
 }

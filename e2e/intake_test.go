@@ -58,13 +58,26 @@ func fillIntake(t *testing.T, srv *apitest.Server) records {
 	return r
 }
 
-// fillContactForm fills in the new-contact form as a call handler does: a
-// click on each choice, a click in each box and typing. Choices left empty in
-// n are left unanswered.
+// answerRisk answers the form's first question, immediate risk, and goes on
+// to the rest of the form.
+func answerRisk(t *testing.T, ctx context.Context, atRisk bool) {
+	t.Helper()
+	label := `label[for="risk-no"]`
+	if atRisk {
+		label = `label[for="risk"]`
+	}
+	do(t, ctx, "answer immediate risk", chromedp.Click(chromedp.CSS(label)), chromedp.Click(chromedp.CSS(sendForm)),
+		chromedp.WaitVisible(chromedp.ID("name")))
+}
+
+// fillContactForm answers the risk question, then fills in the new-contact
+// form as a call handler does: a click on each choice, a click in each box and
+// typing. Choices left empty in n are left unanswered.
 func fillContactForm(t *testing.T, ctx context.Context, n intake.NewContact) {
 	t.Helper()
+	answerRisk(t, ctx, n.Risk)
 	for _, c := range []struct{ name, value string }{
-		{"service", string(n.Service)}, {"channel", string(n.Channel)}, {"role", string(n.Role)},
+		{"service", string(n.Service)}, {"channel", string(n.Channel)}, {"role", string(n.Role)}, {"postcode_missing", n.PostcodeMissing},
 	} {
 		if c.value != "" {
 			do(t, ctx, "choose "+c.name, chromedp.Click(chromedp.CSS(`input[name="`+c.name+`"][value="`+c.value+`"]`)))
@@ -81,7 +94,7 @@ func fillContactForm(t *testing.T, ctx context.Context, n intake.NewContact) {
 	for _, b := range []struct {
 		id   string
 		tick bool
-	}{{"same_counsellor", n.SameCounsellor}, {"risk", n.Risk}, {"feedback_agreed", n.FeedbackAgreed}} {
+	}{{"same_counsellor", n.SameCounsellor}, {"feedback_agreed", n.FeedbackAgreed}} {
 		if b.tick {
 			do(t, ctx, "tick "+b.id, chromedp.Click(chromedp.CSS(`label[for="`+b.id+`"]`)))
 		}
@@ -166,27 +179,10 @@ func TestIntake_ContactFromNewToClosedThenFindThePerson(t *testing.T) {
 	}
 }
 
-// Ticking the immediate-risk flag without a postcode stops the form with the
-// postcode named, and the emergency guidance on screen.
-func TestIntake_RiskWithoutPostcodeNamesThePostcodeAndShowsTheGuidance(t *testing.T) {
-	srv := apitest.New(t)
-	addPractitioners(t, srv)
-	ctx := newTab(t)
-	do(t, ctx, "emulate a desktop", desktop.emulate())
-	signIn(t, ctx, srv, accounts.RoleIntake)
-	do(t, ctx, "open a new contact", chromedp.Navigate(srv.URL+"/intake/contacts/new"))
-	n := caller
-	n.Postcode, n.Risk = "", true
-	fillContactForm(t, ctx, n)
-	submit(t, ctx, chromedp.Click(chromedp.CSS(sendForm)), http.StatusUnprocessableEntity, "/intake/contacts/new")
-
-	k := keyboard{t, ctx}
-	k.awaitFocus("div.error-summary")
-	links := eval[[]string](t, ctx, `[...document.querySelectorAll('.error-summary a')].map(a => a.hash + ' ' + a.textContent)`)
-	if len(links) != 1 || !strings.HasPrefix(links[0], "#postcode ") || !strings.Contains(strings.ToLower(links[0]), "postcode") {
-		t.Fatalf("error summary links %q, want one naming the postcode", links)
-	}
-	guidance := eval[struct {
+// guidanceOnScreen reads the emergency guidance, and whether it is on screen.
+func guidanceOnScreen(t *testing.T, ctx context.Context) (bool, string) {
+	t.Helper()
+	g := eval[struct {
 		Shown bool   `json:"shown"`
 		Text  string `json:"text"`
 	}](t, ctx, `(() => {
@@ -195,13 +191,98 @@ func TestIntake_RiskWithoutPostcodeNamesThePostcodeAndShowsTheGuidance(t *testin
 		const r = g.getBoundingClientRect();
 		return {shown: r.height > 0 && r.top < innerHeight && getComputedStyle(g).visibility === 'visible', text: g.innerText};
 	})()`)
-	if !guidance.Shown || !strings.Contains(guidance.Text, "call 999") {
-		t.Errorf("emergency guidance on screen %v: %q", guidance.Shown, guidance.Text)
+	return g.Shown, g.Text
+}
+
+// A caller at immediate risk who will not give a postcode: "yes" to the first
+// question brings the guidance on screen at once (no script), the postcode is
+// asked for, "refused" is an answer, and the contact is opened and routed.
+func TestIntake_RiskWithoutPostcodeIsOpenedWithThePostcodeRefused(t *testing.T) {
+	srv := apitest.New(t)
+	counsellor, _ := addPractitioners(t, srv)
+	ctx := newTab(t)
+	do(t, ctx, "emulate a desktop", desktop.emulate())
+	signIn(t, ctx, srv, accounts.RoleIntake)
+	do(t, ctx, "open a new contact", chromedp.Navigate(srv.URL+"/intake/contacts/new"))
+	answerRisk(t, ctx, true)
+	if shown, text := guidanceOnScreen(t, ctx); !shown || !strings.Contains(text, "call 999 now") || !strings.Contains(text, "What to record") {
+		t.Fatalf("guidance on screen %v: %q", shown, text)
+	}
+	screenshot(t, ctx, "contact-new-at-risk", desktop)
+	n := caller
+	n.Postcode = ""
+	do(t, ctx, "reload the form", chromedp.Navigate(srv.URL+"/intake/contacts/new"))
+	fillContactForm(t, ctx, func() intake.NewContact { m := n; m.Risk = true; return m }())
+	submit(t, ctx, chromedp.Click(chromedp.CSS(sendForm)), http.StatusUnprocessableEntity, "/intake/contacts/new")
+	k := keyboard{t, ctx}
+	k.awaitFocus("div.error-summary")
+	links := eval[[]string](t, ctx, `[...document.querySelectorAll('.error-summary a')].map(a => a.hash + ' ' + a.textContent)`)
+	if len(links) != 1 || !strings.HasPrefix(links[0], "#postcode ") || !strings.Contains(links[0], "refused or unknown") {
+		t.Fatalf("error summary links %q, want one asking for the postcode or refused/unknown", links)
 	}
 	k.expectChecked("risk")
-	do(t, ctx, "follow the link", chromedp.Click(chromedp.CSS(`.error-summary a`)))
-	k.awaitFocus("#postcode")
-	if n, err := srv.Store.Database(intake.Database).Collection("contacts").CountDocuments(context.Background(), bson.D{}); err != nil || n != 0 {
-		t.Errorf("%d contacts stored (%v), want none", n, err)
+	do(t, ctx, "choose refused", chromedp.Click(chromedp.CSS(`label[for="postcode_missing-refused"]`)))
+	submit(t, ctx, chromedp.Click(chromedp.CSS(sendForm)), http.StatusOK, "")
+	if shown, _ := guidanceOnScreen(t, ctx); !shown {
+		t.Error("no guidance on the contact page")
+	}
+	if r := text(t, ctx, "#routing"); !strings.Contains(r, counsellor.Name) {
+		t.Errorf("routing %q", r)
+	}
+	if d := text(t, ctx, "table.details"); !strings.Contains(d, "Not given: refused") {
+		t.Errorf("details %q", d)
+	}
+}
+
+// A 15-year-old at immediate risk: the rules refuse them, but the contact is
+// recorded, with the refusal, the signpost and the guidance on its page.
+func TestIntake_RefusedCallerAtRiskIsRecorded(t *testing.T) {
+	srv := apitest.New(t)
+	addPractitioners(t, srv)
+	ctx := newTab(t)
+	do(t, ctx, "emulate a desktop", desktop.emulate())
+	signIn(t, ctx, srv, accounts.RoleIntake)
+	do(t, ctx, "open a new contact", chromedp.Navigate(srv.URL+"/intake/contacts/new"))
+	n := caller
+	n.Risk, n.Postcode, n.PostcodeMissing, n.DateOfBirth = true, "", "unknown", "2012-01-01"
+	fillContactForm(t, ctx, n)
+	submit(t, ctx, chromedp.Click(chromedp.CSS(sendForm)), http.StatusOK, "")
+	if r := text(t, ctx, "#refusal"); !strings.Contains(r, "Childline") {
+		t.Errorf("refusal %q", r)
+	}
+	if shown, _ := guidanceOnScreen(t, ctx); !shown {
+		t.Error("no guidance on the refused contact's page")
+	}
+	screenshot(t, ctx, "contact-refused-at-risk", desktop)
+	checkAccessible(t, ctx, "refused at risk")
+	var c intake.Contact
+	err := srv.Store.Database(intake.Database).Collection("contacts").FindOne(context.Background(), bson.D{}).Decode(&c)
+	if err != nil || c.Refusal == nil || !c.Risk || c.PractitionerID != "" || c.PostcodeMissing != "unknown" {
+		t.Errorf("stored %+v, %v", c, err)
+	}
+}
+
+// "999 called; ambulance dispatched": closing says no survey text follows, and none is queued.
+func TestIntake_999ThenNoSurveyText(t *testing.T) {
+	srv := apitest.New(t)
+	addPractitioners(t, srv)
+	n := caller
+	n.Risk = true
+	opened, err := srv.Intake.OpenContact(context.Background(), n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := newTab(t)
+	do(t, ctx, "emulate a desktop", desktop.emulate())
+	signIn(t, ctx, srv, accounts.RoleIntake)
+	do(t, ctx, "open the contact", chromedp.Navigate(srv.URL+"/intake/contacts/"+opened.Contact.ID))
+	do(t, ctx, "write the outcome", chromedp.Click(chromedp.ID("outcome")), typeKeys("999 called; ambulance dispatched"))
+	do(t, ctx, "tick emergency", chromedp.Click(chromedp.CSS(`label[for="emergency"]`)))
+	submit(t, ctx, chromedp.Click(chromedp.CSS(sendForm)), http.StatusOK, "/intake/contacts/"+opened.Contact.ID)
+	if s := text(t, ctx, "#survey-text"); !strings.Contains(s, "No survey text: emergency services were called") {
+		t.Errorf("after closing: %q", s)
+	}
+	if n, err := srv.Store.Database(intake.Database).Collection("outbox").CountDocuments(context.Background(), bson.D{}); err != nil || n != 0 {
+		t.Errorf("outbox holds %d entries (%v), want none", n, err)
 	}
 }

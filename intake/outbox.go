@@ -305,13 +305,20 @@ func (o *Outbox) send(ctx context.Context, e OutboxEntry) error {
 }
 
 // claimPerson takes the person's 30-day slot: it succeeds only when they have
-// had no survey text in the last 30 days. The slot stays taken if the text
+// had no survey text in the last 30 days and have no open risk flag. The slot stays taken if the text
 // then fails: fewer texts, never more.
 func (o *Outbox) claimPerson(ctx context.Context, personID string, now time.Time) (bool, error) {
 	res, err := o.store.coll(collPeople).UpdateOne(ctx,
-		bson.D{{Key: "_id", Value: personID}, {Key: "$or", Value: bson.A{
-			bson.D{{Key: "last_texted_at", Value: bson.D{{Key: "$exists", Value: false}}}},
-			bson.D{{Key: "last_texted_at", Value: bson.D{{Key: "$lte", Value: now.Add(-TextInterval)}}}},
+		bson.D{{Key: "_id", Value: personID}, {Key: "$and", Value: bson.A{
+			bson.D{{Key: "$or", Value: bson.A{
+				bson.D{{Key: "last_texted_at", Value: bson.D{{Key: "$exists", Value: false}}}},
+				bson.D{{Key: "last_texted_at", Value: bson.D{{Key: "$lte", Value: now.Add(-TextInterval)}}}},
+			}}},
+			// No text while any of the person's risk flags is open.
+			bson.D{{Key: "$or", Value: bson.A{
+				bson.D{{Key: "risk_open", Value: bson.D{{Key: "$exists", Value: false}}}},
+				bson.D{{Key: "risk_open", Value: bson.D{{Key: "$size", Value: 0}}}},
+			}}},
 		}}},
 		bson.D{{Key: "$set", Value: bson.D{{Key: "last_texted_at", Value: now}}}})
 	if err != nil {

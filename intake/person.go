@@ -37,6 +37,9 @@ type Person struct {
 	LastContactAt time.Time `bson:"last_contact_at" json:"last_contact_at"`
 	// LastTextedAt is when the last survey text was sent (at most one per 30 days).
 	LastTextedAt *time.Time `bson:"last_texted_at,omitempty" json:"last_texted_at,omitempty"`
+	// RiskOpen lists the person's contacts whose immediate-risk flag is open:
+	// while it is not empty, no survey text goes to them.
+	RiskOpen []string `bson:"risk_open,omitempty" json:"risk_open,omitempty"`
 }
 
 // personKey groups people by normalised name and date of birth. Its _id is the

@@ -6,6 +6,8 @@ package intakepages
 
 import (
 	"embed"
+	"html/template"
+	"time"
 
 	"github.com/feedback-service/feedback/accounts"
 	"github.com/feedback-service/feedback/api/staff"
@@ -29,7 +31,8 @@ type Pages struct {
 // handler here always has a signed-in call handler. links mints one-off survey
 // links; nil when invitations are off.
 func New(site *web.Site, staffPages *staff.Pages, in *intake.Store, links intake.InvitationLinks) (*Pages, error) {
-	t, err := web.ParseTemplates(templateFS, nil, nil, "contact_new", "contact", "people_find", "person")
+	t, err := web.ParseTemplates(templateFS, template.FuncMap{"uk": ukTime(in.Location)}, []string{"risk"},
+		"contact_new", "contact", "people_find", "person")
 	if err != nil {
 		return nil, err
 	}
@@ -43,4 +46,14 @@ const (
 	actionPersonViewed accounts.Action = "person_viewed" // a person's record was shown
 	actionPersonFound  accounts.Action = "person_found"  // a person was shown as a search candidate
 	actionRiskFlagged  accounts.Action = "risk_flagged"  // target: the contact
+	actionRiskResolved accounts.Action = "risk_resolved" // target: the contact
+	// actionRefusedAtRisk: a caller the rules refuse was recorded because at risk (target: the contact).
+	actionRefusedAtRisk accounts.Action = "refused_at_risk"
+	actionEmergency     accounts.Action = "emergency_recorded" // closed with emergency services called
 )
+
+// ukTime formats times, stored in UTC, as the service's staff read them: in
+// UK time, with GMT or BST named.
+func ukTime(loc *time.Location) func(time.Time) string {
+	return func(t time.Time) string { return t.In(loc).Format("2 Jan 2006 15:04 MST") }
+}
