@@ -18,10 +18,13 @@ const (
 	RoleQuality Role = "quality"
 	// RoleIntake uses the intake module (call handlers).
 	RoleIntake Role = "intake"
+	// RolePeer is a peer-support doctor: sees only their own callers' records
+	// and records their own conversations.
+	RolePeer Role = "peer"
 )
 
 // Roles lists every role, in the order they are shown.
-var Roles = []Role{RoleAdmin, RoleQuality, RoleIntake}
+var Roles = []Role{RoleAdmin, RoleQuality, RoleIntake, RolePeer}
 
 // ErrUnknownRole is wrapped by errors that name a role the service does not have.
 var ErrUnknownRole = errors.New("unknown role")
@@ -34,16 +37,22 @@ var ErrRolesAcrossWall = errors.New("an account with intake access cannot also s
 // dashboardRoles are the roles that see survey figures; see [CheckWall].
 var dashboardRoles = []Role{RoleQuality, RoleAdmin}
 
-// CheckWall enforces the privacy wall on people: an account holding intake
-// (identities of people texted) may hold no role that sees dashboards.
+// identityRoles are the roles that see callers' records: call handlers, and
+// peer supporters (their own callers).
+var identityRoles = []Role{RoleIntake, RolePeer}
+
+// CheckWall enforces the privacy wall on people: an account holding intake or
+// peer (identities of people texted) may hold no role that sees dashboards.
 // Admins keep account and practitioner management, which need no intake role.
 func CheckWall(roles []Role) error {
-	if !slices.Contains(roles, RoleIntake) {
-		return nil
-	}
-	for _, r := range dashboardRoles {
-		if slices.Contains(roles, r) {
-			return fmt.Errorf("roles intake and %s: %w", r, ErrRolesAcrossWall)
+	for _, id := range identityRoles {
+		if !slices.Contains(roles, id) {
+			continue
+		}
+		for _, r := range dashboardRoles {
+			if slices.Contains(roles, r) {
+				return fmt.Errorf("roles %s and %s: %w", id, r, ErrRolesAcrossWall)
+			}
 		}
 	}
 	return nil

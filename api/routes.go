@@ -96,8 +96,15 @@ func (s *Server) intakeRoutes(app *fiber.App) {
 	intake.Post("/contacts/:id/close", in.CloseContact)
 	intake.Post("/contacts/:id/survey-link", in.SurveyLink)
 	intake.Post("/contacts/:id/risk", in.Risk)
+	intake.Post("/contacts/:id/peer", in.PeerUpdate)
 	intake.Get("/people", in.FindPerson)
 	intake.Get("/people/:id", in.PersonHistory)
+
+	// Peer supporters with an account see only their own callers.
+	peer := app.Group("/peer", st.Area, st.LoadSession, st.RequireRole(accounts.RolePeer), st.CheckCSRF)
+	peer.Get("/", in.PeerHome)
+	peer.Get("/contacts/:id", in.PeerContact)
+	peer.Post("/contacts/:id/peer", in.PeerOwnUpdate)
 }
 
 // dashboardRoutes are read-only, for quality leads and admins; JSON answers

@@ -118,10 +118,11 @@ func (s *Store) Close(ctx context.Context, id string, cl Closing) (Contact, erro
 		return c, ErrAlreadyClosed
 	}
 	c.ClosedAt, c.Outcome, c.SurveyText = &now, outcome, status
-	if status == TextQueued {
-		if err := s.queueText(ctx, c, p.Phone, now); err != nil {
-			return c, err
-		}
+	switch status {
+	case TextQueued:
+		return c, s.queueText(ctx, c, p.Phone, now, now)
+	case TextAfterConversation:
+		return c, s.queueText(ctx, c, p.Phone, now, s.peerTextDue(c, now))
 	}
 	return c, nil
 }
@@ -143,6 +144,8 @@ func textStatus(c Contact, p Person, now time.Time) SurveyTextStatus {
 		return TextNoMobile
 	case p.LastTextedAt != nil && now.Sub(*p.LastTextedAt) < TextInterval:
 		return TextRecentlySent
+	case c.Peer != nil:
+		return TextAfterConversation
 	default:
 		return TextQueued
 	}

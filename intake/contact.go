@@ -48,9 +48,11 @@ type Contact struct {
 	// recorded all the same (see OpenContact); such a contact is routed to no one.
 	Refusal *Refusal `bson:"refusal,omitempty" json:"refusal,omitempty"`
 	// Emergency is set when closing recorded that emergency services were called.
-	Emergency      bool   `bson:"emergency,omitempty" json:"emergency,omitempty"`
-	FeedbackAgreed bool   `bson:"feedback_agreed" json:"feedback_agreed"`
-	Outcome        string `bson:"outcome,omitempty" json:"outcome,omitempty"`
+	Emergency bool `bson:"emergency,omitempty" json:"emergency,omitempty"`
+	// Peer follows a peer-support relationship after the details were given.
+	Peer           *PeerRelationship `bson:"peer,omitempty" json:"peer,omitempty"`
+	FeedbackAgreed bool              `bson:"feedback_agreed" json:"feedback_agreed"`
+	Outcome        string            `bson:"outcome,omitempty" json:"outcome,omitempty"`
 	// SurveyText says what became of the survey text when the contact was closed.
 	SurveyText SurveyTextStatus `bson:"survey_text,omitempty" json:"survey_text,omitempty"`
 	OpenedAt   time.Time        `bson:"opened_at" json:"opened_at"`
@@ -187,6 +189,12 @@ func (s *Store) OpenContact(ctx context.Context, n NewContact) (Opened, error) {
 	}
 	if err := s.countRouted(ctx, routing.Practitioner.ID); err != nil {
 		return Opened{}, err
+	}
+	if n.Service == PeerSupport {
+		c.Peer = &PeerRelationship{DetailsGivenAt: now}
+		if err := s.setCaseload(ctx, c.PractitionerID, c.ID, true); err != nil {
+			return Opened{}, err
+		}
 	}
 	if err := s.insertContact(ctx, c); err != nil {
 		return Opened{}, err

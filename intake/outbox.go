@@ -54,9 +54,10 @@ type OutboxEntry struct {
 	FinishedAt    *time.Time `bson:"finished_at,omitempty" json:"finished_at,omitempty"`
 }
 
-func (s *Store) queueText(ctx context.Context, c Contact, phone string, now time.Time) error {
+// queueText puts a contact's survey text in the outbox, to go at due.
+func (s *Store) queueText(ctx context.Context, c Contact, phone string, now, due time.Time) error {
 	e := OutboxEntry{ContactID: c.ID, PersonID: c.PersonID, Service: c.Service, Phone: phone,
-		Status: statusPending, NextAttemptAt: now, CreatedAt: now, UpdatedAt: now}
+		Status: statusPending, NextAttemptAt: due, CreatedAt: now, UpdatedAt: now}
 	_, err := s.coll(collOutbox).InsertOne(ctx, e)
 	if err != nil && !store.IsDuplicateKey(err) {
 		return fmt.Errorf("queue survey text: %w", err)

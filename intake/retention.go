@@ -65,6 +65,17 @@ func (s *Store) erase(ctx context.Context, p Person) (contacts int, err error) {
 	if _, err := s.coll(collOutbox).DeleteMany(ctx, byPerson); err != nil {
 		return 0, fmt.Errorf("erase outbox entries: %w", err)
 	}
+	held, err := s.Contacts(ctx, p.ID)
+	if err != nil {
+		return 0, fmt.Errorf("erase: %w", err)
+	}
+	for _, c := range held {
+		if c.Peer != nil {
+			if err := s.setCaseload(ctx, c.PractitionerID, c.ID, false); err != nil {
+				return 0, err
+			}
+		}
+	}
 	del, err := s.coll(collContacts).DeleteMany(ctx, byPerson)
 	if err != nil {
 		return 0, fmt.Errorf("erase contacts: %w", err)

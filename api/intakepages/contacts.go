@@ -179,6 +179,10 @@ type contactPage struct {
 	SurveyLink string
 	// CanGiveLink: the caller agreed to feedback but could get no text.
 	CanGiveLink bool
+	// PeerView: a peer supporter's view of their own caller (no closing, no
+	// risk actions); Base is where the page's forms post ("/intake" or "/peer").
+	PeerView bool
+	Base     string
 }
 
 // Contact is GET /intake/contacts/{id}.
@@ -212,6 +216,9 @@ func (s *Pages) renderContact(c fiber.Ctx, status int, p contactPage) error {
 		}
 	}
 	p.Page = s.staff.Page(c, "Contact")
+	if p.Base == "" {
+		p.Base = "/intake"
+	}
 	p.Invalid = p.Problems != nil
 	p.Contact, p.Person, p.MaxSessions = ct, person, intake.MaxCounsellingSessions
 	p.SurveyText = surveyTextWords[ct.SurveyText]
@@ -228,6 +235,8 @@ var surveyTextWords = map[intake.SurveyTextStatus]string{
 	intake.TextEmergency:    "No survey text: emergency services were called, and no survey text follows an emergency.",
 	intake.TextRiskOpen:     "No survey text: the caller's immediate-risk flag is open.",
 	intake.TextRefused:      "No survey text: the service could not help the caller.",
+	intake.TextAfterConversation: "The survey text waits until the first conversation with the peer supporter is recorded " +
+		"(or goes after a set number of days if none is): never at intake.",
 }
 
 // SurveyLink is POST /intake/contacts/{id}/survey-link: a one-off survey link

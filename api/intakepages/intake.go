@@ -31,8 +31,8 @@ type Pages struct {
 // handler here always has a signed-in call handler. links mints one-off survey
 // links; nil when invitations are off.
 func New(site *web.Site, staffPages *staff.Pages, in *intake.Store, links intake.InvitationLinks) (*Pages, error) {
-	t, err := web.ParseTemplates(templateFS, template.FuncMap{"uk": ukTime(in.Location)}, []string{"risk"},
-		"contact_new", "contact", "people_find", "person")
+	t, err := web.ParseTemplates(templateFS, template.FuncMap{"uk": ukTime(in.Location), "date": newDateInput},
+		[]string{"risk", "peer_parts"}, "contact_new", "contact", "people_find", "person", "peer")
 	if err != nil {
 		return nil, err
 	}
@@ -49,7 +49,8 @@ const (
 	actionRiskResolved accounts.Action = "risk_resolved" // target: the contact
 	// actionRefusedAtRisk: a caller the rules refuse was recorded because at risk (target: the contact).
 	actionRefusedAtRisk accounts.Action = "refused_at_risk"
-	actionEmergency     accounts.Action = "emergency_recorded" // closed with emergency services called
+	actionEmergency     accounts.Action = "emergency_recorded"    // closed with emergency services called
+	actionPeerRecorded  accounts.Action = "peer_support_recorded" // contact made, a conversation or the end (target: the contact)
 )
 
 // ukTime formats times, stored in UTC, as the service's staff read them: in

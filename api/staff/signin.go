@@ -236,6 +236,9 @@ func (s *Pages) Home(c fiber.Ctx) error {
 			staffLink{"New contact", "/intake/contacts/new", "Take a caller's details, check they can use the service and route them."},
 			staffLink{"Find a person", "/intake/people", "Find a returning caller by name, date of birth and phone or e-mail."})
 	}
+	if sess.Has(accounts.RolePeer) {
+		links = append(links, staffLink{"Your callers", "/peer", "Callers given your details as their peer supporter: record contact and conversations."})
+	}
 	links = append(links, staffLink{"Change your password", passwordPath, ""})
 	return s.site.Render(c, fiber.StatusOK, s.templates, "staff", struct {
 		web.Page
