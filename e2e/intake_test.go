@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -285,4 +286,76 @@ func TestIntake_999ThenNoSurveyText(t *testing.T) {
 	if n, err := srv.Store.Database(intake.Database).Collection("outbox").CountDocuments(context.Background(), bson.D{}); err != nil || n != 0 {
 		t.Errorf("outbox holds %d entries (%v), want none", n, err)
 	}
+}
+
+// signInAs adds a staff member with this e-mail and role and signs them in.
+func signInAs(t *testing.T, ctx context.Context, srv *apitest.Server, email string, role accounts.Role) {
+	t.Helper()
+	srv.AddStaff(t, email, role)
+	do(t, ctx, "open the sign-in form", chromedp.Navigate(srv.URL+"/login"))
+	resp, err := chromedp.RunResponse(ctx,
+		chromedp.SendKeys(chromedp.ID("email"), email),
+		chromedp.SendKeys(chromedp.ID("password"), apitest.StaffPassword),
+		chromedp.Click(chromedp.CSS(`button[type=submit]`)))
+	if err != nil || resp.Status != http.StatusOK || strings.Contains(resp.URL, "/login") {
+		t.Fatalf("sign in as %s: %v %+v", role, err, resp)
+	}
+}
+
+// Peer support from the details given to the survey text: nothing is sent at
+// intake; the peer supporter, signed in with a peer account, records the
+// first conversation by date, and the text then goes.
+func TestIntake_PeerSupportSurveyGoesAfterTheFirstConversation(t *testing.T) {
+	srv := apitest.New(t)
+	ctx0 := context.Background()
+	const peerEmail = "pat.peer@example.nhs.uk"
+	if _, err := srv.Intake.AddPractitioner(ctx0, intake.PractitionerDetails{Name: "Dr Pat Peer", Kind: intake.PeerSupporter,
+		Phone: "07700 900999", Active: true, WeeklyCapacity: 8, AccountEmail: peerEmail}); err != nil {
+		t.Fatal(err)
+	}
+	n := intake.NewContact{Service: intake.PeerSupport, Channel: intake.Phone, Role: intake.Doctor, FeedbackAgreed: true,
+		Name: "Robin Okafor", DateOfBirth: "1990-06-01", Phone: "07700 900654", Address: "2 Mill Lane, York", JobRole: "GP registrar"}
+	opened, err := srv.Intake.OpenContact(ctx0, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, err := srv.Intake.CloseContact(ctx0, opened.Contact.ID, "Dr Pat Peer's number given"); err != nil || c.SurveyText != intake.TextAfterConversation {
+		t.Fatalf("closed: %v %v", c.SurveyText, err)
+	}
+	sender := &recordedTexts{}
+	outbox, err := intake.NewOutbox(srv.Intake, sender, nil, srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, _ := outbox.ProcessDue(ctx0); res.Sent != 0 {
+		t.Fatalf("a text went at intake: %+v", res)
+	}
+
+	ctx := newTab(t)
+	do(t, ctx, "emulate a desktop", desktop.emulate())
+	signInAs(t, ctx, srv, peerEmail, accounts.RolePeer)
+	do(t, ctx, "open the staff home", chromedp.Navigate(srv.URL+"/staff"))
+	submit(t, ctx, chromedp.Click(chromedp.CSS(`main a[href="/peer"]`)), http.StatusOK, "/peer")
+	submit(t, ctx, chromedp.Click(chromedp.CSS(`main td a[href="/peer/contacts/`+opened.Contact.ID+`"]`)), http.StatusOK, "/peer/contacts/"+opened.Contact.ID)
+	today := srv.Intake.Now().In(srv.Intake.Location)
+	do(t, ctx, "write the day", chromedp.Click(chromedp.ID("on")), typeKeys(today.Format("2")))
+	do(t, ctx, "write the month", chromedp.Click(chromedp.ID("on-month")), typeKeys(today.Format("1")))
+	do(t, ctx, "write the year", chromedp.Click(chromedp.ID("on-year")), typeKeys(today.Format("2006")))
+	submit(t, ctx, chromedp.Click(chromedp.ID("record-conversation")), http.StatusOK, "/peer/contacts/"+opened.Contact.ID)
+	if rec := text(t, ctx, "#peer-record"); !strings.Contains(rec, today.Format(time.DateOnly)) || !strings.Contains(rec, "Yes, on") {
+		t.Errorf("peer record %q", rec)
+	}
+	screenshot(t, ctx, "peer-contact", desktop)
+	checkAccessible(t, ctx, "peer contact")
+	if res, err := outbox.ProcessDue(ctx0); err != nil || res.Sent != 1 || len(sender.to) != 1 {
+		t.Errorf("after the first conversation: %+v %v", res, err)
+	}
+}
+
+// recordedTexts stands in for an SMS gateway.
+type recordedTexts struct{ to []string }
+
+func (r *recordedTexts) Send(_ context.Context, to, _ string) error {
+	r.to = append(r.to, to)
+	return nil
 }
