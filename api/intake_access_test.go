@@ -47,7 +47,7 @@ func TestIntakeRoutes_OnlyTheirRoleMayOpenThem(t *testing.T) {
 	// A peer supporter's account sees its own callers, and nothing of intake's.
 	peerContact := openContact(t, handler, peerForm())
 	browsers["peer"] = linkedPeer(t, srv, peerContact)
-	gets = append(gets, "/peer", "/peer/contacts/"+peerContact)
+	gets = append(gets, "/peer", "/peer/contacts/"+peerContact, "/admin/safety-concerns")
 	posts["/peer/contacts/"+peerContact+"/peer"] = url.Values{"action": {"no-contact"}}
 	posts["/intake/contacts/"+peerContact+"/peer"] = url.Values{"action": {"no-contact"}}
 	posts["/intake/contacts/"+peerContact+"/risk"] = url.Values{"flag": {"yes"}}

@@ -87,3 +87,66 @@ func TestPeerAccount_SeesOnlyItsOwnCallersAndRecordsConversations(t *testing.T) 
 		t.Errorf("after the first conversation: %+v %v", res, err)
 	}
 }
+
+// A patient-safety concern goes from raised to the GMC, each step audited;
+// the call handler sees none of it, an admin does, and the export holds it.
+func TestSafetyConcern_PeerRaisesItThroughToTheGMCRestrictedAndExported(t *testing.T) {
+	srv, handler := intakeServer(t)
+	id := openContact(t, handler, peerForm())
+	peer := linkedPeer(t, srv, id)
+	today := srv.Intake.Now().In(srv.Intake.Location)
+	on := func(v url.Values) url.Values {
+		return with(with(with(v, "safety_on-day", today.Format("2")), "safety_on-month", today.Format("1")), "safety_on-year", today.Format("2006"))
+	}
+	resp, body := postWithCSRF(t, peer, "/peer/contacts/"+id+"/safety", url.Values{"action": {"raise"}})
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `href="#concern"`) || !strings.Contains(body, `href="#safety_on"`) {
+		t.Fatalf("empty concern: %d\n%s", resp.StatusCode, body)
+	}
+	resp, _ = postWithCSRF(t, peer, "/peer/contacts/"+id+"/safety", on(url.Values{"action": {"raise"}, "concern": {"Operating while unwell"}}))
+	wantRedirect(t, "raise", resp, "/peer/contacts/"+id+"#safety")
+	for _, step := range []url.Values{{"kind": {"encouraged"}}, {"kind": {"advice"}, "from": {"Medical director"}},
+		{"kind": {"gmc"}, "gmc_contacted": {"yes"}, "reason": {"Still operating after advice"}}} {
+		resp, body := postWithCSRF(t, peer, "/peer/contacts/"+id+"/safety", on(with(step, "action", "step")))
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("step %v: %d\n%s", step, resp.StatusCode, body)
+		}
+	}
+	_, body = peer.Get(t, "/peer/contacts/"+id)
+	for _, want := range []string{"Operating while unwell", "from Medical director", "GMC contacted", "Still operating after advice"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("peer page lacks %q", want)
+		}
+	}
+	// The call handler sees nothing of it, and cannot open the admin pages.
+	_, body = handler.Get(t, "/intake/contacts/"+id)
+	if strings.Contains(body, "Operating while unwell") || strings.Contains(body, "Patient-safety") {
+		t.Error("the call handler's contact page shows the concern")
+	}
+	if resp, _ := handler.Get(t, "/admin/safety-concerns/"+id); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("call handler on the admin page: %d", resp.StatusCode)
+	}
+	admin, _ := srv.Staff(t, accounts.RoleAdmin)
+	_, body = admin.Get(t, "/admin/safety-concerns")
+	if !strings.Contains(body, "/admin/safety-concerns/"+id) {
+		t.Errorf("admin list:\n%s", body)
+	}
+	_, body = admin.Get(t, "/admin/safety-concerns/"+id)
+	if !strings.Contains(body, "Still operating after advice") {
+		t.Errorf("admin page:\n%s", body)
+	}
+	entries := auditEntries(t, srv)
+	steps := 0
+	for _, e := range entries {
+		if e.Action == "safety_step_recorded" && e.Target == id {
+			steps++
+		}
+	}
+	if steps != 3 || !hasAudit(entries, "safety_concern_raised", id) || !hasAudit(entries, "safety_concern_viewed", id) {
+		t.Errorf("audit: %d steps", steps)
+	}
+	c, _ := srv.Intake.Contact(context.Background(), id)
+	_, body = admin.Get(t, "/admin/people/"+c.PersonID+"/export")
+	if !strings.Contains(body, "patient_safety_concerns") || !strings.Contains(body, "Still operating after advice") {
+		t.Errorf("export:\n%s", body)
+	}
+}

@@ -78,6 +78,9 @@ func (s *Server) staffRoutes(app *fiber.App) {
 	adm.Get("/people/:id/export", st.ExportPerson)
 	adm.Get("/people/:id/erase", st.EraseForm)
 	adm.Post("/people/:id/erase", st.ErasePerson)
+	adm.Get("/safety-concerns", s.intake.SafetyConcerns)
+	adm.Get("/safety-concerns/:id", s.intake.SafetyConcern)
+	adm.Post("/safety-concerns/:id", s.intake.SafetyAdminUpdate)
 
 	staffAPI := app.Group("/api/staff", st.Area, st.LoadSession, signedIn, st.CheckCSRF)
 	staffAPI.Get("/session", s.apiStaffSession)
@@ -105,6 +108,7 @@ func (s *Server) intakeRoutes(app *fiber.App) {
 	peer.Get("/", in.PeerHome)
 	peer.Get("/contacts/:id", in.PeerContact)
 	peer.Post("/contacts/:id/peer", in.PeerOwnUpdate)
+	peer.Post("/contacts/:id/safety", in.PeerSafetyUpdate)
 }
 
 // dashboardRoutes are read-only, for quality leads and admins; JSON answers

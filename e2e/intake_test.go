@@ -359,3 +359,57 @@ func (r *recordedTexts) Send(_ context.Context, to, _ string) error {
 	r.to = append(r.to, to)
 	return nil
 }
+
+// A patient-safety concern through to the GMC, recorded by the peer supporter
+// on their own caller's page, step by step with the keyboard and mouse.
+func TestIntake_PatientSafetyConcernThroughToTheGMC(t *testing.T) {
+	srv := apitest.New(t)
+	ctx0 := context.Background()
+	const peerEmail = "sam.safety@example.nhs.uk"
+	if _, err := srv.Intake.AddPractitioner(ctx0, intake.PractitionerDetails{Name: "Dr Sam Safety", Kind: intake.PeerSupporter,
+		Phone: "07700 900998", Active: true, WeeklyCapacity: 8, AccountEmail: peerEmail}); err != nil {
+		t.Fatal(err)
+	}
+	opened, err := srv.Intake.OpenContact(ctx0, intake.NewContact{Service: intake.PeerSupport, Channel: intake.Phone, Role: intake.Doctor,
+		Name: "Lee Grant", DateOfBirth: "1975-02-14", Phone: "07700 900655", Address: "3 Quay St, Bristol", JobRole: "Consultant surgeon"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := "/peer/contacts/" + opened.Contact.ID
+	ctx := newTab(t)
+	do(t, ctx, "emulate a desktop", desktop.emulate())
+	signInAs(t, ctx, srv, peerEmail, accounts.RolePeer)
+	do(t, ctx, "open the caller", chromedp.Navigate(srv.URL+page))
+	today := srv.Intake.Now().In(srv.Intake.Location)
+	date := func() {
+		do(t, ctx, "write the date", chromedp.Click(chromedp.ID("safety_on")), typeKeys(today.Format("2")),
+			chromedp.Click(chromedp.ID("safety_on-month")), typeKeys(today.Format("1")),
+			chromedp.Click(chromedp.ID("safety_on-year")), typeKeys(today.Format("2006")))
+	}
+	do(t, ctx, "describe the concern", chromedp.Click(chromedp.ID("concern")), typeKeys("Operating while unwell"))
+	date()
+	submit(t, ctx, chromedp.Click(chromedp.ID("raise-concern")), http.StatusOK, page)
+	for _, step := range []struct {
+		kind  string
+		extra chromedp.Action[chromedp.Void]
+	}{
+		{"encouraged", nil},
+		{"advice", chromedp.Steps(chromedp.Click(chromedp.ID("from")), typeKeys("Medical director"))},
+		{"gmc", chromedp.Steps(chromedp.Click(chromedp.CSS(`label[for="gmc_contacted"]`)), chromedp.Click(chromedp.ID("reason")), typeKeys("Still operating after advice"))},
+	} {
+		do(t, ctx, "choose "+step.kind, chromedp.Click(chromedp.CSS(`input[name="kind"][value="`+step.kind+`"]`)))
+		date()
+		if step.extra != nil {
+			do(t, ctx, "fill in "+step.kind, step.extra)
+		}
+		submit(t, ctx, chromedp.Click(chromedp.ID("record-safety-step")), http.StatusOK, page)
+	}
+	rec := text(t, ctx, "#safety-record")
+	for _, want := range []string{"Operating while unwell", "encouraged", "from Medical director", "GMC contacted", "yes", "Still operating after advice"} {
+		if !strings.Contains(rec, want) {
+			t.Errorf("safety record %q lacks %q", rec, want)
+		}
+	}
+	screenshot(t, ctx, "peer-safety-concern", desktop)
+	checkAccessible(t, ctx, "safety concern")
+}

@@ -3,6 +3,7 @@ package intake
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -42,6 +43,9 @@ func (s *Store) Purge(ctx context.Context) (Purged, error) {
 	if err != nil {
 		return res, fmt.Errorf("purge contacts: %w", err)
 	}
+	if _, err := s.coll(collSafety).DeleteMany(ctx, bson.D{{Key: "raised_at", Value: bson.D{{Key: "$lt", Value: cutoff}}}}); err != nil {
+		return res, fmt.Errorf("purge safety concerns: %w", err)
+	}
 	res.Contacts += int(del.DeletedCount)
 	return res, nil
 }
@@ -64,6 +68,9 @@ func (s *Store) erase(ctx context.Context, p Person) (contacts int, err error) {
 	byPerson := bson.D{{Key: "person_id", Value: p.ID}}
 	if _, err := s.coll(collOutbox).DeleteMany(ctx, byPerson); err != nil {
 		return 0, fmt.Errorf("erase outbox entries: %w", err)
+	}
+	if _, err := s.coll(collSafety).DeleteMany(ctx, byPerson); err != nil {
+		return 0, fmt.Errorf("erase safety concerns: %w", err)
 	}
 	held, err := s.Contacts(ctx, p.ID)
 	if err != nil {
@@ -95,6 +102,8 @@ type SubjectAccess struct {
 	Person     Person        `json:"person"`
 	Contacts   []Contact     `json:"contacts"`
 	Outbox     []OutboxEntry `json:"survey_texts_queued"`
+	// SafetyConcerns are patient-safety concerns raised in peer support, with every step.
+	SafetyConcerns []SafetyConcern `json:"patient_safety_concerns"`
 }
 
 // Export gathers everything held about a person, for a subject access request.
@@ -118,7 +127,21 @@ func (s *Store) Export(ctx context.Context, personID string) (SubjectAccess, err
 	if contacts == nil {
 		contacts = []Contact{}
 	}
-	return SubjectAccess{ExportedAt: s.now(), Person: p, Contacts: contacts, Outbox: outbox}, nil
+	concerns := []SafetyConcern{}
+	for _, c := range contacts {
+		if c.Peer == nil {
+			continue // concerns arise in peer support only
+		}
+		sc, err := s.SafetyConcern(ctx, c.ID)
+		if errors.Is(err, ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return SubjectAccess{}, fmt.Errorf("export: %w", err)
+		}
+		concerns = append(concerns, sc)
+	}
+	return SubjectAccess{ExportedAt: s.now(), Person: p, Contacts: contacts, Outbox: outbox, SafetyConcerns: concerns}, nil
 }
 
 // ExportJSON is Export as indented JSON, ready to hand over.

@@ -183,6 +183,11 @@ type contactPage struct {
 	// risk actions); Base is where the page's forms post ("/intake" or "/peer").
 	PeerView bool
 	Base     string
+	// Safety is the patient-safety concern, shown on the peer supporter's view only.
+	Safety       *intake.SafetyConcern
+	SafetyAction string
+	SafetySteps  []web.Choice
+	YesNo        []web.Choice
 }
 
 // Contact is GET /intake/contacts/{id}.
@@ -218,6 +223,11 @@ func (s *Pages) renderContact(c fiber.Ctx, status int, p contactPage) error {
 	p.Page = s.staff.Page(c, "Contact")
 	if p.Base == "" {
 		p.Base = "/intake"
+	}
+	if p.PeerView {
+		if err := s.loadSafety(c, &p, ct.ID); err != nil {
+			return err
+		}
 	}
 	p.Invalid = p.Problems != nil
 	p.Contact, p.Person, p.MaxSessions = ct, person, intake.MaxCounsellingSessions

@@ -32,7 +32,7 @@ type Pages struct {
 // links; nil when invitations are off.
 func New(site *web.Site, staffPages *staff.Pages, in *intake.Store, links intake.InvitationLinks) (*Pages, error) {
 	t, err := web.ParseTemplates(templateFS, template.FuncMap{"uk": ukTime(in.Location), "date": newDateInput},
-		[]string{"risk", "peer_parts"}, "contact_new", "contact", "people_find", "person", "peer")
+		[]string{"risk", "peer_parts", "safety_parts"}, "contact_new", "contact", "people_find", "person", "peer", "safety_admin")
 	if err != nil {
 		return nil, err
 	}
@@ -51,6 +51,10 @@ const (
 	actionRefusedAtRisk accounts.Action = "refused_at_risk"
 	actionEmergency     accounts.Action = "emergency_recorded"    // closed with emergency services called
 	actionPeerRecorded  accounts.Action = "peer_support_recorded" // contact made, a conversation or the end (target: the contact)
+	// Patient-safety concerns (target: the contact): raised, a step recorded, viewed by an admin.
+	actionSafetyRaised accounts.Action = "safety_concern_raised"
+	actionSafetyStep   accounts.Action = "safety_step_recorded"
+	actionSafetyViewed accounts.Action = "safety_concern_viewed"
 )
 
 // ukTime formats times, stored in UTC, as the service's staff read them: in

@@ -226,7 +226,8 @@ func (s *Pages) Home(c fiber.Ctx) error {
 			staffLink{"Staff accounts", "/admin/users", "Add people, give roles, disable accounts and reset passwords."},
 			staffLink{"Audit log", "/admin/audit", "Sign-ins, account changes and views of callers' records, newest first."},
 			staffLink{"Practitioners", "/admin/practitioners", "Counsellors and peer-support doctors: add, edit, activate and deactivate."},
-			staffLink{"Subject access and erasure", "/admin/people", "Export or erase what is held about a caller, from their record reference."})
+			staffLink{"Subject access and erasure", "/admin/people", "Export or erase what is held about a caller, from their record reference."},
+			staffLink{"Patient-safety concerns", "/admin/safety-concerns", "Concerns raised in peer support, and each step taken, up to the GMC."})
 	}
 	if sess.Has(accounts.RoleQuality) || sess.Has(accounts.RoleAdmin) {
 		links = append(links, staffLink{"Dashboards", "/dashboards", "Survey results by service and month, comments, charts and the FFT return."})
