@@ -102,6 +102,7 @@ func (s *Server) intakeRoutes(app *fiber.App) {
 	intake.Post("/contacts/:id/peer", in.PeerUpdate)
 	intake.Get("/people", in.FindPerson)
 	intake.Get("/people/:id", in.PersonHistory)
+	intake.Get("/report", in.Report)
 
 	// Peer supporters with an account see only their own callers.
 	peer := app.Group("/peer", st.Area, st.LoadSession, st.RequireRole(accounts.RolePeer), st.CheckCSRF)

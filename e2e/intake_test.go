@@ -413,3 +413,26 @@ func TestIntake_PatientSafetyConcernThroughToTheGMC(t *testing.T) {
 	screenshot(t, ctx, "peer-safety-concern", desktop)
 	checkAccessible(t, ctx, "safety concern")
 }
+
+// A dependant is linked to the doctor who makes them eligible, starting from
+// the doctor's record.
+func TestIntake_DependantLinkedToTheMember(t *testing.T) {
+	srv := apitest.New(t)
+	r := fillIntake(t, srv)
+	ctx := newTab(t)
+	do(t, ctx, "emulate a desktop", desktop.emulate())
+	signIn(t, ctx, srv, accounts.RoleIntake)
+	do(t, ctx, "open the member's history", chromedp.Navigate(srv.URL+"/intake/people/"+r.Person.ID))
+	submit(t, ctx, chromedp.Click(chromedp.ID("new-for-family")), http.StatusOK, "/intake/contacts/new?member="+r.Person.ID)
+	n := intake.NewContact{Service: intake.Counselling, Channel: intake.Phone, Role: intake.Dependant,
+		Name: "Alex Reeve", DateOfBirth: "2005-03-03", Phone: "07700 900432", Organisation: "University of Leeds"}
+	fillContactForm(t, ctx, n)
+	do(t, ctx, "choose a specialty", chromedp.SetValue(chromedp.ID("specialty"), "not-applicable"))
+	submit(t, ctx, chromedp.Click(chromedp.CSS(sendForm)), http.StatusOK, "")
+	do(t, ctx, "open the dependant's history", chromedp.Click(chromedp.CSS(`main a[href^="/intake/people/"]`)), chromedp.WaitVisible(chromedp.ID("member")))
+	if m := text(t, ctx, "#member"); m != caller.Name {
+		t.Errorf("member shown as %q, want %q", m, caller.Name)
+	}
+	screenshot(t, ctx, "person-dependant", desktop)
+	checkAccessible(t, ctx, "dependant's history")
+}

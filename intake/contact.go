@@ -83,13 +83,23 @@ type NewContact struct {
 	Organisation    string `form:"organisation" validate:"required_if=Service counselling,max=200"`
 	Address         string `form:"address" validate:"required_if=Service peer-support,max=500"`
 	JobRole         string `form:"job_role" validate:"required_if=Service peer-support,max=200"`
+
+	// Optional, never blocking: an answer not in the list is dropped.
+	Ethnicity string `form:"ethnicity"`
+	Gender    string `form:"gender"`
+	Specialty string `form:"specialty"`
+	// For a partner or dependant: the member's record reference, or their
+	// details (name, and doctor or medical student) when they have no record.
+	MemberID      string `form:"member_id" validate:"max=40"`
+	MemberDetails string `form:"member_details" validate:"max=300"`
 }
 
 // check validates the form and returns the person it describes, normalised. The
 // immediate-risk flag asks for the postcode, so emergency services can be sent;
 // "refused" or "unknown" is an answer too, so the contact can always be opened.
 func (n *NewContact) check() (Person, time.Time, error) {
-	for _, f := range []*string{&n.Name, &n.DateOfBirth, &n.Phone, &n.Email, &n.Postcode, &n.Organisation, &n.Address, &n.JobRole} {
+	for _, f := range []*string{&n.Name, &n.DateOfBirth, &n.Phone, &n.Email, &n.Postcode, &n.Organisation, &n.Address, &n.JobRole,
+		&n.MemberID, &n.MemberDetails} {
 		*f = strings.TrimSpace(*f)
 	}
 	var fields field.Errors
@@ -105,7 +115,11 @@ func (n *NewContact) check() (Person, time.Time, error) {
 		return false
 	}
 	p := Person{Name: n.Name, DateOfBirth: n.DateOfBirth, Role: n.Role, Email: normaliseEmail(n.Email),
-		Organisation: n.Organisation, Address: n.Address, JobRole: n.JobRole}
+		Organisation: n.Organisation, Address: n.Address, JobRole: n.JobRole,
+		Ethnicity: oneOf(n.Ethnicity, Ethnicities), Gender: oneOf(n.Gender, Genders), Specialty: oneOf(n.Specialty, Specialties)}
+	if n.Role == Partner || n.Role == Dependant {
+		p.MemberID, p.MemberDetails = n.MemberID, n.MemberDetails
+	}
 	if n.Phone != "" && !has("phone") {
 		var ok bool
 		if p.Phone, ok = NormalisePhone(n.Phone); !ok {
@@ -156,6 +170,9 @@ func (s *Store) OpenContact(ctx context.Context, n NewContact) (Opened, error) {
 			return Opened{}, fmt.Errorf("open contact: person %w", err)
 		}
 	}
+	if err := s.checkMember(ctx, &p, n.Risk); err != nil {
+		return Opened{}, err
+	}
 	if refusal := refusalFor(n, dob, s.today(), old); refusal != nil {
 		if n.Risk {
 			return s.recordRefusedAtRisk(ctx, n, p, old, refusal, now)
@@ -188,6 +205,9 @@ func (s *Store) OpenContact(ctx context.Context, n NewContact) (Opened, error) {
 		p.CounsellingSessions, p.LastCounsellorID = c.Session, routing.Practitioner.ID
 	}
 	if err := s.countRouted(ctx, routing.Practitioner.ID); err != nil {
+		return Opened{}, err
+	}
+	if err := s.countProfile(ctx, c, p); err != nil {
 		return Opened{}, err
 	}
 	if n.Service == PeerSupport {

@@ -27,6 +27,15 @@ type Person struct {
 	Organisation string `bson:"organisation,omitempty" json:"organisation,omitempty"`
 	Address      string `bson:"address,omitempty" json:"address,omitempty"`
 	JobRole      string `bson:"job_role,omitempty" json:"job_role,omitempty"`
+	// The privacy notice's optional fields (see profile.go).
+	Ethnicity string `bson:"ethnicity,omitempty" json:"ethnicity,omitempty"`
+	Gender    string `bson:"gender,omitempty" json:"gender,omitempty"`
+	Specialty string `bson:"specialty,omitempty" json:"specialty,omitempty"`
+	// A partner or dependant is linked to the member (doctor or medical
+	// student) who makes them eligible: MemberID when the member has a record,
+	// otherwise the member's details as given.
+	MemberID      string `bson:"member_id,omitempty" json:"member_id,omitempty"`
+	MemberDetails string `bson:"member_details,omitempty" json:"member_details,omitempty"`
 	// CounsellingSessions counts counselling contacts; the seventh is refused.
 	CounsellingSessions int `bson:"counselling_sessions" json:"counselling_sessions"`
 	// LastCounsellorID is who the last counselling contact was routed to, for
@@ -120,7 +129,9 @@ func (s *Store) updatePerson(ctx context.Context, old, p Person) error {
 	set := bson.D{{Key: "name", Value: p.Name}, {Key: "date_of_birth", Value: p.DateOfBirth}, {Key: "role", Value: p.Role},
 		{Key: "last_contact_at", Value: p.LastContactAt}}
 	for _, f := range []struct{ key, value string }{{"phone", p.Phone}, {"email", p.Email}, {"postcode", p.Postcode},
-		{"organisation", p.Organisation}, {"address", p.Address}, {"job_role", p.JobRole}} {
+		{"organisation", p.Organisation}, {"address", p.Address}, {"job_role", p.JobRole},
+		{"ethnicity", p.Ethnicity}, {"gender", p.Gender}, {"specialty", p.Specialty},
+		{"member_id", p.MemberID}, {"member_details", p.MemberDetails}} {
 		if f.value != "" {
 			set = append(set, bson.E{Key: f.key, Value: f.value})
 		}

@@ -46,6 +46,7 @@ type contactFormPage struct {
 	// the rest of the form is shown (with the guidance first when yes).
 	RiskAnswered                                            bool
 	Services, Channels, Roles, RiskChoices, PostcodeChoices []web.Choice
+	Ethnicities, Genders, Specialties                       []intake.Option
 }
 
 // NewContactForm is GET /intake/contacts/new. It asks first whether the caller
@@ -69,7 +70,11 @@ func (s *Pages) NewContactForm(c fiber.Ctx) error {
 		returning = &p
 		form = url.Values{"person_id": {p.ID}, "name": {p.Name}, "date_of_birth": {p.DateOfBirth}, "role": {string(p.Role)},
 			"phone": {p.Phone}, "email": {p.Email}, "postcode": {p.Postcode}, "organisation": {p.Organisation},
-			"address": {p.Address}, "job_role": {p.JobRole}}
+			"address": {p.Address}, "job_role": {p.JobRole}, "ethnicity": {p.Ethnicity}, "gender": {p.Gender},
+			"specialty": {p.Specialty}, "member_id": {p.MemberID}, "member_details": {p.MemberDetails}}
+	}
+	if member := web.Query(c, "member"); member != "" {
+		form.Set("member_id", member)
 	}
 	page := contactFormPage{Form: web.Values(form), Returning: returning}
 	switch risk := web.Query(c, "risk"); {
@@ -89,6 +94,7 @@ func (s *Pages) renderContactForm(c fiber.Ctx, status int, p contactFormPage) er
 	p.MaxSessions = intake.MaxCounsellingSessions
 	p.Services, p.Channels, p.Roles = serviceChoices, channelChoices, roleChoices
 	p.RiskChoices, p.PostcodeChoices = riskChoices, postcodeChoices
+	p.Ethnicities, p.Genders, p.Specialties = intake.Ethnicities, intake.Genders, intake.Specialties
 	return s.site.Render(c, status, s.templates, "contact_new", p)
 }
 
@@ -100,6 +106,8 @@ func newContactFrom(form url.Values) intake.NewContact {
 		SameCounsellor: form.Get("same_counsellor") == web.Checked, Risk: form.Get("risk") == web.Checked,
 		FeedbackAgreed: form.Get("feedback_agreed") == web.Checked,
 		Name:           form.Get("name"), DateOfBirth: form.Get("date_of_birth"), Phone: form.Get("phone"), Email: form.Get("email"),
+		Ethnicity: form.Get("ethnicity"), Gender: form.Get("gender"), Specialty: form.Get("specialty"),
+		MemberID: form.Get("member_id"), MemberDetails: form.Get("member_details"),
 		Postcode: form.Get("postcode"), PostcodeMissing: form.Get("postcode_missing"), Organisation: form.Get("organisation"), Address: form.Get("address"), JobRole: form.Get("job_role"),
 	}
 }

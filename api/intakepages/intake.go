@@ -7,6 +7,7 @@ package intakepages
 import (
 	"embed"
 	"html/template"
+	"strings"
 	"time"
 
 	"github.com/feedback-service/feedback/accounts"
@@ -31,8 +32,9 @@ type Pages struct {
 // handler here always has a signed-in call handler. links mints one-off survey
 // links; nil when invitations are off.
 func New(site *web.Site, staffPages *staff.Pages, in *intake.Store, links intake.InvitationLinks) (*Pages, error) {
-	t, err := web.ParseTemplates(templateFS, template.FuncMap{"uk": ukTime(in.Location), "date": newDateInput},
-		[]string{"risk", "peer_parts", "safety_parts"}, "contact_new", "contact", "people_find", "person", "peer", "safety_admin")
+	t, err := web.ParseTemplates(templateFS, template.FuncMap{"uk": ukTime(in.Location), "date": newDateInput, "choose": newSelect, "label": optionLabel,
+		"fieldName": func(f string) string { return strings.ReplaceAll(f, "_", " ") }},
+		[]string{"risk", "peer_parts", "safety_parts"}, "contact_new", "contact", "people_find", "person", "peer", "safety_admin", "report")
 	if err != nil {
 		return nil, err
 	}

@@ -150,3 +150,36 @@ func (s *Pages) peerUpdate(c fiber.Ctx, again contactPage) error {
 	}
 	return c.Redirect().Status(fiber.StatusSeeOther).To(again.Base + "/contacts/" + url.PathEscape(id) + "#peer")
 }
+
+// selectView is a drop-down of fixed answers, with "Not asked" first.
+type selectView struct {
+	Name, Label, Value string
+	Options            []intake.Option
+}
+
+func newSelect(form web.Values, name, label string, options []intake.Option) selectView {
+	return selectView{Name: name, Label: label, Value: form.Text(name), Options: options}
+}
+
+// optionLabel is the words for an answer to one of the privacy notice's questions.
+func optionLabel(field, value string) string {
+	options := map[string][]intake.Option{"ethnicity": intake.Ethnicities, "gender": intake.Genders, "specialty": intake.Specialties}[field]
+	if l := intake.Label(options, value); l != "" {
+		return l
+	}
+	return value
+}
+
+// Report is GET /intake/report: contacts by the privacy notice's fields, by
+// closed month, small numbers suppressed.
+func (s *Pages) Report(c fiber.Ctx) error {
+	r, err := s.intake.Report(c.Context(), 12)
+	if err != nil {
+		return fmt.Errorf("intake report: %w", err)
+	}
+	return s.site.Render(c, fiber.StatusOK, s.templates, "report", struct {
+		web.Page
+		Report intake.ProfileReport
+		K      int
+	}{s.staff.Page(c, "Intake report"), r, intake.MinGroup})
+}

@@ -59,6 +59,7 @@ func (s *Pages) FindPerson(c fiber.Ctx) error {
 type personPage struct {
 	web.Page
 	Person      intake.Person
+	Member      *intake.Person // the member a partner or dependant is linked to
 	Contacts    []intake.Contact
 	MaxSessions int
 }
@@ -79,6 +80,14 @@ func (s *Pages) PersonHistory(c fiber.Ctx) error {
 	if err := s.staff.Audit(c, actionPersonViewed, person.ID); err != nil {
 		return err
 	}
-	return s.site.Render(c, fiber.StatusOK, s.templates, "person", personPage{Page: s.staff.Page(c, "History"), Person: person,
-		Contacts: contacts, MaxSessions: intake.MaxCounsellingSessions})
+	page := personPage{Page: s.staff.Page(c, "History"), Person: person, Contacts: contacts, MaxSessions: intake.MaxCounsellingSessions}
+	if person.MemberID != "" {
+		if m, err := s.intake.Person(c.Context(), person.MemberID); err == nil {
+			if err := s.staff.Audit(c, actionPersonViewed, m.ID); err != nil {
+				return err
+			}
+			page.Member = &m
+		}
+	}
+	return s.site.Render(c, fiber.StatusOK, s.templates, "person", page)
 }

@@ -235,7 +235,8 @@ func (s *Pages) Home(c fiber.Ctx) error {
 	if sess.Has(accounts.RoleIntake) {
 		links = append(links,
 			staffLink{"New contact", "/intake/contacts/new", "Take a caller's details, check they can use the service and route them."},
-			staffLink{"Find a person", "/intake/people", "Find a returning caller by name, date of birth and phone or e-mail."})
+			staffLink{"Find a person", "/intake/people", "Find a returning caller by name, date of birth and phone or e-mail."},
+			staffLink{"Intake report", "/intake/report", "Contacts by month, counted by the privacy notice's fields, small numbers hidden."})
 	}
 	if sess.Has(accounts.RolePeer) {
 		links = append(links, staffLink{"Your callers", "/peer", "Callers given your details as their peer supporter: record contact and conversations."})
