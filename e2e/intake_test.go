@@ -436,3 +436,39 @@ func TestIntake_DependantLinkedToTheMember(t *testing.T) {
 	screenshot(t, ctx, "person-dependant", desktop)
 	checkAccessible(t, ctx, "dependant's history")
 }
+
+// A returning caller rings from a new number and asks for the same
+// counsellor: the new contact warns of their record, and attached to it the
+// contact keeps their session count and their counsellor.
+func TestIntake_ReturningCallerFromANewNumberKeepsCountAndCounsellor(t *testing.T) {
+	srv := apitest.New(t)
+	r := fillIntake(t, srv) // session 1 with Dr Casey Counsellor
+	if _, err := srv.Intake.AddPractitioner(context.Background(), intake.PractitionerDetails{Name: "Dr Abe Another",
+		Kind: intake.Counsellor, Active: true, WeeklyCapacity: 50}); err != nil {
+		t.Fatal(err)
+	}
+	ctx := newTab(t)
+	do(t, ctx, "emulate a desktop", desktop.emulate())
+	signIn(t, ctx, srv, accounts.RoleIntake)
+	do(t, ctx, "open a new contact", chromedp.Navigate(srv.URL+"/intake/contacts/new"))
+	n := caller
+	n.Phone, n.Email, n.SameCounsellor, n.FeedbackAgreed = "07700 900888", "", true, false
+	fillContactForm(t, ctx, n)
+	submit(t, ctx, chromedp.Click(chromedp.CSS(sendForm)), http.StatusConflict, "/intake/contacts/new")
+	if w := text(t, ctx, "#matches"); !strings.Contains(w, caller.Name) || !strings.Contains(w, "1 of 6") {
+		t.Fatalf("warning %q", w)
+	}
+	screenshot(t, ctx, "contact-new-likely-match", desktop)
+	checkAccessible(t, ctx, "likely match")
+	submit(t, ctx, chromedp.Click(chromedp.ID("attach-"+r.Person.ID)), http.StatusOK, "")
+	if s := text(t, ctx, "table.details"); !strings.Contains(s, "session 2 of 6") {
+		t.Errorf("contact %q, want session 2 of 6", s)
+	}
+	if routing := text(t, ctx, "#routing"); !strings.Contains(routing, r.Counsellor.Name+" again") {
+		t.Errorf("routing %q, want the same counsellor", routing)
+	}
+	p, _ := srv.Intake.Person(context.Background(), r.Person.ID)
+	if p.Phone != "+447700900888" || p.CounsellingSessions != 2 {
+		t.Errorf("person %+v", p)
+	}
+}

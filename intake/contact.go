@@ -63,6 +63,9 @@ type Contact struct {
 // PersonID is set when the handler has confirmed a match from FindPerson.
 type NewContact struct {
 	PersonID string `form:"person_id"`
+	// NewPerson: the handler has seen the likely matches and says the caller
+	// is none of them.
+	NewPerson bool `form:"new_person"`
 
 	Service        ServiceType `form:"service" validate:"required,oneof=counselling peer-support"`
 	Channel        Channel     `form:"channel" validate:"required,oneof=phone video live-chat email"`
@@ -171,6 +174,9 @@ func (s *Store) OpenContact(ctx context.Context, n NewContact) (Opened, error) {
 		}
 	}
 	if err := s.checkMember(ctx, &p, n.Risk); err != nil {
+		return Opened{}, err
+	}
+	if err := s.warnOfMatches(ctx, n, p); err != nil {
 		return Opened{}, err
 	}
 	if refusal := refusalFor(n, dob, s.today(), old); refusal != nil {

@@ -244,7 +244,7 @@ func TestCloseContact_QueuesNothingWithoutAgreementOrAMobile(t *testing.T) {
 	n.FeedbackAgreed = false
 	o1, c1 := openAndClose(t, s, n)
 	landline := counsellingCaller()
-	landline.Phone = "020 7946 0000"
+	landline.Phone, landline.NewPerson = "020 7946 0000", true
 	o2, c2 := openAndClose(t, s, landline)
 	if c1.SurveyText != TextNotAgreed || c2.SurveyText != TextNoMobile {
 		t.Fatalf("survey text %q and %q, want not-agreed and no-mobile", c1.SurveyText, c2.SurveyText)

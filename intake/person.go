@@ -118,6 +118,9 @@ func (s *Store) insertPerson(ctx context.Context, p Person) error {
 	if _, err := s.coll(collPeople).InsertOne(ctx, p); err != nil {
 		return fmt.Errorf("record person: %w", err)
 	}
+	if err := s.setBirthday(ctx, p, true); err != nil {
+		return err
+	}
 	return s.addKey(ctx, lookupKey(p.Name, p.DateOfBirth), p.ID)
 }
 
@@ -143,6 +146,12 @@ func (s *Store) updatePerson(ctx context.Context, old, p Person) error {
 	oldKey, newKey := lookupKey(old.Name, old.DateOfBirth), lookupKey(p.Name, p.DateOfBirth)
 	if oldKey == newKey {
 		return nil
+	}
+	if err := s.setBirthday(ctx, old, false); err != nil {
+		return err
+	}
+	if err := s.setBirthday(ctx, p, true); err != nil {
+		return err
 	}
 	if err := s.addKey(ctx, newKey, p.ID); err != nil {
 		return err

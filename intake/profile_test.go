@@ -50,16 +50,18 @@ func TestReport_HidesSmallMonthsAndSmallCounts(t *testing.T) {
 	clk.t = time.Date(2026, 10, 5, 10, 0, 0, 0, time.UTC)
 	for i := range 13 {
 		n := counsellingCaller()
-		n.Name, n.Gender = "Caller "+string(rune('A'+i)), "woman"
+		n.Name, n.Gender, n.NewPerson = "Caller "+string(rune('A'+i)), "woman", true
 		if i >= 10 {
 			n.Gender = "man" // three men: fewer than K
 		}
 		mustOpen(t, s, n)
 	}
 	clk.t = time.Date(2026, 9, 5, 10, 0, 0, 0, time.UTC)
-	mustOpen(t, s, counsellingCaller()) // September: one contact
+	n := counsellingCaller()
+	n.NewPerson = true
+	mustOpen(t, s, n) // September: one contact
 	clk.t = time.Date(2026, 11, 5, 10, 0, 0, 0, time.UTC)
-	mustOpen(t, s, counsellingCaller()) // November is not closed yet
+	mustOpen(t, s, n) // November is not closed yet
 	r, err := s.Report(ctx, 12)
 	if err != nil || len(r.Months) != 2 {
 		t.Fatalf("report %+v, %v", r, err)

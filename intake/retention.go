@@ -90,6 +90,9 @@ func (s *Store) erase(ctx context.Context, p Person) (contacts int, err error) {
 	if err := s.removeKey(ctx, lookupKey(p.Name, p.DateOfBirth), p.ID); err != nil {
 		return 0, err
 	}
+	if err := s.setBirthday(ctx, p, false); err != nil {
+		return 0, err
+	}
 	if _, err := s.coll(collPeople).DeleteOne(ctx, bson.D{{Key: "_id", Value: p.ID}}); err != nil {
 		return 0, fmt.Errorf("erase person: %w", err)
 	}

@@ -40,7 +40,10 @@ type contactFormPage struct {
 	// Unrouted is set when no practitioner of the kind needed is active.
 	Unrouted string
 	// Returning is the confirmed record of a returning caller.
-	Returning   *intake.Person
+	Returning *intake.Person
+	// Matches are likely existing records of this caller (same date of
+	// birth, similar name, any phone): attach to one, or say they are new.
+	Matches     []intake.Person
 	MaxSessions int
 	// RiskAnswered: the first question, immediate risk, has been answered, so
 	// the rest of the form is shown (with the guidance first when yes).
@@ -101,8 +104,8 @@ func (s *Pages) renderContactForm(c fiber.Ctx, status int, p contactFormPage) er
 // newContactFrom reads the form into the domain's one intake form.
 func newContactFrom(form url.Values) intake.NewContact {
 	return intake.NewContact{
-		PersonID: form.Get("person_id"),
-		Service:  intake.ServiceType(form.Get("service")), Channel: intake.Channel(form.Get("channel")), Role: intake.Role(form.Get("role")),
+		PersonID: form.Get("person_id"), NewPerson: form.Get("new_person") == web.Checked,
+		Service: intake.ServiceType(form.Get("service")), Channel: intake.Channel(form.Get("channel")), Role: intake.Role(form.Get("role")),
 		SameCounsellor: form.Get("same_counsellor") == web.Checked, Risk: form.Get("risk") == web.Checked,
 		FeedbackAgreed: form.Get("feedback_agreed") == web.Checked,
 		Name:           form.Get("name"), DateOfBirth: form.Get("date_of_birth"), Phone: form.Get("phone"), Email: form.Get("email"),
@@ -133,7 +136,16 @@ func (s *Pages) NewContactSubmit(c fiber.Ctx) error {
 	}
 	var problems field.Errors
 	var refusal *intake.Refusal
+	var matches *intake.PossibleMatches
 	switch {
+	case errors.As(err, &matches):
+		for _, p := range matches.People {
+			if err := s.staff.Audit(c, actionPersonFound, p.ID); err != nil {
+				return err
+			}
+		}
+		again.Matches = matches.People
+		return s.renderContactForm(c, fiber.StatusConflict, again)
 	case errors.As(err, &problems):
 		// A problem with the form as a whole is linked from the summary to its first field.
 		again.Problems = problems.Renamed(func(f string) string { return cmp.Or(f, "service") })

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/gofiber/fiber/v3"
@@ -24,6 +25,9 @@ type findPage struct {
 	// Searched is true once a search has run, so "no match" can be said.
 	Searched bool
 	Found    []intake.Person
+	// Likely are other records with the same date of birth and a similar
+	// name, whatever their phone: a caller with a new number or a misspelling.
+	Likely []intake.Person
 }
 
 // FindPerson is GET /intake/people: the search form, and its matches once
@@ -43,7 +47,16 @@ func (s *Pages) FindPerson(c fiber.Ctx) error {
 	if err != nil && !errors.As(err, &p.Problems) {
 		return fmt.Errorf("find person: %w", err)
 	}
-	for _, person := range found {
+	likely, err := s.intake.LikelyMatches(c.Context(), q.Get("name"), q.Get("dob"))
+	if err != nil {
+		return fmt.Errorf("find person: %w", err)
+	}
+	for _, person := range likely {
+		if !slices.ContainsFunc(found, func(f intake.Person) bool { return f.ID == person.ID }) {
+			p.Likely = append(p.Likely, person)
+		}
+	}
+	for _, person := range append(slices.Clone(found), p.Likely...) {
 		if err := s.staff.Audit(c, actionPersonFound, person.ID); err != nil {
 			return err
 		}
