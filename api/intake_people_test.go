@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/feedback-service/feedback/accounts"
 )
 
 func TestFindPerson_ShowsOnlyMatchesAndAuditsEachCandidate(t *testing.T) {
@@ -88,5 +90,38 @@ func TestPersonHistory_ListsContactsAndEveryViewIsAuditedByRecordIDOnly(t *testi
 	resp, _ = handler.Get(t, "/intake/people/NOSUCHRECORD")
 	if resp.StatusCode != http.StatusNotFound {
 		t.Errorf("unknown person: %d", resp.StatusCode)
+	}
+}
+
+// Merging two records of one person is an admin's action, audited on both
+// records; a call handler cannot do it.
+func TestMerge_IsAnAuditedAdminAction(t *testing.T) {
+	srv, handler := intakeServer(t)
+	a := openContact(t, handler, counsellingForm())
+	b := openContact(t, handler, with(with(counsellingForm(), "phone", "07700 900999"), "new_person", "yes"))
+	ca, _ := srv.Intake.Contact(context.Background(), a)
+	cb, _ := srv.Intake.Contact(context.Background(), b)
+	if ca.PersonID == cb.PersonID {
+		t.Fatal("new_person made no new record")
+	}
+	form := url.Values{"keep": {ca.PersonID}, "merge": {cb.PersonID}, "confirm": {"yes"}}
+	if resp, _ := postWithCSRF(t, handler, "/admin/people/merge", form); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("call handler merging: %d", resp.StatusCode)
+	}
+	admin, _ := srv.Staff(t, accounts.RoleAdmin)
+	resp, body := postWithCSRF(t, admin, "/admin/people/merge", with(form, "confirm", ""))
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `href="#confirm"`) {
+		t.Fatalf("unconfirmed: %d", resp.StatusCode)
+	}
+	resp, body = postWithCSRF(t, admin, "/admin/people/merge", form)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, `id="merged"`) {
+		t.Fatalf("merge: %d\n%s", resp.StatusCode, body)
+	}
+	entries := auditEntries(t, srv)
+	if !hasAudit(entries, "person_merged", ca.PersonID) || !hasAudit(entries, "person_merged_away", cb.PersonID) {
+		t.Error("merge not audited on both records")
+	}
+	if p, _ := srv.Intake.Person(context.Background(), ca.PersonID); p.CounsellingSessions != 2 {
+		t.Errorf("sessions after merge: %d", p.CounsellingSessions)
 	}
 }

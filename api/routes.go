@@ -78,6 +78,8 @@ func (s *Server) staffRoutes(app *fiber.App) {
 	adm.Get("/people/:id/export", st.ExportPerson)
 	adm.Get("/people/:id/erase", st.EraseForm)
 	adm.Post("/people/:id/erase", st.ErasePerson)
+	adm.Get("/people/merge", s.intake.MergeForm)
+	adm.Post("/people/merge", s.intake.Merge)
 	adm.Get("/safety-concerns", s.intake.SafetyConcerns)
 	adm.Get("/safety-concerns/:id", s.intake.SafetyConcern)
 	adm.Post("/safety-concerns/:id", s.intake.SafetyAdminUpdate)

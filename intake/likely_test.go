@@ -61,3 +61,36 @@ func TestOpenContact_ReturningCallerFromANewNumberIsWarnedAndAttached(t *testing
 		t.Errorf("birthday list %+v, %v; want the old name's entry gone", b.People, err)
 	}
 }
+
+func TestMerge_FoldsTwoRecordsOfOnePerson(t *testing.T) {
+	s, clk := newTestStore(t)
+	ctx := context.Background()
+	addPractitioner(t, s, "Dr A", Counsellor, 100, true)
+	a := mustOpen(t, s, counsellingCaller())
+	clk.advance(24 * time.Hour)
+	n := counsellingCaller()
+	n.Phone, n.NewPerson, n.Email = "07700 900999", true, "alex@example.org"
+	b := mustOpen(t, s, n)
+	clk.advance(24 * time.Hour)
+	n.PersonID = b.Person.ID
+	mustOpen(t, s, n)
+	if _, err := s.Merge(ctx, a.Person.ID, a.Person.ID); !errors.Is(err, ErrSamePerson) {
+		t.Errorf("merge with itself: %v", err)
+	}
+	kept, err := s.Merge(ctx, a.Person.ID, b.Person.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if kept.CounsellingSessions != 3 || kept.Email != "alex@example.org" || kept.Phone != "+447700900123" {
+		t.Errorf("kept %+v", kept)
+	}
+	if cs, _ := s.Contacts(ctx, a.Person.ID); len(cs) != 3 {
+		t.Errorf("%d contacts on the kept record, want 3", len(cs))
+	}
+	if _, err := s.Person(ctx, b.Person.ID); !errors.Is(err, ErrNotFound) {
+		t.Errorf("merged record still there: %v", err)
+	}
+	if found, _ := s.LikelyMatches(ctx, "Alex Morgan", "1985-04-02"); len(found) != 1 {
+		t.Errorf("likely matches after the merge: %d", len(found))
+	}
+}

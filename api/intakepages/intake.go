@@ -34,7 +34,7 @@ type Pages struct {
 func New(site *web.Site, staffPages *staff.Pages, in *intake.Store, links intake.InvitationLinks) (*Pages, error) {
 	t, err := web.ParseTemplates(templateFS, template.FuncMap{"uk": ukTime(in.Location), "date": newDateInput, "choose": newSelect, "label": optionLabel,
 		"fieldName": func(f string) string { return strings.ReplaceAll(f, "_", " ") }},
-		[]string{"risk", "peer_parts", "safety_parts"}, "contact_new", "contact", "people_find", "person", "peer", "safety_admin", "report")
+		[]string{"risk", "peer_parts", "safety_parts"}, "contact_new", "contact", "people_find", "person", "peer", "safety_admin", "report", "merge")
 	if err != nil {
 		return nil, err
 	}
@@ -57,6 +57,9 @@ const (
 	actionSafetyRaised accounts.Action = "safety_concern_raised"
 	actionSafetyStep   accounts.Action = "safety_step_recorded"
 	actionSafetyViewed accounts.Action = "safety_concern_viewed"
+	// Two records of one person merged by an admin: the kept record, and the one merged into it.
+	actionPersonMerged     accounts.Action = "person_merged"
+	actionPersonMergedAway accounts.Action = "person_merged_away"
 )
 
 // ukTime formats times, stored in UTC, as the service's staff read them: in

@@ -227,6 +227,7 @@ func (s *Pages) Home(c fiber.Ctx) error {
 			staffLink{"Audit log", "/admin/audit", "Sign-ins, account changes and views of callers' records, newest first."},
 			staffLink{"Practitioners", "/admin/practitioners", "Counsellors and peer-support doctors: add, edit, activate and deactivate."},
 			staffLink{"Subject access and erasure", "/admin/people", "Export or erase what is held about a caller, from their record reference."},
+			staffLink{"Merge two records", "/admin/people/merge", "When one caller has two records: fold one into the other, audited."},
 			staffLink{"Patient-safety concerns", "/admin/safety-concerns", "Concerns raised in peer support, and each step taken, up to the GMC."})
 	}
 	if sess.Has(accounts.RoleQuality) || sess.Has(accounts.RoleAdmin) {
