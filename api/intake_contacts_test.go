@@ -209,3 +209,26 @@ func TestNewContact_NoActivePractitionerIsExplained(t *testing.T) {
 		t.Fatalf("%d\n%s", resp.StatusCode, body)
 	}
 }
+
+// A caller who chooses Welsh is texted in Welsh, with the Welsh survey page's link.
+func TestNewContact_WelshCallerIsTextedInWelsh(t *testing.T) {
+	srv, handler := intakeServer(t)
+	_, body := handler.Get(t, "/intake/contacts/new?risk=no")
+	if !strings.Contains(body, `name="language" value="cy"`) {
+		t.Fatalf("form lacks the Welsh choice")
+	}
+	id := openContact(t, handler, with(counsellingForm(), "language", "cy"))
+	postWithCSRF(t, handler, "/intake/contacts/"+id+"/close", url.Values{"outcome": {"Booked"}})
+	sender := &textSender{}
+	outbox, err := intake.NewOutbox(srv.Intake, sender, nil, "https://feedback.example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, err := outbox.ProcessDue(context.Background()); err != nil || res.Sent != 1 {
+		t.Fatalf("outbox %+v %v", res, err)
+	}
+	if want := intake.SurveyTextIn("https://feedback.example.org", intake.Counselling, intake.Welsh); sender.sent[0].Text != want ||
+		!strings.HasSuffix(want, "/s/counselling?lang=cy") {
+		t.Errorf("sent %q, want %q", sender.sent[0].Text, want)
+	}
+}

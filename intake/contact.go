@@ -49,6 +49,8 @@ type Contact struct {
 	Refusal *Refusal `bson:"refusal,omitempty" json:"refusal,omitempty"`
 	// Emergency is set when closing recorded that emergency services were called.
 	Emergency bool `bson:"emergency,omitempty" json:"emergency,omitempty"`
+	// Language is the survey text's language when not English ("cy": Welsh).
+	Language Language `bson:"language,omitempty" json:"language,omitempty"`
 	// Peer follows a peer-support relationship after the details were given.
 	Peer           *PeerRelationship `bson:"peer,omitempty" json:"peer,omitempty"`
 	FeedbackAgreed bool              `bson:"feedback_agreed" json:"feedback_agreed"`
@@ -87,6 +89,8 @@ type NewContact struct {
 	Address         string `form:"address" validate:"required_if=Service peer-support,max=500"`
 	JobRole         string `form:"job_role" validate:"required_if=Service peer-support,max=200"`
 
+	// Language is the survey text's language, "en" or "cy"; anything else is English.
+	Language string `form:"language"`
 	// Optional, never blocking: an answer not in the list is dropped.
 	Ethnicity string `form:"ethnicity"`
 	Gender    string `form:"gender"`
@@ -244,6 +248,9 @@ func refusalFor(n NewContact, dob, today time.Time, old Person) *Refusal {
 func (n NewContact) contact(personID string, now time.Time) Contact {
 	c := Contact{ID: newID(), PersonID: personID, Service: n.Service, Channel: n.Channel,
 		Risk: n.Risk, FeedbackAgreed: n.FeedbackAgreed, OpenedAt: now}
+	if languageOf(n.Language) == Welsh {
+		c.Language = Welsh
+	}
 	if n.Risk {
 		c.RiskFlaggedAt, c.PostcodeMissing = &now, n.PostcodeMissing
 	}

@@ -42,6 +42,7 @@ type OutboxEntry struct {
 	ContactID     string      `bson:"_id" json:"contact_id"`
 	PersonID      string      `bson:"person_id" json:"person_id"`
 	Service       ServiceType `bson:"service" json:"service"`
+	Language      Language    `bson:"language,omitempty" json:"language,omitempty"`
 	Phone         string      `bson:"phone,omitempty" json:"phone,omitempty"`
 	Status        string      `bson:"status" json:"status"`
 	Attempts      int         `bson:"attempts" json:"attempts"`
@@ -56,7 +57,7 @@ type OutboxEntry struct {
 
 // queueText puts a contact's survey text in the outbox, to go at due.
 func (s *Store) queueText(ctx context.Context, c Contact, phone string, now, due time.Time) error {
-	e := OutboxEntry{ContactID: c.ID, PersonID: c.PersonID, Service: c.Service, Phone: phone,
+	e := OutboxEntry{ContactID: c.ID, PersonID: c.PersonID, Service: c.Service, Language: c.Language, Phone: phone,
 		Status: statusPending, NextAttemptAt: due, CreatedAt: now, UpdatedAt: now}
 	_, err := s.coll(collOutbox).InsertOne(ctx, e)
 	if err != nil && !store.IsDuplicateKey(err) {
@@ -116,8 +117,10 @@ func (o *Outbox) UseInvitations(links InvitationLinks) error {
 		if err != nil {
 			return fmt.Errorf("invitation link for %s: %w", service, err)
 		}
-		if err := checkSegment(service, InvitedSurveyText(link)); err != nil {
-			return err
+		for _, lang := range []Language{English, Welsh} {
+			if err := checkSegment(service, InvitedSurveyTextIn(link, lang)); err != nil {
+				return err
+			}
 		}
 	}
 	o.links = links
@@ -292,13 +295,13 @@ func (o *Outbox) process(ctx context.Context, e OutboxEntry) (string, error) {
 // send texts e's survey link, a fresh invitation link when invitations are on.
 // A link that cannot be minted fails the attempt, to be retried.
 func (o *Outbox) send(ctx context.Context, e OutboxEntry) error {
-	text := SurveyText(o.baseURL, e.Service)
+	text := SurveyTextIn(o.baseURL, e.Service, e.Language)
 	if o.links != nil {
 		link, err := o.links.Link(string(e.Service))
 		if err != nil {
 			return fmt.Errorf("invitation link: %w", err)
 		}
-		text = InvitedSurveyText(link)
+		text = InvitedSurveyTextIn(link, e.Language)
 	}
 	ctx, cancel := context.WithTimeout(ctx, o.SendTimeout)
 	defer cancel()

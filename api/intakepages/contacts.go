@@ -24,6 +24,7 @@ var (
 	roleChoices = []web.Choice{{Value: string(intake.Doctor), Label: "Doctor"}, {Value: string(intake.MedicalStudent), Label: "Medical student"},
 		{Value: string(intake.Partner), Label: "Partner of a doctor or medical student"},
 		{Value: string(intake.Dependant), Label: "Dependant of a doctor or medical student"}, {Value: string(intake.Other), Label: "None of these"}}
+	languageChoices = []web.Choice{{Value: string(intake.English), Label: "English"}, {Value: string(intake.Welsh), Label: "Cymraeg (Welsh)"}}
 	riskChoices     = []web.Choice{{Value: "yes", Label: "Yes"}, {Value: "no", Label: "No"}}
 	postcodeChoices = []web.Choice{{Value: "", Label: "A postcode is given above"},
 		{Value: "refused", Label: "The caller refused to give it"}, {Value: "unknown", Label: "The caller does not know it"}}
@@ -49,6 +50,7 @@ type contactFormPage struct {
 	// the rest of the form is shown (with the guidance first when yes).
 	RiskAnswered                                            bool
 	Services, Channels, Roles, RiskChoices, PostcodeChoices []web.Choice
+	Languages                                               []web.Choice
 	Ethnicities, Genders, Specialties                       []intake.Option
 }
 
@@ -96,7 +98,7 @@ func (s *Pages) renderContactForm(c fiber.Ctx, status int, p contactFormPage) er
 	p.Invalid = p.Problems != nil
 	p.MaxSessions = intake.MaxCounsellingSessions
 	p.Services, p.Channels, p.Roles = serviceChoices, channelChoices, roleChoices
-	p.RiskChoices, p.PostcodeChoices = riskChoices, postcodeChoices
+	p.RiskChoices, p.PostcodeChoices, p.Languages = riskChoices, postcodeChoices, languageChoices
 	p.Ethnicities, p.Genders, p.Specialties = intake.Ethnicities, intake.Genders, intake.Specialties
 	return s.site.Render(c, status, s.templates, "contact_new", p)
 }
@@ -110,7 +112,7 @@ func newContactFrom(form url.Values) intake.NewContact {
 		FeedbackAgreed: form.Get("feedback_agreed") == web.Checked,
 		Name:           form.Get("name"), DateOfBirth: form.Get("date_of_birth"), Phone: form.Get("phone"), Email: form.Get("email"),
 		Ethnicity: form.Get("ethnicity"), Gender: form.Get("gender"), Specialty: form.Get("specialty"),
-		MemberID: form.Get("member_id"), MemberDetails: form.Get("member_details"),
+		MemberID: form.Get("member_id"), MemberDetails: form.Get("member_details"), Language: form.Get("language"),
 		Postcode: form.Get("postcode"), PostcodeMissing: form.Get("postcode_missing"), Organisation: form.Get("organisation"), Address: form.Get("address"), JobRole: form.Get("job_role"),
 	}
 }
