@@ -84,8 +84,9 @@ func fillContactForm(t *testing.T, ctx context.Context, n intake.NewContact) {
 			do(t, ctx, "choose "+c.name, chromedp.Click(chromedp.CSS(`input[name="`+c.name+`"][value="`+c.value+`"]`)))
 		}
 	}
+	day, month, year := intake.SplitDate(n.DateOfBirth)
 	for _, f := range []struct{ id, value string }{
-		{"name", n.Name}, {"date_of_birth", n.DateOfBirth}, {"phone", n.Phone}, {"email", n.Email},
+		{"name", n.Name}, {"date_of_birth", day}, {"date_of_birth-month", month}, {"date_of_birth-year", year}, {"phone", n.Phone}, {"email", n.Email},
 		{"postcode", n.Postcode}, {"organisation", n.Organisation}, {"address", n.Address}, {"job_role", n.JobRole},
 	} {
 		if f.value != "" {

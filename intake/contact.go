@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -78,6 +79,9 @@ type NewContact struct {
 
 	Name        string `form:"name" validate:"required,max=200"`
 	DateOfBirth string `form:"date_of_birth" validate:"required,datetime=2006-01-02"`
+	// DOBDay, DOBMonth and DOBYear are the date input's boxes; when given, they
+	// make DateOfBirth.
+	DOBDay, DOBMonth, DOBYear string
 	// Counselling needs a phone number or an e-mail address; peer support a phone number.
 	Phone    string `form:"phone" validate:"required_if=Service peer-support,max=30"`
 	Email    string `form:"email" validate:"omitempty,email,max=254"`
@@ -110,8 +114,13 @@ func (n *NewContact) check() (Person, time.Time, error) {
 		*f = strings.TrimSpace(*f)
 	}
 	var fields field.Errors
+	dobProblem := n.dateOfBirth()
 	if err := validate.Struct(n); err != nil {
 		fields = fieldErrors(err)
+	}
+	if dobProblem != "" {
+		fields = slices.DeleteFunc(fields, func(f field.Error) bool { return f.Field == "date_of_birth" })
+		fields.Add("date_of_birth", dobProblem)
 	}
 	has := func(field string) bool {
 		for _, f := range fields {
@@ -326,4 +335,21 @@ func (s *Store) Contacts(ctx context.Context, personID string) ([]Contact, error
 func (s *Store) Contact(ctx context.Context, id string) (Contact, error) {
 	var c Contact
 	return c, s.findByID(ctx, collContacts, id, &c)
+}
+
+// dateOfBirth makes DateOfBirth from the date input's boxes, when they were
+// used, and returns what is wrong with it in the date input's words.
+func (n *NewContact) dateOfBirth() string {
+	if n.DOBDay == "" && n.DOBMonth == "" && n.DOBYear == "" {
+		if n.DateOfBirth == "" {
+			return "Enter the caller's date of birth"
+		}
+		return ""
+	}
+	dob, problem := ParseDate(n.DOBDay, n.DOBMonth, n.DOBYear, "Date of birth")
+	n.DateOfBirth = dob
+	if problem == "" && (dob > time.Now().Format(time.DateOnly) || dob < "1900-01-01") {
+		problem = "Date of birth must be in the past, and after 1900"
+	}
+	return problem
 }

@@ -3,6 +3,7 @@ package intake
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -80,5 +81,26 @@ func TestReport_HidesSmallMonthsAndSmallCounts(t *testing.T) {
 				t.Errorf("gender row %+v", row)
 			}
 		}
+	}
+}
+
+func TestOpenContact_DateOfBirthFromDayMonthAndYearBoxes(t *testing.T) {
+	s, _ := newTestStore(t)
+	addPractitioner(t, s, "Dr A", Counsellor, 10, true)
+	for _, tc := range []struct{ d, m, y, want string }{
+		{"2", "4", "", "must include a year"}, {"31", "2", "1985", "real date"}, {"1", "1", "2099", "in the past"}, {"", "", "", "Enter"},
+	} {
+		n := counsellingCaller()
+		n.DateOfBirth, n.DOBDay, n.DOBMonth, n.DOBYear = "", tc.d, tc.m, tc.y
+		_, err := s.OpenContact(context.Background(), n)
+		var problems field.Errors
+		if !errors.As(err, &problems) || !strings.Contains(problems.For("date_of_birth"), tc.want) {
+			t.Errorf("%s/%s/%s: %v, want %q", tc.d, tc.m, tc.y, err, tc.want)
+		}
+	}
+	n := counsellingCaller()
+	n.DateOfBirth, n.DOBDay, n.DOBMonth, n.DOBYear = "", "2", "4", "1985"
+	if o := mustOpen(t, s, n); o.Person.DateOfBirth != "1985-04-02" {
+		t.Errorf("date of birth %q", o.Person.DateOfBirth)
 	}
 }

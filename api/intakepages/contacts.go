@@ -78,6 +78,12 @@ func (s *Pages) NewContactForm(c fiber.Ctx) error {
 			"address": {p.Address}, "job_role": {p.JobRole}, "ethnicity": {p.Ethnicity}, "gender": {p.Gender},
 			"specialty": {p.Specialty}, "member_id": {p.MemberID}, "member_details": {p.MemberDetails}}
 	}
+	if dob := form.Get("date_of_birth"); dob != "" {
+		d, m, y := intake.SplitDate(dob)
+		form.Set("date_of_birth-day", d)
+		form.Set("date_of_birth-month", m)
+		form.Set("date_of_birth-year", y)
+	}
 	if member := web.Query(c, "member"); member != "" {
 		form.Set("member_id", member)
 	}
@@ -113,6 +119,7 @@ func newContactFrom(form url.Values) intake.NewContact {
 		Name:           form.Get("name"), DateOfBirth: form.Get("date_of_birth"), Phone: form.Get("phone"), Email: form.Get("email"),
 		Ethnicity: form.Get("ethnicity"), Gender: form.Get("gender"), Specialty: form.Get("specialty"),
 		MemberID: form.Get("member_id"), MemberDetails: form.Get("member_details"), Language: form.Get("language"),
+		DOBDay: form.Get("date_of_birth-day"), DOBMonth: form.Get("date_of_birth-month"), DOBYear: form.Get("date_of_birth-year"),
 		Postcode: form.Get("postcode"), PostcodeMissing: form.Get("postcode_missing"), Organisation: form.Get("organisation"), Address: form.Get("address"), JobRole: form.Get("job_role"),
 	}
 }
