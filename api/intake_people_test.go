@@ -125,3 +125,19 @@ func TestMerge_IsAnAuditedAdminAction(t *testing.T) {
 		t.Errorf("sessions after merge: %d", p.CounsellingSessions)
 	}
 }
+
+// The search takes the date of birth as day, month and year boxes.
+func TestFindPerson_DateOfBirthAsADateInput(t *testing.T) {
+	_, handler := intakeServer(t)
+	openContact(t, handler, counsellingForm())
+	q := url.Values{"name": {"Alex Morgan"}, "dob-day": {"2"}, "dob-month": {"4"}, "dob-year": {"1985"}, "phone": {"07700 900123"}}
+	if _, body := handler.Get(t, "/intake/people?"+q.Encode()); !strings.Contains(body, "1 record matches") {
+		t.Errorf("search by boxes:\n%s", body)
+	}
+	q.Set("dob-day", "31")
+	q.Set("dob-month", "2")
+	if resp, body := handler.Get(t, "/intake/people?"+q.Encode()); resp.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(body, `href="#dob"`) || !strings.Contains(body, "real date") {
+		t.Errorf("impossible date: %d", resp.StatusCode)
+	}
+}

@@ -34,7 +34,7 @@ type findPage struct {
 // name, date of birth and phone or e-mail are given.
 func (s *Pages) FindPerson(c fiber.Ctx) error {
 	q := url.Values{}
-	for _, k := range []string{"name", "dob", "phone", "email"} {
+	for _, k := range []string{"name", "dob", "dob-day", "dob-month", "dob-year", "phone", "email"} {
 		if v := strings.TrimSpace(web.Query(c, k)); v != "" {
 			q.Set(k, v)
 		}
@@ -43,9 +43,24 @@ func (s *Pages) FindPerson(c fiber.Ctx) error {
 	if len(q) == 0 {
 		return s.site.Render(c, fiber.StatusOK, s.templates, "people_find", p)
 	}
+	var dobProblem string
+	if q.Get("dob-day")+q.Get("dob-month")+q.Get("dob-year") != "" {
+		var dob string
+		dob, dobProblem = intake.ParseDate(q.Get("dob-day"), q.Get("dob-month"), q.Get("dob-year"), "Date of birth")
+		q.Set("dob", dob)
+	} else if d, m, y := intake.SplitDate(q.Get("dob")); d != "" {
+		q.Set("dob-day", d)
+		q.Set("dob-month", m)
+		q.Set("dob-year", y)
+	}
 	found, err := s.intake.FindPerson(c.Context(), q.Get("name"), q.Get("dob"), q.Get("phone"), q.Get("email"))
 	if err != nil && !errors.As(err, &p.Problems) {
 		return fmt.Errorf("find person: %w", err)
+	}
+	if dobProblem != "" {
+		p.Problems = slices.DeleteFunc(p.Problems, func(f field.Error) bool { return f.Field == "dob" })
+		p.Problems.Add("dob", dobProblem)
+		found = nil
 	}
 	likely, err := s.intake.LikelyMatches(c.Context(), q.Get("name"), q.Get("dob"))
 	if err != nil {
