@@ -210,6 +210,14 @@ func (s *Store) OpenContact(ctx context.Context, n NewContact) (Opened, error) {
 	if p, err = s.savePerson(ctx, p, old, now); err != nil {
 		return Opened{}, err
 	}
+	return s.recordRouted(ctx, n, p, routing, now)
+}
+
+// recordRouted counts a counselling session (a caller at risk refused at the
+// count is recorded all the same), counts the routing and the caller's
+// answers, starts a peer-support relationship, and records the contact.
+func (s *Store) recordRouted(ctx context.Context, n NewContact, p Person, routing Routing, now time.Time) (Opened, error) {
+	var err error
 	c := n.contact(p.ID, now)
 	c.PractitionerID, c.PractitionerName, c.RoutingReason = routing.Practitioner.ID, routing.Practitioner.Name, routing.Reason
 	if n.Service == Counselling {
