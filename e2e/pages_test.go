@@ -69,6 +69,10 @@ var screens = []screen{
 	{name: "people-find-results", path: "/intake/people?" + url.Values{"name": {caller.Name}, "dob": {caller.DateOfBirth}, "phone": {caller.Phone}}.Encode(),
 		signIn: accounts.RoleIntake, status: http.StatusOK},
 	{name: "person-history", path: "/intake/people/{person}", signIn: accounts.RoleIntake, status: http.StatusOK},
+	{name: "intake-report", path: "/intake/report", signIn: accounts.RoleIntake, status: http.StatusOK},
+	{name: "admin-merge", path: "/admin/people/merge", signIn: accounts.RoleAdmin, status: http.StatusOK},
+	{name: "admin-safety-concerns", path: "/admin/safety-concerns", signIn: accounts.RoleAdmin, status: http.StatusOK},
+	{name: "peer-home", path: "/peer", signIn: accounts.RolePeer, status: http.StatusOK},
 }
 
 // sendForm is the button that sends a page's form: the main one, not the

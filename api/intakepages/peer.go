@@ -167,6 +167,9 @@ func optionLabel(field, value string) string {
 	if l := intake.Label(options, value); l != "" {
 		return l
 	}
+	if value == "not-asked" {
+		return "Not asked"
+	}
 	return value
 }
 
