@@ -38,7 +38,6 @@ func (c surveyInvitations) CountInvitation(ctx context.Context, service, day str
 func TestPrivacyWall_NoIntakeRecordJoinsASurveyRecord(t *testing.T) {
 	srv, handler := intakeServer(t)
 	ctx := context.Background()
-	srv.Intake.PeerSurveyAfter = 0 // the peer-support text goes at once, not after the first conversation
 
 	// Callers go through intake, agree to a text, and are texted.
 	throughIntake(t, srv, handler)
