@@ -32,7 +32,7 @@ type Pages struct {
 // handler here always has a signed-in call handler. links mints one-off survey
 // links; nil when invitations are off.
 func New(site *web.Site, staffPages *staff.Pages, in *intake.Store, links intake.InvitationLinks) (*Pages, error) {
-	t, err := web.ParseTemplates(templateFS, template.FuncMap{"uk": ukTime(in.Location), "date": newDateInput, "choose": newSelect, "label": optionLabel,
+	t, err := web.ParseTemplates(templateFS, template.FuncMap{"uk": ukTime(in.Location), "date": newDateInput, "choose": newSelect, "label": optionLabel, "day": dayText,
 		"fieldName": func(f string) string { return strings.ReplaceAll(f, "_", " ") }},
 		[]string{"risk", "peer_parts", "safety_parts"}, "contact_new", "contact", "people_find", "person", "peer", "safety_admin", "report", "merge")
 	if err != nil {
@@ -66,4 +66,13 @@ const (
 // UK time, with GMT or BST named.
 func ukTime(loc *time.Location) func(time.Time) string {
 	return func(t time.Time) string { return t.In(loc).Format("2 Jan 2006 15:04 MST") }
+}
+
+// dayText shows a calendar day kept as YYYY-MM-DD as staff read it ("2 Apr 1985").
+func dayText(date string) string {
+	t, err := time.Parse(time.DateOnly, date)
+	if err != nil {
+		return date
+	}
+	return t.Format("2 Jan 2006")
 }
