@@ -150,3 +150,33 @@ func TestSafetyConcern_PeerRaisesItThroughToTheGMCRestrictedAndExported(t *testi
 		t.Errorf("export:\n%s", body)
 	}
 }
+
+// Without a peer account, the call handler records the relationship from the
+// contact's page: contact made, a conversation, the end.
+func TestPeerSupport_CallHandlerRecordsTheRelationship(t *testing.T) {
+	srv, handler := intakeServer(t)
+	id := openContact(t, handler, peerForm())
+	_, body := handler.Get(t, "/intake/contacts/"+id)
+	if !strings.Contains(body, `action="/intake/contacts/`+id+`/peer"`) || strings.Contains(body, "Patient-safety") {
+		t.Fatalf("contact page:\n%s", body)
+	}
+	today := srv.Intake.Now().In(srv.Intake.Location)
+	for _, form := range []url.Values{
+		{"action": {"contact-made"}, "made-day": {today.Format("2")}, "made-month": {today.Format("1")}, "made-year": {today.Format("2006")}},
+		{"action": {"conversation"}, "on-day": {today.Format("2")}, "on-month": {today.Format("1")}, "on-year": {today.Format("2006")}},
+		{"action": {"end"}},
+	} {
+		resp, body := postWithCSRF(t, handler, "/intake/contacts/"+id+"/peer", form)
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("%s: %d\n%s", form.Get("action"), resp.StatusCode, body)
+		}
+	}
+	c, _ := srv.Intake.Contact(context.Background(), id)
+	if c.Peer.ContactState() != "yes" || len(c.Peer.Conversations) != 1 || c.Peer.EndedAt == nil {
+		t.Errorf("relationship %+v", c.Peer)
+	}
+	resp, _ := postWithCSRF(t, handler, "/intake/contacts/"+id+"/peer", url.Values{"action": {"end"}})
+	if resp.StatusCode != http.StatusConflict {
+		t.Errorf("ending twice: %d", resp.StatusCode)
+	}
+}
