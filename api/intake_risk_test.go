@@ -114,3 +114,16 @@ func TestContactRisk_FlaggedDuringTheCallThenResolvedAreAudited(t *testing.T) {
 		t.Error("flag and resolve not audited")
 	}
 }
+
+// A returning caller at risk is never held up by the likely-match check; the
+// contact page then names their other record, for an admin to merge.
+func TestNewContact_AtRiskSkipsTheMatchCheckAndNamesTheOtherRecord(t *testing.T) {
+	srv, handler := intakeServer(t)
+	first := openContact(t, handler, counsellingForm())
+	c, _ := srv.Intake.Contact(context.Background(), first)
+	id := openContact(t, handler, with(with(counsellingForm(), "risk", "yes"), "phone", "07700 900555"))
+	_, body := handler.Get(t, "/intake/contacts/"+id)
+	if !strings.Contains(body, `id="other-records"`) || !strings.Contains(body, c.PersonID) {
+		t.Errorf("contact page of a caller at risk with another record:\n%s", body)
+	}
+}

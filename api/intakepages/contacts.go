@@ -212,6 +212,9 @@ type contactPage struct {
 	// risk actions); Base is where the page's forms post ("/intake" or "/peer").
 	PeerView bool
 	Base     string
+	// OtherRecords are likely earlier records of a caller at risk, whose
+	// contact was opened without the usual check: an admin can merge them.
+	OtherRecords []intake.Person
 	// Safety is the patient-safety concern, shown on the peer supporter's view only.
 	Safety       *intake.SafetyConcern
 	SafetyAction string
@@ -255,6 +258,10 @@ func (s *Pages) renderContact(c fiber.Ctx, status int, p contactPage) error {
 	}
 	if p.PeerView {
 		if err := s.loadSafety(c, &p, ct.ID); err != nil {
+			return err
+		}
+	} else if ct.Risk && ct.ClosedAt == nil {
+		if p.OtherRecords, err = s.otherRecords(c, person); err != nil {
 			return err
 		}
 	}
@@ -349,4 +356,23 @@ func (s *Pages) Risk(c fiber.Ctx) error {
 		return err
 	}
 	return c.Redirect().Status(fiber.StatusSeeOther).To("/intake/contacts/" + url.PathEscape(id))
+}
+
+// otherRecords are the likely records of person other than their own, each audited.
+func (s *Pages) otherRecords(c fiber.Ctx, person intake.Person) ([]intake.Person, error) {
+	likely, err := s.intake.LikelyMatches(c.Context(), person.Name, person.DateOfBirth)
+	if err != nil {
+		return nil, fmt.Errorf("show contact: %w", err)
+	}
+	var out []intake.Person
+	for _, p := range likely {
+		if p.ID == person.ID {
+			continue
+		}
+		if err := s.staff.Audit(c, actionPersonFound, p.ID); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, nil
 }
