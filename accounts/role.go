@@ -19,23 +19,27 @@ const (
 	RoleQuality Role = "quality"
 	// RoleIntake uses the intake module (call handlers).
 	RoleIntake Role = "intake"
+	// RolePeer is a peer-support doctor: sees only their own callers' records
+	// and records their own conversations.
+	RolePeer Role = "peer"
 )
 
 // Roles lists every role, in the order they are shown.
-var Roles = []Role{RoleAdmin, RoleQuality, RoleIntake}
+var Roles = []Role{RoleAdmin, RoleQuality, RoleIntake, RolePeer}
 
 // ErrUnknownRole is wrapped by errors that name a role the service does not have.
 var ErrUnknownRole = errors.New("unknown role")
 
 // ErrRolesAcrossWall refuses an account that would see both sides of the
-// privacy wall: who is on record (intake, admin) and the survey figures (quality).
-var ErrRolesAcrossWall = errors.New("an account that sees callers' records (intake or admin) cannot also see dashboards (quality): " +
+// privacy wall: who is on record (intake, peer, admin) and the survey figures (quality).
+var ErrRolesAcrossWall = errors.New("an account that sees callers' records (intake, peer or admin) cannot also see dashboards (quality): " +
 	"give this person two accounts, one for each side, each with its own e-mail address")
 
-// The two sides of the wall, for [CheckWall]. Admins are on the records side:
-// they answer subject-access and erasure requests, which show who was texted.
+// The two sides of the wall, for [CheckWall]. Peer supporters see their own
+// callers; admins are on the records side too: they answer subject-access and
+// erasure requests and handle patient-safety concerns, which show who was texted.
 var (
-	recordRoles    = []Role{RoleIntake, RoleAdmin}
+	recordRoles    = []Role{RoleIntake, RolePeer, RoleAdmin}
 	dashboardRoles = []Role{RoleQuality}
 )
 

@@ -30,7 +30,7 @@ func AcrossWallAdvice(users []User) string {
 		return ""
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d staff account(s) see callers' records (intake or admin) and dashboards (quality), "+
+	fmt.Fprintf(&b, "%d staff account(s) see callers' records (intake, peer or admin) and dashboards (quality), "+
 		"which lets one person see both who was texted and the survey figures:\n", len(users))
 	for _, u := range users {
 		fmt.Fprintf(&b, "  %s (%s)\n", u.Email, joinRoles(u.Roles))

@@ -22,6 +22,10 @@ func TestCheckWall_RefusesRecordsWithDashboardAccess(t *testing.T) {
 		{[]Role{RoleIntake, RoleQuality}, false},
 		{[]Role{RoleAdmin, RoleQuality}, false},
 		{[]Role{RoleAdmin, RoleQuality, RoleIntake}, false},
+		{[]Role{RolePeer}, true},
+		{[]Role{RolePeer, RoleIntake}, true},
+		{[]Role{RolePeer, RoleQuality}, false},
+		{[]Role{RoleAdmin, RolePeer}, true},
 	} {
 		err := CheckWall(tc.roles)
 		if (err == nil) != tc.ok || (err != nil && !errors.Is(err, ErrRolesAcrossWall)) {

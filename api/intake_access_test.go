@@ -44,9 +44,19 @@ func TestIntakeRoutes_OnlyTheirRoleMayOpenThem(t *testing.T) {
 	for _, r := range []accounts.Role{accounts.RoleAdmin, accounts.RoleQuality} {
 		browsers[string(r)], _ = srv.Staff(t, r)
 	}
+	// A peer supporter's account sees its own callers, and nothing of intake's.
+	peerContact := openContact(t, handler, peerForm())
+	browsers["peer"] = linkedPeer(t, srv, peerContact)
+	gets = append(gets, "/peer", "/peer/contacts/"+peerContact, "/admin/safety-concerns")
+	posts["/peer/contacts/"+peerContact+"/peer"] = url.Values{"action": {"no-contact"}}
+	posts["/intake/contacts/"+peerContact+"/peer"] = url.Values{"action": {"no-contact"}}
+	posts["/intake/contacts/"+peerContact+"/risk"] = url.Values{"flag": {"yes"}}
 	allowed := func(path string) string {
-		if strings.HasPrefix(path, "/admin/") {
+		switch {
+		case strings.HasPrefix(path, "/admin/"):
 			return "admin"
+		case strings.HasPrefix(path, "/peer"):
+			return "peer"
 		}
 		return "intake"
 	}

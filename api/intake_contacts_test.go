@@ -13,11 +13,11 @@ import (
 
 func TestNewContact_FromFormToClosedQueuesOneSurveyTextAndCountsTheInvitation(t *testing.T) {
 	srv, handler := intakeServer(t)
-	resp, body := handler.Get(t, "/intake/contacts/new")
+	resp, body := handler.Get(t, "/intake/contacts/new?risk=no")
 	if resp.StatusCode != http.StatusOK || resp.Header.Get("Cache-Control") != "no-store" {
 		t.Fatalf("form: %d, Cache-Control %q", resp.StatusCode, resp.Header.Get("Cache-Control"))
 	}
-	for _, want := range []string{`name="csrf"`, `id="service"`, `id="channel"`, `id="role"`, `name="date_of_birth"`,
+	for _, want := range []string{`name="csrf"`, `id="service"`, `id="channel"`, `id="role"`, `name="date_of_birth-day"`, `name="date_of_birth-month"`, `name="date_of_birth-year"`,
 		`name="same_counsellor"`, `name="risk"`, `name="feedback_agreed"`, `name="organisation"`, `name="job_role"`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("form lacks %s", want)
@@ -102,14 +102,17 @@ func TestNewContact_ProblemsAreSummarisedMarkedPerFieldAndAnswersKept(t *testing
 	_, handler := intakeServer(t)
 	form := counsellingForm()
 	form.Del("service")
-	form.Set("date_of_birth", "2 April 1985")
+	form.Del("date_of_birth")
+	form.Set("date_of_birth-day", "2")
+	form.Set("date_of_birth-month", "April")
+	form.Set("date_of_birth-year", "1985")
 	form.Set("organisation", "")
 	resp, body := postWithCSRF(t, handler, "/intake/contacts/new", form)
 	if resp.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("status %d", resp.StatusCode)
 	}
 	for _, want := range []string{"<title>Error: New contact", "There is a problem", `href="#service"`, `href="#date_of_birth"`,
-		`id="date_of_birth-error"`, `id="service-error"`, `value="2 April 1985"`, `value="Alex Morgan"`, `value="07700 900123"`,
+		`id="date_of_birth-error"`, `id="service-error"`, `value="April"`, "must be a real date", `value="Alex Morgan"`, `value="07700 900123"`,
 		`name="feedback_agreed" value="yes" checked`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("page lacks %q", want)
@@ -207,5 +210,28 @@ func TestNewContact_NoActivePractitionerIsExplained(t *testing.T) {
 	resp, body := postWithCSRF(t, handler, "/intake/contacts/new", counsellingForm())
 	if resp.StatusCode != http.StatusConflict || !strings.Contains(body, "There is no active counsellor") {
 		t.Fatalf("%d\n%s", resp.StatusCode, body)
+	}
+}
+
+// A caller who chooses Welsh is texted in Welsh, with the Welsh survey page's link.
+func TestNewContact_WelshCallerIsTextedInWelsh(t *testing.T) {
+	srv, handler := intakeServer(t)
+	_, body := handler.Get(t, "/intake/contacts/new?risk=no")
+	if !strings.Contains(body, `name="language" value="cy"`) {
+		t.Fatalf("form lacks the Welsh choice")
+	}
+	id := openContact(t, handler, with(counsellingForm(), "language", "cy"))
+	postWithCSRF(t, handler, "/intake/contacts/"+id+"/close", url.Values{"outcome": {"Booked"}})
+	sender := &textSender{}
+	outbox, err := intake.NewOutbox(srv.Intake, sender, nil, "https://feedback.example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, err := outbox.ProcessDue(context.Background()); err != nil || res.Sent != 1 {
+		t.Fatalf("outbox %+v %v", res, err)
+	}
+	if want := intake.SurveyTextIn("https://feedback.example.org", intake.Counselling, intake.Welsh); sender.sent[0].Text != want ||
+		!strings.HasSuffix(want, "/s/counselling?lang=cy") {
+		t.Errorf("sent %q, want %q", sender.sent[0].Text, want)
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/feedback-service/feedback/accounts"
 )
 
 func TestFindPerson_ShowsOnlyMatchesAndAuditsEachCandidate(t *testing.T) {
@@ -31,11 +33,13 @@ func TestFindPerson_ShowsOnlyMatchesAndAuditsEachCandidate(t *testing.T) {
 		t.Error("a search result is not in the audit log")
 	}
 
-	// The same name and date of birth with another number is not a match.
+	// The same name and date of birth with another number is not a match, but
+	// it is a likely one (a caller with a new number), shown apart.
 	q.Set("phone", "07700 900000")
 	_, body = handler.Get(t, "/intake/people?"+q.Encode())
-	if !strings.Contains(body, "0 records match") || strings.Contains(body, c.PersonID) {
-		t.Errorf("a search with the wrong number:\n%s", body)
+	likely := strings.Index(body, `id="likely"`)
+	if !strings.Contains(body, "0 records match") || likely < 0 || strings.Index(body, c.PersonID) < likely {
+		t.Errorf("a search with another number:\n%s", body)
 	}
 	// Name, date of birth and a phone number or e-mail are needed.
 	resp, body = handler.Get(t, "/intake/people?name=Alex+Morgan")
@@ -60,7 +64,7 @@ func TestPersonHistory_ListsContactsAndEveryViewIsAuditedByRecordIDOnly(t *testi
 	if resp.StatusCode != http.StatusOK || resp.Header.Get("Cache-Control") != "no-store" {
 		t.Fatalf("history: %d", resp.StatusCode)
 	}
-	for _, want := range []string{"Alex Morgan", "1985-04-02", "2 of 6", "Referred to GP", "(session 1)", "(session 2)",
+	for _, want := range []string{"Alex Morgan", "2 Apr 1985", "2 of 6", "Referred to GP", "(session 1)", "(session 2)",
 		`href="/intake/contacts/` + id + `"`, `href="/intake/contacts/` + second + `"`, c.PersonID} {
 		if !strings.Contains(body, want) {
 			t.Errorf("history lacks %q", want)
@@ -86,5 +90,54 @@ func TestPersonHistory_ListsContactsAndEveryViewIsAuditedByRecordIDOnly(t *testi
 	resp, _ = handler.Get(t, "/intake/people/NOSUCHRECORD")
 	if resp.StatusCode != http.StatusNotFound {
 		t.Errorf("unknown person: %d", resp.StatusCode)
+	}
+}
+
+// Merging two records of one person is an admin's action, audited on both
+// records; a call handler cannot do it.
+func TestMerge_IsAnAuditedAdminAction(t *testing.T) {
+	srv, handler := intakeServer(t)
+	a := openContact(t, handler, counsellingForm())
+	b := openContact(t, handler, with(with(counsellingForm(), "phone", "07700 900999"), "new_person", "yes"))
+	ca, _ := srv.Intake.Contact(context.Background(), a)
+	cb, _ := srv.Intake.Contact(context.Background(), b)
+	if ca.PersonID == cb.PersonID {
+		t.Fatal("new_person made no new record")
+	}
+	form := url.Values{"keep": {ca.PersonID}, "merge": {cb.PersonID}, "confirm": {"yes"}}
+	if resp, _ := postWithCSRF(t, handler, "/admin/people/merge", form); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("call handler merging: %d", resp.StatusCode)
+	}
+	admin, _ := srv.Staff(t, accounts.RoleAdmin)
+	resp, body := postWithCSRF(t, admin, "/admin/people/merge", with(form, "confirm", ""))
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `href="#confirm"`) {
+		t.Fatalf("unconfirmed: %d", resp.StatusCode)
+	}
+	resp, body = postWithCSRF(t, admin, "/admin/people/merge", form)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, `id="merged"`) {
+		t.Fatalf("merge: %d\n%s", resp.StatusCode, body)
+	}
+	entries := auditEntries(t, srv)
+	if !hasAudit(entries, "person_merged", ca.PersonID) || !hasAudit(entries, "person_merged_away", cb.PersonID) {
+		t.Error("merge not audited on both records")
+	}
+	if p, _ := srv.Intake.Person(context.Background(), ca.PersonID); p.CounsellingSessions != 2 {
+		t.Errorf("sessions after merge: %d", p.CounsellingSessions)
+	}
+}
+
+// The search takes the date of birth as day, month and year boxes.
+func TestFindPerson_DateOfBirthAsADateInput(t *testing.T) {
+	_, handler := intakeServer(t)
+	openContact(t, handler, counsellingForm())
+	q := url.Values{"name": {"Alex Morgan"}, "dob-day": {"2"}, "dob-month": {"4"}, "dob-year": {"1985"}, "phone": {"07700 900123"}}
+	if _, body := handler.Get(t, "/intake/people?"+q.Encode()); !strings.Contains(body, "1 record matches") {
+		t.Errorf("search by boxes:\n%s", body)
+	}
+	q.Set("dob-day", "31")
+	q.Set("dob-month", "2")
+	if resp, body := handler.Get(t, "/intake/people?"+q.Encode()); resp.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(body, `href="#dob"`) || !strings.Contains(body, "real date") {
+		t.Errorf("impossible date: %d", resp.StatusCode)
 	}
 }

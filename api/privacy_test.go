@@ -13,6 +13,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/feedback-service/feedback/api/apitest"
 	"github.com/feedback-service/feedback/intake"
 	"github.com/feedback-service/feedback/store"
 )
@@ -39,11 +40,7 @@ func TestPrivacyWall_NoIntakeRecordJoinsASurveyRecord(t *testing.T) {
 	ctx := context.Background()
 
 	// Callers go through intake, agree to a text, and are texted.
-	for _, form := range []url.Values{counsellingForm(), peerForm(),
-		with(with(with(counsellingForm(), "name", "Jo Bloggs"), "phone", "07700 900777"), "channel", "live-chat")} {
-		id := openContact(t, handler, form)
-		postWithCSRF(t, handler, "/intake/contacts/"+id+"/close", url.Values{"outcome": {"Booked in with the counsellor"}})
-	}
+	throughIntake(t, srv, handler)
 	outbox, err := intake.NewOutbox(srv.Intake, &textSender{}, surveyInvitations{srv.Collection("invitations")}, srv.URL)
 	if err != nil {
 		t.Fatal(err)
@@ -67,8 +64,13 @@ func TestPrivacyWall_NoIntakeRecordJoinsASurveyRecord(t *testing.T) {
 
 	intakeSide := recordsOf(t, srv.Store.Database(intake.Database))
 	surveySide := recordsOf(t, srv.Store.Database(store.SurveyDatabase))
-	if len(intakeSide["contacts"]) != 3 || len(surveySide["responses"]) != 3 || len(surveySide["invitations"]) != 2 {
-		t.Fatalf("expected 3 contacts, 3 responses and 2 invitation counts; have %d, %d, %d",
+	for _, coll := range []string{"profile_counts", "safety_concerns", "peer_caseloads"} {
+		if len(intakeSide[coll]) == 0 {
+			t.Errorf("intake holds no %s: the search would not see them", coll)
+		}
+	}
+	if len(intakeSide["contacts"]) != 4 || len(surveySide["responses"]) != 3 || len(surveySide["invitations"]) != 2 {
+		t.Fatalf("expected 4 contacts, 3 responses and 2 invitation counts; have %d, %d, %d",
 			len(intakeSide["contacts"]), len(surveySide["responses"]), len(surveySide["invitations"]))
 	}
 
@@ -120,6 +122,35 @@ func TestPrivacyWall_NoIntakeRecordJoinsASurveyRecord(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// throughIntake takes callers through intake as the privacy test needs them:
+// the privacy notice's fields, a partner linked to a member, a Welsh speaker,
+// a peer conversation and a patient-safety concern are all held in intake.
+func throughIntake(t *testing.T, srv *apitest.Server, handler *apitest.Browser) {
+	t.Helper()
+	ctx := context.Background()
+	profile := func(f url.Values) url.Values {
+		return with(with(with(f, "ethnicity", "white-irish"), "gender", "prefer-not-to-say"), "specialty", "surgery")
+	}
+	var ids []string
+	for _, form := range []url.Values{profile(counsellingForm()), profile(peerForm()),
+		// A Welsh speaker: the survey must keep no language that joins intake's.
+		with(with(with(with(counsellingForm(), "name", "Jo Bloggs"), "phone", "07700 900777"), "channel", "live-chat"), "language", "cy")} {
+		id := openContact(t, handler, form)
+		ids = append(ids, id)
+		postWithCSRF(t, handler, "/intake/contacts/"+id+"/close", url.Values{"outcome": {"Booked in with the counsellor"}})
+	}
+	member, _ := srv.Intake.Contact(ctx, ids[0])
+	openContact(t, handler, with(with(with(with(counsellingForm(), "name", "Chris Morgan"), "role", "partner"), "member_id", member.PersonID), "feedback_agreed", ""))
+	now := srv.Intake.Now().In(srv.Intake.Location)
+	if _, err := srv.Intake.LogConversation(ctx, ids[1], now.Format("2"), now.Format("1"), now.Format("2006")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srv.Intake.RaiseConcern(ctx, ids[1], intake.SafetyForm{Concern: "Operating while unwell",
+		Day: now.Format("2"), Month: now.Format("1"), Year: now.Format("2006")}); err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -80,6 +80,11 @@ func (s *Server) staffRoutes(app *fiber.App) {
 	adm.Get("/people/:id/export", st.ExportPerson)
 	adm.Get("/people/:id/erase", st.EraseForm)
 	adm.Post("/people/:id/erase", st.ErasePerson)
+	adm.Get("/people/merge", s.intake.MergeForm)
+	adm.Post("/people/merge", s.intake.Merge)
+	adm.Get("/safety-concerns", s.intake.SafetyConcerns)
+	adm.Get("/safety-concerns/:id", s.intake.SafetyConcern)
+	adm.Post("/safety-concerns/:id", s.intake.SafetyAdminUpdate)
 
 	staffAPI := app.Group("/api/staff", st.Area, st.LoadSession, signedIn, st.CheckCSRF)
 	staffAPI.Get("/session", s.apiStaffSession)
@@ -97,8 +102,18 @@ func (s *Server) intakeRoutes(app *fiber.App) {
 	intake.Get("/contacts/:id", in.Contact)
 	intake.Post("/contacts/:id/close", in.CloseContact)
 	intake.Post("/contacts/:id/survey-link", in.SurveyLink)
+	intake.Post("/contacts/:id/risk", in.Risk)
+	intake.Post("/contacts/:id/peer", in.PeerUpdate)
 	intake.Get("/people", in.FindPerson)
 	intake.Get("/people/:id", in.PersonHistory)
+	intake.Get("/report", in.Report)
+
+	// Peer supporters with an account see only their own callers.
+	peer := app.Group("/peer", st.Area, st.LoadSession, st.RequireRole(accounts.RolePeer), st.CheckCSRF)
+	peer.Get("/", in.PeerHome)
+	peer.Get("/contacts/:id", in.PeerContact)
+	peer.Post("/contacts/:id/peer", in.PeerOwnUpdate)
+	peer.Post("/contacts/:id/safety", in.PeerSafetyUpdate)
 }
 
 // dashboardRoutes are read-only, for quality leads only (admins see who is on

@@ -58,20 +58,34 @@ func fillIntake(t *testing.T, srv *apitest.Server) records {
 	return r
 }
 
-// fillContactForm fills in the new-contact form as a call handler does: a
-// click on each choice, a click in each box and typing. Choices left empty in
-// n are left unanswered.
+// answerRisk answers the form's first question, immediate risk, and goes on
+// to the rest of the form.
+func answerRisk(t *testing.T, ctx context.Context, atRisk bool) {
+	t.Helper()
+	label := `label[for="risk-no"]`
+	if atRisk {
+		label = `label[for="risk"]`
+	}
+	do(t, ctx, "answer immediate risk", chromedp.Click(chromedp.CSS(label)), chromedp.Click(chromedp.CSS(sendForm)),
+		chromedp.WaitVisible(chromedp.ID("name")))
+}
+
+// fillContactForm answers the risk question, then fills in the new-contact
+// form as a call handler does: a click on each choice, a click in each box and
+// typing. Choices left empty in n are left unanswered.
 func fillContactForm(t *testing.T, ctx context.Context, n intake.NewContact) {
 	t.Helper()
+	answerRisk(t, ctx, n.Risk)
 	for _, c := range []struct{ name, value string }{
-		{"service", string(n.Service)}, {"channel", string(n.Channel)}, {"role", string(n.Role)},
+		{"service", string(n.Service)}, {"channel", string(n.Channel)}, {"role", string(n.Role)}, {"postcode_missing", n.PostcodeMissing},
 	} {
 		if c.value != "" {
 			do(t, ctx, "choose "+c.name, chromedp.Click(chromedp.CSS(`input[name="`+c.name+`"][value="`+c.value+`"]`)))
 		}
 	}
+	day, month, year := intake.SplitDate(n.DateOfBirth)
 	for _, f := range []struct{ id, value string }{
-		{"name", n.Name}, {"date_of_birth", n.DateOfBirth}, {"phone", n.Phone}, {"email", n.Email},
+		{"name", n.Name}, {"date_of_birth", day}, {"date_of_birth-month", month}, {"date_of_birth-year", year}, {"phone", n.Phone}, {"email", n.Email},
 		{"postcode", n.Postcode}, {"organisation", n.Organisation}, {"address", n.Address}, {"job_role", n.JobRole},
 	} {
 		if f.value != "" {
@@ -81,7 +95,7 @@ func fillContactForm(t *testing.T, ctx context.Context, n intake.NewContact) {
 	for _, b := range []struct {
 		id   string
 		tick bool
-	}{{"same_counsellor", n.SameCounsellor}, {"risk", n.Risk}, {"feedback_agreed", n.FeedbackAgreed}} {
+	}{{"same_counsellor", n.SameCounsellor}, {"feedback_agreed", n.FeedbackAgreed}} {
 		if b.tick {
 			do(t, ctx, "tick "+b.id, chromedp.Click(chromedp.CSS(`label[for="`+b.id+`"]`)))
 		}
@@ -150,9 +164,10 @@ func TestIntake_ContactFromNewToClosedThenFindThePerson(t *testing.T) {
 	// Later, the caller rings again.
 	do(t, ctx, "open find a person", chromedp.Navigate(srv.URL+"/staff"), chromedp.Click(chromedp.CSS(`main a[href="/intake/people"]`)))
 	do(t, ctx, "write the name", chromedp.Click(chromedp.ID("name")), typeKeys(caller.Name))
-	do(t, ctx, "write the date of birth", chromedp.Click(chromedp.ID("dob")), typeKeys(caller.DateOfBirth))
+	do(t, ctx, "write the date of birth", chromedp.Click(chromedp.ID("dob")), typeKeys("5"),
+		chromedp.Click(chromedp.ID("dob-month")), typeKeys("11"), chromedp.Click(chromedp.ID("dob-year")), typeKeys("1979"))
 	do(t, ctx, "write the phone number", chromedp.Click(chromedp.ID("phone")), typeKeys(caller.Phone))
-	submit(t, ctx, chromedp.Click(chromedp.CSS(sendForm)), http.StatusOK, "/intake/people?name=Jordan+Reeve&dob=1979-11-05&phone=07700+900321&email=")
+	submit(t, ctx, chromedp.Click(chromedp.CSS(sendForm)), http.StatusOK, "/intake/people?name=Jordan+Reeve&dob-day=5&dob-month=11&dob-year=1979&phone=07700+900321&email=")
 	if h := text(t, ctx, "#results"); h != "1 record matches" {
 		t.Fatalf("results: %q", h)
 	}
@@ -166,27 +181,10 @@ func TestIntake_ContactFromNewToClosedThenFindThePerson(t *testing.T) {
 	}
 }
 
-// Ticking the immediate-risk flag without a postcode stops the form with the
-// postcode named, and the emergency guidance on screen.
-func TestIntake_RiskWithoutPostcodeNamesThePostcodeAndShowsTheGuidance(t *testing.T) {
-	srv := apitest.New(t)
-	addPractitioners(t, srv)
-	ctx := newTab(t)
-	do(t, ctx, "emulate a desktop", desktop.emulate())
-	signIn(t, ctx, srv, accounts.RoleIntake)
-	do(t, ctx, "open a new contact", chromedp.Navigate(srv.URL+"/intake/contacts/new"))
-	n := caller
-	n.Postcode, n.Risk = "", true
-	fillContactForm(t, ctx, n)
-	submit(t, ctx, chromedp.Click(chromedp.CSS(sendForm)), http.StatusUnprocessableEntity, "/intake/contacts/new")
-
-	k := keyboard{t, ctx}
-	k.awaitFocus("div.error-summary")
-	links := eval[[]string](t, ctx, `[...document.querySelectorAll('.error-summary a')].map(a => a.hash + ' ' + a.textContent)`)
-	if len(links) != 1 || !strings.HasPrefix(links[0], "#postcode ") || !strings.Contains(strings.ToLower(links[0]), "postcode") {
-		t.Fatalf("error summary links %q, want one naming the postcode", links)
-	}
-	guidance := eval[struct {
+// guidanceOnScreen reads the emergency guidance, and whether it is on screen.
+func guidanceOnScreen(t *testing.T, ctx context.Context) (bool, string) {
+	t.Helper()
+	g := eval[struct {
 		Shown bool   `json:"shown"`
 		Text  string `json:"text"`
 	}](t, ctx, `(() => {
@@ -195,13 +193,283 @@ func TestIntake_RiskWithoutPostcodeNamesThePostcodeAndShowsTheGuidance(t *testin
 		const r = g.getBoundingClientRect();
 		return {shown: r.height > 0 && r.top < innerHeight && getComputedStyle(g).visibility === 'visible', text: g.innerText};
 	})()`)
-	if !guidance.Shown || !strings.Contains(guidance.Text, "call 999") {
-		t.Errorf("emergency guidance on screen %v: %q", guidance.Shown, guidance.Text)
+	return g.Shown, g.Text
+}
+
+// A caller at immediate risk who will not give a postcode: "yes" to the first
+// question brings the guidance on screen at once (no script), the postcode is
+// asked for, "refused" is an answer, and the contact is opened and routed.
+func TestIntake_RiskWithoutPostcodeIsOpenedWithThePostcodeRefused(t *testing.T) {
+	srv := apitest.New(t)
+	counsellor, _ := addPractitioners(t, srv)
+	ctx := newTab(t)
+	do(t, ctx, "emulate a desktop", desktop.emulate())
+	signIn(t, ctx, srv, accounts.RoleIntake)
+	do(t, ctx, "open a new contact", chromedp.Navigate(srv.URL+"/intake/contacts/new"))
+	answerRisk(t, ctx, true)
+	if shown, text := guidanceOnScreen(t, ctx); !shown || !strings.Contains(text, "call 999 now") || !strings.Contains(text, "What to record") {
+		t.Fatalf("guidance on screen %v: %q", shown, text)
+	}
+	screenshot(t, ctx, "contact-new-at-risk", desktop)
+	n := caller
+	n.Postcode = ""
+	do(t, ctx, "reload the form", chromedp.Navigate(srv.URL+"/intake/contacts/new"))
+	fillContactForm(t, ctx, func() intake.NewContact { m := n; m.Risk = true; return m }())
+	submit(t, ctx, chromedp.Click(chromedp.CSS(sendForm)), http.StatusUnprocessableEntity, "/intake/contacts/new")
+	k := keyboard{t, ctx}
+	k.awaitFocus("div.error-summary")
+	links := eval[[]string](t, ctx, `[...document.querySelectorAll('.error-summary a')].map(a => a.hash + ' ' + a.textContent)`)
+	if len(links) != 1 || !strings.HasPrefix(links[0], "#postcode ") || !strings.Contains(links[0], "refused or unknown") {
+		t.Fatalf("error summary links %q, want one asking for the postcode or refused/unknown", links)
 	}
 	k.expectChecked("risk")
-	do(t, ctx, "follow the link", chromedp.Click(chromedp.CSS(`.error-summary a`)))
-	k.awaitFocus("#postcode")
-	if n, err := srv.Store.Database(intake.Database).Collection("contacts").CountDocuments(context.Background(), bson.D{}); err != nil || n != 0 {
-		t.Errorf("%d contacts stored (%v), want none", n, err)
+	do(t, ctx, "choose refused", chromedp.Click(chromedp.CSS(`label[for="postcode_missing-refused"]`)))
+	submit(t, ctx, chromedp.Click(chromedp.CSS(sendForm)), http.StatusOK, "")
+	if shown, _ := guidanceOnScreen(t, ctx); !shown {
+		t.Error("no guidance on the contact page")
+	}
+	if r := text(t, ctx, "#routing"); !strings.Contains(r, counsellor.Name) {
+		t.Errorf("routing %q", r)
+	}
+	if d := text(t, ctx, "table.details"); !strings.Contains(d, "Not given: refused") {
+		t.Errorf("details %q", d)
+	}
+}
+
+// A 15-year-old at immediate risk: the rules refuse them, but the contact is
+// recorded, with the refusal, the signpost and the guidance on its page.
+func TestIntake_RefusedCallerAtRiskIsRecorded(t *testing.T) {
+	srv := apitest.New(t)
+	addPractitioners(t, srv)
+	ctx := newTab(t)
+	do(t, ctx, "emulate a desktop", desktop.emulate())
+	signIn(t, ctx, srv, accounts.RoleIntake)
+	do(t, ctx, "open a new contact", chromedp.Navigate(srv.URL+"/intake/contacts/new"))
+	n := caller
+	n.Risk, n.Postcode, n.PostcodeMissing, n.DateOfBirth = true, "", "unknown", "2012-01-01"
+	fillContactForm(t, ctx, n)
+	submit(t, ctx, chromedp.Click(chromedp.CSS(sendForm)), http.StatusOK, "")
+	if r := text(t, ctx, "#refusal"); !strings.Contains(r, "Childline") {
+		t.Errorf("refusal %q", r)
+	}
+	if shown, _ := guidanceOnScreen(t, ctx); !shown {
+		t.Error("no guidance on the refused contact's page")
+	}
+	screenshot(t, ctx, "contact-refused-at-risk", desktop)
+	checkAccessible(t, ctx, "refused at risk")
+	var c intake.Contact
+	err := srv.Store.Database(intake.Database).Collection("contacts").FindOne(context.Background(), bson.D{}).Decode(&c)
+	if err != nil || c.Refusal == nil || !c.Risk || c.PractitionerID != "" || c.PostcodeMissing != "unknown" {
+		t.Errorf("stored %+v, %v", c, err)
+	}
+}
+
+// "999 called; ambulance dispatched": closing says no survey text follows, and none is queued.
+func TestIntake_999ThenNoSurveyText(t *testing.T) {
+	srv := apitest.New(t)
+	addPractitioners(t, srv)
+	n := caller
+	n.Risk = true
+	opened, err := srv.Intake.OpenContact(context.Background(), n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := newTab(t)
+	do(t, ctx, "emulate a desktop", desktop.emulate())
+	signIn(t, ctx, srv, accounts.RoleIntake)
+	do(t, ctx, "open the contact", chromedp.Navigate(srv.URL+"/intake/contacts/"+opened.Contact.ID))
+	do(t, ctx, "write the outcome", chromedp.Click(chromedp.ID("outcome")), typeKeys("999 called; ambulance dispatched"))
+	do(t, ctx, "tick emergency", chromedp.Click(chromedp.CSS(`label[for="emergency"]`)))
+	submit(t, ctx, chromedp.Click(chromedp.CSS(sendForm)), http.StatusOK, "/intake/contacts/"+opened.Contact.ID)
+	if s := text(t, ctx, "#survey-text"); !strings.Contains(s, "No survey text: emergency services were called") {
+		t.Errorf("after closing: %q", s)
+	}
+	if n, err := srv.Store.Database(intake.Database).Collection("outbox").CountDocuments(context.Background(), bson.D{}); err != nil || n != 0 {
+		t.Errorf("outbox holds %d entries (%v), want none", n, err)
+	}
+}
+
+// signInAs adds a staff member with this e-mail and role and signs them in.
+func signInAs(t *testing.T, ctx context.Context, srv *apitest.Server, email string, role accounts.Role) {
+	t.Helper()
+	srv.AddStaff(t, email, role)
+	do(t, ctx, "open the sign-in form", chromedp.Navigate(srv.URL+"/login"))
+	resp, err := chromedp.RunResponse(ctx,
+		chromedp.SendKeys(chromedp.ID("email"), email),
+		chromedp.SendKeys(chromedp.ID("password"), apitest.StaffPassword),
+		chromedp.Click(chromedp.CSS(`button[type=submit]`)))
+	if err != nil || resp.Status != http.StatusOK || strings.Contains(resp.URL, "/login") {
+		t.Fatalf("sign in as %s: %v %+v", role, err, resp)
+	}
+}
+
+// Peer support from the details given to the survey text: nothing is sent at
+// intake; the peer supporter, signed in with a peer account, records the
+// first conversation by date, and the text then goes.
+func TestIntake_PeerSupportSurveyGoesAfterTheFirstConversation(t *testing.T) {
+	srv := apitest.New(t)
+	ctx0 := context.Background()
+	const peerEmail = "pat.peer@example.nhs.uk"
+	if _, err := srv.Intake.AddPractitioner(ctx0, intake.PractitionerDetails{Name: "Dr Pat Peer", Kind: intake.PeerSupporter,
+		Phone: "07700 900999", Active: true, WeeklyCapacity: 8, AccountEmail: peerEmail}); err != nil {
+		t.Fatal(err)
+	}
+	n := intake.NewContact{Service: intake.PeerSupport, Channel: intake.Phone, Role: intake.Doctor, FeedbackAgreed: true,
+		Name: "Robin Okafor", DateOfBirth: "1990-06-01", Phone: "07700 900654", Address: "2 Mill Lane, York", JobRole: "GP registrar"}
+	opened, err := srv.Intake.OpenContact(ctx0, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, err := srv.Intake.CloseContact(ctx0, opened.Contact.ID, "Dr Pat Peer's number given"); err != nil || c.SurveyText != intake.TextAfterConversation {
+		t.Fatalf("closed: %v %v", c.SurveyText, err)
+	}
+	sender := &recordedTexts{}
+	outbox, err := intake.NewOutbox(srv.Intake, sender, nil, srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, _ := outbox.ProcessDue(ctx0); res.Sent != 0 {
+		t.Fatalf("a text went at intake: %+v", res)
+	}
+
+	ctx := newTab(t)
+	do(t, ctx, "emulate a desktop", desktop.emulate())
+	signInAs(t, ctx, srv, peerEmail, accounts.RolePeer)
+	do(t, ctx, "open the staff home", chromedp.Navigate(srv.URL+"/staff"))
+	submit(t, ctx, chromedp.Click(chromedp.CSS(`main a[href="/peer"]`)), http.StatusOK, "/peer")
+	submit(t, ctx, chromedp.Click(chromedp.CSS(`main td a[href="/peer/contacts/`+opened.Contact.ID+`"]`)), http.StatusOK, "/peer/contacts/"+opened.Contact.ID)
+	today := srv.Intake.Now().In(srv.Intake.Location)
+	do(t, ctx, "write the day", chromedp.Click(chromedp.ID("on")), typeKeys(today.Format("2")))
+	do(t, ctx, "write the month", chromedp.Click(chromedp.ID("on-month")), typeKeys(today.Format("1")))
+	do(t, ctx, "write the year", chromedp.Click(chromedp.ID("on-year")), typeKeys(today.Format("2006")))
+	submit(t, ctx, chromedp.Click(chromedp.ID("record-conversation")), http.StatusOK, "/peer/contacts/"+opened.Contact.ID)
+	if rec := text(t, ctx, "#peer-record"); !strings.Contains(rec, today.Format("2 Jan 2006")) || !strings.Contains(rec, "Yes, on") {
+		t.Errorf("peer record %q", rec)
+	}
+	screenshot(t, ctx, "peer-contact", desktop)
+	checkAccessible(t, ctx, "peer contact")
+	if res, err := outbox.ProcessDue(ctx0); err != nil || res.Sent != 1 || len(sender.to) != 1 {
+		t.Errorf("after the first conversation: %+v %v", res, err)
+	}
+}
+
+// recordedTexts stands in for an SMS gateway.
+type recordedTexts struct{ to []string }
+
+func (r *recordedTexts) Send(_ context.Context, to, _ string) error {
+	r.to = append(r.to, to)
+	return nil
+}
+
+// A patient-safety concern through to the GMC, recorded by the peer supporter
+// on their own caller's page, step by step with the keyboard and mouse.
+func TestIntake_PatientSafetyConcernThroughToTheGMC(t *testing.T) {
+	srv := apitest.New(t)
+	ctx0 := context.Background()
+	const peerEmail = "sam.safety@example.nhs.uk"
+	if _, err := srv.Intake.AddPractitioner(ctx0, intake.PractitionerDetails{Name: "Dr Sam Safety", Kind: intake.PeerSupporter,
+		Phone: "07700 900998", Active: true, WeeklyCapacity: 8, AccountEmail: peerEmail}); err != nil {
+		t.Fatal(err)
+	}
+	opened, err := srv.Intake.OpenContact(ctx0, intake.NewContact{Service: intake.PeerSupport, Channel: intake.Phone, Role: intake.Doctor,
+		Name: "Lee Grant", DateOfBirth: "1975-02-14", Phone: "07700 900655", Address: "3 Quay St, Bristol", JobRole: "Consultant surgeon"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := "/peer/contacts/" + opened.Contact.ID
+	ctx := newTab(t)
+	do(t, ctx, "emulate a desktop", desktop.emulate())
+	signInAs(t, ctx, srv, peerEmail, accounts.RolePeer)
+	do(t, ctx, "open the caller", chromedp.Navigate(srv.URL+page))
+	today := srv.Intake.Now().In(srv.Intake.Location)
+	date := func() {
+		do(t, ctx, "write the date", chromedp.Click(chromedp.ID("safety_on")), typeKeys(today.Format("2")),
+			chromedp.Click(chromedp.ID("safety_on-month")), typeKeys(today.Format("1")),
+			chromedp.Click(chromedp.ID("safety_on-year")), typeKeys(today.Format("2006")))
+	}
+	do(t, ctx, "describe the concern", chromedp.Click(chromedp.ID("concern")), typeKeys("Operating while unwell"))
+	date()
+	submit(t, ctx, chromedp.Click(chromedp.ID("raise-concern")), http.StatusOK, page)
+	for _, step := range []struct {
+		kind  string
+		extra chromedp.Action[chromedp.Void]
+	}{
+		{"encouraged", nil},
+		{"advice", chromedp.Steps(chromedp.Click(chromedp.ID("from")), typeKeys("Medical director"))},
+		{"gmc", chromedp.Steps(chromedp.Click(chromedp.CSS(`label[for="gmc_contacted"]`)), chromedp.Click(chromedp.ID("reason")), typeKeys("Still operating after advice"))},
+	} {
+		do(t, ctx, "choose "+step.kind, chromedp.Click(chromedp.CSS(`input[name="kind"][value="`+step.kind+`"]`)))
+		date()
+		if step.extra != nil {
+			do(t, ctx, "fill in "+step.kind, step.extra)
+		}
+		submit(t, ctx, chromedp.Click(chromedp.ID("record-safety-step")), http.StatusOK, page)
+	}
+	rec := text(t, ctx, "#safety-record")
+	for _, want := range []string{"Operating while unwell", "encouraged", "from Medical director", "GMC contacted", "yes", "Still operating after advice"} {
+		if !strings.Contains(rec, want) {
+			t.Errorf("safety record %q lacks %q", rec, want)
+		}
+	}
+	screenshot(t, ctx, "peer-safety-concern", desktop)
+	checkAccessible(t, ctx, "safety concern")
+}
+
+// A dependant is linked to the doctor who makes them eligible, starting from
+// the doctor's record.
+func TestIntake_DependantLinkedToTheMember(t *testing.T) {
+	srv := apitest.New(t)
+	r := fillIntake(t, srv)
+	ctx := newTab(t)
+	do(t, ctx, "emulate a desktop", desktop.emulate())
+	signIn(t, ctx, srv, accounts.RoleIntake)
+	do(t, ctx, "open the member's history", chromedp.Navigate(srv.URL+"/intake/people/"+r.Person.ID))
+	submit(t, ctx, chromedp.Click(chromedp.ID("new-for-family")), http.StatusOK, "/intake/contacts/new?member="+r.Person.ID)
+	n := intake.NewContact{Service: intake.Counselling, Channel: intake.Phone, Role: intake.Dependant,
+		Name: "Alex Reeve", DateOfBirth: "2005-03-03", Phone: "07700 900432", Organisation: "University of Leeds"}
+	fillContactForm(t, ctx, n)
+	do(t, ctx, "choose a specialty", chromedp.SetValue(chromedp.ID("specialty"), "not-applicable"))
+	submit(t, ctx, chromedp.Click(chromedp.CSS(sendForm)), http.StatusOK, "")
+	do(t, ctx, "open the dependant's history", chromedp.Click(chromedp.CSS(`main a[href^="/intake/people/"]`)), chromedp.WaitVisible(chromedp.ID("member")))
+	if m := text(t, ctx, "#member"); m != caller.Name {
+		t.Errorf("member shown as %q, want %q", m, caller.Name)
+	}
+	screenshot(t, ctx, "person-dependant", desktop)
+	checkAccessible(t, ctx, "dependant's history")
+}
+
+// A returning caller rings from a new number and asks for the same
+// counsellor: the new contact warns of their record, and attached to it the
+// contact keeps their session count and their counsellor.
+func TestIntake_ReturningCallerFromANewNumberKeepsCountAndCounsellor(t *testing.T) {
+	srv := apitest.New(t)
+	r := fillIntake(t, srv) // session 1 with Dr Casey Counsellor
+	if _, err := srv.Intake.AddPractitioner(context.Background(), intake.PractitionerDetails{Name: "Dr Abe Another",
+		Kind: intake.Counsellor, Active: true, WeeklyCapacity: 50}); err != nil {
+		t.Fatal(err)
+	}
+	ctx := newTab(t)
+	do(t, ctx, "emulate a desktop", desktop.emulate())
+	signIn(t, ctx, srv, accounts.RoleIntake)
+	do(t, ctx, "open a new contact", chromedp.Navigate(srv.URL+"/intake/contacts/new"))
+	n := caller
+	n.Phone, n.Email, n.SameCounsellor, n.FeedbackAgreed = "07700 900888", "", true, false
+	fillContactForm(t, ctx, n)
+	submit(t, ctx, chromedp.Click(chromedp.CSS(sendForm)), http.StatusConflict, "/intake/contacts/new")
+	if w := text(t, ctx, "#matches"); !strings.Contains(w, caller.Name) || !strings.Contains(w, "1 of 6") {
+		t.Fatalf("warning %q", w)
+	}
+	screenshot(t, ctx, "contact-new-likely-match", desktop)
+	checkAccessible(t, ctx, "likely match")
+	submit(t, ctx, chromedp.Click(chromedp.ID("attach-"+r.Person.ID)), http.StatusOK, "")
+	if s := text(t, ctx, "table.details"); !strings.Contains(s, "session 2 of 6") {
+		t.Errorf("contact %q, want session 2 of 6", s)
+	}
+	if routing := text(t, ctx, "#routing"); !strings.Contains(routing, r.Counsellor.Name+" again") {
+		t.Errorf("routing %q, want the same counsellor", routing)
+	}
+	p, _ := srv.Intake.Person(context.Background(), r.Person.ID)
+	if p.Phone != "+447700900888" || p.CounsellingSessions != 2 {
+		t.Errorf("person %+v", p)
 	}
 }

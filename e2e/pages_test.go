@@ -71,15 +71,18 @@ var screens = []screen{
 
 	// Intake, as call handlers see it.
 	{name: "contact-new", path: "/intake/contacts/new", signIn: accounts.RoleIntake, status: http.StatusOK},
-	{name: "contact-new-errors", path: "/intake/contacts/new", then: chromedp.Click(chromedp.CSS(sendForm)),
+	{name: "contact-new-errors", path: "/intake/contacts/new?risk=no", then: chromedp.Click(chromedp.CSS(sendForm)),
 		signIn: accounts.RoleIntake, status: http.StatusUnprocessableEntity},
-	{name: "contact-new-risk", path: "/intake/contacts/new", then: chromedp.Steps(
-		chromedp.Click(chromedp.CSS(`label[for=risk]`)),
+	{name: "contact-new-risk", path: "/intake/contacts/new?risk=yes", then: chromedp.Steps(
 		chromedp.Click(chromedp.CSS(sendForm))), signIn: accounts.RoleIntake, status: http.StatusUnprocessableEntity},
 	{name: "contact", path: "/intake/contacts/{contact}", signIn: accounts.RoleIntake, status: http.StatusOK},
 	{name: "people-find-results", path: "/intake/people?" + url.Values{"name": {caller.Name}, "dob": {caller.DateOfBirth}, "phone": {caller.Phone}}.Encode(),
 		signIn: accounts.RoleIntake, status: http.StatusOK},
 	{name: "person-history", path: "/intake/people/{person}", signIn: accounts.RoleIntake, status: http.StatusOK},
+	{name: "intake-report", path: "/intake/report", signIn: accounts.RoleIntake, status: http.StatusOK},
+	{name: "admin-merge", path: "/admin/people/merge", signIn: accounts.RoleAdmin, status: http.StatusOK},
+	{name: "admin-safety-concerns", path: "/admin/safety-concerns", signIn: accounts.RoleAdmin, status: http.StatusOK},
+	{name: "peer-home", path: "/peer", signIn: accounts.RolePeer, status: http.StatusOK},
 }
 
 // sendForm is the button that sends a page's form: the main one, not the

@@ -26,7 +26,34 @@ const (
 	TextNoMobile SurveyTextStatus = "no-mobile"
 	// TextRecentlySent: the person had a survey text in the last 30 days.
 	TextRecentlySent SurveyTextStatus = "texted-recently"
+	// TextEmergency: emergency services were called; no text follows an emergency.
+	TextEmergency SurveyTextStatus = "emergency"
+	// TextRiskOpen: the caller's immediate-risk flag was still open.
+	TextRiskOpen SurveyTextStatus = "risk-open"
+	// TextRefused: the service could not help the caller (recorded because at risk).
+	TextRefused SurveyTextStatus = "refused"
 )
+
+// Closing is what a handler records when a contact ends.
+type Closing struct {
+	Outcome string
+	// Emergency: emergency services (999, an ambulance, the police) were called.
+	Emergency bool
+}
+
+// emergencyWords in an outcome mark it an emergency even when the box was not
+// ticked: a survey text after an ambulance is never right, a missed one is.
+var emergencyWords = []string{"999", "ambulance", "emergency services", "police", "a&e"}
+
+func (cl Closing) emergency() bool {
+	o := strings.ToLower(cl.Outcome)
+	for _, w := range emergencyWords {
+		if strings.Contains(o, w) {
+			return true
+		}
+	}
+	return cl.Emergency
+}
 
 // TextInterval is the least time between two survey texts to one person.
 const TextInterval = 30 * 24 * time.Hour
@@ -55,7 +82,14 @@ func checkOutcome(outcome string) error {
 // last 30 days, it queues one text; a contact is closed, and so queued, once.
 // An outcome that is empty or too long is refused with field.Errors.
 func (s *Store) CloseContact(ctx context.Context, id, outcome string) (Contact, error) {
-	outcome = strings.TrimSpace(outcome)
+	return s.Close(ctx, id, Closing{Outcome: outcome})
+}
+
+// Close is CloseContact with everything a handler records at the end. No text
+// is queued after an emergency, while the contact's risk flag is open, or for a
+// caller the service refused.
+func (s *Store) Close(ctx context.Context, id string, cl Closing) (Contact, error) {
+	outcome := strings.TrimSpace(cl.Outcome)
 	if err := checkOutcome(outcome); err != nil {
 		return Contact{}, err
 	}
@@ -67,17 +101,16 @@ func (s *Store) CloseContact(ctx context.Context, id, outcome string) (Contact, 
 		return c, ErrAlreadyClosed
 	}
 	now := s.now()
-	status := TextNotAgreed
-	var p Person
-	if c.FeedbackAgreed {
-		if p, err = s.Person(ctx, c.PersonID); err != nil {
-			return Contact{}, fmt.Errorf("close contact: person %w", err)
-		}
-		status = textStatus(p, now)
+	c.Emergency = cl.emergency()
+	p, err := s.Person(ctx, c.PersonID)
+	if err != nil {
+		return Contact{}, fmt.Errorf("close contact: person %w", err)
 	}
+	status := textStatus(c, p, now)
 	res, err := s.coll(collContacts).UpdateOne(ctx,
 		bson.D{{Key: "_id", Value: id}, {Key: "closed_at", Value: bson.D{{Key: "$exists", Value: false}}}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "closed_at", Value: now}, {Key: "outcome", Value: outcome}, {Key: "survey_text", Value: status}}}})
+		bson.D{{Key: "$set", Value: bson.D{{Key: "closed_at", Value: now}, {Key: "outcome", Value: outcome},
+			{Key: "survey_text", Value: status}, {Key: "emergency", Value: c.Emergency}}}})
 	if err != nil {
 		return Contact{}, fmt.Errorf("close contact: %w", err)
 	}
@@ -85,20 +118,34 @@ func (s *Store) CloseContact(ctx context.Context, id, outcome string) (Contact, 
 		return c, ErrAlreadyClosed
 	}
 	c.ClosedAt, c.Outcome, c.SurveyText = &now, outcome, status
-	if status == TextQueued {
-		if err := s.queueText(ctx, c, p.Phone, now); err != nil {
-			return c, err
-		}
+	switch status {
+	case TextQueued:
+		return c, s.queueText(ctx, c, p.Phone, now, now)
+	case TextAfterConversation:
+		return c, s.queueText(ctx, c, p.Phone, now, s.peerTextDue(c, now))
 	}
 	return c, nil
 }
 
-func textStatus(p Person, now time.Time) SurveyTextStatus {
+// textStatus decides the survey text for a closing contact. Safety comes
+// first: an emergency, an open risk flag or a refusal means no text whatever
+// the caller agreed.
+func textStatus(c Contact, p Person, now time.Time) SurveyTextStatus {
 	switch {
+	case c.Emergency:
+		return TextEmergency
+	case c.RiskOpen() || len(p.RiskOpen) > 0:
+		return TextRiskOpen
+	case c.Refusal != nil:
+		return TextRefused
+	case !c.FeedbackAgreed:
+		return TextNotAgreed
 	case !canReceiveText(p.Phone):
 		return TextNoMobile
 	case p.LastTextedAt != nil && now.Sub(*p.LastTextedAt) < TextInterval:
 		return TextRecentlySent
+	case c.Peer != nil:
+		return TextAfterConversation
 	default:
 		return TextQueued
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -36,11 +37,25 @@ type Contact struct {
 	RoutingReason    string `bson:"routing_reason" json:"routing_reason"`
 	// Session is the counselling session number, 1 to 6; 0 for peer support.
 	Session int `bson:"session,omitempty" json:"session,omitempty"`
-	// Risk is the immediate-risk flag; RiskFlaggedAt records when it was set.
+	// Risk is the immediate-risk flag; RiskFlaggedAt records when it was set,
+	// RiskResolvedAt when the handler recorded that the risk had passed. While
+	// a flag is open no survey text goes to the caller.
 	Risk           bool       `bson:"risk" json:"risk"`
 	RiskFlaggedAt  *time.Time `bson:"risk_flagged_at,omitempty" json:"risk_flagged_at,omitempty"`
-	FeedbackAgreed bool       `bson:"feedback_agreed" json:"feedback_agreed"`
-	Outcome        string     `bson:"outcome,omitempty" json:"outcome,omitempty"`
+	RiskResolvedAt *time.Time `bson:"risk_resolved_at,omitempty" json:"risk_resolved_at,omitempty"`
+	// PostcodeMissing is "refused" or "unknown" when a caller at risk gave no postcode.
+	PostcodeMissing string `bson:"postcode_missing,omitempty" json:"postcode_missing,omitempty"`
+	// Refusal is set when the service could not help a caller at risk, who is
+	// recorded all the same (see OpenContact); such a contact is routed to no one.
+	Refusal *Refusal `bson:"refusal,omitempty" json:"refusal,omitempty"`
+	// Emergency is set when closing recorded that emergency services were called.
+	Emergency bool `bson:"emergency,omitempty" json:"emergency,omitempty"`
+	// Language is the survey text's language when not English ("cy": Welsh).
+	Language Language `bson:"language,omitempty" json:"language,omitempty"`
+	// Peer follows a peer-support relationship after the details were given.
+	Peer           *PeerRelationship `bson:"peer,omitempty" json:"peer,omitempty"`
+	FeedbackAgreed bool              `bson:"feedback_agreed" json:"feedback_agreed"`
+	Outcome        string            `bson:"outcome,omitempty" json:"outcome,omitempty"`
 	// SurveyText says what became of the survey text when the contact was closed.
 	SurveyText SurveyTextStatus `bson:"survey_text,omitempty" json:"survey_text,omitempty"`
 	OpenedAt   time.Time        `bson:"opened_at" json:"opened_at"`
@@ -51,6 +66,9 @@ type Contact struct {
 // PersonID is set when the handler has confirmed a match from FindPerson.
 type NewContact struct {
 	PersonID string `form:"person_id"`
+	// NewPerson: the handler has seen the likely matches and says the caller
+	// is none of them.
+	NewPerson bool `form:"new_person"`
 
 	Service        ServiceType `form:"service" validate:"required,oneof=counselling peer-support"`
 	Channel        Channel     `form:"channel" validate:"required,oneof=phone video live-chat email"`
@@ -61,24 +79,48 @@ type NewContact struct {
 
 	Name        string `form:"name" validate:"required,max=200"`
 	DateOfBirth string `form:"date_of_birth" validate:"required,datetime=2006-01-02"`
+	// DOBDay, DOBMonth and DOBYear are the date input's boxes; when given, they
+	// make DateOfBirth.
+	DOBDay, DOBMonth, DOBYear string
 	// Counselling needs a phone number or an e-mail address; peer support a phone number.
-	Phone        string `form:"phone" validate:"required_if=Service peer-support,max=30"`
-	Email        string `form:"email" validate:"omitempty,email,max=254"`
-	Postcode     string `form:"postcode" validate:"required_if=Risk true,max=10"`
-	Organisation string `form:"organisation" validate:"required_if=Service counselling,max=200"`
-	Address      string `form:"address" validate:"required_if=Service peer-support,max=500"`
-	JobRole      string `form:"job_role" validate:"required_if=Service peer-support,max=200"`
+	Phone    string `form:"phone" validate:"required_if=Service peer-support,max=30"`
+	Email    string `form:"email" validate:"omitempty,email,max=254"`
+	Postcode string `form:"postcode" validate:"max=10"`
+	// PostcodeMissing is "refused" or "unknown": a caller at risk who gives no
+	// postcode can still be logged and routed.
+	PostcodeMissing string `form:"postcode_missing" validate:"omitempty,oneof=refused unknown"`
+	Organisation    string `form:"organisation" validate:"required_if=Service counselling,max=200"`
+	Address         string `form:"address" validate:"required_if=Service peer-support,max=500"`
+	JobRole         string `form:"job_role" validate:"required_if=Service peer-support,max=200"`
+
+	// Language is the survey text's language, "en" or "cy"; anything else is English.
+	Language string `form:"language"`
+	// Optional, never blocking: an answer not in the list is dropped.
+	Ethnicity string `form:"ethnicity"`
+	Gender    string `form:"gender"`
+	Specialty string `form:"specialty"`
+	// For a partner or dependant: the member's record reference, or their
+	// details (name, and doctor or medical student) when they have no record.
+	MemberID      string `form:"member_id" validate:"max=40"`
+	MemberDetails string `form:"member_details" validate:"max=300"`
 }
 
 // check validates the form and returns the person it describes, normalised. The
-// immediate-risk flag makes the postcode required, so emergency services can be sent.
+// immediate-risk flag asks for the postcode, so emergency services can be sent;
+// "refused" or "unknown" is an answer too, so the contact can always be opened.
 func (n *NewContact) check() (Person, time.Time, error) {
-	for _, f := range []*string{&n.Name, &n.DateOfBirth, &n.Phone, &n.Email, &n.Postcode, &n.Organisation, &n.Address, &n.JobRole} {
+	for _, f := range []*string{&n.Name, &n.DateOfBirth, &n.Phone, &n.Email, &n.Postcode, &n.Organisation, &n.Address, &n.JobRole,
+		&n.MemberID, &n.MemberDetails} {
 		*f = strings.TrimSpace(*f)
 	}
 	var fields field.Errors
+	dobProblem := n.dateOfBirth()
 	if err := validate.Struct(n); err != nil {
 		fields = fieldErrors(err)
+	}
+	if dobProblem != "" {
+		fields = slices.DeleteFunc(fields, func(f field.Error) bool { return f.Field == "date_of_birth" })
+		fields.Add("date_of_birth", dobProblem)
 	}
 	has := func(field string) bool {
 		for _, f := range fields {
@@ -89,7 +131,11 @@ func (n *NewContact) check() (Person, time.Time, error) {
 		return false
 	}
 	p := Person{Name: n.Name, DateOfBirth: n.DateOfBirth, Role: n.Role, Email: normaliseEmail(n.Email),
-		Organisation: n.Organisation, Address: n.Address, JobRole: n.JobRole}
+		Organisation: n.Organisation, Address: n.Address, JobRole: n.JobRole,
+		Ethnicity: oneOf(n.Ethnicity, Ethnicities), Gender: oneOf(n.Gender, Genders), Specialty: oneOf(n.Specialty, Specialties)}
+	if n.Role == Partner || n.Role == Dependant {
+		p.MemberID, p.MemberDetails = n.MemberID, n.MemberDetails
+	}
 	if n.Phone != "" && !has("phone") {
 		var ok bool
 		if p.Phone, ok = NormalisePhone(n.Phone); !ok {
@@ -98,6 +144,12 @@ func (n *NewContact) check() (Person, time.Time, error) {
 	}
 	if n.Service == Counselling && n.Phone == "" && n.Email == "" {
 		fields.Add("phone", "Enter a phone number or an e-mail address")
+	}
+	if missing := strings.ToLower(n.Postcode); missing == "refused" || missing == "unknown" {
+		n.Postcode, n.PostcodeMissing = "", missing
+	}
+	if n.Risk && n.Postcode == "" && n.PostcodeMissing == "" && !has("postcode_missing") {
+		fields.Add("postcode", "Enter the postcode, or choose refused or unknown if the caller will not or cannot give it")
 	}
 	if n.Postcode != "" && !has("postcode") {
 		var ok bool
@@ -125,9 +177,6 @@ func (s *Store) OpenContact(ctx context.Context, n NewContact) (Opened, error) {
 	if err != nil {
 		return Opened{}, err
 	}
-	if d := Eligibility(p.Role, dob, s.today()); !d.Eligible {
-		return Opened{}, d.Refusal
-	}
 	now := s.now()
 	p.LastContactAt = now
 
@@ -136,9 +185,18 @@ func (s *Store) OpenContact(ctx context.Context, n NewContact) (Opened, error) {
 		if old, err = s.Person(ctx, n.PersonID); err != nil {
 			return Opened{}, fmt.Errorf("open contact: person %w", err)
 		}
-		if n.Service == Counselling && old.CounsellingSessions >= MaxCounsellingSessions {
-			return Opened{}, sessionLimit(old.CounsellingSessions)
+	}
+	if err := s.checkMember(ctx, &p, n.Risk); err != nil {
+		return Opened{}, err
+	}
+	if err := s.warnOfMatches(ctx, n, p); err != nil {
+		return Opened{}, err
+	}
+	if refusal := refusalFor(n, dob, s.today(), old); refusal != nil {
+		if n.Risk {
+			return s.recordRefusedAtRisk(ctx, n, p, old, refusal, now)
 		}
+		return Opened{}, refusal
 	}
 
 	requested := ""
@@ -149,19 +207,26 @@ func (s *Store) OpenContact(ctx context.Context, n NewContact) (Opened, error) {
 	if err != nil {
 		return Opened{}, err
 	}
-
 	if p, err = s.savePerson(ctx, p, old, now); err != nil {
 		return Opened{}, err
 	}
+	return s.recordRouted(ctx, n, p, routing, now)
+}
 
-	c := Contact{ID: newID(), PersonID: p.ID, Service: n.Service, Channel: n.Channel,
-		PractitionerID: routing.Practitioner.ID, PractitionerName: routing.Practitioner.Name, RoutingReason: routing.Reason,
-		Risk: n.Risk, FeedbackAgreed: n.FeedbackAgreed, OpenedAt: now}
-	if n.Risk {
-		c.RiskFlaggedAt = &now
-	}
+// recordRouted counts a counselling session (a caller at risk refused at the
+// count is recorded all the same), counts the routing and the caller's
+// answers, starts a peer-support relationship, and records the contact.
+func (s *Store) recordRouted(ctx context.Context, n NewContact, p Person, routing Routing, now time.Time) (Opened, error) {
+	var err error
+	c := n.contact(p.ID, now)
+	c.PractitionerID, c.PractitionerName, c.RoutingReason = routing.Practitioner.ID, routing.Practitioner.Name, routing.Reason
 	if n.Service == Counselling {
-		if c.Session, err = s.takeSession(ctx, p.ID, routing.Practitioner.ID); err != nil {
+		var refusal *Refusal
+		c.Session, err = s.takeSession(ctx, p.ID, routing.Practitioner.ID)
+		if errors.As(err, &refusal) && n.Risk {
+			return s.recordRefusedAtRisk(ctx, n, p, p, refusal, now)
+		}
+		if err != nil {
 			return Opened{}, err
 		}
 		p.CounsellingSessions, p.LastCounsellorID = c.Session, routing.Practitioner.ID
@@ -169,10 +234,55 @@ func (s *Store) OpenContact(ctx context.Context, n NewContact) (Opened, error) {
 	if err := s.countRouted(ctx, routing.Practitioner.ID); err != nil {
 		return Opened{}, err
 	}
-	if _, err := s.coll(collContacts).InsertOne(ctx, c); err != nil {
-		return Opened{}, fmt.Errorf("record contact: %w", err)
+	if err := s.countProfile(ctx, c, p); err != nil {
+		return Opened{}, err
+	}
+	if n.Service == PeerSupport {
+		c.Peer = &PeerRelationship{DetailsGivenAt: now}
+		if err := s.setCaseload(ctx, c.PractitionerID, c.ID, true); err != nil {
+			return Opened{}, err
+		}
+	}
+	if err := s.insertContact(ctx, c); err != nil {
+		return Opened{}, err
 	}
 	return Opened{Contact: c, Person: p, Routing: routing}, nil
+}
+
+// refusalFor is why the service cannot help this caller (eligibility, or a
+// returning caller's session limit), or nil.
+func refusalFor(n NewContact, dob, today time.Time, old Person) *Refusal {
+	if d := Eligibility(n.Role, dob, today); !d.Eligible {
+		return d.Refusal
+	}
+	if n.Service == Counselling && old.ID != "" && old.CounsellingSessions >= MaxCounsellingSessions {
+		return sessionLimit(old.CounsellingSessions)
+	}
+	return nil
+}
+
+// contact is the record of the contact the form describes, not yet routed.
+func (n NewContact) contact(personID string, now time.Time) Contact {
+	c := Contact{ID: newID(), PersonID: personID, Service: n.Service, Channel: n.Channel,
+		Risk: n.Risk, FeedbackAgreed: n.FeedbackAgreed, OpenedAt: now}
+	if languageOf(n.Language) == Welsh {
+		c.Language = Welsh
+	}
+	if n.Risk {
+		c.RiskFlaggedAt, c.PostcodeMissing = &now, n.PostcodeMissing
+	}
+	return c
+}
+
+// insertContact records a contact, and an open risk flag on its person.
+func (s *Store) insertContact(ctx context.Context, c Contact) error {
+	if _, err := s.coll(collContacts).InsertOne(ctx, c); err != nil {
+		return fmt.Errorf("record contact: %w", err)
+	}
+	if c.Risk {
+		return s.setRiskOpen(ctx, c.PersonID, c.ID, true)
+	}
+	return nil
 }
 
 // savePerson records a new caller (old has no ID), or updates a returning
@@ -233,4 +343,21 @@ func (s *Store) Contacts(ctx context.Context, personID string) ([]Contact, error
 func (s *Store) Contact(ctx context.Context, id string) (Contact, error) {
 	var c Contact
 	return c, s.findByID(ctx, collContacts, id, &c)
+}
+
+// dateOfBirth makes DateOfBirth from the date input's boxes, when they were
+// used, and returns what is wrong with it in the date input's words.
+func (n *NewContact) dateOfBirth() string {
+	if n.DOBDay == "" && n.DOBMonth == "" && n.DOBYear == "" {
+		if n.DateOfBirth == "" {
+			return "Enter the caller's date of birth"
+		}
+		return ""
+	}
+	dob, problem := ParseDate(n.DOBDay, n.DOBMonth, n.DOBYear, "Date of birth")
+	n.DateOfBirth = dob
+	if problem == "" && (dob > time.Now().Format(time.DateOnly) || dob < "1900-01-01") {
+		problem = "Date of birth must be in the past, and after 1900"
+	}
+	return problem
 }

@@ -149,7 +149,7 @@ func TestFindPerson_ByNameDateOfBirthAndPhoneOrEmail(t *testing.T) {
 	n.Email = "alex@example.org"
 	alex := mustOpen(t, s, n).Person
 	twin := counsellingCaller() // same name and birthday, another phone
-	twin.Phone = "07700 900777"
+	twin.Phone, twin.NewPerson = "07700 900777", true
 	other := mustOpen(t, s, twin).Person
 
 	tests := []struct {

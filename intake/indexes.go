@@ -38,5 +38,5 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 			}
 		}
 	}
-	return nil
+	return s.backfillBirthdays(ctx)
 }

@@ -69,6 +69,9 @@ type Store struct {
 	// Retention is how long people and contacts are kept after their last
 	// contact (the privacy notice says 20 years).
 	Retention time.Duration
+	// PeerSurveyAfter is when a peer-support survey text goes, counted from
+	// when the details were given, if no conversation has been recorded.
+	PeerSurveyAfter time.Duration
 }
 
 // DefaultRetention is the retention period stated in the privacy notice.
@@ -80,7 +83,7 @@ func New(db *mongo.Database) *Store {
 	if err != nil {
 		loc = time.UTC
 	}
-	return &Store{db: db, Now: time.Now, Location: loc, Retention: DefaultRetention}
+	return &Store{db: db, Now: time.Now, Location: loc, Retention: DefaultRetention, PeerSurveyAfter: DefaultPeerSurveyAfter}
 }
 
 // now is the current time at the precision MongoDB keeps (milliseconds).

@@ -26,6 +26,7 @@ func (l *stubLinks) Link(service string) (string, error) {
 
 func TestOutbox_WithInvitationsEveryTextCarriesItsOwnLink(t *testing.T) {
 	s, _ := newTestStore(t)
+	s.PeerSurveyAfter = 0 // peer-support texts go when the contact closes
 	addPractitioner(t, s, "Dr A", Counsellor, 5, true)
 	addPractitioner(t, s, "Dr P", PeerSupporter, 5, true)
 	openAndClose(t, s, counsellingCaller())

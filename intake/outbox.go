@@ -42,6 +42,7 @@ type OutboxEntry struct {
 	ContactID     string      `bson:"_id" json:"contact_id"`
 	PersonID      string      `bson:"person_id" json:"person_id"`
 	Service       ServiceType `bson:"service" json:"service"`
+	Language      Language    `bson:"language,omitempty" json:"language,omitempty"`
 	Phone         string      `bson:"phone,omitempty" json:"phone,omitempty"`
 	Status        string      `bson:"status" json:"status"`
 	Attempts      int         `bson:"attempts" json:"attempts"`
@@ -54,9 +55,10 @@ type OutboxEntry struct {
 	FinishedAt    *time.Time `bson:"finished_at,omitempty" json:"finished_at,omitempty"`
 }
 
-func (s *Store) queueText(ctx context.Context, c Contact, phone string, now time.Time) error {
-	e := OutboxEntry{ContactID: c.ID, PersonID: c.PersonID, Service: c.Service, Phone: phone,
-		Status: statusPending, NextAttemptAt: now, CreatedAt: now, UpdatedAt: now}
+// queueText puts a contact's survey text in the outbox, to go at due.
+func (s *Store) queueText(ctx context.Context, c Contact, phone string, now, due time.Time) error {
+	e := OutboxEntry{ContactID: c.ID, PersonID: c.PersonID, Service: c.Service, Language: c.Language, Phone: phone,
+		Status: statusPending, NextAttemptAt: due, CreatedAt: now, UpdatedAt: now}
 	_, err := s.coll(collOutbox).InsertOne(ctx, e)
 	if err != nil && !store.IsDuplicateKey(err) {
 		return fmt.Errorf("queue survey text: %w", err)
@@ -115,8 +117,10 @@ func (o *Outbox) UseInvitations(links InvitationLinks) error {
 		if err != nil {
 			return fmt.Errorf("invitation link for %s: %w", service, err)
 		}
-		if err := checkSegment(service, InvitedSurveyText(link)); err != nil {
-			return err
+		for _, lang := range []Language{English, Welsh} {
+			if err := checkSegment(service, InvitedSurveyTextIn(link, lang)); err != nil {
+				return err
+			}
 		}
 	}
 	o.links = links
@@ -291,13 +295,13 @@ func (o *Outbox) process(ctx context.Context, e OutboxEntry) (string, error) {
 // send texts e's survey link, a fresh invitation link when invitations are on.
 // A link that cannot be minted fails the attempt, to be retried.
 func (o *Outbox) send(ctx context.Context, e OutboxEntry) error {
-	text := SurveyText(o.baseURL, e.Service)
+	text := SurveyTextIn(o.baseURL, e.Service, e.Language)
 	if o.links != nil {
 		link, err := o.links.Link(string(e.Service))
 		if err != nil {
 			return fmt.Errorf("invitation link: %w", err)
 		}
-		text = InvitedSurveyText(link)
+		text = InvitedSurveyTextIn(link, e.Language)
 	}
 	ctx, cancel := context.WithTimeout(ctx, o.SendTimeout)
 	defer cancel()
@@ -305,13 +309,20 @@ func (o *Outbox) send(ctx context.Context, e OutboxEntry) error {
 }
 
 // claimPerson takes the person's 30-day slot: it succeeds only when they have
-// had no survey text in the last 30 days. The slot stays taken if the text
+// had no survey text in the last 30 days and have no open risk flag. The slot stays taken if the text
 // then fails: fewer texts, never more.
 func (o *Outbox) claimPerson(ctx context.Context, personID string, now time.Time) (bool, error) {
 	res, err := o.store.coll(collPeople).UpdateOne(ctx,
-		bson.D{{Key: "_id", Value: personID}, {Key: "$or", Value: bson.A{
-			bson.D{{Key: "last_texted_at", Value: bson.D{{Key: "$exists", Value: false}}}},
-			bson.D{{Key: "last_texted_at", Value: bson.D{{Key: "$lte", Value: now.Add(-TextInterval)}}}},
+		bson.D{{Key: "_id", Value: personID}, {Key: "$and", Value: bson.A{
+			bson.D{{Key: "$or", Value: bson.A{
+				bson.D{{Key: "last_texted_at", Value: bson.D{{Key: "$exists", Value: false}}}},
+				bson.D{{Key: "last_texted_at", Value: bson.D{{Key: "$lte", Value: now.Add(-TextInterval)}}}},
+			}}},
+			// No text while any of the person's risk flags is open.
+			bson.D{{Key: "$or", Value: bson.A{
+				bson.D{{Key: "risk_open", Value: bson.D{{Key: "$exists", Value: false}}}},
+				bson.D{{Key: "risk_open", Value: bson.D{{Key: "$size", Value: 0}}}},
+			}}},
 		}}},
 		bson.D{{Key: "$set", Value: bson.D{{Key: "last_texted_at", Value: now}}}})
 	if err != nil {

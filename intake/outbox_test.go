@@ -132,6 +132,7 @@ func TestOutbox_SendsOneTextDeletesTheNumberAndCountsTheInvitation(t *testing.T)
 
 func TestOutbox_RetriesWithExponentialBackoffThenGivesUpAndDeletesTheNumber(t *testing.T) {
 	s, clk := newTestStore(t)
+	s.PeerSurveyAfter = 0 // peer-support texts go when the contact closes
 	addPractitioner(t, s, "Dr Peer", PeerSupporter, 10, true)
 	outage := errors.New("gateway: HTTP 503")
 	sender, counts := &recordingSender{fails: []error{outage, outage, outage}}, &invitations{}
@@ -243,7 +244,7 @@ func TestCloseContact_QueuesNothingWithoutAgreementOrAMobile(t *testing.T) {
 	n.FeedbackAgreed = false
 	o1, c1 := openAndClose(t, s, n)
 	landline := counsellingCaller()
-	landline.Phone = "020 7946 0000"
+	landline.Phone, landline.NewPerson = "020 7946 0000", true
 	o2, c2 := openAndClose(t, s, landline)
 	if c1.SurveyText != TextNotAgreed || c2.SurveyText != TextNoMobile {
 		t.Fatalf("survey text %q and %q, want not-agreed and no-mobile", c1.SurveyText, c2.SurveyText)
@@ -266,7 +267,7 @@ func TestOutbox_NeverSendsAContactTwice(t *testing.T) {
 
 	// Queuing the same contact again is absorbed by the unique _id.
 	for range 2 {
-		if err := s.queueText(ctx, c, "+447700900123", clk.t); err != nil {
+		if err := s.queueText(ctx, c, "+447700900123", clk.t, clk.t); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -27,6 +27,15 @@ type Person struct {
 	Organisation string `bson:"organisation,omitempty" json:"organisation,omitempty"`
 	Address      string `bson:"address,omitempty" json:"address,omitempty"`
 	JobRole      string `bson:"job_role,omitempty" json:"job_role,omitempty"`
+	// The privacy notice's optional fields (see profile.go).
+	Ethnicity string `bson:"ethnicity,omitempty" json:"ethnicity,omitempty"`
+	Gender    string `bson:"gender,omitempty" json:"gender,omitempty"`
+	Specialty string `bson:"specialty,omitempty" json:"specialty,omitempty"`
+	// A partner or dependant is linked to the member (doctor or medical
+	// student) who makes them eligible: MemberID when the member has a record,
+	// otherwise the member's details as given.
+	MemberID      string `bson:"member_id,omitempty" json:"member_id,omitempty"`
+	MemberDetails string `bson:"member_details,omitempty" json:"member_details,omitempty"`
 	// CounsellingSessions counts counselling contacts; the seventh is refused.
 	CounsellingSessions int `bson:"counselling_sessions" json:"counselling_sessions"`
 	// LastCounsellorID is who the last counselling contact was routed to, for
@@ -37,6 +46,9 @@ type Person struct {
 	LastContactAt time.Time `bson:"last_contact_at" json:"last_contact_at"`
 	// LastTextedAt is when the last survey text was sent (at most one per 30 days).
 	LastTextedAt *time.Time `bson:"last_texted_at,omitempty" json:"last_texted_at,omitempty"`
+	// RiskOpen lists the person's contacts whose immediate-risk flag is open:
+	// while it is not empty, no survey text goes to them.
+	RiskOpen []string `bson:"risk_open,omitempty" json:"risk_open,omitempty"`
 }
 
 // personKey groups people by normalised name and date of birth. Its _id is the
@@ -106,6 +118,9 @@ func (s *Store) insertPerson(ctx context.Context, p Person) error {
 	if _, err := s.coll(collPeople).InsertOne(ctx, p); err != nil {
 		return fmt.Errorf("record person: %w", err)
 	}
+	if err := s.setBirthday(ctx, p, true); err != nil {
+		return err
+	}
 	return s.addKey(ctx, lookupKey(p.Name, p.DateOfBirth), p.ID)
 }
 
@@ -117,7 +132,9 @@ func (s *Store) updatePerson(ctx context.Context, old, p Person) error {
 	set := bson.D{{Key: "name", Value: p.Name}, {Key: "date_of_birth", Value: p.DateOfBirth}, {Key: "role", Value: p.Role},
 		{Key: "last_contact_at", Value: p.LastContactAt}}
 	for _, f := range []struct{ key, value string }{{"phone", p.Phone}, {"email", p.Email}, {"postcode", p.Postcode},
-		{"organisation", p.Organisation}, {"address", p.Address}, {"job_role", p.JobRole}} {
+		{"organisation", p.Organisation}, {"address", p.Address}, {"job_role", p.JobRole},
+		{"ethnicity", p.Ethnicity}, {"gender", p.Gender}, {"specialty", p.Specialty},
+		{"member_id", p.MemberID}, {"member_details", p.MemberDetails}} {
 		if f.value != "" {
 			set = append(set, bson.E{Key: f.key, Value: f.value})
 		}
@@ -129,6 +146,12 @@ func (s *Store) updatePerson(ctx context.Context, old, p Person) error {
 	oldKey, newKey := lookupKey(old.Name, old.DateOfBirth), lookupKey(p.Name, p.DateOfBirth)
 	if oldKey == newKey {
 		return nil
+	}
+	if err := s.setBirthday(ctx, old, false); err != nil {
+		return err
+	}
+	if err := s.setBirthday(ctx, p, true); err != nil {
+		return err
 	}
 	if err := s.addKey(ctx, newKey, p.ID); err != nil {
 		return err

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -74,4 +75,64 @@ func seedPeople(b *testing.B, s *Store, n int) {
 		}
 	}
 	b.Logf("seeded %d people in %v", n, time.Since(start).Round(time.Millisecond))
+}
+
+// BenchmarkLikelyMatches finds the likely records of a caller (same date of
+// birth, similar name, any phone) among n people (INTAKE_BENCH_PEOPLE) born
+// over 40 years: it reads one birthday list by _id, then each candidate.
+func BenchmarkLikelyMatches(b *testing.B) {
+	n := 10_000
+	if v, err := strconv.Atoi(os.Getenv("INTAKE_BENCH_PEOPLE")); err == nil && v > 0 {
+		n = v
+	}
+	s, _ := newTestStore(b)
+	ctx := context.Background()
+	born := func(i int) string { return time.Date(1960, 1, 1+i%14_600, 0, 0, 0, 0, time.UTC).Format(time.DateOnly) }
+	lists := map[string][]birthdayEntry{}
+	const batch = 1000
+	for lo := 0; lo < n; lo += batch {
+		var people []any
+		for i := lo; i < min(lo+batch, n); i++ {
+			p := Person{ID: newID(), Name: letterName(i), DateOfBirth: born(i), Role: Doctor, Phone: benchPhone(i), CreatedAt: monday, LastContactAt: monday}
+			people = append(people, p)
+			lists[p.DateOfBirth] = append(lists[p.DateOfBirth], birthdayEntry{PersonID: p.ID, Name: nameKey(p.Name)})
+		}
+		if _, err := s.coll(collPeople).InsertMany(ctx, people); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var docs []any
+	for dob, entries := range lists {
+		docs = append(docs, birthday{ID: dob, People: entries})
+	}
+	if _, err := s.coll(collBirthdays).InsertMany(ctx, docs); err != nil {
+		b.Fatal(err)
+	}
+	target := n / 2
+	b.Run(fmt.Sprintf("birthday-list/people=%d", n), func(b *testing.B) {
+		for b.Loop() {
+			var l birthday
+			if err := s.findByID(ctx, collBirthdays, born(target), &l); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run(fmt.Sprintf("people=%d", n), func(b *testing.B) {
+		for b.Loop() {
+			found, err := s.LikelyMatches(ctx, letterName(target)+"e", born(target))
+			if err != nil || len(found) < 1 {
+				b.Fatalf("found %d, err %v", len(found), err)
+			}
+		}
+	})
+}
+
+// letterName is a name of letters only, different for each i ("Sam Bcdf"):
+// names are compared by their letters.
+func letterName(i int) string {
+	surname := []byte{}
+	for i++; i > 0; i /= 26 {
+		surname = append(surname, byte('a'+i%26))
+	}
+	return "Sam " + strings.ToUpper(string(surname[:1])) + string(surname[1:])
 }

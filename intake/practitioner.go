@@ -37,6 +37,9 @@ type Practitioner struct {
 	Phone          string           `bson:"phone,omitempty" json:"phone,omitempty"`
 	Active         bool             `bson:"active" json:"active"`
 	WeeklyCapacity int              `bson:"weekly_capacity" json:"weekly_capacity"`
+	// AccountEmail is the staff account (role peer) through which a peer
+	// supporter sees their own callers and records conversations; optional.
+	AccountEmail string `bson:"account_email,omitempty" json:"account_email,omitempty"`
 	// RoutedWeek and Routed count contacts routed in one ISO week ("2026-W48");
 	// a count for an earlier week means none yet this week.
 	RoutedWeek string `bson:"routed_week,omitempty" json:"-"`
@@ -50,6 +53,7 @@ type PractitionerDetails struct {
 	Phone          string           `form:"phone" validate:"required_if=Kind peer-supporter,max=30"`
 	Active         bool             `form:"active"`
 	WeeklyCapacity int              `form:"weekly_capacity" validate:"min=0,max=200"`
+	AccountEmail   string           `form:"account_email" validate:"omitempty,email,max=254"`
 }
 
 func (d *PractitionerDetails) check() (string, error) {
@@ -75,7 +79,8 @@ func (s *Store) AddPractitioner(ctx context.Context, d PractitionerDetails) (Pra
 	if err != nil {
 		return Practitioner{}, err
 	}
-	p := Practitioner{ID: newID(), Name: d.Name, Kind: d.Kind, Phone: phone, Active: d.Active, WeeklyCapacity: d.WeeklyCapacity}
+	p := Practitioner{ID: newID(), Name: d.Name, Kind: d.Kind, Phone: phone, Active: d.Active, WeeklyCapacity: d.WeeklyCapacity,
+		AccountEmail: normaliseEmail(d.AccountEmail)}
 	if _, err := s.coll(collPractitioners).InsertOne(ctx, p); err != nil {
 		return Practitioner{}, fmt.Errorf("add practitioner: %w", err)
 	}
@@ -91,6 +96,7 @@ func (s *Store) UpdatePractitioner(ctx context.Context, id string, d Practitione
 	res, err := s.coll(collPractitioners).UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{{Key: "$set", Value: bson.D{
 		{Key: "name", Value: d.Name}, {Key: "kind", Value: d.Kind}, {Key: "phone", Value: phone},
 		{Key: "active", Value: d.Active}, {Key: "weekly_capacity", Value: d.WeeklyCapacity},
+		{Key: "account_email", Value: normaliseEmail(d.AccountEmail)},
 	}}})
 	if err != nil {
 		return Practitioner{}, fmt.Errorf("update practitioner: %w", err)

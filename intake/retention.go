@@ -3,6 +3,7 @@ package intake
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -42,6 +43,9 @@ func (s *Store) Purge(ctx context.Context) (Purged, error) {
 	if err != nil {
 		return res, fmt.Errorf("purge contacts: %w", err)
 	}
+	if _, err := s.coll(collSafety).DeleteMany(ctx, bson.D{{Key: "raised_at", Value: bson.D{{Key: "$lt", Value: cutoff}}}}); err != nil {
+		return res, fmt.Errorf("purge safety concerns: %w", err)
+	}
 	res.Contacts += int(del.DeletedCount)
 	return res, nil
 }
@@ -65,11 +69,28 @@ func (s *Store) erase(ctx context.Context, p Person) (contacts int, err error) {
 	if _, err := s.coll(collOutbox).DeleteMany(ctx, byPerson); err != nil {
 		return 0, fmt.Errorf("erase outbox entries: %w", err)
 	}
+	if _, err := s.coll(collSafety).DeleteMany(ctx, byPerson); err != nil {
+		return 0, fmt.Errorf("erase safety concerns: %w", err)
+	}
+	held, err := s.Contacts(ctx, p.ID)
+	if err != nil {
+		return 0, fmt.Errorf("erase: %w", err)
+	}
+	for _, c := range held {
+		if c.Peer != nil {
+			if err := s.setCaseload(ctx, c.PractitionerID, c.ID, false); err != nil {
+				return 0, err
+			}
+		}
+	}
 	del, err := s.coll(collContacts).DeleteMany(ctx, byPerson)
 	if err != nil {
 		return 0, fmt.Errorf("erase contacts: %w", err)
 	}
 	if err := s.removeKey(ctx, lookupKey(p.Name, p.DateOfBirth), p.ID); err != nil {
+		return 0, err
+	}
+	if err := s.setBirthday(ctx, p, false); err != nil {
 		return 0, err
 	}
 	if _, err := s.coll(collPeople).DeleteOne(ctx, bson.D{{Key: "_id", Value: p.ID}}); err != nil {
@@ -84,6 +105,8 @@ type SubjectAccess struct {
 	Person     Person        `json:"person"`
 	Contacts   []Contact     `json:"contacts"`
 	Outbox     []OutboxEntry `json:"survey_texts_queued"`
+	// SafetyConcerns are patient-safety concerns raised in peer support, with every step.
+	SafetyConcerns []SafetyConcern `json:"patient_safety_concerns"`
 }
 
 // Export gathers everything held about a person, for a subject access request.
@@ -107,7 +130,21 @@ func (s *Store) Export(ctx context.Context, personID string) (SubjectAccess, err
 	if contacts == nil {
 		contacts = []Contact{}
 	}
-	return SubjectAccess{ExportedAt: s.now(), Person: p, Contacts: contacts, Outbox: outbox}, nil
+	concerns := []SafetyConcern{}
+	for _, c := range contacts {
+		if c.Peer == nil {
+			continue // concerns arise in peer support only
+		}
+		sc, err := s.SafetyConcern(ctx, c.ID)
+		if errors.Is(err, ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return SubjectAccess{}, fmt.Errorf("export: %w", err)
+		}
+		concerns = append(concerns, sc)
+	}
+	return SubjectAccess{ExportedAt: s.now(), Person: p, Contacts: contacts, Outbox: outbox, SafetyConcerns: concerns}, nil
 }
 
 // ExportJSON is Export as indented JSON, ready to hand over.

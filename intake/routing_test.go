@@ -63,7 +63,9 @@ func TestRoute_MostFreeCapacityThisWeek(t *testing.T) {
 	// then 1 and 2 → Small; then 1 and 1 → Big; then 0 and 1 → Small.
 	want := []string{big.ID, big.ID, small.ID, big.ID, small.ID}
 	for i, id := range want {
-		o := mustOpen(t, s, counsellingCaller())
+		n := counsellingCaller()
+		n.NewPerson = true // five callers, one name
+		o := mustOpen(t, s, n)
 		if o.Routing.Practitioner.ID != id {
 			t.Fatalf("contact %d went to %s (%s)", i+1, o.Routing.Practitioner.Name, o.Routing.Reason)
 		}

@@ -11,6 +11,7 @@ import (
 
 func TestLogSender_WritesNoLinePerTextOnlyACountPerRun(t *testing.T) {
 	s, _ := newTestStore(t)
+	s.PeerSurveyAfter = 0 // peer-support texts go when the contact closes
 	addPractitioner(t, s, "Dr A", Counsellor, 5, true)
 	addPractitioner(t, s, "Dr P", PeerSupporter, 5, true)
 	openAndClose(t, s, counsellingCaller())

@@ -43,8 +43,10 @@ func CheckSurveyText(baseURL string) error {
 		return fmt.Errorf("survey text: base URL %q must be an absolute http(s) address without query or fragment", baseURL)
 	}
 	for _, service := range []ServiceType{Counselling, PeerSupport} {
-		if err := checkSegment(service, SurveyText(baseURL, service)); err != nil {
-			return err
+		for _, lang := range []Language{English, Welsh} {
+			if err := checkSegment(service, SurveyTextIn(baseURL, service, lang)); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

@@ -76,3 +76,56 @@ func TestCheckSurveyText(t *testing.T) {
 		}
 	}
 }
+
+// The Welsh survey text stays one GSM-7 segment (no ŵ, ŷ or â to force
+// UCS-2) and links to the Welsh survey page, for every base URL the English
+// text fits; so does the invited one.
+func TestSurveyText_WelshIsOneGSM7SegmentWithTheWelshLink(t *testing.T) {
+	longest := ""
+	for n := 1; ; n++ {
+		base := "https://" + strings.Repeat("a", n) + ".uk"
+		if CheckSurveyText(base) != nil {
+			break
+		}
+		longest = base
+	}
+	for _, base := range []string{"https://feedback.example.org.uk", longest} {
+		for _, service := range []ServiceType{Counselling, PeerSupport} {
+			text := SurveyTextIn(base, service, Welsh)
+			if !strings.HasSuffix(text, "/s/"+string(service)+"?lang=cy") || !strings.HasPrefix(text, "Diolch") {
+				t.Errorf("Welsh text %q", text)
+			}
+			if n, ok := GSM7Length(text); !ok || n > MaxSegmentSeptets {
+				t.Errorf("Welsh text for %s is %d septets (GSM-7 %v)", base, n, ok)
+			}
+			english := SurveyText(base, service)
+			if len(text) >= len(english) {
+				t.Errorf("Welsh text longer than the English: %d >= %d", len(text), len(english))
+			}
+		}
+		link := base + "/i/" + strings.Repeat("A", 20)
+		if n, ok := GSM7Length(InvitedSurveyTextIn(link, Welsh)); !ok || n > len(InvitedSurveyText(link)) {
+			t.Errorf("invited Welsh text %d septets (GSM-7 %v)", n, ok)
+		}
+	}
+	// A character outside GSM-7 would make it UCS-2, 70 characters a segment.
+	if _, ok := GSM7Length("Diolch â ni ŵ ŷ"); ok {
+		t.Error("â, ŵ and ŷ counted as GSM-7")
+	}
+}
+
+func TestOutbox_SendsTheWelshTextToACallerWhoChoseWelsh(t *testing.T) {
+	s, _ := newTestStore(t)
+	addPractitioner(t, s, "Dr A", Counsellor, 10, true)
+	sender := &recordingSender{}
+	ob := newTestOutbox(t, s, sender, nil)
+	n := counsellingCaller()
+	n.Language = "cy"
+	o, _ := openAndClose(t, s, n)
+	if o.Contact.Language != Welsh {
+		t.Fatalf("language %q", o.Contact.Language)
+	}
+	if res := process(t, ob); res.Sent != 1 || sender.sent[0].text != SurveyTextIn(testBaseURL, Counselling, Welsh) {
+		t.Fatalf("sent %+v", sender.sent)
+	}
+}

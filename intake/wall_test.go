@@ -2,6 +2,7 @@ package intake
 
 import (
 	"bytes"
+	"context"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -72,4 +73,38 @@ func listDeps(t *testing.T, root, pattern string) ([]string, bool) {
 		deps = append(deps, path)
 	}
 	return deps, len(deps) > 0
+}
+
+// What crosses the wall for a caller with every new field (the privacy
+// notice's answers, a member link, Welsh, peer support with a conversation
+// and a patient-safety concern) is still only a service and a day, and the
+// text carries only the survey link.
+func TestPrivacyWall_NewFieldsNeverCross(t *testing.T) {
+	s, _ := newTestStore(t)
+	ctx := context.Background()
+	addPractitioner(t, s, "Dr Peer", PeerSupporter, 10, true)
+	counts := &invitations{}
+	sender := &recordingSender{}
+	ob := newTestOutbox(t, s, sender, counts)
+	n := peerCaller()
+	n.Ethnicity, n.Gender, n.Specialty, n.Language = "white-irish", "woman", "surgery", "cy"
+	o, _ := openAndClose(t, s, n)
+	if _, err := s.LogConversation(ctx, o.Contact.ID, "23", "11", "2026"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.RaiseConcern(ctx, o.Contact.ID, SafetyForm{Concern: "Operating while unwell", Day: "23", Month: "11", Year: "2026"}); err != nil {
+		t.Fatal(err)
+	}
+	if res := process(t, ob); res.Sent != 1 {
+		t.Fatalf("outbox %+v", res)
+	}
+	if len(counts.got) != 1 || counts.got[0] != "peer-support 2026-11-23" {
+		t.Errorf("crossed the wall: %q, want only the service and the day", counts.got)
+	}
+	text := sender.sent[0].text
+	for _, v := range []string{"white", "irish", "woman", "surgery", "Operating", "Sam", "Patel", o.Person.ID, o.Contact.ID, "2001"} {
+		if strings.Contains(strings.ToLower(text), strings.ToLower(v)) {
+			t.Errorf("text %q carries %q", text, v)
+		}
+	}
 }

@@ -24,6 +24,10 @@ var (
 	roleChoices = []web.Choice{{Value: string(intake.Doctor), Label: "Doctor"}, {Value: string(intake.MedicalStudent), Label: "Medical student"},
 		{Value: string(intake.Partner), Label: "Partner of a doctor or medical student"},
 		{Value: string(intake.Dependant), Label: "Dependant of a doctor or medical student"}, {Value: string(intake.Other), Label: "None of these"}}
+	languageChoices = []web.Choice{{Value: string(intake.English), Label: "English"}, {Value: string(intake.Welsh), Label: "Cymraeg (Welsh)"}}
+	riskChoices     = []web.Choice{{Value: "yes", Label: "Yes"}, {Value: "no", Label: "No"}}
+	postcodeChoices = []web.Choice{{Value: "", Label: "A postcode is given above"},
+		{Value: "refused", Label: "The caller refused to give it"}, {Value: "unknown", Label: "The caller does not know it"}}
 )
 
 // contactFormPage is the new-contact form, blank, pre-filled for a returning
@@ -37,12 +41,22 @@ type contactFormPage struct {
 	// Unrouted is set when no practitioner of the kind needed is active.
 	Unrouted string
 	// Returning is the confirmed record of a returning caller.
-	Returning                 *intake.Person
-	MaxSessions               int
-	Services, Channels, Roles []web.Choice
+	Returning *intake.Person
+	// Matches are likely existing records of this caller (same date of
+	// birth, similar name, any phone): attach to one, or say they are new.
+	Matches     []intake.Person
+	MaxSessions int
+	// RiskAnswered: the first question, immediate risk, has been answered, so
+	// the rest of the form is shown (with the guidance first when yes).
+	RiskAnswered                                            bool
+	Services, Channels, Roles, RiskChoices, PostcodeChoices []web.Choice
+	Languages                                               []web.Choice
+	Ethnicities, Genders, Specialties                       []intake.Option
 }
 
-// NewContactForm is GET /intake/contacts/new, pre-filled for a returning
+// NewContactForm is GET /intake/contacts/new. It asks first whether the caller
+// is at immediate risk (?risk=yes|no); once answered it shows the emergency
+// guidance, when yes, above the rest of the form, pre-filled for a returning
 // caller when ?person= names their record.
 func (s *Pages) NewContactForm(c fiber.Ctx) error {
 	form := url.Values{}
@@ -61,9 +75,28 @@ func (s *Pages) NewContactForm(c fiber.Ctx) error {
 		returning = &p
 		form = url.Values{"person_id": {p.ID}, "name": {p.Name}, "date_of_birth": {p.DateOfBirth}, "role": {string(p.Role)},
 			"phone": {p.Phone}, "email": {p.Email}, "postcode": {p.Postcode}, "organisation": {p.Organisation},
-			"address": {p.Address}, "job_role": {p.JobRole}}
+			"address": {p.Address}, "job_role": {p.JobRole}, "ethnicity": {p.Ethnicity}, "gender": {p.Gender},
+			"specialty": {p.Specialty}, "member_id": {p.MemberID}, "member_details": {p.MemberDetails}}
 	}
-	return s.renderContactForm(c, fiber.StatusOK, contactFormPage{Form: web.Values(form), Returning: returning})
+	if dob := form.Get("date_of_birth"); dob != "" {
+		d, m, y := intake.SplitDate(dob)
+		form.Set("date_of_birth-day", d)
+		form.Set("date_of_birth-month", m)
+		form.Set("date_of_birth-year", y)
+	}
+	if member := web.Query(c, "member"); member != "" {
+		form.Set("member_id", member)
+	}
+	page := contactFormPage{Form: web.Values(form), Returning: returning}
+	switch risk := web.Query(c, "risk"); {
+	case risk == "yes" || risk == "no":
+		form.Set("risk", risk)
+		page.RiskAnswered = true
+	case web.Query(c, "asked") != "":
+		page.Problems = field.Errors{{Field: "risk", Message: "Select yes if the caller is at immediate risk"}}
+		return s.renderContactForm(c, fiber.StatusUnprocessableEntity, page)
+	}
+	return s.renderContactForm(c, fiber.StatusOK, page)
 }
 
 func (s *Pages) renderContactForm(c fiber.Ctx, status int, p contactFormPage) error {
@@ -71,18 +104,23 @@ func (s *Pages) renderContactForm(c fiber.Ctx, status int, p contactFormPage) er
 	p.Invalid = p.Problems != nil
 	p.MaxSessions = intake.MaxCounsellingSessions
 	p.Services, p.Channels, p.Roles = serviceChoices, channelChoices, roleChoices
+	p.RiskChoices, p.PostcodeChoices, p.Languages = riskChoices, postcodeChoices, languageChoices
+	p.Ethnicities, p.Genders, p.Specialties = intake.Ethnicities, intake.Genders, intake.Specialties
 	return s.site.Render(c, status, s.templates, "contact_new", p)
 }
 
 // newContactFrom reads the form into the domain's one intake form.
 func newContactFrom(form url.Values) intake.NewContact {
 	return intake.NewContact{
-		PersonID: form.Get("person_id"),
-		Service:  intake.ServiceType(form.Get("service")), Channel: intake.Channel(form.Get("channel")), Role: intake.Role(form.Get("role")),
+		PersonID: form.Get("person_id"), NewPerson: form.Get("new_person") == web.Checked,
+		Service: intake.ServiceType(form.Get("service")), Channel: intake.Channel(form.Get("channel")), Role: intake.Role(form.Get("role")),
 		SameCounsellor: form.Get("same_counsellor") == web.Checked, Risk: form.Get("risk") == web.Checked,
 		FeedbackAgreed: form.Get("feedback_agreed") == web.Checked,
 		Name:           form.Get("name"), DateOfBirth: form.Get("date_of_birth"), Phone: form.Get("phone"), Email: form.Get("email"),
-		Postcode: form.Get("postcode"), Organisation: form.Get("organisation"), Address: form.Get("address"), JobRole: form.Get("job_role"),
+		Ethnicity: form.Get("ethnicity"), Gender: form.Get("gender"), Specialty: form.Get("specialty"),
+		MemberID: form.Get("member_id"), MemberDetails: form.Get("member_details"), Language: form.Get("language"),
+		DOBDay: form.Get("date_of_birth-day"), DOBMonth: form.Get("date_of_birth-month"), DOBYear: form.Get("date_of_birth-year"),
+		Postcode: form.Get("postcode"), PostcodeMissing: form.Get("postcode_missing"), Organisation: form.Get("organisation"), Address: form.Get("address"), JobRole: form.Get("job_role"),
 	}
 }
 
@@ -95,7 +133,7 @@ func (s *Pages) NewContactSubmit(c fiber.Ctx) error {
 	}
 	n := newContactFrom(form)
 	opened, err := s.intake.OpenContact(c.Context(), n)
-	again := contactFormPage{Form: web.Values(form)}
+	again := contactFormPage{Form: web.Values(form), RiskAnswered: true}
 	if n.PersonID != "" && err != nil {
 		// Shown again, the form names the returning caller's record: a view.
 		if p, perr := s.intake.Person(c.Context(), n.PersonID); perr == nil {
@@ -107,7 +145,16 @@ func (s *Pages) NewContactSubmit(c fiber.Ctx) error {
 	}
 	var problems field.Errors
 	var refusal *intake.Refusal
+	var matches *intake.PossibleMatches
 	switch {
+	case errors.As(err, &matches):
+		for _, p := range matches.People {
+			if err := s.staff.Audit(c, actionPersonFound, p.ID); err != nil {
+				return err
+			}
+		}
+		again.Matches = matches.People
+		return s.renderContactForm(c, fiber.StatusConflict, again)
 	case errors.As(err, &problems):
 		// A problem with the form as a whole is linked from the summary to its first field.
 		again.Problems = problems.Renamed(func(f string) string { return cmp.Or(f, "service") })
@@ -124,12 +171,23 @@ func (s *Pages) NewContactSubmit(c fiber.Ctx) error {
 	case err != nil:
 		return fmt.Errorf("open contact: %w", err)
 	}
-	if opened.Contact.Risk {
-		if err := s.staff.Audit(c, actionRiskFlagged, opened.Contact.ID); err != nil {
+	if err := s.auditOpened(c, opened.Contact); err != nil {
+		return err
+	}
+	return c.Redirect().Status(fiber.StatusSeeOther).To("/intake/contacts/" + url.PathEscape(opened.Contact.ID))
+}
+
+// auditOpened records a risk flag, and a refused caller recorded because at risk.
+func (s *Pages) auditOpened(c fiber.Ctx, ct intake.Contact) error {
+	if ct.Risk {
+		if err := s.staff.Audit(c, actionRiskFlagged, ct.ID); err != nil {
 			return err
 		}
 	}
-	return c.Redirect().Status(fiber.StatusSeeOther).To("/intake/contacts/" + url.PathEscape(opened.Contact.ID))
+	if ct.Refusal != nil {
+		return s.staff.Audit(c, actionRefusedAtRisk, ct.ID)
+	}
+	return nil
 }
 
 // contactPage is one contact: who the caller was routed to and why, the
@@ -150,6 +208,18 @@ type contactPage struct {
 	SurveyLink string
 	// CanGiveLink: the caller agreed to feedback but could get no text.
 	CanGiveLink bool
+	// PeerView: a peer supporter's view of their own caller (no closing, no
+	// risk actions); Base is where the page's forms post ("/intake" or "/peer").
+	PeerView bool
+	Base     string
+	// OtherRecords are likely earlier records of a caller at risk, whose
+	// contact was opened without the usual check: an admin can merge them.
+	OtherRecords []intake.Person
+	// Safety is the patient-safety concern, shown on the peer supporter's view only.
+	Safety       *intake.SafetyConcern
+	SafetyAction string
+	SafetySteps  []web.Choice
+	YesNo        []web.Choice
 }
 
 // Contact is GET /intake/contacts/{id}.
@@ -183,6 +253,18 @@ func (s *Pages) renderContact(c fiber.Ctx, status int, p contactPage) error {
 		}
 	}
 	p.Page = s.staff.Page(c, "Contact")
+	if p.Base == "" {
+		p.Base = "/intake"
+	}
+	if p.PeerView {
+		if err := s.loadSafety(c, &p, ct.ID); err != nil {
+			return err
+		}
+	} else if ct.Risk && ct.ClosedAt == nil {
+		if p.OtherRecords, err = s.otherRecords(c, person); err != nil {
+			return err
+		}
+	}
 	p.Invalid = p.Problems != nil
 	p.Contact, p.Person, p.MaxSessions = ct, person, intake.MaxCounsellingSessions
 	p.SurveyText = surveyTextWords[ct.SurveyText]
@@ -196,6 +278,11 @@ var surveyTextWords = map[intake.SurveyTextStatus]string{
 	intake.TextNoMobile:     "No survey text: no mobile number is recorded for the caller.",
 	intake.TextRecentlySent: "No survey text: the caller was sent one in the last 30 days.",
 	intake.TextLinkGiven:    "No survey text: the caller was given a one-off survey link instead.",
+	intake.TextEmergency:    "No survey text: emergency services were called, and no survey text follows an emergency.",
+	intake.TextRiskOpen:     "No survey text: the caller's immediate-risk flag is open.",
+	intake.TextRefused:      "No survey text: the service could not help the caller.",
+	intake.TextAfterConversation: "The survey text waits until the first conversation with the peer supporter is recorded " +
+		"(or goes after a set number of days if none is): never at intake.",
 }
 
 // SurveyLink is POST /intake/contacts/{id}/survey-link: a one-off survey link
@@ -223,7 +310,7 @@ func (s *Pages) CloseContact(c fiber.Ctx) error {
 		return err
 	}
 	id := web.Param(c, "id")
-	_, err = s.intake.CloseContact(c.Context(), id, form.Get("outcome"))
+	closed, err := s.intake.Close(c.Context(), id, intake.Closing{Outcome: form.Get("outcome"), Emergency: form.Get("emergency") == web.Checked})
 	var problems field.Errors
 	switch {
 	case errors.As(err, &problems):
@@ -235,5 +322,57 @@ func (s *Pages) CloseContact(c fiber.Ctx) error {
 	case err != nil:
 		return fmt.Errorf("close contact: %w", err)
 	}
+	if closed.Emergency {
+		if err := s.staff.Audit(c, actionEmergency, id); err != nil {
+			return err
+		}
+	}
 	return c.Redirect().Status(fiber.StatusSeeOther).To("/intake/contacts/" + url.PathEscape(id))
+}
+
+// Risk is POST /intake/contacts/{id}/risk: flag=yes sets the immediate-risk
+// flag on an open contact, flag=no records that the risk has passed. Audited.
+func (s *Pages) Risk(c fiber.Ctx) error {
+	form, err := web.Form(c)
+	if err != nil {
+		return err
+	}
+	id, action := web.Param(c, "id"), actionRiskResolved
+	if form.Get("flag") == "yes" {
+		_, err = s.intake.FlagRisk(c.Context(), id)
+		action = actionRiskFlagged
+	} else {
+		_, err = s.intake.ResolveRisk(c.Context(), id)
+	}
+	switch {
+	case errors.Is(err, intake.ErrNotFound):
+		return s.staff.RecordNotFound(c)
+	case errors.Is(err, intake.ErrAlreadyClosed), errors.Is(err, intake.ErrRiskNotOpen):
+		return s.renderContact(c, fiber.StatusConflict, contactPage{Notice: "Nothing was changed: the contact is closed, or its risk flag is not open."})
+	case err != nil:
+		return fmt.Errorf("risk flag: %w", err)
+	}
+	if err := s.staff.Audit(c, action, id); err != nil {
+		return err
+	}
+	return c.Redirect().Status(fiber.StatusSeeOther).To("/intake/contacts/" + url.PathEscape(id))
+}
+
+// otherRecords are the likely records of person other than their own, each audited.
+func (s *Pages) otherRecords(c fiber.Ctx, person intake.Person) ([]intake.Person, error) {
+	likely, err := s.intake.LikelyMatches(c.Context(), person.Name, person.DateOfBirth)
+	if err != nil {
+		return nil, fmt.Errorf("show contact: %w", err)
+	}
+	var out []intake.Person
+	for _, p := range likely {
+		if p.ID == person.ID {
+			continue
+		}
+		if err := s.staff.Audit(c, actionPersonFound, p.ID); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, nil
 }

@@ -6,6 +6,9 @@ package intakepages
 
 import (
 	"embed"
+	"html/template"
+	"strings"
+	"time"
 
 	"github.com/feedback-service/feedback/accounts"
 	"github.com/feedback-service/feedback/api/staff"
@@ -29,7 +32,9 @@ type Pages struct {
 // handler here always has a signed-in call handler. links mints one-off survey
 // links; nil when invitations are off.
 func New(site *web.Site, staffPages *staff.Pages, in *intake.Store, links intake.InvitationLinks) (*Pages, error) {
-	t, err := web.ParseTemplates(templateFS, nil, nil, "contact_new", "contact", "people_find", "person")
+	t, err := web.ParseTemplates(templateFS, template.FuncMap{"uk": ukTime(in.Location), "date": newDateInput, "choose": newSelect, "label": optionLabel, "day": dayText,
+		"fieldName": func(f string) string { return strings.ReplaceAll(f, "_", " ") }},
+		[]string{"risk", "peer_parts", "safety_parts"}, "contact_new", "contact", "people_find", "person", "peer", "safety_admin", "report", "merge")
 	if err != nil {
 		return nil, err
 	}
@@ -43,4 +48,31 @@ const (
 	actionPersonViewed accounts.Action = "person_viewed" // a person's record was shown
 	actionPersonFound  accounts.Action = "person_found"  // a person was shown as a search candidate
 	actionRiskFlagged  accounts.Action = "risk_flagged"  // target: the contact
+	actionRiskResolved accounts.Action = "risk_resolved" // target: the contact
+	// actionRefusedAtRisk: a caller the rules refuse was recorded because at risk (target: the contact).
+	actionRefusedAtRisk accounts.Action = "refused_at_risk"
+	actionEmergency     accounts.Action = "emergency_recorded"    // closed with emergency services called
+	actionPeerRecorded  accounts.Action = "peer_support_recorded" // contact made, a conversation or the end (target: the contact)
+	// Patient-safety concerns (target: the contact): raised, a step recorded, viewed by an admin.
+	actionSafetyRaised accounts.Action = "safety_concern_raised"
+	actionSafetyStep   accounts.Action = "safety_step_recorded"
+	actionSafetyViewed accounts.Action = "safety_concern_viewed"
+	// Two records of one person merged by an admin: the kept record, and the one merged into it.
+	actionPersonMerged     accounts.Action = "person_merged"
+	actionPersonMergedAway accounts.Action = "person_merged_away"
 )
+
+// ukTime formats times, stored in UTC, as the service's staff read them: in
+// UK time, with GMT or BST named.
+func ukTime(loc *time.Location) func(time.Time) string {
+	return func(t time.Time) string { return t.In(loc).Format("2 Jan 2006 15:04 MST") }
+}
+
+// dayText shows a calendar day kept as YYYY-MM-DD as staff read it ("2 Apr 1985").
+func dayText(date string) string {
+	t, err := time.Parse(time.DateOnly, date)
+	if err != nil {
+		return date
+	}
+	return t.Format("2 Jan 2006")
+}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/gofiber/fiber/v3"
@@ -24,13 +25,16 @@ type findPage struct {
 	// Searched is true once a search has run, so "no match" can be said.
 	Searched bool
 	Found    []intake.Person
+	// Likely are other records with the same date of birth and a similar
+	// name, whatever their phone: a caller with a new number or a misspelling.
+	Likely []intake.Person
 }
 
 // FindPerson is GET /intake/people: the search form, and its matches once
 // name, date of birth and phone or e-mail are given.
 func (s *Pages) FindPerson(c fiber.Ctx) error {
 	q := url.Values{}
-	for _, k := range []string{"name", "dob", "phone", "email"} {
+	for _, k := range []string{"name", "dob", "dob-day", "dob-month", "dob-year", "phone", "email"} {
 		if v := strings.TrimSpace(web.Query(c, k)); v != "" {
 			q.Set(k, v)
 		}
@@ -39,11 +43,35 @@ func (s *Pages) FindPerson(c fiber.Ctx) error {
 	if len(q) == 0 {
 		return s.site.Render(c, fiber.StatusOK, s.templates, "people_find", p)
 	}
+	var dobProblem string
+	if q.Get("dob-day")+q.Get("dob-month")+q.Get("dob-year") != "" {
+		var dob string
+		dob, dobProblem = intake.ParseDate(q.Get("dob-day"), q.Get("dob-month"), q.Get("dob-year"), "Date of birth")
+		q.Set("dob", dob)
+	} else if d, m, y := intake.SplitDate(q.Get("dob")); d != "" {
+		q.Set("dob-day", d)
+		q.Set("dob-month", m)
+		q.Set("dob-year", y)
+	}
 	found, err := s.intake.FindPerson(c.Context(), q.Get("name"), q.Get("dob"), q.Get("phone"), q.Get("email"))
 	if err != nil && !errors.As(err, &p.Problems) {
 		return fmt.Errorf("find person: %w", err)
 	}
-	for _, person := range found {
+	if dobProblem != "" {
+		p.Problems = slices.DeleteFunc(p.Problems, func(f field.Error) bool { return f.Field == "dob" })
+		p.Problems.Add("dob", dobProblem)
+		found = nil
+	}
+	likely, err := s.intake.LikelyMatches(c.Context(), q.Get("name"), q.Get("dob"))
+	if err != nil {
+		return fmt.Errorf("find person: %w", err)
+	}
+	for _, person := range likely {
+		if !slices.ContainsFunc(found, func(f intake.Person) bool { return f.ID == person.ID }) {
+			p.Likely = append(p.Likely, person)
+		}
+	}
+	for _, person := range append(slices.Clone(found), p.Likely...) {
 		if err := s.staff.Audit(c, actionPersonFound, person.ID); err != nil {
 			return err
 		}
@@ -59,6 +87,7 @@ func (s *Pages) FindPerson(c fiber.Ctx) error {
 type personPage struct {
 	web.Page
 	Person      intake.Person
+	Member      *intake.Person // the member a partner or dependant is linked to
 	Contacts    []intake.Contact
 	MaxSessions int
 }
@@ -79,6 +108,14 @@ func (s *Pages) PersonHistory(c fiber.Ctx) error {
 	if err := s.staff.Audit(c, actionPersonViewed, person.ID); err != nil {
 		return err
 	}
-	return s.site.Render(c, fiber.StatusOK, s.templates, "person", personPage{Page: s.staff.Page(c, "History"), Person: person,
-		Contacts: contacts, MaxSessions: intake.MaxCounsellingSessions})
+	page := personPage{Page: s.staff.Page(c, "History"), Person: person, Contacts: contacts, MaxSessions: intake.MaxCounsellingSessions}
+	if person.MemberID != "" {
+		if m, err := s.intake.Person(c.Context(), person.MemberID); err == nil {
+			if err := s.staff.Audit(c, actionPersonViewed, m.ID); err != nil {
+				return err
+			}
+			page.Member = &m
+		}
+	}
+	return s.site.Render(c, fiber.StatusOK, s.templates, "person", page)
 }

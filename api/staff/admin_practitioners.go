@@ -48,7 +48,8 @@ func (s *Pages) renderPractitioners(c fiber.Ctx, status int, p practitionersPage
 // whole number is a problem of the form, not of the domain.
 func practitionerFrom(form url.Values) (intake.PractitionerDetails, field.Errors) {
 	d := intake.PractitionerDetails{Name: form.Get("name"), Kind: intake.PractitionerKind(form.Get("kind")),
-		Phone: strings.TrimSpace(form.Get("phone")), Active: form.Get("active") == web.Checked}
+		Phone: strings.TrimSpace(form.Get("phone")), Active: form.Get("active") == web.Checked,
+		AccountEmail: strings.TrimSpace(form.Get("account_email"))}
 	var problems field.Errors
 	capacity := strings.TrimSpace(form.Get("weekly_capacity"))
 	n, err := strconv.Atoi(capacity)
@@ -103,7 +104,7 @@ func (s *Pages) EditPractitioner(c fiber.Ctx) error {
 	if err != nil {
 		return fmt.Errorf("edit practitioner: %w", err)
 	}
-	form := web.Values{"name": {p.Name}, "kind": {string(p.Kind)}, "phone": {p.Phone},
+	form := web.Values{"name": {p.Name}, "kind": {string(p.Kind)}, "phone": {p.Phone}, "account_email": {p.AccountEmail},
 		"weekly_capacity": {strconv.Itoa(p.WeeklyCapacity)}}
 	if p.Active {
 		form["active"] = []string{web.Checked}

@@ -227,7 +227,9 @@ func (s *Pages) Home(c fiber.Ctx) error {
 			staffLink{"Audit log", "/admin/audit", "Sign-ins, account changes and views of callers' records, newest first."},
 			staffLink{"Surveys", "/admin/surveys", "Change a survey's questions, preview, publish and roll back versions."},
 			staffLink{"Practitioners", "/admin/practitioners", "Counsellors and peer-support doctors: add, edit, activate and deactivate."},
-			staffLink{"Subject access and erasure", "/admin/people", "Export or erase what is held about a caller, from their record reference."})
+			staffLink{"Subject access and erasure", "/admin/people", "Export or erase what is held about a caller, from their record reference."},
+			staffLink{"Merge two records", "/admin/people/merge", "When one caller has two records: fold one into the other, audited."},
+			staffLink{"Patient-safety concerns", "/admin/safety-concerns", "Concerns raised in peer support, and each step taken, up to the GMC."})
 	}
 	if sess.Has(accounts.RoleQuality) {
 		links = append(links, staffLink{"Dashboards", "/dashboards", "Survey results by service and month, comments, charts and the FFT return."})
@@ -235,7 +237,11 @@ func (s *Pages) Home(c fiber.Ctx) error {
 	if sess.Has(accounts.RoleIntake) {
 		links = append(links,
 			staffLink{"New contact", "/intake/contacts/new", "Take a caller's details, check they can use the service and route them."},
-			staffLink{"Find a person", "/intake/people", "Find a returning caller by name, date of birth and phone or e-mail."})
+			staffLink{"Find a person", "/intake/people", "Find a returning caller by name, date of birth and phone or e-mail."},
+			staffLink{"Intake report", "/intake/report", "Contacts by month, counted by the privacy notice's fields, small numbers hidden."})
+	}
+	if sess.Has(accounts.RolePeer) {
+		links = append(links, staffLink{"Your callers", "/peer", "Callers given your details as their peer supporter: record contact and conversations."})
 	}
 	links = append(links, staffLink{"Change your password", passwordPath, ""})
 	return s.site.Render(c, fiber.StatusOK, s.templates, "staff", struct {

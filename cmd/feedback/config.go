@@ -65,6 +65,9 @@ type IntakeConfig struct {
 	MongoURI  string
 	SMSSender string // log, notify or twilio
 	Retention time.Duration
+	// PeerSurveyAfter: a peer-support survey text goes this long after the
+	// details were given when no conversation has been recorded.
+	PeerSurveyAfter time.Duration
 
 	NotifyAPIKey, NotifyTemplateID string
 	// SMSLogAllowed lets the log sender (which sends nothing) run on an https
@@ -113,6 +116,8 @@ func (c *Config) settings() []setting {
 		text(&in.MongoURI, "intake-mongodb-uri", "INTAKE_MONGODB_URI", "", "a separate MongoDB for intake records (identities); empty keeps them in the main store, database "+intake.Database),
 		parsed(&in.Retention, parseRetention, "a period like 20y, 3650d or 8760h",
 			"intake-retention", "INTAKE_RETENTION", "20y", "intake records are deleted this long after a person's last contact, e.g. 20y, 3650d or 8760h"),
+		parsed(&in.PeerSurveyAfter, parseRetention, "a period like 14d or 336h", "intake-peer-survey-after", "INTAKE_PEER_SURVEY_AFTER", "14d",
+			"a peer-support survey text goes after the first conversation is recorded, or this long after the details were given if none is"),
 		cleaned(&in.SMSSender, func(v string) string { return strings.ToLower(strings.TrimSpace(v)) }, "sms-sender", "FEEDBACK_SMS_SENDER", "log",
 			"how survey texts are sent: log (write to the log, number masked), notify (GOV.UK Notify) or twilio"),
 		trimmed(&in.NotifyAPIKey, "notify-api-key", "NOTIFY_API_KEY", "", "GOV.UK Notify API key (secret: prefer the environment variable)"),

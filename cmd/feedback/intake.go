@@ -129,6 +129,7 @@ func openIntake(ctx context.Context, cfg *Config, st *store.Store, logger *slog.
 	}
 	side.Store = intake.New(db)
 	side.Store.Retention = cfg.Intake.Retention
+	side.Store.PeerSurveyAfter = cfg.Intake.PeerSurveyAfter
 	if err := side.Store.EnsureIndexes(ctx); err != nil {
 		side.close()
 		return nil, err
