@@ -41,15 +41,7 @@ type draftDoc struct {
 // Check checks file as Publish would, without publishing it: the start-up
 // rules, and no option with answers removed from the current version.
 func (l *Library) Check(ctx context.Context, file []byte) (*Definition, error) {
-	def, err := ParseDefinition(file)
-	var de *DefinitionError
-	if err != nil && !errors.As(err, &de) {
-		return nil, &DefinitionError{Field: "definition", Message: err.Error()}
-	}
-	if err != nil {
-		return nil, err
-	}
-	history, err := l.History(ctx, def.Service)
+	def, history, err := l.parseWithHistory(ctx, file)
 	if err != nil {
 		return nil, err
 	}

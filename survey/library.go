@@ -235,15 +235,7 @@ func (l *Library) Rollback(ctx context.Context, service string, number int, by s
 // publish inserts file as the next version after base (0: after the current
 // one; -1: the same, for a rollback, which skips the option check).
 func (l *Library) publish(ctx context.Context, file []byte, by, note string, base int) (*Published, error) {
-	def, err := ParseDefinition(file)
-	var de *DefinitionError
-	if err != nil && !errors.As(err, &de) {
-		return nil, &DefinitionError{Field: "definition", Message: err.Error()}
-	}
-	if err != nil {
-		return nil, err
-	}
-	history, err := l.History(ctx, def.Service)
+	def, history, err := l.parseWithHistory(ctx, file)
 	if err != nil {
 		return nil, err
 	}
@@ -326,4 +318,22 @@ func optionField(d *Definition, id string) string {
 		}
 	}
 	return "questions"
+}
+
+// parseWithHistory checks file against the start-up rules (any problem is a
+// *DefinitionError) and reads every published version of its service.
+func (l *Library) parseWithHistory(ctx context.Context, file []byte) (*Definition, []*Published, error) {
+	def, err := ParseDefinition(file)
+	var de *DefinitionError
+	if err != nil && !errors.As(err, &de) {
+		return nil, nil, &DefinitionError{Field: "definition", Message: err.Error()}
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	history, err := l.History(ctx, def.Service)
+	if err != nil {
+		return nil, nil, err
+	}
+	return def, history, nil
 }
