@@ -246,6 +246,24 @@ func (c *Config) fillDefaults() {
 // validate checks every setting, changing nothing; each message names the
 // setting by its environment variable and flag.
 func (c *Config) validate() error {
+	for _, check := range []func() error{c.validateNetwork, c.validateStore, c.validateStaff, c.validateDashboards} {
+		if err := check(); err != nil {
+			return err
+		}
+	}
+	if c.LogFormat != "json" && c.LogFormat != "text" {
+		return fmt.Errorf("FEEDBACK_LOG_FORMAT / --log-format: %q must be json or text", c.LogFormat)
+	}
+	// The survey text quotes the base URL, and must fit one SMS segment.
+	if err := intake.CheckSurveyText(c.BaseURL); err != nil {
+		return fmt.Errorf("FEEDBACK_BASE_URL / --base-url: %v", err)
+	}
+	return c.Intake.validate()
+}
+
+// validateNetwork checks the addresses: where the service listens, the public
+// base URL (and what production mode asks with it), proxies and metrics.
+func (c *Config) validateNetwork() error {
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		return fmt.Errorf("FEEDBACK_ADDR / --addr: %q is not host:port: %v", c.Addr, err)
 	}
@@ -256,6 +274,29 @@ func (c *Config) validate() error {
 	if err := checkSupportPhone(c.SupportPhone, u.Scheme); err != nil {
 		return err
 	}
+	for _, p := range c.TrustedProxies {
+		if _, err := netip.ParsePrefix(p); err != nil {
+			if _, err := netip.ParseAddr(p); err != nil {
+				return fmt.Errorf("FEEDBACK_TRUSTED_PROXIES / --trusted-proxies: %q is not an IP address or CIDR range", p)
+			}
+		}
+	}
+	if err := checkSMSLogAllowed(c.Intake.SMSSender, c.BaseURL, c.Intake.SMSLogAllowed); err != nil {
+		return err
+	}
+	if c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			return fmt.Errorf("FEEDBACK_METRICS_ADDR / --metrics-addr: %q is not host:port: %v", c.MetricsAddr, err)
+		}
+		if c.MetricsAddr == c.Addr {
+			return errors.New("FEEDBACK_METRICS_ADDR / --metrics-addr: must differ from FEEDBACK_ADDR, so metrics are never published with the site")
+		}
+	}
+	return nil
+}
+
+// validateStore checks which store is used and how it may be shared.
+func (c *Config) validateStore() error {
 	if c.MongoURI == "" && c.DataDir == "" {
 		return errors.New("FEEDBACK_DATA_DIR / --data-dir: needed for the embedded store when MONGODB_URI is empty")
 	}
@@ -271,16 +312,11 @@ func (c *Config) validate() error {
 			return fmt.Errorf("FEEDBACK_STORE_ADDR / --store-addr: %q must be a loopback address and port, e.g. 127.0.0.1:27018", c.StoreAddr)
 		}
 	}
-	for _, p := range c.TrustedProxies {
-		if _, err := netip.ParsePrefix(p); err != nil {
-			if _, err := netip.ParseAddr(p); err != nil {
-				return fmt.Errorf("FEEDBACK_TRUSTED_PROXIES / --trusted-proxies: %q is not an IP address or CIDR range", p)
-			}
-		}
-	}
-	if err := checkSMSLogAllowed(c.Intake.SMSSender, c.BaseURL, c.Intake.SMSLogAllowed); err != nil {
-		return err
-	}
+	return nil
+}
+
+// validateStaff checks the first administrator and the sessions' lifetimes.
+func (c *Config) validateStaff() error {
 	if _, err := accounts.NormaliseEmail(c.AdminEmail); err != nil {
 		return fmt.Errorf("FEEDBACK_ADMIN_EMAIL / --admin-email: %v", err)
 	}
@@ -290,14 +326,12 @@ func (c *Config) validate() error {
 	if c.SessionMax < c.SessionIdle {
 		return fmt.Errorf("FEEDBACK_SESSION_MAX / --session-max: %v is shorter than the idle timeout %v", c.SessionMax, c.SessionIdle)
 	}
-	if c.MetricsAddr != "" {
-		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
-			return fmt.Errorf("FEEDBACK_METRICS_ADDR / --metrics-addr: %q is not host:port: %v", c.MetricsAddr, err)
-		}
-		if c.MetricsAddr == c.Addr {
-			return errors.New("FEEDBACK_METRICS_ADDR / --metrics-addr: must differ from FEEDBACK_ADDR, so metrics are never published with the site")
-		}
-	}
+	return nil
+}
+
+// validateDashboards checks what is published and how: K, the FFT return's
+// organisation code, the publication e-mails and the themes file.
+func (c *Config) validateDashboards() error {
 	if c.DisclosureK < dashboards.MinK {
 		return fmt.Errorf("FEEDBACK_DISCLOSURE_K / --disclosure-k: %d is below %d; a month with so few responses could identify someone", c.DisclosureK, dashboards.MinK)
 	}
@@ -314,14 +348,7 @@ func (c *Config) validate() error {
 			return fmt.Errorf("FEEDBACK_THEMES_FILE / --themes-file: %v", err)
 		}
 	}
-	if c.LogFormat != "json" && c.LogFormat != "text" {
-		return fmt.Errorf("FEEDBACK_LOG_FORMAT / --log-format: %q must be json or text", c.LogFormat)
-	}
-	// The survey text quotes the base URL, and must fit one SMS segment.
-	if err := intake.CheckSurveyText(c.BaseURL); err != nil {
-		return fmt.Errorf("FEEDBACK_BASE_URL / --base-url: %v", err)
-	}
-	return c.Intake.validate()
+	return nil
 }
 
 // checkSupportPhone refuses production (an https:// base URL) without the

@@ -62,15 +62,8 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 	in.start()
 	defer in.stop() // before the store closes: deferred calls run last first
 
-	dash, err := dashboards.New(st.Database(store.SurveyDatabase), catalogue, dashboards.Options{K: cfg.DisclosureK, Logger: logger,
-		Archive: catalogue.Archive(), OrganisationCode: cfg.OrganisationCode, ThemesFile: cfg.ThemesFile})
+	dash, surveys, err := openDashboards(cfg, st, library, catalogue, side, jobs, logger)
 	if err != nil {
-		return err
-	}
-	// A version published on any instance is served within a quarter-minute.
-	surveys := &surveyFollower{lib: library, cat: catalogue, sealer: side.sealer, dash: dash}
-	jobs.start(job{Name: "follow published surveys", After: 15 * time.Second, Every: 15 * time.Second, Timeout: 10 * time.Second, Run: surveys.refresh})
-	if err := announcePublications(cfg, dash, jobs, logger); err != nil {
 		return err
 	}
 
@@ -268,6 +261,24 @@ func newLogger(format string, w io.Writer, level slog.Level) *slog.Logger {
 		return slog.New(slog.NewTextHandler(w, opts))
 	}
 	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+// openDashboards builds the dashboards over the survey database, and the
+// follower that brings a version published on any instance to this one's
+// pages and dashboards within a quarter-minute.
+func openDashboards(cfg *Config, st *store.Store, library *survey.Library, catalogue *survey.Catalogue,
+	side *surveySide, jobs *scheduler, logger *slog.Logger) (*dashboards.Dashboards, *surveyFollower, error) {
+	dash, err := dashboards.New(st.Database(store.SurveyDatabase), catalogue, dashboards.Options{K: cfg.DisclosureK, Logger: logger,
+		Archive: catalogue.Archive(), OrganisationCode: cfg.OrganisationCode, ThemesFile: cfg.ThemesFile})
+	if err != nil {
+		return nil, nil, err
+	}
+	surveys := &surveyFollower{lib: library, cat: catalogue, sealer: side.sealer, dash: dash}
+	jobs.start(job{Name: "follow published surveys", After: 15 * time.Second, Every: 15 * time.Second, Timeout: 10 * time.Second, Run: surveys.refresh})
+	if err := announcePublications(cfg, dash, jobs, logger); err != nil {
+		return nil, nil, err
+	}
+	return dash, surveys, nil
 }
 
 // announcePublications e-mails the quality leads who opted in, once a month is
