@@ -1,6 +1,9 @@
 package api_test
 
 import (
+	"bytes"
+	"compress/gzip"
+	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -72,6 +75,46 @@ func TestSurveyForm_FirstLoadIsUnder14KB(t *testing.T) {
 		if total > 14*1024 {
 			t.Errorf("%s: first load is %d bytes, more than 14 KB", service, total)
 		}
+	}
+}
+
+func TestStaticAssets_CompressedWhenAskedAndPagesNever(t *testing.T) {
+	srv := apitest.New(t)
+	_, html := srv.Get(t, "/s/counselling")
+	m := regexp.MustCompile(`href="(/static/app\.[0-9a-f]+\.css)"`).FindStringSubmatch(html)
+	if m == nil {
+		t.Fatal("no stylesheet on the survey page")
+	}
+	get := func(path, encoding string) (*http.Response, []byte) {
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+path, nil)
+		req.Header.Set("Accept-Encoding", encoding) // set by hand: the client then leaves the body as sent
+		resp, err := srv.Client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp, b
+	}
+	plainResp, plain := get(m[1], "identity")
+	zipResp, zipped := get(m[1], "br, gzip;q=0.8")
+	if plainResp.Header.Get("Content-Encoding") != "" || zipResp.Header.Get("Content-Encoding") != "gzip" {
+		t.Fatalf("Content-Encoding %q and %q", plainResp.Header.Get("Content-Encoding"), zipResp.Header.Get("Content-Encoding"))
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(zipped))
+	if err != nil {
+		t.Fatal(err)
+	}
+	unzipped, _ := io.ReadAll(zr)
+	if !bytes.Equal(unzipped, plain) || len(zipped) >= len(plain)/2 {
+		t.Fatalf("gzip %d bytes of %d, same content %v", len(zipped), len(plain), bytes.Equal(unzipped, plain))
+	}
+	if !strings.Contains(zipResp.Header.Get("Vary"), "Accept-Encoding") {
+		t.Error("no Vary: Accept-Encoding")
+	}
+	// A page with a nonce beside echoed answers is never compressed (BREACH).
+	if resp, _ := get("/s/counselling", "gzip"); resp.Header.Get("Content-Encoding") != "" {
+		t.Fatalf("the survey page is sent %s", resp.Header.Get("Content-Encoding"))
 	}
 }
 

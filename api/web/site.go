@@ -7,6 +7,7 @@ package web
 
 import (
 	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -48,6 +49,7 @@ type SurveyLink struct{ Service, Title string }
 
 type asset struct {
 	body        []byte
+	gzipped     []byte // body compressed once at start-up; nil when that saves nothing
 	contentType string
 }
 
@@ -92,7 +94,7 @@ func NewSite(cfg SiteConfig) (*Site, error) {
 		sum := sha256.Sum256(body)
 		dot := strings.LastIndexByte(file, '.')
 		url := "/static/" + file[:dot] + "." + hex.EncodeToString(sum[:4]) + file[dot:]
-		s.assets[url] = asset{body: body, contentType: ctype}
+		s.assets[url] = asset{body: body, gzipped: gzipped(body), contentType: ctype}
 		s.urls[file] = url
 	}
 	var err error
@@ -153,5 +155,37 @@ func (s *Site) StaticAsset(c fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderContentType, a.contentType)
 	c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
+	c.Set(fiber.HeaderVary, fiber.HeaderAcceptEncoding)
+	// Only assets are compressed: they hold no secret, so compression cannot
+	// leak one (pages carrying a nonce next to echoed answers are sent as is).
+	if a.gzipped != nil && acceptsGzip(c.Get(fiber.HeaderAcceptEncoding)) {
+		c.Set(fiber.HeaderContentEncoding, "gzip")
+		return c.Send(a.gzipped)
+	}
 	return c.Send(a.body)
+}
+
+// gzipped compresses an asset for clients that accept it, or returns nil if
+// that would not make it smaller.
+func gzipped(body []byte) []byte {
+	var b bytes.Buffer
+	w, _ := gzip.NewWriterLevel(&b, gzip.BestCompression)
+	_, _ = w.Write(body)
+	if w.Close() != nil || b.Len() >= len(body) {
+		return nil
+	}
+	return b.Bytes()
+}
+
+// acceptsGzip reads an Accept-Encoding header: gzip listed, and not with q=0.
+func acceptsGzip(header string) bool {
+	for _, part := range strings.Split(header, ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if !strings.EqualFold(strings.TrimSpace(name), "gzip") {
+			continue
+		}
+		q := strings.ReplaceAll(strings.TrimSpace(params), " ", "")
+		return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
+	}
+	return false
 }
