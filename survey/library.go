@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"sync"
@@ -259,6 +260,11 @@ func (l *Library) publish(ctx context.Context, file []byte, by, note string, bas
 }
 
 func (l *Library) insert(ctx context.Context, def *Definition, file []byte, number int, by, note string) (*Published, error) {
+	if number == 1 && !slices.Contains(BuiltInServices, def.Service) {
+		if err := l.claimServiceIndex(ctx, def.Service); err != nil {
+			return nil, err
+		}
+	}
 	doc := versionDoc{ID: versionID(def.Service, number), Service: def.Service, Number: number, Version: def.Version,
 		File: string(file), Month: Month(l.now()), By: by, Note: note}
 	if _, err := l.coll.InsertOne(ctx, doc); err != nil {
@@ -329,6 +335,9 @@ func (l *Library) parseWithHistory(ctx context.Context, file []byte) (*Definitio
 		return nil, nil, &DefinitionError{Field: "definition", Message: err.Error()}
 	}
 	if err != nil {
+		return nil, nil, err
+	}
+	if err := def.checkBasedOn(true); err != nil {
 		return nil, nil, err
 	}
 	history, err := l.History(ctx, def.Service)
