@@ -118,6 +118,9 @@ func (n *NewContact) check() (Person, time.Time, error) {
 		&n.MemberID, &n.MemberDetails} {
 		*f = strings.TrimSpace(*f)
 	}
+	if n.Kind == "" && n.Service.Valid() {
+		n.Kind = n.Service // a built-in is its own kind
+	}
 	var fields field.Errors
 	dobProblem := n.dateOfBirth()
 	if err := validate.Struct(n); err != nil {
