@@ -81,7 +81,8 @@ func TestServices_AServiceAddedInTheLibraryWorksOnBothSidesOfTheWall(t *testing.
 		t.Errorf("dashboards do not list the new service: %d\n%s", resp.StatusCode, body)
 	}
 
-	if _, body := handler.Get(t, "/intake/contacts/new?risk=no"); !strings.Contains(body, `value="video-counselling"`) || !strings.Contains(body, "Video counselling (as counselling)") {
+	if _, body := handler.Get(t, "/intake/contacts/new?risk=no"); !strings.Contains(body, `value="video-counselling"`) || !strings.Contains(body, "Video counselling (as counselling)") ||
+		!strings.Contains(body, `value="video-counselling" class="kind-counselling"`) {
 		t.Errorf("the contact form does not offer the new service:\n%s", body)
 	}
 	f := counsellingForm()

@@ -52,6 +52,8 @@ type contactFormPage struct {
 	Services, Channels, Roles, RiskChoices, PostcodeChoices []web.Choice
 	Languages                                               []web.Choice
 	Ethnicities, Genders, Specialties                       []intake.Option
+	// ServiceKinds is the kind of each service, by name: its section of the form.
+	ServiceKinds map[string]string
 }
 
 // NewContactForm is GET /intake/contacts/new. It asks first whether the caller
@@ -104,6 +106,10 @@ func (s *Pages) renderContactForm(c fiber.Ctx, status int, p contactFormPage) er
 	p.Invalid = p.Problems != nil
 	p.MaxSessions = intake.MaxCounsellingSessions
 	p.Services, p.Channels, p.Roles = serviceChoices(s.intake.Services), channelChoices, roleChoices
+	p.ServiceKinds = map[string]string{}
+	for _, v := range s.intake.Services.All() {
+		p.ServiceKinds[string(v.Type)] = string(v.Kind)
+	}
 	p.RiskChoices, p.PostcodeChoices, p.Languages = riskChoices, postcodeChoices, languageChoices
 	p.Ethnicities, p.Genders, p.Specialties = intake.Ethnicities, intake.Genders, intake.Specialties
 	return s.site.Render(c, status, s.templates, "contact_new", p)
