@@ -6,12 +6,16 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/feedback-service/feedback/intake"
 	"github.com/feedback-service/feedback/invitation"
 	"github.com/feedback-service/feedback/store/storetest"
+	"github.com/feedback-service/feedback/survey"
 )
 
 // servicesOn opens the survey library with video-counselling published, based
@@ -88,4 +92,37 @@ func TestServices_AServiceNameTooLongForTheTextIsRefusedAtStartUp(t *testing.T) 
 	if err == nil || !strings.Contains(err.Error(), "video-counselling") || !strings.Contains(err.Error(), "segment") {
 		t.Fatalf("apply: %v, want the service named as too long for one segment", err)
 	}
+}
+
+// A service published with `feedback surveys publish` is served after a
+// restart, with intake and the codes wired to it.
+func TestServe_AServicePublishedFromAFileIsServed(t *testing.T) {
+	embedded, err := survey.LoadEmbedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cur, _ := embedded.Get("counselling")
+	data, _ := cur.File()
+	var d map[string]any
+	if err := json.Unmarshal(data, &d); err != nil {
+		t.Fatal(err)
+	}
+	d["service"], d["based_on"] = "video-counselling", "counselling"
+	data, _ = json.Marshal(d)
+	file := filepath.Join(t.TempDir(), "video-counselling.json")
+	if err := os.WriteFile(file, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	var out, errs bytes.Buffer
+	if err := run(context.Background(), []string{"surveys", "--data-dir", dir, "publish", file}, nil, &out, &errs); err != nil {
+		t.Fatalf("publish: %v\n%s", err, errs.String())
+	}
+	addr := freeAddr(t)
+	start(t, "--addr", addr, "--data-dir", dir)
+	resp, err := http.Get("http://" + addr + "/s/video-counselling")
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET /s/video-counselling: %v %v", err, resp)
+	}
+	resp.Body.Close()
 }
