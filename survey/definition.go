@@ -149,14 +149,14 @@ func (d *Definition) Kind() string {
 }
 
 // checkBasedOn: a built-in is its own kind; any other service, when it is
-// published, names one (newService: versions stored before based_on existed
+// checked, names one (strict false: versions stored before based_on existed
 // still load).
-func (d *Definition) checkBasedOn(newService bool) error {
+func (d *Definition) checkBasedOn(strict bool) error {
 	builtIn := slices.Contains(BuiltInServices, d.Service)
 	switch {
 	case builtIn && d.BasedOn != "":
 		return &DefinitionError{Field: "based_on", Message: fmt.Sprintf("%q is a built-in service and is its own kind: leave based_on out", d.Service)}
-	case newService && !builtIn && d.BasedOn == "":
+	case strict && !builtIn && d.BasedOn == "":
 		return &DefinitionError{Field: "based_on", Message: fmt.Sprintf("a new service names the built-in one whose intake rules it follows: based_on %q or %q", BuiltInServices[0], BuiltInServices[1])}
 	}
 	return nil
@@ -243,7 +243,11 @@ func (c *Catalogue) All() []*Definition {
 
 // ParseDefinition decodes and checks one definition, filling the options that
 // yes/no and 0–10 questions imply, and deriving the version and fingerprints.
-func ParseDefinition(data []byte) (*Definition, error) {
+func ParseDefinition(data []byte) (*Definition, error) { return parseDefinition(data, true) }
+
+// parseDefinition is ParseDefinition; strict false lets a version stored
+// before based_on existed load without it.
+func parseDefinition(data []byte, strict bool) (*Definition, error) {
 	dec := json.NewDecoder(strings.NewReader(string(data)))
 	dec.DisallowUnknownFields()
 	var d Definition
@@ -261,7 +265,7 @@ func ParseDefinition(data []byte) (*Definition, error) {
 	if err := d.checkRules(); err != nil {
 		return nil, err
 	}
-	if err := d.checkBasedOn(false); err != nil {
+	if err := d.checkBasedOn(strict); err != nil {
 		return nil, err
 	}
 	if err := d.checkWelsh(); err != nil {

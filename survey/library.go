@@ -105,7 +105,7 @@ func (l *Library) all(ctx context.Context) ([]*Published, error) {
 			out = append(out, p)
 			continue
 		}
-		def, err := ParseDefinition([]byte(d.File))
+		def, err := parseDefinition([]byte(d.File), false)
 		if err != nil {
 			return nil, fmt.Errorf("survey version %s: %w", d.ID, err)
 		}
@@ -335,9 +335,6 @@ func (l *Library) parseWithHistory(ctx context.Context, file []byte) (*Definitio
 		return nil, nil, &DefinitionError{Field: "definition", Message: err.Error()}
 	}
 	if err != nil {
-		return nil, nil, err
-	}
-	if err := def.checkBasedOn(true); err != nil {
 		return nil, nil, err
 	}
 	history, err := l.History(ctx, def.Service)

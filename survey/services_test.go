@@ -22,6 +22,9 @@ func TestPublish_ANewServiceNamesTheBuiltInItIsBasedOn(t *testing.T) {
 	if _, err := lib.Publish(ctx, newService(t, cat, "video-counselling", ""), "cli"); !errors.As(err, &de) || de.Field != "based_on" {
 		t.Fatalf("new service without based_on: %v, want based_on marked", err)
 	}
+	if _, err := survey.ParseDefinition(newService(t, cat, "video-counselling", "")); !errors.As(err, &de) || de.Field != "based_on" {
+		t.Fatalf("checking a new service without based_on: %v, want based_on marked", err)
+	}
 	if _, err := lib.Publish(ctx, newService(t, cat, "video-counselling", "video"), "cli"); !errors.As(err, &de) || de.Field != "based_on" {
 		t.Fatalf("based on a service that is not built in: %v, want based_on marked", err)
 	}
