@@ -4,8 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"strings"
 
+	"github.com/feedback-service/feedback/dashboards"
 	"github.com/feedback-service/feedback/intake"
 	"github.com/feedback-service/feedback/survey"
 )
@@ -42,7 +42,9 @@ func (s *services) apply(ctx context.Context) error {
 }
 
 // intakeServices is intake's list: every service of the catalogue, by its
-// invitation number (the built-ins first), with a title and its kind.
+// invitation number (the built-ins first), with the name staff pages give it
+// ("Video counselling": the survey's own title speaks to the person answering)
+// and its kind.
 func intakeServices(cat *survey.Catalogue, index []string, logger *slog.Logger) []intake.Service {
 	var out []intake.Service
 	for _, name := range index {
@@ -54,15 +56,7 @@ func intakeServices(cat *survey.Catalogue, index []string, logger *slog.Logger) 
 			logger.Warn("survey service not offered to intake: publish it again naming based_on", "service", name)
 			continue
 		}
-		out = append(out, intake.Service{Type: intake.ServiceType(name), Title: serviceTitle(name), Kind: intake.ServiceType(d.Kind())})
+		out = append(out, intake.Service{Type: intake.ServiceType(name), Title: dashboards.ServiceName(name), Kind: intake.ServiceType(d.Kind())})
 	}
 	return out
-}
-
-// serviceTitle is what a call handler chooses a service by, from its name:
-// "video-counselling" is "Video counselling" (the survey's own title is
-// written for the people answering it).
-func serviceTitle(name string) string {
-	t := strings.ReplaceAll(name, "-", " ")
-	return strings.ToUpper(t[:1]) + t[1:]
 }
