@@ -133,13 +133,22 @@ func (o *Outbox) UseInvitations(links InvitationLinks) error {
 // one SMS segment on this outbox's base URL: its name is too long for it.
 func (o *Outbox) UseServices(list []Service) error {
 	for _, v := range list {
-		for _, lang := range []Language{English, Welsh} {
-			if err := checkSegment(v.Type, SurveyTextIn(o.baseURL, v.Type, lang)); err != nil {
-				return fmt.Errorf("service %q: its name is too long for the survey text: %w", v.Type, err)
-			}
+		if err := o.CheckService(string(v.Type)); err != nil {
+			return err
 		}
 	}
 	return o.store.Services.Set(list)
+}
+
+// CheckService says whether a service named name could be added: whether its
+// survey text fits one SMS segment on this outbox's base URL.
+func (o *Outbox) CheckService(name string) error {
+	for _, lang := range []Language{English, Welsh} {
+		if err := checkSegment(ServiceType(name), SurveyTextIn(o.baseURL, ServiceType(name), lang)); err != nil {
+			return fmt.Errorf("service %q: its name is too long for the survey text: %w", name, err)
+		}
+	}
+	return nil
 }
 
 // Backoff is the wait after the given number of failed attempts (1, 2, ...).

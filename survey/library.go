@@ -44,6 +44,10 @@ type Library struct {
 
 	mu     sync.Mutex
 	parsed map[string]*Published // by _id: a version never changes, so it is parsed once
+
+	// CheckNewService, when set, checks a service's name before its first
+	// version is published (serve: that its survey text fits one SMS).
+	CheckNewService func(service string) error
 }
 
 // NewLibrary returns the library of the survey database db.
@@ -241,6 +245,11 @@ func (l *Library) publish(ctx context.Context, file []byte, by, note string, bas
 		return nil, err
 	}
 	next := len(history) + 1
+	if len(history) == 0 && l.CheckNewService != nil && !slices.Contains(BuiltInServices, def.Service) {
+		if err := l.CheckNewService(def.Service); err != nil {
+			return nil, &DefinitionError{Field: "service", Message: err.Error()}
+		}
+	}
 	if n := len(history); n > 0 {
 		cur := history[n-1]
 		next = cur.Number + 1

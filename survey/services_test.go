@@ -77,3 +77,24 @@ func TestServiceIndex_NumbersServicesInTheOrderFirstPublishedAndRefusesASeventee
 		t.Errorf("the 17th was published: %v", h)
 	}
 }
+
+func TestPublish_ANewServiceNameTheCheckRefusesIsNotPublished(t *testing.T) {
+	lib, cat := newLibrary(t)
+	ctx := context.Background()
+	lib.CheckNewService = func(service string) error {
+		if len(service) > 12 {
+			return fmt.Errorf("service %q: too long for the survey text", service)
+		}
+		return nil
+	}
+	var de *survey.DefinitionError
+	if _, err := lib.Publish(ctx, newService(t, cat, "video-counselling", "counselling"), "cli"); !errors.As(err, &de) || de.Field != "service" {
+		t.Fatalf("a name the check refuses: %v, want the service marked", err)
+	}
+	if got, _ := lib.ServiceIndex(ctx); len(got) != 2 {
+		t.Errorf("numbered all the same: %v", got)
+	}
+	if _, err := lib.Publish(ctx, newService(t, cat, "video", "counselling"), "cli"); err != nil {
+		t.Fatal(err)
+	}
+}

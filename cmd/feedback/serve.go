@@ -56,6 +56,7 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 		return err
 	}
 	side.services = &services{lib: library, cat: catalogue, in: in, codes: invites, logger: logger}
+	library.CheckNewService = in.outbox.CheckService
 	if err := side.services.apply(startCtx); err != nil {
 		return err
 	}

@@ -84,7 +84,11 @@ func (f *surveyFollower) refresh(ctx context.Context) error {
 	}
 	f.dash.UseCatalogue(f.cat)
 	if f.services != nil {
-		return f.services.apply(ctx)
+		if err := f.services.apply(ctx); err != nil {
+			// The survey side serves the new version all the same (a survey
+			// form must never fail for intake's sake); intake keeps its list.
+			f.services.logger.Error("survey services: intake and the invitation codes keep the services they had", "err", err)
+		}
 	}
 	return nil
 }
