@@ -15,7 +15,9 @@ import (
 	"github.com/feedback-service/feedback/field"
 )
 
-// MaxCounsellingSessions is how many counselling sessions one person may have.
+// MaxCounsellingSessions is how many counselling sessions one person may have,
+// counted across every service of the counselling kind (a session of video
+// counselling counts as one of counselling).
 const MaxCounsellingSessions = 6
 
 // The session-limit rule and where a refused caller can go instead.
@@ -70,7 +72,10 @@ type NewContact struct {
 	// is none of them.
 	NewPerson bool `form:"new_person"`
 
-	Service        ServiceType `form:"service" validate:"required,oneof=counselling peer-support"`
+	Service ServiceType `form:"service" validate:"required"`
+	// Kind is the built-in kind Service follows, set by OpenContact from
+	// Store.Services; the rules below ask it, never the service's name.
+	Kind           ServiceType `form:"-"`
 	Channel        Channel     `form:"channel" validate:"required,oneof=phone video live-chat email"`
 	Role           Role        `form:"role" validate:"required,oneof=doctor medical-student partner dependant other"`
 	SameCounsellor bool        `form:"same_counsellor"`
@@ -83,15 +88,15 @@ type NewContact struct {
 	// make DateOfBirth.
 	DOBDay, DOBMonth, DOBYear string
 	// Counselling needs a phone number or an e-mail address; peer support a phone number.
-	Phone    string `form:"phone" validate:"required_if=Service peer-support,max=30"`
+	Phone    string `form:"phone" validate:"required_if=Kind peer-support,max=30"`
 	Email    string `form:"email" validate:"omitempty,email,max=254"`
 	Postcode string `form:"postcode" validate:"max=10"`
 	// PostcodeMissing is "refused" or "unknown": a caller at risk who gives no
 	// postcode can still be logged and routed.
 	PostcodeMissing string `form:"postcode_missing" validate:"omitempty,oneof=refused unknown"`
-	Organisation    string `form:"organisation" validate:"required_if=Service counselling,max=200"`
-	Address         string `form:"address" validate:"required_if=Service peer-support,max=500"`
-	JobRole         string `form:"job_role" validate:"required_if=Service peer-support,max=200"`
+	Organisation    string `form:"organisation" validate:"required_if=Kind counselling,max=200"`
+	Address         string `form:"address" validate:"required_if=Kind peer-support,max=500"`
+	JobRole         string `form:"job_role" validate:"required_if=Kind peer-support,max=200"`
 
 	// Language is the survey text's language, "en" or "cy"; anything else is English.
 	Language string `form:"language"`
@@ -112,6 +117,9 @@ func (n *NewContact) check() (Person, time.Time, error) {
 	for _, f := range []*string{&n.Name, &n.DateOfBirth, &n.Phone, &n.Email, &n.Postcode, &n.Organisation, &n.Address, &n.JobRole,
 		&n.MemberID, &n.MemberDetails} {
 		*f = strings.TrimSpace(*f)
+	}
+	if n.Kind == "" && n.Service.Valid() {
+		n.Kind = n.Service // a built-in is its own kind
 	}
 	var fields field.Errors
 	dobProblem := n.dateOfBirth()
@@ -142,7 +150,10 @@ func (n *NewContact) check() (Person, time.Time, error) {
 			fields.Add("phone", "Enter a phone number, like 07700 900123")
 		}
 	}
-	if n.Service == Counselling && n.Phone == "" && n.Email == "" {
+	if n.Service != "" && n.Kind == "" && !has("service") {
+		fields.Add("service", "Select one of the services listed")
+	}
+	if n.Kind == Counselling && n.Phone == "" && n.Email == "" {
 		fields.Add("phone", "Enter a phone number or an e-mail address")
 	}
 	if missing := strings.ToLower(n.Postcode); missing == "refused" || missing == "unknown" {
@@ -173,6 +184,7 @@ type Opened struct {
 // the session limit, records or updates the person, routes the contact and
 // records it. Refusals are *Refusal errors; form problems are field.Errors.
 func (s *Store) OpenContact(ctx context.Context, n NewContact) (Opened, error) {
+	n.Kind = s.Services.kindOf(n.Service)
 	p, dob, err := n.check()
 	if err != nil {
 		return Opened{}, err
@@ -200,7 +212,7 @@ func (s *Store) OpenContact(ctx context.Context, n NewContact) (Opened, error) {
 	}
 
 	requested := ""
-	if n.SameCounsellor && n.Service == Counselling {
+	if n.SameCounsellor && n.Kind == Counselling {
 		requested = old.LastCounsellorID
 	}
 	routing, err := s.Route(ctx, n.Service, requested)
@@ -220,7 +232,7 @@ func (s *Store) recordRouted(ctx context.Context, n NewContact, p Person, routin
 	var err error
 	c := n.contact(p.ID, now)
 	c.PractitionerID, c.PractitionerName, c.RoutingReason = routing.Practitioner.ID, routing.Practitioner.Name, routing.Reason
-	if n.Service == Counselling {
+	if n.Kind == Counselling {
 		var refusal *Refusal
 		c.Session, err = s.takeSession(ctx, p.ID, routing.Practitioner.ID)
 		if errors.As(err, &refusal) && n.Risk {
@@ -237,7 +249,7 @@ func (s *Store) recordRouted(ctx context.Context, n NewContact, p Person, routin
 	if err := s.countProfile(ctx, c, p); err != nil {
 		return Opened{}, err
 	}
-	if n.Service == PeerSupport {
+	if n.Kind == PeerSupport {
 		c.Peer = &PeerRelationship{DetailsGivenAt: now}
 		if err := s.setCaseload(ctx, c.PractitionerID, c.ID, true); err != nil {
 			return Opened{}, err
@@ -255,7 +267,7 @@ func refusalFor(n NewContact, dob, today time.Time, old Person) *Refusal {
 	if d := Eligibility(n.Role, dob, today); !d.Eligible {
 		return d.Refusal
 	}
-	if n.Service == Counselling && old.ID != "" && old.CounsellingSessions >= MaxCounsellingSessions {
+	if n.Kind == Counselling && old.ID != "" && old.CounsellingSessions >= MaxCounsellingSessions {
 		return sessionLimit(old.CounsellingSessions)
 	}
 	return nil

@@ -40,7 +40,8 @@ const (
 	PeerSupport ServiceType = "peer-support"
 )
 
-// Valid reports whether s is one of the two services.
+// Valid reports whether s is one of the two built-in services, the kinds;
+// whether a service is configured is Store.Services' to say.
 func (s ServiceType) Valid() bool { return s == Counselling || s == PeerSupport }
 
 // Channel is how the caller reached the service.
@@ -72,6 +73,9 @@ type Store struct {
 	// PeerSurveyAfter is when a peer-support survey text goes, counted from
 	// when the details were given, if no conversation has been recorded.
 	PeerSurveyAfter time.Duration
+	// Services are the service types a contact may be for, each with the
+	// built-in kind whose rules it follows. Defaults to the built-ins.
+	Services *Services
 }
 
 // DefaultRetention is the retention period stated in the privacy notice.
@@ -83,7 +87,8 @@ func New(db *mongo.Database) *Store {
 	if err != nil {
 		loc = time.UTC
 	}
-	return &Store{db: db, Now: time.Now, Location: loc, Retention: DefaultRetention, PeerSurveyAfter: DefaultPeerSurveyAfter}
+	services, _ := NewServices(BuiltInServices)
+	return &Store{db: db, Now: time.Now, Location: loc, Retention: DefaultRetention, PeerSurveyAfter: DefaultPeerSurveyAfter, Services: services}
 }
 
 // now is the current time at the precision MongoDB keeps (milliseconds).

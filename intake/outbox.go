@@ -112,7 +112,8 @@ func NewOutbox(s *Store, sender Sender, counter InvitationCounter, baseURL strin
 // text, in place of the plain service link. It mints a link for each service
 // and refuses, before any text goes, links that would not fit one segment.
 func (o *Outbox) UseInvitations(links InvitationLinks) error {
-	for _, service := range []ServiceType{Counselling, PeerSupport} {
+	for _, v := range o.store.Services.All() {
+		service := v.Type
 		link, err := links.Link(string(service))
 		if err != nil {
 			return fmt.Errorf("invitation link for %s: %w", service, err)
@@ -124,6 +125,29 @@ func (o *Outbox) UseInvitations(links InvitationLinks) error {
 		}
 	}
 	o.links = links
+	return nil
+}
+
+// UseServices sets the service types contacts may be for (see Services.Set),
+// refusing, before any text goes, a service whose survey text would not fit
+// one SMS segment on this outbox's base URL: its name is too long for it.
+func (o *Outbox) UseServices(list []Service) error {
+	for _, v := range list {
+		if err := o.CheckService(string(v.Type)); err != nil {
+			return err
+		}
+	}
+	return o.store.Services.Set(list)
+}
+
+// CheckService says whether a service named name could be added: whether its
+// survey text fits one SMS segment on this outbox's base URL.
+func (o *Outbox) CheckService(name string) error {
+	for _, lang := range []Language{English, Welsh} {
+		if err := checkSegment(ServiceType(name), SurveyTextIn(o.baseURL, ServiceType(name), lang)); err != nil {
+			return fmt.Errorf("service %q: its name is too long for the survey text: %w", name, err)
+		}
+	}
 	return nil
 }
 

@@ -20,9 +20,9 @@ const (
 	PeerSupporter PractitionerKind = "peer-supporter"
 )
 
-// kindFor is the kind of practitioner a service routes to.
-func kindFor(s ServiceType) PractitionerKind {
-	if s == PeerSupport {
+// kindFor is the kind of practitioner a service of kind k routes to.
+func kindFor(k ServiceType) PractitionerKind {
+	if k == PeerSupport {
 		return PeerSupporter
 	}
 	return Counsellor

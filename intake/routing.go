@@ -36,13 +36,18 @@ func free(p Practitioner, week string) int {
 	return p.WeeklyCapacity - p.Routed
 }
 
-// Route chooses who a contact for service goes to. Counselling goes to the
+// Route chooses who a contact for service goes to, by the rules of its kind
+// (a new service routes like the built-in it is based on). Counselling goes to the
 // requested counsellor (the caller's previous one) when they are active, even if
 // their week is full; otherwise, and for peer support, to the active practitioner
 // with the most capacity left this ISO week, ties broken by name then id.
 // Route only reads: OpenContact records the choice.
 func (s *Store) Route(ctx context.Context, service ServiceType, requestedID string) (Routing, error) {
-	ps, err := s.Practitioners(ctx, kindFor(service))
+	kind, ok := s.Services.Kind(service)
+	if !ok {
+		return Routing{}, fmt.Errorf("route: service %q is not configured", service)
+	}
+	ps, err := s.Practitioners(ctx, kindFor(kind))
 	if err != nil {
 		return Routing{}, fmt.Errorf("route: %w", err)
 	}
@@ -70,7 +75,7 @@ func (s *Store) Route(ctx context.Context, service ServiceType, requestedID stri
 	best := active[0]
 	r := Routing{Practitioner: best}
 	what := "counsellor"
-	if service == PeerSupport {
+	if kind == PeerSupport {
 		what = "peer supporter"
 	}
 	r.Reason = fmt.Sprintf("%s is the active %s with the most free capacity this week (%s).", best.Name, what, capacityText(best, week))

@@ -36,7 +36,8 @@ func InvitedSurveyText(link string) string {
 }
 
 // CheckSurveyText checks at start-up that baseURL is an absolute http(s) address
-// and that the survey text for every service fits one GSM-7 segment.
+// and that the survey text for each built-in service fits one GSM-7 segment
+// (Outbox.UseServices checks a service added to them).
 func CheckSurveyText(baseURL string) error {
 	u, err := url.Parse(baseURL)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {

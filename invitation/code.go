@@ -22,6 +22,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -36,9 +37,12 @@ var (
 	ErrUsed = errors.New("invitation already used")
 )
 
-// services are the services a code can name, by index. Append only: the index
-// is inside every code already sent.
-var services = []string{"counselling", "peer-support"}
+// builtIn are the services a code can name when Config.Services is empty, by
+// index. Append only: the index is inside every code already sent.
+var builtIn = []string{"counselling", "peer-support"}
+
+// MaxServices is how many services the 4 bits of a code can name.
+const MaxServices = 16
 
 // Code layout, 15 bytes, 20 base64url characters (no padding):
 //
@@ -77,6 +81,9 @@ type Config struct {
 	TTL time.Duration
 	// Now is the clock (default time.Now); tests inject their own.
 	Now func() time.Time
+	// Services are the services codes can name, by index (default: the two
+	// built-in ones). The survey library numbers them, append only.
+	Services []string
 }
 
 // Codes mints and verifies invitation codes. It is safe for concurrent use.
@@ -85,6 +92,9 @@ type Codes struct {
 	baseURL          string
 	ttlDays          int
 	now              func() time.Time
+
+	mu       sync.RWMutex
+	services []string // by index; only ever grows (SetServices)
 }
 
 // New returns Codes keyed by secret, which must be kept outside the database
@@ -108,7 +118,12 @@ func New(secret []byte, cfg Config) (*Codes, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	c := &Codes{baseURL: strings.TrimRight(cfg.BaseURL, "/"), ttlDays: days, now: cfg.Now}
+	c := &Codes{baseURL: strings.TrimRight(cfg.BaseURL, "/"), ttlDays: days, now: cfg.Now, services: builtIn}
+	if len(cfg.Services) > 0 {
+		if err := c.SetServices(cfg.Services); err != nil {
+			return nil, err
+		}
+	}
 	if c.macKey, err = hkdf.Key(sha256.New, secret, nil, "feedback invitation code MAC v1", 32); err != nil {
 		return nil, fmt.Errorf("derive invitation MAC key: %w", err)
 	}
@@ -118,10 +133,38 @@ func New(secret []byte, cfg Config) (*Codes, error) {
 	return c, nil
 }
 
+// SetServices gives the services codes name, by index, when a service is
+// added. The list may only grow: an index already inside a code sent must keep
+// naming the same service, so a list that renumbers one is refused.
+func (c *Codes) SetServices(services []string) error {
+	if len(services) > MaxServices {
+		return fmt.Errorf("invitation codes: %d services, more than the %d a code can name", len(services), MaxServices)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(services) < len(c.services) || !slices.Equal(services[:len(c.services)], c.services) {
+		return fmt.Errorf("invitation codes: services %v would renumber %v, named by codes already sent", services, c.services)
+	}
+	c.services = slices.Clone(services)
+	return nil
+}
+
+// service is the service of index i, or false.
+func (c *Codes) service(i int) (string, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if i >= len(c.services) {
+		return "", false
+	}
+	return c.services[i], true
+}
+
 // Mint returns a new code for service, good until the end of the day TTL from
 // today (UTC). Nothing is recorded.
 func (c *Codes) Mint(service string) (string, error) {
-	i := slices.Index(services, service)
+	c.mu.RLock()
+	i := slices.Index(c.services, service)
+	c.mu.RUnlock()
 	if i < 0 {
 		return "", fmt.Errorf("mint invitation: %w: unknown service %q", ErrInvalid, service)
 	}
@@ -166,11 +209,11 @@ func (c *Codes) Verify(code string) (Invitation, error) {
 	if !hmac.Equal(inv.raw[macAt:], c.mac(inv.raw[:macAt])) {
 		return inv, ErrInvalid
 	}
-	i := int(inv.raw[0] & 0x0f)
-	if inv.raw[0]>>4 != version || i >= len(services) {
+	service, ok := c.service(int(inv.raw[0] & 0x0f))
+	if inv.raw[0]>>4 != version || !ok {
 		return inv, ErrInvalid
 	}
-	inv.Service = services[i]
+	inv.Service = service
 	day := int(binary.BigEndian.Uint16(inv.raw[1:3]))
 	inv.Expires = time.Unix(int64(day)*86400, 0).UTC()
 	if c.today() > day {

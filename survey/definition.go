@@ -66,6 +66,13 @@ type Definition struct {
 	Title     string     `json:"title" validate:"required,max=80"`
 	Intro     string     `json:"intro" validate:"required,max=400"`
 	Questions []Question `json:"questions" validate:"required,min=2,dive"`
+	// BasedOn names the built-in service whose intake rules (routing,
+	// eligibility, session limit) a new service follows: "counselling" or
+	// "peer-support"; a built-in leaves it out, being its own kind. It is
+	// configuration of intake, not of what is asked, so no question's
+	// fingerprint holds it and answers compare across it; it is part of the
+	// version all the same, so changing it is a publication the library records.
+	BasedOn string `json:"based_on,omitempty" validate:"omitempty,oneof=counselling peer-support"`
 	// Cy is the Welsh of the title and intro (see welsh.go): a translation,
 	// outside the version.
 	Cy *DefinitionWelsh `json:"cy,omitempty"`
@@ -126,6 +133,34 @@ func newValidator() *validator.Validate {
 }
 
 var validate = newValidator()
+
+// BuiltInServices are the services the binary comes with, each its own kind,
+// in the order invitation codes number them.
+var BuiltInServices = []string{"counselling", "peer-support"}
+
+// Kind is the built-in service whose intake rules this service follows: the
+// service itself for a built-in, based_on for another; "" for a service
+// published before based_on existed, which intake does not offer.
+func (d *Definition) Kind() string {
+	if d.BasedOn == "" && slices.Contains(BuiltInServices, d.Service) {
+		return d.Service
+	}
+	return d.BasedOn
+}
+
+// checkBasedOn: a built-in is its own kind; any other service, when it is
+// checked, names one (strict false: versions stored before based_on existed
+// still load).
+func (d *Definition) checkBasedOn(strict bool) error {
+	builtIn := slices.Contains(BuiltInServices, d.Service)
+	switch {
+	case builtIn && d.BasedOn != "":
+		return &DefinitionError{Field: "based_on", Message: fmt.Sprintf("%q is a built-in service and is its own kind: leave based_on out", d.Service)}
+	case strict && !builtIn && d.BasedOn == "":
+		return &DefinitionError{Field: "based_on", Message: fmt.Sprintf("a new service names the built-in one whose intake rules it follows: based_on %q or %q", BuiltInServices[0], BuiltInServices[1])}
+	}
+	return nil
+}
 
 // ValidService reports whether s has the shape of a service type, so a hostile
 // path segment can be turned away before any lookup.
@@ -208,7 +243,11 @@ func (c *Catalogue) All() []*Definition {
 
 // ParseDefinition decodes and checks one definition, filling the options that
 // yes/no and 0–10 questions imply, and deriving the version and fingerprints.
-func ParseDefinition(data []byte) (*Definition, error) {
+func ParseDefinition(data []byte) (*Definition, error) { return parseDefinition(data, true) }
+
+// parseDefinition is ParseDefinition; strict false lets a version stored
+// before based_on existed load without it.
+func parseDefinition(data []byte, strict bool) (*Definition, error) {
 	dec := json.NewDecoder(strings.NewReader(string(data)))
 	dec.DisallowUnknownFields()
 	var d Definition
@@ -224,6 +263,9 @@ func ParseDefinition(data []byte) (*Definition, error) {
 		}
 	}
 	if err := d.checkRules(); err != nil {
+		return nil, err
+	}
+	if err := d.checkBasedOn(strict); err != nil {
 		return nil, err
 	}
 	if err := d.checkWelsh(); err != nil {

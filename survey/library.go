@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"sync"
@@ -43,6 +44,10 @@ type Library struct {
 
 	mu     sync.Mutex
 	parsed map[string]*Published // by _id: a version never changes, so it is parsed once
+
+	// CheckNewService, when set, checks a service's name before its first
+	// version is published (serve: that its survey text fits one SMS).
+	CheckNewService func(service string) error
 }
 
 // NewLibrary returns the library of the survey database db.
@@ -104,7 +109,7 @@ func (l *Library) all(ctx context.Context) ([]*Published, error) {
 			out = append(out, p)
 			continue
 		}
-		def, err := ParseDefinition([]byte(d.File))
+		def, err := parseDefinition([]byte(d.File), false)
 		if err != nil {
 			return nil, fmt.Errorf("survey version %s: %w", d.ID, err)
 		}
@@ -240,6 +245,11 @@ func (l *Library) publish(ctx context.Context, file []byte, by, note string, bas
 		return nil, err
 	}
 	next := len(history) + 1
+	if len(history) == 0 && l.CheckNewService != nil && !slices.Contains(BuiltInServices, def.Service) {
+		if err := l.CheckNewService(def.Service); err != nil {
+			return nil, &DefinitionError{Field: "service", Message: err.Error()}
+		}
+	}
 	if n := len(history); n > 0 {
 		cur := history[n-1]
 		next = cur.Number + 1
@@ -259,6 +269,11 @@ func (l *Library) publish(ctx context.Context, file []byte, by, note string, bas
 }
 
 func (l *Library) insert(ctx context.Context, def *Definition, file []byte, number int, by, note string) (*Published, error) {
+	if number == 1 && !slices.Contains(BuiltInServices, def.Service) {
+		if err := l.claimServiceIndex(ctx, def.Service); err != nil {
+			return nil, err
+		}
+	}
 	doc := versionDoc{ID: versionID(def.Service, number), Service: def.Service, Number: number, Version: def.Version,
 		File: string(file), Month: Month(l.now()), By: by, Note: note}
 	if _, err := l.coll.InsertOne(ctx, doc); err != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strings"
 
 	"github.com/gofiber/fiber/v3"
 
@@ -18,7 +19,6 @@ import (
 // closing it, which may queue the survey text.
 
 var (
-	serviceChoices = []web.Choice{{Value: string(intake.Counselling), Label: "Counselling"}, {Value: string(intake.PeerSupport), Label: "Peer support"}}
 	channelChoices = []web.Choice{{Value: string(intake.Phone), Label: "Phone"}, {Value: string(intake.Video), Label: "Video"},
 		{Value: string(intake.LiveChat), Label: "Live chat"}, {Value: string(intake.Email), Label: "E-mail"}}
 	roleChoices = []web.Choice{{Value: string(intake.Doctor), Label: "Doctor"}, {Value: string(intake.MedicalStudent), Label: "Medical student"},
@@ -52,6 +52,8 @@ type contactFormPage struct {
 	Services, Channels, Roles, RiskChoices, PostcodeChoices []web.Choice
 	Languages                                               []web.Choice
 	Ethnicities, Genders, Specialties                       []intake.Option
+	// ServiceKinds is the kind of each service, by name: its section of the form.
+	ServiceKinds map[string]string
 }
 
 // NewContactForm is GET /intake/contacts/new. It asks first whether the caller
@@ -103,10 +105,28 @@ func (s *Pages) renderContactForm(c fiber.Ctx, status int, p contactFormPage) er
 	p.Page = s.staff.Page(c, "New contact")
 	p.Invalid = p.Problems != nil
 	p.MaxSessions = intake.MaxCounsellingSessions
-	p.Services, p.Channels, p.Roles = serviceChoices, channelChoices, roleChoices
+	p.Services, p.Channels, p.Roles = serviceChoices(s.intake.Services), channelChoices, roleChoices
+	p.ServiceKinds = map[string]string{}
+	for _, v := range s.intake.Services.All() {
+		p.ServiceKinds[string(v.Type)] = string(v.Kind)
+	}
 	p.RiskChoices, p.PostcodeChoices, p.Languages = riskChoices, postcodeChoices, languageChoices
 	p.Ethnicities, p.Genders, p.Specialties = intake.Ethnicities, intake.Genders, intake.Specialties
 	return s.site.Render(c, status, s.templates, "contact_new", p)
+}
+
+// serviceChoices are the configured services, by title; a service added to the
+// built-ins says whose rules it follows, so the handler knows which details to ask.
+func serviceChoices(services *intake.Services) []web.Choice {
+	var out []web.Choice
+	for _, v := range services.All() {
+		label := v.Title
+		if v.Kind != v.Type {
+			label += " (as " + strings.ToLower(map[intake.ServiceType]string{intake.Counselling: "Counselling", intake.PeerSupport: "Peer support"}[v.Kind]) + ")"
+		}
+		out = append(out, web.Choice{Value: string(v.Type), Label: label})
+	}
+	return out
 }
 
 // newContactFrom reads the form into the domain's one intake form.
@@ -163,8 +183,9 @@ func (s *Pages) NewContactSubmit(c fiber.Ctx) error {
 		again.Refusal = refusal
 		return s.renderContactForm(c, fiber.StatusUnprocessableEntity, again)
 	case errors.Is(err, intake.ErrNoPractitioner):
+		kind, _ := s.intake.Services.Kind(n.Service)
 		again.Unrouted = "There is no active " + map[intake.ServiceType]string{intake.Counselling: "counsellor",
-			intake.PeerSupport: "peer supporter"}[n.Service] + " to route this caller to. Ask an administrator to activate one, then try again."
+			intake.PeerSupport: "peer supporter"}[kind] + " to route this caller to. Ask an administrator to activate one, then try again."
 		return s.renderContactForm(c, fiber.StatusConflict, again)
 	case errors.Is(err, intake.ErrNotFound):
 		return s.staff.RecordNotFound(c)
@@ -247,7 +268,7 @@ func (s *Pages) renderContact(c fiber.Ctx, status int, p contactPage) error {
 	if err := s.staff.Audit(c, actionPersonViewed, person.ID); err != nil {
 		return err
 	}
-	if ct.Service == intake.PeerSupport {
+	if ct.Peer != nil {
 		if pr, err := s.intake.Practitioner(c.Context(), ct.PractitionerID); err == nil {
 			p.PeerPhone = pr.Phone
 		}

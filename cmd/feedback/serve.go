@@ -55,6 +55,11 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	side.services = &services{lib: library, cat: catalogue, in: in, codes: invites, logger: logger}
+	library.CheckNewService = in.outbox.CheckService
+	if err := side.services.apply(startCtx); err != nil {
+		return err
+	}
 	if err := invites.start(in, jobs); err != nil {
 		return err
 	}
@@ -138,6 +143,7 @@ type surveySide struct {
 	responses *survey.Responses
 	invites   *invitations
 	sealer    *survey.Sealer // grows when a published survey needs longer ballots
+	services  *services      // carries a service added to the library to intake and the codes
 }
 
 // openSurveySide starts taking submissions as sealed ballots, and schedules
@@ -273,7 +279,7 @@ func openDashboards(cfg *Config, st *store.Store, library *survey.Library, catal
 	if err != nil {
 		return nil, nil, err
 	}
-	surveys := &surveyFollower{lib: library, cat: catalogue, sealer: side.sealer, dash: dash}
+	surveys := &surveyFollower{lib: library, cat: catalogue, sealer: side.sealer, dash: dash, services: side.services}
 	jobs.start(job{Name: "follow published surveys", After: 15 * time.Second, Every: 15 * time.Second, Timeout: 10 * time.Second, Run: surveys.refresh})
 	if err := announcePublications(cfg, dash, jobs, logger); err != nil {
 		return nil, nil, err

@@ -68,6 +68,9 @@ type surveyFollower struct {
 	cat    *survey.Catalogue
 	sealer *survey.Sealer
 	dash   *dashboards.Dashboards
+	// services, when set, gives intake and the invitation codes a service
+	// the library has added.
+	services *services
 }
 
 // refresh reads the library (a few small documents) and applies a change.
@@ -80,6 +83,13 @@ func (f *surveyFollower) refresh(ctx context.Context) error {
 		f.sealer.Fit(d)
 	}
 	f.dash.UseCatalogue(f.cat)
+	if f.services != nil {
+		if err := f.services.apply(ctx); err != nil {
+			// The survey side serves the new version all the same (a survey
+			// form must never fail for intake's sake); intake keeps its list.
+			f.services.logger.Error("survey services: intake and the invitation codes keep the services they had", "err", err)
+		}
+	}
 	return nil
 }
 
