@@ -23,8 +23,9 @@ type services struct {
 }
 
 // apply numbers the services, gives the invitation codes their numbers, and
-// gives intake the list, refusing a service whose survey text would not fit
-// one SMS.
+// gives intake the list. A service whose survey text would not fit one SMS is
+// left out of intake with an error logged, never a refusal to start: intake is
+// a crisis line, and the other services must go on being routed.
 func (s *services) apply(ctx context.Context) error {
 	index, err := s.lib.NumberServices(ctx)
 	if err != nil {
@@ -35,7 +36,15 @@ func (s *services) apply(ctx context.Context) error {
 			return err
 		}
 	}
-	if err := s.in.outbox.UseServices(intakeServices(s.cat, index, s.logger)); err != nil {
+	var offered []intake.Service
+	for _, v := range intakeServices(s.cat, index, s.logger) {
+		if err := s.in.outbox.CheckService(string(v.Type)); err != nil {
+			s.logger.Error("survey service not offered to intake: publish it under a shorter name, or shorten FEEDBACK_BASE_URL", "service", v.Type, "err", err)
+			continue
+		}
+		offered = append(offered, v)
+	}
+	if err := s.in.outbox.UseServices(offered); err != nil {
 		return fmt.Errorf("survey services: %w", err)
 	}
 	return nil

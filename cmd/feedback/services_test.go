@@ -80,7 +80,7 @@ func TestServices_IntakeAndTheCodesLearnTheLibrarysServices(t *testing.T) {
 	}
 }
 
-func TestServices_AServiceNameTooLongForTheTextIsRefusedAtStartUp(t *testing.T) {
+func TestServices_AServiceNameTooLongForTheTextIsLeftOutOfIntakeNotFatal(t *testing.T) {
 	// The longest base URL the built-ins' texts fit: "video-counselling" is
 	// five characters longer than "peer-support", so its text does not.
 	longest := ""
@@ -88,9 +88,17 @@ func TestServices_AServiceNameTooLongForTheTextIsRefusedAtStartUp(t *testing.T) 
 		longest = "https://" + strings.Repeat("a", n) + ".uk"
 	}
 	s := servicesOn(t, longest)
-	err := s.apply(context.Background())
-	if err == nil || !strings.Contains(err.Error(), "video-counselling") || !strings.Contains(err.Error(), "segment") {
-		t.Fatalf("apply: %v, want the service named as too long for one segment", err)
+	var logs strings.Builder
+	s.logger = slog.New(slog.NewTextHandler(&logs, nil))
+	if err := s.apply(context.Background()); err != nil {
+		t.Fatalf("apply: %v; intake must start without the service instead", err)
+	}
+	got := s.in.Store.Services.All()
+	if len(got) != 2 || got[0].Type != intake.Counselling || got[1].Type != intake.PeerSupport {
+		t.Fatalf("intake's services %v, want the built-ins only", got)
+	}
+	if !strings.Contains(logs.String(), "video-counselling") || !strings.Contains(logs.String(), "segment") {
+		t.Fatalf("nothing logged names the service and the segment:\n%s", logs.String())
 	}
 }
 
