@@ -55,12 +55,7 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	side.services = &services{lib: library, cat: catalogue, in: in, codes: invites, logger: logger}
-	library.CheckNewService = in.outbox.CheckService
-	if err := side.services.apply(startCtx); err != nil {
-		return err
-	}
-	if err := invites.start(in, jobs); err != nil {
+	if err := wireServices(startCtx, side, library, catalogue, in, jobs, logger); err != nil {
 		return err
 	}
 	watchSides(m, st, in)
@@ -80,14 +75,18 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	welcome := func() {
-		if created {
-			// To the console only, never the log: this is a password.
-			printFirstAdmin(stdout, cfg.BaseURL, firstAdmin)
-		}
-		printWelcome(stdout, cfg, st, catalogue)
-	}
+	welcome := func() { printStart(stdout, cfg, st, catalogue, firstAdmin, created) }
 	return runHTTP(ctx, cfg, srv, m, welcome, logger, stdout)
+}
+
+// printStart writes, once the service listens, the first administrator's
+// one-time password if one was just made (to the console only, never the log:
+// it is a password) and where everything is.
+func printStart(stdout io.Writer, cfg *Config, st *store.Store, catalogue *survey.Catalogue, firstAdmin accounts.Credentials, created bool) {
+	if created {
+		printFirstAdmin(stdout, cfg.BaseURL, firstAdmin)
+	}
+	printWelcome(stdout, cfg, st, catalogue)
 }
 
 // runHTTP listens, says where everything is, and serves until ctx ends; then
@@ -267,6 +266,19 @@ func newLogger(format string, w io.Writer, level slog.Level) *slog.Logger {
 		return slog.New(slog.NewTextHandler(w, opts))
 	}
 	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+// wireServices gives intake and the invitation codes the library's services,
+// checks a service published on screen against the survey text's length, and
+// starts putting invitations in survey texts.
+func wireServices(ctx context.Context, side *surveySide, library *survey.Library, catalogue *survey.Catalogue,
+	in *intakeSide, jobs *scheduler, logger *slog.Logger) error {
+	side.services = &services{lib: library, cat: catalogue, in: in, codes: side.invites, logger: logger}
+	library.CheckNewService = in.outbox.CheckService
+	if err := side.services.apply(ctx); err != nil {
+		return err
+	}
+	return side.invites.start(in, jobs)
 }
 
 // openDashboards builds the dashboards over the survey database, and the
