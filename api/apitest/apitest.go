@@ -152,37 +152,93 @@ func NewOn(t testing.TB, st *store.Store, opts ...Option) *Server {
 	for _, opt := range opts {
 		opt(&o)
 	}
-	cfg, sopts := o.API, o.Survey
+	cfg := o.API
 	logs := &SyncBuffer{}
 	logger := slog.New(slog.NewTextHandler(logs, nil))
+	sv := openSurveySide(t, st, o.Survey, logger)
+	acc, in := openRecords(t, st, o)
+	dash := openDashboards(t, st, sv.catalogue, o, sv.now, logger)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	local := "http://" + ln.Addr().String()
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = local
+	}
+	srv, err := api.New(cfg, api.Deps{Store: st, Surveys: sv.catalogue, Responses: sv.responses, Accounts: acc, Intake: in, Dashboards: dash,
+		Logger: logger, Requests: o.Requests, Invitations: sv.codes, InvitationLinks: sv.codes,
+		SurveyLibrary: sv.library, SurveysPublished: followLibrary(sv.library, sv.catalogue, sv.sealer, dash)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = srv.Serve(ln) }()
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+		sv.responses.Close()
+	})
+	return &Server{
+		URL: local, Store: st, Responses: sv.responses, Releaser: sv.releaser, Sealer: sv.sealer, Invitations: sv.codes, Surveys: sv.catalogue,
+		Library: sv.library, Accounts: acc, Intake: in, Dashboards: dash, Logs: logs, App: srv, t: t,
+		Client: &http.Client{
+			Timeout:       30 * time.Second,
+			Transport:     checked(t, newTransport()),
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		},
+	}
+}
+
+// surveySide is the survey side of a test server: the library and its
+// catalogue, the sealer, the invitation codes, the committer and the releaser.
+type surveySide struct {
+	library   *survey.Library
+	catalogue *survey.Catalogue
+	sealer    *survey.Sealer
+	codes     *invitation.Codes
+	responses *survey.Responses
+	releaser  *survey.Releaser
+	now       func() time.Time
+}
+
+func openSurveySide(t testing.TB, st *store.Store, sopts survey.Options, logger *slog.Logger) surveySide {
+	t.Helper()
 	sopts.Logger = logger
-	library, catalogue := openLibrary(t, st)
-	sealer, err := survey.NewSealer(survey.NewSecret(), catalogue)
-	if err != nil {
+	sv := surveySide{now: sopts.Now}
+	sv.library, sv.catalogue = openLibrary(t, st)
+	var err error
+	if sv.sealer, err = survey.NewSealer(survey.NewSecret(), sv.catalogue); err != nil {
 		t.Fatal(err)
 	}
-	sopts.Sealer = sealer
-	codes, err := invitation.New(survey.NewSecret(), invitation.Config{BaseURL: "http://feedback.test", Now: sopts.Now})
-	if err != nil {
+	sopts.Sealer = sv.sealer
+	if sv.codes, err = invitation.New(survey.NewSecret(), invitation.Config{BaseURL: "http://feedback.test", Now: sopts.Now}); err != nil {
 		t.Fatal(err)
 	}
-	sopts.Invitations = invitation.NewStore(st.Database(invitation.Database), codes)
-	responses := survey.NewResponses(st.Database(store.SurveyDatabase), sopts)
+	sopts.Invitations = invitation.NewStore(st.Database(invitation.Database), sv.codes)
+	sv.responses = survey.NewResponses(st.Database(store.SurveyDatabase), sopts)
 	// The release's K is 1 in these tests, so that months below the dashboards'
 	// K exist and the dashboards' own rule is what is tested.
-	releaser, err := survey.NewReleaser(st.Database(store.SurveyDatabase), catalogue, survey.ReleaseOptions{
-		Sealer: sealer, K: 1, Now: sopts.Now, Logger: logger, AfterRelease: st.Compact, Responses: responses,
+	sv.releaser, err = survey.NewReleaser(st.Database(store.SurveyDatabase), sv.catalogue, survey.ReleaseOptions{
+		Sealer: sv.sealer, K: 1, Now: sopts.Now, Logger: logger, AfterRelease: st.Compact, Responses: sv.responses,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	if err := responses.EnsureIndexes(ctx); err != nil {
+	if err := sv.responses.EnsureIndexes(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if err := responses.Keys().Prepare(ctx); err != nil {
+	if err := sv.responses.Keys().Prepare(ctx); err != nil {
 		t.Fatal(err)
 	}
+	return sv
+}
+
+// openRecords opens the records side: staff accounts and intake.
+func openRecords(t testing.TB, st *store.Store, o Options) (*accounts.Store, *intake.Store) {
+	t.Helper()
+	ctx := context.Background()
 	acc, err := accounts.New(st, o.Accounts)
 	if err != nil {
 		t.Fatal(err)
@@ -197,10 +253,17 @@ func NewOn(t testing.TB, st *store.Store, opts ...Option) *Server {
 	if err := in.EnsureIndexes(ctx); err != nil {
 		t.Fatal(err)
 	}
+	return acc, in
+}
+
+// openDashboards reads counters afresh on every request unless told
+// otherwise, on the survey side's clock unless given one of their own.
+func openDashboards(t testing.TB, st *store.Store, catalogue *survey.Catalogue, o Options, now func() time.Time, logger *slog.Logger) *dashboards.Dashboards {
+	t.Helper()
 	dopts := o.Dashboards
 	dopts.Logger = logger
 	if dopts.Now == nil {
-		dopts.Now = sopts.Now
+		dopts.Now = now
 	}
 	if dopts.MaxAge == 0 {
 		dopts.MaxAge = time.Nanosecond
@@ -209,35 +272,7 @@ func NewOn(t testing.TB, st *store.Store, opts ...Option) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	local := "http://" + ln.Addr().String()
-	if cfg.BaseURL == "" {
-		cfg.BaseURL = local
-	}
-	srv, err := api.New(cfg, api.Deps{Store: st, Surveys: catalogue, Responses: responses, Accounts: acc, Intake: in, Dashboards: dash,
-		Logger: logger, Requests: o.Requests, Invitations: codes, InvitationLinks: codes,
-		SurveyLibrary: library, SurveysPublished: followLibrary(library, catalogue, sealer, dash)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = srv.Serve(ln) }()
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(ctx)
-		responses.Close()
-	})
-	return &Server{
-		URL: local, Store: st, Responses: responses, Releaser: releaser, Sealer: sealer, Invitations: codes, Surveys: catalogue, Library: library, Accounts: acc, Intake: in, Dashboards: dash, Logs: logs, App: srv, t: t,
-		Client: &http.Client{
-			Timeout:       30 * time.Second,
-			Transport:     checked(t, newTransport()),
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-		},
-	}
+	return dash
 }
 
 // Get sends a GET and returns the response with its body read.
