@@ -158,7 +158,7 @@ func (s *Site) StaticAsset(c fiber.Ctx) error {
 	c.Set(fiber.HeaderVary, fiber.HeaderAcceptEncoding)
 	// Only assets are compressed: they hold no secret, so compression cannot
 	// leak one (pages carrying a nonce next to echoed answers are sent as is).
-	if a.gzipped != nil && acceptsGzip(c.Get(fiber.HeaderAcceptEncoding)) {
+	if a.gzipped != nil && Weight(c.Get(fiber.HeaderAcceptEncoding), "gzip") > 0 {
 		c.Set(fiber.HeaderContentEncoding, "gzip")
 		return c.Send(a.gzipped)
 	}
@@ -175,17 +175,4 @@ func gzipped(body []byte) []byte {
 		return nil
 	}
 	return b.Bytes()
-}
-
-// acceptsGzip reads an Accept-Encoding header: gzip listed, and not with q=0.
-func acceptsGzip(header string) bool {
-	for _, part := range strings.Split(header, ",") {
-		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		if !strings.EqualFold(strings.TrimSpace(name), "gzip") {
-			continue
-		}
-		q := strings.ReplaceAll(strings.TrimSpace(params), " ", "")
-		return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
-	}
-	return false
 }

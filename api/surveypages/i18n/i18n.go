@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/feedback-service/feedback/api/web"
 	"github.com/feedback-service/feedback/survey"
 )
 
@@ -108,32 +109,9 @@ func Choose(query, acceptLanguage string) survey.Language {
 	case survey.Welsh, survey.English:
 		return survey.Language(query)
 	}
-	cy, en := preference(acceptLanguage, "cy"), preference(acceptLanguage, "en")
+	cy, en := web.Weight(acceptLanguage, "cy"), web.Weight(acceptLanguage, "en")
 	if cy > 0 && cy > en {
 		return survey.Welsh
 	}
 	return survey.English
-}
-
-// preference is the weight Accept-Language gives a primary language tag:
-// "cy", "cy-GB" and "cy;q=0.8" all count for "cy"; 0 when not listed.
-func preference(header, primary string) float64 {
-	best := 0.0
-	for part := range strings.SplitSeq(header, ",") {
-		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		tag = strings.ToLower(strings.TrimSpace(tag))
-		if tag != primary && !strings.HasPrefix(tag, primary+"-") {
-			continue
-		}
-		q := 1.0
-		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
-			f, err := strconv.ParseFloat(v, 64)
-			if err != nil || f < 0 || f > 1 {
-				continue
-			}
-			q = f
-		}
-		best = max(best, q)
-	}
-	return best
 }
