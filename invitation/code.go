@@ -89,6 +89,7 @@ type Config struct {
 // Codes mints and verifies invitation codes. It is safe for concurrent use.
 type Codes struct {
 	macKey, spentKey []byte
+	sealKey          []byte // seals the blind-signing keys (see Tokens)
 	baseURL          string
 	ttlDays          int
 	now              func() time.Time
@@ -129,6 +130,9 @@ func New(secret []byte, cfg Config) (*Codes, error) {
 	}
 	if c.spentKey, err = hkdf.Key(sha256.New, secret, nil, "feedback invitation spent mark v1", 32); err != nil {
 		return nil, fmt.Errorf("derive invitation spent-mark key: %w", err)
+	}
+	if c.sealKey, err = hkdf.Key(sha256.New, secret, nil, "feedback invitation blind-signing key seal v1", 32); err != nil {
+		return nil, fmt.Errorf("derive invitation seal key: %w", err)
 	}
 	return c, nil
 }

@@ -1,0 +1,156 @@
+package invitation
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"errors"
+	"testing"
+
+	"github.com/cloudflare/circl/blindsign/blindrsa"
+	"go.mongodb.org/mongo-driver/v2/bson"
+)
+
+// blindToken is what a browser does: make a token, blind it, have it signed
+// for code, unblind. It returns the token (prepared message, then signature)
+// and the blinded message sent.
+func blindToken(t *testing.T, tk *Tokens, service, code string) (token, blinded []byte, err error) {
+	t.Helper()
+	ctx := context.Background()
+	pk, err := tk.PublicKey(ctx, service)
+	if err != nil {
+		t.Fatal(err)
+	}
+	client, err := blindrsa.NewClient(Variant, pk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg := make([]byte, 32)
+	_, _ = rand.Read(msg)
+	prepared, err := client.Prepare(rand.Reader, msg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	blinded, state, err := client.Blind(rand.Reader, prepared)
+	if err != nil {
+		t.Fatal(err)
+	}
+	blindSig, err := tk.Sign(ctx, service, code, blinded)
+	if err != nil {
+		return nil, blinded, err
+	}
+	sig, err := client.Finalize(state, blindSig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(prepared, sig...), blinded, nil
+}
+
+func TestTokens_SignSpendsTheCodeOnceAndTheTokenVerifies(t *testing.T) {
+	s, c, _, _ := newTestStore(t)
+	tk := NewTokens(s)
+	code := mint(t, c, "counselling")
+	token, _, err := blindToken(t, tk, "counselling", code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prepared, err := tk.VerifyToken(context.Background(), "counselling", token)
+	if err != nil || !bytes.Equal(prepared, token[:PreparedLength]) {
+		t.Fatalf("VerifyToken = %x, %v", prepared, err)
+	}
+	if _, _, err := blindToken(t, tk, "counselling", code); !errors.Is(err, ErrUsed) {
+		t.Fatalf("second exchange: %v, want ErrUsed", err)
+	}
+	if _, err := s.Spend(context.Background(), code); !errors.Is(err, ErrUsed) {
+		t.Fatalf("no-JS spend after the exchange: %v, want ErrUsed", err)
+	}
+	if _, err := tk.VerifyToken(context.Background(), "peer-support", token); !errors.Is(err, ErrBadToken) {
+		t.Fatalf("token under another service's key: %v, want ErrBadToken", err)
+	}
+	token[len(token)-1] ^= 1
+	if _, err := tk.VerifyToken(context.Background(), "counselling", token); !errors.Is(err, ErrBadToken) {
+		t.Fatalf("altered signature: %v, want ErrBadToken", err)
+	}
+}
+
+func TestTokens_RefusesBadCodesAndBlindedMessagesWithoutSpending(t *testing.T) {
+	s, c, clock, _ := newTestStore(t)
+	tk := NewTokens(s)
+	ctx := context.Background()
+	code := mint(t, c, "counselling")
+	if _, _, err := blindToken(t, tk, "peer-support", code); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("other service's code: %v, want ErrInvalid", err)
+	}
+	if _, err := tk.Sign(ctx, "counselling", code, []byte("short")); !errors.Is(err, ErrMalformed) {
+		t.Fatalf("short blinded message: %v, want ErrMalformed", err)
+	}
+	if _, err := tk.Sign(ctx, "counselling", code, bytes.Repeat([]byte{0xff}, SignatureLength)); !errors.Is(err, ErrMalformed) {
+		t.Fatalf("blinded message over the modulus: %v, want ErrMalformed", err)
+	}
+	if _, err := s.Spend(ctx, code); err != nil {
+		t.Fatalf("refused exchanges spent the code: %v", err)
+	}
+	old := mint(t, c, "counselling")
+	clock.t = clock.t.AddDate(0, 0, 30)
+	if _, _, err := blindToken(t, tk, "counselling", old); !errors.Is(err, ErrExpired) {
+		t.Fatalf("expired code: %v, want ErrExpired", err)
+	}
+}
+
+func TestTokens_OneKeyPerServiceSharedByInstancesAndSealed(t *testing.T) {
+	s, c, _, _ := newTestStore(t)
+	ctx := context.Background()
+	a, b := NewTokens(s), NewTokens(NewStore(s.db, c))
+	pa, err := a.PublicKey(ctx, "counselling")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pb, err := b.PublicKey(ctx, "counselling")
+	if err != nil || !pa.Equal(pb) {
+		t.Fatalf("second instance's key differs (%v)", err)
+	}
+	token, _, err := blindToken(t, b, "counselling", mint(t, c, "counselling"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.VerifyToken(ctx, "counselling", token); err != nil {
+		t.Fatalf("instance a refuses instance b's token: %v", err)
+	}
+	var raw bson.Raw
+	if err := s.db.Collection(keysCollection).FindOne(ctx, bson.D{}).Decode(&raw); err != nil {
+		t.Fatal(err)
+	}
+	sk, _ := a.key(ctx, "counselling")
+	if bytes.Contains(raw, sk.D.Bytes()) || bytes.Contains(raw, sk.Primes[0].Bytes()) {
+		t.Fatal("the private key is stored in clear")
+	}
+	other, err := New(bytes.Repeat([]byte{7}, 32), Config{BaseURL: "https://example.test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := NewTokens(NewStore(s.db, other)).PublicKey(ctx, "counselling"); err == nil {
+		t.Fatal("another secret opened the sealed key")
+	}
+}
+
+// BenchmarkBlindSign is one blind signing with an RSA-2048 key: the
+// exchange's cost besides the spent mark's insert.
+func BenchmarkBlindSign(b *testing.B) {
+	sk, err := rsa.GenerateKey(rand.Reader, keyBits)
+	if err != nil {
+		b.Fatal(err)
+	}
+	client, _ := blindrsa.NewClient(Variant, &sk.PublicKey)
+	prepared, _ := client.Prepare(rand.Reader, make([]byte, 32))
+	blinded, _, err := client.Blind(rand.Reader, prepared)
+	if err != nil {
+		b.Fatal(err)
+	}
+	signer := blindrsa.NewSigner(sk)
+	for b.Loop() {
+		if _, err := signer.BlindSign(blinded); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
