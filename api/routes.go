@@ -30,6 +30,8 @@ func (s *Server) routes() {
 	app.Get("/s/:service/thanks", sp.Thanks)
 	app.Get("/s/:service/privacy", sp.Privacy)
 	app.Get("/i/:code", sp.Exchange)
+	app.Get("/s/:service/token-key", sp.TokenKey) // blind-signature exchange, for browsers with JavaScript
+	app.Post("/s/:service/token", sp.Token)
 
 	v1 := app.Group("/api/v1")
 	v1.Get("/openapi.json", s.apiOpenAPI)

@@ -89,6 +89,9 @@ type Deps struct {
 	// invitations off (/i/ links are not found).
 	Invitations     surveypages.Invitations
 	InvitationLinks intake.InvitationLinks
+	// Tokens exchanges invitations for blind signatures, for browsers with
+	// JavaScript (POST /s/{service}/token); nil turns the exchange off.
+	Tokens surveypages.Tokens
 	// SurveyLibrary keeps every published survey version; admins publish new
 	// ones at /admin/surveys. SurveysPublished applies a publish to this
 	// instance at once (others follow within seconds); nil turns the screens off.
@@ -151,6 +154,7 @@ func (s *Server) buildPages(deps Deps, origin string) error {
 		surveypages.Contact{OfficePhone: s.cfg.OfficePhone, OfficeEmail: s.cfg.OfficeEmail}); err != nil {
 		return err
 	}
+	s.surveyPage.UseTokens(deps.Tokens)
 	s.staff, err = staff.New(staff.Deps{Site: s.site, Accounts: deps.Accounts, Intake: deps.Intake, Logger: deps.Logger,
 		HTTPS: s.https, Origin: origin})
 	if err != nil {

@@ -28,12 +28,11 @@ import (
 // as long as the database (a rotation would keep the old public key until the
 // last invitation signed under it has expired).
 
-// Errors of the token exchange, besides ErrInvalid, ErrExpired and ErrUsed.
+// ErrMalformed is the token exchange's error besides ErrInvalid, ErrExpired
+// and ErrUsed.
 var (
 	// ErrMalformed: the blinded message is not one the key can sign.
 	ErrMalformed = errors.New("blinded message is malformed")
-	// ErrBadToken: a token that is not a message signed with the service's key.
-	ErrBadToken = errors.New("token is not valid")
 )
 
 const (
@@ -106,24 +105,25 @@ func (t *Tokens) Sign(ctx context.Context, service, code string, blinded []byte)
 
 // VerifyToken checks a token (prepared message, then signature) against
 // service's key and returns the prepared message, which names the token
-// uniquely. It returns ErrBadToken for anything but a good signature.
-func (t *Tokens) VerifyToken(ctx context.Context, service string, token []byte) ([]byte, error) {
+// uniquely, and true; false for anything but a good signature. An error
+// says the key could not be read.
+func (t *Tokens) VerifyToken(ctx context.Context, service string, token []byte) ([]byte, bool, error) {
 	if len(token) != TokenLength {
-		return nil, ErrBadToken
+		return nil, false, nil
 	}
 	pk, err := t.PublicKey(ctx, service)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	v, err := blindrsa.NewVerifier(Variant, pk)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	prepared := token[:PreparedLength]
 	if err := v.Verify(prepared, token[PreparedLength:]); err != nil {
-		return nil, ErrBadToken
+		return nil, false, nil
 	}
-	return prepared, nil
+	return prepared, true, nil
 }
 
 // keyDoc is a service's key pair as stored: the public key in clear, the

@@ -77,6 +77,9 @@ const (
 	// InvitationField carries the single-use invitation a form was opened
 	// from (see Responses.SubmitInvited).
 	InvitationField = "invitation"
+	// TokenField carries, instead of an invitation, a token blindly signed
+	// in exchange for one (see Responses.SubmitToken).
+	TokenField = "token"
 )
 
 // ParseForm reads a submitted HTML form. A field the form never offers, a single
@@ -86,7 +89,7 @@ func (d *Definition) ParseForm(form url.Values) (Answers, *ValidationError) {
 	ve := &ValidationError{}
 	answers := Answers{}
 	for key := range form {
-		if key == NonceField || key == HoneypotField || key == InvitationField || key == VersionField {
+		if key == NonceField || key == HoneypotField || key == InvitationField || key == TokenField || key == VersionField {
 			continue
 		}
 		if _, ok := d.Question(key); !ok {

@@ -61,6 +61,7 @@ type Responses struct {
 	log      *slog.Logger
 	observer Observer
 	invites  Invitations
+	tokens   TokenVerifier
 
 	mu     sync.RWMutex // guards closed and sends on queue
 	closed bool
@@ -91,6 +92,9 @@ type Options struct {
 	Logger      *slog.Logger     // for store errors, never with request details
 	// Observer is told what each commit did, for metrics; nil tells nobody.
 	Observer Observer
+	// Tokens checks the blindly signed tokens forms may carry instead of an
+	// invitation; nil: a token is refused as not valid.
+	Tokens TokenVerifier
 }
 
 // Invitations spends single-use invitations. SpendAll spends codes[i] for
@@ -132,6 +136,7 @@ func NewResponses(db *mongo.Database, opts Options) *Responses {
 		log:      opts.Logger,
 		observer: opts.Observer,
 		invites:  opts.Invitations,
+		tokens:   opts.Tokens,
 		queue:    make(chan *pending, 4*maxBatch),
 		gather:   defaultGather,
 		done:     make(chan struct{}),
@@ -180,7 +185,11 @@ func (r *Responses) SubmitInvited(ctx context.Context, d *Definition, nonce, inv
 		return 0, fmt.Errorf("%w: %v", ErrUnavailable, err)
 	}
 	p := &pending{id: id, def: d, answer: answers, verified: verified, invitation: invitation, result: make(chan error, 1)}
+	return r.enqueue(ctx, p)
+}
 
+// enqueue hands p to the committer and waits for its verdict.
+func (r *Responses) enqueue(ctx context.Context, p *pending) (Outcome, error) {
 	r.mu.RLock()
 	if r.closed {
 		r.mu.RUnlock()

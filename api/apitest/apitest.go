@@ -167,7 +167,7 @@ func NewOn(t testing.TB, st *store.Store, opts ...Option) *Server {
 		cfg.BaseURL = local
 	}
 	srv, err := api.New(cfg, api.Deps{Store: st, Surveys: sv.catalogue, Responses: sv.responses, Accounts: acc, Intake: in, Dashboards: dash,
-		Logger: logger, Requests: o.Requests, Invitations: sv.codes, InvitationLinks: sv.codes,
+		Logger: logger, Requests: o.Requests, Invitations: sv.codes, InvitationLinks: sv.codes, Tokens: sv.tokens,
 		SurveyLibrary: sv.library, SurveysPublished: followLibrary(sv.library, sv.catalogue, sv.sealer, dash)})
 	if err != nil {
 		t.Fatal(err)

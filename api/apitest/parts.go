@@ -21,6 +21,7 @@ type surveySide struct {
 	catalogue *survey.Catalogue
 	sealer    *survey.Sealer
 	codes     *invitation.Codes
+	tokens    *invitation.Tokens
 	responses *survey.Responses
 	releaser  *survey.Releaser
 	now       func() time.Time
@@ -39,7 +40,9 @@ func openSurveySide(t testing.TB, st *store.Store, sopts survey.Options, logger 
 	if sv.codes, err = invitation.New(survey.NewSecret(), invitation.Config{BaseURL: "http://feedback.test", Now: sopts.Now}); err != nil {
 		t.Fatal(err)
 	}
-	sopts.Invitations = invitation.NewStore(st.Database(invitation.Database), sv.codes)
+	spent := invitation.NewStore(st.Database(invitation.Database), sv.codes)
+	sopts.Invitations, sv.tokens = spent, invitation.NewTokens(spent)
+	sopts.Tokens = sv.tokens
 	sv.responses = survey.NewResponses(st.Database(store.SurveyDatabase), sopts)
 	// The release's K is 1 in these tests, so that months below the dashboards'
 	// K exist and the dashboards' own rule is what is tested.

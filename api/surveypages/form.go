@@ -22,8 +22,11 @@ type surveyPage struct {
 	Nonce   string
 	// Invitation is the invitation the form came from, sent with the answers.
 	Invitation string
-	Questions  []questionView
-	Honeypot   string
+	// Script, on an invited form, exchanges the invitation for a token;
+	// Token is that token, on a form sent back with it.
+	Script, Token string
+	Questions     []questionView
+	Honeypot      string
 	// HoneypotError is the honeypot's problem, if it was filled in.
 	HoneypotError string
 	Notice        string
@@ -81,6 +84,10 @@ func (p *Pages) newSurveyPage(l survey.Language, d *survey.Definition, nonce str
 	}
 	if values != nil {
 		data.Invitation = values.Get(InvitationField)
+		data.Token = values.Get(TokenField)
+		if data.Invitation != "" {
+			data.Script = p.script
+		}
 		data.Honeypot = values.Get(survey.HoneypotField)
 	}
 	data.formProblems(lang, ve)

@@ -40,9 +40,9 @@ func (p *Pages) renderInvitedForm(c fiber.Ctx, l survey.Language, d *survey.Defi
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
 	// The language link of an invited form keeps the invitation: /i/{code}?lang=…
-	buf := make([]byte, 0, len(blank.before)+len(code)+len(nonce)+len(invitedSlot)+len(code)+len(blank.after))
+	buf := make([]byte, 0, len(blank.before)+len(code)+len(nonce)+len(p.invitedSlot)+len(code)+len(blank.after))
 	buf = append(append(append(append(buf, blank.head...), "/i/"...), code...), blank.tail...)
-	buf = append(append(append(append(buf, nonce...), invitedSlot...), code...), blank.after...)
+	buf = append(append(append(append(buf, nonce...), p.invitedSlot...), code...), blank.after...)
 	return c.Send(buf)
 }
 
@@ -101,8 +101,12 @@ func (p *Pages) Submit(c fiber.Ctx) error {
 	if len(nonces) != 1 {
 		return p.showForm(c, fiber.StatusUnprocessableEntity, l, d, values, nil, expiredNotice)
 	}
-	outcome, err := p.responses.SubmitInvited(c.Context(), d, nonces[0], values.Get(InvitationField), answers)
+	outcome, err := p.store(c, d, nonces[0], values, answers)
 	switch {
+	case errors.Is(err, survey.ErrToken):
+		// Nothing stored: the same form, without the token, stores the answers open.
+		values.Del(TokenField)
+		return p.renderForm(c, fiber.StatusUnprocessableEntity, l, d, nonces[0], values, nil, tokenNotice)
 	case errors.Is(err, survey.ErrNonce):
 		return p.showForm(c, fiber.StatusUnprocessableEntity, l, d, values, nil, expiredNotice)
 	case err != nil:
@@ -119,8 +123,18 @@ func (p *Pages) Submit(c fiber.Ctx) error {
 	return c.Redirect().Status(fiber.StatusSeeOther).To(target)
 }
 
+// store stores answers sent with a token (the browser exchanged the
+// invitation for one), or with the invitation, or with neither.
+func (p *Pages) store(c fiber.Ctx, d *survey.Definition, nonce string, values url.Values, answers survey.Answers) (survey.Outcome, error) {
+	if token := values.Get(TokenField); token != "" {
+		return p.responses.SubmitToken(c.Context(), d, nonce, token, answers)
+	}
+	return p.responses.SubmitInvited(c.Context(), d, nonce, values.Get(InvitationField), answers)
+}
+
 // Catalogue keys of the notices above a form sent back.
 const (
+	tokenNotice       = "survey.token"
 	expiredNotice     = "survey.expired"
 	unavailableNotice = "survey.unavailable"
 )

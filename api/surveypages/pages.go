@@ -32,6 +32,9 @@ type Pages struct {
 	templates   web.Templates
 	blankForms  *blankForms
 	follow      *follower // nil: forms are read with the versions already known
+	tokens      Tokens    // nil: the blind-signature exchange is off (see UseTokens)
+	script      string    // the invited form's script, when tokens are on
+	invitedSlot []byte
 }
 
 // Contact is how a person reaches the service's office for a reply or to
@@ -52,7 +55,7 @@ func New(site *web.Site, surveys *survey.Catalogue, responses *survey.Responses,
 		return nil, err
 	}
 	p := &Pages{site: site, surveys: surveys, responses: responses, invitations: invitations,
-		contact: contact, langs: langs, templates: t, blankForms: &blankForms{m: map[formKey]blankForm{}}}
+		contact: contact, langs: langs, templates: t, blankForms: &blankForms{m: map[formKey]blankForm{}}, invitedSlot: invitedSlot}
 	if err := p.renderBlankForms(); err != nil {
 		return nil, err
 	}

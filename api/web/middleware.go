@@ -25,12 +25,22 @@ const (
 const contentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; " +
 	"base-uri 'none'; frame-ancestors 'none'"
 
+// surveyPolicy is the policy of the service users' pages, where an invited
+// form loads the one script of the site (static/invite.js), which fetches
+// from the site only. Staff pages run no script at all.
+const surveyPolicy = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; " +
+	"base-uri 'none'; frame-ancestors 'none'"
+
 // SecurityHeaders sets the headers every response carries; HSTS only when
 // the site is served over https.
 func SecurityHeaders(https bool) fiber.Handler {
 	return func(c fiber.Ctx) error {
 		h := &c.Response().Header
-		h.Set("Content-Security-Policy", contentSecurityPolicy)
+		if p := c.Path(); strings.HasPrefix(p, "/s/") || strings.HasPrefix(p, "/i/") {
+			h.Set("Content-Security-Policy", surveyPolicy)
+		} else {
+			h.Set("Content-Security-Policy", contentSecurityPolicy)
+		}
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("Permissions-Policy", "accelerometer=(), camera=(), geolocation=(), gyroscope=(), microphone=(), payment=(), usb=()")

@@ -86,7 +86,8 @@ func NewSite(cfg SiteConfig) (*Site, error) {
 	}
 	// Assets are served under a name that carries their content hash, so they can
 	// be cached for a year and still change the moment they do.
-	for file, ctype := range map[string]string{"app.css": "text/css; charset=utf-8", "dashboards.css": "text/css; charset=utf-8", "icon.svg": "image/svg+xml"} {
+	for file, ctype := range map[string]string{"app.css": "text/css; charset=utf-8", "dashboards.css": "text/css; charset=utf-8", "icon.svg": "image/svg+xml",
+		"invite.js": "text/javascript; charset=utf-8"} {
 		body, err := fs.ReadFile(static.FS, file)
 		if err != nil {
 			return nil, fmt.Errorf("read static %s: %w", file, err)

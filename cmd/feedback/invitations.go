@@ -137,7 +137,8 @@ func runInvitations(args []string, getenv func(string) string, stdout, stderr io
 // into survey texts and checks at /i/, and the store that spends them.
 type invitations struct {
 	codes *invitation.Codes
-	spent *invitation.Store
+	spent  *invitation.Store
+	tokens *invitation.Tokens
 }
 
 // openInvitations returns the invitations as configured; nil when they are off.
@@ -153,7 +154,25 @@ func openInvitations(cfg *Config, st *store.Store, sealing []byte) (*invitations
 	if err != nil {
 		return nil, fmt.Errorf("invitations: %w", err)
 	}
-	return &invitations{codes: codes, spent: invitation.NewStore(st.Database(invitation.Database), codes)}, nil
+	spent := invitation.NewStore(st.Database(invitation.Database), codes)
+	return &invitations{codes: codes, spent: spent, tokens: invitation.NewTokens(spent)}, nil
+}
+
+// exchange is the blind-signature exchange the survey pages offer browsers
+// with JavaScript; nil when invitations are off.
+func (i *invitations) exchange() surveypages.Tokens {
+	if i == nil {
+		return nil
+	}
+	return i.tokens
+}
+
+// tokenChecker is what survey checks the exchange's tokens with; nil when off.
+func (i *invitations) tokenChecker() survey.TokenVerifier {
+	if i == nil {
+		return nil
+	}
+	return i.tokens
 }
 
 // spender is what survey spends invitations with; nil when they are off.

@@ -70,7 +70,7 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 	srv, err := api.New(api.Config{
 		BaseURL: cfg.BaseURL, RateLimit: cfg.RateLimit, TrustedProxies: cfg.TrustedProxies, SupportPhone: cfg.SupportPhone,
 		OfficePhone: cfg.OfficePhone, OfficeEmail: cfg.OfficeEmail,
-	}, api.Deps{Store: st, Surveys: catalogue, Responses: responses, Accounts: acc, Intake: in.Store, Dashboards: dash, Logger: logger, Requests: m, Invitations: invites.checker(), InvitationLinks: invites.links(),
+	}, api.Deps{Store: st, Surveys: catalogue, Responses: responses, Accounts: acc, Intake: in.Store, Dashboards: dash, Logger: logger, Requests: m, Invitations: invites.checker(), InvitationLinks: invites.links(), Tokens: invites.exchange(),
 		SurveyLibrary: library, SurveysPublished: surveys.refresh})
 	if err != nil {
 		return err
@@ -162,7 +162,7 @@ func openSurveySide(ctx context.Context, cfg *Config, st *store.Store, catalogue
 		return nil, err
 	}
 	responses := survey.NewResponses(st.Database(store.SurveyDatabase), survey.Options{
-		Logger: logger, Observer: m, Sealer: sealer, Invitations: invites.spender()})
+		Logger: logger, Observer: m, Sealer: sealer, Invitations: invites.spender(), Tokens: invites.tokenChecker()})
 	if err := responses.EnsureIndexes(ctx); err != nil {
 		responses.Close()
 		return nil, err

@@ -1,0 +1,123 @@
+package surveypages
+
+import (
+	"context"
+	"crypto/rsa"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"math/big"
+	"strings"
+
+	"github.com/gofiber/fiber/v3"
+
+	"github.com/feedback-service/feedback/api/web"
+	"github.com/feedback-service/feedback/invitation"
+	"github.com/feedback-service/feedback/survey"
+)
+
+// Tokens exchanges an invitation for a blind signature over a token the
+// browser made (see invitation.Tokens); the survey checks the token itself.
+type Tokens interface {
+	PublicKey(ctx context.Context, service string) (*rsa.PublicKey, error)
+	Sign(ctx context.Context, service, code string, blinded []byte) ([]byte, error)
+}
+
+// TokenField carries the unblinded token the browser sends instead of the
+// invitation.
+const TokenField = survey.TokenField
+
+// inviteScript is the one script of the service users' pages, on invited
+// forms only: it makes the exchange before the answers are sent.
+const inviteScript = "invite.js"
+
+// UseTokens turns the blind-signature exchange on: invited forms then carry
+// the script that makes it. nil leaves it off.
+func (p *Pages) UseTokens(t Tokens) {
+	if t == nil {
+		return
+	}
+	p.tokens = t
+	p.script = p.site.AssetURL(inviteScript)
+	p.invitedSlot = []byte(`"><script src="` + p.script + `" defer></script>` + string(invitedSlot[2:]))
+}
+
+var b64 = base64.RawURLEncoding
+
+// tokenKey is the JSON of GET /s/{service}/token-key: the RSA public key,
+// big-endian, base64url.
+type tokenKey struct {
+	N string `json:"n"`
+	E string `json:"e"`
+}
+
+// TokenKey is GET /s/{service}/token-key: the key every browser blinds with,
+// the same for everybody and cacheable by anyone, so a browser can tell a
+// key made for it alone.
+func (p *Pages) TokenKey(c fiber.Ctx) error {
+	d, ok := Definition(p.surveys, c)
+	if p.tokens == nil || !ok {
+		return web.Problem(c, fiber.StatusNotFound, "There is no token key at this address.", nil)
+	}
+	pk, err := p.tokens.PublicKey(c.Context(), d.Service)
+	if err != nil {
+		c.Set(fiber.HeaderRetryAfter, "30")
+		return web.Problem(c, fiber.StatusServiceUnavailable, "The key cannot be read just now.", nil)
+	}
+	body, _ := json.Marshal(tokenKey{N: b64.EncodeToString(pk.N.Bytes()), E: b64.EncodeToString(big.NewInt(int64(pk.E)).Bytes())})
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+	c.Set(fiber.HeaderCacheControl, "public, max-age=86400")
+	return c.Send(body)
+}
+
+// tokenRequest is the JSON of POST /s/{service}/token.
+type tokenRequest struct {
+	Invitation string `json:"invitation"`
+	Blinded    string `json:"blinded"`
+}
+
+// Token is POST /s/{service}/token: spend the invitation and sign the blinded
+// token. Nothing is logged and no cookie is set; the JSON type keeps other
+// sites' pages from sending it (a cross-site fetch with it needs a preflight,
+// which nothing here answers).
+func (p *Pages) Token(c fiber.Ctx) error {
+	d, ok := Definition(p.surveys, c)
+	if p.tokens == nil || !ok {
+		return web.Problem(c, fiber.StatusNotFound, "There is no token exchange at this address.", nil)
+	}
+	if !strings.HasPrefix(string(c.Request().Header.ContentType()), fiber.MIMEApplicationJSON) {
+		return web.Problem(c, fiber.StatusUnsupportedMediaType, "Send JSON: {\"invitation\": …, \"blinded\": …}.", nil)
+	}
+	var req tokenRequest
+	blinded, err := []byte(nil), json.Unmarshal(c.Body(), &req)
+	if err == nil {
+		blinded, err = b64.DecodeString(req.Blinded)
+	}
+	if err != nil {
+		return web.Problem(c, fiber.StatusBadRequest, "The request is not JSON with an invitation and a base64url blinded message.", nil)
+	}
+	sig, err := p.tokens.Sign(c.Context(), d.Service, req.Invitation, blinded)
+	if err != nil {
+		return tokenProblem(c, err)
+	}
+	body, _ := json.Marshal(map[string]string{"signature": b64.EncodeToString(sig)})
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Send(body)
+}
+
+// tokenProblem answers a refused exchange.
+func tokenProblem(c fiber.Ctx, err error) error {
+	switch {
+	case errors.Is(err, invitation.ErrUsed):
+		return web.Problem(c, fiber.StatusGone, "This invitation has been used.", nil)
+	case errors.Is(err, invitation.ErrExpired):
+		return web.Problem(c, fiber.StatusGone, "This invitation has expired.", nil)
+	case errors.Is(err, invitation.ErrInvalid):
+		return web.Problem(c, fiber.StatusNotFound, "This is not an invitation to this survey.", nil)
+	case errors.Is(err, invitation.ErrMalformed):
+		return web.Problem(c, fiber.StatusBadRequest, "The blinded message is not one this key can sign.", nil)
+	}
+	c.Set(fiber.HeaderRetryAfter, "30")
+	return web.Problem(c, fiber.StatusServiceUnavailable, "The invitation cannot be checked just now.", nil)
+}
