@@ -136,7 +136,7 @@ func runInvitations(args []string, getenv func(string) string, stdout, stderr io
 // invitations are the single-use invitations of a serve: the codes it mints
 // into survey texts and checks at /i/, and the store that spends them.
 type invitations struct {
-	codes *invitation.Codes
+	codes  *invitation.Codes
 	spent  *invitation.Store
 	tokens *invitation.Tokens
 }
