@@ -89,7 +89,9 @@
       sent = true;
       if (form.requestSubmit) form.requestSubmit(ev.submitter); else form.submit();
     };
-    start().then(go);
+    // Not from within this event: a form still firing its submit event ignores
+    // requestSubmit, and an exchange already made resolves at once.
+    start().then(() => setTimeout(go));
     setTimeout(go, 10000);
   });
 })();

@@ -1,0 +1,130 @@
+package e2e
+
+import (
+	"context"
+	"encoding/base64"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/feedback-service/feedback/api/apitest"
+	"github.com/feedback-service/feedback/survey"
+)
+
+// openInvitation loads an invitation link of d's service on the phone.
+func openInvitation(t *testing.T, ctx context.Context, srv *apitest.Server, d *survey.Definition) string {
+	t.Helper()
+	code, err := srv.Invitations.Mint(d.Service)
+	if err != nil {
+		t.Fatal(err)
+	}
+	status, err := chromedp.Run(ctx, func(ctx context.Context, tg *chromedp.Target) (int64, error) {
+		if _, err := phone.emulate()(ctx, tg); err != nil {
+			return 0, err
+		}
+		r, err := chromedp.NavigateResponse(srv.URL+"/i/"+code)(ctx, tg)
+		if err != nil {
+			return 0, err
+		}
+		return r.Status, nil
+	})
+	if err != nil || status != http.StatusOK {
+		t.Fatalf("open the invitation: %d %v", status, err)
+	}
+	return code
+}
+
+// tokenRequests lists the exchange's requests the page has made.
+const tokenRequests = `performance.getEntriesByType('resource').map(e => e.name).filter(n => /\/token(-key)?$/.test(n)).length`
+
+// waitFor polls a JavaScript condition for up to ten seconds.
+func waitFor(t *testing.T, ctx context.Context, what, cond string) {
+	t.Helper()
+	for start := time.Now(); time.Since(start) < 10*time.Second; time.Sleep(50 * time.Millisecond) {
+		if eval[bool](t, ctx, cond) {
+			return
+		}
+	}
+	t.Fatalf("waited ten seconds for %s", what)
+}
+
+// storedVerified releases the ballots and says whether the one response is verified.
+func storedVerified(t *testing.T, srv *apitest.Server) bool {
+	t.Helper()
+	if n := srv.Count(t, "responses"); n != 1 {
+		t.Fatalf("%d responses stored, want 1", n)
+	}
+	srv.ReleaseAll(t)
+	var r struct {
+		Verified bool `bson:"verified"`
+	}
+	if err := srv.Collection("responses").FindOne(context.Background(), bson.D{}).Decode(&r); err != nil {
+		t.Fatal(err)
+	}
+	return r.Verified
+}
+
+// With JavaScript, the invited form exchanges its invitation for a blind
+// signature on the first touch (not on load), sends the token and not the
+// invitation with the answers, and the response is stored verified.
+func TestBlind_InvitedFormSendsATokenInsteadOfTheInvitation(t *testing.T) {
+	d := surveys(t)[0]
+	srv := apitest.New(t)
+	ctx := newTab(t)
+	code := openInvitation(t, ctx, srv, d)
+	time.Sleep(300 * time.Millisecond)
+	if n := eval[int](t, ctx, tokenRequests); n != 0 {
+		t.Fatalf("the page made %d exchange requests on load", n)
+	}
+	answers := answersFor(d)
+	tapAnswers(t, ctx, answers)
+	waitFor(t, ctx, "the token", `!!document.querySelector('input[name=token]')`)
+	if eval[bool](t, ctx, `!!document.querySelector('input[name=invitation]')`) {
+		t.Fatal("the form still carries the invitation beside the token")
+	}
+	if n := eval[int](t, ctx, tokenRequests); n != 2 {
+		t.Fatalf("%d exchange requests, want the key and the exchange", n)
+	}
+	checkAccessible(t, ctx, "invited survey")
+	screenshot(t, ctx, "survey-invited-token", phone)
+	submit(t, ctx, chromedp.Tap(chromedp.CSS(`button[type=submit]`)), http.StatusOK, thanksPath(d, survey.English))
+	checkThanks(t, ctx)
+	if !storedVerified(t, srv) {
+		t.Fatal("the answers sent with a token are not verified")
+	}
+	// The exchange spent the invitation.
+	one := make([]byte, 256)
+	one[255] = 1
+	again := `{"invitation":"` + code + `","blinded":"` + base64.RawURLEncoding.EncodeToString(one) + `"}`
+	if resp, body := srv.PostJSON(t, "/s/"+d.Service+"/token", again); resp.StatusCode != http.StatusGone {
+		t.Fatalf("the invitation again: %d %s", resp.StatusCode, body)
+	}
+}
+
+// Without JavaScript the invited form sends the invitation with the answers,
+// as before, and the response is stored verified.
+func TestBlind_WithoutJavaScriptTheInvitationStillVerifies(t *testing.T) {
+	d := surveys(t)[0]
+	srv := apitest.New(t)
+	ctx := newTab(t)
+	do(t, ctx, "turn off JavaScript", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+		return err
+	}))
+	openInvitation(t, ctx, srv, d)
+	answers := answersFor(d)
+	tapAnswers(t, ctx, answers)
+	if n := eval[int](t, ctx, tokenRequests); n != 0 || !eval[bool](t, ctx, `!!document.querySelector('input[name=invitation]')`) {
+		t.Fatalf("without JavaScript: %d exchange requests, or the invitation is gone", n)
+	}
+	submit(t, ctx, chromedp.Tap(chromedp.CSS(`button[type=submit]`)), http.StatusOK, thanksPath(d, survey.English))
+	checkThanks(t, ctx)
+	if !storedVerified(t, srv) {
+		t.Fatal("the answers sent with the invitation are not verified")
+	}
+}
