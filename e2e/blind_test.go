@@ -90,6 +90,14 @@ func TestBlind_InvitedFormSendsATokenInsteadOfTheInvitation(t *testing.T) {
 	if n := eval[int](t, ctx, tokenRequests); n != 2 {
 		t.Fatalf("%d exchange requests, want the key and the exchange", n)
 	}
+	// Opened again in the same tab: the token kept in sessionStorage is reused.
+	token := eval[string](t, ctx, `document.querySelector('input[name=token]').value`)
+	do(t, ctx, "open the link again", chromedp.Navigate(srv.URL+"/i/"+code))
+	tapAnswers(t, ctx, answers)
+	waitFor(t, ctx, "the kept token", `!!document.querySelector('input[name=token]')`)
+	if again := eval[string](t, ctx, `document.querySelector('input[name=token]').value`); again != token || eval[int](t, ctx, tokenRequests) != 0 {
+		t.Fatal("a reload did not reuse the token")
+	}
 	checkAccessible(t, ctx, "invited survey")
 	screenshot(t, ctx, "survey-invited-token", phone)
 	submit(t, ctx, chromedp.Tap(chromedp.CSS(`button[type=submit]`)), http.StatusOK, thanksPath(d, survey.English))
@@ -126,5 +134,27 @@ func TestBlind_WithoutJavaScriptTheInvitationStillVerifies(t *testing.T) {
 	checkThanks(t, ctx)
 	if !storedVerified(t, srv) {
 		t.Fatal("the answers sent with the invitation are not verified")
+	}
+}
+
+// Sent before any touch (answers set without an event, then submitted), the
+// form waits for the exchange and sends the token.
+func TestBlind_SentAtOnceTheFormWaitsForTheExchange(t *testing.T) {
+	d := surveys(t)[0]
+	srv := apitest.New(t)
+	ctx := newTab(t)
+	openInvitation(t, ctx, srv, d)
+	send := chromedp.Evaluate[chromedp.Void](`(() => {
+		document.querySelector('input[name=fft]').checked = true;
+		document.querySelector('input[name=invitation]').form.requestSubmit();
+	})()`)
+	submit(t, ctx, send, http.StatusOK, thanksPath(d, survey.English))
+	// The exchange was made (its token kept for a reload), so it spent the
+	// invitation: a verified answer came with the token.
+	if !eval[bool](t, ctx, `Object.keys(sessionStorage).some(k => k.startsWith('invite-'))`) {
+		t.Fatal("no exchange was made before sending")
+	}
+	if !storedVerified(t, srv) {
+		t.Fatal("the answers sent at once are not verified")
 	}
 }
