@@ -138,6 +138,8 @@ func textStatus(c Contact, p Person, now time.Time, byEmail bool) SurveyTextStat
 		return TextRiskOpen
 	case c.Refusal != nil:
 		return TextRefused
+	case !c.FeedbackAgreed && c.EmailAgreed && !byEmail:
+		return TextEmailUnavailable
 	case !c.FeedbackAgreed && !byEmail:
 		return TextNotAgreed
 	case !byEmail && !canReceiveText(p.Phone):

@@ -15,9 +15,16 @@ import (
 // rule is per person. The address goes in the outbox only until the e-mail is
 // sent or given up, exactly like a phone number.
 
-// TextEmailQueued: the caller agreed to an invitation by e-mail and one is in
-// the outbox.
-const TextEmailQueued SurveyTextStatus = "email-queued"
+// What closing a contact can do about an invitation by e-mail.
+const (
+	// TextEmailQueued: the caller agreed to an invitation by e-mail and one is
+	// in the outbox.
+	TextEmailQueued SurveyTextStatus = "email-queued"
+	// TextEmailUnavailable: the caller agreed to an invitation by e-mail only,
+	// and e-mail invitations were turned off before the contact closed; the
+	// call handler can give a one-off link instead.
+	TextEmailUnavailable SurveyTextStatus = "email-unavailable"
+)
 
 // EmailSender sends one e-mail to an address.
 type EmailSender interface {

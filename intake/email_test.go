@@ -211,3 +211,47 @@ func TestLogSender_DropsEmailsWithoutALine(t *testing.T) {
 		t.Fatalf("log %q, want one count and no address", logs.String())
 	}
 }
+
+// A caller who agreed to an invitation by e-mail only, whose contact closed
+// after e-mail was turned off, gets no text (they did not agree to one), and
+// the call handler is offered a one-off link instead: never a silent drop.
+func TestCloseContact_EmailOnlyAgreementWithEmailOffOffersALink(t *testing.T) {
+	s, _ := newTestStore(t)
+	addPractitioner(t, s, "Dr A", Counsellor, 10, true)
+	ob, _ := emailOutbox(t, s)
+	n := emailCaller()
+	n.FeedbackAgreed = false
+	opened := mustOpen(t, s, n)
+	ob.UseEmail(nil)
+	c, err := s.CloseContact(context.Background(), opened.Contact.ID, "booked")
+	if err != nil || c.SurveyText != TextEmailUnavailable || !CanGiveSurveyLink(c) {
+		t.Fatalf("closed %q, %v; want %q with a link to give", c.SurveyText, err, TextEmailUnavailable)
+	}
+	if _, queued := outboxEntry(t, s, opened.Contact.ID); queued {
+		t.Fatal("something was queued")
+	}
+	link, err := s.GiveSurveyLink(context.Background(), c.ID, &stubLinks{base: testBaseURL, codeSize: 20})
+	if err != nil || !strings.Contains(link, "/i/") {
+		t.Fatalf("link %q, %v", link, err)
+	}
+}
+
+// The address waiting in the outbox is the person's: a subject access export
+// shows it, and erasure removes it with the rest.
+func TestEmailInOutbox_ExportedAndErased(t *testing.T) {
+	s, _ := newTestStore(t)
+	ctx := context.Background()
+	addPractitioner(t, s, "Dr A", Counsellor, 10, true)
+	emailOutbox(t, s)
+	opened, _ := openAndClose(t, s, emailCaller())
+	held, err := s.Export(ctx, opened.Person.ID)
+	if err != nil || len(held.Outbox) != 1 || held.Outbox[0].Email != "alex.morgan@example.org" {
+		t.Fatalf("export %+v %v, want the queued address", held.Outbox, err)
+	}
+	if err := s.Erase(ctx, opened.Person.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, queued := outboxEntry(t, s, opened.Contact.ID); queued {
+		t.Fatal("the queued e-mail outlived the erasure")
+	}
+}

@@ -292,14 +292,16 @@ func (s *Pages) renderContact(c fiber.Ctx, status int, p contactPage) error {
 	p.Invalid = p.Problems != nil
 	p.Contact, p.Person, p.MaxSessions = ct, person, intake.MaxCounsellingSessions
 	p.SurveyText = surveyTextWords[ct.SurveyText]
-	p.CanGiveLink = s.links != nil && ct.ClosedAt != nil && ct.FeedbackAgreed && ct.SurveyText == intake.TextNoMobile
+	p.CanGiveLink = s.links != nil && intake.CanGiveSurveyLink(ct)
 	return s.site.Render(c, status, s.templates, "contact", p)
 }
 
 var surveyTextWords = map[intake.SurveyTextStatus]string{
-	intake.TextQueued:       "The survey text is queued and will be sent to the caller's mobile shortly. Their number is deleted from the queue once it has gone.",
-	intake.TextEmailQueued:  "The survey invitation is queued and will be e-mailed to the caller shortly, instead of a text. Their address is deleted from the queue once it has gone.",
-	intake.TextNotAgreed:    "No survey text: the caller did not agree to one.",
+	intake.TextQueued:      "The survey text is queued and will be sent to the caller's mobile shortly. Their number is deleted from the queue once it has gone.",
+	intake.TextEmailQueued: "The survey invitation is queued and will be e-mailed to the caller shortly, instead of a text. Their address is deleted from the queue once it has gone.",
+	intake.TextNotAgreed:   "No survey text: the caller did not agree to one.",
+	intake.TextEmailUnavailable: "No survey invitation: the caller agreed to one by e-mail only, and invitations by e-mail are no longer set up. " +
+		"Give them a one-off survey link instead.",
 	intake.TextNoMobile:     "No survey text: no mobile number is recorded for the caller.",
 	intake.TextRecentlySent: "No survey text: the caller was sent one in the last 30 days.",
 	intake.TextLinkGiven:    "No survey text: the caller was given a one-off survey link instead.",
