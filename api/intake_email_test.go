@@ -123,7 +123,8 @@ func TestEmailInvitation_GoesThroughNotifyInWelshAndTheAddressIsErased(t *testin
 	form.Set("language", "cy")
 	id := openContact(t, handler, form)
 	postWithCSRF(t, handler, "/intake/contacts/"+id+"/close", url.Values{"outcome": {"Booked a first session"}})
-	if _, body := handler.Get(t, "/intake/contacts/"+id); !strings.Contains(body, "will be e-mailed to the caller shortly, instead of a text") {
+	if _, body := handler.Get(t, "/intake/contacts/"+id); !strings.Contains(body, "will be e-mailed to the caller shortly, instead of a text") ||
+		!strings.Contains(body, `Invitation by e-mail</th><td>Agreed, in Welsh`) {
 		t.Fatalf("the contact page does not say an e-mail is queued:\n%s", body)
 	}
 	if res, err := outbox.ProcessDue(context.Background()); err != nil || res.Sent != 1 {
