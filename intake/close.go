@@ -106,7 +106,7 @@ func (s *Store) Close(ctx context.Context, id string, cl Closing) (Contact, erro
 	if err != nil {
 		return Contact{}, fmt.Errorf("close contact: person %w", err)
 	}
-	status := textStatus(c, p, now)
+	status := textStatus(c, p, now, s.invitationByEmail(c, p))
 	res, err := s.coll(collContacts).UpdateOne(ctx,
 		bson.D{{Key: "_id", Value: id}, {Key: "closed_at", Value: bson.D{{Key: "$exists", Value: false}}}},
 		bson.D{{Key: "$set", Value: bson.D{{Key: "closed_at", Value: now}, {Key: "outcome", Value: outcome},
@@ -119,18 +119,18 @@ func (s *Store) Close(ctx context.Context, id string, cl Closing) (Contact, erro
 	}
 	c.ClosedAt, c.Outcome, c.SurveyText = &now, outcome, status
 	switch status {
-	case TextQueued:
-		return c, s.queueText(ctx, c, p.Phone, now, now)
+	case TextQueued, TextEmailQueued:
+		return c, s.queueText(ctx, c, p, now, now)
 	case TextAfterConversation:
-		return c, s.queueText(ctx, c, p.Phone, now, s.peerTextDue(c, now))
+		return c, s.queueText(ctx, c, p, now, s.peerTextDue(c, now))
 	}
 	return c, nil
 }
 
-// textStatus decides the survey text for a closing contact. Safety comes
-// first: an emergency, an open risk flag or a refusal means no text whatever
-// the caller agreed.
-func textStatus(c Contact, p Person, now time.Time) SurveyTextStatus {
+// textStatus decides the survey text for a closing contact; byEmail: the
+// invitation goes by e-mail instead. Safety comes first: an emergency, an open
+// risk flag or a refusal means no invitation whatever the caller agreed.
+func textStatus(c Contact, p Person, now time.Time, byEmail bool) SurveyTextStatus {
 	switch {
 	case c.Emergency:
 		return TextEmergency
@@ -138,15 +138,25 @@ func textStatus(c Contact, p Person, now time.Time) SurveyTextStatus {
 		return TextRiskOpen
 	case c.Refusal != nil:
 		return TextRefused
-	case !c.FeedbackAgreed:
+	case !c.FeedbackAgreed && c.EmailAgreed && !byEmail:
+		return TextEmailUnavailable
+	case !c.FeedbackAgreed && !byEmail:
 		return TextNotAgreed
-	case !canReceiveText(p.Phone):
+	case !byEmail && !canReceiveText(p.Phone):
 		return TextNoMobile
 	case p.LastTextedAt != nil && now.Sub(*p.LastTextedAt) < TextInterval:
 		return TextRecentlySent
 	case c.Peer != nil:
 		return TextAfterConversation
+	case byEmail:
+		return TextEmailQueued
 	default:
 		return TextQueued
 	}
+}
+
+// invitationByEmail: the caller agreed to the survey invitation by e-mail, an
+// address is recorded, and invitations can go by e-mail.
+func (s *Store) invitationByEmail(c Contact, p Person) bool {
+	return c.EmailAgreed && p.Email != "" && s.EmailInvitations()
 }

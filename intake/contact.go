@@ -57,7 +57,9 @@ type Contact struct {
 	// Peer follows a peer-support relationship after the details were given.
 	Peer           *PeerRelationship `bson:"peer,omitempty" json:"peer,omitempty"`
 	FeedbackAgreed bool              `bson:"feedback_agreed" json:"feedback_agreed"`
-	Outcome        string            `bson:"outcome,omitempty" json:"outcome,omitempty"`
+	// EmailAgreed: the caller agreed to the survey invitation by e-mail, instead of a text.
+	EmailAgreed bool   `bson:"email_agreed,omitempty" json:"email_agreed,omitempty"`
+	Outcome     string `bson:"outcome,omitempty" json:"outcome,omitempty"`
 	// SurveyText says what became of the survey text when the contact was closed.
 	SurveyText SurveyTextStatus `bson:"survey_text,omitempty" json:"survey_text,omitempty"`
 	OpenedAt   time.Time        `bson:"opened_at" json:"opened_at"`
@@ -81,6 +83,10 @@ type NewContact struct {
 	SameCounsellor bool        `form:"same_counsellor"`
 	Risk           bool        `form:"risk"`
 	FeedbackAgreed bool        `form:"feedback_agreed"`
+	// EmailAgreed: the caller agreed to the survey invitation by e-mail, at
+	// Email; emailOn says whether that can be offered (Store.EmailInvitations).
+	EmailAgreed bool `form:"email_agreed"`
+	emailOn     bool
 
 	Name        string `form:"name" validate:"required,max=200"`
 	DateOfBirth string `form:"date_of_birth" validate:"required,datetime=2006-01-02"`
@@ -156,6 +162,7 @@ func (n *NewContact) check() (Person, time.Time, error) {
 	if n.Kind == Counselling && n.Phone == "" && n.Email == "" {
 		fields.Add("phone", "Enter a phone number or an e-mail address")
 	}
+	n.checkEmailAgreed(&fields, has("email"))
 	if missing := strings.ToLower(n.Postcode); missing == "refused" || missing == "unknown" {
 		n.Postcode, n.PostcodeMissing = "", missing
 	}
@@ -184,7 +191,7 @@ type Opened struct {
 // the session limit, records or updates the person, routes the contact and
 // records it. Refusals are *Refusal errors; form problems are field.Errors.
 func (s *Store) OpenContact(ctx context.Context, n NewContact) (Opened, error) {
-	n.Kind = s.Services.kindOf(n.Service)
+	n.Kind, n.emailOn = s.Services.kindOf(n.Service), s.EmailInvitations()
 	p, dob, err := n.check()
 	if err != nil {
 		return Opened{}, err
@@ -276,7 +283,7 @@ func refusalFor(n NewContact, dob, today time.Time, old Person) *Refusal {
 // contact is the record of the contact the form describes, not yet routed.
 func (n NewContact) contact(personID string, now time.Time) Contact {
 	c := Contact{ID: newID(), PersonID: personID, Service: n.Service, Channel: n.Channel,
-		Risk: n.Risk, FeedbackAgreed: n.FeedbackAgreed, OpenedAt: now}
+		Risk: n.Risk, FeedbackAgreed: n.FeedbackAgreed, EmailAgreed: n.EmailAgreed, OpenedAt: now}
 	if languageOf(n.Language) == Welsh {
 		c.Language = Welsh
 	}
@@ -372,4 +379,18 @@ func (n *NewContact) dateOfBirth() string {
 		problem = "Date of birth must be in the past, and after 1900"
 	}
 	return problem
+}
+
+// checkEmailAgreed is the rule for an invitation by e-mail: it needs an
+// address (badAddress: the address given is already marked), and e-mail
+// invitations to be configured; an agreement that cannot be kept is refused,
+// never dropped.
+func (n *NewContact) checkEmailAgreed(fields *field.Errors, badAddress bool) {
+	switch {
+	case !n.EmailAgreed:
+	case !n.emailOn:
+		fields.Add("email_agreed", "Survey invitations by e-mail are not set up: untick this, and offer a text or a one-off link instead")
+	case n.Email == "" && !badAddress:
+		fields.Add("email", "Enter the caller's e-mail address, to send the survey invitation to")
+	}
 }

@@ -10,6 +10,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -76,6 +77,10 @@ type Store struct {
 	// Services are the service types a contact may be for, each with the
 	// built-in kind whose rules it follows. Defaults to the built-ins.
 	Services *Services
+
+	// emailInvitations is set by Outbox.UseEmail: contacts may ask for the
+	// survey invitation by e-mail.
+	emailInvitations atomic.Bool
 }
 
 // DefaultRetention is the retention period stated in the privacy notice.

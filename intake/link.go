@@ -17,8 +17,8 @@ const TextLinkGiven SurveyTextStatus = "link-given"
 // given already.
 var ErrNoSurveyLink = errors.New("no survey link for this contact")
 
-// GiveSurveyLink mints a one-off survey link for a closed contact whose
-// caller agreed to feedback but has no mobile number, and records that one was
+// GiveSurveyLink mints a one-off survey link for a closed contact whose caller
+// agreed to an invitation that could not go (see CanGiveSurveyLink), and records that one was
 // given — never the link itself, which the call handler passes on once. A
 // contact gets at most one link, as it gets at most one text.
 func (s *Store) GiveSurveyLink(ctx context.Context, id string, links InvitationLinks) (string, error) {
@@ -29,11 +29,11 @@ func (s *Store) GiveSurveyLink(ctx context.Context, id string, links InvitationL
 	if err != nil {
 		return "", err
 	}
-	if c.ClosedAt == nil || !c.FeedbackAgreed || c.SurveyText != TextNoMobile {
+	if !CanGiveSurveyLink(c) {
 		return "", ErrNoSurveyLink
 	}
 	res, err := s.coll(collContacts).UpdateOne(ctx,
-		bson.D{{Key: "_id", Value: id}, {Key: "survey_text", Value: TextNoMobile}},
+		bson.D{{Key: "_id", Value: id}, {Key: "survey_text", Value: c.SurveyText}},
 		bson.D{{Key: "$set", Value: bson.D{{Key: "survey_text", Value: TextLinkGiven}}}})
 	if err != nil {
 		return "", fmt.Errorf("give a survey link: %w", err)
@@ -46,4 +46,11 @@ func (s *Store) GiveSurveyLink(ctx context.Context, id string, links InvitationL
 		return "", fmt.Errorf("give a survey link: %w", err)
 	}
 	return link, nil
+}
+
+// CanGiveSurveyLink: the contact is closed, its caller agreed to a survey
+// invitation, and none could go (no mobile number, or e-mail invitations were
+// turned off), and no link was given yet.
+func CanGiveSurveyLink(c Contact) bool {
+	return c.ClosedAt != nil && ((c.FeedbackAgreed && c.SurveyText == TextNoMobile) || c.SurveyText == TextEmailUnavailable)
 }

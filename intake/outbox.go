@@ -26,7 +26,8 @@ type InvitationLinks interface {
 	Link(service string) (string, error)
 }
 
-// Outbox entry states. Finished entries (sent, failed, suppressed) have no phone number.
+// Outbox entry states. Finished entries (sent, failed, suppressed) have no
+// phone number and no e-mail address.
 const (
 	statusPending    = "pending"
 	statusSending    = "sending"
@@ -35,15 +36,17 @@ const (
 	statusSuppressed = "suppressed"
 )
 
-// OutboxEntry is one survey text waiting to be sent. Its _id is the contact's,
-// so a contact can never be queued twice. It holds the number only until the
-// text is sent or given up, and is deleted soon after.
+// OutboxEntry is one survey invitation waiting to be sent, by text or, when
+// Email is set, by e-mail. Its _id is the contact's, so a contact can never be
+// queued twice. It holds the number or address only until the invitation is
+// sent or given up, and is deleted soon after.
 type OutboxEntry struct {
 	ContactID     string      `bson:"_id" json:"contact_id"`
 	PersonID      string      `bson:"person_id" json:"person_id"`
 	Service       ServiceType `bson:"service" json:"service"`
 	Language      Language    `bson:"language,omitempty" json:"language,omitempty"`
 	Phone         string      `bson:"phone,omitempty" json:"phone,omitempty"`
+	Email         string      `bson:"email,omitempty" json:"email,omitempty"`
 	Status        string      `bson:"status" json:"status"`
 	Attempts      int         `bson:"attempts" json:"attempts"`
 	NextAttemptAt time.Time   `bson:"next_attempt_at" json:"next_attempt_at"`
@@ -55,10 +58,14 @@ type OutboxEntry struct {
 	FinishedAt    *time.Time `bson:"finished_at,omitempty" json:"finished_at,omitempty"`
 }
 
-// queueText puts a contact's survey text in the outbox, to go at due.
-func (s *Store) queueText(ctx context.Context, c Contact, phone string, now, due time.Time) error {
-	e := OutboxEntry{ContactID: c.ID, PersonID: c.PersonID, Service: c.Service, Language: c.Language, Phone: phone,
+// queueText puts a contact's survey invitation in the outbox, to go at due:
+// by e-mail when the caller agreed to that (see invitationByEmail), else by text.
+func (s *Store) queueText(ctx context.Context, c Contact, p Person, now, due time.Time) error {
+	e := OutboxEntry{ContactID: c.ID, PersonID: c.PersonID, Service: c.Service, Language: c.Language, Phone: p.Phone,
 		Status: statusPending, NextAttemptAt: due, CreatedAt: now, UpdatedAt: now}
+	if s.invitationByEmail(c, p) {
+		e.Phone, e.Email = "", p.Email
+	}
 	_, err := s.coll(collOutbox).InsertOne(ctx, e)
 	if err != nil && !store.IsDuplicateKey(err) {
 		return fmt.Errorf("queue survey text: %w", err)
@@ -73,6 +80,7 @@ func (s *Store) queueText(ctx context.Context, c Contact, phone string, now, due
 type Outbox struct {
 	store   *Store
 	sender  Sender
+	email   EmailSender // nil: no invitations by e-mail
 	counter InvitationCounter
 	baseURL string
 	links   InvitationLinks // nil: texts carry the plain service link
@@ -257,13 +265,13 @@ func (o *Outbox) Depth(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-// finishUpdate ends an entry and deletes its phone number.
+// finishUpdate ends an entry and deletes its phone number or e-mail address.
 func finishUpdate(status, lastError string, now time.Time) bson.D {
 	set := bson.D{{Key: "status", Value: status}, {Key: "finished_at", Value: now}, {Key: "updated_at", Value: now}}
 	if lastError != "" {
 		set = append(set, bson.E{Key: "last_error", Value: lastError})
 	}
-	return bson.D{{Key: "$set", Value: set}, {Key: "$unset", Value: bson.D{{Key: "phone", Value: ""}}}}
+	return bson.D{{Key: "$set", Value: set}, {Key: "$unset", Value: bson.D{{Key: "phone", Value: ""}, {Key: "email", Value: ""}}}}
 }
 
 // process sends one entry and returns the status it was left in ("" when
@@ -316,19 +324,22 @@ func (o *Outbox) process(ctx context.Context, e OutboxEntry) (string, error) {
 	}
 }
 
-// send texts e's survey link, a fresh invitation link when invitations are on.
-// A link that cannot be minted fails the attempt, to be retried.
+// send texts or e-mails e's survey link, a fresh invitation link when
+// invitations are on. A link that cannot be minted fails the attempt, to be retried.
 func (o *Outbox) send(ctx context.Context, e OutboxEntry) error {
-	text := SurveyTextIn(o.baseURL, e.Service, e.Language)
+	link, text := SurveyLink(o.baseURL, e.Service), SurveyTextIn(o.baseURL, e.Service, e.Language)
 	if o.links != nil {
-		link, err := o.links.Link(string(e.Service))
-		if err != nil {
+		var err error
+		if link, err = o.links.Link(string(e.Service)); err != nil {
 			return fmt.Errorf("invitation link: %w", err)
 		}
 		text = InvitedSurveyTextIn(link, e.Language)
 	}
 	ctx, cancel := context.WithTimeout(ctx, o.SendTimeout)
 	defer cancel()
+	if e.Email != "" {
+		return o.sendEmail(ctx, e, link)
+	}
 	return o.sender.Send(ctx, e.Phone, text)
 }
 

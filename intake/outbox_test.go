@@ -267,7 +267,7 @@ func TestOutbox_NeverSendsAContactTwice(t *testing.T) {
 
 	// Queuing the same contact again is absorbed by the unique _id.
 	for range 2 {
-		if err := s.queueText(ctx, c, "+447700900123", clk.t, clk.t); err != nil {
+		if err := s.queueText(ctx, c, Person{Phone: "+447700900123"}, clk.t, clk.t); err != nil {
 			t.Fatal(err)
 		}
 	}

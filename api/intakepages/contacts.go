@@ -54,6 +54,8 @@ type contactFormPage struct {
 	Ethnicities, Genders, Specialties                       []intake.Option
 	// ServiceKinds is the kind of each service, by name: its section of the form.
 	ServiceKinds map[string]string
+	// EmailInvitations: survey invitations can go by e-mail, so the form asks.
+	EmailInvitations bool
 }
 
 // NewContactForm is GET /intake/contacts/new. It asks first whether the caller
@@ -111,6 +113,7 @@ func (s *Pages) renderContactForm(c fiber.Ctx, status int, p contactFormPage) er
 		p.ServiceKinds[string(v.Type)] = string(v.Kind)
 	}
 	p.RiskChoices, p.PostcodeChoices, p.Languages = riskChoices, postcodeChoices, languageChoices
+	p.EmailInvitations = s.intake.EmailInvitations()
 	p.Ethnicities, p.Genders, p.Specialties = intake.Ethnicities, intake.Genders, intake.Specialties
 	return s.site.Render(c, status, s.templates, "contact_new", p)
 }
@@ -135,8 +138,8 @@ func newContactFrom(form url.Values) intake.NewContact {
 		PersonID: form.Get("person_id"), NewPerson: form.Get("new_person") == web.Checked,
 		Service: intake.ServiceType(form.Get("service")), Channel: intake.Channel(form.Get("channel")), Role: intake.Role(form.Get("role")),
 		SameCounsellor: form.Get("same_counsellor") == web.Checked, Risk: form.Get("risk") == web.Checked,
-		FeedbackAgreed: form.Get("feedback_agreed") == web.Checked,
-		Name:           form.Get("name"), DateOfBirth: form.Get("date_of_birth"), Phone: form.Get("phone"), Email: form.Get("email"),
+		FeedbackAgreed: form.Get("feedback_agreed") == web.Checked, EmailAgreed: form.Get("email_agreed") == web.Checked,
+		Name: form.Get("name"), DateOfBirth: form.Get("date_of_birth"), Phone: form.Get("phone"), Email: form.Get("email"),
 		Ethnicity: form.Get("ethnicity"), Gender: form.Get("gender"), Specialty: form.Get("specialty"),
 		MemberID: form.Get("member_id"), MemberDetails: form.Get("member_details"), Language: form.Get("language"),
 		DOBDay: form.Get("date_of_birth-day"), DOBMonth: form.Get("date_of_birth-month"), DOBYear: form.Get("date_of_birth-year"),
@@ -289,38 +292,8 @@ func (s *Pages) renderContact(c fiber.Ctx, status int, p contactPage) error {
 	p.Invalid = p.Problems != nil
 	p.Contact, p.Person, p.MaxSessions = ct, person, intake.MaxCounsellingSessions
 	p.SurveyText = surveyTextWords[ct.SurveyText]
-	p.CanGiveLink = s.links != nil && ct.ClosedAt != nil && ct.FeedbackAgreed && ct.SurveyText == intake.TextNoMobile
+	p.CanGiveLink = s.links != nil && intake.CanGiveSurveyLink(ct)
 	return s.site.Render(c, status, s.templates, "contact", p)
-}
-
-var surveyTextWords = map[intake.SurveyTextStatus]string{
-	intake.TextQueued:       "The survey text is queued and will be sent to the caller's mobile shortly. Their number is deleted from the queue once it has gone.",
-	intake.TextNotAgreed:    "No survey text: the caller did not agree to one.",
-	intake.TextNoMobile:     "No survey text: no mobile number is recorded for the caller.",
-	intake.TextRecentlySent: "No survey text: the caller was sent one in the last 30 days.",
-	intake.TextLinkGiven:    "No survey text: the caller was given a one-off survey link instead.",
-	intake.TextEmergency:    "No survey text: emergency services were called, and no survey text follows an emergency.",
-	intake.TextRiskOpen:     "No survey text: the caller's immediate-risk flag is open.",
-	intake.TextRefused:      "No survey text: the service could not help the caller.",
-	intake.TextAfterConversation: "The survey text waits until the first conversation with the peer supporter is recorded " +
-		"(or goes after a set number of days if none is): never at intake.",
-}
-
-// SurveyLink is POST /intake/contacts/{id}/survey-link: a one-off survey link
-// for a caller who agreed to feedback but has no mobile number, shown once to
-// pass on at the end of a live chat or an e-mail, and never stored.
-func (s *Pages) SurveyLink(c fiber.Ctx) error {
-	link, err := s.intake.GiveSurveyLink(c.Context(), web.Param(c, "id"), s.links)
-	switch {
-	case errors.Is(err, intake.ErrNotFound):
-		return s.staff.RecordNotFound(c)
-	case errors.Is(err, intake.ErrNoSurveyLink):
-		return s.renderContact(c, fiber.StatusConflict, contactPage{Notice: "No survey link can be given for this contact: the caller did not agree to feedback, a text goes to them instead, or a link was given already."})
-	case err != nil:
-		return fmt.Errorf("survey link: %w", err)
-	}
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	return s.renderContact(c, fiber.StatusOK, contactPage{SurveyLink: link})
 }
 
 // CloseContact records the outcome and ends the contact; the contact page then

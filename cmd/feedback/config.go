@@ -67,6 +67,10 @@ type IntakeConfig struct {
 	PeerSurveyAfter time.Duration
 
 	NotifyAPIKey, NotifyTemplateID string
+	// NotifyEmailTemplateID is the GOV.UK Notify e-mail template of survey
+	// invitations by e-mail (subject ((subject)), body ((message))); empty
+	// means the contact form does not offer them.
+	NotifyEmailTemplateID string
 	// SMSLogAllowed lets the log sender (which sends nothing) run on an https
 	// base URL.
 	SMSLogAllowed bool
@@ -119,6 +123,8 @@ func (c *Config) settings() []setting {
 			"how survey texts are sent: log (write to the log, number masked), notify (GOV.UK Notify) or twilio"),
 		trimmed(&in.NotifyAPIKey, "notify-api-key", "NOTIFY_API_KEY", "", "GOV.UK Notify API key (secret: prefer the environment variable)"),
 		trimmed(&in.NotifyTemplateID, "notify-template-id", "NOTIFY_TEMPLATE_ID", "", "GOV.UK Notify text template whose whole body is ((message))"),
+		trimmed(&in.NotifyEmailTemplateID, "intake-notify-email-template-id", "INTAKE_NOTIFY_EMAIL_TEMPLATE_ID", "",
+			"GOV.UK Notify e-mail template for survey invitations by e-mail (subject ((subject)), body ((message))); empty: the contact form does not offer them"),
 		trimmed(&in.TwilioAccountSID, "twilio-account-sid", "TWILIO_ACCOUNT_SID", "", "Twilio account SID"),
 		trimmed(&in.TwilioAuthToken, "twilio-auth-token", "TWILIO_AUTH_TOKEN", "", "Twilio auth token (secret: prefer the environment variable)"),
 		trimmed(&in.TwilioFrom, "twilio-from", "TWILIO_FROM", "", "Twilio number texts are sent from, e.g. +447700900123"),

@@ -58,7 +58,27 @@ func (c IntakeConfig) validate() error {
 	default:
 		return fmt.Errorf("FEEDBACK_SMS_SENDER / --sms-sender: %q must be log, notify or twilio", c.SMSSender)
 	}
-	return nil
+	_, err := c.emailSender()
+	return err
+}
+
+// emailSender builds the sender of survey invitations by e-mail: none without
+// INTAKE_NOTIFY_EMAIL_TEMPLATE_ID; the log sender (which sends nothing) beside
+// the log SMS sender; else GOV.UK Notify, which needs NOTIFY_API_KEY.
+func (c IntakeConfig) emailSender() (intake.EmailSender, error) {
+	switch {
+	case c.NotifyEmailTemplateID == "":
+		return nil, nil
+	case c.SMSSender == senderLog:
+		return intake.LogSender{}, nil
+	case c.NotifyAPIKey == "":
+		return nil, errors.New("NOTIFY_API_KEY: needed when INTAKE_NOTIFY_EMAIL_TEMPLATE_ID is set (survey invitations by e-mail go through GOV.UK Notify)")
+	}
+	s, err := intake.NewNotifyEmailSender(c.NotifyAPIKey, c.NotifyEmailTemplateID)
+	if err != nil {
+		return nil, errors.New("NOTIFY_API_KEY: not a GOV.UK Notify API key (expected {key name}-{service id}-{secret key}), needed by INTAKE_NOTIFY_EMAIL_TEMPLATE_ID")
+	}
+	return s, nil
 }
 
 // checkSMSLogAllowed refuses the log sender (no texts sent) when the base URL is
@@ -144,6 +164,14 @@ func openIntake(ctx context.Context, cfg *Config, st *store.Store, logger *slog.
 		return nil, fmt.Errorf("FEEDBACK_BASE_URL / --base-url: %w", err)
 	}
 	side.outbox.Logger = logger
+	email, err := cfg.Intake.emailSender()
+	if err != nil {
+		side.close()
+		return nil, err
+	}
+	if email != nil {
+		side.outbox.UseEmail(email)
+	}
 	return side, nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -28,15 +29,21 @@ const (
 )
 
 const invitationsUsage = `usage:
-  feedback invitations --service S --count N [--base-url URL]
+  feedback invitations --service S --count N [--base-url URL] [--data-dir DIR | --mongodb-uri URI]
 
-Prints N single-use survey links for service S (counselling or peer-support),
-one per line, for channels the service does not text through (a live chat, an
-e-mail, a card). Nothing is recorded about them: each link is good once, until
-its expiry day (FEEDBACK_INVITATION_TTL, default 14d).
+Prints N single-use survey links for service S, one per line, for channels the
+service does not text through (a live chat, an e-mail, a card). Nothing is
+recorded about them: each link is good once, until its expiry day
+(FEEDBACK_INVITATION_TTL, default 14d).
 
-Needs FEEDBACK_INVITATION_SECRET (the same as the running service's) and the
-public base URL (--base-url or FEEDBACK_BASE_URL).
+S is counselling, peer-support, or any service published since through the
+survey library: for those, the store (--data-dir or FEEDBACK_DATA_DIR, or
+--mongodb-uri or MONGODB_URI) is opened to read the services' numbers, and
+nothing is written. The embedded store is locked while serve runs: stop it, or
+share its store (serve --store-addr, then MONGODB_URI).
+
+Needs the invitation secret (FEEDBACK_INVITATION_SECRET, or the sealing secret
+of the running service) and the public base URL (--base-url or FEEDBACK_BASE_URL).
 `
 
 // parseInvitationSecret reads FEEDBACK_INVITATION_SECRET: base64 (standard or
@@ -92,10 +99,11 @@ func runInvitations(args []string, getenv func(string) string, stdout, stderr io
 	fs := flag.NewFlagSet("invitations", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, invitationsUsage) }
-	service := fs.String("service", "", "counselling or peer-support")
+	service := fs.String("service", "", "counselling, peer-support, or a service published since")
 	count := fs.Int("count", 0, "how many links, 1 to 10000")
 	baseURL := fs.String("base-url", getenv(envBaseURL), "public base URL the links start with")
 	dataDir := fs.String("data-dir", firstNonEmpty(getenv("FEEDBACK_DATA_DIR"), "./data"), "the embedded store's data directory, whose sealing secret the service's invitations derive from")
+	mongoURI := fs.String("mongodb-uri", getenv("MONGODB_URI"), "the service's MongoDB, when it does not use the embedded store")
 	if err := fs.Parse(args); err != nil {
 		return fmt.Errorf("invitations: %w", err)
 	}
@@ -103,7 +111,7 @@ func runInvitations(args []string, getenv func(string) string, stdout, stderr io
 	case fs.NArg() > 0:
 		return fmt.Errorf("invitations: unexpected argument %q", fs.Arg(0))
 	case *service == "":
-		return errors.New("invitations: --service is required (counselling or peer-support)")
+		return errors.New("invitations: --service is required (counselling, peer-support, or a service published since)")
 	case *count < 1 || *count > 10000:
 		return fmt.Errorf("invitations: --count %d: give 1 to 10000", *count)
 	case *baseURL == "":
@@ -117,7 +125,11 @@ func runInvitations(args []string, getenv func(string) string, stdout, stderr io
 	if err != nil {
 		return fmt.Errorf("invitations: %w", err)
 	}
-	codes, err := invitation.New(secret, invitation.Config{BaseURL: *baseURL, TTL: ttl})
+	index, err := invitationServices(*service, store.Config{DataDir: *dataDir, URI: *mongoURI})
+	if err != nil {
+		return fmt.Errorf("invitations: %w", err)
+	}
+	codes, err := invitation.New(secret, invitation.Config{BaseURL: *baseURL, TTL: ttl, Services: index})
 	if err != nil {
 		return fmt.Errorf("invitations: %w", err)
 	}
@@ -249,4 +261,35 @@ func firstNonEmpty(vs ...string) string {
 		}
 	}
 	return ""
+}
+
+// invitationServices is every service by its invitation number, which must
+// include service. The built-ins' numbers never change, so for them no store
+// is opened (serve may hold the embedded one); for another, the survey
+// library's service index is read, and nothing is written.
+func invitationServices(service string, cfg store.Config) ([]string, error) {
+	if slices.Contains(survey.BuiltInServices, service) {
+		return survey.BuiltInServices, nil
+	}
+	if cfg.URI == "" {
+		if _, err := os.Stat(cfg.DataDir); err != nil {
+			return nil, fmt.Errorf("unknown service %q: not built in (%s), and no store at %s to read the services published since: give --data-dir or --mongodb-uri",
+				service, strings.Join(survey.BuiltInServices, ", "), cfg.DataDir)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	st, err := store.Open(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open the store to read the services published (stop serve first, or share its store: serve --store-addr, then MONGODB_URI): %w", err)
+	}
+	defer func() { _ = st.Close(context.Background()) }()
+	index, err := survey.NewLibrary(st.Database(store.SurveyDatabase), nil).ServiceIndex(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !slices.Contains(index, service) {
+		return nil, fmt.Errorf("unknown service %q: the services are %s", service, strings.Join(index, ", "))
+	}
+	return index, nil
 }

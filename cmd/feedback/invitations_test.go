@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"flag"
+	"os"
 	"strings"
 	"testing"
 
@@ -119,4 +121,74 @@ func TestInvitedSurveyText_FitsOneSegmentForTheLongestAllowedBaseURL(t *testing.
 	if err := side.UseInvitations(codes); err != nil {
 		t.Fatalf("the outbox refuses invitation links on the longest base URL: %v", err)
 	}
+}
+
+// A service published through the survey library gets links too: the command
+// reads the library's service numbers from the store, writes nothing there,
+// and names the known services when asked for an unknown one.
+func TestInvitations_ForAServicePublishedSince(t *testing.T) {
+	dir := t.TempDir()
+	publishVideoCounselling(t, dir)
+	env := map[string]string{envInvitationSecret: testInvitationSecret, envBaseURL: "https://feedback.example.org",
+		"MONGODB_URI": os.Getenv(storetest.MongoURIVariable)}
+	var out, errOut bytes.Buffer
+	args := []string{"invitations", "--service", "video-counselling", "--count", "2", "--data-dir", dir}
+	if err := runWithEnv(t, args, env, &out, &errOut); err != nil {
+		t.Fatalf("invitations for video-counselling: %v\n%s", err, errOut.String())
+	}
+	codes, err := invitation.New(bytes.Repeat([]byte{7}, 32), invitation.Config{BaseURL: "https://feedback.example.org",
+		Services: []string{"counselling", "peer-support", "video-counselling"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	links := strings.Fields(out.String())
+	for _, link := range links {
+		inv, err := codes.Verify(strings.TrimPrefix(link, "https://feedback.example.org/i/"))
+		if err != nil || inv.Service != "video-counselling" {
+			t.Fatalf("link %q: %+v %v, want an invitation to video-counselling", link, inv, err)
+		}
+	}
+	if len(links) != 2 {
+		t.Fatalf("output %q, want 2 links", out.String())
+	}
+	out.Reset()
+	err = runWithEnv(t, []string{"invitations", "--service", "dentistry", "--count", "1", "--data-dir", dir}, env, &out, &errOut)
+	if err == nil || !strings.Contains(err.Error(), `unknown service "dentistry": the services are counselling, peer-support, video-counselling`) || out.Len() != 0 {
+		t.Fatalf("unknown service: %v (output %q)", err, out.String())
+	}
+}
+
+// publishVideoCounselling publishes video-counselling, based on counselling,
+// in the store in dir, numbered as serve numbers it, and closes the store.
+func publishVideoCounselling(t *testing.T, dir string) {
+	t.Helper()
+	ctx := context.Background()
+	st := storetest.Open(t, dir)
+	defer st.Close(ctx)
+	lib, cat, err := loadSurveys(ctx, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cur, _ := cat.Get("counselling")
+	file, _ := cur.File()
+	var d map[string]any
+	if err := json.Unmarshal(file, &d); err != nil {
+		t.Fatal(err)
+	}
+	d["service"], d["based_on"] = "video-counselling", "counselling"
+	file, _ = json.Marshal(d)
+	if _, err := lib.Publish(ctx, file, "cli"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lib.NumberServices(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// runWithEnv runs the command line args, as main does, with env set.
+func runWithEnv(t *testing.T, args []string, env map[string]string, stdout, stderr *bytes.Buffer) error {
+	for k, v := range env {
+		t.Setenv(k, v)
+	}
+	return run(context.Background(), args, nil, stdout, stderr)
 }

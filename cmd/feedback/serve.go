@@ -245,7 +245,11 @@ func printWelcome(w io.Writer, cfg *Config, st *store.Store, catalogue *survey.C
 	if cfg.Intake.MongoURI != "" {
 		intakeAt = "a separate MongoDB (INTAKE_MONGODB_URI)"
 	}
-	fmt.Fprintf(w, "\nIntake records: %s. Survey texts: %s sender.\n", intakeAt, cfg.Intake.SMSSender)
+	email := "off (INTAKE_NOTIFY_EMAIL_TEMPLATE_ID)"
+	if cfg.Intake.NotifyEmailTemplateID != "" {
+		email = "on"
+	}
+	fmt.Fprintf(w, "\nIntake records: %s. Survey texts: %s sender. Invitations by e-mail: %s.\n", intakeAt, cfg.Intake.SMSSender, email)
 	fmt.Fprintf(w, "\nStaff sign-in: %s/login\nAPI: %s/api/v1/surveys   Health: %s/healthz   Ready: %s/readyz\nPress Ctrl+C to stop.\n",
 		cfg.BaseURL, cfg.BaseURL, cfg.BaseURL, cfg.BaseURL)
 }

@@ -1,0 +1,47 @@
+package intakepages
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/gofiber/fiber/v3"
+
+	"github.com/feedback-service/feedback/api/web"
+	"github.com/feedback-service/feedback/intake"
+)
+
+// What became of the survey invitation, in words on the closed contact's
+// page, and the one-off survey link a call handler can give instead.
+
+var surveyTextWords = map[intake.SurveyTextStatus]string{
+	intake.TextQueued:      "The survey text is queued and will be sent to the caller's mobile shortly. Their number is deleted from the queue once it has gone.",
+	intake.TextEmailQueued: "The survey invitation is queued and will be e-mailed to the caller shortly, instead of a text. Their address is deleted from the queue once it has gone.",
+	intake.TextNotAgreed:   "No survey text: the caller did not agree to one.",
+	intake.TextEmailUnavailable: "No survey invitation: the caller agreed to one by e-mail only, and invitations by e-mail are no longer set up. " +
+		"Give them a one-off survey link instead.",
+	intake.TextNoMobile:     "No survey text: no mobile number is recorded for the caller.",
+	intake.TextRecentlySent: "No survey text: the caller was sent one in the last 30 days.",
+	intake.TextLinkGiven:    "No survey text: the caller was given a one-off survey link instead.",
+	intake.TextEmergency:    "No survey text: emergency services were called, and no survey text follows an emergency.",
+	intake.TextRiskOpen:     "No survey text: the caller's immediate-risk flag is open.",
+	intake.TextRefused:      "No survey text: the service could not help the caller.",
+	intake.TextAfterConversation: "The survey text waits until the first conversation with the peer supporter is recorded " +
+		"(or goes after a set number of days if none is): never at intake.",
+}
+
+// SurveyLink is POST /intake/contacts/{id}/survey-link: a one-off survey link
+// for a caller who agreed to feedback but has no mobile number, shown once to
+// pass on at the end of a live chat or an e-mail, and never stored.
+func (s *Pages) SurveyLink(c fiber.Ctx) error {
+	link, err := s.intake.GiveSurveyLink(c.Context(), web.Param(c, "id"), s.links)
+	switch {
+	case errors.Is(err, intake.ErrNotFound):
+		return s.staff.RecordNotFound(c)
+	case errors.Is(err, intake.ErrNoSurveyLink):
+		return s.renderContact(c, fiber.StatusConflict, contactPage{Notice: "No survey link can be given for this contact: the caller did not agree to feedback, a text goes to them instead, or a link was given already."})
+	case err != nil:
+		return fmt.Errorf("survey link: %w", err)
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return s.renderContact(c, fiber.StatusOK, contactPage{SurveyLink: link})
+}
