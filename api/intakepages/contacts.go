@@ -251,14 +251,7 @@ func (s *Pages) Contact(c fiber.Ctx) error {
 // renderContact loads the contact named in the path and its person, audits the
 // view, and shows it.
 func (s *Pages) renderContact(c fiber.Ctx, status int, p contactPage) error {
-	ct, err := s.intake.Contact(c.Context(), web.Param(c, "id"))
-	if errors.Is(err, intake.ErrNotFound) {
-		return s.staff.RecordNotFound(c)
-	}
-	if err != nil {
-		return fmt.Errorf("show contact: %w", err)
-	}
-	person, err := s.intake.Person(c.Context(), ct.PersonID)
+	ct, person, err := s.contactAndPerson(c)
 	if errors.Is(err, intake.ErrNotFound) {
 		return s.staff.RecordNotFound(c)
 	}
@@ -291,6 +284,14 @@ func (s *Pages) renderContact(c fiber.Ctx, status int, p contactPage) error {
 	p.SurveyText = surveyTextWords[ct.SurveyText]
 	p.CanGiveLink = s.links != nil && ct.ClosedAt != nil && ct.FeedbackAgreed && ct.SurveyText == intake.TextNoMobile
 	return s.site.Render(c, status, s.templates, "contact", p)
+}
+
+// contactAndPerson loads the contact named in the path and its person.
+func (s *Pages) contactAndPerson(c fiber.Ctx) (ct intake.Contact, person intake.Person, err error) {
+	if ct, err = s.intake.Contact(c.Context(), web.Param(c, "id")); err == nil {
+		person, err = s.intake.Person(c.Context(), ct.PersonID)
+	}
+	return ct, person, err
 }
 
 var surveyTextWords = map[intake.SurveyTextStatus]string{
