@@ -246,23 +246,9 @@ func storedCounters(ctx context.Context, db *mongo.Database) (map[string]map[str
 
 func compareCounters(stored, recomputed map[string]map[string]int64) []CounterDifference {
 	var diffs []CounterDifference
-	ids := map[string]bool{}
-	for id := range stored {
-		ids[id] = true
-	}
-	for id := range recomputed {
-		ids[id] = true
-	}
-	for id := range ids {
+	for id := range keysOfEither(stored, recomputed) {
 		s, r := stored[id], recomputed[id]
-		fields := map[string]bool{}
-		for f := range s {
-			fields[f] = true
-		}
-		for f := range r {
-			fields[f] = true
-		}
-		for f := range fields {
+		for f := range keysOfEither(s, r) {
 			if s[f] != r[f] {
 				diffs = append(diffs, CounterDifference{Bucket: id, Field: f, Stored: s[f], Recomputed: r[f]})
 			}
@@ -275,6 +261,18 @@ func compareCounters(stored, recomputed map[string]map[string]int64) []CounterDi
 		return diffs[i].Field < diffs[j].Field
 	})
 	return diffs
+}
+
+// keysOfEither is the set of keys in a or b.
+func keysOfEither[V any](a, b map[string]V) map[string]bool {
+	keys := make(map[string]bool, len(a)+len(b))
+	for k := range a {
+		keys[k] = true
+	}
+	for k := range b {
+		keys[k] = true
+	}
+	return keys
 }
 
 // rewriteCounters replaces the documents of every bucket with a difference by
