@@ -155,7 +155,7 @@ func (t *tally) add(def *Definition, resp Response, comments bool) {
 	t.bucketDefs[b] = def
 	if comments {
 		for _, cm := range commentDocs(def, answers, resp.Month) {
-			t.comments[commentKey{resp.Service, resp.Version, cm.Month, cm.Question, cm.Text, resp.Verified}]++
+			t.comments[commentKey{resp.Service, resp.Version, cm.Month, cm.Question, cm.Text, cm.FFT, resp.Verified}]++
 		}
 	}
 	t.responses++
@@ -310,9 +310,11 @@ func rewriteCounters(ctx context.Context, db *mongo.Database, diffs []CounterDif
 	return nil
 }
 
+// commentKey is what a comment says, the FFT rating it was given with included,
+// so a rebuilt comment is the one the release wrote.
 type commentKey struct {
-	service, version, month, question, text string
-	verified                                bool
+	service, version, month, question, text, fft string
+	verified                                     bool
 }
 
 // strayComment is a stored comment no response accounts for, or one stored in
@@ -345,7 +347,7 @@ func compareComments(ctx context.Context, db *mongo.Database, want map[commentKe
 			return nil, nil, fmt.Errorf("read comments: %w", err)
 		}
 		for _, c := range stored {
-			k := commentKey{c.Service, c.Version, c.Month, c.Question, c.Text, c.Verified}
+			k := commentKey{c.Service, c.Version, c.Month, c.Question, c.Text, c.FFT, c.Verified}
 			if left[k] > 0 && c.collection() == name {
 				left[k]--
 				continue
@@ -355,7 +357,7 @@ func compareComments(ctx context.Context, db *mongo.Database, want map[commentKe
 	}
 	for k, n := range left {
 		for range n {
-			missing = append(missing, Comment{ID: randomID(), Service: k.service, Version: k.version, Month: k.month, Question: k.question, Text: k.text, Verified: k.verified})
+			missing = append(missing, Comment{ID: randomID(), Service: k.service, Version: k.version, Month: k.month, Question: k.question, Text: k.text, FFT: k.fft, Verified: k.verified})
 		}
 	}
 	return extra, missing, nil
