@@ -25,6 +25,7 @@ import (
 // counters' fields in the survey's order, no trace of the released ballots'
 // ciphertext, and nothing of a carried group's answers anywhere.
 func TestFiles_AfterAReleaseHoldNoOrderAndNoBallotPlaintext(t *testing.T) {
+	storetest.RequireEmbedded(t) // reads the embedded store's files
 	const k = 10
 	dir := t.TempDir()
 	st := storetest.Open(t, dir)
