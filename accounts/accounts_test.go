@@ -3,38 +3,21 @@ package accounts
 import (
 	"context"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/feedback-service/feedback/clocktest"
 	"github.com/feedback-service/feedback/store/storetest"
 )
 
-// testClock is a settable clock shared by a Store and its Lockout.
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newTestClock() *testClock {
-	return &testClock{t: time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)}
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
+// newTestClock is the clock a Store and its Lockout share.
+func newTestClock() *clocktest.Clock {
+	return clocktest.New(time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC))
 }
 
 // newTestStore opens an accounts Store on a fresh embedded store with a test
 // clock; cfg's zero fields take the defaults (real argon2 parameters included).
-func newTestStore(t testing.TB, cfg Config) (*Store, *testClock) {
+func newTestStore(t testing.TB, cfg Config) (*Store, *clocktest.Clock) {
 	t.Helper()
 	clock := newTestClock()
 	cfg.Now = clock.Now

@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"testing"
 	"time"
+
+	"github.com/feedback-service/feedback/clocktest"
 )
 
-func newTestLockout() (*Lockout, *testClock) {
+func newTestLockout() (*Lockout, *clocktest.Clock) {
 	clock := newTestClock()
 	return NewLockout(DefaultLockoutPolicy(), clock.Now), clock
 }

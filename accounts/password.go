@@ -112,30 +112,10 @@ func parseHash(s string) (parsedHash, error) {
 	if len(parts) != 4 || parts[0] != "v="+strconv.Itoa(argon2.Version) {
 		return h, fmt.Errorf("%w: want version %d and four fields", errMalformedHash, argon2.Version)
 	}
-	for _, kv := range strings.Split(parts[1], ",") {
-		k, v, _ := strings.Cut(kv, "=")
-		n, err := strconv.ParseUint(v, 10, 32)
-		if err != nil {
-			return h, fmt.Errorf("%w: parameter %q", errMalformedHash, kv)
-		}
-		switch k {
-		case "m":
-			h.params.Memory = uint32(n)
-		case "t":
-			h.params.Iterations = uint32(n)
-		case "p":
-			if n > maxParallelism {
-				return h, fmt.Errorf("%w: parallelism %d", errMalformedHash, n)
-			}
-			h.params.Parallelism = uint8(n)
-		default:
-			return h, fmt.Errorf("%w: parameter %q", errMalformedHash, kv)
-		}
-	}
-	if err := h.params.validate(); err != nil {
-		return h, fmt.Errorf("%w: %w", errMalformedHash, err)
-	}
 	var err error
+	if h.params, err = parseParams(parts[1]); err != nil {
+		return h, err
+	}
 	b64 := base64.RawStdEncoding
 	if h.salt, err = b64.DecodeString(parts[2]); err != nil || len(h.salt) < 8 {
 		return h, fmt.Errorf("%w: salt", errMalformedHash)
@@ -144,4 +124,33 @@ func parseHash(s string) (parsedHash, error) {
 		return h, fmt.Errorf("%w: key", errMalformedHash)
 	}
 	return h, nil
+}
+
+// parseParams reads "m=…,t=…,p=…", the cost an argon2id hash was made with.
+func parseParams(s string) (PasswordParams, error) {
+	var p PasswordParams
+	for _, kv := range strings.Split(s, ",") {
+		k, v, _ := strings.Cut(kv, "=")
+		n, err := strconv.ParseUint(v, 10, 32)
+		if err != nil {
+			return p, fmt.Errorf("%w: parameter %q", errMalformedHash, kv)
+		}
+		switch k {
+		case "m":
+			p.Memory = uint32(n)
+		case "t":
+			p.Iterations = uint32(n)
+		case "p":
+			if n > maxParallelism {
+				return p, fmt.Errorf("%w: parallelism %d", errMalformedHash, n)
+			}
+			p.Parallelism = uint8(n)
+		default:
+			return p, fmt.Errorf("%w: parameter %q", errMalformedHash, kv)
+		}
+	}
+	if err := p.validate(); err != nil {
+		return p, fmt.Errorf("%w: %w", errMalformedHash, err)
+	}
+	return p, nil
 }

@@ -260,6 +260,8 @@ func (rr *records) next() (marker, []byte, error) {
 
 // collection reads one collection's begin record, documents and end record,
 // which must hold the number of documents read.
+// Complexity: the three records read in order, each checked where it is read;
+// split, the names and the running count would be handed about.
 func (rr *records) collection(db, coll string) (int64, error) {
 	m, doc, err := rr.next()
 	if err != nil {

@@ -186,27 +186,24 @@ func spcSeries(spc *SPC, months []string) []ChartSeries {
 func rounded(v float64) *float64 { r := round1(v); return &r }
 
 func seriesMax(ss []ChartSeries) float64 {
-	var top float64
-	for _, s := range ss {
-		for _, v := range s.Values {
-			if v != nil {
-				top = max(top, *v)
-			}
-		}
-	}
-	return top
+	return seriesFold(ss, func(a, b float64) float64 { return max(a, b) })
 }
 
 func seriesMin(ss []ChartSeries) float64 {
-	var low float64
+	return seriesFold(ss, func(a, b float64) float64 { return min(a, b) })
+}
+
+// seriesFold folds pick over every value the series hold, starting from 0.
+func seriesFold(ss []ChartSeries, pick func(a, b float64) float64) float64 {
+	var v float64
 	for _, s := range ss {
-		for _, v := range s.Values {
-			if v != nil {
-				low = min(low, *v)
+		for _, x := range s.Values {
+			if x != nil {
+				v = pick(v, *x)
 			}
 		}
 	}
-	return low
+	return v
 }
 
 // ChartByName returns one of a service's charts.

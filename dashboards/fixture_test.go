@@ -6,7 +6,6 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -14,24 +13,19 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/feedback-service/feedback/clocktest"
 	"github.com/feedback-service/feedback/dashboards"
 	"github.com/feedback-service/feedback/store"
 	"github.com/feedback-service/feedback/store/storetest"
 	"github.com/feedback-service/feedback/survey"
 )
 
-// clock is a settable time source.
-type clock struct{ t atomic.Int64 }
-
-func (c *clock) set(t time.Time) { c.t.Store(t.UnixNano()) }
-func (c *clock) now() time.Time  { return time.Unix(0, c.t.Load()).UTC() }
-
 var today = time.Date(2026, 11, 24, 14, 10, 0, 0, time.UTC)
 
 type fixture struct {
 	db        *mongo.Database
 	cat       *survey.Catalogue
-	clock     *clock
+	clock     *clocktest.Clock
 	responses *survey.Responses
 	releaser  *survey.Releaser
 }
@@ -44,17 +38,16 @@ func newFixture(t testing.TB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &clock{}
-	c.set(today)
+	c := clocktest.New(today)
 	sealer, err := survey.NewSealer(survey.NewSecret(), cat)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := survey.NewResponses(db, survey.Options{Now: c.now, Sealer: sealer})
+	r := survey.NewResponses(db, survey.Options{Now: c.Now, Sealer: sealer})
 	t.Cleanup(r.Close)
 	// The release's K is 1 here, so that buckets below the dashboards' K exist
 	// and the dashboards' own disclosure rule is what these tests check.
-	rel, err := survey.NewReleaser(db, cat, survey.ReleaseOptions{Sealer: sealer, K: 1, Now: c.now, Responses: r})
+	rel, err := survey.NewReleaser(db, cat, survey.ReleaseOptions{Sealer: sealer, K: 1, Now: c.Now, Responses: r})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +59,7 @@ func (f *fixture) dashboards(t testing.TB, k int) *dashboards.Dashboards {
 	t.Helper()
 	// The fixture's clock, ticking, so loaded counters age.
 	start := time.Now()
-	now := func() time.Time { return f.clock.now().Add(time.Since(start)) }
+	now := func() time.Time { return f.clock.Now().Add(time.Since(start)) }
 	d, err := dashboards.New(f.db, f.cat, dashboards.Options{K: k, MaxAge: time.Nanosecond, CommentsMaxAge: time.Nanosecond, Now: now})
 	if err != nil {
 		t.Fatal(err)
@@ -91,8 +84,8 @@ func (f *fixture) submit(t testing.TB, rng *rand.Rand, service, month string, n 
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.clock.set(m.AddDate(0, 0, 14).Add(10 * time.Hour))
-	defer f.clock.set(today)
+	f.clock.Set(m.AddDate(0, 0, 14).Add(10 * time.Hour))
+	defer f.clock.Set(today)
 	def := f.def(t, service)
 	answers := make([]survey.Answers, n)
 	for i := range answers {

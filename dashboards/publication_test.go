@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/feedback-service/feedback/clocktest"
 	"github.com/feedback-service/feedback/dashboards"
 )
 
@@ -39,8 +40,8 @@ func TestAnnouncePublication_OnceToSubscribersWithALinkOnly(t *testing.T) {
 	}
 	mailer.BaseURL = stand.URL
 	ctx := context.Background()
-	now := time.Date(2026, 12, 1, 0, 30, 0, 0, time.UTC) // November is over but not yet released
-	d, err := dashboards.New(f.db, f.cat, dashboards.Options{Now: func() time.Time { return now }})
+	clock := clocktest.New(time.Date(2026, 12, 1, 0, 30, 0, 0, time.UTC)) // November is over but not yet released
+	d, err := dashboards.New(f.db, f.cat, dashboards.Options{Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +56,7 @@ func TestAnnouncePublication_OnceToSubscribersWithALinkOnly(t *testing.T) {
 	if m, n, err := d.AnnouncePublication(ctx, mailer, "https://feedback.example"); err != nil || m != "" || n != 0 {
 		t.Fatalf("before release: %q %d %v", m, n, err)
 	}
-	now = time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)
+	clock.Set(time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC))
 	if m, n, err := d.AnnouncePublication(ctx, mailer, "https://feedback.example"); err != nil || m != "2026-11" || n != 1 {
 		t.Fatalf("after release: %q %d %v", m, n, err)
 	}

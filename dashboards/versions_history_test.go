@@ -17,7 +17,7 @@ import (
 func libraryFixture(t *testing.T) (*fixture, *survey.Library) {
 	t.Helper()
 	f := newFixture(t)
-	lib := survey.NewLibrary(f.db, f.clock.now)
+	lib := survey.NewLibrary(f.db, f.clock.Now)
 	ctx := context.Background()
 	if _, err := lib.Seed(ctx, f.cat); err != nil {
 		t.Fatal(err)
@@ -25,9 +25,9 @@ func libraryFixture(t *testing.T) (*fixture, *survey.Library) {
 	cat := must[*survey.Catalogue](t)(lib.Load(ctx))
 	sealer := must[*survey.Sealer](t)(survey.NewSealer(survey.NewSecret(), cat))
 	f.cat = cat
-	f.responses = survey.NewResponses(f.db, survey.Options{Now: f.clock.now, Sealer: sealer})
+	f.responses = survey.NewResponses(f.db, survey.Options{Now: f.clock.Now, Sealer: sealer})
 	t.Cleanup(f.responses.Close)
-	f.releaser = must[*survey.Releaser](t)(survey.NewReleaser(f.db, cat, survey.ReleaseOptions{Sealer: sealer, K: 1, Now: f.clock.now, Responses: f.responses}))
+	f.releaser = must[*survey.Releaser](t)(survey.NewReleaser(f.db, cat, survey.ReleaseOptions{Sealer: sealer, K: 1, Now: f.clock.Now, Responses: f.responses}))
 	return f, lib
 }
 

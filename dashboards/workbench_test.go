@@ -108,8 +108,8 @@ func (f *fixture) submitAnswers(t testing.TB, service, month string, answers []s
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.clock.set(m.AddDate(0, 0, 14))
-	defer f.clock.set(today)
+	f.clock.Set(m.AddDate(0, 0, 14))
+	defer f.clock.Set(today)
 	ctx := context.Background()
 	def := f.def(t, service)
 	for _, a := range answers {

@@ -4,15 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
-	"strings"
 	"time"
 
+	"github.com/feedback-service/feedback/field"
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
-
-	"github.com/feedback-service/feedback/field"
 )
 
 // MaxCounsellingSessions is how many counselling sessions one person may have,
@@ -120,61 +117,18 @@ type NewContact struct {
 // immediate-risk flag asks for the postcode, so emergency services can be sent;
 // "refused" or "unknown" is an answer too, so the contact can always be opened.
 func (n *NewContact) check() (Person, time.Time, error) {
-	for _, f := range []*string{&n.Name, &n.DateOfBirth, &n.Phone, &n.Email, &n.Postcode, &n.Organisation, &n.Address, &n.JobRole,
-		&n.MemberID, &n.MemberDetails} {
-		*f = strings.TrimSpace(*f)
-	}
-	if n.Kind == "" && n.Service.Valid() {
-		n.Kind = n.Service // a built-in is its own kind
-	}
-	var fields field.Errors
-	dobProblem := n.dateOfBirth()
-	if err := validate.Struct(n); err != nil {
-		fields = fieldErrors(err)
-	}
-	if dobProblem != "" {
-		fields = slices.DeleteFunc(fields, func(f field.Error) bool { return f.Field == "date_of_birth" })
-		fields.Add("date_of_birth", dobProblem)
-	}
-	has := func(field string) bool {
-		for _, f := range fields {
-			if f.Field == field {
-				return true
-			}
-		}
-		return false
-	}
-	p := Person{Name: n.Name, DateOfBirth: n.DateOfBirth, Role: n.Role, Email: normaliseEmail(n.Email),
-		Organisation: n.Organisation, Address: n.Address, JobRole: n.JobRole,
-		Ethnicity: oneOf(n.Ethnicity, Ethnicities), Gender: oneOf(n.Gender, Genders), Specialty: oneOf(n.Specialty, Specialties)}
-	if n.Role == Partner || n.Role == Dependant {
-		p.MemberID, p.MemberDetails = n.MemberID, n.MemberDetails
-	}
-	if n.Phone != "" && !has("phone") {
-		var ok bool
-		if p.Phone, ok = NormalisePhone(n.Phone); !ok {
-			fields.Add("phone", "Enter a phone number, like 07700 900123")
-		}
-	}
-	if n.Service != "" && n.Kind == "" && !has("service") {
+	n.tidy()
+	fields := n.formErrors()
+	p := n.person()
+	n.checkPhone(&p, &fields)
+	if n.Service != "" && n.Kind == "" && fields.For("service") == "" {
 		fields.Add("service", "Select one of the services listed")
 	}
 	if n.Kind == Counselling && n.Phone == "" && n.Email == "" {
 		fields.Add("phone", "Enter a phone number or an e-mail address")
 	}
-	n.checkEmailAgreed(&fields, has("email"))
-	if missing := strings.ToLower(n.Postcode); missing == "refused" || missing == "unknown" {
-		n.Postcode, n.PostcodeMissing = "", missing
-	}
-	if n.Risk && n.Postcode == "" && n.PostcodeMissing == "" && !has("postcode_missing") {
-		fields.Add("postcode", "Enter the postcode, or choose refused or unknown if the caller will not or cannot give it")
-	}
-	if n.Postcode != "" && !has("postcode") {
-		var ok bool
-		if p.Postcode, ok = NormalisePostcode(n.Postcode); !ok {
-			fields.Add("postcode", "Enter a full UK postcode, like SW1A 1AA")
-		}
-	}
+	n.checkEmailAgreed(&fields, fields.For("email") != "")
+	n.checkPostcode(&p, &fields)
 	dob, _ := time.Parse(time.DateOnly, n.DateOfBirth)
 	return p, dob, fields.Err()
 }

@@ -123,7 +123,7 @@ func TestOpenContact_SeventhCounsellingSessionIsRefusedWithSignpost(t *testing.T
 			t.Fatalf("session %d, want %d", o.Contact.Session, want)
 		}
 		n.PersonID = o.Person.ID
-		c.advance(7 * 24 * time.Hour)
+		c.Advance(7 * 24 * time.Hour)
 	}
 	_, err := s.OpenContact(ctx, n)
 	var r *Refusal

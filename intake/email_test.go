@@ -152,10 +152,10 @@ func TestOutbox_RetriesAnEmailLikeATextThenGivesUpAndErasesTheAddress(t *testing
 		if res := process(t, ob); res.Retrying != 1 {
 			t.Fatalf("%+v, want a retry", res)
 		}
-		if e, _ := outboxEntry(t, s, opened.Contact.ID); e.Email == "" || !e.NextAttemptAt.Equal(clk.t.Add(wait)) {
+		if e, _ := outboxEntry(t, s, opened.Contact.ID); e.Email == "" || !e.NextAttemptAt.Equal(clk.Now().Add(wait)) {
 			t.Fatalf("waiting entry %+v, want the address kept until the next attempt", e)
 		}
-		clk.advance(wait)
+		clk.Advance(wait)
 	}
 	if res := process(t, ob); res.Failed != 1 {
 		t.Fatalf("third attempt %+v, want given up", res)

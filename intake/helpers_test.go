@@ -5,25 +5,20 @@ import (
 	"testing"
 	"time"
 
+	"github.com/feedback-service/feedback/clocktest"
 	"github.com/feedback-service/feedback/store/storetest"
 )
 
 // monday is a fixed "now" for tests: Monday 23 November 2026, 10:00 UTC (ISO week 2026-W48).
 var monday = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 
-// clock is a settable time for a test store.
-type clock struct{ t time.Time }
-
-func (c *clock) now() time.Time          { return c.t }
-func (c *clock) advance(d time.Duration) { c.t = c.t.Add(d) }
-
 // newTestStore opens an intake store on a fresh embedded database, with its
 // clock at monday in London.
-func newTestStore(t testing.TB) (*Store, *clock) {
+func newTestStore(t testing.TB) (*Store, *clocktest.Clock) {
 	t.Helper()
 	s := New(storetest.New(t).Database(Database))
-	c := &clock{t: monday}
-	s.Now = c.now
+	c := clocktest.New(monday)
+	s.Now = c.Now
 	if err := s.EnsureIndexes(context.Background()); err != nil {
 		t.Fatal(err)
 	}

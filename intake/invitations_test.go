@@ -88,7 +88,7 @@ func TestOutbox_ALinkThatCannotBeMintedIsRetriedNotSentPlain(t *testing.T) {
 		t.Fatalf("ProcessDue = %+v, %v; %d sent; want one retry and nothing sent", res, err, len(sender.sent))
 	}
 	links.err = nil
-	clock.advance(o.Backoff(1))
+	clock.Advance(o.Backoff(1))
 	if res, err := o.ProcessDue(context.Background()); err != nil || res.Sent != 1 {
 		t.Fatalf("retry = %+v, %v", res, err)
 	}

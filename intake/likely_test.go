@@ -32,7 +32,7 @@ func TestOpenContact_ReturningCallerFromANewNumberIsWarnedAndAttached(t *testing
 	n := counsellingCaller()
 	o := mustOpen(t, s, n)
 	addPractitioner(t, s, "Dr Aardvark", Counsellor, 100, true) // more free places now
-	clk.advance(7 * 24 * time.Hour)
+	clk.Advance(7 * 24 * time.Hour)
 
 	again := counsellingCaller()
 	again.Phone, again.Name, again.SameCounsellor = "07700 900999", "Alex Morgon", true
@@ -67,11 +67,11 @@ func TestMerge_FoldsTwoRecordsOfOnePerson(t *testing.T) {
 	ctx := context.Background()
 	addPractitioner(t, s, "Dr A", Counsellor, 100, true)
 	a := mustOpen(t, s, counsellingCaller())
-	clk.advance(24 * time.Hour)
+	clk.Advance(24 * time.Hour)
 	n := counsellingCaller()
 	n.Phone, n.NewPerson, n.Email = "07700 900999", true, "alex@example.org"
 	b := mustOpen(t, s, n)
-	clk.advance(24 * time.Hour)
+	clk.Advance(24 * time.Hour)
 	n.PersonID = b.Person.ID
 	mustOpen(t, s, n)
 	if _, err := s.Merge(ctx, a.Person.ID, a.Person.ID); !errors.Is(err, ErrSamePerson) {

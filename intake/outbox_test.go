@@ -118,7 +118,7 @@ func TestOutbox_SendsOneTextDeletesTheNumberAndCountsTheInvitation(t *testing.T)
 	if _, err := s.CloseContact(ctx, opened.Contact.ID, "again"); !errors.Is(err, ErrAlreadyClosed) {
 		t.Fatalf("second close: %v, want ErrAlreadyClosed", err)
 	}
-	clk.advance(ob.KeepFinished)
+	clk.Advance(ob.KeepFinished)
 	if res := process(t, ob); res.Sent != 0 || res.Removed != 1 {
 		t.Fatalf("later run %+v, want nothing sent and the finished entry removed", res)
 	}
@@ -145,14 +145,14 @@ func TestOutbox_RetriesWithExponentialBackoffThenGivesUpAndDeletesTheNumber(t *t
 			t.Fatalf("attempt %d: %+v, want a retry", attempt+1, res)
 		}
 		e, _ := outboxEntry(t, s, id)
-		if !e.NextAttemptAt.Equal(clk.t.Add(wait)) || e.Phone == "" || e.LastError != outage.Error() {
-			t.Fatalf("attempt %d: next at %v, want %v (entry %+v)", attempt+1, e.NextAttemptAt, clk.t.Add(wait), e)
+		if !e.NextAttemptAt.Equal(clk.Now().Add(wait)) || e.Phone == "" || e.LastError != outage.Error() {
+			t.Fatalf("attempt %d: next at %v, want %v (entry %+v)", attempt+1, e.NextAttemptAt, clk.Now().Add(wait), e)
 		}
-		clk.advance(wait - time.Second)
+		clk.Advance(wait - time.Second)
 		if res := process(t, ob); res != (Processed{}) {
 			t.Fatalf("before the backoff ended: %+v, want nothing done", res)
 		}
-		clk.advance(time.Second)
+		clk.Advance(time.Second)
 	}
 	if res := process(t, ob); res.Failed != 1 {
 		t.Fatalf("third attempt: %+v, want final failure", res)
@@ -214,13 +214,13 @@ func TestOutbox_AtMostOneTextPerPersonPer30Days(t *testing.T) {
 	}
 
 	// 29 days later: not queued at all.
-	clk.advance(29 * 24 * time.Hour)
+	clk.Advance(29 * 24 * time.Hour)
 	_, c3 := openAndClose(t, s, n)
 	if c3.SurveyText != TextRecentlySent {
 		t.Fatalf("29 days on: %q, want %q", c3.SurveyText, TextRecentlySent)
 	}
 	// 30 days after the text: queued and sent.
-	clk.advance(24 * time.Hour)
+	clk.Advance(24 * time.Hour)
 	_, c4 := openAndClose(t, s, n)
 	if c4.SurveyText != TextQueued {
 		t.Fatalf("30 days on: %q, want queued", c4.SurveyText)
@@ -229,8 +229,8 @@ func TestOutbox_AtMostOneTextPerPersonPer30Days(t *testing.T) {
 		t.Fatalf("%+v, want one sent", res)
 	}
 	p, _ := s.Person(ctx, first.Person.ID)
-	if p.LastTextedAt == nil || !p.LastTextedAt.Equal(clk.t) {
-		t.Fatalf("last texted %v, want %v", p.LastTextedAt, clk.t)
+	if p.LastTextedAt == nil || !p.LastTextedAt.Equal(clk.Now()) {
+		t.Fatalf("last texted %v, want %v", p.LastTextedAt, clk.Now())
 	}
 	if len(sender.sent) != 2 {
 		t.Fatalf("%d texts, want 2", len(sender.sent))
@@ -267,7 +267,7 @@ func TestOutbox_NeverSendsAContactTwice(t *testing.T) {
 
 	// Queuing the same contact again is absorbed by the unique _id.
 	for range 2 {
-		if err := s.queueText(ctx, c, Person{Phone: "+447700900123"}, clk.t, clk.t); err != nil {
+		if err := s.queueText(ctx, c, Person{Phone: "+447700900123"}, clk.Now(), clk.Now()); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -277,11 +277,11 @@ func TestOutbox_NeverSendsAContactTwice(t *testing.T) {
 
 	// A send interrupted by a crash (left "sending") is given up, not repeated.
 	_, err := s.coll(collOutbox).UpdateOne(ctx, bson.D{{Key: "_id", Value: c.ID}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: statusSending}, {Key: "updated_at", Value: clk.t}}}})
+		bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: statusSending}, {Key: "updated_at", Value: clk.Now()}}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	clk.advance(2*ob.SendTimeout + time.Second)
+	clk.Advance(2*ob.SendTimeout + time.Second)
 	process(t, ob)
 	e, _ := outboxEntry(t, s, c.ID)
 	if len(sender.sent) != 0 || e.Status != statusFailed || e.Phone != "" {

@@ -27,7 +27,7 @@ func TestPeerSupport_TextWaitsForTheFirstConversationThenGoes(t *testing.T) {
 		t.Fatalf("caseload %+v, %v", load, err)
 	}
 
-	clk.advance(3 * 24 * time.Hour)
+	clk.Advance(3 * 24 * time.Hour)
 	// A date in the future, or before the details were given, is refused.
 	for _, d := range [][3]string{{"30", "11", "2026"}, {"1", "11", "2026"}, {"31", "2", "2026"}} {
 		_, err := s.LogConversation(ctx, opened.Contact.ID, d[0], d[1], d[2])
@@ -65,11 +65,11 @@ func TestPeerSupport_WithNoConversationTheTextGoesAfterTheSetDays(t *testing.T) 
 	s.PeerSurveyAfter = 10 * 24 * time.Hour
 	ob := newTestOutbox(t, s, &recordingSender{}, nil)
 	openAndClose(t, s, peerCaller())
-	clk.advance(10*24*time.Hour - time.Minute)
+	clk.Advance(10*24*time.Hour - time.Minute)
 	if res := process(t, ob); res.Sent != 0 {
 		t.Fatalf("early: %+v", res)
 	}
-	clk.advance(time.Minute)
+	clk.Advance(time.Minute)
 	if res := process(t, ob); res.Sent != 1 {
 		t.Fatalf("after 10 days: %+v", res)
 	}

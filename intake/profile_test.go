@@ -48,7 +48,7 @@ func TestReport_HidesSmallMonthsAndSmallCounts(t *testing.T) {
 	s, clk := newTestStore(t)
 	ctx := context.Background()
 	addPractitioner(t, s, "Dr A", Counsellor, 100, true)
-	clk.t = time.Date(2026, 10, 5, 10, 0, 0, 0, time.UTC)
+	clk.Set(time.Date(2026, 10, 5, 10, 0, 0, 0, time.UTC))
 	for i := range 13 {
 		n := counsellingCaller()
 		n.Name, n.Gender, n.NewPerson = "Caller "+string(rune('A'+i)), "woman", true
@@ -57,11 +57,11 @@ func TestReport_HidesSmallMonthsAndSmallCounts(t *testing.T) {
 		}
 		mustOpen(t, s, n)
 	}
-	clk.t = time.Date(2026, 9, 5, 10, 0, 0, 0, time.UTC)
+	clk.Set(time.Date(2026, 9, 5, 10, 0, 0, 0, time.UTC))
 	n := counsellingCaller()
 	n.NewPerson = true
 	mustOpen(t, s, n) // September: one contact
-	clk.t = time.Date(2026, 11, 5, 10, 0, 0, 0, time.UTC)
+	clk.Set(time.Date(2026, 11, 5, 10, 0, 0, 0, time.UTC))
 	mustOpen(t, s, n) // November is not closed yet
 	r, err := s.Report(ctx, 12)
 	if err != nil || len(r.Months) != 2 {

@@ -27,13 +27,13 @@ func TestPurge_DeletesPeopleAndContactsOlderThanTheRetentionPeriod(t *testing.T)
 	s.Retention = 20 * 365 * 24 * time.Hour
 
 	old, _ := openAndClose(t, s, counsellingCaller()) // last in contact on monday
-	clk.advance(10 * 365 * 24 * time.Hour)
+	clk.Advance(10 * 365 * 24 * time.Hour)
 	kept := counsellingCaller()
 	kept.Name, kept.Phone = "Jo Bloggs", "07700 900555"
 	recent := mustOpen(t, s, kept)
 	// The kept person's first contact will be older than the period while they are not.
 	kept.PersonID = recent.Person.ID
-	clk.advance(10*365*24*time.Hour + time.Hour)
+	clk.Advance(10*365*24*time.Hour + time.Hour)
 	latest := mustOpen(t, s, kept)
 
 	res, err := s.Purge(ctx)

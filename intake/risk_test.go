@@ -70,7 +70,7 @@ func TestOpenContact_SeventhSessionAtRiskIsRecordedWithoutASession(t *testing.T)
 	for range MaxCounsellingSessions {
 		o := mustOpen(t, s, n)
 		n.PersonID = o.Person.ID
-		c.advance(7 * 24 * time.Hour)
+		c.Advance(7 * 24 * time.Hour)
 	}
 	n.Risk, n.PostcodeMissing = true, "refused"
 	o, err := s.OpenContact(ctx, n)
@@ -99,20 +99,20 @@ func TestClose_NoTextAfterAnEmergencyOrWhileARiskFlagIsOpen(t *testing.T) {
 		t.Fatalf("emergency outcome: %+v, %v", closed, err)
 	}
 	n.PersonID = o.Person.ID
-	c.advance(40 * 24 * time.Hour)
+	c.Advance(40 * 24 * time.Hour)
 	o = mustOpen(t, s, n)
 	flagged = append(flagged, o.Contact.ID)
 	if closed, _ = s.Close(ctx, o.Contact.ID, Closing{Outcome: "Talked it through", Emergency: true}); closed.SurveyText != TextEmergency {
 		t.Errorf("emergency ticked: %v", closed.SurveyText)
 	}
-	c.advance(40 * 24 * time.Hour)
+	c.Advance(40 * 24 * time.Hour)
 	o = mustOpen(t, s, n)
 	flagged = append(flagged, o.Contact.ID)
 	if closed, _ = s.Close(ctx, o.Contact.ID, Closing{Outcome: "Talked it through"}); closed.SurveyText != TextRiskOpen {
 		t.Errorf("risk open: %v", closed.SurveyText)
 	}
 	// A later contact without risk, while the earlier flag is open: still no text.
-	c.advance(40 * 24 * time.Hour)
+	c.Advance(40 * 24 * time.Hour)
 	n.Risk = false
 	later := mustOpen(t, s, n)
 	if closed, _ = s.Close(ctx, later.Contact.ID, Closing{Outcome: "Session booked"}); closed.SurveyText != TextRiskOpen {
@@ -125,7 +125,7 @@ func TestClose_NoTextAfterAnEmergencyOrWhileARiskFlagIsOpen(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	c.advance(time.Hour)
+	c.Advance(time.Hour)
 	next := mustOpen(t, s, n)
 	if closed, _ = s.Close(ctx, next.Contact.ID, Closing{Outcome: "Session booked"}); closed.SurveyText != TextQueued {
 		t.Fatalf("after resolving: %v", closed.SurveyText)

@@ -74,7 +74,7 @@ func TestRoute_MostFreeCapacityThisWeek(t *testing.T) {
 		}
 	}
 	// A new ISO week starts everyone's count again.
-	c.advance(7 * 24 * time.Hour)
+	c.Advance(7 * 24 * time.Hour)
 	r, err := s.Route(ctx, Counselling, "")
 	if err != nil {
 		t.Fatal(err)

@@ -37,7 +37,7 @@ func TestServices_ANewServiceRoutesLikeTheOneItIsBasedOnAndSharesTheSessionLimit
 			t.Fatalf("contact %d: %+v, want session %d with the counsellor", i, got.Contact, i)
 		}
 		n.PersonID = got.Person.ID
-		c.advance(7 * 24 * time.Hour)
+		c.Advance(7 * 24 * time.Hour)
 	}
 	n.Service = videoCounselling
 	var r *Refusal

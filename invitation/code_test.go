@@ -6,19 +6,17 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/feedback-service/feedback/clocktest"
 )
 
 var testSecret = bytes.Repeat([]byte("s"), MinSecretLength)
 
-// testClock is a settable clock starting at noon on Monday 23 November 2026.
-type testClock struct{ t time.Time }
-
-func (c *testClock) now() time.Time { return c.t }
-
-func newTestCodes(t *testing.T) (*Codes, *testClock) {
+// newTestCodes gives codes on a clock starting at noon on Monday 23 November 2026.
+func newTestCodes(t *testing.T) (*Codes, *clocktest.Clock) {
 	t.Helper()
-	clock := &testClock{t: time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)}
-	c, err := New(testSecret, Config{BaseURL: "https://feedback.example.org/", Now: clock.now})
+	clock := clocktest.New(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC))
+	c, err := New(testSecret, Config{BaseURL: "https://feedback.example.org/", Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,11 +59,11 @@ func TestVerify_AcceptsACodeToTheEndOfItsExpiryDay(t *testing.T) {
 	if err != nil || inv.Service != "counselling" || !inv.Expires.Equal(wantExpiry) {
 		t.Fatalf("Verify = %+v, %v; want counselling expiring %v", inv, err, wantExpiry)
 	}
-	clock.t = wantExpiry.Add(24*time.Hour - time.Second)
+	clock.Set(wantExpiry.Add(24*time.Hour - time.Second))
 	if _, err := c.Verify(code); err != nil {
 		t.Fatalf("on the last second of its expiry day: %v", err)
 	}
-	clock.t = wantExpiry.Add(24 * time.Hour)
+	clock.Set(wantExpiry.Add(24 * time.Hour))
 	if _, err := c.Verify(code); !errors.Is(err, ErrExpired) {
 		t.Fatalf("the day after expiry: %v, want ErrExpired", err)
 	}

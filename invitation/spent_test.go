@@ -10,11 +10,12 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"github.com/feedback-service/feedback/clocktest"
 	"github.com/feedback-service/feedback/store"
 	"github.com/feedback-service/feedback/store/storetest"
 )
 
-func newTestStore(t *testing.T) (*Store, *Codes, *testClock, *store.Store) {
+func newTestStore(t *testing.T) (*Store, *Codes, *clocktest.Clock, *store.Store) {
 	t.Helper()
 	c, clock := newTestCodes(t)
 	st := storetest.New(t)
@@ -70,7 +71,7 @@ func TestSpend_RefusesBadCodesAndStoresNothing(t *testing.T) {
 	s, c, clock, _ := newTestStore(t)
 	ctx := context.Background()
 	expired := mint(t, c, "counselling")
-	clock.t = clock.t.Add(15 * 24 * time.Hour)
+	clock.Set(clock.Now().Add(15 * 24 * time.Hour))
 	good := mint(t, c, "counselling")
 	altered := []byte(good)
 	altered[5] ^= 1
@@ -145,9 +146,9 @@ func TestSpend_AcceptsACodeExactlyOnceAcrossConcurrentClients(t *testing.T) {
 func TestPurge_DropsAMonthOnceAllItsCodesHaveExpired(t *testing.T) {
 	s, c, clock, _ := newTestStore(t)
 	ctx := context.Background()
-	clock.t = time.Date(2026, 11, 10, 12, 0, 0, 0, time.UTC) // codes expire 24 November
+	clock.Set(time.Date(2026, 11, 10, 12, 0, 0, 0, time.UTC)) // codes expire 24 November
 	nov := mint(t, c, "counselling")
-	clock.t = time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC) // expire 4 December
+	clock.Set(time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)) // expire 4 December
 	dec := mint(t, c, "counselling")
 	for _, code := range []string{nov, dec} {
 		if _, err := s.Spend(ctx, code); err != nil {
@@ -162,13 +163,13 @@ func TestPurge_DropsAMonthOnceAllItsCodesHaveExpired(t *testing.T) {
 		{time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC), []string{"invitations_spent_2026_11"}},
 		{time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC), nil},
 	} {
-		clock.t = tc.at
+		clock.Set(tc.at)
 		dropped, err := s.Purge(ctx)
 		if err != nil || !slices.Equal(dropped, tc.want) {
 			t.Errorf("Purge at %v = %v, %v; want %v", tc.at, dropped, err, tc.want)
 		}
 	}
-	clock.t = time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC)
+	clock.Set(time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC))
 	if _, err := s.Spend(ctx, dec); !errors.Is(err, ErrUsed) {
 		t.Fatalf("a December code after November was purged: %v, want ErrUsed", err)
 	}

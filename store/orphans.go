@@ -38,44 +38,17 @@ func dropOrphansIn(file string) error {
 		return err
 	}
 	defer db.Close()
-	known := map[string]bool{}
 	rows, err := db.Query("SELECT table_name FROM _ferretdb_collections")
 	if err != nil {
 		return nil // no collection list yet: nothing FerretDB made
 	}
-	for rows.Next() {
-		var t string
-		if err := rows.Scan(&t); err != nil {
-			rows.Close()
-			return err
-		}
-		known[t] = true
-	}
-	rows.Close()
-	tables, err := db.Query("SELECT name FROM sqlite_master WHERE type = 'table'")
+	listed, err := names(rows, nil)
 	if err != nil {
 		return err
 	}
-	var orphans []string
-	for tables.Next() {
-		var t string
-		if err := tables.Scan(&t); err != nil {
-			tables.Close()
-			return err
-		}
-		if !known[t] && !strings.HasPrefix(t, "_ferretdb_") && !strings.HasPrefix(t, "sqlite_") {
-			orphans = append(orphans, t)
-		}
-	}
-	tables.Close()
-	for t := range known {
-		var indexes int
-		if err := db.QueryRow("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = ?", t).Scan(&indexes); err != nil {
-			return err
-		}
-		if indexes == 0 { // listed, but its unique _id never made
-			orphans = append(orphans, t)
-		}
+	orphans, err := orphansOf(db, listed)
+	if err != nil {
+		return err
 	}
 	for _, t := range orphans {
 		var n int
@@ -90,4 +63,50 @@ func dropOrphansIn(file string) error {
 		}
 	}
 	return nil
+}
+
+// orphansOf lists the tables the collection list does not name, then the
+// listed ones with no index (their unique _id never made).
+func orphansOf(db *sql.DB, listed []string) ([]string, error) {
+	known := map[string]bool{}
+	for _, t := range listed {
+		known[t] = true
+	}
+	tables, err := names(db.Query("SELECT name FROM sqlite_master WHERE type = 'table'"))
+	if err != nil {
+		return nil, err
+	}
+	var orphans []string
+	for _, t := range tables {
+		if !known[t] && !strings.HasPrefix(t, "_ferretdb_") && !strings.HasPrefix(t, "sqlite_") {
+			orphans = append(orphans, t)
+		}
+	}
+	for t := range known {
+		var indexes int
+		if err := db.QueryRow("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = ?", t).Scan(&indexes); err != nil {
+			return nil, err
+		}
+		if indexes == 0 {
+			orphans = append(orphans, t)
+		}
+	}
+	return orphans, nil
+}
+
+// names reads the rows of a one-column query.
+func names(rows *sql.Rows, err error) ([]string, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
 }

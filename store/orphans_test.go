@@ -18,6 +18,7 @@ import (
 // table without its entry in the store's list; the next start after that
 // crash drops the empty leftover, and the collection can be created again.
 func TestOpen_AfterACrashAHalfCreatedCollectionCanBeCreatedAgain(t *testing.T) {
+	storetest.RequireEmbedded(t) // reads the embedded store's files
 	ctx := context.Background()
 	// The table name the store gives the collection "probe".
 	scratch := t.TempDir()
@@ -78,6 +79,7 @@ func tableOf(t *testing.T, file, collection string) string {
 // made leaves a collection that would take duplicates; the next start after
 // that crash drops it, and the collection is made whole on the next insert.
 func TestOpen_AfterACrashACollectionWithoutItsUniqueIDIsMadeAgain(t *testing.T) {
+	storetest.RequireEmbedded(t) // reads the embedded store's files
 	ctx := context.Background()
 	dir := t.TempDir()
 	s := storetest.Open(t, dir)

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/url"
 	"slices"
 	"strconv"
@@ -87,19 +86,14 @@ const (
 // honeypot (a field hidden from people and left empty by them).
 func (d *Definition) ParseForm(form url.Values) (Answers, *ValidationError) {
 	ve := &ValidationError{}
-	answers := Answers{}
-	for key := range form {
-		if key == NonceField || key == HoneypotField || key == InvitationField || key == TokenField || key == VersionField {
-			continue
-		}
-		if _, ok := d.Question(key); !ok {
-			ve.add("", "The form had a field it does not ask for. Please reload the page and try again.")
-			return nil, ve
-		}
+	if !d.asksFor(form) {
+		ve.add("", "The form had a field it does not ask for. Please reload the page and try again.")
+		return nil, ve
 	}
 	if hp := form[HoneypotField]; len(hp) > 1 || (len(hp) == 1 && hp[0] != "") {
 		ve.add(HoneypotField, "Leave this field empty: it is there to stop automated submissions")
 	}
+	answers := Answers{}
 	for i := range d.Questions {
 		q := &d.Questions[i]
 		values := form[q.ID]
@@ -111,30 +105,53 @@ func (d *Definition) ParseForm(form url.Values) (Answers, *ValidationError) {
 		if len(values) == 0 {
 			continue
 		}
-		if q.Kind != Multiple && len(values) > 1 {
-			ve.add(q.ID, "Give one answer only")
+		a, problem := q.formAnswer(values)
+		if problem != "" {
+			ve.add(q.ID, "%s", problem)
 			continue
-		}
-		var a Answer
-		switch q.Kind {
-		case Multiple:
-			a.Choices = values
-		case Likelihood:
-			n, err := strconv.Atoi(values[0])
-			if err != nil || values[0] != strconv.Itoa(n) {
-				ve.add(q.ID, "Choose a number from 0 to 10")
-				continue
-			}
-			a.Number = n
-		case Text:
-			a.Text = values[0]
-		default:
-			a.Choice = values[0]
 		}
 		answers[q.ID] = a
 	}
 	d.check(answers, ve)
 	return answers, ve.orNil()
+}
+
+// asksFor says whether every field of a form is a question or one of the
+// form's own fields.
+func (d *Definition) asksFor(form url.Values) bool {
+	for key := range form {
+		if key == NonceField || key == HoneypotField || key == InvitationField || key == TokenField || key == VersionField {
+			continue
+		}
+		if _, ok := d.Question(key); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// formAnswer reads a question's non-empty form values as its answer, or says
+// what is wrong with them.
+func (q *Question) formAnswer(values []string) (Answer, string) {
+	if q.Kind != Multiple && len(values) > 1 {
+		return Answer{}, "Give one answer only"
+	}
+	var a Answer
+	switch q.Kind {
+	case Multiple:
+		a.Choices = values
+	case Likelihood:
+		n, err := strconv.Atoi(values[0])
+		if err != nil || values[0] != strconv.Itoa(n) {
+			return Answer{}, "Choose a number from 0 to 10"
+		}
+		a.Number = n
+	case Text:
+		a.Text = values[0]
+	default:
+		a.Choice = values[0]
+	}
+	return a, ""
 }
 
 // MaxJSONDepth bounds nesting in a JSON submission; answers never need more than 3.
@@ -303,83 +320,4 @@ func thousands(n int) string {
 		return s
 	}
 	return thousands(n/1000) + "," + s[len(s)-3:]
-}
-
-// checkJSONShape rejects invalid UTF-8, `$`-prefixed keys, duplicated keys
-// and nesting deeper than MaxJSONDepth before the body is decoded.
-func checkJSONShape(body []byte) error {
-	if !utf8.Valid(body) {
-		return errors.New("The body is not valid UTF-8")
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	type frame struct {
-		object bool
-		keys   map[string]bool
-		key    bool // the next string token in this object is a key
-	}
-	var stack []*frame
-	for {
-		tok, err := dec.Token()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("The body is not valid JSON: %s", jsonProblem(err))
-		}
-		var top *frame
-		if len(stack) > 0 {
-			top = stack[len(stack)-1]
-		}
-		if top != nil && top.object && top.key {
-			if k, ok := tok.(string); ok {
-				if strings.HasPrefix(k, "$") {
-					return fmt.Errorf("Field names may not start with $ (%q)", k)
-				}
-				if strings.ContainsRune(k, 0) || strings.Contains(k, ".") && len(stack) == 1 {
-					return fmt.Errorf("Field name %q is not allowed", k)
-				}
-				if top.keys[k] {
-					return fmt.Errorf("Field %q appears more than once", k)
-				}
-				top.keys[k] = true
-				top.key = false
-				continue
-			}
-		}
-		switch tok {
-		case json.Delim('{'), json.Delim('['):
-			if len(stack) >= MaxJSONDepth {
-				return fmt.Errorf("The body is nested more than %d levels deep", MaxJSONDepth)
-			}
-			if top != nil && top.object {
-				top.key = true
-			}
-			stack = append(stack, &frame{object: tok == json.Delim('{'), keys: map[string]bool{}, key: tok == json.Delim('{')})
-		case json.Delim('}'), json.Delim(']'):
-			stack = stack[:len(stack)-1]
-		default:
-			if top != nil && top.object {
-				top.key = true
-			}
-		}
-	}
-}
-
-func jsonProblem(err error) string {
-	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &se):
-		return fmt.Sprintf("syntax error at byte %d", se.Offset)
-	case errors.As(err, &te):
-		return fmt.Sprintf("field %q has the wrong type (%s)", te.Field, te.Value)
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return "the body is empty or cut short"
-	}
-	msg := err.Error()
-	if strings.HasPrefix(msg, "json: unknown field ") {
-		return "unknown field " + strings.TrimPrefix(msg, "json: unknown field ")
-	}
-	return "it could not be read"
 }

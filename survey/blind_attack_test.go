@@ -16,6 +16,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
+	"github.com/feedback-service/feedback/clocktest"
 	"github.com/feedback-service/feedback/invitation"
 	"github.com/feedback-service/feedback/store"
 	"github.com/feedback-service/feedback/survey"
@@ -32,18 +33,18 @@ import (
 // with r uniform, a blinded message is uniform whatever the token, so even
 // the private key does not tell which exchange a token came from.
 func TestBlindAttack_NoRequestOrWriteJoinsATokenResponseToItsInvitation(t *testing.T) {
-	c := newClock(time.Date(2026, 10, 1, 8, 0, 0, 0, time.UTC))
+	c := clocktest.New(time.Date(2026, 10, 1, 8, 0, 0, 0, time.UTC))
 	rec, client := recordedStore(t, c)
 	db := client.Database(store.SurveyDatabase)
 	cat, _ := survey.LoadEmbedded()
 	sealer := newSealer(t)
-	codes, err := invitation.New(survey.NewSecret(), invitation.Config{BaseURL: "https://feedback.example.org", Now: c.now})
+	codes, err := invitation.New(survey.NewSecret(), invitation.Config{BaseURL: "https://feedback.example.org", Now: c.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
 	spent := invitation.NewStore(client.Database(invitation.Database), codes)
 	tokens := invitation.NewTokens(spent)
-	responses := survey.NewResponses(db, survey.Options{Now: c.now, Sealer: sealer, Invitations: spent, Tokens: tokens})
+	responses := survey.NewResponses(db, survey.Options{Now: c.Now, Sealer: sealer, Invitations: spent, Tokens: tokens})
 	t.Cleanup(responses.Close)
 	ctx := context.Background()
 	def, _ := cat.Get("counselling")
@@ -57,10 +58,10 @@ func TestBlindAttack_NoRequestOrWriteJoinsATokenResponseToItsInvitation(t *testi
 	var gateway, exchanges, answers []string // what the SMS log and the server saw
 	var exchangeValues, answerValues [][]byte
 	for i := range people {
-		c.set(c.now().Add(3 * time.Hour))
+		c.Set(c.Now().Add(3 * time.Hour))
 		code, _ := codes.Mint("counselling")
 		gateway = append(gateway, code)
-		c.set(c.now().Add(4 * time.Minute)) // the form is touched: the exchange
+		c.Set(c.Now().Add(4 * time.Minute)) // the form is touched: the exchange
 		prepared, _ := bc.Prepare(rand.Reader, randomBytes(32))
 		blinded, state, err := bc.Blind(rand.Reader, prepared)
 		if err != nil {
@@ -77,7 +78,7 @@ func TestBlindAttack_NoRequestOrWriteJoinsATokenResponseToItsInvitation(t *testi
 		exchanges = append(exchanges, fmt.Sprintf(`{"invitation":%q,"blinded":%q} %s`, code, b64(blinded), b64(blindSig)))
 		exchangeValues = append(exchangeValues, []byte(code), blinded, blindSig)
 
-		c.set(c.now().Add(2 * time.Minute)) // the answers
+		c.Set(c.Now().Add(2 * time.Minute)) // the answers
 		nonce, _ := responses.Keys().Issue(ctx, "counselling")
 		token := b64(append(append([]byte{}, prepared...), sig...))
 		marker := fmt.Sprintf("said mk%03dz%03d", 0, i)
@@ -89,8 +90,8 @@ func TestBlindAttack_NoRequestOrWriteJoinsATokenResponseToItsInvitation(t *testi
 			t.Fatalf("submit %d: %v %v", i, out, err)
 		}
 	}
-	c.set(time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC))
-	rel, err := survey.NewReleaser(db, cat, survey.ReleaseOptions{Sealer: sealer, K: 10, Now: c.now, Responses: responses})
+	c.Set(time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC))
+	rel, err := survey.NewReleaser(db, cat, survey.ReleaseOptions{Sealer: sealer, K: 10, Now: c.Now, Responses: responses})
 	if err != nil {
 		t.Fatal(err)
 	}

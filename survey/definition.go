@@ -206,6 +206,30 @@ func parseDefinition(data []byte, strict bool) (*Definition, error) {
 
 // complete fills implied options and checks the rules of the question's kind.
 func (q *Question) complete() error {
+	if err := q.fillOptions(); err != nil {
+		return err
+	}
+	if q.Kind != Text && q.MaxLength != 0 {
+		return errors.New("only free-text questions take max_length")
+	}
+	if q.Kind != Likelihood && (q.LowLabel != "" || q.HighLabel != "") {
+		return errors.New("only 0–10 questions take low_label and high_label")
+	}
+	seen := map[string]bool{}
+	for _, o := range q.Options {
+		if seen[o.Value] {
+			return fmt.Errorf("option %q appears twice", o.Value)
+		}
+		seen[o.Value] = true
+	}
+	fp := sha256.Sum256([]byte(fmt.Sprintf("%s|%s|%d|%v", q.Kind, q.Prompt, q.MaxLength, q.Options)))
+	q.Fingerprint = hex.EncodeToString(fp[:4])
+	return nil
+}
+
+// fillOptions builds the options a yes/no or 0–10 question has built in, and
+// checks the options (or their absence) each kind asks for.
+func (q *Question) fillOptions() error {
 	switch q.Kind {
 	case YesNo:
 		if len(q.Options) > 0 {
@@ -234,21 +258,6 @@ func (q *Question) complete() error {
 			return errors.New("needs from 2 to 10 options")
 		}
 	}
-	if q.Kind != Text && q.MaxLength != 0 {
-		return errors.New("only free-text questions take max_length")
-	}
-	if q.Kind != Likelihood && (q.LowLabel != "" || q.HighLabel != "") {
-		return errors.New("only 0–10 questions take low_label and high_label")
-	}
-	seen := map[string]bool{}
-	for _, o := range q.Options {
-		if seen[o.Value] {
-			return fmt.Errorf("option %q appears twice", o.Value)
-		}
-		seen[o.Value] = true
-	}
-	fp := sha256.Sum256([]byte(fmt.Sprintf("%s|%s|%d|%v", q.Kind, q.Prompt, q.MaxLength, q.Options)))
-	q.Fingerprint = hex.EncodeToString(fp[:4])
 	return nil
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"github.com/feedback-service/feedback/clocktest"
 	"github.com/feedback-service/feedback/store"
 	"github.com/feedback-service/feedback/store/storetest"
 	"github.com/feedback-service/feedback/survey"
@@ -24,14 +25,15 @@ import (
 // counters' fields in the survey's order, no trace of the released ballots'
 // ciphertext, and nothing of a carried group's answers anywhere.
 func TestFiles_AfterAReleaseHoldNoOrderAndNoBallotPlaintext(t *testing.T) {
+	storetest.RequireEmbedded(t) // reads the embedded store's files
 	const k = 10
 	dir := t.TempDir()
 	st := storetest.Open(t, dir)
 	db := st.Database(store.SurveyDatabase)
 	cat, _ := survey.LoadEmbedded()
 	sealer := newSealer(t)
-	c := newClock(time.Date(2026, 10, 1, 8, 0, 0, 0, time.UTC))
-	responses := survey.NewResponses(db, survey.Options{Now: c.now, Sealer: sealer})
+	c := clocktest.New(time.Date(2026, 10, 1, 8, 0, 0, 0, time.UTC))
+	responses := survey.NewResponses(db, survey.Options{Now: c.Now, Sealer: sealer})
 	t.Cleanup(responses.Close)
 	ctx := context.Background()
 	submit := func(service, text string) {
@@ -46,7 +48,7 @@ func TestFiles_AfterAReleaseHoldNoOrderAndNoBallotPlaintext(t *testing.T) {
 	}
 	var arrived []string
 	for i := range 200 {
-		c.set(c.now().Add(3 * time.Hour))
+		c.Set(c.Now().Add(3 * time.Hour))
 		m := fmt.Sprintf("fl%04d", i)
 		arrived = append(arrived, m)
 		submit("counselling", "said "+m)
@@ -67,8 +69,8 @@ func TestFiles_AfterAReleaseHoldNoOrderAndNoBallotPlaintext(t *testing.T) {
 		t.Fatal("the ballot's ciphertext is not found in the files before the release: the check below would prove nothing")
 	}
 
-	c.set(time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC))
-	rel, err := survey.NewReleaser(db, cat, survey.ReleaseOptions{Sealer: sealer, K: k, Now: c.now, Responses: responses, AfterRelease: st.Compact})
+	c.Set(time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC))
+	rel, err := survey.NewReleaser(db, cat, survey.ReleaseOptions{Sealer: sealer, K: k, Now: c.Now, Responses: responses, AfterRelease: st.Compact})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,6 +17,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/feedback-service/feedback/clocktest"
 	"github.com/feedback-service/feedback/store"
 	"github.com/feedback-service/feedback/store/storetest"
 	"github.com/feedback-service/feedback/survey"
@@ -73,10 +74,10 @@ func (h *historyRecorder) setReleasing(on bool) {
 
 // recordedStore opens a fresh embedded store through a client whose every
 // write rec records, timed by c.
-func recordedStore(t *testing.T, c *clock) (*historyRecorder, *mongo.Client) {
+func recordedStore(t *testing.T, c *clocktest.Clock) (*historyRecorder, *mongo.Client) {
 	t.Helper()
 	st := storetest.New(t)
-	rec := &historyRecorder{now: c.now}
+	rec := &historyRecorder{now: c.Now}
 	client, err := mongo.Connect(options.Client().ApplyURI(st.URI).SetMonitor(rec.monitor()))
 	if err != nil {
 		t.Fatal(err)
@@ -99,14 +100,14 @@ type arrival struct {
 // released as serve would release it.
 func TestHistoryAttack_NoWriteLinksAnAnswerToItsArrival(t *testing.T) {
 	const k = 10
-	c := newClock(time.Date(2025, 12, 1, 8, 0, 0, 0, time.UTC))
+	c := clocktest.New(time.Date(2025, 12, 1, 8, 0, 0, 0, time.UTC))
 	rec, client := recordedStore(t, c)
 	db := client.Database(store.SurveyDatabase)
 	cat, _ := survey.LoadEmbedded()
 	sealer := newSealer(t)
-	responses := survey.NewResponses(db, survey.Options{Now: c.now, Sealer: sealer})
+	responses := survey.NewResponses(db, survey.Options{Now: c.Now, Sealer: sealer})
 	t.Cleanup(responses.Close)
-	rel, err := survey.NewReleaser(db, cat, survey.ReleaseOptions{Sealer: sealer, K: k, Now: c.now, Responses: responses})
+	rel, err := survey.NewReleaser(db, cat, survey.ReleaseOptions{Sealer: sealer, K: k, Now: c.Now, Responses: responses})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +130,7 @@ func TestHistoryAttack_NoWriteLinksAnAnswerToItsArrival(t *testing.T) {
 			peer[rng.IntN(len(times))] = true
 		}
 		for i, at := range times {
-			c.set(at)
+			c.Set(at)
 			service := "counselling"
 			if peer[i] {
 				service = "peer-support"
@@ -147,7 +148,7 @@ func TestHistoryAttack_NoWriteLinksAnAnswerToItsArrival(t *testing.T) {
 			arrivals = append(arrivals, arrival{at: at, service: service, marker: marker})
 		}
 		// Released as serve would: once due, after the month has ended.
-		c.set(start.AddDate(0, 1, 0).Add(survey.DefaultReleaseGrace + time.Hour))
+		c.Set(start.AddDate(0, 1, 0).Add(survey.DefaultReleaseGrace + time.Hour))
 		rec.setReleasing(true)
 		if _, err := rel.ReleaseDue(ctx); err != nil {
 			t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
+	"github.com/feedback-service/feedback/clocktest"
 	"github.com/feedback-service/feedback/store"
 	"github.com/feedback-service/feedback/store/storetest"
 )
@@ -31,11 +32,10 @@ func TestMix_TakesAwayArrivalOrderAndKeepsEveryBallotOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	now := time.Date(2026, 10, 2, 9, 0, 0, 0, time.UTC)
-	clock := func() time.Time { return now }
-	r := NewResponses(db, Options{Now: clock, Sealer: sealer})
+	clock := clocktest.New(time.Date(2026, 10, 2, 9, 0, 0, 0, time.UTC))
+	r := NewResponses(db, Options{Now: clock.Now, Sealer: sealer})
 	t.Cleanup(r.Close)
-	rel, err := NewReleaser(db, cat, ReleaseOptions{Sealer: sealer, K: 5, Now: clock, Responses: r, AfterRelease: st.Compact})
+	rel, err := NewReleaser(db, cat, ReleaseOptions{Sealer: sealer, K: 5, Now: clock.Now, Responses: r, AfterRelease: st.Compact})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +80,7 @@ func TestMix_TakesAwayArrivalOrderAndKeepsEveryBallotOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The release settles the broken mix and counts each ballot once.
-	now = time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC)
+	clock.Set(time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC))
 	reports, err := rel.ReleaseDue(ctx)
 	if err != nil || len(reports) != 1 || reports[0].Responses != 180 {
 		t.Fatalf("release after a broken mix: %+v %v", reports, err)

@@ -155,7 +155,7 @@ func (t *tally) add(def *Definition, resp Response, comments bool) {
 	t.bucketDefs[b] = def
 	if comments {
 		for _, cm := range commentDocs(def, answers, resp.Month) {
-			t.comments[commentKey{resp.Service, resp.Version, cm.Month, cm.Question, cm.Text, resp.Verified}]++
+			t.comments[commentKey{resp.Service, resp.Version, cm.Month, cm.Question, cm.Text, cm.FFT, resp.Verified}]++
 		}
 	}
 	t.responses++
@@ -246,23 +246,9 @@ func storedCounters(ctx context.Context, db *mongo.Database) (map[string]map[str
 
 func compareCounters(stored, recomputed map[string]map[string]int64) []CounterDifference {
 	var diffs []CounterDifference
-	ids := map[string]bool{}
-	for id := range stored {
-		ids[id] = true
-	}
-	for id := range recomputed {
-		ids[id] = true
-	}
-	for id := range ids {
+	for id := range keysOfEither(stored, recomputed) {
 		s, r := stored[id], recomputed[id]
-		fields := map[string]bool{}
-		for f := range s {
-			fields[f] = true
-		}
-		for f := range r {
-			fields[f] = true
-		}
-		for f := range fields {
+		for f := range keysOfEither(s, r) {
 			if s[f] != r[f] {
 				diffs = append(diffs, CounterDifference{Bucket: id, Field: f, Stored: s[f], Recomputed: r[f]})
 			}
@@ -275,6 +261,18 @@ func compareCounters(stored, recomputed map[string]map[string]int64) []CounterDi
 		return diffs[i].Field < diffs[j].Field
 	})
 	return diffs
+}
+
+// keysOfEither is the set of keys in a or b.
+func keysOfEither[V any](a, b map[string]V) map[string]bool {
+	keys := make(map[string]bool, len(a)+len(b))
+	for k := range a {
+		keys[k] = true
+	}
+	for k := range b {
+		keys[k] = true
+	}
+	return keys
 }
 
 // rewriteCounters replaces the documents of every bucket with a difference by
@@ -312,9 +310,11 @@ func rewriteCounters(ctx context.Context, db *mongo.Database, diffs []CounterDif
 	return nil
 }
 
+// commentKey is what a comment says, the FFT rating it was given with included,
+// so a rebuilt comment is the one the release wrote.
 type commentKey struct {
-	service, version, month, question, text string
-	verified                                bool
+	service, version, month, question, text, fft string
+	verified                                     bool
 }
 
 // strayComment is a stored comment no response accounts for, or one stored in
@@ -347,7 +347,7 @@ func compareComments(ctx context.Context, db *mongo.Database, want map[commentKe
 			return nil, nil, fmt.Errorf("read comments: %w", err)
 		}
 		for _, c := range stored {
-			k := commentKey{c.Service, c.Version, c.Month, c.Question, c.Text, c.Verified}
+			k := commentKey{c.Service, c.Version, c.Month, c.Question, c.Text, c.FFT, c.Verified}
 			if left[k] > 0 && c.collection() == name {
 				left[k]--
 				continue
@@ -357,7 +357,7 @@ func compareComments(ctx context.Context, db *mongo.Database, want map[commentKe
 	}
 	for k, n := range left {
 		for range n {
-			missing = append(missing, Comment{ID: randomID(), Service: k.service, Version: k.version, Month: k.month, Question: k.question, Text: k.text, Verified: k.verified})
+			missing = append(missing, Comment{ID: randomID(), Service: k.service, Version: k.version, Month: k.month, Question: k.question, Text: k.text, FFT: k.fft, Verified: k.verified})
 		}
 	}
 	return extra, missing, nil

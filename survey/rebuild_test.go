@@ -2,6 +2,9 @@ package survey_test
 
 import (
 	"context"
+	"fmt"
+	"slices"
+	"strconv"
 	"testing"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -109,5 +112,45 @@ func TestEnsureIndexes_MovesCommentsOfAnEarlierReleaseIntoTheirMonths(t *testing
 	names, err := f.db.ListCollectionNames(ctx, bson.D{{Key: "name", Value: "comments"}})
 	if err != nil || len(names) != 0 {
 		t.Fatalf("old collection still there: %v %v", names, err)
+	}
+}
+
+func TestRebuildCounters_RecreatesLostCommentsWithTheirFFTRating(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	cat, err := survey.LoadEmbedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 12 {
+		fft := f.def.Questions[0].Options[i%len(f.def.Questions[0].Options)].Value
+		f.submit(t, f.nonce(t), survey.Answers{"fft": {Choice: fft}, "fft_why": {Text: "Comment " + strconv.Itoa(i%4)}})
+	}
+	f.releaseAll(t)
+	name := survey.CommentsCollection("counselling", "2026-11")
+	said := func() []string {
+		var out []string
+		for _, c := range f.all(t, name) {
+			out = append(out, fmt.Sprint(c["text"], "|", c["fft"]))
+		}
+		slices.Sort(out)
+		return out
+	}
+	released := said()
+	if len(released) != 12 {
+		t.Fatalf("released %d comments: %v", len(released), released)
+	}
+	if err := f.db.Collection(name).Drop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	r, err := survey.RebuildCounters(ctx, f.db, cat, survey.RebuildOptions{Comments: true, Write: true})
+	if err != nil || r.CommentsMissing != 12 || !r.Rewritten {
+		t.Fatalf("rebuild: %+v %v", r, err)
+	}
+	if rebuilt := said(); !slices.Equal(rebuilt, released) {
+		t.Fatalf("rebuilt comments\n%v\nwant the released ones\n%v", rebuilt, released)
+	}
+	if r, err := survey.RebuildCounters(ctx, f.db, cat, survey.RebuildOptions{Comments: true}); err != nil || !r.Clean() {
+		t.Fatalf("after the rebuild: %+v %v", r, err)
 	}
 }

@@ -258,6 +258,8 @@ func (r *Responses) run() {
 }
 
 // commit seals and stores one batch and answers every request in it.
+// Complexity: the batch's steps in order (spend, seal, insert, answer), any
+// failure refusing the whole batch; kept as one so the order reads top to bottom.
 func (r *Responses) commit(batch []*pending) {
 	ctx, cancel := context.WithTimeout(context.Background(), commitTimeout)
 	defer cancel()

@@ -17,24 +17,18 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/feedback-service/feedback/clocktest"
 	"github.com/feedback-service/feedback/store"
 	"github.com/feedback-service/feedback/store/storetest"
 	"github.com/feedback-service/feedback/survey"
 )
-
-// clock is a settable time source.
-type clock struct{ t atomic.Int64 }
-
-func newClock(t time.Time) *clock { c := &clock{}; c.set(t); return c }
-func (c *clock) set(t time.Time)  { c.t.Store(t.UnixNano()) }
-func (c *clock) now() time.Time   { return time.Unix(0, c.t.Load()).UTC() }
 
 type fixture struct {
 	db        *mongo.Database
 	responses *survey.Responses
 	releaser  *survey.Releaser
 	def       *survey.Definition
-	clock     *clock
+	clock     *clocktest.Clock
 }
 
 // newSealer returns a sealer with a fresh secret for the embedded surveys.
@@ -55,16 +49,16 @@ func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	st := storetest.New(t)
 	db := st.Database(store.SurveyDatabase)
-	c := newClock(time.Date(2026, 11, 24, 14, 10, 0, 0, time.UTC))
+	c := clocktest.New(time.Date(2026, 11, 24, 14, 10, 0, 0, time.UTC))
 	sealer := newSealer(t)
-	r := survey.NewResponses(db, survey.Options{Now: c.now, Sealer: sealer})
+	r := survey.NewResponses(db, survey.Options{Now: c.Now, Sealer: sealer})
 	t.Cleanup(r.Close)
 	if err := r.EnsureIndexes(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	cat, _ := survey.LoadEmbedded()
 	// K of 1 here, to test the mechanics; the carrying of small groups has tests of its own.
-	rel, err := survey.NewReleaser(db, cat, survey.ReleaseOptions{Sealer: sealer, K: 1, Now: c.now, Responses: r})
+	rel, err := survey.NewReleaser(db, cat, survey.ReleaseOptions{Sealer: sealer, K: 1, Now: c.Now, Responses: r})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -257,12 +251,12 @@ func TestSubmit_RefusesForgedExpiredAndOtherSurveysNonces(t *testing.T) {
 		}
 	}
 	// A day later the form still works; two days later it has expired.
-	f.clock.set(f.clock.now().Add(24 * time.Hour))
+	f.clock.Set(f.clock.Now().Add(24 * time.Hour))
 	if out := f.submit(t, good, a); out != survey.Stored {
 		t.Fatalf("next day: %v", out)
 	}
 	late := f.nonce(t)
-	f.clock.set(f.clock.now().Add(48 * time.Hour))
+	f.clock.Set(f.clock.Now().Add(48 * time.Hour))
 	if _, err := f.responses.Submit(context.Background(), f.def, late, a); !errors.Is(err, survey.ErrNonce) {
 		t.Fatalf("after two days: err %v, want ErrNonce", err)
 	}
@@ -280,7 +274,7 @@ func TestKeys_ExpiredDaysKeysAreDeleted(t *testing.T) {
 	if n := len(f.all(t, "keys")); n != 2 {
 		t.Fatalf("%d keys after Prepare, want today's and tomorrow's", n)
 	}
-	f.clock.set(f.clock.now().AddDate(0, 0, 5))
+	f.clock.Set(f.clock.Now().AddDate(0, 0, 5))
 	if err := f.responses.Keys().Prepare(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -310,7 +304,7 @@ func TestSubmit_CountersMatchTheStoredResponses(t *testing.T) {
 		}(i)
 	}
 	wg.Wait()
-	f.clock.set(time.Date(2026, 12, 1, 0, 0, 1, 0, time.UTC))
+	f.clock.Set(time.Date(2026, 12, 1, 0, 0, 1, 0, time.UTC))
 	f.submit(t, f.nonce(t), survey.Answers{"fft": {Choice: "good"}})
 
 	counters := map[string]survey.CounterDoc{}
@@ -379,7 +373,7 @@ func TestSubmit_CommentsKeepTheMonthAndTheRedactedTextOnly(t *testing.T) {
 		t.Fatalf("comment %v", c)
 	}
 	// The next month's comments go to a collection of their own.
-	f.clock.set(time.Date(2026, 12, 1, 0, 0, 1, 0, time.UTC))
+	f.clock.Set(time.Date(2026, 12, 1, 0, 0, 1, 0, time.UTC))
 	f.submit(t, f.nonce(t), survey.Answers{"fft": {Choice: "good"}, "fft_why": {Text: "December"}})
 	if docs := f.all(t, "comments_counselling_2026_12"); len(docs) != 1 || docs[0]["text"] != "December" {
 		t.Fatalf("December comments: %v", docs)

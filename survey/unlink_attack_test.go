@@ -10,6 +10,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"github.com/feedback-service/feedback/clocktest"
 	"github.com/feedback-service/feedback/invitation"
 	"github.com/feedback-service/feedback/store"
 	"github.com/feedback-service/feedback/survey"
@@ -22,17 +23,17 @@ import (
 // appears anywhere, and the responses are written in an order unrelated to
 // the order the invitations were spent.
 func TestUnlinkAttack_NoValueOrOrderJoinsAVerifiedResponseToItsInvitation(t *testing.T) {
-	c := newClock(time.Date(2026, 10, 1, 8, 0, 0, 0, time.UTC))
+	c := clocktest.New(time.Date(2026, 10, 1, 8, 0, 0, 0, time.UTC))
 	rec, client := recordedStore(t, c)
 	db := client.Database(store.SurveyDatabase)
 	cat, _ := survey.LoadEmbedded()
 	sealer := newSealer(t)
-	codes, err := invitation.New(survey.NewSecret(), invitation.Config{BaseURL: "https://feedback.example.org", Now: c.now})
+	codes, err := invitation.New(survey.NewSecret(), invitation.Config{BaseURL: "https://feedback.example.org", Now: c.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
 	spent := invitation.NewStore(client.Database(invitation.Database), codes)
-	responses := survey.NewResponses(db, survey.Options{Now: c.now, Sealer: sealer, Invitations: spent})
+	responses := survey.NewResponses(db, survey.Options{Now: c.Now, Sealer: sealer, Invitations: spent})
 	t.Cleanup(responses.Close)
 	ctx := context.Background()
 	def, _ := cat.Get("counselling")
@@ -41,25 +42,25 @@ func TestUnlinkAttack_NoValueOrOrderJoinsAVerifiedResponseToItsInvitation(t *tes
 	// few minutes later and answers a few minutes after that.
 	var gateway []string // the codes, in the order they were sent and spent
 	for i := range 200 {
-		c.set(c.now().Add(3 * time.Hour))
+		c.Set(c.Now().Add(3 * time.Hour))
 		code, err := codes.Mint("counselling")
 		if err != nil {
 			t.Fatal(err)
 		}
 		gateway = append(gateway, code)
-		c.set(c.now().Add(4 * time.Minute)) // the link is opened: a form, nothing spent
+		c.Set(c.Now().Add(4 * time.Minute)) // the link is opened: a form, nothing spent
 		nonce, err := responses.Keys().Issue(ctx, "counselling")
 		if err != nil {
 			t.Fatal(err)
 		}
-		c.set(c.now().Add(2 * time.Minute)) // the answers are sent: the invitation is spent
+		c.Set(c.Now().Add(2 * time.Minute)) // the answers are sent: the invitation is spent
 		a := survey.Answers{"fft": {Choice: "good"}, "fft_why": {Text: fmt.Sprintf("said mk%03dz%03d", 0, i)}}
 		if _, err := responses.SubmitInvited(ctx, def, nonce, code, a); err != nil {
 			t.Fatal(err)
 		}
 	}
-	c.set(time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC))
-	rel, err := survey.NewReleaser(db, cat, survey.ReleaseOptions{Sealer: sealer, K: 10, Now: c.now, Responses: responses})
+	c.Set(time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC))
+	rel, err := survey.NewReleaser(db, cat, survey.ReleaseOptions{Sealer: sealer, K: 10, Now: c.Now, Responses: responses})
 	if err != nil {
 		t.Fatal(err)
 	}

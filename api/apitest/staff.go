@@ -10,12 +10,12 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/feedback-service/feedback/accounts"
+	"github.com/feedback-service/feedback/clocktest"
 )
 
 // StaffPassword is the password AddStaff gives every account.
@@ -134,25 +134,9 @@ func (b *Browser) CSRF(t testing.TB) string {
 	return s.Token
 }
 
-// Clock is a settable clock for WithStaffClock and WithClock.
-type Clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
+// Clock is a settable clock for WithStaffClock and WithClock: the tests' one
+// clock, clocktest.Clock.
+type Clock = clocktest.Clock
 
 // NewClock returns a clock stopped at a fixed weekday morning.
-func NewClock() *Clock { return &Clock{t: time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)} }
-
-// Now is the clock's time.
-func (c *Clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-// Advance moves the clock on by d.
-func (c *Clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
+func NewClock() *Clock { return clocktest.New(time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)) }

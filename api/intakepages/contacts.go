@@ -254,14 +254,7 @@ func (s *Pages) Contact(c fiber.Ctx) error {
 // renderContact loads the contact named in the path and its person, audits the
 // view, and shows it.
 func (s *Pages) renderContact(c fiber.Ctx, status int, p contactPage) error {
-	ct, err := s.intake.Contact(c.Context(), web.Param(c, "id"))
-	if errors.Is(err, intake.ErrNotFound) {
-		return s.staff.RecordNotFound(c)
-	}
-	if err != nil {
-		return fmt.Errorf("show contact: %w", err)
-	}
-	person, err := s.intake.Person(c.Context(), ct.PersonID)
+	ct, person, err := s.contactAndPerson(c)
 	if errors.Is(err, intake.ErrNotFound) {
 		return s.staff.RecordNotFound(c)
 	}
@@ -294,6 +287,14 @@ func (s *Pages) renderContact(c fiber.Ctx, status int, p contactPage) error {
 	p.SurveyText = surveyTextWords[ct.SurveyText]
 	p.CanGiveLink = s.links != nil && intake.CanGiveSurveyLink(ct)
 	return s.site.Render(c, status, s.templates, "contact", p)
+}
+
+// contactAndPerson loads the contact named in the path and its person.
+func (s *Pages) contactAndPerson(c fiber.Ctx) (ct intake.Contact, person intake.Person, err error) {
+	if ct, err = s.intake.Contact(c.Context(), web.Param(c, "id")); err == nil {
+		person, err = s.intake.Person(c.Context(), ct.PersonID)
+	}
+	return ct, person, err
 }
 
 // CloseContact records the outcome and ends the contact; the contact page then

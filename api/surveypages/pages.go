@@ -50,7 +50,7 @@ func New(site *web.Site, surveys *survey.Catalogue, responses *survey.Responses,
 	if err != nil {
 		return nil, err
 	}
-	t, err := parseTemplates("survey", "thanks", "invitation", "notfound", "privacy", "unavailable")
+	t, err := parseTemplates("survey", "thanks", "invitation", "notfound", "privacy", "unavailable", "refused")
 	if err != nil {
 		return nil, err
 	}
@@ -59,6 +59,7 @@ func New(site *web.Site, surveys *survey.Catalogue, responses *survey.Responses,
 	if err := p.renderBlankForms(); err != nil {
 		return nil, err
 	}
+	site.SetSurveyErrors(p.refused)
 	return p, nil
 }
 

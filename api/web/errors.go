@@ -35,8 +35,22 @@ func (s *Site) HandleError(c fiber.Ctx, err error) error {
 	if code == fiber.StatusNotFound {
 		return s.NotFound(c)
 	}
+	if s.surveyErrors != nil && surveyPage(c.Path()) &&
+		(code == fiber.StatusTooManyRequests || code == fiber.StatusRequestEntityTooLarge) {
+		return s.surveyErrors(c, code)
+	}
 	heading, message := errorText(code)
 	return s.ErrorPage(c, code, s.Page(heading), heading, message)
+}
+
+// SetSurveyErrors has fn answer the refusals that come before any handler
+// (too many requests, a body too large) on the survey pages, so a service
+// user reads them in the survey's language and layout. Set once, at start-up.
+func (s *Site) SetSurveyErrors(fn func(c fiber.Ctx, code int) error) { s.surveyErrors = fn }
+
+// surveyPage says whether a path is one of the service users' survey pages.
+func surveyPage(path string) bool {
+	return strings.HasPrefix(path, "/s/") || strings.HasPrefix(path, "/i/")
 }
 
 // errorPage is a page that only says what went wrong.

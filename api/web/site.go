@@ -31,6 +31,9 @@ type Site struct {
 	surveys      []SurveyLink
 	log          *slog.Logger
 	errorPages   Templates
+	// surveyErrors answers a refusal on a survey page, in its language (see
+	// SetSurveyErrors).
+	surveyErrors func(c fiber.Ctx, code int) error
 }
 
 // SiteConfig is what a Site is built from.

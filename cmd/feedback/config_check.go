@@ -37,6 +37,8 @@ func (c *Config) validate() error {
 
 // validateNetwork checks the addresses: where the service listens, the public
 // base URL (and what production mode asks with it), proxies and metrics.
+// Complexity: one independent check per setting, in the order --help lists
+// them; split, they would be scattered.
 func (c *Config) validateNetwork() error {
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		return fmt.Errorf("FEEDBACK_ADDR / --addr: %q is not host:port: %v", c.Addr, err)

@@ -33,28 +33,9 @@ func (c IntakeConfig) validate() error {
 	switch c.SMSSender {
 	case senderLog:
 	case senderNotify:
-		if c.NotifyAPIKey == "" {
-			return errors.New("NOTIFY_API_KEY: needed when FEEDBACK_SMS_SENDER is notify")
-		}
-		if c.NotifyTemplateID == "" {
-			return errors.New("NOTIFY_TEMPLATE_ID: needed when FEEDBACK_SMS_SENDER is notify (a text template whose body is ((message)))")
-		}
-		if _, err := intake.NewNotifySender(c.NotifyAPIKey, c.NotifyTemplateID); err != nil {
-			return errors.New("NOTIFY_API_KEY: not a GOV.UK Notify API key (expected {key name}-{service id}-{secret key})")
-		}
+		return c.validateNotify()
 	case senderTwilio:
-		if !strings.HasPrefix(c.TwilioAccountSID, "AC") {
-			return errors.New("TWILIO_ACCOUNT_SID: needed when FEEDBACK_SMS_SENDER is twilio, and starts with AC")
-		}
-		if c.TwilioAuthToken == "" {
-			return errors.New("TWILIO_AUTH_TOKEN: needed when FEEDBACK_SMS_SENDER is twilio")
-		}
-		if c.TwilioFrom == "" && c.TwilioMessagingServiceSID == "" {
-			return errors.New("TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID: one is needed when FEEDBACK_SMS_SENDER is twilio")
-		}
-		if c.TwilioMessagingServiceSID != "" && !strings.HasPrefix(c.TwilioMessagingServiceSID, "MG") {
-			return errors.New("TWILIO_MESSAGING_SERVICE_SID: a messaging service SID starts with MG")
-		}
+		return c.validateTwilio()
 	default:
 		return fmt.Errorf("FEEDBACK_SMS_SENDER / --sms-sender: %q must be log, notify or twilio", c.SMSSender)
 	}
@@ -79,6 +60,37 @@ func (c IntakeConfig) emailSender() (intake.EmailSender, error) {
 		return nil, errors.New("NOTIFY_API_KEY: not a GOV.UK Notify API key (expected {key name}-{service id}-{secret key}), needed by INTAKE_NOTIFY_EMAIL_TEMPLATE_ID")
 	}
 	return s, nil
+}
+
+// validateNotify checks the GOV.UK Notify settings the notify sender needs.
+func (c IntakeConfig) validateNotify() error {
+	if c.NotifyAPIKey == "" {
+		return errors.New("NOTIFY_API_KEY: needed when FEEDBACK_SMS_SENDER is notify")
+	}
+	if c.NotifyTemplateID == "" {
+		return errors.New("NOTIFY_TEMPLATE_ID: needed when FEEDBACK_SMS_SENDER is notify (a text template whose body is ((message)))")
+	}
+	if _, err := intake.NewNotifySender(c.NotifyAPIKey, c.NotifyTemplateID); err != nil {
+		return errors.New("NOTIFY_API_KEY: not a GOV.UK Notify API key (expected {key name}-{service id}-{secret key})")
+	}
+	return nil
+}
+
+// validateTwilio checks the Twilio settings the twilio sender needs.
+func (c IntakeConfig) validateTwilio() error {
+	if !strings.HasPrefix(c.TwilioAccountSID, "AC") {
+		return errors.New("TWILIO_ACCOUNT_SID: needed when FEEDBACK_SMS_SENDER is twilio, and starts with AC")
+	}
+	if c.TwilioAuthToken == "" {
+		return errors.New("TWILIO_AUTH_TOKEN: needed when FEEDBACK_SMS_SENDER is twilio")
+	}
+	if c.TwilioFrom == "" && c.TwilioMessagingServiceSID == "" {
+		return errors.New("TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID: one is needed when FEEDBACK_SMS_SENDER is twilio")
+	}
+	if c.TwilioMessagingServiceSID != "" && !strings.HasPrefix(c.TwilioMessagingServiceSID, "MG") {
+		return errors.New("TWILIO_MESSAGING_SERVICE_SID: a messaging service SID starts with MG")
+	}
+	return nil
 }
 
 // checkSMSLogAllowed refuses the log sender (no texts sent) when the base URL is

@@ -58,6 +58,7 @@ Run "feedback serve --help" for every setting.
 `
 
 // run dispatches a subcommand; serve is the default.
+// Complexity: one case per subcommand, as topUsage lists them.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	cmd := "serve"
 	if len(args) > 0 && (args[0] == "" || args[0][0] != '-') {
