@@ -30,16 +30,20 @@ func (c IntakeConfig) validate() error {
 	if c.Retention < 24*time.Hour {
 		return fmt.Errorf("INTAKE_RETENTION / --intake-retention: %v is shorter than a day", c.Retention)
 	}
+	var err error
 	switch c.SMSSender {
 	case senderLog:
 	case senderNotify:
-		return c.validateNotify()
+		err = c.validateNotify()
 	case senderTwilio:
-		return c.validateTwilio()
+		err = c.validateTwilio()
 	default:
-		return fmt.Errorf("FEEDBACK_SMS_SENDER / --sms-sender: %q must be log, notify or twilio", c.SMSSender)
+		err = fmt.Errorf("FEEDBACK_SMS_SENDER / --sms-sender: %q must be log, notify or twilio", c.SMSSender)
 	}
-	_, err := c.emailSender()
+	if err != nil {
+		return err
+	}
+	_, err = c.emailSender()
 	return err
 }
 
