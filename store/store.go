@@ -205,7 +205,7 @@ func (s *Store) newEmbedded(dir string, cfg Config) (*ferretdb.FerretDB, string,
 		// only an OS crash or power cut can lose the last transactions.
 		// secure_delete: deleted rows (released ballots) are overwritten, not left
 		// in free pages.
-		SQLiteURL: "file:" + dir + "/?_pragma=synchronous(normal)&_pragma=secure_delete(on)",
+		SQLiteURL: "file:" + dir + "/?_pragma=synchronous(normal)&_pragma=secure_delete(on)&_pragma=temp_store(memory)",
 		Logger:    logger,
 	})
 	if err != nil {

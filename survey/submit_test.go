@@ -35,6 +35,7 @@ type fixture struct {
 	releaser  *survey.Releaser
 	def       *survey.Definition
 	clock     *clock
+	sealer    *survey.Sealer // for more instances on the same store
 }
 
 // newSealer returns a sealer with a fresh secret for the embedded surveys.
@@ -68,7 +69,7 @@ func newFixture(t testing.TB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &fixture{db: db, responses: r, releaser: rel, def: counselling(t), clock: c}
+	return &fixture{db: db, responses: r, releaser: rel, def: counselling(t), clock: c, sealer: sealer}
 }
 
 // releaseAll releases every box now, due or not.
