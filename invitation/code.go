@@ -19,6 +19,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash"
 	"net/url"
 	"slices"
 	"strings"
@@ -89,7 +90,8 @@ type Config struct {
 // Codes mints and verifies invitation codes. It is safe for concurrent use.
 type Codes struct {
 	macKey, spentKey []byte
-	sealKey          []byte // seals the blind-signing keys (see Tokens)
+	sealKey          []byte     // seals the blind-signing keys (see Tokens)
+	macs, marks      *keyedHash // the two keys, absorbed once
 	baseURL          string
 	ttlDays          int
 	now              func() time.Time
@@ -134,6 +136,7 @@ func New(secret []byte, cfg Config) (*Codes, error) {
 	if c.sealKey, err = hkdf.Key(sha256.New, secret, nil, "feedback invitation blind-signing key seal v1", 32); err != nil {
 		return nil, fmt.Errorf("derive invitation seal key: %w", err)
 	}
+	c.macs, c.marks = newKeyedHash(c.macKey), newKeyedHash(c.spentKey)
 	return c, nil
 }
 
@@ -237,17 +240,33 @@ func (c *Codes) VerifyFor(service, code string) (Invitation, error) {
 }
 
 func (c *Codes) mac(b []byte) []byte {
-	m := hmac.New(sha256.New, c.macKey)
-	m.Write(b)
-	return m.Sum(nil)[:rawLength-macAt]
+	return c.macs.sum(b)[:rawLength-macAt]
 }
 
 // spentID is the spent mark's _id: a keyed hash of the code, so the database
 // holds nothing that matches the link in the SMS gateway's message log.
 func (c *Codes) spentID(inv Invitation) string {
-	m := hmac.New(sha256.New, c.spentKey)
-	m.Write(inv.raw[:])
-	return encoding.EncodeToString(m.Sum(nil)[:16])
+	return encoding.EncodeToString(c.marks.sum(inv.raw[:])[:16])
+}
+
+// keyedHash is HMAC-SHA256 under one key, from a pool of hashes that have
+// absorbed the key already: Reset restores the keyed state, so a code's check
+// costs two SHA-256 blocks instead of four (measured in BenchmarkCodeChecks).
+type keyedHash struct{ pool sync.Pool }
+
+func newKeyedHash(key []byte) *keyedHash {
+	k := &keyedHash{}
+	k.pool.New = func() any { return hmac.New(sha256.New, key) }
+	return k
+}
+
+func (k *keyedHash) sum(b []byte) []byte {
+	h := k.pool.Get().(hash.Hash)
+	h.Reset()
+	h.Write(b)
+	out := h.Sum(make([]byte, 0, sha256.Size))
+	k.pool.Put(h)
+	return out
 }
 
 // today is the number of days since 1970-01-01, UTC.

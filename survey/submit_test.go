@@ -29,6 +29,7 @@ type fixture struct {
 	releaser  *survey.Releaser
 	def       *survey.Definition
 	clock     *clocktest.Clock
+	sealer    *survey.Sealer // for more instances on the same store
 }
 
 // newSealer returns a sealer with a fresh secret for the embedded surveys.
@@ -62,7 +63,7 @@ func newFixture(t testing.TB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &fixture{db: db, responses: r, releaser: rel, def: counselling(t), clock: c}
+	return &fixture{db: db, responses: r, releaser: rel, def: counselling(t), clock: c, sealer: sealer}
 }
 
 // releaseAll releases every box now, due or not.
