@@ -130,6 +130,7 @@ func (s *Store) Close(ctx context.Context, id string, cl Closing) (Contact, erro
 // textStatus decides the survey text for a closing contact; byEmail: the
 // invitation goes by e-mail instead. Safety comes first: an emergency, an open
 // risk flag or a refusal means no invitation whatever the caller agreed.
+// Complexity: one rule a line, in the order they win; split, the order would no longer show.
 func textStatus(c Contact, p Person, now time.Time, byEmail bool) SurveyTextStatus {
 	switch {
 	case c.Emergency:

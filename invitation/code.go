@@ -127,17 +127,27 @@ func New(secret []byte, cfg Config) (*Codes, error) {
 			return nil, err
 		}
 	}
-	if c.macKey, err = hkdf.Key(sha256.New, secret, nil, "feedback invitation code MAC v1", 32); err != nil {
-		return nil, fmt.Errorf("derive invitation MAC key: %w", err)
-	}
-	if c.spentKey, err = hkdf.Key(sha256.New, secret, nil, "feedback invitation spent mark v1", 32); err != nil {
-		return nil, fmt.Errorf("derive invitation spent-mark key: %w", err)
-	}
-	if c.sealKey, err = hkdf.Key(sha256.New, secret, nil, "feedback invitation blind-signing key seal v1", 32); err != nil {
-		return nil, fmt.Errorf("derive invitation seal key: %w", err)
+	if err := c.deriveKeys(secret); err != nil {
+		return nil, err
 	}
 	c.macs, c.marks = newKeyedHash(c.macKey), newKeyedHash(c.spentKey)
 	return c, nil
+}
+
+// deriveKeys derives, apart from one another, the key of the codes' MACs, the
+// key that hashes spent codes and the key that seals the blind-signing keys.
+func (c *Codes) deriveKeys(secret []byte) error {
+	var err error
+	if c.macKey, err = hkdf.Key(sha256.New, secret, nil, "feedback invitation code MAC v1", 32); err != nil {
+		return fmt.Errorf("derive invitation MAC key: %w", err)
+	}
+	if c.spentKey, err = hkdf.Key(sha256.New, secret, nil, "feedback invitation spent mark v1", 32); err != nil {
+		return fmt.Errorf("derive invitation spent-mark key: %w", err)
+	}
+	if c.sealKey, err = hkdf.Key(sha256.New, secret, nil, "feedback invitation blind-signing key seal v1", 32); err != nil {
+		return fmt.Errorf("derive invitation seal key: %w", err)
+	}
+	return nil
 }
 
 // SetServices gives the services codes name, by index, when a service is
