@@ -121,7 +121,7 @@ func (s *Store) Close(ctx context.Context, id string, cl Closing) (Contact, erro
 	switch status {
 	case TextQueued, TextEmailQueued:
 		return c, s.queueText(ctx, c, p, now, now)
-	case TextAfterConversation:
+	case TextAfterConversation, TextEmailAfterConversation:
 		return c, s.queueText(ctx, c, p, now, s.peerTextDue(c, now))
 	}
 	return c, nil
@@ -146,6 +146,8 @@ func textStatus(c Contact, p Person, now time.Time, byEmail bool) SurveyTextStat
 		return TextNoMobile
 	case p.LastTextedAt != nil && now.Sub(*p.LastTextedAt) < TextInterval:
 		return TextRecentlySent
+	case c.Peer != nil && byEmail:
+		return TextEmailAfterConversation
 	case c.Peer != nil:
 		return TextAfterConversation
 	case byEmail:

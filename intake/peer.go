@@ -27,9 +27,16 @@ const collCaseloads = "peer_caseloads"
 // support survey text goes when no conversation has been recorded.
 const DefaultPeerSurveyAfter = 14 * 24 * time.Hour
 
-// TextAfterConversation: the survey text waits for the first conversation with
-// the peer supporter to be recorded (or PeerSurveyAfter to pass).
-const TextAfterConversation SurveyTextStatus = "after-first-conversation"
+// What closing a peer-support contact does about the survey invitation: it
+// waits for the first conversation with the peer supporter to be recorded (or
+// PeerSurveyAfter to pass), and then goes by text or, when the caller chose
+// it, by e-mail.
+const (
+	// TextAfterConversation: the survey text waits.
+	TextAfterConversation SurveyTextStatus = "after-first-conversation"
+	// TextEmailAfterConversation: the survey invitation by e-mail waits.
+	TextEmailAfterConversation SurveyTextStatus = "email-after-first-conversation"
+)
 
 // ErrPeerEnded is returned when changing a peer-support relationship that has ended.
 var ErrPeerEnded = errors.New("peer support has ended")
