@@ -13,7 +13,8 @@ import (
 	"github.com/feedback-service/feedback/field"
 )
 
-// SurveyTextStatus says what closing a contact did about the survey text.
+// SurveyTextStatus says what closing a contact did about the survey
+// invitation, by text or, when the caller chose it, by e-mail.
 type SurveyTextStatus string
 
 // What closing a contact can do about the survey text.
