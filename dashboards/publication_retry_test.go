@@ -58,7 +58,7 @@ const testNotifyKey = "test-aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa-bbbbbbbb-bbbb-b
 // publicationSetup gives dashboards whose month of November 2026 is
 // published, three subscribers, a stand-in Notify answering with answer, and
 // the log.
-func publicationSetup(t *testing.T, answer func(string, int) int) (*dashboards.Dashboards, *clocktest.Clock, *dashboards.NotifyEmail, *standInNotify, *bytes.Buffer) {
+func publicationSetup(t testing.TB, answer func(string, int) int) (*dashboards.Dashboards, *clocktest.Clock, *dashboards.NotifyEmail, *standInNotify, *bytes.Buffer) {
 	t.Helper()
 	f := newFixture(t)
 	stand := &standInNotify{tries: map[string]int{}, created: map[string]int{}, answer: answer}
