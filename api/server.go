@@ -146,7 +146,7 @@ func (s *Server) buildPages(deps Deps, origin string) error {
 	if err != nil {
 		return err
 	}
-	s.site, err = web.NewSite(web.SiteConfig{SupportPhone: s.cfg.SupportPhone, Surveys: surveypages.Links(deps.Surveys), Logger: deps.Logger, Proxies: proxies})
+	s.site, err = web.NewSite(web.SiteConfig{SupportPhone: s.cfg.SupportPhone, SurveyList: func() []web.SurveyLink { return surveypages.Links(deps.Surveys) }, Logger: deps.Logger, Proxies: proxies})
 	if err != nil {
 		return err
 	}

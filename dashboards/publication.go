@@ -17,7 +17,8 @@ import (
 // Collections this package owns for notices: who opted in (one small
 // document each, _id the e-mail address) and which months were announced
 // (_id the month: a unique insert is the check-and-set that announces a month
-// once, whichever instance gets there first).
+// once, whichever instance gets there first). A month's notice keeps, per
+// recipient, whether their e-mail went (see publication_sends.go).
 const (
 	subscribersCollection = "publication_subscribers"
 	noticesCollection     = "publication_notices"
@@ -71,38 +72,40 @@ func (d *Dashboards) subscribers(ctx context.Context) ([]string, error) {
 }
 
 // AnnouncePublication e-mails every subscriber once when last month is
-// published, with a link to its board pack (baseURL + path). It returns the
-// month announced and how many notices were sent; "" when there was nothing
-// new. A notice that fails is logged and not retried: the figures are on
-// the dashboards either way.
+// published, with a link to its board pack (baseURL + path), and sends again
+// the notices of earlier runs that failed (see publication_sends.go). It
+// returns the latest month with an e-mail sent in this run and how many were
+// sent; "" when none was.
 func (d *Dashboards) AnnouncePublication(ctx context.Context, m Mailer, baseURL string) (string, int, error) {
+	if err := d.recordNotice(ctx); err != nil {
+		return "", 0, err
+	}
+	return d.sendNotices(ctx, m, baseURL)
+}
+
+// recordNotice records last month's notice, once it is published, with one
+// pending send per subscriber at that moment; later subscribers get the next
+// month's.
+func (d *Dashboards) recordNotice(ctx context.Context) error {
 	r := LastMonths(d.now(), 1)
 	published, err := publishedMonths(ctx, d.db, d.now())
 	if err != nil {
-		return "", 0, err
+		return err
 	}
 	if !published(r.To) {
-		return "", 0, nil
-	}
-	_, err = d.db.Collection(noticesCollection).InsertOne(ctx, bson.D{{Key: "_id", Value: r.To}})
-	if store.IsDuplicateKey(err) {
-		return "", 0, nil // announced before
-	}
-	if err != nil {
-		return "", 0, fmt.Errorf("record publication notice: %w", err)
+		return nil
 	}
 	subs, err := d.subscribers(ctx)
 	if err != nil {
-		return r.To, 0, err
+		return err
 	}
-	link := baseURL + "/dashboards/board-pack?from=" + r.To + "&to=" + r.To
-	sent := 0
-	for _, to := range subs {
-		if err := m.SendPublished(ctx, to, monthName(r.To), link); err != nil {
-			d.log.Error("send publication notice", "month", r.To, "err", err)
-			continue
-		}
-		sent++
+	to := bson.D{}
+	for _, s := range subs {
+		to = append(to, bson.E{Key: recipientKey(s), Value: bson.D{{Key: "tries", Value: 0}, {Key: "next", Value: int64(0)}, {Key: "state", Value: ""}}})
 	}
-	return r.To, sent, nil
+	_, err = d.db.Collection(noticesCollection).InsertOne(ctx, bson.D{{Key: "_id", Value: r.To}, {Key: "to", Value: to}, {Key: "lease", Value: int64(0)}})
+	if err != nil && !store.IsDuplicateKey(err) { // a duplicate: announced before
+		return fmt.Errorf("record publication notice: %w", err)
+	}
+	return nil
 }

@@ -13,7 +13,8 @@ import (
 	"github.com/feedback-service/feedback/field"
 )
 
-// SurveyTextStatus says what closing a contact did about the survey text.
+// SurveyTextStatus says what closing a contact did about the survey
+// invitation, by text or, when the caller chose it, by e-mail.
 type SurveyTextStatus string
 
 // What closing a contact can do about the survey text.
@@ -121,7 +122,7 @@ func (s *Store) Close(ctx context.Context, id string, cl Closing) (Contact, erro
 	switch status {
 	case TextQueued, TextEmailQueued:
 		return c, s.queueText(ctx, c, p, now, now)
-	case TextAfterConversation:
+	case TextAfterConversation, TextEmailAfterConversation:
 		return c, s.queueText(ctx, c, p, now, s.peerTextDue(c, now))
 	}
 	return c, nil
@@ -147,6 +148,8 @@ func textStatus(c Contact, p Person, now time.Time, byEmail bool) SurveyTextStat
 		return TextNoMobile
 	case p.LastTextedAt != nil && now.Sub(*p.LastTextedAt) < TextInterval:
 		return TextRecentlySent
+	case c.Peer != nil && byEmail:
+		return TextEmailAfterConversation
 	case c.Peer != nil:
 		return TextAfterConversation
 	case byEmail:

@@ -15,8 +15,9 @@ import (
 
 // Peer support as it works: the caller is given a peer-support doctor's
 // details and texts them; the record follows the relationship (contact made,
-// each conversation by date, ended). The survey text waits for the first
-// conversation, or PeerSurveyAfter if none is recorded; it is never sent at intake.
+// each conversation by date, ended). The survey invitation (a text, or an
+// e-mail) waits for the first conversation, or PeerSurveyAfter if none is
+// recorded; it is never sent at intake.
 
 // collCaseloads holds one small document per peer supporter listing the
 // contacts they support, so a peer account's list is read by _id, never by
@@ -27,9 +28,16 @@ const collCaseloads = "peer_caseloads"
 // support survey text goes when no conversation has been recorded.
 const DefaultPeerSurveyAfter = 14 * 24 * time.Hour
 
-// TextAfterConversation: the survey text waits for the first conversation with
-// the peer supporter to be recorded (or PeerSurveyAfter to pass).
-const TextAfterConversation SurveyTextStatus = "after-first-conversation"
+// What closing a peer-support contact does about the survey invitation: it
+// waits for the first conversation with the peer supporter to be recorded (or
+// PeerSurveyAfter to pass), and then goes by text or, when the caller chose
+// it, by e-mail.
+const (
+	// TextAfterConversation: the survey text waits.
+	TextAfterConversation SurveyTextStatus = "after-first-conversation"
+	// TextEmailAfterConversation: the survey invitation by e-mail waits.
+	TextEmailAfterConversation SurveyTextStatus = "email-after-first-conversation"
+)
 
 // ErrPeerEnded is returned when changing a peer-support relationship that has ended.
 var ErrPeerEnded = errors.New("peer support has ended")
@@ -116,7 +124,7 @@ func (s *Store) RecordContactMade(ctx context.Context, id string, made bool, day
 }
 
 // LogConversation records one conversation on the day given. The first one
-// recorded releases the survey text waiting in the outbox.
+// recorded releases the survey invitation (text or e-mail) waiting in the outbox.
 func (s *Store) LogConversation(ctx context.Context, id, day, month, year string) (Contact, error) {
 	c, err := s.peerContact(ctx, id)
 	if err != nil {

@@ -284,7 +284,7 @@ func (s *Pages) renderContact(c fiber.Ctx, status int, p contactPage) error {
 	}
 	p.Invalid = p.Problems != nil
 	p.Contact, p.Person, p.MaxSessions = ct, person, intake.MaxCounsellingSessions
-	p.SurveyText = surveyTextWords[ct.SurveyText]
+	p.SurveyText = surveyTextWording(ct)
 	p.CanGiveLink = s.links != nil && intake.CanGiveSurveyLink(ct)
 	return s.site.Render(c, status, s.templates, "contact", p)
 }

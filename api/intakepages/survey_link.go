@@ -27,6 +27,28 @@ var surveyTextWords = map[intake.SurveyTextStatus]string{
 	intake.TextRefused:      "No survey text: the service could not help the caller.",
 	intake.TextAfterConversation: "The survey text waits until the first conversation with the peer supporter is recorded " +
 		"(or goes after a set number of days if none is): never at intake.",
+	intake.TextEmailAfterConversation: "The survey invitation waits until the first conversation with the peer supporter is recorded " +
+		"(or goes after a set number of days if none is): never at intake. It will then be e-mailed to the caller, instead of a text. " +
+		"Their address is deleted from the queue once it has gone.",
+}
+
+// surveyEmailWords replace surveyTextWords for a caller who agreed to the
+// invitation by e-mail: no text was ever theirs to get.
+var surveyEmailWords = map[intake.SurveyTextStatus]string{
+	intake.TextRecentlySent: "No survey invitation: the caller was sent one in the last 30 days.",
+	intake.TextLinkGiven:    "No survey invitation by e-mail: the caller was given a one-off survey link instead.",
+	intake.TextEmergency:    "No survey invitation: emergency services were called, and no survey invitation follows an emergency.",
+	intake.TextRiskOpen:     "No survey invitation: the caller's immediate-risk flag is open.",
+	intake.TextRefused:      "No survey invitation: the service could not help the caller.",
+}
+
+// surveyTextWording says in words what became of a closed contact's survey
+// invitation, by e-mail or by text as the caller chose.
+func surveyTextWording(ct intake.Contact) string {
+	if words, ok := surveyEmailWords[ct.SurveyText]; ok && ct.EmailAgreed {
+		return words
+	}
+	return surveyTextWords[ct.SurveyText]
 }
 
 // SurveyLink is POST /intake/contacts/{id}/survey-link: a one-off survey link
@@ -38,7 +60,7 @@ func (s *Pages) SurveyLink(c fiber.Ctx) error {
 	case errors.Is(err, intake.ErrNotFound):
 		return s.staff.RecordNotFound(c)
 	case errors.Is(err, intake.ErrNoSurveyLink):
-		return s.renderContact(c, fiber.StatusConflict, contactPage{Notice: "No survey link can be given for this contact: the caller did not agree to feedback, a text goes to them instead, or a link was given already."})
+		return s.renderContact(c, fiber.StatusConflict, contactPage{Notice: "No survey link can be given for this contact: the caller did not agree to feedback, an invitation goes to them by text or e-mail instead, or a link was given already."})
 	case err != nil:
 		return fmt.Errorf("survey link: %w", err)
 	}

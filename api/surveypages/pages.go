@@ -77,7 +77,8 @@ func parseTemplates(names ...string) (web.Templates, error) {
 	return out, nil
 }
 
-// Links lists the surveys, for the 404 page.
+// Links lists the surveys, for the 404 page: read from the catalogue (under
+// its lock) each time, so a survey published since start-up is listed.
 func Links(surveys *survey.Catalogue) []web.SurveyLink {
 	var out []web.SurveyLink
 	for _, d := range surveys.All() {

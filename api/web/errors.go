@@ -92,7 +92,7 @@ func (s *Site) NotFound(c fiber.Ctx) error {
 	return s.Render(c, fiber.StatusNotFound, s.errorPages, "notfound", struct {
 		Page
 		Surveys []SurveyLink
-	}{s.Page("Page not found"), s.surveys})
+	}{s.Page("Page not found"), s.surveys()})
 }
 
 // ProblemDocument is an RFC 9457 problem document, with the field-by-field

@@ -28,7 +28,7 @@ type Site struct {
 	urls         map[string]string
 	supportPhone string
 	proxies      TrustedProxies
-	surveys      []SurveyLink
+	surveys      func() []SurveyLink
 	log          *slog.Logger
 	errorPages   Templates
 	// surveyErrors answers a refusal on a survey page, in its language (see
@@ -45,6 +45,9 @@ type SiteConfig struct {
 	Logger  *slog.Logger
 	// Proxies are the trusted proxies, for the client address.
 	Proxies TrustedProxies
+	// SurveyList, when set, is asked for the surveys on each 404 page instead,
+	// so a survey published after start-up is offered too.
+	SurveyList func() []SurveyLink
 }
 
 // SurveyLink names one survey for the 404 page.
@@ -83,7 +86,11 @@ type StaffBar struct {
 // NewSite loads the assets and the error pages.
 func NewSite(cfg SiteConfig) (*Site, error) {
 	s := &Site{assets: map[string]asset{}, urls: map[string]string{}, supportPhone: cfg.SupportPhone,
-		surveys: cfg.Surveys, log: cfg.Logger, proxies: cfg.Proxies}
+		surveys: cfg.SurveyList, log: cfg.Logger, proxies: cfg.Proxies}
+	if s.surveys == nil {
+		fixed := cfg.Surveys
+		s.surveys = func() []SurveyLink { return fixed }
+	}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
