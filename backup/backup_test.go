@@ -123,7 +123,7 @@ func TestBackup_RestoresEveryDocumentAndEveryDashboardFigure(t *testing.T) {
 		t.Fatal(err)
 	}
 	from := storetest.New(t)
-	if _, err := dashboards.Demo(ctx, from.Database(store.SurveyDatabase), cat, dashboards.DemoOptions{Responses: 1500, Now: demoNow, Seed: 7, Sealer: testSealer(t, cat)}); err != nil {
+	if _, err := survey.Demo(ctx, from.Database(store.SurveyDatabase), cat, survey.DemoOptions{Responses: 1500, Now: demoNow, Seed: 7, Sealer: testSealer(t, cat)}); err != nil {
 		t.Fatal(err)
 	}
 	// A nonce key, which must not travel.

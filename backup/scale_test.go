@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/feedback-service/feedback/dashboards"
 	"github.com/feedback-service/feedback/store"
 	"github.com/feedback-service/feedback/store/storetest"
 	"github.com/feedback-service/feedback/survey"
@@ -85,8 +84,8 @@ func fill(t *testing.T, st *store.Store, cat *survey.Catalogue, n int) {
 	}
 	start, stored := time.Now(), 0
 	for seed := uint64(1); stored < n && seed <= 5; seed++ {
-		rep, err := dashboards.Demo(context.Background(), st.Database(store.SurveyDatabase), cat,
-			dashboards.DemoOptions{Responses: n - stored, Now: demoNow, Seed: seed, Sealer: testSealer(t, cat)})
+		rep, err := survey.Demo(context.Background(), st.Database(store.SurveyDatabase), cat,
+			survey.DemoOptions{Responses: n - stored, Now: demoNow, Seed: seed, Sealer: testSealer(t, cat)})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -59,7 +59,7 @@ func benchWorldOver(b *testing.B, nMonths int) (*fixture, *dashboards.Dashboards
 			c.write(b, f.db)
 		}
 	}
-	inv := dashboards.NewInvitations(f.db)
+	inv := survey.NewInvitationCounts(f.db)
 	for _, m := range months {
 		if err := inv.CountInvitation(ctx, "counselling", m+"-01"); err != nil {
 			b.Fatal(err)

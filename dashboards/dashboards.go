@@ -14,8 +14,11 @@
 //     FFT-return cells, comments) is computed from published buckets only, so
 //     the difference between any two views is made of whole published buckets.
 //
-// The package reads the small counters and invitations collections only; it
-// never reads the responses collection.
+// The package reads the small counters and invitation-count collections only;
+// it never reads the responses collection, and writes nothing but the quality
+// team's own settings (SPC targets and baselines, theme corrections, the board
+// pack's chosen comments) and publication notices. Invitation counts are
+// written by survey.InvitationCounts, and the demo data by survey.Demo.
 package dashboards
 
 import (

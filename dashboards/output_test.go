@@ -146,7 +146,7 @@ func TestDemo_FillsBothServicesWithAQuietMonth(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := dashboards.Demo(ctx, f.db, f.cat, dashboards.DemoOptions{Responses: 600, Now: now, Seed: 3, Sealer: sealer})
+	rep, err := survey.Demo(ctx, f.db, f.cat, survey.DemoOptions{Responses: 600, Now: now, Seed: 3, Sealer: sealer})
 	if err != nil {
 		t.Fatal(err)
 	}

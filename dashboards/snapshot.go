@@ -19,8 +19,7 @@ import (
 // Collections read here. Counters belong to survey (written as responses are
 // stored); invitations belong to this package.
 const (
-	countersCollection    = "counters"
-	invitationsCollection = "invitations"
+	countersCollection = "counters"
 )
 
 // snapshot is every published counter document and invitation count, as read
@@ -75,12 +74,12 @@ func loadSnapshot(ctx context.Context, db *mongo.Database, now time.Time) (*snap
 		s.addCounters(&c)
 	}
 	h.Write([]byte{0})
-	invitations, err := readAll(ctx, db.Collection(invitationsCollection))
+	invitations, err := readAll(ctx, db.Collection(survey.InvitationsCollection))
 	if err != nil {
 		return nil, fmt.Errorf("read invitation counts: %w", err)
 	}
 	for _, r := range invitations {
-		var inv invitationDoc
+		var inv survey.InvitationCount
 		if err := bson.Unmarshal(r.raw, &inv); err != nil {
 			return nil, fmt.Errorf("decode invitation count %q: %w", r.id, err)
 		}

@@ -145,7 +145,7 @@ func TestCountInvitation_ResponseRateOnlyForPublishedMonths(t *testing.T) {
 	rng := rand.New(rand.NewPCG(2, 2))
 	f.submit(t, rng, "counselling", "2026-09", 12)
 	f.submit(t, rng, "counselling", "2026-10", 4)
-	inv := dashboards.NewInvitations(f.db)
+	inv := survey.NewInvitationCounts(f.db)
 	ctx := context.Background()
 	for day, n := range map[string]int{"2026-09-03": 30, "2026-09-30": 18, "2026-10-10": 20} {
 		for range n {

@@ -22,7 +22,7 @@ import (
 func fillDashboards(t *testing.T, srv *apitest.Server) {
 	t.Helper()
 	ctx := context.Background()
-	if _, err := dashboards.Demo(ctx, srv.Store.Database(store.SurveyDatabase), srv.Surveys, dashboards.DemoOptions{Responses: 600, Seed: 2, Sealer: demoSealer(t, srv.Surveys)}); err != nil {
+	if _, err := survey.Demo(ctx, srv.Store.Database(store.SurveyDatabase), srv.Surveys, survey.DemoOptions{Responses: 600, Seed: 2, Sealer: demoSealer(t, srv.Surveys)}); err != nil {
 		t.Fatal(err)
 	}
 	if err := srv.Dashboards.Refresh(ctx); err != nil {

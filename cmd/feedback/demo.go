@@ -10,6 +10,7 @@ import (
 	"github.com/feedback-service/feedback/backup"
 	"github.com/feedback-service/feedback/dashboards"
 	"github.com/feedback-service/feedback/store"
+	"github.com/feedback-service/feedback/survey"
 )
 
 // runDemo is the "feedback demo" command: it fills the store with synthetic
@@ -36,7 +37,7 @@ func runDemo(ctx context.Context, st *store.Store, args []string, stdout, stderr
 		return err
 	}
 	start, done := time.Now(), 0
-	report, err := dashboards.Demo(ctx, st.Database(store.SurveyDatabase), cat, dashboards.DemoOptions{
+	report, err := survey.Demo(ctx, st.Database(store.SurveyDatabase), cat, survey.DemoOptions{
 		Responses: *n, Seed: *seed, Sealer: sealer, K: *k,
 		Progress: func(service, month string, stored int) {
 			done += stored

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/feedback-service/feedback/dashboards"
 	"log/slog"
 	"strconv"
 	"strings"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/feedback-service/feedback/intake"
 	"github.com/feedback-service/feedback/store"
+	"github.com/feedback-service/feedback/survey"
 )
 
 // The SMS senders FEEDBACK_SMS_SENDER may name.
@@ -175,7 +175,7 @@ func openIntake(ctx context.Context, cfg *Config, st *store.Store, logger *slog.
 		side.close()
 		return nil, err
 	}
-	if side.outbox, err = intake.NewOutbox(side.Store, sender, dashboards.NewInvitations(st.Database(store.SurveyDatabase)), cfg.BaseURL); err != nil {
+	if side.outbox, err = intake.NewOutbox(side.Store, sender, survey.NewInvitationCounts(st.Database(store.SurveyDatabase)), cfg.BaseURL); err != nil {
 		side.close()
 		return nil, fmt.Errorf("FEEDBACK_BASE_URL / --base-url: %w", err)
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"github.com/feedback-service/feedback/dashboards"
 	"io"
 	"net/http"
 	"strings"
@@ -15,6 +14,7 @@ import (
 	"github.com/feedback-service/feedback/intake"
 	"github.com/feedback-service/feedback/store"
 	"github.com/feedback-service/feedback/store/storetest"
+	"github.com/feedback-service/feedback/survey"
 )
 
 func TestServe_RefusesABaseURLTooLongForOneTextSegment(t *testing.T) {
@@ -98,7 +98,7 @@ func TestConfig_BadIntakeSettingsAreNamedWithoutTheirSecrets(t *testing.T) {
 
 func TestInvitationCounter_KeepsOneCountPerServiceAndMonthInTheSurveyDatabase(t *testing.T) {
 	st := storetest.New(t)
-	c := dashboards.NewInvitations(st.Database(store.SurveyDatabase))
+	c := survey.NewInvitationCounts(st.Database(store.SurveyDatabase))
 	ctx := context.Background()
 	for _, day := range []string{"2026-11-23", "2026-11-30", "2026-12-01"} {
 		if err := c.CountInvitation(ctx, "counselling", day); err != nil {

@@ -1,4 +1,4 @@
-package dashboards
+package survey
 
 import (
 	"context"
@@ -12,8 +12,6 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
-
-	"github.com/feedback-service/feedback/survey"
 )
 
 // DemoOptions shapes the synthetic data Demo stores.
@@ -24,8 +22,8 @@ type DemoOptions struct {
 	// Progress, if set, is told as each service's month is stored.
 	Progress func(service, month string, stored int)
 	// Sealer seals the ballots (required), and K is the disclosure threshold
-	// their release uses (0 means DefaultK).
-	Sealer *survey.Sealer
+	// their release uses (0 means 10, the service's default).
+	Sealer *Sealer
 	K      int
 }
 
@@ -44,7 +42,7 @@ type DemoReport struct {
 // service (two of whose months fall below the default K of 10), a few hundred
 // varied comments and invitation counts. Every response goes through the same
 // code as a real submission: a form nonce, the form's validation, Submit.
-func Demo(ctx context.Context, db *mongo.Database, cat *survey.Catalogue, opts DemoOptions) (*DemoReport, error) {
+func Demo(ctx context.Context, db *mongo.Database, cat *Catalogue, opts DemoOptions) (*DemoReport, error) {
 	if opts.Responses <= 0 {
 		opts.Responses = 2000
 	}
@@ -59,18 +57,18 @@ func Demo(ctx context.Context, db *mongo.Database, cat *survey.Catalogue, opts D
 		return nil, fmt.Errorf("demo: no sealer")
 	}
 	if opts.K == 0 {
-		opts.K = DefaultK
+		opts.K = demoK
 	}
-	responses := survey.NewResponses(db, survey.Options{Now: now, Sealer: opts.Sealer})
+	responses := NewResponses(db, Options{Now: now, Sealer: opts.Sealer})
 	defer responses.Close()
-	releaser, err := survey.NewReleaser(db, cat, survey.ReleaseOptions{Sealer: opts.Sealer, K: opts.K, Now: now})
+	releaser, err := NewReleaser(db, cat, ReleaseOptions{Sealer: opts.Sealer, K: opts.K, Now: now})
 	if err != nil {
 		return nil, err
 	}
-	invitations := NewInvitations(db)
+	invitations := NewInvitationCounts(db)
 
 	defs := cat.All()
-	months := LastMonths(opts.Now, 12).Months()
+	months := demoMonths(opts.Now, 12)
 	report := &DemoReport{From: months[0], To: months[len(months)-1]}
 	weights := make([]float64, len(months))
 	var total float64
@@ -88,8 +86,8 @@ func Demo(ctx context.Context, db *mongo.Database, cat *survey.Catalogue, opts D
 				return report, err
 			}
 		}
-		start, _ := time.Parse(survey.MonthLayout, m)
-		clock.Store(start.AddDate(0, 1, 0).Add(survey.DefaultReleaseGrace).UnixNano())
+		start, _ := time.Parse(MonthLayout, m)
+		clock.Store(start.AddDate(0, 1, 0).Add(DefaultReleaseGrace).UnixNano())
 		if _, err := releaser.Release(ctx, m); err != nil {
 			return report, fmt.Errorf("demo: release %s: %w", m, err)
 		}
@@ -99,9 +97,9 @@ func Demo(ctx context.Context, db *mongo.Database, cat *survey.Catalogue, opts D
 
 // demoFill is what filling one service's month needs.
 type demoFill struct {
-	responses   *survey.Responses
-	invitations *Invitations
-	def         *survey.Definition
+	responses   *Responses
+	invitations *InvitationCounts
+	def         *Definition
 	rng         *rand.Rand
 	clock       *atomic.Int64
 	opts        DemoOptions
@@ -124,7 +122,7 @@ func demoMonth(ctx context.Context, f demoFill, si, services, mi int, m string, 
 	for i := range forms {
 		forms[i] = demoForm(f.rng, f.def, progress)
 		for _, q := range f.def.Questions {
-			if q.Kind == survey.Text && forms[i].Get(q.ID) != "" {
+			if q.Kind == Text && forms[i].Get(q.ID) != "" {
 				f.report.Comments++
 			}
 		}
@@ -146,7 +144,7 @@ func demoMonth(ctx context.Context, f demoFill, si, services, mi int, m string, 
 
 // submitAll submits forms as many people at once would, so they are stored in
 // batches as real submissions are.
-func submitAll(ctx context.Context, r *survey.Responses, def *survey.Definition, forms []url.Values) error {
+func submitAll(ctx context.Context, r *Responses, def *Definition, forms []url.Values) error {
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var first error
@@ -173,7 +171,7 @@ func submitAll(ctx context.Context, r *survey.Responses, def *survey.Definition,
 	return first
 }
 
-func submitForm(ctx context.Context, r *survey.Responses, def *survey.Definition, form url.Values, verified bool) error {
+func submitForm(ctx context.Context, r *Responses, def *Definition, form url.Values, verified bool) error {
 	issue := r.Keys().Issue
 	if verified {
 		issue = r.Keys().IssueVerified
@@ -193,7 +191,7 @@ func submitForm(ctx context.Context, r *survey.Responses, def *survey.Definition
 // seasonal is a month's relative number of responses: most in late winter,
 // fewest in August (changeover) and December.
 func seasonal(month string) float64 {
-	t, _ := time.Parse(survey.MonthLayout, month)
+	t, _ := time.Parse(MonthLayout, month)
 	w := 1 + 0.25*math.Cos(2*math.Pi*float64(t.Month()-2)/12)
 	switch t.Month() {
 	case time.August:
@@ -206,9 +204,9 @@ func seasonal(month string) float64 {
 
 // dayIn picks a time in month, no later than now.
 func dayIn(month string, now time.Time, rng *rand.Rand) time.Time {
-	t, _ := time.Parse(survey.MonthLayout, month)
+	t, _ := time.Parse(MonthLayout, month)
 	last := t.AddDate(0, 1, -1).Day()
-	if survey.Month(now) == month {
+	if Month(now) == month {
 		last = now.UTC().Day()
 	}
 	return t.AddDate(0, 0, rng.IntN(last)).Add(9*time.Hour + time.Duration(rng.IntN(10*3600))*time.Second)
@@ -216,7 +214,7 @@ func dayIn(month string, now time.Time, rng *rand.Rand) time.Time {
 
 // demoForm answers a survey as a person might: the better the overall
 // experience, the better the other answers, and some say why.
-func demoForm(rng *rand.Rand, def *survey.Definition, progress float64) url.Values {
+func demoForm(rng *rand.Rand, def *Definition, progress float64) url.Values {
 	positive := 0.70 + 0.12*progress
 	r := rng.Float64()
 	var fft string
@@ -235,26 +233,26 @@ func demoForm(rng *rand.Rand, def *survey.Definition, progress float64) url.Valu
 	default:
 		fft, mood = "very_poor", 0
 	}
-	form := url.Values{survey.FFTQuestionID: {fft}}
+	form := url.Values{FFTQuestionID: {fft}}
 	for _, q := range def.Questions[1:] {
 		if rng.Float64() < 0.12 {
 			continue // skipped
 		}
 		switch q.Kind {
-		case survey.Text:
+		case Text:
 			if rng.Float64() < 0.35 {
 				form.Set(q.ID, demoComment(rng, mood))
 			}
-		case survey.Likelihood:
+		case Likelihood:
 			lo, hi := []int{0, 5, 8}[mood], []int{6, 8, 10}[mood]
 			form.Set(q.ID, strconv.Itoa(lo+rng.IntN(hi-lo+1)))
-		case survey.Multiple:
+		case Multiple:
 			for i, o := range q.Options {
 				if rng.Float64() < []float64{0.7, 0.25, 0.2, 0.1}[min(i, 3)] {
 					form.Add(q.ID, o.Value)
 				}
 			}
-		case survey.YesNo:
+		case YesNo:
 			form.Set(q.ID, map[bool]string{true: "yes", false: "no"}[rng.Float64() < []float64{0.35, 0.7, 0.95}[mood]])
 		default:
 			// Options run from best to worst: lean towards the mood's end.
@@ -293,4 +291,19 @@ func demoComment(rng *rand.Rand, mood int) string {
 		return o + " " + c
 	}
 	return fmt.Sprintf("I called %s. %s %s", d, o, c)
+}
+
+// demoK is the disclosure threshold the demo's releases use when none is given:
+// the service's default.
+const demoK = 10
+
+// demoMonths lists the n whole months before now's month, oldest first.
+func demoMonths(now time.Time, n int) []string {
+	now = now.UTC()
+	first := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
+	months := make([]string, n)
+	for i := range months {
+		months[i] = Month(first.AddDate(0, i-n, 0))
+	}
+	return months
 }

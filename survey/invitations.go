@@ -1,4 +1,4 @@
-package dashboards
+package survey
 
 import (
 	"context"
@@ -10,43 +10,47 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/feedback-service/feedback/store"
-	"github.com/feedback-service/feedback/survey"
 )
 
-// Invitations counts survey texts sent, for response rates. Only a monthly
+// InvitationsCollection holds the monthly invitation counts, which the
+// dashboards read for response rates.
+const InvitationsCollection = "invitations"
+
+// InvitationCounts counts survey texts sent, for response rates. Only a monthly
 // total per service is kept — coarser than the day intake reports, which is
 // safer — in the survey database:
 //
 //	{_id: "counselling|2026-11", service: "counselling", month: "2026-11", n: 412}
-type Invitations struct {
+type InvitationCounts struct {
 	coll *mongo.Collection
 }
 
-type invitationDoc struct {
+// InvitationCount is one service's invitations in one month, as stored.
+type InvitationCount struct {
 	Service string `bson:"service"`
 	Month   string `bson:"month"`
 	N       int64  `bson:"n"`
 }
 
-// NewInvitations returns the invitation counts kept in the survey database db.
-func NewInvitations(db *mongo.Database) *Invitations {
-	return &Invitations{coll: db.Collection(invitationsCollection)}
+// NewInvitationCounts returns the invitation counts kept in the survey database db.
+func NewInvitationCounts(db *mongo.Database) *InvitationCounts {
+	return &InvitationCounts{coll: db.Collection(InvitationsCollection)}
 }
 
 // CountInvitation adds one survey text sent for service on day (YYYY-MM-DD) to
 // that month's total. It is what intake's outbox calls, through intake's own
 // one-method interface.
-func (i *Invitations) CountInvitation(ctx context.Context, service string, day string) error {
+func (i *InvitationCounts) CountInvitation(ctx context.Context, service string, day string) error {
 	t, err := time.Parse(time.DateOnly, day)
 	if err != nil || t.Format(time.DateOnly) != day {
 		return fmt.Errorf("count invitation: day %q is not YYYY-MM-DD", day)
 	}
-	return i.add(ctx, service, survey.Month(t), 1)
+	return i.add(ctx, service, Month(t), 1)
 }
 
 // add adds n invitations to a month's total with one upsert.
-func (i *Invitations) add(ctx context.Context, service, month string, n int64) error {
-	if !survey.ValidService(service) {
+func (i *InvitationCounts) add(ctx context.Context, service, month string, n int64) error {
+	if !ValidService(service) {
 		return fmt.Errorf("count invitation: %q is not a service type", service)
 	}
 	var err error
