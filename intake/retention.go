@@ -76,6 +76,8 @@ func (s *Store) lastContactBefore(ctx context.Context, cutoff time.Time) ([]Pers
 // any survey text waiting for them. Aggregate invitation counts remain: they
 // say nothing about anyone.
 func (s *Store) Erase(ctx context.Context, personID string) error {
+	ctx, cancel := scanDeadline(ctx)
+	defer cancel()
 	p, err := s.Person(ctx, personID)
 	if err != nil {
 		return fmt.Errorf("erase: %w", err)
@@ -172,6 +174,8 @@ type SubjectAccess struct {
 
 // Export gathers everything held about a person, for a subject access request.
 func (s *Store) Export(ctx context.Context, personID string) (SubjectAccess, error) {
+	ctx, cancel := scanDeadline(ctx)
+	defer cancel()
 	p, err := s.Person(ctx, personID)
 	if err != nil {
 		return SubjectAccess{}, fmt.Errorf("export: %w", err)
@@ -215,4 +219,15 @@ func (s *Store) ExportJSON(ctx context.Context, personID string) ([]byte, error)
 		return nil, err
 	}
 	return json.MarshalIndent(sa, "", "  ")
+}
+
+// scanDeadline gives ctx a deadline of ten minutes when it has none. Without
+// one the driver cuts each call off at the client's 30 s, and on the embedded
+// store an erasure or export scans contacts and the outbox once or twice: at
+// 100,000 people on a busy machine one such scan can take longer than that.
+func scanDeadline(ctx context.Context) (context.Context, context.CancelFunc) {
+	if _, ok := ctx.Deadline(); ok {
+		return ctx, func() {}
+	}
+	return context.WithTimeout(ctx, 10*time.Minute)
 }
