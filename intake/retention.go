@@ -114,7 +114,7 @@ func (s *Store) erase(ctx context.Context, people ...Person) (contacts int, err 
 	if err := s.unindex(ctx, ids, keys, dobs, entries); err != nil {
 		return 0, err
 	}
-	if _, err := s.coll(collPeople).DeleteMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}); err != nil {
+	if _, err := s.coll(collPeople).DeleteMany(ctx, idIn(ids)); err != nil {
 		return 0, fmt.Errorf("erase people: %w", err)
 	}
 	return int(del.DeletedCount), nil
@@ -144,17 +144,16 @@ func (s *Store) leaveCaseloads(ctx context.Context, byPerson bson.D) error {
 // key left empty (it would still hold a name and date of birth). $pullAll
 // removes exact values: the embedded store ignores a condition in $pull.
 func (s *Store) unindex(ctx context.Context, ids, keys, dobs, entries bson.A) error {
-	_, err := s.coll(collPersonKeys).UpdateMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: keys}}}},
+	_, err := s.coll(collPersonKeys).UpdateMany(ctx, idIn(keys),
 		bson.D{{Key: "$pullAll", Value: bson.D{{Key: "person_ids", Value: ids}}}})
 	if err != nil {
 		return fmt.Errorf("unindex people: %w", err)
 	}
-	_, err = s.coll(collPersonKeys).DeleteMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: keys}}},
-		{Key: "person_ids", Value: bson.D{{Key: "$size", Value: 0}}}})
+	_, err = s.coll(collPersonKeys).DeleteMany(ctx, append(idIn(keys), bson.E{Key: "person_ids", Value: bson.D{{Key: "$size", Value: 0}}}))
 	if err != nil {
 		return fmt.Errorf("unindex people: %w", err)
 	}
-	_, err = s.coll(collBirthdays).UpdateMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: dobs}}}},
+	_, err = s.coll(collBirthdays).UpdateMany(ctx, idIn(dobs),
 		bson.D{{Key: "$pullAll", Value: bson.D{{Key: "people", Value: entries}}}})
 	if err != nil {
 		return fmt.Errorf("birthday lists: %w", err)
@@ -230,4 +229,14 @@ func scanDeadline(ctx context.Context) (context.Context, context.CancelFunc) {
 		return ctx, func() {}
 	}
 	return context.WithTimeout(ctx, 10*time.Minute)
+}
+
+// idIn matches the documents whose _id is one of ids: by equality when there
+// is one, which the embedded store checks inside SQLite, far faster than the
+// decoding of every document that $in costs (an erasure of one person).
+func idIn(ids bson.A) bson.D {
+	if len(ids) == 1 {
+		return bson.D{{Key: "_id", Value: ids[0]}}
+	}
+	return bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}
 }
