@@ -27,6 +27,8 @@ func TestPurge_ErasesDemoPeopleInBatchesAndKeepsEveryIndexExact(t *testing.T) {
 		t.Fatalf("demo: %+v, %v", rep, err)
 	}
 
+	defer func(n int) { purgeBatch = n }(purgeBatch)
+	purgeBatch = 4 // several rounds, the last one short
 	res, err := s.Purge(ctx)
 	if err != nil {
 		t.Fatal(err)

@@ -26,19 +26,29 @@ func (s *Store) Purge(ctx context.Context) (Purged, error) {
 	return s.PurgeWithProgress(ctx, nil)
 }
 
-// purgeBatch is how many people one round of deletes erases.
-const purgeBatch = 1000
+// purgeBatch is how many people one round of deletes erases (a variable so
+// that a test can make rounds of a few).
+var purgeBatch = 1000
 
 // PurgeWithProgress is Purge, telling progress what is done after each batch.
 func (s *Store) PurgeWithProgress(ctx context.Context, progress func(Purged)) (Purged, error) {
 	cutoff := s.now().Add(-s.Retention)
 	var res Purged
-	old, err := s.lastContactBefore(ctx, cutoff)
-	if err != nil {
-		return res, fmt.Errorf("purge: %w", err)
-	}
-	for lo := 0; lo < len(old); lo += purgeBatch {
-		batch := old[lo:min(lo+purgeBatch, len(old))]
+	previous := ""
+	for {
+		// Each round reads who is due afresh, so someone who calls again
+		// while a long purge runs is not erased on an old list.
+		batch, err := s.lastContactBefore(ctx, cutoff)
+		if err != nil {
+			return res, fmt.Errorf("purge: %w", err)
+		}
+		if len(batch) == 0 {
+			break
+		}
+		if batch[0].ID == previous {
+			return res, errors.New("purge: people erased are due again; is the store refusing deletes?")
+		}
+		previous = batch[0].ID
 		n, err := s.erase(ctx, batch...)
 		if err != nil {
 			return res, fmt.Errorf("purge: %w", err)
@@ -47,6 +57,9 @@ func (s *Store) PurgeWithProgress(ctx context.Context, progress func(Purged)) (P
 		res.Contacts += n
 		if progress != nil {
 			progress(res)
+		}
+		if len(batch) < purgeBatch {
+			break
 		}
 	}
 	del, err := s.coll(collContacts).DeleteMany(ctx, bson.D{{Key: "opened_at", Value: bson.D{{Key: "$lt", Value: cutoff}}}})
@@ -60,11 +73,11 @@ func (s *Store) PurgeWithProgress(ctx context.Context, progress func(Purged)) (P
 	return res, nil
 }
 
-// lastContactBefore reads, with one cursor, the name and date of birth of
-// each person last in contact before cutoff (what erase needs).
+// lastContactBefore reads the name and date of birth (what erase needs) of
+// up to purgeBatch people last in contact before cutoff.
 func (s *Store) lastContactBefore(ctx context.Context, cutoff time.Time) ([]Person, error) {
 	cur, err := s.coll(collPeople).Find(ctx, bson.D{{Key: "last_contact_at", Value: bson.D{{Key: "$lt", Value: cutoff}}}},
-		options.Find().SetProjection(bson.D{{Key: "name", Value: 1}, {Key: "date_of_birth", Value: 1}}).SetBatchSize(purgeBatch))
+		options.Find().SetProjection(bson.D{{Key: "name", Value: 1}, {Key: "date_of_birth", Value: 1}}).SetLimit(int64(purgeBatch)))
 	if err != nil {
 		return nil, err
 	}
