@@ -39,3 +39,26 @@ func TestDeleteAll_DeletesMoreThanOneStatementCanHold(t *testing.T) {
 		t.Fatalf("%d documents left (%v), want only the other box's", n, err)
 	}
 }
+
+// Ranges sized from the expected count tile every _id, hexadecimal or not,
+// and leave what the filter does not match.
+func TestDeleteAbout_RangesHoldEveryID(t *testing.T) {
+	st := storetest.New(t)
+	coll := st.Database(store.SurveyDatabase).Collection("some")
+	ctx := context.Background()
+	docs := []any{}
+	for _, id := range []string{"", "0", "00000000", "0000000100", "7fffffff", "80000000", "A1", "Z", "ffffffff", "ffffffffff", "zzz", randomID(), randomID()} {
+		docs = append(docs, bson.D{{Key: "_id", Value: id}, {Key: "box", Value: "2026-10"}})
+	}
+	docs = append(docs, bson.D{{Key: "_id", Value: "kept"}, {Key: "box", Value: "2026-11"}})
+	if _, err := coll.InsertMany(ctx, docs); err != nil {
+		t.Fatal(err)
+	}
+	// As if there were 200,000: eleven ranges.
+	if err := deleteAbout(ctx, coll, bson.D{{Key: "box", Value: "2026-10"}}, 200_000); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := coll.CountDocuments(ctx, bson.D{}); err != nil || n != 1 {
+		t.Fatalf("%d documents left (%v), want only the other box's", n, err)
+	}
+}

@@ -80,6 +80,9 @@ type ReleaseReport struct {
 	Ballots   int // opened
 	Responses int // written as responses
 	Carried   int // resealed into the current box: their group was under K
+	// read counts the box's documents read, tombstones included: about
+	// how many the delete at the end has to delete.
+	read int
 }
 
 // NewReleaser returns a releaser for the survey database db.
@@ -193,7 +196,7 @@ func (r *Releaser) Release(ctx context.Context, box string) (*ReleaseReport, err
 		}
 	}
 	// Everything is written: now the ballots and the key may go.
-	if err := deleteAll(ctx, r.db.Collection(ballotsCollection), bson.D{{Key: "box", Value: box}}); err != nil {
+	if err := deleteAbout(ctx, r.db.Collection(ballotsCollection), bson.D{{Key: "box", Value: box}}, rep.read); err != nil {
 		return nil, fmt.Errorf("delete released ballots of %s: %w", box, err)
 	}
 	if err := r.boxes.destroy(ctx, box); err != nil {
@@ -237,11 +240,11 @@ type groupKey struct {
 // write opens the box's ballots and writes what they hold, then records that
 // the box is written.
 func (r *Releaser) write(ctx context.Context, box string, key []byte, record string, rep *ReleaseReport) error {
-	ballots, err := r.open(ctx, box, key)
+	ballots, read, err := r.open(ctx, box, key)
 	if err != nil {
 		return err
 	}
-	rep.Ballots = len(ballots)
+	rep.Ballots, rep.read = len(ballots), read
 	r.progress(box, "opened", len(ballots))
 	groups := map[groupKey][]opened{}
 	for _, o := range ballots {
@@ -273,28 +276,28 @@ func (r *Releaser) write(ctx context.Context, box string, key []byte, record str
 
 // open reads and opens every ballot of box. A ballot that does not open means
 // the sealing secret is not the one it was sealed with: nothing is released.
-func (r *Releaser) open(ctx context.Context, box string, key []byte) ([]opened, error) {
+func (r *Releaser) open(ctx context.Context, box string, key []byte) (out []opened, read int, err error) {
 	cur, err := r.db.Collection(ballotsCollection).Find(ctx, bson.D{{Key: "box", Value: box}}, options.Find().SetBatchSize(1000))
 	if err != nil {
-		return nil, fmt.Errorf("read ballots of %s: %w", box, err)
+		return nil, 0, fmt.Errorf("read ballots of %s: %w", box, err)
 	}
 	defer cur.Close(ctx)
-	var out []opened
 	for cur.Next(ctx) {
+		read++
 		var doc ballotDoc
 		if err := cur.Decode(&doc); err != nil {
-			return nil, fmt.Errorf("read ballots of %s: %w", box, err)
+			return nil, 0, fmt.Errorf("read ballots of %s: %w", box, err)
 		}
 		if doc.Tomb {
 			continue // a mixed ballot's empty place: its copy is read instead
 		}
 		plain, err := open(key, box, doc.ID, doc.Sealed)
 		if err != nil {
-			return nil, fmt.Errorf("open a ballot of %s: %w (is the sealing secret the one these ballots were sealed with?)", box, err)
+			return nil, 0, fmt.Errorf("open a ballot of %s: %w (is the sealing secret the one these ballots were sealed with?)", box, err)
 		}
 		b, err := decodeBallot(plain)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		def := r.defs[b.Service+"|"+b.Version]
 		if def == nil {
@@ -302,15 +305,15 @@ func (r *Releaser) open(ctx context.Context, box string, key []byte) ([]opened, 
 		}
 		if def == nil {
 			if def, _ = r.cat.Get(b.Service); def == nil {
-				return nil, fmt.Errorf("a ballot of %s is for service %q, which has no survey", box, b.Service)
+				return nil, 0, fmt.Errorf("a ballot of %s is for service %q, which has no survey", box, b.Service)
 			}
 		}
 		out = append(out, opened{id: doc.ID, def: def, b: b})
 	}
 	if err := cur.Err(); err != nil {
-		return nil, fmt.Errorf("read ballots of %s: %w", box, err)
+		return nil, 0, fmt.Errorf("read ballots of %s: %w", box, err)
 	}
-	return out, nil
+	return out, read, nil
 }
 
 // longRunning gives ctx a deadline of some hours if it has none. Without one
@@ -332,24 +335,59 @@ func longRunning(ctx context.Context) (context.Context, context.CancelFunc) {
 // range split again if it is still too big. (A delete by a list of _ids was
 // no answer: the store checks every row against every _id of the list.)
 func deleteAll(ctx context.Context, coll *mongo.Collection, filter bson.D) error {
-	return deleteByPrefix(ctx, coll, filter, "")
+	return deleteAbout(ctx, coll, filter, 0)
 }
 
-func deleteByPrefix(ctx context.Context, coll *mongo.Collection, filter bson.D, prefix string) error {
-	f := filter
-	if prefix != "" {
-		f = append(slices.Clone(filter), bson.E{Key: "_id", Value: bson.D{{Key: "$gte", Value: prefix}, {Key: "$lt", Value: prefix + "g"}}})
-	}
-	_, err := coll.DeleteMany(ctx, f)
-	if err == nil || !strings.Contains(err.Error(), "too many SQL variables") || len(prefix) >= 8 {
-		return err
-	}
-	for _, c := range "0123456789abcdef" {
-		if err := deleteByPrefix(ctx, coll, filter, prefix+string(c)); err != nil {
+// deleteAbout is deleteAll for about n matching documents: it goes straight
+// to ranges of about deletePerRange, since each try scans the whole
+// collection on the embedded store. Splitting by hexadecimal prefix after a
+// failure scanned 273 times for a million ballots (one whole, 16 too big,
+// 256 small enough); these ranges scan about 50 times.
+func deleteAbout(ctx context.Context, coll *mongo.Collection, filter bson.D, n int) error {
+	parts := uint64(n/deletePerRange + 1)
+	for i := range parts {
+		if err := deleteInRange(ctx, coll, filter, idSpace*i/parts, idSpace*(i+1)/parts); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// idSpace is the number of values of an _id's first eight hexadecimal digits.
+const idSpace = 1 << 32
+
+// deletePerRange is well under SQLite's 32,766 variables, for uneven ranges.
+const deletePerRange = 20_000
+
+// deleteInRange deletes what filter matches among the _ids whose first eight
+// hexadecimal digits are from lo to hi (excluded); the first range has no
+// lower bound and the last no upper one, so together they hold every _id.
+func deleteInRange(ctx context.Context, coll *mongo.Collection, filter bson.D, lo, hi uint64) error {
+	f := filter
+	if bounds := idBounds(lo, hi); len(bounds) > 0 {
+		f = append(slices.Clone(filter), bson.E{Key: "_id", Value: bounds})
+	}
+	_, err := coll.DeleteMany(ctx, f)
+	if err == nil || !strings.Contains(err.Error(), "too many SQL variables") || hi-lo < 16 {
+		return err
+	}
+	for i := range uint64(16) {
+		if err := deleteInRange(ctx, coll, filter, lo+(hi-lo)*i/16, lo+(hi-lo)*(i+1)/16); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func idBounds(lo, hi uint64) bson.D {
+	var b bson.D
+	if lo > 0 {
+		b = append(b, bson.E{Key: "$gte", Value: fmt.Sprintf("%08x", lo)})
+	}
+	if hi < idSpace {
+		b = append(b, bson.E{Key: "$lt", Value: fmt.Sprintf("%08x", hi)})
+	}
+	return b
 }
 
 // derivedID is an _id derived from the box key: the same on every run of a

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -9,8 +10,11 @@ import (
 
 	"github.com/feedback-service/feedback/backup"
 	"github.com/feedback-service/feedback/dashboards"
+	"github.com/feedback-service/feedback/intake"
 	"github.com/feedback-service/feedback/store"
 	"github.com/feedback-service/feedback/survey"
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // runDemo is the "feedback demo" command: it fills the store with synthetic
@@ -22,11 +26,20 @@ func runDemo(ctx context.Context, st *store.Store, args []string, stdout, stderr
 	n := fs.Int("responses", 2000, "how many responses to store, across every service")
 	seed := fs.Uint64("seed", 1, "seed of the synthetic answers")
 	k := fs.Int("disclosure-k", dashboards.DefaultK, "the K each month is released with, as serve's FEEDBACK_DISCLOSURE_K")
+	people := fs.Int("people", 0, "also record this many synthetic people and their contacts in the embedded store's intake database (for measuring at scale)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *n < 1 || *n > 2_000_000 {
-		return fmt.Errorf("demo: --responses must be from 1 to 2000000")
+	if *n < 0 || *n > 2_000_000 || *people < 0 || *people > 1_000_000 {
+		return fmt.Errorf("demo: --responses must be from 0 to 2000000, --people from 0 to 1000000")
+	}
+	if *people > 0 {
+		if err := demoIntake(ctx, st, *people, *seed, stdout); err != nil {
+			return err
+		}
+	}
+	if *n == 0 {
+		return nil
 	}
 	_, cat, err := loadSurveys(ctx, st)
 	if err != nil {
@@ -50,5 +63,29 @@ func runDemo(ctx context.Context, st *store.Store, args []string, stdout, stderr
 	}
 	fmt.Fprintf(stdout, "Stored %d responses (%d with comments) and %d invitation counts, %s to %s.\n",
 		report.Responses, report.Comments, report.Invitations, report.From, report.To)
+	return nil
+}
+
+// demoIntake records n synthetic people with their contacts and sent survey
+// texts in the intake database, refusing one that already holds people.
+func demoIntake(ctx context.Context, st *store.Store, n int, seed uint64, stdout io.Writer) error {
+	db := st.Database(intake.Database)
+	if held, err := db.Collection("people").Find(ctx, bson.D{}, options.Find().SetLimit(1)); err != nil {
+		return fmt.Errorf("demo: %w", err)
+	} else if held.Next(ctx) {
+		return errors.New("demo: --people needs an empty intake database; this one holds people")
+	}
+	start := time.Now()
+	rep, err := intake.New(db).Demo(ctx, intake.DemoOptions{People: n, Seed: seed, Progress: func(done int) {
+		if done%10_000 == 0 || done == n {
+			p := backup.Progress{Stage: "stored", Documents: int64(done), Total: int64(n), Elapsed: time.Since(start)}
+			fmt.Fprintf(stdout, "intake people: %s\n", p)
+		}
+	}})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Recorded %d people, %d contacts and %d sent survey texts in %s.\n", rep.People, rep.Contacts, rep.Texts,
+		time.Since(start).Round(time.Second))
 	return nil
 }

@@ -221,7 +221,10 @@ func (s *intakeSide) close() {
 
 // purge deletes records past the retention period, and logs how many.
 func (s *intakeSide) purge(ctx context.Context) error {
-	res, err := s.Store.Purge(ctx)
+	// A large purge (the first after a long gap) logs each batch of 1,000 people.
+	res, err := s.Store.PurgeWithProgress(ctx, func(p intake.Purged) {
+		s.logger.Info("intake retention purge: erased so far", "people", p.People, "contacts", p.Contacts)
+	})
 	if err == nil && res != (intake.Purged{}) {
 		s.logger.Info("intake retention purge", "people", res.People, "contacts", res.Contacts)
 	}

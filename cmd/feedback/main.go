@@ -43,6 +43,7 @@ Usage:
   feedback [serve] [flags]   start the service (the default)
   feedback users ...         manage staff accounts (run "feedback users help")
   feedback demo --responses N      fill the store with synthetic responses for the last 12 months
+                             (--people N: also N synthetic intake callers, to measure at scale)
   feedback surveys list|export SERVICE|check FILE|publish FILE  the survey definitions and their versions
   feedback counters rebuild [--check]  recompute the dashboard counters from the stored responses
   feedback release           release closed months' sealed ballots that are due (serve does it
