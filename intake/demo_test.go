@@ -18,7 +18,7 @@ func TestPurge_ErasesDemoPeopleInBatchesAndKeepsEveryIndexExact(t *testing.T) {
 	addPractitioner(t, s, "Dr A", Counsellor, 200, true)
 	s.Retention = 20 * 365 * 24 * time.Hour
 	old := mustOpen(t, s, counsellingCaller())
-	clk.advance(21 * 365 * 24 * time.Hour)
+	clk.Advance(21 * 365 * 24 * time.Hour)
 	namesake := counsellingCaller()
 	namesake.Phone, namesake.NewPerson = "07700 900999", true
 	kept := mustOpen(t, s, namesake)
