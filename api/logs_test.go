@@ -18,7 +18,7 @@ var staticHref = regexp.MustCompile(`href="(/static/[^"]+)"`)
 // JSON API, leaves not one line in the log; staff and intake requests leave
 // one line each, with the route pattern and none of what was sent.
 func TestLogs_SurveyTrafficLeavesNoLineAndStaffLinesHoldNothingSent(t *testing.T) {
-	srv, handler := intakeServer(t)
+	srv, handler := apitest.IntakeServer(t)
 	before := len(srv.Logs.String())
 
 	// A phone answers by form, arriving with a campaign tag in the query.
@@ -29,7 +29,7 @@ func TestLogs_SurveyTrafficLeavesNoLineAndStaffLinesHoldNothingSent(t *testing.T
 	if m := staticHref.FindStringSubmatch(page); m != nil {
 		srv.Get(t, m[1])
 	}
-	form := validForm(srv.FormNonce(t, "counselling"))
+	form := apitest.ValidForm(srv.FormNonce(t, "counselling"))
 	form.Set("fft_why", "LogCanaryAnswer: the counsellor really listened")
 	if resp, _ := srv.PostForm(t, "/s/counselling?ref=LogCanaryRef", form); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("submit form: %d", resp.StatusCode)
@@ -38,7 +38,7 @@ func TestLogs_SurveyTrafficLeavesNoLineAndStaffLinesHoldNothingSent(t *testing.T
 	srv.Get(t, "/s/counselling/thanks")
 	// Another answers through the API.
 	srv.Get(t, "/api/v1/surveys")
-	body := `{"nonce":"` + apiNonce(t, srv, "peer-support") + `","answers":{"fft":"good","fft_why":"LogCanaryJSON answer"}}`
+	body := `{"nonce":"` + apitest.APINonce(t, srv, "peer-support") + `","answers":{"fft":"good","fft_why":"LogCanaryJSON answer"}}`
 	if resp, out := srv.PostJSON(t, "/api/v1/surveys/peer-support/responses", body); resp.StatusCode != http.StatusCreated {
 		t.Fatalf("submit JSON: %d %s", resp.StatusCode, out)
 	}
@@ -57,10 +57,10 @@ func TestLogs_SurveyTrafficLeavesNoLineAndStaffLinesHoldNothingSent(t *testing.T
 	adminBrowser := srv.SignIn(t, admin, apitest.StaffPassword)
 	adminBrowser.Get(t, "/admin/users?q=LogCanaryStaffQuery")
 	srv.Browser().PostForm(t, "/login", url.Values{"email": {"log-canary-wrong@example.nhs.uk"}, "password": {"LogCanaryWrongPassword"}})
-	contactForm := with(with(counsellingForm(), "name", "Logan Canary"), "organisation", "LogCanary NHS Trust")
-	id := openContact(t, handler, contactForm)
+	contactForm := apitest.With(apitest.With(apitest.CounsellingForm(), "name", "Logan Canary"), "organisation", "LogCanary NHS Trust")
+	id := apitest.OpenContact(t, handler, contactForm)
 	handler.Get(t, "/intake/contacts/"+id)
-	postWithCSRF(t, handler, "/intake/contacts/"+id+"/close", url.Values{"outcome": {"LogCanaryOutcome booked"}})
+	apitest.PostWithCSRF(t, handler, "/intake/contacts/"+id+"/close", url.Values{"outcome": {"LogCanaryOutcome booked"}})
 	handler.Get(t, "/intake/people?name=Logan+Canary&date_of_birth=1985-04-02")
 
 	logs := srv.Logs.String()[before:]
@@ -72,7 +72,7 @@ func TestLogs_SurveyTrafficLeavesNoLineAndStaffLinesHoldNothingSent(t *testing.T
 	}
 	sent := []string{"LogCanary", "Logan", "Canary", "log-canary", admin, apitest.StaffPassword, "1985-04-02",
 		"07700 900123", "07700900123", "7700900123", "900123", "alex.morgan", "LS1 4AP", "St Elsewhere", id,
-		handler.CSRF(t), handler.Cookie(sessionCookie), "127.0.0.1", "Go-http-client", "utm_source", "?"}
+		handler.CSRF(t), handler.Cookie(apitest.SessionCookie), "127.0.0.1", "Go-http-client", "utm_source", "?"}
 	for _, v := range sent {
 		if v != "" && strings.Contains(logs, v) {
 			t.Errorf("the log holds %q, which the requests sent:\n%s", v, logs)

@@ -45,7 +45,7 @@ func TestMetrics_EveryLabelTakesValuesFromABoundedSet(t *testing.T) {
 		}
 	}
 	// A survey answered, a body too large, so responses and refusals are counted too.
-	srv.PostForm(t, "/s/counselling", validForm(srv.FormNonce(t, "counselling")))
+	srv.PostForm(t, "/s/counselling", apitest.ValidForm(srv.FormNonce(t, "counselling")))
 	srv.PostJSON(t, "/api/v1/surveys/counselling/responses", `{"answers":{"fft_why":"`+strings.Repeat("a", 20<<10)+`"}}`)
 
 	routes := map[string]bool{api.RouteUnmatched: true, api.RouteUnrouted: true}

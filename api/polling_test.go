@@ -9,7 +9,6 @@ import (
 
 	"github.com/feedback-service/feedback/accounts"
 	"github.com/feedback-service/feedback/api/apitest"
-	"github.com/feedback-service/feedback/store"
 	"github.com/feedback-service/feedback/survey"
 )
 
@@ -30,10 +29,10 @@ func TestLivePolling_NothingChangesUntilAMonthIsReleased(t *testing.T) {
 		"/dashboards/counselling?from=2026-11&to=2026-11",
 		"/dashboards/fft-return.csv?from=2026-11&to=2026-11",
 	}
-	poll := func() map[string]string { return views(t, quality, routes) }
+	poll := func() map[string]string { return apitest.Views(t, quality, routes) }
 	before := poll()
 	for i := range 12 {
-		form := validForm(srv.FormNonce(t, "counselling"))
+		form := apitest.ValidForm(srv.FormNonce(t, "counselling"))
 		form.Set("fft_why", "poll canary")
 		if resp, _ := srv.PostForm(t, "/s/counselling", form); resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("answer %d: %d", i, resp.StatusCode)
@@ -48,7 +47,7 @@ func TestLivePolling_NothingChangesUntilAMonthIsReleased(t *testing.T) {
 	// Serve's release, once November is over and due: K of 10, as in production.
 	clock.Advance(9 * 24 * time.Hour) // 3 December
 	cat, _ := survey.LoadEmbedded()
-	rel := productionReleaser(t, srv, cat, clock.Now)
+	rel := apitest.ProductionReleaser(t, srv, cat, clock.Now)
 	if _, err := rel.ReleaseDue(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -60,17 +59,4 @@ func TestLivePolling_NothingChangesUntilAMonthIsReleased(t *testing.T) {
 	if !strings.Contains(body, `"responses":12`) {
 		t.Fatalf("November after its release: %s", body)
 	}
-}
-
-// productionReleaser releases with the disclosure K of 10 and the test
-// server's sealing secret.
-func productionReleaser(t *testing.T, srv *apitest.Server, cat *survey.Catalogue, now func() time.Time) *survey.Releaser {
-	t.Helper()
-	rel, err := survey.NewReleaser(srv.Store.Database(store.SurveyDatabase), cat, survey.ReleaseOptions{
-		Sealer: srv.Sealer, K: 10, Now: now, Responses: srv.Responses,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return rel
 }

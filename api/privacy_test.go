@@ -36,12 +36,12 @@ func (c surveyInvitations) CountInvitation(ctx context.Context, service, day str
 // the answer joins intake's channel, so service, month and channel together
 // made small groups. The question was replaced by one intake holds nothing of.)
 func TestPrivacyWall_NoIntakeRecordJoinsASurveyRecord(t *testing.T) {
-	srv, handler := intakeServer(t)
+	srv, handler := apitest.IntakeServer(t)
 	ctx := context.Background()
 
 	// Callers go through intake, agree to a text, and are texted.
 	throughIntake(t, srv, handler)
-	outbox, err := intake.NewOutbox(srv.Intake, &textSender{}, surveyInvitations{srv.Collection("invitations")}, srv.URL)
+	outbox, err := intake.NewOutbox(srv.Intake, &apitest.TextSender{}, surveyInvitations{srv.Collection("invitations")}, srv.URL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +51,7 @@ func TestPrivacyWall_NoIntakeRecordJoinsASurveyRecord(t *testing.T) {
 
 	// They answer the survey.
 	for _, service := range []string{"counselling", "peer-support", "counselling"} {
-		form := validForm(srv.FormNonce(t, service))
+		form := apitest.ValidForm(srv.FormNonce(t, service))
 		if service == "peer-support" {
 			form.Del("listened")
 		}
@@ -132,18 +132,18 @@ func throughIntake(t *testing.T, srv *apitest.Server, handler *apitest.Browser) 
 	t.Helper()
 	ctx := context.Background()
 	profile := func(f url.Values) url.Values {
-		return with(with(with(f, "ethnicity", "white-irish"), "gender", "prefer-not-to-say"), "specialty", "surgery")
+		return apitest.With(apitest.With(apitest.With(f, "ethnicity", "white-irish"), "gender", "prefer-not-to-say"), "specialty", "surgery")
 	}
 	var ids []string
-	for _, form := range []url.Values{profile(counsellingForm()), profile(peerForm()),
+	for _, form := range []url.Values{profile(apitest.CounsellingForm()), profile(apitest.PeerForm()),
 		// A Welsh speaker: the survey must keep no language that joins intake's.
-		with(with(with(with(counsellingForm(), "name", "Jo Bloggs"), "phone", "07700 900777"), "channel", "live-chat"), "language", "cy")} {
-		id := openContact(t, handler, form)
+		apitest.With(apitest.With(apitest.With(apitest.With(apitest.CounsellingForm(), "name", "Jo Bloggs"), "phone", "07700 900777"), "channel", "live-chat"), "language", "cy")} {
+		id := apitest.OpenContact(t, handler, form)
 		ids = append(ids, id)
-		postWithCSRF(t, handler, "/intake/contacts/"+id+"/close", url.Values{"outcome": {"Booked in with the counsellor"}})
+		apitest.PostWithCSRF(t, handler, "/intake/contacts/"+id+"/close", url.Values{"outcome": {"Booked in with the counsellor"}})
 	}
 	member, _ := srv.Intake.Contact(ctx, ids[0])
-	openContact(t, handler, with(with(with(with(counsellingForm(), "name", "Chris Morgan"), "role", "partner"), "member_id", member.PersonID), "feedback_agreed", ""))
+	apitest.OpenContact(t, handler, apitest.With(apitest.With(apitest.With(apitest.With(apitest.CounsellingForm(), "name", "Chris Morgan"), "role", "partner"), "member_id", member.PersonID), "feedback_agreed", ""))
 	now := srv.Intake.Now().In(srv.Intake.Location)
 	if _, err := srv.Intake.LogConversation(ctx, ids[1], now.Format("2"), now.Format("1"), now.Format("2006")); err != nil {
 		t.Fatal(err)

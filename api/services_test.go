@@ -51,7 +51,7 @@ func addVideoCounselling(t *testing.T, srv *apitest.Server) {
 // A service added in the survey library is served, invited, counted on the
 // dashboards and offered to call handlers, who route it like counselling.
 func TestServices_AServiceAddedInTheLibraryWorksOnBothSidesOfTheWall(t *testing.T) {
-	srv, handler := intakeServer(t, apitest.WithClock(apitest.NewClock().Now))
+	srv, handler := apitest.IntakeServer(t, apitest.WithClock(apitest.NewClock().Now))
 	addVideoCounselling(t, srv)
 
 	if resp, body := srv.Get(t, "/s/video-counselling"); resp.StatusCode != http.StatusOK || !strings.Contains(body, "Feedback on video counselling") {
@@ -62,11 +62,11 @@ func TestServices_AServiceAddedInTheLibraryWorksOnBothSidesOfTheWall(t *testing.
 		t.Fatal(err)
 	}
 	resp, body := srv.Get(t, "/i/"+code)
-	nonce := nonceInForm.FindStringSubmatch(body)
+	nonce := apitest.NonceInForm.FindStringSubmatch(body)
 	if resp.StatusCode != http.StatusOK || nonce == nil || !strings.Contains(body, `action="/s/video-counselling?lang=en"`) {
 		t.Fatalf("invited form: %d\n%s", resp.StatusCode, body)
 	}
-	form := validForm(nonce[1])
+	form := apitest.ValidForm(nonce[1])
 	form.Set("invitation", code)
 	if resp, _ := srv.PostForm(t, "/s/video-counselling", form); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("answer: %d", resp.StatusCode)
@@ -85,9 +85,9 @@ func TestServices_AServiceAddedInTheLibraryWorksOnBothSidesOfTheWall(t *testing.
 		!strings.Contains(body, `value="video-counselling" class="kind-counselling"`) {
 		t.Errorf("the contact form does not offer the new service:\n%s", body)
 	}
-	f := counsellingForm()
+	f := apitest.CounsellingForm()
 	f.Set("service", "video-counselling")
-	id := openContact(t, handler, f)
+	id := apitest.OpenContact(t, handler, f)
 	ct, err := srv.Intake.Contact(context.Background(), id)
 	if err != nil || ct.Service != "video-counselling" || ct.Session != 1 || ct.PractitionerName != "Dr Casey Counsellor" {
 		t.Fatalf("contact %+v %v, want video-counselling, session 1, with the counsellor", ct, err)

@@ -10,21 +10,6 @@ import (
 	"github.com/feedback-service/feedback/api/apitest"
 )
 
-func apiNonce(t *testing.T, srv *apitest.Server, service string) string {
-	t.Helper()
-	resp, body := srv.Get(t, "/api/v1/surveys/"+service)
-	var s struct {
-		Nonce     string `json:"nonce"`
-		Questions []struct {
-			ID string `json:"id"`
-		} `json:"questions"`
-	}
-	if resp.StatusCode != 200 || json.Unmarshal([]byte(body), &s) != nil || s.Nonce == "" || s.Questions[0].ID != "fft" {
-		t.Fatalf("GET survey: %d %s", resp.StatusCode, body)
-	}
-	return s.Nonce
-}
-
 func TestAPI_ListsSurveysAndServesADefinitionWithANonce(t *testing.T) {
 	srv := apitest.New(t)
 	resp, body := srv.Get(t, "/api/v1/surveys")
@@ -37,7 +22,7 @@ func TestAPI_ListsSurveysAndServesADefinitionWithANonce(t *testing.T) {
 	if list.Surveys[0].URL != srv.URL+"/s/counselling" || list.Surveys[1].Service != "peer-support" {
 		t.Fatalf("list %+v", list)
 	}
-	apiNonce(t, srv, "peer-support")
+	apitest.APINonce(t, srv, "peer-support")
 	resp, body = srv.Get(t, "/api/v1/surveys/nope")
 	if resp.StatusCode != 404 || resp.Header.Get("Content-Type") != "application/problem+json" {
 		t.Fatalf("unknown survey: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
@@ -46,7 +31,7 @@ func TestAPI_ListsSurveysAndServesADefinitionWithANonce(t *testing.T) {
 
 func TestAPI_SubmitStoresOnceAndSaysSo(t *testing.T) {
 	srv := apitest.New(t)
-	body := `{"nonce":"` + apiNonce(t, srv, "counselling") + `","answers":{"fft":"good","recommend":10,"helped":["wellbeing"]}}`
+	body := `{"nonce":"` + apitest.APINonce(t, srv, "counselling") + `","answers":{"fft":"good","recommend":10,"helped":["wellbeing"]}}`
 	resp, out := srv.PostJSON(t, "/api/v1/surveys/counselling/responses", body)
 	if resp.StatusCode != http.StatusCreated || !strings.Contains(out, `"stored"`) {
 		t.Fatalf("submit: %d %s", resp.StatusCode, out)
@@ -65,7 +50,7 @@ func TestAPI_SubmitStoresOnceAndSaysSo(t *testing.T) {
 
 func TestAPI_HostileBodiesAreRefusedWithProblemsAndNothingStored(t *testing.T) {
 	srv := apitest.New(t)
-	nonce := apiNonce(t, srv, "counselling")
+	nonce := apitest.APINonce(t, srv, "counselling")
 	with := func(answers string) string { return `{"nonce":"` + nonce + `","answers":` + answers + `}` }
 	cases := []struct {
 		name, contentType, body string

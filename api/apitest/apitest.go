@@ -231,13 +231,14 @@ func (s *Server) Do(t testing.TB, method, path, contentType string, body []byte)
 	return resp, string(b)
 }
 
-var nonceRe = regexp.MustCompile(`name="nonce" value="([^"]+)"`)
+// NonceInForm finds the nonce field of a survey form; its match 1 is the nonce.
+var NonceInForm = regexp.MustCompile(`name="nonce" value="([^"]+)"`)
 
 // FormNonce fetches the survey form and returns the nonce it carries.
 func (s *Server) FormNonce(t testing.TB, service string) string {
 	t.Helper()
 	resp, body := s.Get(t, "/s/"+service)
-	m := nonceRe.FindStringSubmatch(body)
+	m := NonceInForm.FindStringSubmatch(body)
 	if resp.StatusCode != http.StatusOK || m == nil {
 		t.Fatalf("GET /s/%s: status %d, no nonce in the form", service, resp.StatusCode)
 	}

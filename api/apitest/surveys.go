@@ -3,6 +3,7 @@ package apitest
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/feedback-service/feedback/dashboards"
 	"github.com/feedback-service/feedback/store"
@@ -52,4 +53,17 @@ func (s *Server) RefreshSurveys(t testing.TB) {
 	if err := followLibrary(s.Library, s.Surveys, s.Sealer, s.Dashboards)(context.Background()); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// ProductionReleaser releases with the disclosure K of 10 and the test
+// server's sealing secret.
+func ProductionReleaser(t testing.TB, srv *Server, cat *survey.Catalogue, now func() time.Time) *survey.Releaser {
+	t.Helper()
+	rel, err := survey.NewReleaser(srv.Store.Database(store.SurveyDatabase), cat, survey.ReleaseOptions{
+		Sealer: srv.Sealer, K: 10, Now: now, Responses: srv.Responses,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rel
 }

@@ -1,4 +1,4 @@
-package api_test
+package intakepages_test
 
 import (
 	"net/http"
@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/feedback-service/feedback/api/apitest"
 )
 
 var givenLink = regexp.MustCompile(`<strong class="link-text">([^<]+)</strong>`)
@@ -14,18 +16,18 @@ var givenLink = regexp.MustCompile(`<strong class="link-text">([^<]+)</strong>`)
 // given a one-off survey link by the call handler: once, shown once, never
 // stored; the link opens the survey.
 func TestSurveyLink_GivenOnceToACallerWithNoMobile(t *testing.T) {
-	srv, handler := intakeServer(t)
-	form := peerForm()
+	srv, handler := apitest.IntakeServer(t)
+	form := apitest.PeerForm()
 	form.Set("phone", "0113 496 0000") // a landline: no text can go
 	form.Set("email", "sam.patel@example.com")
-	id := openContact(t, handler, form)
-	resp, _ := postWithCSRF(t, handler, "/intake/contacts/"+id+"/close", url.Values{"outcome": {"Peer supporter's number given"}})
-	wantRedirect(t, "close", resp, "/intake/contacts/"+id)
+	id := apitest.OpenContact(t, handler, form)
+	resp, _ := apitest.PostWithCSRF(t, handler, "/intake/contacts/"+id+"/close", url.Values{"outcome": {"Peer supporter's number given"}})
+	apitest.WantRedirect(t, "close", resp, "/intake/contacts/"+id)
 	_, body := handler.Get(t, "/intake/contacts/"+id)
 	if !strings.Contains(body, "no mobile number") || !strings.Contains(body, `action="/intake/contacts/`+id+`/survey-link"`) {
 		t.Fatalf("closed contact page offers no survey link:\n%s", body)
 	}
-	resp, body = postWithCSRF(t, handler, "/intake/contacts/"+id+"/survey-link", nil)
+	resp, body = apitest.PostWithCSRF(t, handler, "/intake/contacts/"+id+"/survey-link", nil)
 	m := givenLink.FindStringSubmatch(body)
 	if resp.StatusCode != http.StatusOK || m == nil || !strings.Contains(m[1], "/i/") || resp.Header.Get("Cache-Control") != "no-store" {
 		t.Fatalf("survey link: %d\n%s", resp.StatusCode, body)
@@ -40,13 +42,13 @@ func TestSurveyLink_GivenOnceToACallerWithNoMobile(t *testing.T) {
 	if strings.Contains(body, m[1]) || !strings.Contains(body, "one-off survey link instead") || strings.Contains(body, "/survey-link\"") {
 		t.Fatalf("the contact page after the link:\n%s", body)
 	}
-	if resp, _ := postWithCSRF(t, handler, "/intake/contacts/"+id+"/survey-link", nil); resp.StatusCode != http.StatusConflict {
+	if resp, _ := apitest.PostWithCSRF(t, handler, "/intake/contacts/"+id+"/survey-link", nil); resp.StatusCode != http.StatusConflict {
 		t.Fatalf("second link: %d", resp.StatusCode)
 	}
 	// A caller who gets a text gets no link.
-	texted := openContact(t, handler, counsellingForm())
-	postWithCSRF(t, handler, "/intake/contacts/"+texted+"/close", url.Values{"outcome": {"Booked"}})
-	if resp, _ := postWithCSRF(t, handler, "/intake/contacts/"+texted+"/survey-link", nil); resp.StatusCode != http.StatusConflict {
+	texted := apitest.OpenContact(t, handler, apitest.CounsellingForm())
+	apitest.PostWithCSRF(t, handler, "/intake/contacts/"+texted+"/close", url.Values{"outcome": {"Booked"}})
+	if resp, _ := apitest.PostWithCSRF(t, handler, "/intake/contacts/"+texted+"/survey-link", nil); resp.StatusCode != http.StatusConflict {
 		t.Fatalf("a link for a texted caller: %d", resp.StatusCode)
 	}
 }

@@ -1,4 +1,4 @@
-package api_test
+package intakepages_test
 
 import (
 	"context"
@@ -15,9 +15,9 @@ import (
 // route with real ids, and a form each POST accepts.
 func intakeRoutes(t *testing.T, srv *apitest.Server, handler *apitest.Browser) (gets []string, posts map[string]url.Values) {
 	t.Helper()
-	contact := openContact(t, handler, counsellingForm())
+	contact := apitest.OpenContact(t, handler, apitest.CounsellingForm())
 	c, _ := srv.Intake.Contact(context.Background(), contact)
-	p := addPractitioner(t, srv, "Dr Extra", "counsellor", "")
+	p := apitest.AddPractitioner(t, srv, "Dr Extra", "counsellor", "")
 	person, prac := c.PersonID, p.ID
 	gets = []string{
 		"/intake/contacts/new", "/intake/contacts/" + contact, "/intake/people", "/intake/people/" + person,
@@ -26,7 +26,7 @@ func intakeRoutes(t *testing.T, srv *apitest.Server, handler *apitest.Browser) (
 		"/admin/people/" + person + "/export", "/admin/people/" + person + "/erase",
 	}
 	posts = map[string]url.Values{
-		"/intake/contacts/new":                         peerForm(),
+		"/intake/contacts/new":                         apitest.PeerForm(),
 		"/intake/contacts/" + contact + "/close":       {"outcome": {"Done"}},
 		"/admin/practitioners":                         {"name": {"Dr Forged"}, "kind": {"counsellor"}, "weekly_capacity": {"5"}, "active": {"yes"}},
 		"/admin/practitioners/" + prac:                 {"name": {"Dr Renamed"}, "kind": {"counsellor"}, "weekly_capacity": {"5"}},
@@ -38,14 +38,14 @@ func intakeRoutes(t *testing.T, srv *apitest.Server, handler *apitest.Browser) (
 }
 
 func TestIntakeRoutes_OnlyTheirRoleMayOpenThem(t *testing.T) {
-	srv, handler := intakeServer(t)
+	srv, handler := apitest.IntakeServer(t)
 	gets, posts := intakeRoutes(t, srv, handler)
 	browsers := map[string]*apitest.Browser{"signed out": srv.Browser(), "intake": handler}
 	for _, r := range []accounts.Role{accounts.RoleAdmin, accounts.RoleQuality} {
 		browsers[string(r)], _ = srv.Staff(t, r)
 	}
 	// A peer supporter's account sees its own callers, and nothing of intake's.
-	peerContact := openContact(t, handler, peerForm())
+	peerContact := apitest.OpenContact(t, handler, apitest.PeerForm())
 	browsers["peer"] = linkedPeer(t, srv, peerContact)
 	gets = append(gets, "/peer", "/peer/contacts/"+peerContact, "/admin/safety-concerns")
 	posts["/peer/contacts/"+peerContact+"/peer"] = url.Values{"action": {"no-contact"}}
@@ -85,7 +85,7 @@ func TestIntakeRoutes_OnlyTheirRoleMayOpenThem(t *testing.T) {
 			}
 			f := form
 			if who != "signed out" {
-				f = with(form, "csrf", b.CSRF(t))
+				f = apitest.With(form, "csrf", b.CSRF(t))
 			}
 			resp, _ := b.PostForm(t, path, f)
 			want := http.StatusForbidden
@@ -116,7 +116,7 @@ func TestIntakeRoutes_OnlyTheirRoleMayOpenThem(t *testing.T) {
 }
 
 func TestIntakeRoutes_EveryPostRefusesAForgedRequest(t *testing.T) {
-	srv, handler := intakeServer(t)
+	srv, handler := apitest.IntakeServer(t)
 	admin, _ := srv.Staff(t, accounts.RoleAdmin)
 	_, posts := intakeRoutes(t, srv, handler)
 	other, _ := srv.Staff(t, accounts.RoleIntake)
@@ -132,9 +132,9 @@ func TestIntakeRoutes_EveryPostRefusesAForgedRequest(t *testing.T) {
 			header http.Header
 		}{
 			"no token":                 {form, nil},
-			"another session's token":  {with(form, "csrf", otherToken), nil},
-			"right token, cross-site":  {with(form, "csrf", token), http.Header{"Sec-Fetch-Site": {"cross-site"}}},
-			"right token, evil origin": {with(form, "csrf", token), http.Header{"Origin": {"https://evil.example"}}},
+			"another session's token":  {apitest.With(form, "csrf", otherToken), nil},
+			"right token, cross-site":  {apitest.With(form, "csrf", token), http.Header{"Sec-Fetch-Site": {"cross-site"}}},
+			"right token, evil origin": {apitest.With(form, "csrf", token), http.Header{"Origin": {"https://evil.example"}}},
 		} {
 			resp, body := b.Do(t, http.MethodPost, path, "application/x-www-form-urlencoded", []byte(forged.form.Encode()), forged.header)
 			if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "This form could not be accepted") {
@@ -146,7 +146,7 @@ func TestIntakeRoutes_EveryPostRefusesAForgedRequest(t *testing.T) {
 	if ps, _ := srv.Intake.Practitioners(context.Background(), ""); len(ps) != 3 {
 		t.Errorf("%d practitioners after forged posts, want 3", len(ps))
 	}
-	for _, e := range auditEntries(t, srv) {
+	for _, e := range apitest.AuditEntries(t, srv) {
 		if strings.HasPrefix(string(e.Action), "practitioner_") || e.Action == "person_erased" {
 			t.Errorf("a forged post was audited as done: %+v", e)
 		}

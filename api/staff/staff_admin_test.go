@@ -1,4 +1,4 @@
-package api_test
+package staff_test
 
 import (
 	"context"
@@ -34,7 +34,7 @@ func TestAdminUsers_AddGivesAOneTimePasswordShownOnce(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !strings.Contains(body, adminEmail) {
 		t.Fatalf("GET /admin/users: %d\n%s", resp.StatusCode, body)
 	}
-	token := csrfIn(t, body)
+	token := apitest.CSRFIn(t, body)
 	resp, body = admin.PostForm(t, "/admin/users", url.Values{
 		"csrf": {token}, "email": {"Sam@Example.NHS.uk"}, "name": {"Sam Jones"}, "role": {"intake", "admin"},
 	})
@@ -48,14 +48,14 @@ func TestAdminUsers_AddGivesAOneTimePasswordShownOnce(t *testing.T) {
 	}
 	sam := srv.Browser()
 	resp, _ = sam.PostForm(t, "/login", url.Values{"email": {"sam@example.nhs.uk"}, "password": {password}})
-	wantRedirect(t, "the new person signs in", resp, "/account/password")
+	apitest.WantRedirect(t, "the new person signs in", resp, "/account/password")
 }
 
 func TestAdminUsers_AddShowsProblemsAndKeepsTheAnswers(t *testing.T) {
 	srv := apitest.New(t)
 	admin, adminEmail := srv.Staff(t, accounts.RoleAdmin)
 	_, page := admin.Get(t, "/admin/users")
-	token := csrfIn(t, page)
+	token := apitest.CSRFIn(t, page)
 	for _, c := range []struct {
 		form url.Values
 		want []string
@@ -94,21 +94,21 @@ func TestAdminUsers_DisableEnableAndResetPassword(t *testing.T) {
 	admin, adminEmail := srv.Staff(t, accounts.RoleAdmin)
 	target, targetEmail := srv.Staff(t, accounts.RoleQuality)
 	_, page := admin.Get(t, "/admin/users")
-	token := csrfIn(t, page)
+	token := apitest.CSRFIn(t, page)
 	post := func(path, email string) (*http.Response, string) {
 		return admin.PostForm(t, path, url.Values{"csrf": {token}, "email": {email}})
 	}
 
 	resp, _ := post("/admin/users/disable", targetEmail)
-	wantRedirect(t, "disable", resp, "/admin/users")
+	apitest.WantRedirect(t, "disable", resp, "/admin/users")
 	resp, _ = target.Get(t, "/staff")
-	wantRedirect(t, "a disabled person's session", resp, "/login?next=%2Fstaff")
+	apitest.WantRedirect(t, "a disabled person's session", resp, "/login?next=%2Fstaff")
 	resp, body := srv.Browser().PostForm(t, "/login", url.Values{"email": {targetEmail}, "password": {apitest.StaffPassword}})
 	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, badCredentials) {
 		t.Fatalf("a disabled account signs in: %d", resp.StatusCode)
 	}
 	resp, _ = post("/admin/users/enable", targetEmail)
-	wantRedirect(t, "enable", resp, "/admin/users")
+	apitest.WantRedirect(t, "enable", resp, "/admin/users")
 	target = srv.SignIn(t, targetEmail, apitest.StaffPassword)
 
 	resp, body = post("/admin/users/password", targetEmail)
@@ -117,9 +117,9 @@ func TestAdminUsers_DisableEnableAndResetPassword(t *testing.T) {
 	}
 	password := oneTimePassword(t, body)
 	resp, _ = target.Get(t, "/staff")
-	wantRedirect(t, "a session after a reset", resp, "/login?next=%2Fstaff")
+	apitest.WantRedirect(t, "a session after a reset", resp, "/login?next=%2Fstaff")
 	resp, _ = srv.Browser().PostForm(t, "/login", url.Values{"email": {targetEmail}, "password": {password}})
-	wantRedirect(t, "sign in with the reset password", resp, "/account/password")
+	apitest.WantRedirect(t, "sign in with the reset password", resp, "/account/password")
 
 	// The last enabled admin stays.
 	resp, body = post("/admin/users/disable", adminEmail)
@@ -144,7 +144,7 @@ func TestAdminAudit_ShowsSignInsAndSignOutsNewestFirst(t *testing.T) {
 	clock.Advance(time.Second)
 	jo := srv.SignIn(t, "jo@example.nhs.uk", apitest.StaffPassword)
 	clock.Advance(time.Second)
-	id := jo.Cookie(sessionCookie)
+	id := jo.Cookie(apitest.SessionCookie)
 	jo.PostForm(t, "/logout", url.Values{"csrf": {jo.CSRF(t)}})
 	clock.Advance(time.Second)
 	admin, adminEmail := srv.Staff(t, accounts.RoleAdmin)

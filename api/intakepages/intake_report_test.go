@@ -1,4 +1,4 @@
-package api_test
+package intakepages_test
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"github.com/feedback-service/feedback/api/apitest"
 	"github.com/feedback-service/feedback/dashboards"
 	"github.com/feedback-service/feedback/intake"
 )
@@ -17,8 +18,8 @@ func TestIntakeReport_UsesTheDashboardsK(t *testing.T) {
 	if intake.MinGroup != dashboards.DefaultK {
 		t.Fatalf("intake K %d, dashboards K %d", intake.MinGroup, dashboards.DefaultK)
 	}
-	_, handler := intakeServer(t)
-	openContact(t, handler, with(counsellingForm(), "ethnicity", "white-irish"))
+	_, handler := apitest.IntakeServer(t)
+	apitest.OpenContact(t, handler, apitest.With(apitest.CounsellingForm(), "ethnicity", "white-irish"))
 	resp, body := handler.Get(t, "/intake/report")
 	if resp.StatusCode != 200 || !strings.Contains(body, "fewer than 10") {
 		t.Fatalf("report: %d\n%s", resp.StatusCode, body)
@@ -28,8 +29,8 @@ func TestIntakeReport_UsesTheDashboardsK(t *testing.T) {
 // A partner is linked to the member who makes them eligible, and the
 // member's history page offers a contact for their family.
 func TestNewContact_PartnerLinkedToTheMemberRecord(t *testing.T) {
-	srv, handler := intakeServer(t)
-	first := openContact(t, handler, counsellingForm())
+	srv, handler := apitest.IntakeServer(t)
+	first := apitest.OpenContact(t, handler, apitest.CounsellingForm())
 	c, _ := srv.Intake.Contact(t.Context(), first)
 	_, body := handler.Get(t, "/intake/people/"+c.PersonID)
 	if !strings.Contains(body, `/intake/contacts/new?member=`+c.PersonID) {
@@ -39,14 +40,14 @@ func TestNewContact_PartnerLinkedToTheMemberRecord(t *testing.T) {
 	if !strings.Contains(body, `value="`+c.PersonID+`"`) {
 		t.Fatalf("form not pre-filled with the member:\n%s", body)
 	}
-	form := with(with(with(counsellingForm(), "name", "Chris Morgan"), "role", "partner"), "member_id", c.PersonID)
-	id := openContact(t, handler, form)
+	form := apitest.With(apitest.With(apitest.With(apitest.CounsellingForm(), "name", "Chris Morgan"), "role", "partner"), "member_id", c.PersonID)
+	id := apitest.OpenContact(t, handler, form)
 	partner, _ := srv.Intake.Contact(t.Context(), id)
 	_, body = handler.Get(t, "/intake/people/"+partner.PersonID)
 	if !strings.Contains(body, `id="member"`) || !strings.Contains(body, "Alex Morgan") {
 		t.Errorf("partner's page:\n%s", body)
 	}
-	resp, body := postWithCSRF(t, handler, "/intake/contacts/new", with(with(form, "member_id", "NOPE"), "name", "Other Partner"))
+	resp, body := apitest.PostWithCSRF(t, handler, "/intake/contacts/new", apitest.With(apitest.With(form, "member_id", "NOPE"), "name", "Other Partner"))
 	if resp.StatusCode != 422 || !strings.Contains(body, `href="#member_id"`) {
 		t.Errorf("unknown member: %d", resp.StatusCode)
 	}
@@ -54,7 +55,7 @@ func TestNewContact_PartnerLinkedToTheMemberRecord(t *testing.T) {
 
 // A closed month with K contacts shows its counts, in words, small ones hidden.
 func TestIntakeReport_ShowsAClosedMonthInWords(t *testing.T) {
-	srv, handler := intakeServer(t)
+	srv, handler := apitest.IntakeServer(t)
 	last := time.Now().In(srv.Intake.Location).AddDate(0, 0, -time.Now().Day()).Format("2006-01") // a closed month
 	_, err := srv.Store.Database(intake.Database).Collection("profile_counts").InsertOne(context.Background(), bson.D{
 		{Key: "_id", Value: last}, {Key: "n", Value: 24},

@@ -1,4 +1,4 @@
-package api_test
+package surveypages_test
 
 import (
 	"bytes"
@@ -92,7 +92,7 @@ func newInvitation(t *testing.T, srv *apitest.Server, service string) (code, non
 		t.Fatal(err)
 	}
 	resp, body := srv.Get(t, "/i/"+code)
-	n := nonceInForm.FindStringSubmatch(body)
+	n := apitest.NonceInForm.FindStringSubmatch(body)
 	if resp.StatusCode != http.StatusOK || n == nil || !regexp.MustCompile(`<script src="/static/invite\.[0-9a-f]{8}\.js" defer></script>`).MatchString(body) {
 		t.Fatalf("invited form: %d\n%s", resp.StatusCode, body)
 	}
@@ -132,14 +132,14 @@ func TestBlindToken_AnswersWithATokenAreStoredVerifiedOnce(t *testing.T) {
 	if x.status != http.StatusOK || x.token == "" {
 		t.Fatalf("exchange: %d %s", x.status, x.response)
 	}
-	form := validForm(nonce)
+	form := apitest.ValidForm(nonce)
 	form.Set("token", x.token)
 	form.Set("fft_why", "with a token")
 	if resp, _ := srv.PostForm(t, "/s/counselling", form); resp.StatusCode != http.StatusSeeOther ||
 		resp.Header.Get("Location") != "/s/counselling/thanks?lang=en" || len(resp.Cookies()) != 0 {
 		t.Fatalf("answer: %d %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
-	replay := validForm(srv.FormNonce(t, "counselling"))
+	replay := apitest.ValidForm(srv.FormNonce(t, "counselling"))
 	replay.Set("token", x.token)
 	replay.Set("fft_why", "the token again")
 	if resp, _ := srv.PostForm(t, "/s/counselling", replay); resp.StatusCode != http.StatusSeeOther ||
@@ -149,7 +149,7 @@ func TestBlindToken_AnswersWithATokenAreStoredVerifiedOnce(t *testing.T) {
 	if again := blindExchange(t, srv, "counselling", code); again.status != http.StatusGone {
 		t.Fatalf("second exchange of one invitation: %d %s", again.status, again.response)
 	}
-	noJS := validForm(srv.FormNonce(t, "counselling"))
+	noJS := apitest.ValidForm(srv.FormNonce(t, "counselling"))
 	noJS.Set("invitation", code)
 	noJS.Set("fft_why", "the invitation after the exchange")
 	if resp, _ := srv.PostForm(t, "/s/counselling", noJS); resp.StatusCode != http.StatusSeeOther {
@@ -174,7 +174,7 @@ func TestBlindToken_AnAlteredTokenGetsTheFormBackAndStoresNothing(t *testing.T) 
 	raw[len(raw)-1] ^= 1
 	otherService := blindExchange(t, srv, "peer-support", mustMint(t, srv, "peer-support")).token
 	for _, bad := range []string{b64.EncodeToString(raw), "not base64!", strings.Repeat("A", 600), otherService} {
-		form := validForm(nonce)
+		form := apitest.ValidForm(nonce)
 		form.Set("token", bad)
 		form.Set("fft_why", "kept answer")
 		resp, body := srv.PostForm(t, "/s/counselling", form)
@@ -186,7 +186,7 @@ func TestBlindToken_AnAlteredTokenGetsTheFormBackAndStoresNothing(t *testing.T) 
 	if n := srv.Count(t, "responses"); n != 0 {
 		t.Fatalf("%d stored from bad tokens", n)
 	}
-	form := validForm(nonce)
+	form := apitest.ValidForm(nonce)
 	form.Set("fft_why", "sent again without it")
 	if resp, _ := srv.PostForm(t, "/s/counselling", form); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("sent again: %d", resp.StatusCode)
@@ -257,7 +257,7 @@ func TestBlindToken_TheExchangeAndTheAnswersShareNoValue(t *testing.T) {
 	srv := apitest.New(t)
 	code, nonce := newInvitation(t, srv, "counselling")
 	x := blindExchange(t, srv, "counselling", code)
-	form := validForm(nonce)
+	form := apitest.ValidForm(nonce)
 	form.Set("token", x.token)
 	answers := form.Encode()
 	if resp, _ := srv.PostForm(t, "/s/counselling", form); resp.StatusCode != http.StatusSeeOther {

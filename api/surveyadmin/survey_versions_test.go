@@ -1,4 +1,4 @@
-package api_test
+package surveyadmin_test
 
 import (
 	"context"
@@ -55,14 +55,14 @@ func TestSurveyVersions_AFormInFlightIsStoredAndCountedUnderItsOldVersion(t *tes
 		t.Fatal("the survey page does not serve the version just published")
 	}
 	// The old form, sent after the publish, with its nonce issued before it.
-	form := validForm(nonce)
+	form := apitest.ValidForm(nonce)
 	form.Set("version", old[1])
 	resp, _ := srv.PostForm(t, "/s/counselling", form)
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("the old form was refused: %d", resp.StatusCode)
 	}
 	// And one on the new form.
-	form = validForm(nonceIn(t, page))
+	form = apitest.ValidForm(nonceIn(t, page))
 	form.Set("version", p.Version)
 	if resp, _ := srv.PostForm(t, "/s/counselling", form); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("the new form was refused: %d", resp.StatusCode)
@@ -89,7 +89,7 @@ func nonceIn(t *testing.T, page string) string {
 func TestSurveyVersions_AnAPIClientGivenTheOldVersionIsCountedUnderIt(t *testing.T) {
 	srv := apitest.New(t)
 	old, _ := srv.Surveys.Get("counselling")
-	nonce := apiNonce(t, srv, "counselling")
+	nonce := apitest.APINonce(t, srv, "counselling")
 	publishReworded(t, srv)
 	body := `{"nonce": "` + nonce + `", "version": "` + old.Version + `", "answers": {"fft": "good", "listened": "no"}}`
 	if resp, b := srv.PostJSON(t, "/api/v1/surveys/counselling/responses", body); resp.StatusCode != http.StatusCreated {
@@ -108,7 +108,7 @@ func TestSurveyVersions_AnotherInstanceReadsAVersionPublishedAMomentAgo(t *testi
 	b := apitest.NewOn(t, a.Store)
 	p := publishReworded(t, a) // b has not polled the library yet
 	_, page := a.Get(t, "/s/counselling")
-	form := validForm(nonceIn(t, page))
+	form := apitest.ValidForm(nonceIn(t, page))
 	form.Set("version", p.Version)
 	form.Set("listened", "no")
 	if resp, _ := b.PostForm(t, "/s/counselling", form); resp.StatusCode != http.StatusSeeOther {

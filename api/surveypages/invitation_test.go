@@ -1,4 +1,4 @@
-package api_test
+package surveypages_test
 
 import (
 	"context"
@@ -13,8 +13,6 @@ import (
 
 	"github.com/feedback-service/feedback/api/apitest"
 )
-
-var nonceInForm = regexp.MustCompile(`name="nonce" value="([^"]+)"`)
 
 var invitationInForm = regexp.MustCompile(`name="invitation" value="([^"]+)"`)
 
@@ -34,7 +32,7 @@ func TestInvitation_SpentOnceWhenTheAnswersAreStored(t *testing.T) {
 	open := func() string {
 		t.Helper()
 		resp, body := srv.Get(t, "/i/"+code)
-		n, inv := nonceInForm.FindStringSubmatch(body), invitationInForm.FindStringSubmatch(body)
+		n, inv := apitest.NonceInForm.FindStringSubmatch(body), invitationInForm.FindStringSubmatch(body)
 		if resp.StatusCode != http.StatusOK || n == nil || inv == nil || inv[1] != code || len(resp.Cookies()) != 0 ||
 			resp.Header.Get("Cache-Control") != "no-store" || !strings.Contains(body, `action="/s/counselling?lang=en"`) {
 			t.Fatalf("invited form: %d %v %v cookies %v\n%s", resp.StatusCode, n, inv, resp.Cookies(), body)
@@ -43,14 +41,14 @@ func TestInvitation_SpentOnceWhenTheAnswersAreStored(t *testing.T) {
 	}
 	open() // a link preview: spends nothing
 	nonce := open()
-	form := validForm(nonce)
+	form := apitest.ValidForm(nonce)
 	form.Set("invitation", code)
 	form.Set("fft_why", "through my invitation")
 	if resp, _ := srv.PostForm(t, "/s/counselling", form); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("answer: %d", resp.StatusCode)
 	}
 	// The same invitation again: the form opens, the answers are kept, as open.
-	again := validForm(open())
+	again := apitest.ValidForm(open())
 	again.Set("invitation", code)
 	again.Set("fft_why", "second time")
 	if resp, _ := srv.PostForm(t, "/s/counselling", again); resp.StatusCode != http.StatusSeeOther {
@@ -102,7 +100,7 @@ func TestInvitation_SpentOnceWhenTheAnswersAreStored(t *testing.T) {
 // A form whose invitation was tampered with is stored, as open.
 func TestInvitation_AnAlteredInvitationInTheFormLeavesTheAnswerOpen(t *testing.T) {
 	srv := apitest.New(t)
-	form := validForm(srv.FormNonce(t, "counselling"))
+	form := apitest.ValidForm(srv.FormNonce(t, "counselling"))
 	form.Set("invitation", "not-an-invitation-at-all")
 	if resp, _ := srv.PostForm(t, "/s/counselling", form); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("answer: %d", resp.StatusCode)

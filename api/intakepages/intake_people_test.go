@@ -1,4 +1,4 @@
-package api_test
+package intakepages_test
 
 import (
 	"context"
@@ -8,16 +8,17 @@ import (
 	"testing"
 
 	"github.com/feedback-service/feedback/accounts"
+	"github.com/feedback-service/feedback/api/apitest"
 )
 
 func TestFindPerson_ShowsOnlyMatchesAndAuditsEachCandidate(t *testing.T) {
-	srv, handler := intakeServer(t)
-	id := openContact(t, handler, counsellingForm())
+	srv, handler := apitest.IntakeServer(t)
+	id := apitest.OpenContact(t, handler, apitest.CounsellingForm())
 	c, err := srv.Intake.Contact(context.Background(), id)
 	if err != nil {
 		t.Fatal(err)
 	}
-	openContact(t, handler, peerForm()) // someone else
+	apitest.OpenContact(t, handler, apitest.PeerForm()) // someone else
 
 	resp, body := handler.Get(t, "/intake/people")
 	if resp.StatusCode != http.StatusOK || resp.Header.Get("Cache-Control") != "no-store" || strings.Contains(body, "records match") {
@@ -29,7 +30,7 @@ func TestFindPerson_ShowsOnlyMatchesAndAuditsEachCandidate(t *testing.T) {
 		!strings.Contains(body, `href="/intake/contacts/new?person=`+c.PersonID+`"`) || strings.Contains(body, "Sam Patel") {
 		t.Fatalf("search: %d\n%s", resp.StatusCode, body)
 	}
-	if !hasAudit(auditEntries(t, srv), "person_found", c.PersonID) {
+	if !apitest.HasAudit(apitest.AuditEntries(t, srv), "person_found", c.PersonID) {
 		t.Error("a search result is not in the audit log")
 	}
 
@@ -53,13 +54,13 @@ func TestFindPerson_ShowsOnlyMatchesAndAuditsEachCandidate(t *testing.T) {
 }
 
 func TestPersonHistory_ListsContactsAndEveryViewIsAuditedByRecordIDOnly(t *testing.T) {
-	srv, handler := intakeServer(t)
-	id := openContact(t, handler, counsellingForm())
+	srv, handler := apitest.IntakeServer(t)
+	id := apitest.OpenContact(t, handler, apitest.CounsellingForm())
 	c, _ := srv.Intake.Contact(context.Background(), id)
-	postWithCSRF(t, handler, "/intake/contacts/"+id+"/close", url.Values{"outcome": {"Referred to GP"}})
-	second := openContact(t, handler, with(counsellingForm(), "person_id", c.PersonID))
+	apitest.PostWithCSRF(t, handler, "/intake/contacts/"+id+"/close", url.Values{"outcome": {"Referred to GP"}})
+	second := apitest.OpenContact(t, handler, apitest.With(apitest.CounsellingForm(), "person_id", c.PersonID))
 
-	before := len(auditEntries(t, srv))
+	before := len(apitest.AuditEntries(t, srv))
 	resp, body := handler.Get(t, "/intake/people/"+c.PersonID)
 	if resp.StatusCode != http.StatusOK || resp.Header.Get("Cache-Control") != "no-store" {
 		t.Fatalf("history: %d", resp.StatusCode)
@@ -70,17 +71,17 @@ func TestPersonHistory_ListsContactsAndEveryViewIsAuditedByRecordIDOnly(t *testi
 			t.Errorf("history lacks %q", want)
 		}
 	}
-	entries := auditEntries(t, srv)
+	entries := apitest.AuditEntries(t, srv)
 	if len(entries) != before+1 || entries[0].Action != "person_viewed" || entries[0].Target != c.PersonID {
 		t.Fatalf("audit after a view: %+v", entries[0])
 	}
 	// Opening a contact page or a returning caller's form is a view too.
 	handler.Get(t, "/intake/contacts/"+id)
 	handler.Get(t, "/intake/contacts/new?person="+c.PersonID)
-	if n := len(auditEntries(t, srv)); n != before+3 {
+	if n := len(apitest.AuditEntries(t, srv)); n != before+3 {
 		t.Errorf("%d audit entries after three views, want %d", n, before+3)
 	}
-	for _, e := range auditEntries(t, srv) {
+	for _, e := range apitest.AuditEntries(t, srv) {
 		for _, personal := range []string{"Alex", "Morgan", "1985", "900123", "example.com", "LS1"} {
 			if strings.Contains(e.Target+e.Reason, personal) {
 				t.Errorf("audit entry %+v holds personal data", e)
@@ -96,29 +97,29 @@ func TestPersonHistory_ListsContactsAndEveryViewIsAuditedByRecordIDOnly(t *testi
 // Merging two records of one person is an admin's action, audited on both
 // records; a call handler cannot do it.
 func TestMerge_IsAnAuditedAdminAction(t *testing.T) {
-	srv, handler := intakeServer(t)
-	a := openContact(t, handler, counsellingForm())
-	b := openContact(t, handler, with(with(counsellingForm(), "phone", "07700 900999"), "new_person", "yes"))
+	srv, handler := apitest.IntakeServer(t)
+	a := apitest.OpenContact(t, handler, apitest.CounsellingForm())
+	b := apitest.OpenContact(t, handler, apitest.With(apitest.With(apitest.CounsellingForm(), "phone", "07700 900999"), "new_person", "yes"))
 	ca, _ := srv.Intake.Contact(context.Background(), a)
 	cb, _ := srv.Intake.Contact(context.Background(), b)
 	if ca.PersonID == cb.PersonID {
 		t.Fatal("new_person made no new record")
 	}
 	form := url.Values{"keep": {ca.PersonID}, "merge": {cb.PersonID}, "confirm": {"yes"}}
-	if resp, _ := postWithCSRF(t, handler, "/admin/people/merge", form); resp.StatusCode != http.StatusForbidden {
+	if resp, _ := apitest.PostWithCSRF(t, handler, "/admin/people/merge", form); resp.StatusCode != http.StatusForbidden {
 		t.Errorf("call handler merging: %d", resp.StatusCode)
 	}
 	admin, _ := srv.Staff(t, accounts.RoleAdmin)
-	resp, body := postWithCSRF(t, admin, "/admin/people/merge", with(form, "confirm", ""))
+	resp, body := apitest.PostWithCSRF(t, admin, "/admin/people/merge", apitest.With(form, "confirm", ""))
 	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `href="#confirm"`) {
 		t.Fatalf("unconfirmed: %d", resp.StatusCode)
 	}
-	resp, body = postWithCSRF(t, admin, "/admin/people/merge", form)
+	resp, body = apitest.PostWithCSRF(t, admin, "/admin/people/merge", form)
 	if resp.StatusCode != http.StatusOK || !strings.Contains(body, `id="merged"`) {
 		t.Fatalf("merge: %d\n%s", resp.StatusCode, body)
 	}
-	entries := auditEntries(t, srv)
-	if !hasAudit(entries, "person_merged", ca.PersonID) || !hasAudit(entries, "person_merged_away", cb.PersonID) {
+	entries := apitest.AuditEntries(t, srv)
+	if !apitest.HasAudit(entries, "person_merged", ca.PersonID) || !apitest.HasAudit(entries, "person_merged_away", cb.PersonID) {
 		t.Error("merge not audited on both records")
 	}
 	if p, _ := srv.Intake.Person(context.Background(), ca.PersonID); p.CounsellingSessions != 2 {
@@ -128,8 +129,8 @@ func TestMerge_IsAnAuditedAdminAction(t *testing.T) {
 
 // The search takes the date of birth as day, month and year boxes.
 func TestFindPerson_DateOfBirthAsADateInput(t *testing.T) {
-	_, handler := intakeServer(t)
-	openContact(t, handler, counsellingForm())
+	_, handler := apitest.IntakeServer(t)
+	apitest.OpenContact(t, handler, apitest.CounsellingForm())
 	q := url.Values{"name": {"Alex Morgan"}, "dob-day": {"2"}, "dob-month": {"4"}, "dob-year": {"1985"}, "phone": {"07700 900123"}}
 	if _, body := handler.Get(t, "/intake/people?"+q.Encode()); !strings.Contains(body, "1 record matches") {
 		t.Errorf("search by boxes:\n%s", body)

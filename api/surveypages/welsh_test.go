@@ -1,4 +1,4 @@
-package api_test
+package surveypages_test
 
 import (
 	"net/http"
@@ -39,7 +39,7 @@ func TestWelsh_AcceptLanguageChoosesOnAFirstVisitAndTheURLAfter(t *testing.T) {
 
 func TestWelsh_TheWholeJourneyInWelshSetsNoCookie(t *testing.T) {
 	srv := apitest.New(t)
-	form := validForm(srv.FormNonce(t, "counselling"))
+	form := apitest.ValidForm(srv.FormNonce(t, "counselling"))
 	form.Del("fft")
 	resp, body := srv.PostForm(t, "/s/counselling?lang=cy", form)
 	if resp.StatusCode != http.StatusUnprocessableEntity {
@@ -88,7 +88,7 @@ func TestSurveyForm_CountsCharactersAndKeepsTextOverTheLimit(t *testing.T) {
 	if strings.Contains(blank, "maxlength") {
 		t.Error("a maxlength would cut pasted text silently")
 	}
-	form := validForm(srv.FormNonce(t, "counselling"))
+	form := apitest.ValidForm(srv.FormNonce(t, "counselling"))
 	long := strings.Repeat("é", 1003)
 	form.Set("fft_why", long)
 	resp, body := srv.PostForm(t, "/s/counselling", form)
@@ -142,7 +142,7 @@ func TestWelsh_EveryProblemIsToldInWelsh(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			form := validForm(srv.FormNonce(t, "counselling"))
+			form := apitest.ValidForm(srv.FormNonce(t, "counselling"))
 			form[tc.field] = tc.values
 			resp, body := srv.PostForm(t, "/s/counselling?lang=cy", form)
 			if resp.StatusCode != http.StatusUnprocessableEntity {

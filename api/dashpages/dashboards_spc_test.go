@@ -1,4 +1,4 @@
-package api_test
+package dashpages_test
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/feedback-service/feedback/accounts"
+	"github.com/feedback-service/feedback/api/apitest"
 	"github.com/feedback-service/feedback/survey"
 )
 
@@ -43,7 +44,7 @@ func TestDashboards_SPCTargetAndBaselineAreCheckedAuditedAndShown(t *testing.T) 
 	if resp.StatusCode != 303 {
 		t.Fatalf("save: %d", resp.StatusCode)
 	}
-	if !hasAudit(auditEntries(t, srv), "spc_setting_saved", "counselling|fft") {
+	if !apitest.HasAudit(apitest.AuditEntries(t, srv), "spc_setting_saved", "counselling|fft") {
 		t.Error("the change is not in the audit log")
 	}
 	_, body = quality.Get(t, "/dashboards/counselling?from=2026-11&to=2026-11")
@@ -98,7 +99,7 @@ func TestDashboards_CommentsWorkbenchFiltersExportsAndCorrects(t *testing.T) {
 		t.Errorf("corrected theme not shown:\n%s", body)
 	}
 	target := "counselling|2026-11|" + m[2]
-	if !hasAudit(auditEntries(t, srv), "comment_themes_corrected", target) {
+	if !apitest.HasAudit(apitest.AuditEntries(t, srv), "comment_themes_corrected", target) {
 		t.Errorf("correction not audited as %s", target)
 	}
 	if resp, _ := quality.Get(t, "/dashboards/counselling/themes?comment=2026-11~"+strings.Repeat("0", 48)); resp.StatusCode != 404 {

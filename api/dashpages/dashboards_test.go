@@ -1,4 +1,4 @@
-package api_test
+package dashpages_test
 
 import (
 	"bytes"

@@ -1,4 +1,4 @@
-package api_test
+package intakepages_test
 
 import (
 	"context"
@@ -43,8 +43,8 @@ func (n *notifyStandIn) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 const notifyTestKey = "feedback_test-26785a09-ab16-4eb0-8407-a37497a57506-3d844edf-8d35-48ac-975b-e847b4f122b0"
 
 // emailOutbox turns on survey invitations by e-mail, through a stand-in
-// Notify, with single-use invitation links; texts go to a textSender.
-func emailOutbox(t *testing.T, srv *apitest.Server) (*intake.Outbox, *notifyStandIn, *textSender) {
+// Notify, with single-use invitation links; texts go to an apitest.TextSender.
+func emailOutbox(t *testing.T, srv *apitest.Server) (*intake.Outbox, *notifyStandIn, *apitest.TextSender) {
 	t.Helper()
 	notify := &notifyStandIn{}
 	gateway := httptest.NewServer(notify)
@@ -54,7 +54,7 @@ func emailOutbox(t *testing.T, srv *apitest.Server) (*intake.Outbox, *notifyStan
 		t.Fatal(err)
 	}
 	email.BaseURL = gateway.URL
-	texts := &textSender{}
+	texts := &apitest.TextSender{}
 	outbox, err := intake.NewOutbox(srv.Intake, texts, nil, srv.URL)
 	if err != nil {
 		t.Fatal(err)
@@ -69,7 +69,7 @@ func emailOutbox(t *testing.T, srv *apitest.Server) (*intake.Outbox, *notifyStan
 // emailContactForm is a counselling contact over e-mail whose caller agreed
 // to the survey invitation by e-mail.
 func emailContactForm() url.Values {
-	f := counsellingForm()
+	f := apitest.CounsellingForm()
 	f.Set("channel", "email")
 	f.Set("email", "Alex.Morgan@Example.org")
 	f.Set("email_agreed", "yes")
@@ -77,19 +77,19 @@ func emailContactForm() url.Values {
 }
 
 func TestEmailInvitation_NotOfferedUntilSetUpAndRefusedNotDropped(t *testing.T) {
-	_, handler := intakeServer(t)
+	_, handler := apitest.IntakeServer(t)
 	_, body := handler.Get(t, "/intake/contacts/new?risk=no")
 	if !strings.Contains(body, "Survey invitations by e-mail are not set up") || strings.Contains(body, `name="email_agreed"`) {
 		t.Fatalf("form without e-mail set up:\n%s", body)
 	}
-	resp, body := postWithCSRF(t, handler, "/intake/contacts/new", emailContactForm())
+	resp, body := apitest.PostWithCSRF(t, handler, "/intake/contacts/new", emailContactForm())
 	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `href="#email_agreed"`) || !strings.Contains(body, `id="email_agreed"`) {
 		t.Fatalf("agreement without e-mail set up: %d\n%s", resp.StatusCode, body)
 	}
 }
 
 func TestEmailInvitation_FormMarksABadOrMissingAddressAndKeepsTheAnswers(t *testing.T) {
-	srv, handler := intakeServer(t)
+	srv, handler := apitest.IntakeServer(t)
 	emailOutbox(t, srv)
 	_, body := handler.Get(t, "/intake/contacts/new?risk=no")
 	if !strings.Contains(body, `<input type="checkbox" id="email_agreed" name="email_agreed" value="yes">`) {
@@ -102,7 +102,7 @@ func TestEmailInvitation_FormMarksABadOrMissingAddressAndKeepsTheAnswers(t *test
 		form := emailContactForm()
 		form.Set("email", address)
 		form.Set("language", "cy")
-		resp, body := postWithCSRF(t, handler, "/intake/contacts/new", form)
+		resp, body := apitest.PostWithCSRF(t, handler, "/intake/contacts/new", form)
 		for _, want := range []string{`href="#email"`, `id="email-error"`, message, `name="email_agreed" value="yes" checked`,
 			`value="` + address + `"`, `id="language" name="language" value="en">`, `value="cy" checked`} {
 			if !strings.Contains(body, want) {
@@ -117,12 +117,12 @@ var invitationLink = regexp.MustCompile(`http://[^\s]+/i/[^\s?]+\?lang=cy`)
 // The whole way: agreed on the form, closed, e-mailed through Notify in Welsh
 // with a single-use link that opens the Welsh survey, the address erased.
 func TestEmailInvitation_GoesThroughNotifyInWelshAndTheAddressIsErased(t *testing.T) {
-	srv, handler := intakeServer(t)
+	srv, handler := apitest.IntakeServer(t)
 	outbox, notify, texts := emailOutbox(t, srv)
 	form := emailContactForm()
 	form.Set("language", "cy")
-	id := openContact(t, handler, form)
-	postWithCSRF(t, handler, "/intake/contacts/"+id+"/close", url.Values{"outcome": {"Booked a first session"}})
+	id := apitest.OpenContact(t, handler, form)
+	apitest.PostWithCSRF(t, handler, "/intake/contacts/"+id+"/close", url.Values{"outcome": {"Booked a first session"}})
 	if _, body := handler.Get(t, "/intake/contacts/"+id); !strings.Contains(body, "will be e-mailed to the caller shortly, instead of a text") ||
 		!strings.Contains(body, `Invitation by e-mail</th><td>Agreed, in Welsh`) {
 		t.Fatalf("the contact page does not say an e-mail is queued:\n%s", body)
@@ -130,8 +130,8 @@ func TestEmailInvitation_GoesThroughNotifyInWelshAndTheAddressIsErased(t *testin
 	if res, err := outbox.ProcessDue(context.Background()); err != nil || res.Sent != 1 {
 		t.Fatalf("process outbox: %+v %v", res, err)
 	}
-	if len(notify.got) != 1 || len(texts.sent) != 0 {
-		t.Fatalf("sent %d e-mails and %d texts, want one e-mail only", len(notify.got), len(texts.sent))
+	if len(notify.got) != 1 || len(texts.Sent) != 0 {
+		t.Fatalf("sent %d e-mails and %d texts, want one e-mail only", len(notify.got), len(texts.Sent))
 	}
 	got := notify.got[0]
 	link := invitationLink.FindString(got.Personalisation["message"])

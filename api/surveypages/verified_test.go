@@ -1,4 +1,4 @@
-package api_test
+package surveypages_test
 
 import (
 	"context"
@@ -26,7 +26,7 @@ func verifiedServer(t *testing.T) (*apitest.Server, func()) {
 	release := func() {
 		t.Helper()
 		cat, _ := survey.LoadEmbedded()
-		if _, err := productionReleaser(t, srv, cat, read).ReleaseDue(context.Background()); err != nil {
+		if _, err := apitest.ProductionReleaser(t, srv, cat, read).ReleaseDue(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 		if err := srv.Dashboards.Refresh(context.Background()); err != nil {
@@ -60,7 +60,7 @@ func answerOpen(t *testing.T, srv *apitest.Server, n int) {
 		go func() {
 			defer wg.Done()
 			for range work {
-				form := validForm(srv.FormNonce(t, "counselling"))
+				form := apitest.ValidForm(srv.FormNonce(t, "counselling"))
 				form.Set("fft", "very_poor")
 				if resp, _ := srv.PostForm(t, "/s/counselling", form); resp.StatusCode != http.StatusSeeOther {
 					t.Errorf("open answer: %d", resp.StatusCode)
@@ -83,20 +83,6 @@ var verifiedViews = []string{
 	"/dashboards/counselling/charts/fft.svg?from=2026-09&to=2026-11",
 }
 
-// views reads each of routes as b, by route.
-func views(t *testing.T, b *apitest.Browser, routes []string) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	for _, v := range routes {
-		resp, body := b.Get(t, v)
-		if resp.StatusCode != http.StatusOK {
-			t.Fatalf("%s: %d", v, resp.StatusCode)
-		}
-		out[v] = body
-	}
-	return out
-}
-
 // The n−1 attack: a quality lead pads a month of 6 verified answers with
 // answers of their own through the open link until it would publish, to
 // subtract theirs. The verified month stays hidden however many they add, and
@@ -107,14 +93,14 @@ func TestVerified_PaddingAHiddenMonthWithOpenAnswersRevealsNothing(t *testing.T)
 	answerVerified(t, without, 6, genuine)
 	releaseWithout()
 	leadA, _ := without.Staff(t, accounts.RoleQuality)
-	want := views(t, leadA, verifiedViews)
+	want := apitest.Views(t, leadA, verifiedViews)
 
 	padded, releasePadded := verifiedServer(t)
 	answerVerified(t, padded, 6, genuine)
 	answerOpen(t, padded, 40)
 	releasePadded()
 	leadB, _ := padded.Staff(t, accounts.RoleQuality)
-	got := views(t, leadB, verifiedViews)
+	got := apitest.Views(t, leadB, verifiedViews)
 	for v := range want {
 		if got[v] != want[v] {
 			t.Errorf("%s differs once open answers were added:\nwithout: %.300s\nwith:    %.300s", v, want[v], got[v])
@@ -140,12 +126,12 @@ func TestVerified_AThousandOpenAnswersMoveNoVerifiedFigure(t *testing.T) {
 	answerVerified(t, srv, 25, survey.Answers{"fft": {Choice: "very_good"}, "recommend": {Number: 9}})
 	release()
 	lead, _ := srv.Staff(t, accounts.RoleQuality)
-	before := views(t, lead, verifiedViews)
+	before := apitest.Views(t, lead, verifiedViews)
 	answerOpen(t, srv, 1000)
 	// The open answers land in November's box too: released with it (a second
 	// box for a released month, as when the service restarts a release).
 	release()
-	for v, body := range views(t, lead, verifiedViews) {
+	for v, body := range apitest.Views(t, lead, verifiedViews) {
 		if body != before[v] {
 			t.Errorf("%s changed after 1,000 open answers", v)
 		}

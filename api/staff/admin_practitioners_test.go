@@ -1,4 +1,4 @@
-package api_test
+package staff_test
 
 import (
 	"context"
@@ -17,18 +17,18 @@ func TestAdminPractitioners_AddEditDeactivateAndActivate(t *testing.T) {
 	admin, _ := srv.Staff(t, accounts.RoleAdmin)
 
 	// A peer supporter needs a contact number, and capacity must be a number.
-	resp, body := postWithCSRF(t, admin, "/admin/practitioners", url.Values{"name": {"Dr Jo Peer"}, "kind": {"peer-supporter"}, "weekly_capacity": {"lots"}})
+	resp, body := apitest.PostWithCSRF(t, admin, "/admin/practitioners", url.Values{"name": {"Dr Jo Peer"}, "kind": {"peer-supporter"}, "weekly_capacity": {"lots"}})
 	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `href="#weekly_capacity"`) || !strings.Contains(body, `value="Dr Jo Peer"`) {
 		t.Fatalf("bad capacity: %d\n%s", resp.StatusCode, body)
 	}
-	resp, body = postWithCSRF(t, admin, "/admin/practitioners", url.Values{"name": {"Dr Jo Peer"}, "kind": {"peer-supporter"}, "weekly_capacity": {"4"}})
+	resp, body = apitest.PostWithCSRF(t, admin, "/admin/practitioners", url.Values{"name": {"Dr Jo Peer"}, "kind": {"peer-supporter"}, "weekly_capacity": {"4"}})
 	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `href="#phone"`) {
 		t.Fatalf("peer supporter without number: %d\n%s", resp.StatusCode, body)
 	}
 	if ps, _ := srv.Intake.Practitioners(context.Background(), ""); len(ps) != 0 {
 		t.Fatalf("a refused form added %d practitioners", len(ps))
 	}
-	resp, body = postWithCSRF(t, admin, "/admin/practitioners", url.Values{"name": {"Dr Jo Peer"}, "kind": {"peer-supporter"},
+	resp, body = apitest.PostWithCSRF(t, admin, "/admin/practitioners", url.Values{"name": {"Dr Jo Peer"}, "kind": {"peer-supporter"},
 		"phone": {"07700 900111"}, "weekly_capacity": {"4"}, "active": {"yes"}})
 	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "Dr Jo Peer added.") || !strings.Contains(body, "&#43;447700900111") {
 		t.Fatalf("add: %d\n%s", resp.StatusCode, body)
@@ -43,26 +43,26 @@ func TestAdminPractitioners_AddEditDeactivateAndActivate(t *testing.T) {
 	if !strings.Contains(body, `value="Dr Jo Peer"`) || !strings.Contains(body, `value="4"`) || !strings.Contains(body, `name="active" value="yes" checked`) {
 		t.Fatalf("edit form:\n%s", body)
 	}
-	resp, _ = postWithCSRF(t, admin, "/admin/practitioners/"+id, url.Values{"name": {"Dr Jo Peer-Smith"}, "kind": {"peer-supporter"},
+	resp, _ = apitest.PostWithCSRF(t, admin, "/admin/practitioners/"+id, url.Values{"name": {"Dr Jo Peer-Smith"}, "kind": {"peer-supporter"},
 		"phone": {"07700 900111"}, "weekly_capacity": {"6"}})
-	wantRedirect(t, "edit", resp, "/admin/practitioners")
+	apitest.WantRedirect(t, "edit", resp, "/admin/practitioners")
 	p, _ := srv.Intake.Practitioner(context.Background(), id)
 	if p.Name != "Dr Jo Peer-Smith" || p.WeeklyCapacity != 6 || p.Active {
 		t.Fatalf("after edit %+v", p)
 	}
-	resp, _ = postWithCSRF(t, admin, "/admin/practitioners/"+id+"/activate", nil)
-	wantRedirect(t, "activate", resp, "/admin/practitioners")
+	resp, _ = apitest.PostWithCSRF(t, admin, "/admin/practitioners/"+id+"/activate", nil)
+	apitest.WantRedirect(t, "activate", resp, "/admin/practitioners")
 	if p, _ := srv.Intake.Practitioner(context.Background(), id); !p.Active {
 		t.Fatal("not activated")
 	}
-	resp, _ = postWithCSRF(t, admin, "/admin/practitioners/"+id+"/deactivate", nil)
-	wantRedirect(t, "deactivate", resp, "/admin/practitioners")
+	resp, _ = apitest.PostWithCSRF(t, admin, "/admin/practitioners/"+id+"/deactivate", nil)
+	apitest.WantRedirect(t, "deactivate", resp, "/admin/practitioners")
 	if p, _ := srv.Intake.Practitioner(context.Background(), id); p.Active {
 		t.Fatal("not deactivated")
 	}
-	entries := auditEntries(t, srv)
+	entries := apitest.AuditEntries(t, srv)
 	for _, action := range []string{"practitioner_added", "practitioner_changed", "practitioner_activated", "practitioner_deactivated"} {
-		if !hasAudit(entries, action, id) {
+		if !apitest.HasAudit(entries, action, id) {
 			t.Errorf("%s not audited", action)
 		}
 	}
@@ -73,9 +73,9 @@ func TestAdminPractitioners_AddEditDeactivateAndActivate(t *testing.T) {
 }
 
 func TestAdminPeople_ExportThenEraseWithConfirmationBothAudited(t *testing.T) {
-	srv, handler := intakeServer(t)
+	srv, handler := apitest.IntakeServer(t)
 	admin, _ := srv.Staff(t, accounts.RoleAdmin)
-	contact := openContact(t, handler, counsellingForm())
+	contact := apitest.OpenContact(t, handler, apitest.CounsellingForm())
 	c, _ := srv.Intake.Contact(context.Background(), contact)
 	person := c.PersonID
 
@@ -98,14 +98,14 @@ func TestAdminPeople_ExportThenEraseWithConfirmationBothAudited(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !strings.Contains(body, `name="confirm"`) || strings.Contains(body, "Alex") {
 		t.Fatalf("erase form: %d\n%s", resp.StatusCode, body)
 	}
-	resp, body = postWithCSRF(t, admin, "/admin/people/"+person+"/erase", nil)
+	resp, body = apitest.PostWithCSRF(t, admin, "/admin/people/"+person+"/erase", nil)
 	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `href="#confirm"`) {
 		t.Fatalf("erase without confirmation: %d", resp.StatusCode)
 	}
 	if _, err := srv.Intake.Person(context.Background(), person); err != nil {
 		t.Fatal("erased without confirmation")
 	}
-	resp, body = postWithCSRF(t, admin, "/admin/people/"+person+"/erase", url.Values{"confirm": {"yes"}})
+	resp, body = apitest.PostWithCSRF(t, admin, "/admin/people/"+person+"/erase", url.Values{"confirm": {"yes"}})
 	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "has been erased") {
 		t.Fatalf("erase: %d\n%s", resp.StatusCode, body)
 	}
@@ -115,8 +115,8 @@ func TestAdminPeople_ExportThenEraseWithConfirmationBothAudited(t *testing.T) {
 	if _, err := srv.Intake.Contact(context.Background(), contact); err == nil {
 		t.Fatal("contact still held")
 	}
-	entries := auditEntries(t, srv)
-	if !hasAudit(entries, "person_exported", person) || !hasAudit(entries, "person_erased", person) {
+	entries := apitest.AuditEntries(t, srv)
+	if !apitest.HasAudit(entries, "person_exported", person) || !apitest.HasAudit(entries, "person_erased", person) {
 		t.Error("export or erasure not audited")
 	}
 	resp, _ = handler.Get(t, "/intake/people/"+person)

@@ -1,10 +1,9 @@
-package api_test
+package staff_test
 
 import (
 	"context"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -14,21 +13,8 @@ import (
 )
 
 const (
-	sessionCookie  = "feedback_session"
 	badCredentials = "Enter a correct e-mail address and password"
 )
-
-var csrfRe = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
-
-// csrfIn returns the CSRF token of the first staff form in a page.
-func csrfIn(t *testing.T, body string) string {
-	t.Helper()
-	m := csrfRe.FindStringSubmatch(body)
-	if m == nil {
-		t.Fatalf("no CSRF field in the page:\n%s", body)
-	}
-	return m[1]
-}
 
 // withCookie is a new browser holding only the given session cookie, as a
 // stolen or stale cookie would be replayed.
@@ -36,15 +22,8 @@ func withCookie(t *testing.T, srv *apitest.Server, value string) *apitest.Browse
 	t.Helper()
 	b := srv.Browser()
 	u, _ := url.Parse(srv.URL)
-	b.HTTP.Jar.SetCookies(u, []*http.Cookie{{Name: sessionCookie, Value: value, Path: "/"}})
+	b.HTTP.Jar.SetCookies(u, []*http.Cookie{{Name: apitest.SessionCookie, Value: value, Path: "/"}})
 	return b
-}
-
-func wantRedirect(t *testing.T, what string, resp *http.Response, location string) {
-	t.Helper()
-	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != location {
-		t.Fatalf("%s: %d to %q, want 303 to %q", what, resp.StatusCode, resp.Header.Get("Location"), location)
-	}
 }
 
 func TestSignIn_StartsASessionAndSignOutEndsIt(t *testing.T) {
@@ -61,8 +40,8 @@ func TestSignIn_StartsASessionAndSignOutEndsIt(t *testing.T) {
 		t.Error("the service users' emergency footer is on the staff sign-in page")
 	}
 	resp, _ = b.PostForm(t, "/login", url.Values{"email": {" Jo@Example.NHS.uk "}, "password": {apitest.StaffPassword}})
-	wantRedirect(t, "sign in", resp, "/staff")
-	id := b.Cookie(sessionCookie)
+	apitest.WantRedirect(t, "sign in", resp, "/staff")
+	id := b.Cookie(apitest.SessionCookie)
 	if id == "" {
 		t.Fatal("no session cookie after signing in")
 	}
@@ -71,33 +50,33 @@ func TestSignIn_StartsASessionAndSignOutEndsIt(t *testing.T) {
 		t.Fatalf("GET /staff signed in: %d\n%s", resp.StatusCode, body)
 	}
 
-	resp, _ = b.PostForm(t, "/logout", url.Values{"csrf": {csrfIn(t, body)}})
-	wantRedirect(t, "sign out", resp, "/login?signed_out=1")
-	if b.Cookie(sessionCookie) != "" {
+	resp, _ = b.PostForm(t, "/logout", url.Values{"csrf": {apitest.CSRFIn(t, body)}})
+	apitest.WantRedirect(t, "sign out", resp, "/login?signed_out=1")
+	if b.Cookie(apitest.SessionCookie) != "" {
 		t.Error("the session cookie was not cleared at sign-out")
 	}
 	resp, _ = b.Get(t, "/staff")
-	wantRedirect(t, "after sign-out", resp, "/login?next=%2Fstaff")
+	apitest.WantRedirect(t, "after sign-out", resp, "/login?next=%2Fstaff")
 	// The session has ended on the server too: the old cookie opens nothing.
 	resp, _ = withCookie(t, srv, id).Get(t, "/staff")
-	wantRedirect(t, "replaying the signed-out cookie", resp, "/login?next=%2Fstaff")
+	apitest.WantRedirect(t, "replaying the signed-out cookie", resp, "/login?next=%2Fstaff")
 	// Signing out again, with no session, just goes to the sign-in page.
 	resp, _ = b.PostForm(t, "/logout", url.Values{})
-	wantRedirect(t, "sign out twice", resp, "/login")
+	apitest.WantRedirect(t, "sign out twice", resp, "/login")
 }
 
 func TestSignIn_GivesANewSessionIDEveryTimeAndEndsTheBrowsersOldOne(t *testing.T) {
 	srv := apitest.New(t)
 	b, email := srv.Staff(t, accounts.RoleIntake)
-	first := b.Cookie(sessionCookie)
+	first := b.Cookie(apitest.SessionCookie)
 	resp, _ := b.PostForm(t, "/login", url.Values{"email": {email}, "password": {apitest.StaffPassword}})
-	wantRedirect(t, "second sign-in", resp, "/staff")
-	second := b.Cookie(sessionCookie)
+	apitest.WantRedirect(t, "second sign-in", resp, "/staff")
+	second := b.Cookie(apitest.SessionCookie)
 	if second == "" || second == first {
 		t.Fatalf("session ID not renewed at sign-in: %q then %q", first, second)
 	}
 	resp, _ = withCookie(t, srv, first).Get(t, "/staff")
-	wantRedirect(t, "the replaced session", resp, "/login?next=%2Fstaff")
+	apitest.WantRedirect(t, "the replaced session", resp, "/login?next=%2Fstaff")
 }
 
 func TestSignIn_FailureIsGenericKeepsTheEmailAndNeverEchoesThePassword(t *testing.T) {
@@ -121,7 +100,7 @@ func TestSignIn_FailureIsGenericKeepsTheEmailAndNeverEchoesThePassword(t *testin
 		if strings.Count(body, badCredentials) != 3 { // summary, e-mail, password
 			t.Errorf("%s: message shown %d times", email, strings.Count(body, badCredentials))
 		}
-		if resp.Header.Values("Set-Cookie") != nil || b.Cookie(sessionCookie) != "" {
+		if resp.Header.Values("Set-Cookie") != nil || b.Cookie(apitest.SessionCookie) != "" {
 			t.Errorf("%s: a cookie after a failed sign-in", email)
 		}
 		bodies = append(bodies, strings.ReplaceAll(body, email, "E"))
@@ -179,8 +158,8 @@ func TestSession_EndsWhenIdleAndAtTheAbsoluteTimeout(t *testing.T) {
 	}
 	clock.Advance(31 * time.Minute)
 	resp, _ := idle.Get(t, "/staff")
-	wantRedirect(t, "after 31 idle minutes", resp, "/login?next=%2Fstaff")
-	if idle.Cookie(sessionCookie) != "" {
+	apitest.WantRedirect(t, "after 31 idle minutes", resp, "/login?next=%2Fstaff")
+	if idle.Cookie(apitest.SessionCookie) != "" {
 		t.Error("the cookie of an ended session was not cleared")
 	}
 
@@ -193,7 +172,7 @@ func TestSession_EndsWhenIdleAndAtTheAbsoluteTimeout(t *testing.T) {
 	}
 	clock.Advance(25 * time.Minute) // 2h05 after sign-in
 	resp, _ = busy.Get(t, "/staff")
-	wantRedirect(t, "past the absolute timeout", resp, "/login?next=%2Fstaff")
+	apitest.WantRedirect(t, "past the absolute timeout", resp, "/login?next=%2Fstaff")
 }
 
 func TestOneTimePassword_MustBeChangedBeforeAnythingElse(t *testing.T) {
@@ -207,10 +186,10 @@ func TestOneTimePassword_MustBeChangedBeforeAnythingElse(t *testing.T) {
 	}
 	b := srv.Browser()
 	resp, _ := b.PostForm(t, "/login", url.Values{"email": {"new@example.nhs.uk"}, "password": {"abcde-fghij-kmnpq-rstuv"}, "next": {"/admin/audit"}})
-	wantRedirect(t, "sign in with a one-time password", resp, "/account/password?next=%2Fadmin%2Faudit")
+	apitest.WantRedirect(t, "sign in with a one-time password", resp, "/account/password?next=%2Fadmin%2Faudit")
 	for _, path := range []string{"/staff", "/admin/users"} {
 		resp, _ := b.Get(t, path)
-		wantRedirect(t, path+" before changing", resp, "/account/password?next="+url.QueryEscape(path))
+		apitest.WantRedirect(t, path+" before changing", resp, "/account/password?next="+url.QueryEscape(path))
 	}
 	if resp, _ := b.Get(t, "/api/staff/session"); resp.StatusCode != http.StatusForbidden {
 		t.Errorf("staff API before changing: %d", resp.StatusCode)
@@ -219,7 +198,7 @@ func TestOneTimePassword_MustBeChangedBeforeAnythingElse(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "one-time password") || !strings.Contains(body, `name="next" value="/admin/audit"`) {
 		t.Fatalf("password page: %d\n%s", resp.StatusCode, body)
 	}
-	token := csrfIn(t, body)
+	token := apitest.CSRFIn(t, body)
 	change := func(current, next, confirm string) (*http.Response, string) {
 		return b.PostForm(t, "/account/password", url.Values{"csrf": {token}, "current": {current}, "new": {next}, "confirm": {confirm}, "next": {"/admin/audit"}})
 	}
@@ -242,17 +221,17 @@ func TestOneTimePassword_MustBeChangedBeforeAnythingElse(t *testing.T) {
 	if resp.StatusCode != http.StatusForbidden {
 		t.Fatalf("change without the CSRF token: %d", resp.StatusCode)
 	}
-	old := b.Cookie(sessionCookie)
+	old := b.Cookie(apitest.SessionCookie)
 	resp, _ = change("abcde-fghij-kmnpq-rstuv", "quiet-harbour-violin", "quiet-harbour-violin")
-	wantRedirect(t, "password changed", resp, "/admin/audit")
-	if now := b.Cookie(sessionCookie); now == "" || now == old {
+	apitest.WantRedirect(t, "password changed", resp, "/admin/audit")
+	if now := b.Cookie(apitest.SessionCookie); now == "" || now == old {
 		t.Fatal("no new session after changing the password")
 	}
 	if resp, _ := b.Get(t, "/admin/audit"); resp.StatusCode != http.StatusOK {
 		t.Fatalf("after changing: %d", resp.StatusCode)
 	}
 	resp, _ = withCookie(t, srv, old).Get(t, "/staff")
-	wantRedirect(t, "the one-time session", resp, "/login?next=%2Fstaff")
+	apitest.WantRedirect(t, "the one-time session", resp, "/login?next=%2Fstaff")
 	srv.SignIn(t, "new@example.nhs.uk", "quiet-harbour-violin")
 }
 
@@ -293,7 +272,7 @@ func TestNext_OnlyLocalPathsAreFollowed(t *testing.T) {
 			if c.local {
 				want = c.next
 			}
-			wantRedirect(t, "next "+c.next+c.encodedBody, resp, want)
+			apitest.WantRedirect(t, "next "+c.next+c.encodedBody, resp, want)
 		}
 		if !c.local && c.next != "" {
 			_, page := srv.Browser().Get(t, "/login?next="+url.QueryEscape(c.next))
@@ -304,7 +283,7 @@ func TestNext_OnlyLocalPathsAreFollowed(t *testing.T) {
 	}
 	// A signed-out request remembers where it was going, query included.
 	resp, _ := srv.Browser().Get(t, "/admin/audit?after=x")
-	wantRedirect(t, "signed out", resp, "/login?next=%2Fadmin%2Faudit%3Fafter%3Dx")
+	apitest.WantRedirect(t, "signed out", resp, "/login?next=%2Fadmin%2Faudit%3Fafter%3Dx")
 }
 
 func TestLogin_RefusesPostsFromAnotherSite(t *testing.T) {
@@ -332,7 +311,7 @@ func TestLogin_RefusesPostsFromAnotherSite(t *testing.T) {
 		if resp.StatusCode != c.status {
 			t.Errorf("%v: %d, want %d", c.header, resp.StatusCode, c.status)
 		}
-		if c.status == http.StatusForbidden && b.Cookie(sessionCookie) != "" {
+		if c.status == http.StatusForbidden && b.Cookie(apitest.SessionCookie) != "" {
 			t.Errorf("%v: signed in from another site", c.header)
 		}
 	}

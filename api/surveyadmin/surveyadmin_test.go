@@ -1,4 +1,4 @@
-package api_test
+package surveyadmin_test
 
 import (
 	"context"
@@ -74,7 +74,7 @@ func TestSurveyAdmin_RewordPreviewPublishAndRollBack(t *testing.T) {
 	if _, page := srv.Get(t, "/s/counselling"); strings.Contains(page, "Did your counsellor listen to you?") {
 		t.Fatal("a draft is served before it is published")
 	}
-	resp, _ = admin.PostForm(t, preview+"/publish", url.Values{"csrf": {csrfIn(t, body)}})
+	resp, _ = admin.PostForm(t, preview+"/publish", url.Values{"csrf": {apitest.CSRFIn(t, body)}})
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("publish: %d", resp.StatusCode)
 	}
@@ -86,7 +86,7 @@ func TestSurveyAdmin_RewordPreviewPublishAndRollBack(t *testing.T) {
 	}
 	// Roll back to number 1.
 	_, body = admin.Get(t, "/admin/surveys/counselling")
-	resp, _ = admin.PostForm(t, "/admin/surveys/counselling/rollback", url.Values{"csrf": {csrfIn(t, body)}, "number": {"1"}})
+	resp, _ = admin.PostForm(t, "/admin/surveys/counselling/rollback", url.Values{"csrf": {apitest.CSRFIn(t, body)}, "number": {"1"}})
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("roll back: %d", resp.StatusCode)
 	}
@@ -178,7 +178,7 @@ func TestSurveyAdmin_TwoAdminsPublishingAtOnceOneIsTold(t *testing.T) {
 	}
 	for i, b := range []*apitest.Browser{one, two} {
 		_, body := b.Get(t, previews[i])
-		resp, body := b.PostForm(t, previews[i]+"/publish", url.Values{"csrf": {csrfIn(t, body)}})
+		resp, body := b.PostForm(t, previews[i]+"/publish", url.Values{"csrf": {apitest.CSRFIn(t, body)}})
 		if i == 0 && resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("first publisher: %d", resp.StatusCode)
 		}

@@ -1,4 +1,4 @@
-package api_test
+package surveypages_test
 
 import (
 	"net/http"

@@ -1,4 +1,4 @@
-package api_test
+package intakepages_test
 
 import (
 	"context"
@@ -37,12 +37,12 @@ func linkedPeer(t *testing.T, srv *apitest.Server, contactID string) *apitest.Br
 // the first conversation releases the survey text; another supporter's
 // caller is "not found" to it.
 func TestPeerAccount_SeesOnlyItsOwnCallersAndRecordsConversations(t *testing.T) {
-	srv, handler := intakeServer(t)
-	mine := openContact(t, handler, peerForm())
-	postWithCSRF(t, handler, "/intake/contacts/"+mine+"/close", url.Values{"outcome": {"Details of Dr Pat Peer given"}})
+	srv, handler := apitest.IntakeServer(t)
+	mine := apitest.OpenContact(t, handler, apitest.PeerForm())
+	apitest.PostWithCSRF(t, handler, "/intake/contacts/"+mine+"/close", url.Values{"outcome": {"Details of Dr Pat Peer given"}})
 	peer := linkedPeer(t, srv, mine)
-	addPractitioner(t, srv, "Dr Other Peer", intake.PeerSupporter, "07700 900888")
-	other := openContact(t, handler, with(with(peerForm(), "name", "Someone Else"), "phone", "07700 900111"))
+	apitest.AddPractitioner(t, srv, "Dr Other Peer", intake.PeerSupporter, "07700 900888")
+	other := apitest.OpenContact(t, handler, apitest.With(apitest.With(apitest.PeerForm(), "name", "Someone Else"), "phone", "07700 900111"))
 	if c, _ := srv.Intake.Contact(context.Background(), other); c.PractitionerName != "Dr Other Peer" {
 		t.Fatalf("second caller routed to %s, want the other supporter", c.PractitionerName)
 	}
@@ -54,7 +54,7 @@ func TestPeerAccount_SeesOnlyItsOwnCallersAndRecordsConversations(t *testing.T) 
 	if resp, _ := peer.Get(t, "/peer/contacts/"+other); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("another supporter's caller: %d, want 404", resp.StatusCode)
 	}
-	if resp, _ := postWithCSRF(t, peer, "/peer/contacts/"+other+"/peer", url.Values{"action": {"end"}}); resp.StatusCode != http.StatusNotFound {
+	if resp, _ := apitest.PostWithCSRF(t, peer, "/peer/contacts/"+other+"/peer", url.Values{"action": {"end"}}); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("ending another supporter's caller: %d, want 404", resp.StatusCode)
 	}
 	resp, body := peer.Get(t, "/peer/contacts/"+mine)
@@ -63,22 +63,22 @@ func TestPeerAccount_SeesOnlyItsOwnCallersAndRecordsConversations(t *testing.T) 
 	}
 
 	// A bad date is marked; a good one is recorded.
-	resp, body = postWithCSRF(t, peer, "/peer/contacts/"+mine+"/peer", url.Values{"action": {"conversation"}, "on-day": {"31"}, "on-month": {"2"}, "on-year": {"2026"}})
+	resp, body = apitest.PostWithCSRF(t, peer, "/peer/contacts/"+mine+"/peer", url.Values{"action": {"conversation"}, "on-day": {"31"}, "on-month": {"2"}, "on-year": {"2026"}})
 	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `href="#on"`) || !strings.Contains(body, `value="31"`) {
 		t.Fatalf("bad date: %d\n%s", resp.StatusCode, body)
 	}
 	today := srv.Intake.Now().In(srv.Intake.Location)
 	day := url.Values{"action": {"conversation"}, "on-day": {today.Format("2")}, "on-month": {today.Format("1")}, "on-year": {today.Format("2006")}}
-	resp, _ = postWithCSRF(t, peer, "/peer/contacts/"+mine+"/peer", day)
-	wantRedirect(t, "conversation", resp, "/peer/contacts/"+mine+"#peer")
+	resp, _ = apitest.PostWithCSRF(t, peer, "/peer/contacts/"+mine+"/peer", day)
+	apitest.WantRedirect(t, "conversation", resp, "/peer/contacts/"+mine+"#peer")
 	c, _ := srv.Intake.Contact(context.Background(), mine)
 	if c.Peer == nil || len(c.Peer.Conversations) != 1 || c.Peer.ContactState() != "yes" {
 		t.Errorf("relationship %+v", c.Peer)
 	}
-	if !hasAudit(auditEntries(t, srv), "peer_support_recorded", mine) {
+	if !apitest.HasAudit(apitest.AuditEntries(t, srv), "peer_support_recorded", mine) {
 		t.Error("conversation not audited")
 	}
-	sender := &textSender{}
+	sender := &apitest.TextSender{}
 	outbox, err := intake.NewOutbox(srv.Intake, sender, nil, srv.URL)
 	if err != nil {
 		t.Fatal(err)
@@ -91,22 +91,22 @@ func TestPeerAccount_SeesOnlyItsOwnCallersAndRecordsConversations(t *testing.T) 
 // A patient-safety concern goes from raised to the GMC, each step audited;
 // the call handler sees none of it, an admin does, and the export holds it.
 func TestSafetyConcern_PeerRaisesItThroughToTheGMCRestrictedAndExported(t *testing.T) {
-	srv, handler := intakeServer(t)
-	id := openContact(t, handler, peerForm())
+	srv, handler := apitest.IntakeServer(t)
+	id := apitest.OpenContact(t, handler, apitest.PeerForm())
 	peer := linkedPeer(t, srv, id)
 	today := srv.Intake.Now().In(srv.Intake.Location)
 	on := func(v url.Values) url.Values {
-		return with(with(with(v, "safety_on-day", today.Format("2")), "safety_on-month", today.Format("1")), "safety_on-year", today.Format("2006"))
+		return apitest.With(apitest.With(apitest.With(v, "safety_on-day", today.Format("2")), "safety_on-month", today.Format("1")), "safety_on-year", today.Format("2006"))
 	}
-	resp, body := postWithCSRF(t, peer, "/peer/contacts/"+id+"/safety", url.Values{"action": {"raise"}})
+	resp, body := apitest.PostWithCSRF(t, peer, "/peer/contacts/"+id+"/safety", url.Values{"action": {"raise"}})
 	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `href="#concern"`) || !strings.Contains(body, `href="#safety_on"`) {
 		t.Fatalf("empty concern: %d\n%s", resp.StatusCode, body)
 	}
-	resp, _ = postWithCSRF(t, peer, "/peer/contacts/"+id+"/safety", on(url.Values{"action": {"raise"}, "concern": {"Operating while unwell"}}))
-	wantRedirect(t, "raise", resp, "/peer/contacts/"+id+"#safety")
+	resp, _ = apitest.PostWithCSRF(t, peer, "/peer/contacts/"+id+"/safety", on(url.Values{"action": {"raise"}, "concern": {"Operating while unwell"}}))
+	apitest.WantRedirect(t, "raise", resp, "/peer/contacts/"+id+"#safety")
 	for _, step := range []url.Values{{"kind": {"encouraged"}}, {"kind": {"advice"}, "from": {"Medical director"}},
 		{"kind": {"gmc"}, "gmc_contacted": {"yes"}, "reason": {"Still operating after advice"}}} {
-		resp, body := postWithCSRF(t, peer, "/peer/contacts/"+id+"/safety", on(with(step, "action", "step")))
+		resp, body := apitest.PostWithCSRF(t, peer, "/peer/contacts/"+id+"/safety", on(apitest.With(step, "action", "step")))
 		if resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("step %v: %d\n%s", step, resp.StatusCode, body)
 		}
@@ -134,14 +134,14 @@ func TestSafetyConcern_PeerRaisesItThroughToTheGMCRestrictedAndExported(t *testi
 	if !strings.Contains(body, "Still operating after advice") {
 		t.Errorf("admin page:\n%s", body)
 	}
-	entries := auditEntries(t, srv)
+	entries := apitest.AuditEntries(t, srv)
 	steps := 0
 	for _, e := range entries {
 		if e.Action == "safety_step_recorded" && e.Target == id {
 			steps++
 		}
 	}
-	if steps != 3 || !hasAudit(entries, "safety_concern_raised", id) || !hasAudit(entries, "safety_concern_viewed", id) {
+	if steps != 3 || !apitest.HasAudit(entries, "safety_concern_raised", id) || !apitest.HasAudit(entries, "safety_concern_viewed", id) {
 		t.Errorf("audit: %d steps", steps)
 	}
 	c, _ := srv.Intake.Contact(context.Background(), id)
@@ -154,8 +154,8 @@ func TestSafetyConcern_PeerRaisesItThroughToTheGMCRestrictedAndExported(t *testi
 // Without a peer account, the call handler records the relationship from the
 // contact's page: contact made, a conversation, the end.
 func TestPeerSupport_CallHandlerRecordsTheRelationship(t *testing.T) {
-	srv, handler := intakeServer(t)
-	id := openContact(t, handler, peerForm())
+	srv, handler := apitest.IntakeServer(t)
+	id := apitest.OpenContact(t, handler, apitest.PeerForm())
 	_, body := handler.Get(t, "/intake/contacts/"+id)
 	if !strings.Contains(body, `action="/intake/contacts/`+id+`/peer"`) || strings.Contains(body, "Patient-safety") {
 		t.Fatalf("contact page:\n%s", body)
@@ -166,7 +166,7 @@ func TestPeerSupport_CallHandlerRecordsTheRelationship(t *testing.T) {
 		{"action": {"conversation"}, "on-day": {today.Format("2")}, "on-month": {today.Format("1")}, "on-year": {today.Format("2006")}},
 		{"action": {"end"}},
 	} {
-		resp, body := postWithCSRF(t, handler, "/intake/contacts/"+id+"/peer", form)
+		resp, body := apitest.PostWithCSRF(t, handler, "/intake/contacts/"+id+"/peer", form)
 		if resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("%s: %d\n%s", form.Get("action"), resp.StatusCode, body)
 		}
@@ -175,7 +175,7 @@ func TestPeerSupport_CallHandlerRecordsTheRelationship(t *testing.T) {
 	if c.Peer.ContactState() != "yes" || len(c.Peer.Conversations) != 1 || c.Peer.EndedAt == nil {
 		t.Errorf("relationship %+v", c.Peer)
 	}
-	resp, _ := postWithCSRF(t, handler, "/intake/contacts/"+id+"/peer", url.Values{"action": {"end"}})
+	resp, _ := apitest.PostWithCSRF(t, handler, "/intake/contacts/"+id+"/peer", url.Values{"action": {"end"}})
 	if resp.StatusCode != http.StatusConflict {
 		t.Errorf("ending twice: %d", resp.StatusCode)
 	}

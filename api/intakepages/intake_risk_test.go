@@ -1,4 +1,4 @@
-package api_test
+package intakepages_test
 
 import (
 	"context"
@@ -7,13 +7,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/feedback-service/feedback/api/apitest"
 	"github.com/feedback-service/feedback/intake"
 )
 
 // The first question is immediate risk, on a page of its own that needs no
 // script: answered yes, the guidance comes first, before anything else is asked.
 func TestNewContact_AsksAboutImmediateRiskFirstAndShowsTheGuidanceOnYes(t *testing.T) {
-	_, handler := intakeServer(t)
+	_, handler := apitest.IntakeServer(t)
 	resp, body := handler.Get(t, "/intake/contacts/new")
 	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "Is the caller at immediate risk?") ||
 		strings.Contains(body, `name="name"`) || strings.Contains(body, `id="risk-guidance"`) {
@@ -34,17 +35,17 @@ func TestNewContact_AsksAboutImmediateRiskFirstAndShowsTheGuidanceOnYes(t *testi
 // A caller at risk who will not give a postcode is logged and routed, and the
 // contact page says the postcode was refused.
 func TestNewContact_AtRiskWithThePostcodeRefusedIsOpenedAndRouted(t *testing.T) {
-	srv, handler := intakeServer(t)
-	form := with(with(counsellingForm(), "risk", "yes"), "postcode_missing", "refused")
+	srv, handler := apitest.IntakeServer(t)
+	form := apitest.With(apitest.With(apitest.CounsellingForm(), "risk", "yes"), "postcode_missing", "refused")
 	form.Del("postcode")
-	id := openContact(t, handler, form)
+	id := apitest.OpenContact(t, handler, form)
 	_, body := handler.Get(t, "/intake/contacts/"+id)
 	for _, want := range []string{`id="risk-guidance"`, "Not given: refused", "Routed to Dr Casey Counsellor", `id="resolve-risk"`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("contact page lacks %q", want)
 		}
 	}
-	if !hasAudit(auditEntries(t, srv), "risk_flagged", id) {
+	if !apitest.HasAudit(apitest.AuditEntries(t, srv), "risk_flagged", id) {
 		t.Error("risk flag not audited")
 	}
 }
@@ -52,22 +53,22 @@ func TestNewContact_AtRiskWithThePostcodeRefusedIsOpenedAndRouted(t *testing.T) 
 // An under-16 caller at risk is refused by the rules but recorded, audited,
 // shown with the refusal and the guidance, and never texted.
 func TestNewContact_RefusedCallerAtRiskIsRecordedAndAudited(t *testing.T) {
-	srv, handler := intakeServer(t)
-	form := with(with(with(counsellingForm(), "risk", "yes"), "date_of_birth", "2015-01-01"), "postcode", "unknown")
-	id := openContact(t, handler, form)
+	srv, handler := apitest.IntakeServer(t)
+	form := apitest.With(apitest.With(apitest.With(apitest.CounsellingForm(), "risk", "yes"), "date_of_birth", "2015-01-01"), "postcode", "unknown")
+	id := apitest.OpenContact(t, handler, form)
 	_, body := handler.Get(t, "/intake/contacts/"+id)
 	for _, want := range []string{`id="refusal"`, "Childline", `id="risk-guidance"`, "not routed to anyone"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("contact page lacks %q", want)
 		}
 	}
-	entries := auditEntries(t, srv)
-	if !hasAudit(entries, "risk_flagged", id) || !hasAudit(entries, "refused_at_risk", id) {
+	entries := apitest.AuditEntries(t, srv)
+	if !apitest.HasAudit(entries, "risk_flagged", id) || !apitest.HasAudit(entries, "refused_at_risk", id) {
 		t.Error("refused-at-risk contact not audited")
 	}
 	// Not at risk, the same refusal records nothing.
-	form = with(with(counsellingForm(), "date_of_birth", "2015-01-01"), "name", "Another Child")
-	resp, _ := postWithCSRF(t, handler, "/intake/contacts/new", form)
+	form = apitest.With(apitest.With(apitest.CounsellingForm(), "date_of_birth", "2015-01-01"), "name", "Another Child")
+	resp, _ := apitest.PostWithCSRF(t, handler, "/intake/contacts/new", form)
 	if resp.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("refused, not at risk: %d", resp.StatusCode)
 	}
@@ -75,16 +76,16 @@ func TestNewContact_RefusedCallerAtRiskIsRecordedAndAudited(t *testing.T) {
 
 // After "999 called", no survey text; the page says why.
 func TestCloseContact_AfterAnEmergencyNoSurveyTextAndThePageSaysWhy(t *testing.T) {
-	srv, handler := intakeServer(t)
-	id := openContact(t, handler, with(counsellingForm(), "risk", "yes"))
-	resp, _ := postWithCSRF(t, handler, "/intake/contacts/"+id+"/close",
+	srv, handler := apitest.IntakeServer(t)
+	id := apitest.OpenContact(t, handler, apitest.With(apitest.CounsellingForm(), "risk", "yes"))
+	resp, _ := apitest.PostWithCSRF(t, handler, "/intake/contacts/"+id+"/close",
 		url.Values{"outcome": {"Ambulance dispatched"}, "emergency": {"yes"}})
-	wantRedirect(t, "close", resp, "/intake/contacts/"+id)
+	apitest.WantRedirect(t, "close", resp, "/intake/contacts/"+id)
 	_, body := handler.Get(t, "/intake/contacts/"+id)
 	if !strings.Contains(body, "No survey text: emergency services were called") {
 		t.Errorf("closed page:\n%s", body)
 	}
-	if !hasAudit(auditEntries(t, srv), "emergency_recorded", id) {
+	if !apitest.HasAudit(apitest.AuditEntries(t, srv), "emergency_recorded", id) {
 		t.Error("emergency not audited")
 	}
 	n, err := srv.Store.Database(intake.Database).Collection("outbox").CountDocuments(context.Background(), map[string]any{})
@@ -95,22 +96,22 @@ func TestCloseContact_AfterAnEmergencyNoSurveyTextAndThePageSaysWhy(t *testing.T
 
 // A risk flag is set during a call and later recorded as passed, each audited.
 func TestContactRisk_FlaggedDuringTheCallThenResolvedAreAudited(t *testing.T) {
-	srv, handler := intakeServer(t)
-	id := openContact(t, handler, counsellingForm())
-	resp, _ := postWithCSRF(t, handler, "/intake/contacts/"+id+"/risk", url.Values{"flag": {"yes"}})
-	wantRedirect(t, "flag", resp, "/intake/contacts/"+id)
+	srv, handler := apitest.IntakeServer(t)
+	id := apitest.OpenContact(t, handler, apitest.CounsellingForm())
+	resp, _ := apitest.PostWithCSRF(t, handler, "/intake/contacts/"+id+"/risk", url.Values{"flag": {"yes"}})
+	apitest.WantRedirect(t, "flag", resp, "/intake/contacts/"+id)
 	_, body := handler.Get(t, "/intake/contacts/"+id)
 	if !strings.Contains(body, `id="risk-guidance"`) {
 		t.Error("no guidance after flagging")
 	}
-	resp, _ = postWithCSRF(t, handler, "/intake/contacts/"+id+"/risk", url.Values{"flag": {"no"}})
-	wantRedirect(t, "resolve", resp, "/intake/contacts/"+id)
-	resp, _ = postWithCSRF(t, handler, "/intake/contacts/"+id+"/risk", url.Values{"flag": {"no"}})
+	resp, _ = apitest.PostWithCSRF(t, handler, "/intake/contacts/"+id+"/risk", url.Values{"flag": {"no"}})
+	apitest.WantRedirect(t, "resolve", resp, "/intake/contacts/"+id)
+	resp, _ = apitest.PostWithCSRF(t, handler, "/intake/contacts/"+id+"/risk", url.Values{"flag": {"no"}})
 	if resp.StatusCode != http.StatusConflict {
 		t.Errorf("resolving twice: %d", resp.StatusCode)
 	}
-	entries := auditEntries(t, srv)
-	if !hasAudit(entries, "risk_flagged", id) || !hasAudit(entries, "risk_resolved", id) {
+	entries := apitest.AuditEntries(t, srv)
+	if !apitest.HasAudit(entries, "risk_flagged", id) || !apitest.HasAudit(entries, "risk_resolved", id) {
 		t.Error("flag and resolve not audited")
 	}
 }
@@ -118,10 +119,10 @@ func TestContactRisk_FlaggedDuringTheCallThenResolvedAreAudited(t *testing.T) {
 // A returning caller at risk is never held up by the likely-match check; the
 // contact page then names their other record, for an admin to merge.
 func TestNewContact_AtRiskSkipsTheMatchCheckAndNamesTheOtherRecord(t *testing.T) {
-	srv, handler := intakeServer(t)
-	first := openContact(t, handler, counsellingForm())
+	srv, handler := apitest.IntakeServer(t)
+	first := apitest.OpenContact(t, handler, apitest.CounsellingForm())
 	c, _ := srv.Intake.Contact(context.Background(), first)
-	id := openContact(t, handler, with(with(counsellingForm(), "risk", "yes"), "phone", "07700 900555"))
+	id := apitest.OpenContact(t, handler, apitest.With(apitest.With(apitest.CounsellingForm(), "risk", "yes"), "phone", "07700 900555"))
 	_, body := handler.Get(t, "/intake/contacts/"+id)
 	if !strings.Contains(body, `id="other-records"`) || !strings.Contains(body, c.PersonID) {
 		t.Errorf("contact page of a caller at risk with another record:\n%s", body)

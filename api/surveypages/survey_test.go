@@ -1,4 +1,4 @@
-package api_test
+package surveypages_test
 
 import (
 	"bytes"
@@ -118,16 +118,9 @@ func TestStaticAssets_CompressedWhenAskedAndPagesNever(t *testing.T) {
 	}
 }
 
-func validForm(nonce string) url.Values {
-	return url.Values{
-		"nonce": {nonce}, "website": {""}, "fft": {"very_good"}, "fft_why": {"Listened, no judgement. jo@example.com"},
-		"ease": {"easy"}, "listened": {"yes"}, "recommend": {"9"}, "helped": {"work", "other"},
-	}
-}
-
 func TestSurveySubmit_StoresAndRedirectsToThanks(t *testing.T) {
 	srv := apitest.New(t)
-	resp, _ := srv.PostForm(t, "/s/counselling", validForm(srv.FormNonce(t, "counselling")))
+	resp, _ := srv.PostForm(t, "/s/counselling", apitest.ValidForm(srv.FormNonce(t, "counselling")))
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/s/counselling/thanks?lang=en" {
 		t.Fatalf("status %d location %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
@@ -148,7 +141,7 @@ func TestSurveySubmit_StoresAndRedirectsToThanks(t *testing.T) {
 
 func TestSurveySubmit_RetryAndReplayAreStoredOnce(t *testing.T) {
 	srv := apitest.New(t)
-	form := validForm(srv.FormNonce(t, "peer-support"))
+	form := apitest.ValidForm(srv.FormNonce(t, "peer-support"))
 	form.Del("ease")
 	form.Del("listened")
 	srv.PostForm(t, "/s/peer-support", form)
@@ -169,7 +162,7 @@ func TestSurveySubmit_RetryAndReplayAreStoredOnce(t *testing.T) {
 
 func TestSurveySubmit_ErrorsAreMarkedAndAnswersKept(t *testing.T) {
 	srv := apitest.New(t)
-	form := validForm(srv.FormNonce(t, "counselling"))
+	form := apitest.ValidForm(srv.FormNonce(t, "counselling"))
 	form.Del("fft")
 	form.Set("recommend", "12")
 	form.Set("fft_why", `<script>alert("x")</script> it was fine`)
@@ -201,7 +194,7 @@ func TestSurveySubmit_ErrorsAreMarkedAndAnswersKept(t *testing.T) {
 func TestSurveySubmit_AnExpiredOrForgedFormKeepsTheAnswersAndAsksAgain(t *testing.T) {
 	srv := apitest.New(t)
 	for _, nonce := range []string{"20200101.AAAAAAAAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAA", "", "x"} {
-		form := validForm(nonce)
+		form := apitest.ValidForm(nonce)
 		resp, body := srv.PostForm(t, "/s/counselling", form)
 		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "open for a long time") ||
 			!strings.Contains(body, `value="very_good" checked`) {
@@ -223,7 +216,7 @@ func TestSurveySubmit_AnExpiredOrForgedFormKeepsTheAnswersAndAsksAgain(t *testin
 
 func TestSurveySubmit_AFilledHoneypotIsRefusedAndNothingStored(t *testing.T) {
 	srv := apitest.New(t)
-	form := validForm(srv.FormNonce(t, "counselling"))
+	form := apitest.ValidForm(srv.FormNonce(t, "counselling"))
 	form.Set("website", "https://cheap-pills.example")
 	resp, body := srv.PostForm(t, "/s/counselling", form)
 	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "hp-shown") {
@@ -289,7 +282,7 @@ func TestUnknownSurvey_Is404ListingTheRealSurveys(t *testing.T) {
 func TestDatabaseOutage_PagesStillLoadAndSubmissionsAreRefusedNotLost(t *testing.T) {
 	storetest.RequireEmbedded(t) // reads or stops the embedded store itself
 	srv := apitest.New(t)
-	form := validForm(srv.FormNonce(t, "counselling"))
+	form := apitest.ValidForm(srv.FormNonce(t, "counselling"))
 	srv.Store.StopEmbedded()
 
 	resp, body := srv.Get(t, "/s/counselling")

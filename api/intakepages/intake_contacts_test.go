@@ -1,4 +1,4 @@
-package api_test
+package intakepages_test
 
 import (
 	"context"
@@ -8,11 +8,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/feedback-service/feedback/api/apitest"
 	"github.com/feedback-service/feedback/intake"
 )
 
 func TestNewContact_FromFormToClosedQueuesOneSurveyTextAndCountsTheInvitation(t *testing.T) {
-	srv, handler := intakeServer(t)
+	srv, handler := apitest.IntakeServer(t)
 	resp, body := handler.Get(t, "/intake/contacts/new?risk=no")
 	if resp.StatusCode != http.StatusOK || resp.Header.Get("Cache-Control") != "no-store" {
 		t.Fatalf("form: %d, Cache-Control %q", resp.StatusCode, resp.Header.Get("Cache-Control"))
@@ -27,7 +28,7 @@ func TestNewContact_FromFormToClosedQueuesOneSurveyTextAndCountsTheInvitation(t 
 		t.Error("inline script or style in the form")
 	}
 
-	id := openContact(t, handler, counsellingForm())
+	id := apitest.OpenContact(t, handler, apitest.CounsellingForm())
 	resp, body = handler.Get(t, "/intake/contacts/"+id)
 	if resp.StatusCode != http.StatusOK || resp.Header.Get("Cache-Control") != "no-store" {
 		t.Fatalf("contact page: %d %q", resp.StatusCode, resp.Header.Get("Cache-Control"))
@@ -43,24 +44,24 @@ func TestNewContact_FromFormToClosedQueuesOneSurveyTextAndCountsTheInvitation(t 
 	}
 
 	// Closing needs an outcome.
-	resp, body = postWithCSRF(t, handler, "/intake/contacts/"+id+"/close", url.Values{"outcome": {"  "}})
+	resp, body = apitest.PostWithCSRF(t, handler, "/intake/contacts/"+id+"/close", url.Values{"outcome": {"  "}})
 	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `href="#outcome"`) {
 		t.Fatalf("close without outcome: %d\n%s", resp.StatusCode, body)
 	}
-	resp, _ = postWithCSRF(t, handler, "/intake/contacts/"+id+"/close", url.Values{"outcome": {"First session booked"}})
-	wantRedirect(t, "close", resp, "/intake/contacts/"+id)
+	resp, _ = apitest.PostWithCSRF(t, handler, "/intake/contacts/"+id+"/close", url.Values{"outcome": {"First session booked"}})
+	apitest.WantRedirect(t, "close", resp, "/intake/contacts/"+id)
 	_, body = handler.Get(t, "/intake/contacts/"+id)
 	if !strings.Contains(body, "Contact closed. The survey text is queued") || strings.Contains(body, `/close"`) {
 		t.Fatalf("closed contact page:\n%s", body)
 	}
 	// Closing again changes nothing and says so.
-	resp, body = postWithCSRF(t, handler, "/intake/contacts/"+id+"/close", url.Values{"outcome": {"again"}})
+	resp, body = apitest.PostWithCSRF(t, handler, "/intake/contacts/"+id+"/close", url.Values{"outcome": {"again"}})
 	if resp.StatusCode != http.StatusConflict || !strings.Contains(body, "already been closed") {
 		t.Fatalf("second close: %d", resp.StatusCode)
 	}
 
 	// The outbox sends the one text, with nothing about the person in it, and counts it.
-	sender, counts := &textSender{}, &invitations{}
+	sender, counts := &apitest.TextSender{}, &invitations{}
 	outbox, err := intake.NewOutbox(srv.Intake, sender, counts, "https://feedback.example.org")
 	if err != nil {
 		t.Fatal(err)
@@ -72,9 +73,9 @@ func TestNewContact_FromFormToClosedQueuesOneSurveyTextAndCountsTheInvitation(t 
 	if res, _ := outbox.ProcessDue(context.Background()); res.Sent != 0 {
 		t.Fatalf("sent again: %+v", res)
 	}
-	want := sentText{"+447700900123", intake.SurveyText("https://feedback.example.org", intake.Counselling)}
-	if len(sender.sent) != 1 || sender.sent[0] != want {
-		t.Fatalf("sent %+v, want %+v", sender.sent, want)
+	want := apitest.SentText{To: "+447700900123", Text: intake.SurveyText("https://feedback.example.org", intake.Counselling)}
+	if len(sender.Sent) != 1 || sender.Sent[0] != want {
+		t.Fatalf("sent %+v, want %+v", sender.Sent, want)
 	}
 	day := time.Now().In(srv.Intake.Location).Format(time.DateOnly)
 	if len(counts.counts) != 1 || counts.counts["counselling|"+day] != 1 {
@@ -88,8 +89,8 @@ func TestNewContact_FromFormToClosedQueuesOneSurveyTextAndCountsTheInvitation(t 
 }
 
 func TestNewContact_PeerSupportGivesThePeerSupportersNumber(t *testing.T) {
-	_, handler := intakeServer(t)
-	id := openContact(t, handler, peerForm())
+	_, handler := apitest.IntakeServer(t)
+	id := apitest.OpenContact(t, handler, apitest.PeerForm())
 	_, body := handler.Get(t, "/intake/contacts/"+id)
 	for _, want := range []string{"Routed to Dr Pat Peer", "the active peer supporter", "&#43;447700900999"} {
 		if !strings.Contains(body, want) {
@@ -99,15 +100,15 @@ func TestNewContact_PeerSupportGivesThePeerSupportersNumber(t *testing.T) {
 }
 
 func TestNewContact_ProblemsAreSummarisedMarkedPerFieldAndAnswersKept(t *testing.T) {
-	_, handler := intakeServer(t)
-	form := counsellingForm()
+	_, handler := apitest.IntakeServer(t)
+	form := apitest.CounsellingForm()
 	form.Del("service")
 	form.Del("date_of_birth")
 	form.Set("date_of_birth-day", "2")
 	form.Set("date_of_birth-month", "April")
 	form.Set("date_of_birth-year", "1985")
 	form.Set("organisation", "")
-	resp, body := postWithCSRF(t, handler, "/intake/contacts/new", form)
+	resp, body := apitest.PostWithCSRF(t, handler, "/intake/contacts/new", form)
 	if resp.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("status %d", resp.StatusCode)
 	}
@@ -124,7 +125,7 @@ func TestNewContact_ProblemsAreSummarisedMarkedPerFieldAndAnswersKept(t *testing
 }
 
 func TestNewContact_EligibilityRefusalNamesTheRule(t *testing.T) {
-	_, handler := intakeServer(t)
+	_, handler := apitest.IntakeServer(t)
 	cases := map[string]struct {
 		role, dob, rule string
 	}{
@@ -133,10 +134,10 @@ func TestNewContact_EligibilityRefusalNamesTheRule(t *testing.T) {
 		"not eligible":      {"other", "1980-01-01", intake.RuleEligibleGroups},
 	}
 	for name, c := range cases {
-		form := counsellingForm()
+		form := apitest.CounsellingForm()
 		form.Set("role", c.role)
 		form.Set("date_of_birth", c.dob)
-		resp, body := postWithCSRF(t, handler, "/intake/contacts/new", form)
+		resp, body := apitest.PostWithCSRF(t, handler, "/intake/contacts/new", form)
 		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "The service cannot help this caller") ||
 			!strings.Contains(body, strings.ReplaceAll(c.rule, "'", "&#39;")) || !strings.Contains(body, `value="Alex Morgan"`) {
 			t.Errorf("%s: %d\n%s", name, resp.StatusCode, body)
@@ -145,11 +146,11 @@ func TestNewContact_EligibilityRefusalNamesTheRule(t *testing.T) {
 }
 
 func TestNewContact_RiskFlagShowsEmergencyGuidanceRequiresPostcodeAndIsAudited(t *testing.T) {
-	srv, handler := intakeServer(t)
-	form := counsellingForm()
+	srv, handler := apitest.IntakeServer(t)
+	form := apitest.CounsellingForm()
 	form.Set("risk", "yes")
 	form.Del("postcode")
-	resp, body := postWithCSRF(t, handler, "/intake/contacts/new", form)
+	resp, body := apitest.PostWithCSRF(t, handler, "/intake/contacts/new", form)
 	if resp.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("risk without postcode: %d", resp.StatusCode)
 	}
@@ -160,32 +161,32 @@ func TestNewContact_RiskFlagShowsEmergencyGuidanceRequiresPostcodeAndIsAudited(t
 		}
 	}
 	form.Set("postcode", "ls1 4ap")
-	id := openContact(t, handler, form)
+	id := apitest.OpenContact(t, handler, form)
 	_, body = handler.Get(t, "/intake/contacts/"+id)
 	if !strings.Contains(body, `id="risk-guidance"`) || !strings.Contains(body, "Flagged") {
 		t.Errorf("contact page of a risk contact:\n%s", body)
 	}
-	if !hasAudit(auditEntries(t, srv), "risk_flagged", id) {
+	if !apitest.HasAudit(apitest.AuditEntries(t, srv), "risk_flagged", id) {
 		t.Error("risk flag not in the audit log")
 	}
 }
 
 func TestNewContact_SeventhCounsellingSessionIsRefusedWithASignpost(t *testing.T) {
-	srv, handler := intakeServer(t)
-	first := openContact(t, handler, counsellingForm())
+	srv, handler := apitest.IntakeServer(t)
+	first := apitest.OpenContact(t, handler, apitest.CounsellingForm())
 	c, err := srv.Intake.Contact(context.Background(), first)
 	if err != nil {
 		t.Fatal(err)
 	}
-	again := with(counsellingForm(), "person_id", c.PersonID)
+	again := apitest.With(apitest.CounsellingForm(), "person_id", c.PersonID)
 	for range 5 {
-		openContact(t, handler, with(again, "same_counsellor", "yes"))
+		apitest.OpenContact(t, handler, apitest.With(again, "same_counsellor", "yes"))
 	}
 	resp, body := handler.Get(t, "/intake/contacts/new?person="+c.PersonID)
 	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "Counselling sessions so far: 6 of 6") {
 		t.Fatalf("returning caller's form: %d\n%s", resp.StatusCode, body)
 	}
-	resp, body = postWithCSRF(t, handler, "/intake/contacts/new", again)
+	resp, body = apitest.PostWithCSRF(t, handler, "/intake/contacts/new", again)
 	if resp.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("seventh session: %d", resp.StatusCode)
 	}
@@ -196,18 +197,18 @@ func TestNewContact_SeventhCounsellingSessionIsRefusedWithASignpost(t *testing.T
 		}
 	}
 	// Peer support is still open to them.
-	openContact(t, handler, with(peerForm(), "person_id", c.PersonID))
+	apitest.OpenContact(t, handler, apitest.With(apitest.PeerForm(), "person_id", c.PersonID))
 }
 
 func TestNewContact_NoActivePractitionerIsExplained(t *testing.T) {
-	srv, handler := intakeServer(t)
+	srv, handler := apitest.IntakeServer(t)
 	ps, _ := srv.Intake.Practitioners(context.Background(), intake.Counsellor)
 	for _, p := range ps {
 		if err := srv.Intake.SetPractitionerActive(context.Background(), p.ID, false); err != nil {
 			t.Fatal(err)
 		}
 	}
-	resp, body := postWithCSRF(t, handler, "/intake/contacts/new", counsellingForm())
+	resp, body := apitest.PostWithCSRF(t, handler, "/intake/contacts/new", apitest.CounsellingForm())
 	if resp.StatusCode != http.StatusConflict || !strings.Contains(body, "There is no active counsellor") {
 		t.Fatalf("%d\n%s", resp.StatusCode, body)
 	}
@@ -215,14 +216,14 @@ func TestNewContact_NoActivePractitionerIsExplained(t *testing.T) {
 
 // A caller who chooses Welsh is texted in Welsh, with the Welsh survey page's link.
 func TestNewContact_WelshCallerIsTextedInWelsh(t *testing.T) {
-	srv, handler := intakeServer(t)
+	srv, handler := apitest.IntakeServer(t)
 	_, body := handler.Get(t, "/intake/contacts/new?risk=no")
 	if !strings.Contains(body, `name="language" value="cy"`) {
 		t.Fatalf("form lacks the Welsh choice")
 	}
-	id := openContact(t, handler, with(counsellingForm(), "language", "cy"))
-	postWithCSRF(t, handler, "/intake/contacts/"+id+"/close", url.Values{"outcome": {"Booked"}})
-	sender := &textSender{}
+	id := apitest.OpenContact(t, handler, apitest.With(apitest.CounsellingForm(), "language", "cy"))
+	apitest.PostWithCSRF(t, handler, "/intake/contacts/"+id+"/close", url.Values{"outcome": {"Booked"}})
+	sender := &apitest.TextSender{}
 	outbox, err := intake.NewOutbox(srv.Intake, sender, nil, "https://feedback.example.org")
 	if err != nil {
 		t.Fatal(err)
@@ -230,8 +231,8 @@ func TestNewContact_WelshCallerIsTextedInWelsh(t *testing.T) {
 	if res, err := outbox.ProcessDue(context.Background()); err != nil || res.Sent != 1 {
 		t.Fatalf("outbox %+v %v", res, err)
 	}
-	if want := intake.SurveyTextIn("https://feedback.example.org", intake.Counselling, intake.Welsh); sender.sent[0].Text != want ||
+	if want := intake.SurveyTextIn("https://feedback.example.org", intake.Counselling, intake.Welsh); sender.Sent[0].Text != want ||
 		!strings.HasSuffix(want, "/s/counselling?lang=cy") {
-		t.Errorf("sent %q, want %q", sender.sent[0].Text, want)
+		t.Errorf("sent %q, want %q", sender.Sent[0].Text, want)
 	}
 }

@@ -1,4 +1,4 @@
-package api_test
+package staff_test
 
 import (
 	"net/http"
@@ -96,15 +96,15 @@ func TestCSRF_EveryStateChangingStaffRouteRefusesAForgedRequest(t *testing.T) {
 	}
 	forgeries := map[string]func(url.Values) (url.Values, http.Header){
 		"no token":          func(f url.Values) (url.Values, http.Header) { return f, nil },
-		"empty token":       func(f url.Values) (url.Values, http.Header) { return with(f, "csrf", ""), nil },
-		"wrong token":       func(f url.Values) (url.Values, http.Header) { return with(f, "csrf", "AAAA"+token[4:]), nil },
-		"another session's": func(f url.Values) (url.Values, http.Header) { return with(f, "csrf", otherToken), nil },
+		"empty token":       func(f url.Values) (url.Values, http.Header) { return apitest.With(f, "csrf", ""), nil },
+		"wrong token":       func(f url.Values) (url.Values, http.Header) { return apitest.With(f, "csrf", "AAAA"+token[4:]), nil },
+		"another session's": func(f url.Values) (url.Values, http.Header) { return apitest.With(f, "csrf", otherToken), nil },
 		"wrong header":      func(f url.Values) (url.Values, http.Header) { return f, http.Header{"X-Csrf-Token": {otherToken}} },
 		"right token, evil origin": func(f url.Values) (url.Values, http.Header) {
-			return with(f, "csrf", token), http.Header{"Origin": {"https://evil.example"}}
+			return apitest.With(f, "csrf", token), http.Header{"Origin": {"https://evil.example"}}
 		},
 		"right token, cross-site": func(f url.Values) (url.Values, http.Header) {
-			return with(f, "csrf", token), http.Header{"Sec-Fetch-Site": {"cross-site"}}
+			return apitest.With(f, "csrf", token), http.Header{"Sec-Fetch-Site": {"cross-site"}}
 		},
 	}
 	for path, form := range routes {
@@ -130,16 +130,7 @@ func TestCSRF_EveryStateChangingStaffRouteRefusesAForgedRequest(t *testing.T) {
 	// The header carries the token as well as the form field does.
 	resp, _ := admin.Do(t, http.MethodPost, "/admin/users/disable", "application/x-www-form-urlencoded",
 		[]byte(url.Values{"email": {targetEmail}}.Encode()), http.Header{"X-Csrf-Token": {token}})
-	wantRedirect(t, "disable with the X-CSRF-Token header", resp, "/admin/users")
-}
-
-func with(f url.Values, key, value string) url.Values {
-	out := url.Values{}
-	for k, v := range f {
-		out[k] = v
-	}
-	out.Set(key, value)
-	return out
+	apitest.WantRedirect(t, "disable with the X-CSRF-Token header", resp, "/admin/users")
 }
 
 func TestSessionCookie_Attributes(t *testing.T) {
@@ -183,7 +174,7 @@ func TestSessionCookie_Attributes(t *testing.T) {
 			t.Fatalf("%s: /staff with the cookie: %d", c.name, resp.StatusCode)
 		}
 		header.Set("Cookie", cookie.String())
-		resp, _ = b.Do(t, http.MethodPost, "/logout", "application/x-www-form-urlencoded", []byte("csrf="+csrfIn(t, page)), header)
+		resp, _ = b.Do(t, http.MethodPost, "/logout", "application/x-www-form-urlencoded", []byte("csrf="+apitest.CSRFIn(t, page)), header)
 		cleared := resp.Cookies()
 		if resp.StatusCode != http.StatusSeeOther || len(cleared) != 1 || cleared[0].Name != c.name || cleared[0].Value != "" ||
 			cleared[0].MaxAge >= 0 || cleared[0].Secure != c.secure || cleared[0].Path != "/" {
@@ -197,7 +188,7 @@ func TestSessionCookie_Attributes(t *testing.T) {
 		[]byte(url.Values{"email": {"jo@example.nhs.uk"}, "password": {apitest.StaffPassword}}.Encode()), nil)
 	id := resp.Cookies()[0].Value
 	resp, _ = srv.Browser().Do(t, http.MethodGet, "/staff", "", nil, http.Header{"Cookie": {"feedback_session=" + id}})
-	wantRedirect(t, "unprefixed cookie over https", resp, "/login?next=%2Fstaff")
+	apitest.WantRedirect(t, "unprefixed cookie over https", resp, "/login?next=%2Fstaff")
 }
 
 func TestSecurityHeaders_OnPublicAndStaffPages(t *testing.T) {
@@ -249,7 +240,7 @@ func TestSurveyRoutes_NeverSetACookieEvenForSignedInStaff(t *testing.T) {
 		}
 		requests := []struct{ method, path, ctype, body string }{
 			{"GET", "/s/counselling", "", ""},
-			{"POST", "/s/counselling", "application/x-www-form-urlencoded", validForm(nonce[1]).Encode()},
+			{"POST", "/s/counselling", "application/x-www-form-urlencoded", apitest.ValidForm(nonce[1]).Encode()},
 			{"GET", "/s/counselling/thanks", "", ""},
 			{"GET", "/s/nowhere", "", ""},
 			{"GET", "/api/v1/surveys", "", ""},
