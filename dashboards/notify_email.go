@@ -10,21 +10,17 @@ import (
 // NotifyEmail sends publication notices with GOV.UK Notify's e-mail API
 // (v2). Its template receives two fields only, ((month)) and ((link)).
 type NotifyEmail struct {
-	notify.Client
-	TemplateID string
+	notify.Template
 }
 
 // NewNotifyEmail reads an API key ({name}-{service id}-{secret}) and the
 // e-mail template's id.
 func NewNotifyEmail(apiKey, templateID string) (*NotifyEmail, error) {
-	c, err := notify.New(apiKey)
+	t, err := notify.NewTemplate(apiKey, templateID)
 	if err != nil {
 		return nil, fmt.Errorf("notify e-mail: %w", err)
 	}
-	if templateID == "" {
-		return nil, fmt.Errorf("notify e-mail: no template id")
-	}
-	return &NotifyEmail{Client: *c, TemplateID: templateID}, nil
+	return &NotifyEmail{Template: *t}, nil
 }
 
 // SendPublished e-mails one notice.

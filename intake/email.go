@@ -53,20 +53,16 @@ func SurveyEmailIn(link string, lang Language) (subject, body string) {
 // subject must be ((subject)) and its body ((message)), so what is sent is
 // exactly what SurveyEmailIn wrote, in either language.
 type NotifyEmailSender struct {
-	notify.Client
-	TemplateID string
+	notify.Template
 }
 
 // NewNotifyEmailSender reads a Notify API key and the e-mail template's id.
 func NewNotifyEmailSender(apiKey, templateID string) (*NotifyEmailSender, error) {
-	c, err := notify.New(apiKey)
+	t, err := notify.NewTemplate(apiKey, templateID)
 	if err != nil {
 		return nil, err
 	}
-	if templateID == "" {
-		return nil, errors.New("notify: no e-mail template id")
-	}
-	return &NotifyEmailSender{Client: *c, TemplateID: templateID}, nil
+	return &NotifyEmailSender{Template: *t}, nil
 }
 
 // SendEmail posts one e-mail notification. A refusal keeps Notify's error

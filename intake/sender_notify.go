@@ -3,7 +3,6 @@ package intake
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"time"
 
@@ -13,21 +12,17 @@ import (
 // NotifySender sends texts with GOV.UK Notify (API v2). The template must be
 // "((message))" alone, so the text checked at start-up is exactly what is sent.
 type NotifySender struct {
-	notify.Client
-	TemplateID string
+	notify.Template
 }
 
 // NewNotifySender reads an API key of the form {key name}-{service id}-{secret}
 // (two UUIDs at the end) and the text template's id.
 func NewNotifySender(apiKey, templateID string) (*NotifySender, error) {
-	c, err := notify.New(apiKey)
+	t, err := notify.NewTemplate(apiKey, templateID)
 	if err != nil {
 		return nil, err
 	}
-	if templateID == "" {
-		return nil, fmt.Errorf("notify: no template id")
-	}
-	return &NotifySender{Client: *c, TemplateID: templateID}, nil
+	return &NotifySender{Template: *t}, nil
 }
 
 // Send posts one SMS notification. A refusal keeps Notify's error class, not

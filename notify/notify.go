@@ -11,6 +11,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -33,6 +34,24 @@ type Client struct {
 	Now func() time.Time
 
 	serviceID, secret string
+}
+
+// Template is a client bound to one template: what each sender embeds.
+type Template struct {
+	Client
+	TemplateID string
+}
+
+// NewTemplate reads an API key (see [New]) and the id of the template to send.
+func NewTemplate(apiKey, templateID string) (*Template, error) {
+	c, err := New(apiKey)
+	if err != nil {
+		return nil, err
+	}
+	if templateID == "" {
+		return nil, errors.New("notify: no template id")
+	}
+	return &Template{Client: *c, TemplateID: templateID}, nil
 }
 
 var keyPattern = regexp.MustCompile(`^.+-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$`)
