@@ -16,6 +16,12 @@ func TestDeleteAll_DeletesMoreThanOneStatementCanHold(t *testing.T) {
 	if testing.Short() {
 		t.Skip("40,000 documents")
 	}
+	if raceDetector {
+		// Each try scans 40,000 documents; in the store's race-mode debug build one
+		// scan nears the client's 30 s timeout. The limit it tests is SQLite's, not
+		// a race: .ci/run runs it again without -race.
+		t.Skip("scans 40,000 documents a try: run without -race (.ci/run does)")
+	}
 	st := storetest.New(t)
 	coll := st.Database(store.SurveyDatabase).Collection("many")
 	ctx := context.Background()

@@ -371,12 +371,13 @@ func deleteInRange(ctx context.Context, coll *mongo.Collection, filter bson.D, l
 	if err == nil || !strings.Contains(err.Error(), "too many SQL variables") || hi-lo < 16 {
 		return err
 	}
-	for i := range uint64(16) {
-		if err := deleteInRange(ctx, coll, filter, lo+(hi-lo)*i/16, lo+(hi-lo)*(i+1)/16); err != nil {
-			return err
-		}
+	// Halves: every try scans the whole collection, so a range just over the
+	// limit costs two more scans, not sixteen.
+	mid := lo + (hi-lo)/2
+	if err := deleteInRange(ctx, coll, filter, lo, mid); err != nil {
+		return err
 	}
-	return nil
+	return deleteInRange(ctx, coll, filter, mid, hi)
 }
 
 func idBounds(lo, hi uint64) bson.D {
