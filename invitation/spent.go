@@ -131,27 +131,48 @@ func (s *Store) SpendAll(ctx context.Context, services, codes []string) (errs []
 		byColl[coll] = append(byColl[coll], mark{i, s.codes.spentID(inv)})
 	}
 	for coll, marks := range byColl {
-		docs := make([]any, len(marks))
+		ids := make([]string, len(marks))
 		for j, m := range marks {
-			docs[j] = bson.D{{Key: "_id", Value: m.id}}
+			ids[j] = m.id
 		}
-		_, err := s.db.Collection(coll).InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
-		if err == nil {
-			continue
-		}
-		var bwe mongo.BulkWriteException
-		if !errors.As(err, &bwe) || bwe.WriteConcernError != nil || len(bwe.WriteErrors) == 0 {
+		used, err := insertMarks(ctx, s.db.Collection(coll), ids)
+		if err != nil {
 			return nil, fmt.Errorf("spend invitations: %w", err)
 		}
-		for _, we := range bwe.WriteErrors {
-			if we.Index < 0 || we.Index >= len(marks) {
-				continue
+		for j, u := range used {
+			if u {
+				errs[marks[j].index] = ErrUsed
 			}
-			if we.Code != 11000 {
-				return nil, fmt.Errorf("spend invitations: code %d", we.Code)
-			}
-			errs[marks[we.Index].index] = ErrUsed
 		}
 	}
 	return errs, nil
+}
+
+// insertMarks inserts one document per id, with the id alone, in one
+// unordered insert; used[i] says ids[i] was there already (a duplicate key).
+// Any other failure is an error, and then which ids were inserted is unknown.
+func insertMarks(ctx context.Context, coll *mongo.Collection, ids []string) (used []bool, err error) {
+	docs := make([]any, len(ids))
+	for i, id := range ids {
+		docs[i] = bson.D{{Key: "_id", Value: id}}
+	}
+	used = make([]bool, len(ids))
+	_, err = coll.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	if err == nil {
+		return used, nil
+	}
+	var bwe mongo.BulkWriteException
+	if !errors.As(err, &bwe) || bwe.WriteConcernError != nil || len(bwe.WriteErrors) == 0 {
+		return nil, err
+	}
+	for _, we := range bwe.WriteErrors {
+		if we.Index < 0 || we.Index >= len(ids) {
+			continue
+		}
+		if we.Code != 11000 {
+			return nil, fmt.Errorf("write error code %d", we.Code)
+		}
+		used[we.Index] = true
+	}
+	return used, nil
 }

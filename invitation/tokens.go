@@ -6,7 +6,9 @@ import (
 	"crypto/cipher"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/sha256"
 	"crypto/x509"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"math/big"
@@ -126,6 +128,40 @@ func (t *Tokens) VerifyToken(ctx context.Context, service string, token []byte) 
 		return nil, false, nil
 	}
 	return prepared, true, nil
+}
+
+// spentTokensCollection keeps a mark for every token accepted, so a token is
+// accepted once for as long as its key lives: a ballot's own _id stops a
+// replay only until its month is released and its ballots deleted.
+const spentTokensCollection = "tokens_spent"
+
+// spentTokenLabel separates a spent token's mark from any other hash of it.
+const spentTokenLabel = "feedback spent blind token v1"
+
+// SpendTokens marks spent the tokens named by their prepared messages,
+// prepared[i] for services[i], in one insert; fresh[i] is false for a token
+// spent before. A mark is a hash of the service and the prepared message: no
+// time, nothing of the exchange (which never saw the message), and not the
+// ballot's _id. An error means whether any was spent is unknown.
+func (t *Tokens) SpendTokens(ctx context.Context, services []string, prepared [][]byte) (fresh []bool, err error) {
+	ids := make([]string, len(prepared))
+	for i, p := range prepared {
+		h := sha256.New()
+		for _, part := range [][]byte{[]byte(spentTokenLabel), []byte(services[i]), p} {
+			h.Write(part)
+			h.Write([]byte{0})
+		}
+		ids[i] = hex.EncodeToString(h.Sum(nil)[:16])
+	}
+	used, err := insertMarks(ctx, t.spent.db.Collection(spentTokensCollection), ids)
+	if err != nil {
+		return nil, fmt.Errorf("spend tokens: %w", err)
+	}
+	fresh = make([]bool, len(used))
+	for i, u := range used {
+		fresh[i] = !u
+	}
+	return fresh, nil
 }
 
 // keyDoc is a service's key pair as stored: the public key in clear, the

@@ -76,6 +76,7 @@ type pending struct {
 	answer     Answers
 	verified   bool
 	invitation string     // the invitation the form came from, spent when stored
+	token      []byte     // the prepared message of the form's blind token, spent when stored
 	result     chan error // nil: stored; errDuplicate: already there
 }
 
@@ -317,11 +318,15 @@ func (r *Responses) commit(batch []*pending) {
 	r.countStored(batch, results)
 }
 
-// spendInvitations spends the batch's invitations in one call, and marks
-// verified the responses whose invitation was good and unspent. A response
+// spendInvitations spends the batch's blind tokens and then its invitations,
+// one call each, and marks verified the responses whose token or invitation
+// was good and unspent. A response
 // refused later (a replay of its form) has still spent its invitation: the
 // same person, sending the same form again.
 func (r *Responses) spendInvitations(ctx context.Context, batch []*pending) error {
+	if err := r.spendTokens(ctx, batch); err != nil {
+		return err
+	}
 	if r.invites == nil {
 		return nil
 	}

@@ -20,6 +20,10 @@ var ErrToken = errors.New("the form's token is not valid")
 // error says the key could not be read.
 type TokenVerifier interface {
 	VerifyToken(ctx context.Context, service string, token []byte) (prepared []byte, ok bool, err error)
+	// SpendTokens marks tokens spent, prepared[i] for services[i], in one
+	// write; fresh[i] is false for one spent before. An error means whether any
+	// was spent is unknown.
+	SpendTokens(ctx context.Context, services []string, prepared [][]byte) (fresh []bool, err error)
 }
 
 // tokenBallotLabel separates ballot ids made from tokens from any other use
@@ -32,10 +36,13 @@ const maxTokenChars = 512
 
 // SubmitToken is SubmitInvited for a form whose browser exchanged its
 // invitation for a blind signature (see package invitation): the response is
-// verified by the token's signature, and stored under an _id derived from the
-// token alone, so a token is accepted once, by the unique _id, and nothing
-// else about it is kept. The invitation was spent at the exchange; this
-// request carries no value that exchange saw.
+// verified by the token's signature and stored under an _id derived from the
+// token alone. The token is spent with its batch, as invitations are: a mark
+// that outlives the ballot (whose _id stops a replay only until its month is
+// released), so a token makes one verified response ever; a token spent
+// before makes an open one, or none if its ballot is still there. The
+// invitation was spent at the exchange; this request carries no value that
+// exchange saw.
 func (r *Responses) SubmitToken(ctx context.Context, d *Definition, nonce, token string, answers Answers) (Outcome, error) {
 	if _, _, err := r.keys.Check(ctx, d.Service, nonce); err != nil {
 		if errors.Is(err, ErrNonce) {
@@ -43,32 +50,57 @@ func (r *Responses) SubmitToken(ctx context.Context, d *Definition, nonce, token
 		}
 		return 0, fmt.Errorf("%w: %v", ErrUnavailable, err)
 	}
-	id, err := r.tokenBallotID(ctx, d.Service, token)
+	id, prepared, err := r.tokenBallotID(ctx, d.Service, token)
 	if err != nil {
 		return 0, err
 	}
-	p := &pending{id: id, def: d, answer: answers, verified: true, result: make(chan error, 1)}
+	p := &pending{id: id, def: d, answer: answers, token: prepared, result: make(chan error, 1)}
 	return r.enqueue(ctx, p)
 }
 
 // tokenBallotID checks token and returns the _id its ballot is stored under:
-// a hash of the service and the prepared message, 128 bits like a nonce's.
-func (r *Responses) tokenBallotID(ctx context.Context, service, token string) (string, error) {
+// a hash of the service and the prepared message, 128 bits like a nonce's,
+// and the prepared message, which names the token.
+func (r *Responses) tokenBallotID(ctx context.Context, service, token string) (string, []byte, error) {
 	raw, err := base64.RawURLEncoding.DecodeString(token)
 	if err != nil || len(token) > maxTokenChars || r.tokens == nil {
-		return "", ErrToken
+		return "", nil, ErrToken
 	}
 	prepared, ok, err := r.tokens.VerifyToken(ctx, service, raw)
 	if err != nil {
-		return "", fmt.Errorf("%w: %v", ErrUnavailable, err)
+		return "", nil, fmt.Errorf("%w: %v", ErrUnavailable, err)
 	}
 	if !ok {
-		return "", ErrToken
+		return "", nil, ErrToken
 	}
 	h := sha256.New()
 	for _, part := range []string{tokenBallotLabel, service, string(prepared)} {
 		h.Write([]byte(part))
 		h.Write([]byte{0})
 	}
-	return hex.EncodeToString(h.Sum(nil)[:16]), nil
+	return hex.EncodeToString(h.Sum(nil)[:16]), prepared, nil
+}
+
+// spendTokens spends the batch's tokens in one write and marks verified the
+// responses whose token was fresh.
+func (r *Responses) spendTokens(ctx context.Context, batch []*pending) error {
+	var services []string
+	var prepared [][]byte
+	var which []*pending
+	for _, p := range batch {
+		if p.token != nil {
+			services, prepared, which = append(services, p.def.Service), append(prepared, p.token), append(which, p)
+		}
+	}
+	if len(which) == 0 || r.tokens == nil {
+		return nil
+	}
+	fresh, err := r.tokens.SpendTokens(ctx, services, prepared)
+	if err != nil {
+		return err
+	}
+	for i, p := range which {
+		p.verified = i < len(fresh) && fresh[i]
+	}
+	return nil
 }

@@ -288,3 +288,32 @@ func TestBlindToken_TheExchangeAndTheAnswersShareNoValue(t *testing.T) {
 		t.Fatal("the blind signature is the signature sent")
 	}
 }
+
+// A token is accepted once for good, not only while its ballot waits: once
+// its month is released (and its ballots deleted) the same token again is
+// not verified. Without the token's own spent mark it was, once a month.
+func TestBlindToken_ATokenSentAgainAfterItsMonthIsReleasedIsNotVerified(t *testing.T) {
+	srv := apitest.New(t)
+	code, nonce := newInvitation(t, srv, "counselling")
+	x := blindExchange(t, srv, "counselling", code)
+	if x.status != http.StatusOK || x.token == "" {
+		t.Fatalf("exchange: %d %s", x.status, x.response)
+	}
+	form := apitest.ValidForm(nonce)
+	form.Set("token", x.token)
+	form.Set("fft_why", "first")
+	if resp, _ := srv.PostForm(t, "/s/counselling", form); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("answer: %d", resp.StatusCode)
+	}
+	srv.ReleaseAll(t)
+	again := apitest.ValidForm(srv.FormNonce(t, "counselling"))
+	again.Set("token", x.token)
+	again.Set("fft_why", "the token after its month was released")
+	if resp, _ := srv.PostForm(t, "/s/counselling", again); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("token again: %d", resp.StatusCode)
+	}
+	got := verifiedByComment(t, srv)
+	if !got["first"] || got["the token after its month was released"] {
+		t.Fatalf("verified by answer: %v", got)
+	}
+}
