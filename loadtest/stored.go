@@ -4,30 +4,34 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/feedback-service/feedback/survey"
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
-// AcknowledgedCollections are the survey-database collections that together
-// hold every response the server has acknowledged: "ballots", where a
-// response is first stored sealed, and "responses", where ballots are
-// released later. A collection that does not exist (yet) holds none. This is
-// the one place the load tool says where stored responses live.
-var AcknowledgedCollections = []string{"ballots", "responses"}
+// Acknowledged names where the survey database holds every response the
+// server has acknowledged: the sealed ballots not yet released (a collection
+// per box and hour, and per mix: survey.BallotCollections says which) and
+// "responses", where ballots are released later.
+const Acknowledged = "sealed ballots + responses"
 
 // countBatch is how many _ids one getMore returns while counting.
 const countBatch = 10_000
 
 // Stored counts the acknowledged responses in db. It streams only the _ids
-// of AcknowledgedCollections in batches rather than asking the store to count:
+// of the collections that hold them in batches rather than asking the store to count:
 // countDocuments is one call over the whole collection, which on the embedded
 // store scans every document and outlasts the client's 30 s timeout near a
 // million responses, while each batch here is bounded by that timeout on its
 // own. progress, if set, hears the running total after each batch.
 func Stored(ctx context.Context, db *mongo.Database, progress func(collection string, n int64)) (int64, error) {
+	names, err := survey.BallotCollections(ctx, db)
+	if err != nil {
+		return 0, fmt.Errorf("list the sealed ballots: %w", err)
+	}
 	var total int64
-	for _, name := range AcknowledgedCollections {
+	for _, name := range append(names, "responses") {
 		n, err := countIDs(ctx, db.Collection(name), func(n int64) {
 			if progress != nil {
 				progress(name, total+n)

@@ -6,23 +6,15 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
-// ballotsCollection holds the sealed ballots of every service, until release.
-const ballotsCollection = "ballots"
-
-// ballotDoc is a sealed ballot as stored: an _id derived from the form's nonce
-// (so a replay of the form is caught by the unique index), the month of its box,
-// and ciphertext of one fixed size. Nothing else, until a mix (see mix.go)
-// claims it, copies it under a random _id and leaves a tombstone in its place.
+// ballotDoc is a sealed ballot as stored: an _id and ciphertext of one fixed
+// size, nothing else. A ballot as submitted lies in its box's collection of
+// the hour it arrived, under an _id derived from the form's nonce (so a
+// replay of the form in that hour is caught by the unique index, and in a
+// later hour by the box's guard: see collections.go); a mix copies it,
+// resealed, under a random _id into the box's next generation.
 type ballotDoc struct {
 	ID     string `bson:"_id"`
-	Box    string `bson:"box"`
-	Sealed []byte `bson:"c,omitempty"`
-	// Mix is the generation of a copy made by a mix; Claim marks a fresh
-	// ballot a mix is copying; Tomb is a copied ballot's empty place, kept so
-	// that a replay of its form is still refused.
-	Mix   int  `bson:"m,omitempty"`
-	Claim int  `bson:"claim,omitempty"`
-	Tomb  bool `bson:"t,omitempty"`
+	Sealed []byte `bson:"c"`
 }
 
 // ballot is what a sealed ballot holds.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"sort"
 	"sync"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -26,12 +27,43 @@ type boxes struct {
 	coll   *mongo.Collection
 	sealer *Sealer
 
-	mu   sync.Mutex
-	keys map[string][]byte // box → key, for boxes this process has used
+	mu    sync.Mutex
+	keys  map[string][]byte    // box → key, for boxes this process has used
+	below map[string]belowSeen // box → its mixed hours, as last read
 }
 
+// belowSeen is a box's mixState.Below as read at a time.
+type belowSeen struct {
+	below int
+	at    time.Time
+}
+
+// writerRefresh is how often a writer reads again which hours of its box
+// have been mixed.
+const writerRefresh = time.Minute
+
 func newBoxes(db *mongo.Database, sealer *Sealer) *boxes {
-	return &boxes{coll: db.Collection(boxesCollection), sealer: sealer, keys: map[string][]byte{}}
+	return &boxes{coll: db.Collection(boxesCollection), sealer: sealer, keys: map[string][]byte{}, below: map[string]belowSeen{}}
+}
+
+// hour is the hour of box whose collection a ballot sealed at now goes into:
+// now's, unless the box's mixes have gone past it (this instance's clock is
+// behind the one that mixed), then the first hour not yet mixed. Read afresh
+// every writerRefresh; if the box document cannot be read, now's hour.
+func (b *boxes) hour(ctx context.Context, box string, now time.Time) int {
+	b.mu.Lock()
+	seen, ok := b.below[box]
+	b.mu.Unlock()
+	if !ok || now.Sub(seen.at) >= writerRefresh || now.Before(seen.at) {
+		var st mixState
+		if err := b.coll.FindOne(ctx, bson.D{{Key: "_id", Value: box}}).Decode(&st); err == nil {
+			seen = belowSeen{below: st.Below, at: now}
+			b.mu.Lock()
+			b.below[box] = seen
+			b.mu.Unlock()
+		}
+	}
+	return max(hourOf(box, now), seen.below)
 }
 
 // key returns the key of box, creating the box unless onlyExisting.
@@ -78,6 +110,7 @@ var errNoBox = errors.New("no such ballot box")
 func (b *boxes) forget(box string) {
 	b.mu.Lock()
 	delete(b.keys, box)
+	delete(b.below, box)
 	b.mu.Unlock()
 }
 

@@ -60,7 +60,11 @@ func TestFiles_AfterAReleaseHoldNoOrderAndNoBallotPlaintext(t *testing.T) {
 	var b struct {
 		C []byte `bson:"c"`
 	}
-	if err := db.Collection("ballots").FindOne(ctx, bson.D{}).Decode(&b); err != nil {
+	held, err := survey.BallotCollections(ctx, db)
+	if err != nil || len(held) == 0 {
+		t.Fatalf("ballot collections: %v %v", held, err)
+	}
+	if err := db.Collection(held[0]).FindOne(ctx, bson.D{}).Decode(&b); err != nil {
 		t.Fatal(err)
 	}
 	enc := base64.StdEncoding.EncodeToString(b.C)

@@ -6,40 +6,56 @@ import (
 	"fmt"
 	mathrand "math/rand/v2"
 	"slices"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
-// A store keeps rows in the order they were written, so the ballots of a month
-// not yet released lie in the order they arrived. Anyone who later held a copy
-// of the disk and the sealing secret could open them in that order. A mix
-// takes that order away: it copies every ballot of a box, resealed, under a
-// random _id, in a random order, then empties the originals (a tombstone keeps
-// each original _id, so a replay of its form is still refused) and deletes
-// the copies of earlier mixes. Serve mixes every open box each hour that new
-// ballots arrived; only ballots that came since the last mix keep their order.
+// A store keeps rows in the order they were written, so the ballots of an hour
+// lie in the order they arrived. Anyone who later held a copy of the disk and
+// the sealing secret could open them in that order. The hourly mix takes that
+// order away: it reads the box's hours that have closed and its last
+// generation, and writes them all, resealed under random _ids, as the next
+// generation, in a uniformly random order; then it drops what it read. Only
+// the ballots of hours not yet mixed keep their order, and only their hour.
 //
-// The box document records the mix's state, so a mix cut short is rolled back
-// (while copying) or finished (while cleaning up) by the next mix or release:
+// Every step is a bulk read, a bulk insert or a drop, so a mix costs time in
+// proportion to the box, never to its square. The box document records the
+// mix's state, so a mix cut short is rolled back (while copying) or finished
+// (while cleaning up) by the next mix or release:
 //
-//	{_id: "2026-11", salt, gen: 3, next: 4, mixing: "copying" | "cleaning" | ""}
+//	{_id: "2026-11", salt, gen: 3, count: 912, next: 4, mixing: "copying" | "cleaning" | "",
+//	 hours: [686, 687], below: 688}
 
 const (
 	mixCopying  = "copying"
 	mixCleaning = "cleaning"
 )
 
+// MixGrace is how long after an hour ends its ballots are mixed: an instance
+// whose clock is a little behind may still be writing that hour's ballots.
+// Instances' clocks must agree within this (NTP keeps them within a second);
+// one further behind moves on to the first hour not yet mixed once it sees the
+// box document again, within writerRefresh.
+const MixGrace = 15 * time.Minute
+
 type mixState struct {
-	Gen    int    `bson:"gen"`
-	Next   int    `bson:"next"`
-	Mixing string `bson:"mixing"`
+	Gen       int    `bson:"gen"`
+	Count     int    `bson:"count"` // ballots in generation Gen
+	Next      int    `bson:"next"`
+	NextCount int    `bson:"next_count"`
+	Mixing    string `bson:"mixing"`
+	Hours     []int  `bson:"hours"` // the hours the mix under way copies
+	// Below: every hour below it has been mixed (or is being): a writer whose
+	// clock is behind writes into hour Below instead.
+	Below int `bson:"below"`
 }
 
-func (r *Releaser) mixState(ctx context.Context, box string) (mixState, error) {
+func readMixState(ctx context.Context, db *mongo.Database, box string) (mixState, error) {
 	var st mixState
-	err := r.db.Collection(boxesCollection).FindOne(ctx, bson.D{{Key: "_id", Value: box}}).Decode(&st)
+	err := db.Collection(boxesCollection).FindOne(ctx, bson.D{{Key: "_id", Value: box}}).Decode(&st)
 	if err != nil {
 		return st, fmt.Errorf("read the mix state of %s: %w", box, err)
 	}
@@ -48,19 +64,26 @@ func (r *Releaser) mixState(ctx context.Context, box string) (mixState, error) {
 
 func (r *Releaser) setMixState(ctx context.Context, box string, st mixState) error {
 	_, err := r.db.Collection(boxesCollection).UpdateOne(ctx, bson.D{{Key: "_id", Value: box}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "gen", Value: st.Gen}, {Key: "next", Value: st.Next}, {Key: "mixing", Value: st.Mixing}}}})
+		bson.D{{Key: "$set", Value: bson.D{
+			{Key: "gen", Value: st.Gen}, {Key: "count", Value: st.Count},
+			{Key: "next", Value: st.Next}, {Key: "next_count", Value: st.NextCount},
+			{Key: "mixing", Value: st.Mixing}, {Key: "hours", Value: st.Hours}, {Key: "below", Value: st.Below},
+		}}})
 	if err != nil {
 		return fmt.Errorf("record the mix state of %s: %w", box, err)
 	}
 	return nil
 }
 
-// MixPending mixes every box not yet due for release that has ballots
-// written since its last mix, under the release lease. It returns how many
-// ballots it mixed.
+// MixPending mixes every box not yet due for release that has hours closed
+// since its last mix, under the release lease. It returns how many ballots
+// it mixed.
 func (r *Releaser) MixPending(ctx context.Context) (int, error) {
 	r.busy.Lock()
 	defer r.busy.Unlock()
+	if err := r.migrate(ctx); err != nil {
+		return 0, err
+	}
 	pending, err := PendingBoxes(ctx, r.db)
 	if err != nil || len(pending) == 0 {
 		return 0, err
@@ -94,8 +117,8 @@ func (r *Releaser) MixPending(ctx context.Context) (int, error) {
 	return total, nil
 }
 
-// Mix mixes one box if ballots arrived since its last mix; it returns how many
-// ballots the box held then.
+// Mix mixes one box's closed hours into its next generation; it returns how
+// many ballots the new generation holds (0: no hour had closed).
 func (r *Releaser) Mix(ctx context.Context, box string) (int, error) {
 	ctx, cancel := longRunning(ctx)
 	defer cancel()
@@ -110,29 +133,40 @@ func (r *Releaser) Mix(ctx context.Context, box string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	ballots := r.db.Collection(ballotsCollection)
-	fresh := bson.D{{Key: "box", Value: box}, {Key: "c", Value: bson.D{{Key: "$exists", Value: true}}},
-		{Key: "m", Value: bson.D{{Key: "$exists", Value: false}}}, {Key: "claim", Value: bson.D{{Key: "$exists", Value: false}}}}
-	if err := ballots.FindOne(ctx, fresh).Err(); errors.Is(err, mongo.ErrNoDocuments) {
-		return 0, nil // nothing arrived since the last mix
-	} else if err != nil {
-		return 0, fmt.Errorf("look for new ballots of %s: %w", box, err)
-	}
-	g := st.Gen + 1
-	if err := r.setMixState(ctx, box, mixState{Gen: st.Gen, Next: g, Mixing: mixCopying}); err != nil {
+	cols, err := collectionsOf(ctx, r.db, box)
+	if err != nil {
 		return 0, err
 	}
-	if _, err := ballots.UpdateMany(ctx, fresh, bson.D{{Key: "$set", Value: bson.D{{Key: "claim", Value: g}}}}); err != nil {
-		return 0, fmt.Errorf("claim new ballots of %s: %w", box, err)
+	now := r.opts.Now()
+	var hours []int
+	for _, h := range cols.hours {
+		if !hourEnd(box, h).Add(MixGrace).After(now) {
+			hours = append(hours, h)
+		}
 	}
-	n, err := r.copyBallots(ctx, box, key, g)
+	if len(hours) == 0 {
+		return 0, nil
+	}
+	st.Next, st.NextCount, st.Mixing, st.Hours = st.Gen+1, 0, mixCopying, hours
+	st.Below = max(st.Below, hours[len(hours)-1]+1)
+	if err := r.setMixState(ctx, box, st); err != nil {
+		return 0, err
+	}
+	fresh, err := r.readFresh(ctx, box, key, hours)
 	if err != nil {
+		return 0, err
+	}
+	n := st.Count
+	if len(fresh) == 0 {
+		st.Next = st.Gen // nothing new (an hour whose inserts failed): drop the empty hours only
+	} else if n, err = r.writeMerged(ctx, box, key, st, fresh); err != nil {
+		return 0, err
+	}
+	st.Mixing, st.NextCount = mixCleaning, n
+	if err := r.setMixState(ctx, box, st); err != nil {
 		return n, err
 	}
-	if err := r.setMixState(ctx, box, mixState{Gen: st.Gen, Next: g, Mixing: mixCleaning}); err != nil {
-		return n, err
-	}
-	if err := r.cleanMix(ctx, box, g); err != nil {
+	if err := r.cleanMix(ctx, box, st); err != nil {
 		return n, err
 	}
 	if r.opts.AfterRelease != nil {
@@ -146,79 +180,139 @@ func (r *Releaser) Mix(ctx context.Context, box string) (int, error) {
 // settleMix rolls back a mix cut short while copying, or finishes one cut
 // short while cleaning up, and returns the box's settled state.
 func (r *Releaser) settleMix(ctx context.Context, box string) (mixState, error) {
-	st, err := r.mixState(ctx, box)
+	st, err := readMixState(ctx, r.db, box)
 	if err != nil {
 		return st, err
 	}
 	switch st.Mixing {
 	case mixCopying:
-		// Its copies are incomplete: drop them; the claimed originals are intact.
-		if err := deleteAll(ctx, r.db.Collection(ballotsCollection), bson.D{{Key: "box", Value: box}, {Key: "m", Value: st.Next}}); err != nil {
+		// Its copies are incomplete: drop them; what they copied is intact.
+		if err := dropCollections(ctx, r.db, generationCollection(box, st.Next)); err != nil {
 			return st, fmt.Errorf("roll back a mix of %s: %w", box, err)
 		}
+		st.Next, st.NextCount, st.Mixing, st.Hours = st.Gen, 0, "", nil
+		return st, r.setMixState(ctx, box, st)
 	case mixCleaning:
-		if err := r.cleanMix(ctx, box, st.Next); err != nil {
+		if err := r.cleanMix(ctx, box, st); err != nil {
 			return st, err
 		}
-		st.Gen = st.Next
-	default:
-		return st, nil
+		return readMixState(ctx, r.db, box)
 	}
-	st.Next, st.Mixing = st.Gen, ""
-	return st, r.setMixState(ctx, box, st)
+	return st, nil
 }
 
-// copyBallots copies the claimed ballots and the copies of earlier mixes,
-// resealed under random _ids, in a random order, as generation g.
-func (r *Releaser) copyBallots(ctx context.Context, box string, key []byte, g int) (int, error) {
-	ballots := r.db.Collection(ballotsCollection)
-	filter := bson.D{{Key: "box", Value: box}, {Key: "$or", Value: bson.A{
-		bson.D{{Key: "claim", Value: g}},
-		bson.D{{Key: "m", Value: bson.D{{Key: "$lt", Value: g}}}},
-	}}}
-	cur, err := ballots.Find(ctx, filter, options.Find().SetBatchSize(1000))
-	if err != nil {
-		return 0, fmt.Errorf("read ballots of %s to mix: %w", box, err)
-	}
-	defer cur.Close(ctx)
-	var copies []any
-	for cur.Next(ctx) {
-		var doc ballotDoc
-		if err := cur.Decode(&doc); err != nil {
-			return 0, fmt.Errorf("read ballots of %s to mix: %w", box, err)
-		}
-		payload, err := open(key, box, doc.ID, doc.Sealed)
+// readFresh opens the ballots of hours, each _id once, and enters each _id
+// in the box's guard, in case its submission could not.
+func (r *Releaser) readFresh(ctx context.Context, box string, key []byte, hours []int) ([][]byte, error) {
+	seen := map[string]bool{}
+	var fresh [][]byte
+	var guards []any
+	for _, h := range hours {
+		docs, err := readAll(ctx, r.db.Collection(hourCollection(box, h)))
 		if err != nil {
-			return 0, fmt.Errorf("open a ballot of %s to mix: %w", box, err)
+			return nil, fmt.Errorf("read ballots of %s to mix: %w", box, err)
+		}
+		for _, d := range docs {
+			if seen[d.ID] {
+				continue
+			}
+			seen[d.ID] = true
+			payload, err := open(key, box, d.ID, d.Sealed)
+			if err != nil {
+				return nil, fmt.Errorf("open a ballot of %s to mix: %w", box, err)
+			}
+			fresh = append(fresh, payload)
+			guards = append(guards, bson.D{{Key: "_id", Value: d.ID}})
+		}
+	}
+	if err := insertIgnoringDuplicates(ctx, r.db.Collection(guardCollection(box)), guards, 1); err != nil {
+		return nil, fmt.Errorf("guard ballots of %s: %w", box, err)
+	}
+	return fresh, nil
+}
+
+// writeMerged writes generation st.Next: the fresh ballots in a random order,
+// each put at a uniformly random place among generation st.Gen's, which are
+// read in the order the store keeps them (already random: the previous mix's)
+// and so never all held in memory. Every ballot is resealed under a random
+// _id. A uniformly random interleaving of a random order with a shuffled one
+// is a uniformly random order of the whole.
+func (r *Releaser) writeMerged(ctx context.Context, box string, key []byte, st mixState, fresh [][]byte) (int, error) {
+	mathrand.Shuffle(len(fresh), func(i, j int) { fresh[i], fresh[j] = fresh[j], fresh[i] })
+	var cur *mongo.Cursor
+	if st.Gen > 0 {
+		c, err := r.db.Collection(generationCollection(box, st.Gen)).Find(ctx, bson.D{}, options.Find().SetBatchSize(1000))
+		if err != nil {
+			return 0, fmt.Errorf("read the last mix of %s: %w", box, err)
+		}
+		defer c.Close(context.WithoutCancel(ctx))
+		cur = c
+	}
+	out := r.db.Collection(generationCollection(box, st.Next))
+	left, written, done := st.Count, 0, cur == nil
+	var batch []any
+	for len(fresh) > 0 || !done {
+		var payload []byte
+		if len(fresh) > 0 && (done || left <= 0 || mathrand.IntN(left+len(fresh)) < len(fresh)) {
+			payload, fresh = fresh[0], fresh[1:]
+		} else {
+			if !cur.Next(ctx) {
+				done = true
+				continue
+			}
+			var d ballotDoc
+			if err := cur.Decode(&d); err != nil {
+				return 0, fmt.Errorf("read the last mix of %s: %w", box, err)
+			}
+			p, err := open(key, box, d.ID, d.Sealed)
+			if err != nil {
+				return 0, fmt.Errorf("open a mixed ballot of %s: %w", box, err)
+			}
+			payload, left = p, left-1
 		}
 		id := randomID()
 		sealed, err := r.opts.Sealer.seal(key, box, id, payload)
 		if err != nil {
 			return 0, err
 		}
-		copies = append(copies, ballotDoc{ID: id, Box: box, Sealed: sealed, Mix: g})
+		batch = append(batch, ballotDoc{ID: id, Sealed: sealed})
+		if len(batch) == 1000 {
+			if _, err := out.InsertMany(ctx, batch); err != nil {
+				return 0, fmt.Errorf("write mixed ballots of %s: %w", box, err)
+			}
+			written, batch = written+len(batch), batch[:0]
+		}
 	}
-	if err := cur.Err(); err != nil {
-		return 0, fmt.Errorf("read ballots of %s to mix: %w", box, err)
+	if cur != nil && cur.Err() != nil {
+		return 0, fmt.Errorf("read the last mix of %s: %w", box, cur.Err())
 	}
-	mathrand.Shuffle(len(copies), func(i, j int) { copies[i], copies[j] = copies[j], copies[i] })
-	if err := insertIgnoringDuplicates(ctx, ballots, copies, 1); err != nil {
-		return 0, fmt.Errorf("write mixed ballots of %s: %w", box, err)
+	if len(batch) > 0 {
+		if _, err := out.InsertMany(ctx, batch); err != nil {
+			return 0, fmt.Errorf("write mixed ballots of %s: %w", box, err)
+		}
+		written += len(batch)
 	}
-	return len(copies), nil
+	return written, nil
 }
 
-// cleanMix empties the ballots generation g copied (tombstones keep their
-// _ids) and deletes earlier generations' copies, then records g as done.
-func (r *Releaser) cleanMix(ctx context.Context, box string, g int) error {
-	ballots := r.db.Collection(ballotsCollection)
-	_, err := ballots.UpdateMany(ctx, bson.D{{Key: "box", Value: box}, {Key: "claim", Value: g}},
-		bson.D{{Key: "$unset", Value: bson.D{{Key: "c", Value: ""}, {Key: "claim", Value: ""}}}, {Key: "$set", Value: bson.D{{Key: "t", Value: true}}}})
+// cleanMix drops what generation st.Next copied (its hours and every earlier
+// generation), then records st.Next as the box's generation.
+func (r *Releaser) cleanMix(ctx context.Context, box string, st mixState) error {
+	cols, err := collectionsOf(ctx, r.db, box)
 	if err != nil {
-		return fmt.Errorf("empty mixed ballots of %s: %w", box, err)
+		return err
 	}
-	if err := deleteAll(ctx, ballots, bson.D{{Key: "box", Value: box}, {Key: "m", Value: bson.D{{Key: "$lt", Value: g}}}}); err != nil {
-		return fmt.Errorf("delete earlier mixes of %s: %w", box, err)
+	var drop []string
+	for _, h := range st.Hours {
+		drop = append(drop, hourCollection(box, h))
 	}
-	return r.setMixState(ctx, box, mixState{Gen: g, Next: g})
+	for _, g := range cols.gens {
+		if g < st.Next {
+			drop = append(drop, generationCollection(box, g))
+		}
+	}
+	if err := dropCollections(ctx, r.db, drop...); err != nil {
+		return fmt.Errorf("clean up a mix of %s: %w", box, err)
+	}
+	return r.setMixState(ctx, box, mixState{Gen: st.Next, Count: st.NextCount, Next: st.Next, Below: st.Below})
 }

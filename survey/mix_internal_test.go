@@ -17,11 +17,19 @@ import (
 	"github.com/feedback-service/feedback/store/storetest"
 )
 
-// Someone holding a copy of the disk mid-month and the sealing secret opens
-// the ballots in the order the store keeps them: after a mix that order says
-// nothing of their arrival, a replay of a mixed form is still refused, and a
-// mix cut short is rolled back so the release counts every ballot once.
-func TestMix_TakesAwayArrivalOrderAndKeepsEveryBallotOnce(t *testing.T) {
+// mixFixture is a box of October 2026 with its writer and releaser on one
+// clock.
+type mixFixture struct {
+	db    *mongo.Database
+	clock *clocktest.Clock
+	r     *Responses
+	rel   *Releaser
+	def   *Definition
+	sent  []string // the nonces of the forms sent, in order
+}
+
+func newMixFixture(t *testing.T) *mixFixture {
+	t.Helper()
 	st := storetest.New(t)
 	db := st.Database(store.SurveyDatabase)
 	cat, err := LoadEmbedded()
@@ -39,54 +47,32 @@ func TestMix_TakesAwayArrivalOrderAndKeepsEveryBallotOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx := context.Background()
 	def, _ := cat.Get("counselling")
-	var nonces []string
-	submit := func(i int) {
-		nonce, _ := r.Keys().Issue(ctx, "counselling")
-		nonces = append(nonces, nonce)
-		if _, err := r.Submit(ctx, def, nonce, Answers{"fft": {Choice: "good"}, "fft_why": {Text: fmt.Sprintf("arrived %04d", i)}}); err != nil {
-			t.Fatal(err)
-		}
+	return &mixFixture{db: db, clock: clock, r: r, rel: rel, def: def}
+}
+
+// send submits form number i, saying "arrived i".
+func (f *mixFixture) send(t *testing.T, i int) {
+	t.Helper()
+	nonce, _ := f.r.Keys().Issue(context.Background(), "counselling")
+	f.sent = append(f.sent, nonce)
+	if out, err := f.r.Submit(context.Background(), f.def, nonce, Answers{"fft": {Choice: "good"}, "fft_why": {Text: fmt.Sprintf("arrived %04d", i)}}); err != nil || out != Stored {
+		t.Fatalf("submit %d: %v %v", i, out, err)
 	}
-	for i := range 150 {
-		submit(i)
-	}
-	if rho := storedOrder(t, db, rel); math.Abs(rho) < 0.9 {
-		t.Fatalf("before a mix the store should keep arrival order (ρ %.2f): the test would prove nothing", rho)
-	}
-	if n, err := rel.MixPending(ctx); err != nil || n != 150 {
-		t.Fatalf("mix: %d %v", n, err)
-	}
-	if rho := storedOrder(t, db, rel); math.Abs(rho) > 0.3 {
-		t.Fatalf("after a mix the stored order follows arrival: ρ %.2f", rho)
-	}
-	// A replay of a mixed form meets its tombstone.
-	if out, err := r.Submit(ctx, def, nonces[3], Answers{"fft": {Choice: "poor"}}); err != nil || out != AlreadyReceived {
-		t.Fatalf("replay after a mix: %v %v", out, err)
-	}
-	// More arrive, and a mix is cut short while copying: rolled back, then done.
-	for i := 150; i < 180; i++ {
-		submit(i)
-	}
-	if err := rel.setMixState(ctx, "2026-10", mixState{Gen: 1, Next: 2, Mixing: mixCopying}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.Collection(ballotsCollection).UpdateMany(ctx, bson.D{{Key: "m", Value: bson.D{{Key: "$exists", Value: false}}}, {Key: "t", Value: bson.D{{Key: "$exists", Value: false}}}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "claim", Value: 2}}}}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := rel.copyBallots(ctx, "2026-10", mustKey(t, rel), 2); err != nil {
-		t.Fatal(err)
-	}
-	// The release settles the broken mix and counts each ballot once.
-	clock.Set(time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC))
-	reports, err := rel.ReleaseDue(ctx)
-	if err != nil || len(reports) != 1 || reports[0].Responses != 180 {
-		t.Fatalf("release after a broken mix: %+v %v", reports, err)
+}
+
+// releasedOnce releases October and checks every one of n forms was counted
+// exactly once.
+func (f *mixFixture) releasedOnce(t *testing.T, n int) {
+	t.Helper()
+	ctx := context.Background()
+	f.clock.Set(time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC))
+	reports, err := f.rel.ReleaseDue(ctx)
+	if err != nil || len(reports) != 1 || reports[0].Responses != n {
+		t.Fatalf("release: %+v %v", reports, err)
 	}
 	seen := map[string]int{}
-	cur, _ := db.Collection(responsesCollection).Find(ctx, bson.D{})
+	cur, _ := f.db.Collection(responsesCollection).Find(ctx, bson.D{})
 	for cur.Next(ctx) {
 		var resp Response
 		_ = cur.Decode(&resp)
@@ -96,11 +82,150 @@ func TestMix_TakesAwayArrivalOrderAndKeepsEveryBallotOnce(t *testing.T) {
 			}
 		}
 	}
-	for i := range 180 {
-		if n := seen[fmt.Sprintf("arrived %04d", i)]; n != 1 {
-			t.Errorf("ballot %d released %d times", i, n)
+	for i := range n {
+		if k := seen[fmt.Sprintf("arrived %04d", i)]; k != 1 {
+			t.Errorf("ballot %d released %d times", i, k)
 		}
 	}
+	names, _ := f.db.ListCollectionNames(ctx, bson.D{})
+	for _, name := range names {
+		if strings.HasPrefix(name, "ballot") && name != boxesCollection {
+			t.Errorf("after the release %s is still there", name)
+		}
+	}
+}
+
+// Someone holding a copy of the disk mid-month and the sealing secret opens
+// the ballots in the order the store keeps them: after a mix that order says
+// nothing of their arrival, a replay of a mixed form is still refused, and a
+// mix cut short while copying is rolled back so the release counts every
+// ballot once.
+func TestMix_TakesAwayArrivalOrderAndKeepsEveryBallotOnce(t *testing.T) {
+	f := newMixFixture(t)
+	ctx := context.Background()
+	for i := range 150 {
+		f.send(t, i)
+	}
+	if rho := storedOrder(t, f.db, f.rel); math.Abs(rho) < 0.9 {
+		t.Fatalf("before a mix the store should keep arrival order (ρ %.2f): the test would prove nothing", rho)
+	}
+	if n, err := f.rel.MixPending(ctx); err != nil || n != 0 {
+		t.Fatalf("a mix of an hour not yet closed: %d %v", n, err)
+	}
+	f.clock.Advance(time.Hour + MixGrace)
+	if n, err := f.rel.MixPending(ctx); err != nil || n != 150 {
+		t.Fatalf("mix: %d %v", n, err)
+	}
+	if rho := storedOrder(t, f.db, f.rel); math.Abs(rho) > 0.3 {
+		t.Fatalf("after a mix the stored order follows arrival: ρ %.2f", rho)
+	}
+	// A replay of a mixed form meets the guard, and its ballot is taken out.
+	if out, err := f.r.Submit(ctx, f.def, f.sent[3], Answers{"fft": {Choice: "poor"}}); err != nil || out != AlreadyReceived {
+		t.Fatalf("replay after a mix: %v %v", out, err)
+	}
+	if n := countBallots(t, f.db); n != 150 {
+		t.Fatalf("after a replay %d ballots are stored, want 150", n)
+	}
+	// More arrive and are mixed with the first; then more, and a mix is cut
+	// short while copying.
+	for i := 150; i < 180; i++ {
+		f.send(t, i)
+	}
+	f.clock.Advance(time.Hour)
+	if n, err := f.rel.MixPending(ctx); err != nil || n != 180 {
+		t.Fatalf("second mix: %d %v", n, err)
+	}
+	for i := 180; i < 200; i++ {
+		f.send(t, i)
+	}
+	f.clock.Advance(time.Hour)
+	st, _ := readMixState(ctx, f.db, "2026-10")
+	cols, _ := collectionsOf(ctx, f.db, "2026-10")
+	st.Next, st.Mixing, st.Hours = st.Gen+1, mixCopying, cols.hours
+	if err := f.rel.setMixState(ctx, "2026-10", st); err != nil {
+		t.Fatal(err)
+	}
+	fresh, err := f.rel.readFresh(ctx, "2026-10", mustKey(t, f.rel), cols.hours)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.rel.writeMerged(ctx, "2026-10", mustKey(t, f.rel), st, fresh[:10]); err != nil {
+		t.Fatal(err)
+	}
+	f.releasedOnce(t, 200)
+}
+
+// A mix cut short after its copies were written, while it dropped what it
+// copied, is finished by the release: each ballot counted once.
+func TestMix_CutShortWhileCleaningIsFinished(t *testing.T) {
+	f := newMixFixture(t)
+	ctx := context.Background()
+	for i := range 40 {
+		f.send(t, i)
+		if i == 19 {
+			f.clock.Advance(time.Hour)
+		}
+	}
+	f.clock.Advance(time.Hour + MixGrace)
+	key := mustKey(t, f.rel)
+	cols, _ := collectionsOf(ctx, f.db, "2026-10")
+	if len(cols.hours) != 2 {
+		t.Fatalf("ballots of two hours should lie in two collections: %+v", cols)
+	}
+	st := mixState{Next: 1, Mixing: mixCopying, Hours: cols.hours}
+	fresh, err := f.rel.readFresh(ctx, "2026-10", key, cols.hours)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := f.rel.writeMerged(ctx, "2026-10", key, st, fresh)
+	if err != nil || n != 40 {
+		t.Fatalf("copy: %d %v", n, err)
+	}
+	st.Mixing, st.NextCount = mixCleaning, n
+	if err := f.rel.setMixState(ctx, "2026-10", st); err != nil {
+		t.Fatal(err)
+	}
+	if got := countBallots(t, f.db); got != 40 {
+		t.Fatalf("mid-mix the stored ballots count %d, want 40 (the copies, not what they copied)", got)
+	}
+	f.releasedOnce(t, 40)
+}
+
+// A replay in a later hour, before any mix, is answered as already received
+// and leaves one ballot; an instance whose clock is behind the last mix
+// writes into the first hour not yet mixed, so no mix drops its ballots.
+func TestMix_ReplayInALaterHourAndAWriterBehindTheMix(t *testing.T) {
+	f := newMixFixture(t)
+	ctx := context.Background()
+	f.send(t, 0)
+	f.clock.Advance(2 * time.Hour)
+	if out, err := f.r.Submit(ctx, f.def, f.sent[0], Answers{"fft": {Choice: "poor"}}); err != nil || out != AlreadyReceived {
+		t.Fatalf("replay an hour later: %v %v", out, err)
+	}
+	if n := countBallots(t, f.db); n != 1 {
+		t.Fatalf("after a replay in a later hour %d ballots, want 1", n)
+	}
+	if n, err := f.rel.MixPending(ctx); err != nil || n != 1 {
+		t.Fatalf("mix: %d %v", n, err)
+	}
+	// Another instance, its clock three hours behind, sees the mix within a
+	// minute of its own time and writes past it.
+	behind := clocktest.New(f.clock.Now().Add(-3 * time.Hour))
+	late := NewResponses(f.db, Options{Now: behind.Now, Sealer: f.rel.opts.Sealer})
+	t.Cleanup(late.Close)
+	for i := 1; i < 5; i++ { // five in all, K: released, not carried
+		nonce, _ := late.Keys().Issue(ctx, "counselling")
+		if _, err := late.Submit(ctx, f.def, nonce, Answers{"fft": {Choice: "good"}, "fft_why": {Text: fmt.Sprintf("arrived %04d", i)}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st, _ := readMixState(ctx, f.db, "2026-10")
+	cols, _ := collectionsOf(ctx, f.db, "2026-10")
+	// (Hour 35 holds nothing: the replay's ballot was taken out of it.)
+	if len(cols.hours) == 0 || cols.hours[0] != st.Below || countBallots(t, f.db) != 5 {
+		t.Fatalf("the late instance wrote into hours %v; the mix has taken every hour below %d", cols.hours, st.Below)
+	}
+	f.releasedOnce(t, 5)
 }
 
 func mustKey(t *testing.T, rel *Releaser) []byte {
@@ -112,35 +237,52 @@ func mustKey(t *testing.T, rel *Releaser) []byte {
 	return k
 }
 
-// storedOrder opens the box's ballots in the store's own order (a find with
-// no sort reads rows as SQLite keeps them), as someone with the disk and the
-// secret would, and returns the rank correlation of that order with arrival.
-func storedOrder(t *testing.T, db *mongo.Database, rel *Releaser) float64 {
+func countBallots(t *testing.T, db *mongo.Database) int64 {
 	t.Helper()
-	cur, err := db.Collection(ballotsCollection).Find(context.Background(), bson.D{})
+	names, err := BallotCollections(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var docs []ballotDoc
-	if err := cur.All(context.Background(), &docs); err != nil {
+	var n int64
+	for _, name := range names {
+		k, err := db.Collection(name).CountDocuments(context.Background(), bson.D{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n += k
+	}
+	return n
+}
+
+// storedOrder opens the box's ballots in the store's own order (a find with
+// no sort reads rows as SQLite keeps them, collection by collection), as
+// someone with the disk and the secret would, and returns the rank
+// correlation of that order with arrival.
+func storedOrder(t *testing.T, db *mongo.Database, rel *Releaser) float64 {
+	t.Helper()
+	names, err := BallotCollections(context.Background(), db)
+	if err != nil {
 		t.Fatal(err)
 	}
 	key := mustKey(t, rel)
 	var ranks []int
-	for _, doc := range docs {
-		if doc.Tomb {
-			continue
-		}
-		plain, err := open(key, doc.Box, doc.ID, doc.Sealed)
+	for _, name := range names {
+		docs, err := readAll(context.Background(), db.Collection(name))
 		if err != nil {
 			t.Fatal(err)
 		}
-		b, _ := decodeBallot(plain)
-		for _, e := range b.Answers {
-			if e.Key == "fft_why" {
-				var n int
-				_, _ = fmt.Sscanf(strings.TrimPrefix(e.Value.(string), "arrived "), "%d", &n)
-				ranks = append(ranks, n)
+		for _, doc := range docs {
+			plain, err := open(key, "2026-10", doc.ID, doc.Sealed)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := decodeBallot(plain)
+			for _, e := range b.Answers {
+				if e.Key == "fft_why" {
+					var n int
+					_, _ = fmt.Sscanf(strings.TrimPrefix(e.Value.(string), "arrived "), "%d", &n)
+					ranks = append(ranks, n)
+				}
 			}
 		}
 	}

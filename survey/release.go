@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -71,7 +69,8 @@ type Releaser struct {
 	opts  ReleaseOptions
 	// busy keeps this process's releases and mixes one at a time: the lease
 	// keeps other instances out, not this one's other job.
-	busy sync.Mutex
+	busy     sync.Mutex
+	migrated bool // guarded by busy
 }
 
 // ReleaseReport says what one box's release did.
@@ -80,9 +79,6 @@ type ReleaseReport struct {
 	Ballots   int // opened
 	Responses int // written as responses
 	Carried   int // resealed into the current box: their group was under K
-	// read counts the box's documents read, tombstones included: about
-	// how many the delete at the end has to delete.
-	read int
 }
 
 // NewReleaser returns a releaser for the survey database db.
@@ -135,6 +131,9 @@ func (r *Releaser) Due(ctx context.Context) ([]string, error) {
 func (r *Releaser) ReleaseDue(ctx context.Context) ([]ReleaseReport, error) {
 	r.busy.Lock()
 	defer r.busy.Unlock()
+	if err := r.migrate(ctx); err != nil {
+		return nil, err
+	}
 	due, err := r.Due(ctx)
 	if err != nil || len(due) == 0 {
 		return nil, err
@@ -167,14 +166,14 @@ func (r *Releaser) Release(ctx context.Context, box string) (*ReleaseReport, err
 	key, err := r.boxes.key(ctx, box, true)
 	if errors.Is(err, errNoBox) {
 		// Released before: its key is gone, and so must its ballots be.
-		err := r.db.Collection(ballotsCollection).FindOne(ctx, bson.D{{Key: "box", Value: box}}).Err()
-		if err == nil {
+		cols, err := collectionsOf(ctx, r.db, box)
+		if err != nil {
+			return nil, err
+		}
+		if len(cols.hours)+len(cols.gens) > 0 {
 			return nil, fmt.Errorf("ballots of %s remain but its key is gone: were they sealed by an instance whose clock is wrong?", box)
 		}
-		if !errors.Is(err, mongo.ErrNoDocuments) {
-			return nil, fmt.Errorf("look for ballots of %s: %w", box, err)
-		}
-		return rep, nil
+		return rep, dropCollections(ctx, r.db, guardCollection(box))
 	}
 	if err != nil {
 		return nil, err
@@ -196,8 +195,8 @@ func (r *Releaser) Release(ctx context.Context, box string) (*ReleaseReport, err
 		}
 	}
 	// Everything is written: now the ballots and the key may go.
-	if err := deleteAbout(ctx, r.db.Collection(ballotsCollection), bson.D{{Key: "box", Value: box}}, rep.read); err != nil {
-		return nil, fmt.Errorf("delete released ballots of %s: %w", box, err)
+	if err := r.dropBox(ctx, box); err != nil {
+		return nil, err
 	}
 	if err := r.boxes.destroy(ctx, box); err != nil {
 		return nil, err
@@ -240,11 +239,11 @@ type groupKey struct {
 // write opens the box's ballots and writes what they hold, then records that
 // the box is written.
 func (r *Releaser) write(ctx context.Context, box string, key []byte, record string, rep *ReleaseReport) error {
-	ballots, read, err := r.open(ctx, box, key)
+	ballots, err := r.open(ctx, box, key)
 	if err != nil {
 		return err
 	}
-	rep.Ballots, rep.read = len(ballots), read
+	rep.Ballots = len(ballots)
 	r.progress(box, "opened", len(ballots))
 	groups := map[groupKey][]opened{}
 	for _, o := range ballots {
@@ -274,121 +273,109 @@ func (r *Releaser) write(ctx context.Context, box string, key []byte, record str
 	return nil
 }
 
-// open reads and opens every ballot of box. A ballot that does not open means
-// the sealing secret is not the one it was sealed with: nothing is released.
-func (r *Releaser) open(ctx context.Context, box string, key []byte) (out []opened, read int, err error) {
-	cur, err := r.db.Collection(ballotsCollection).Find(ctx, bson.D{{Key: "box", Value: box}}, options.Find().SetBatchSize(1000))
+// open reads and opens every ballot of box: its last generation and its hours
+// not yet mixed (each _id once). A ballot that does not open means the sealing
+// secret is not the one it was sealed with: nothing is released.
+func (r *Releaser) open(ctx context.Context, box string, key []byte) ([]opened, error) {
+	st, err := readMixState(ctx, r.db, box)
 	if err != nil {
-		return nil, 0, fmt.Errorf("read ballots of %s: %w", box, err)
+		return nil, err
 	}
-	defer cur.Close(ctx)
-	for cur.Next(ctx) {
-		read++
-		var doc ballotDoc
-		if err := cur.Decode(&doc); err != nil {
-			return nil, 0, fmt.Errorf("read ballots of %s: %w", box, err)
-		}
-		if doc.Tomb {
-			continue // a mixed ballot's empty place: its copy is read instead
-		}
-		plain, err := open(key, box, doc.ID, doc.Sealed)
+	cols, err := collectionsOf(ctx, r.db, box)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	if st.Gen > 0 {
+		names = append(names, generationCollection(box, st.Gen))
+	}
+	for _, h := range cols.hours {
+		names = append(names, hourCollection(box, h))
+	}
+	seen := map[string]bool{}
+	var out []opened
+	for _, name := range names {
+		docs, err := readAll(ctx, r.db.Collection(name))
 		if err != nil {
-			return nil, 0, fmt.Errorf("open a ballot of %s: %w (is the sealing secret the one these ballots were sealed with?)", box, err)
+			return nil, fmt.Errorf("read ballots of %s: %w", box, err)
 		}
-		b, err := decodeBallot(plain)
-		if err != nil {
-			return nil, 0, err
-		}
-		def := r.defs[b.Service+"|"+b.Version]
-		if def == nil {
-			def, _ = r.cat.Version(b.Service, b.Version) // published since this releaser started
-		}
-		if def == nil {
-			if def, _ = r.cat.Get(b.Service); def == nil {
-				return nil, 0, fmt.Errorf("a ballot of %s is for service %q, which has no survey", box, b.Service)
+		for _, doc := range docs {
+			if seen[doc.ID] {
+				continue // a retry that landed in two hours
 			}
+			seen[doc.ID] = true
+			o, err := r.openOne(box, key, doc)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, o)
 		}
-		out = append(out, opened{id: doc.ID, def: def, b: b})
 	}
-	if err := cur.Err(); err != nil {
-		return nil, 0, fmt.Errorf("read ballots of %s: %w", box, err)
+	return out, nil
+}
+
+func (r *Releaser) openOne(box string, key []byte, doc ballotDoc) (opened, error) {
+	plain, err := open(key, box, doc.ID, doc.Sealed)
+	if err != nil {
+		return opened{}, fmt.Errorf("open a ballot of %s: %w (is the sealing secret the one these ballots were sealed with?)", box, err)
 	}
-	return out, read, nil
+	b, err := decodeBallot(plain)
+	if err != nil {
+		return opened{}, err
+	}
+	def := r.defs[b.Service+"|"+b.Version]
+	if def == nil {
+		def, _ = r.cat.Version(b.Service, b.Version) // published since this releaser started
+	}
+	if def == nil {
+		if def, _ = r.cat.Get(b.Service); def == nil {
+			return opened{}, fmt.Errorf("a ballot of %s is for service %q, which has no survey", box, b.Service)
+		}
+	}
+	return opened{id: doc.ID, def: def, b: b}, nil
+}
+
+// dropBox drops every collection of a released box: its hours, its
+// generations and its guard.
+func (r *Releaser) dropBox(ctx context.Context, box string) error {
+	cols, err := collectionsOf(ctx, r.db, box)
+	if err != nil {
+		return err
+	}
+	names := []string{guardCollection(box)}
+	for _, h := range cols.hours {
+		names = append(names, hourCollection(box, h))
+	}
+	for _, g := range cols.gens {
+		names = append(names, generationCollection(box, g))
+	}
+	if err := dropCollections(ctx, r.db, names...); err != nil {
+		return fmt.Errorf("drop released ballots of %s: %w", box, err)
+	}
+	return nil
+}
+
+// migrate moves ballots kept by an earlier version, once per releaser.
+func (r *Releaser) migrate(ctx context.Context) error {
+	if r.migrated {
+		return nil
+	}
+	if err := migrateLegacyBallots(ctx, r.db); err != nil {
+		return err
+	}
+	r.migrated = true
+	return nil
 }
 
 // longRunning gives ctx a deadline of some hours if it has none. Without one
-// the driver bounds every call, each batch of a cursor included, by the
-// client's timeout (30 s); the embedded store scans the whole ballots
-// collection to find a month's, which at a million ballots takes longer than
-// that. With MongoDB an index on box finds them at once.
+// the driver bounds every call by the client's timeout (30 s), and a release
+// or mix of a national month's box (a million ballots) takes minutes in all;
+// each batch of a cursor is still bounded on its own.
 func longRunning(ctx context.Context) (context.Context, context.CancelFunc) {
 	if _, ok := ctx.Deadline(); ok {
 		return ctx, func() {}
 	}
 	return context.WithTimeout(ctx, 6*time.Hour)
-}
-
-// deleteAll deletes what filter matches. The embedded store deletes the
-// matched rows in one SQL statement with a variable each, and SQLite takes at
-// most 32,766 (found releasing a month of 87,000 ballots): when there are too
-// many, the documents are deleted by ranges of their hexadecimal _ids, each
-// range split again if it is still too big. (A delete by a list of _ids was
-// no answer: the store checks every row against every _id of the list.)
-func deleteAll(ctx context.Context, coll *mongo.Collection, filter bson.D) error {
-	return deleteAbout(ctx, coll, filter, 0)
-}
-
-// deleteAbout is deleteAll for about n matching documents: it goes straight
-// to ranges of about deletePerRange, since each try scans the whole
-// collection on the embedded store. Splitting by hexadecimal prefix after a
-// failure scanned 273 times for a million ballots (one whole, 16 too big,
-// 256 small enough); these ranges scan about 50 times.
-func deleteAbout(ctx context.Context, coll *mongo.Collection, filter bson.D, n int) error {
-	parts := uint64(n/deletePerRange + 1)
-	for i := range parts {
-		if err := deleteInRange(ctx, coll, filter, idSpace*i/parts, idSpace*(i+1)/parts); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// idSpace is the number of values of an _id's first eight hexadecimal digits.
-const idSpace = 1 << 32
-
-// deletePerRange is well under SQLite's 32,766 variables, for uneven ranges.
-const deletePerRange = 20_000
-
-// deleteInRange deletes what filter matches among the _ids whose first eight
-// hexadecimal digits are from lo to hi (excluded); the first range has no
-// lower bound and the last no upper one, so together they hold every _id.
-func deleteInRange(ctx context.Context, coll *mongo.Collection, filter bson.D, lo, hi uint64) error {
-	f := filter
-	if bounds := idBounds(lo, hi); len(bounds) > 0 {
-		f = append(slices.Clone(filter), bson.E{Key: "_id", Value: bounds})
-	}
-	_, err := coll.DeleteMany(ctx, f)
-	if err == nil || !strings.Contains(err.Error(), "too many SQL variables") || hi-lo < 16 {
-		return err
-	}
-	// Halves: every try scans the whole collection, so a range just over the
-	// limit costs two more scans, not sixteen.
-	mid := lo + (hi-lo)/2
-	if err := deleteInRange(ctx, coll, filter, lo, mid); err != nil {
-		return err
-	}
-	return deleteInRange(ctx, coll, filter, mid, hi)
-}
-
-func idBounds(lo, hi uint64) bson.D {
-	var b bson.D
-	if lo > 0 {
-		b = append(b, bson.E{Key: "$gte", Value: fmt.Sprintf("%08x", lo)})
-	}
-	if hi < idSpace {
-		b = append(b, bson.E{Key: "$lt", Value: fmt.Sprintf("%08x", hi)})
-	}
-	return b
 }
 
 // derivedID is an _id derived from the box key: the same on every run of a

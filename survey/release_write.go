@@ -2,10 +2,13 @@ package survey
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // writeResponses writes released ballots group by group, so that every write
@@ -83,7 +86,8 @@ func (r *Releaser) carry(ctx context.Context, box string, key []byte, ballots []
 	if len(ballots) == 0 {
 		return nil
 	}
-	current := Month(r.opts.Now())
+	now := r.opts.Now()
+	current := Month(now)
 	newKey, err := r.boxes.key(ctx, current, false)
 	if err != nil {
 		return err
@@ -99,14 +103,34 @@ func (r *Releaser) carry(ctx context.Context, box string, key []byte, ballots []
 		if err != nil {
 			return err
 		}
-		docs = append(docs, ballotDoc{ID: id, Box: current, Sealed: sealed})
+		docs = append(docs, ballotDoc{ID: id, Sealed: sealed})
 	}
 	slices.SortFunc(docs, func(a, b ballotDoc) int { return compareStrings(a.ID, b.ID) })
+	// Into the current box's hour, to be mixed and released like any ballot
+	// of it, and into its guard: a release run again after a mix took that
+	// hour (the _ids derive from the released box's key) adds none twice.
+	hour := r.db.Collection(hourCollection(current, r.boxes.hour(ctx, current, now)))
 	out := make([]any, len(docs))
+	ids := make([]string, len(docs))
 	for i := range docs {
-		out[i] = docs[i]
+		out[i], ids[i] = docs[i], docs[i].ID
 	}
-	if err := insertIgnoringDuplicates(ctx, r.db.Collection(ballotsCollection), out, 1); err != nil {
+	fresh := make([]bool, len(docs))
+	for i := range fresh {
+		fresh[i] = true
+	}
+	_, err = hour.InsertMany(ctx, out, options.InsertMany().SetOrdered(false))
+	var bwe mongo.BulkWriteException
+	if err != nil && (!errors.As(err, &bwe) || bwe.WriteConcernError != nil) {
+		return fmt.Errorf("carry ballots of %s into %s: %w", box, current, err)
+	}
+	for _, we := range bwe.WriteErrors {
+		if we.Code != 11000 {
+			return fmt.Errorf("carry ballots of %s into %s: %w", box, current, err)
+		}
+		fresh[we.Index] = false
+	}
+	if _, err := enterGuard(ctx, r.db.Collection(guardCollection(current)), hour, ids, fresh); err != nil {
 		return fmt.Errorf("carry ballots of %s into %s: %w", box, current, err)
 	}
 	return nil

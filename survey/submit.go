@@ -46,14 +46,15 @@ const (
 
 // Responses takes survey submissions and stores each as a sealed ballot. One
 // committer goroutine takes submissions in batches and inserts each batch with
-// one insertMany into the ballots collection; a request is acknowledged as soon
-// as its ballot is stored. Nothing else is written for a submission: responses,
-// counters and comments are written only when a month's ballots are released
-// (see Release), at least K at a time and shuffled. (With one writer at a time
-// SQLite is fastest: parallel committers were slower.)
+// one insertMany into its box's collection of the hour, then the batch's _ids
+// with one more into the box's guard (see collections.go); a request is
+// acknowledged as soon as its ballot is stored. Nothing else is written for a
+// submission: responses, counters and comments are written only when a month's
+// ballots are released (see Release), at least K at a time and shuffled. (With
+// one writer at a time SQLite is fastest: parallel committers were slower.)
 type Responses struct {
 	db       *mongo.Database
-	ballots  *mongo.Collection
+	wc       *options.CollectionOptionsBuilder // majority, journaled: every ballot and guard write
 	keys     *Keys
 	boxes    *boxes
 	sealer   *Sealer
@@ -129,7 +130,7 @@ func NewResponses(db *mongo.Database, opts Options) *Responses {
 	wc := &writeconcern.WriteConcern{W: "majority", Journal: &journaled}
 	r := &Responses{
 		db:       db,
-		ballots:  db.Collection(ballotsCollection, options.Collection().SetWriteConcern(wc)),
+		wc:       options.Collection().SetWriteConcern(wc),
 		keys:     NewKeys(db, opts.Now),
 		boxes:    newBoxes(db, opts.Sealer),
 		sealer:   opts.Sealer,
@@ -152,15 +153,14 @@ func NewResponses(db *mongo.Database, opts Options) *Responses {
 // Keys returns the nonce keys forms are issued with.
 func (r *Responses) Keys() *Keys { return r.keys }
 
-// EnsureIndexes prepares the survey database; it is idempotent. Ballots are
-// indexed by box, for a release on MongoDB (the embedded store makes the index
-// and scans anyway); comments live in a small collection per service and
-// month, read whole. Comments kept by an earlier release in one collection
-// are moved there.
+// EnsureIndexes prepares the survey database; it is idempotent. No query
+// needs an index: ballots live in collections per box and hour, read whole,
+// and comments in a small collection per service and month, read whole.
+// Ballots and comments kept by an earlier version in one collection each are
+// moved there.
 func (r *Responses) EnsureIndexes(ctx context.Context) error {
-	_, err := r.ballots.Indexes().CreateOne(ctx, mongo.IndexModel{Keys: bson.D{{Key: "box", Value: 1}}})
-	if err != nil {
-		return fmt.Errorf("index ballots by box: %w", err)
+	if err := migrateLegacyBallots(ctx, r.db); err != nil {
+		return err
 	}
 	return migrateComments(ctx, r.db)
 }
@@ -272,7 +272,7 @@ func (r *Responses) commit(batch []*pending) {
 		}
 		return
 	}
-	docs, order, err := r.seal(ctx, batch)
+	sealed, err := r.seal(ctx, batch)
 	if err != nil {
 		r.log.Error("seal survey responses", "err", err, "batch", len(batch))
 		for _, p := range batch {
@@ -280,8 +280,9 @@ func (r *Responses) commit(batch []*pending) {
 		}
 		return
 	}
+	hour := r.db.Collection(hourCollection(sealed.box, sealed.hour), r.wc)
 	start := time.Now()
-	_, err = r.ballots.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	_, err = hour.InsertMany(ctx, sealed.docs, options.InsertMany().SetOrdered(false))
 	var bwe mongo.BulkWriteException
 	refused := err != nil && (!errors.As(err, &bwe) || bwe.WriteConcernError != nil || len(bwe.WriteErrors) == 0)
 	if r.observer != nil {
@@ -302,20 +303,96 @@ func (r *Responses) commit(batch []*pending) {
 	}
 	if err != nil {
 		for _, we := range bwe.WriteErrors {
-			if we.Index < 0 || we.Index >= len(order) {
+			if we.Index < 0 || we.Index >= len(sealed.order) {
 				continue
 			}
 			if we.Code == 11000 {
-				results[order[we.Index]] = errDuplicate
+				results[sealed.order[we.Index]] = errDuplicate
 			} else {
-				results[order[we.Index]] = fmt.Errorf("insert ballot: code %d", we.Code)
+				results[sealed.order[we.Index]] = fmt.Errorf("insert ballot: code %d", we.Code)
 			}
 		}
 	}
+	r.guard(ctx, hour, sealed.box, batch, results)
 	for i, p := range batch {
 		p.result <- results[i]
 	}
 	r.countStored(batch, results)
+}
+
+// guard enters the _ids of the batch's ballots in their box's guard, and takes
+// out again a ballot stored just now whose _id was there: a replay of a form
+// stored in an earlier hour, which is then answered as already received. A
+// guard that cannot be written is logged and left to the next mix, which
+// enters every ballot it mixes; the ballots stay stored and acknowledged.
+func (r *Responses) guard(ctx context.Context, hour *mongo.Collection, box string, batch []*pending, results []error) {
+	var ids []string
+	var fresh []bool
+	var which []int       // the batch index of ids[k]
+	at := map[string]int{} // a form sent twice in one batch is entered once
+	for i, p := range batch {
+		if results[i] != nil && !errors.Is(results[i], errDuplicate) {
+			continue
+		}
+		if k, ok := at[p.id]; ok {
+			if results[i] == nil {
+				fresh[k], which[k] = true, i
+			}
+			continue
+		}
+		at[p.id] = len(ids)
+		ids, fresh, which = append(ids, p.id), append(fresh, results[i] == nil), append(which, i)
+	}
+	replayed, err := enterGuard(ctx, r.db.Collection(guardCollection(box), r.wc), hour, ids, fresh)
+	if err != nil {
+		r.log.Error("guard survey ballots", "err", err, "batch", len(batch))
+	}
+	for k, i := range which {
+		if replayed[k] {
+			results[i] = errDuplicate
+		}
+	}
+}
+
+// enterGuard enters ids in a box's guard. An id stored in hour just now
+// (fresh) that the guard already held is a replay of a ballot stored in an
+// earlier hour: it is deleted from hour again, and replayed says so. On an
+// error the guard may be incomplete (the next mix completes it); a replay
+// whose deletion failed stays, and is counted beside the first.
+func enterGuard(ctx context.Context, guard, hour *mongo.Collection, ids []string, fresh []bool) (replayed []bool, err error) {
+	replayed = make([]bool, len(ids))
+	if len(ids) == 0 {
+		return replayed, nil
+	}
+	docs := make([]any, len(ids))
+	for i, id := range ids {
+		docs[i] = bson.D{{Key: "_id", Value: id}}
+	}
+	_, err = guard.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	var bwe mongo.BulkWriteException
+	if err == nil {
+		return replayed, nil
+	}
+	if !errors.As(err, &bwe) || bwe.WriteConcernError != nil || len(bwe.WriteErrors) == 0 {
+		return replayed, err
+	}
+	var replays []string
+	var which []int
+	for _, we := range bwe.WriteErrors {
+		if we.Code == 11000 && we.Index >= 0 && we.Index < len(ids) && fresh[we.Index] {
+			replays, which = append(replays, ids[we.Index]), append(which, we.Index)
+		}
+	}
+	if len(replays) == 0 {
+		return replayed, nil
+	}
+	if _, err := hour.DeleteMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: replays}}}}); err != nil {
+		return replayed, fmt.Errorf("take out %d replayed ballots: %w", len(replays), err)
+	}
+	for _, i := range which {
+		replayed[i] = true
+	}
+	return replayed, nil
 }
 
 // spendInvitations spends the batch's blind tokens and then its invitations,
@@ -352,29 +429,37 @@ func (r *Responses) spendInvitations(ctx context.Context, batch []*pending) erro
 	return nil
 }
 
-// seal turns a batch into ballot documents in a random order (order[i] is the
-// batch index of docs[i]), so not even the order within a batch follows arrival.
-func (r *Responses) seal(ctx context.Context, batch []*pending) ([]any, []int, error) {
-	box := Month(r.now())
+// sealedBatch is a batch as ballot documents in a random order (order[i] is
+// the batch index of docs[i]), so not even the order within a batch follows
+// arrival, for the collection of box's hour.
+type sealedBatch struct {
+	box   string
+	hour  int
+	docs  []any
+	order []int
+}
+
+func (r *Responses) seal(ctx context.Context, batch []*pending) (sealedBatch, error) {
+	now := r.now()
+	box := Month(now)
 	key, err := r.boxes.key(ctx, box, false)
 	if err != nil {
-		return nil, nil, err
+		return sealedBatch{}, err
 	}
-	order := mathrand.Perm(len(batch))
-	docs := make([]any, len(batch))
-	for i, bi := range order {
+	out := sealedBatch{box: box, hour: r.boxes.hour(ctx, box, now), order: mathrand.Perm(len(batch)), docs: make([]any, len(batch))}
+	for i, bi := range out.order {
 		p := batch[bi]
 		payload, err := encodeBallot(p.def, p.answer, p.verified)
 		if err != nil {
-			return nil, nil, err
+			return sealedBatch{}, err
 		}
 		sealed, err := r.sealer.seal(key, box, p.id, payload)
 		if err != nil {
-			return nil, nil, err
+			return sealedBatch{}, err
 		}
-		docs[i] = ballotDoc{ID: p.id, Box: box, Sealed: sealed}
+		out.docs[i] = ballotDoc{ID: p.id, Sealed: sealed}
 	}
-	return docs, order, nil
+	return out, nil
 }
 
 func (r *Responses) countStored(batch []*pending, results []error) {

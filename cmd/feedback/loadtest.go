@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"strings"
 	"time"
 
 	"github.com/feedback-service/feedback/invitation"
@@ -97,7 +96,7 @@ func checkStored(ctx context.Context, st *store.Store, before, acknowledged int6
 		}
 	}
 	fmt.Fprintf(stdout, "stored responses (%s): %d before, %d after: grew by %d; acknowledged %d\n",
-		strings.Join(loadtest.AcknowledgedCollections, " + "), before, after, after-before, acknowledged)
+		loadtest.Acknowledged, before, after, after-before, acknowledged)
 	if after-before != acknowledged {
 		return fmt.Errorf("loadtest: the store grew by %d but %d responses were acknowledged", after-before, acknowledged)
 	}

@@ -10,7 +10,7 @@ func TestLoadtestCommand_ChecksStoredAgainstAcknowledgedInBatches(t *testing.T) 
 	start(t, "serve", "--addr", addr, "--data-dir", dir, "--store-addr", storeAddr, "--rate-limit", "0")
 	out := must(t, "", "loadtest", "--url", "http://"+addr, "--concurrency", "2", "--duration", "500ms",
 		"--mongodb-uri", sharedStoreURI(storeAddr, dir))
-	if !strings.Contains(out, "stored responses (ballots + responses): 0 before") || !strings.Contains(out, "grew by") {
+	if !strings.Contains(out, "stored responses (sealed ballots + responses): 0 before") || !strings.Contains(out, "grew by") {
 		t.Fatalf("loadtest said:\n%s", out)
 	}
 }

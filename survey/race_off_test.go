@@ -1,6 +1,0 @@
-//go:build !race
-
-package survey
-
-// raceDetector: the race detector is off.
-const raceDetector = false
