@@ -304,3 +304,70 @@ func rankCorrelation(values []int) float64 {
 	}
 	return 1 - 6*d2/float64(n*(n*n-1))
 }
+
+// A store written by an earlier version kept every box's ballots in one
+// collection, mixed in place: its mixed copies, the originals not yet mixed,
+// and the tombstones of those mixed. Moved on start, every live ballot is
+// released once, and a replay of a tombstoned form is still refused.
+func TestMigrateLegacyBallots_ReleasesEachLiveBallotOnceAndKeepsTheGuard(t *testing.T) {
+	f := newMixFixture(t)
+	ctx := context.Background()
+	key, err := f.rel.boxes.key(ctx, "2026-10", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	legacy := f.db.Collection(legacyBallotsCollection)
+	seal := func(id string, i int) []byte {
+		payload, err := encodeBallot(f.def, Answers{"fft": {Choice: "good"}, "fft_why": {Text: fmt.Sprintf("arrived %04d", i)}}, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sealed, err := f.rel.opts.Sealer.seal(key, "2026-10", id, payload)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sealed
+	}
+	var docs []any
+	for i := range 8 {
+		nonce, _ := f.r.Keys().Issue(ctx, "counselling")
+		f.sent = append(f.sent, nonce)
+		id, err := f.r.Keys().BallotID(ctx, "counselling", nonce)
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case i < 4: // mixed in generation 2: a tombstone, and a copy under a random _id
+			copyID := randomID()
+			docs = append(docs, legacyBallot{ID: id, Box: "2026-10", Tomb: true},
+				legacyBallot{ID: copyID, Box: "2026-10", Sealed: seal(copyID, i), Mix: 2})
+		default: // not yet mixed
+			docs = append(docs, legacyBallot{ID: id, Box: "2026-10", Sealed: seal(id, i)})
+		}
+	}
+	stale := randomID() // a copy of generation 1, which generation 2 replaced
+	docs = append(docs, legacyBallot{ID: stale, Box: "2026-10", Sealed: seal(stale, 99), Mix: 1})
+	if _, err := legacy.InsertMany(ctx, docs); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.rel.setMixState(ctx, "2026-10", mixState{Gen: 2, Next: 2}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.r.EnsureIndexes(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if names, _ := f.db.ListCollectionNames(ctx, bson.D{{Key: "name", Value: legacyBallotsCollection}}); len(names) != 0 {
+		t.Fatal("the old collection is still there")
+	}
+	if n := countBallots(t, f.db); n != 8 {
+		t.Fatalf("%d ballots after the move, want 8", n)
+	}
+	if out, err := f.r.Submit(ctx, f.def, f.sent[1], Answers{"fft": {Choice: "poor"}}); err != nil || out != AlreadyReceived {
+		t.Fatalf("replay of a form mixed before the move: %v %v", out, err)
+	}
+	f.clock.Advance(time.Hour + MixGrace)
+	if n, err := f.rel.MixPending(ctx); err != nil || n != 8 {
+		t.Fatalf("mix after the move: %d %v", n, err)
+	}
+	f.releasedOnce(t, 8)
+}
