@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/feedback-service/feedback/clocktest"
 	"github.com/feedback-service/feedback/store"
 	"github.com/feedback-service/feedback/store/storetest"
 	"github.com/feedback-service/feedback/survey"
@@ -21,10 +22,11 @@ import (
 //	FEEDBACK_SCALE_BALLOTS=300000 go test ./survey/ -run Scale -v -timeout 3h
 //
 // It seals that many ballots into one month (two services, a comment in one
-// of three) through Submit, mixes the box once (FEEDBACK_SCALE_MIX=0: not),
-// then releases it, logging the
-// time of each step and the process's peak memory (the embedded store is in
-// the process).
+// of three) through Submit, all in one hour, and mixes them; then it seals an
+// hour's share of a month more (n/720, at least 100) and mixes again, as the
+// hourly mix does near a month's end; then it releases the month
+// (FEEDBACK_SCALE_MIX=0: no mixes), logging the time of each step and the
+// process's peak memory (the embedded store is in the process).
 func TestScale_MixAndReleaseANationalMonth(t *testing.T) {
 	n, _ := strconv.Atoi(os.Getenv("FEEDBACK_SCALE_BALLOTS"))
 	if n <= 0 {
@@ -35,30 +37,41 @@ func TestScale_MixAndReleaseANationalMonth(t *testing.T) {
 	st := storetest.New(t)
 	db := st.Database(store.SurveyDatabase)
 	sealer := newSealer(t)
-	october := func() time.Time { return time.Date(2026, 10, 9, 10, 0, 0, 0, time.UTC) }
+	clock := clocktest.New(time.Date(2026, 10, 9, 10, 0, 0, 0, time.UTC))
 	start := time.Now()
-	sealBallots(t, survey.NewResponses(db, survey.Options{Now: october, Sealer: sealer}), cat, n)
+	sealBallots(t, survey.NewResponses(db, survey.Options{Now: clock.Now, Sealer: sealer}), cat, n)
 	t.Logf("SCALE sealed %d ballots in %s; peak RSS so far %s", n, time.Since(start).Round(time.Second), peakRSS())
 
-	rel, err := survey.NewReleaser(db, cat, survey.ReleaseOptions{Sealer: sealer, K: 10, AfterRelease: st.Compact,
-		Now: func() time.Time { return time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC) },
+	rel, err := survey.NewReleaser(db, cat, survey.ReleaseOptions{Sealer: sealer, K: 10, AfterRelease: st.Compact, Now: clock.Now,
 		Progress: func(box, step string, k int) {
 			t.Logf("release %s: %s %d at %s, peak RSS %s", box, step, k, time.Since(start).Round(time.Second), peakRSS())
 		}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if os.Getenv("FEEDBACK_SCALE_MIX") != "0" { // a mix's cost grows with the square of the box (BENCHMARKS.md)
+	total := n
+	if os.Getenv("FEEDBACK_SCALE_MIX") != "0" {
+		clock.Advance(time.Hour + survey.MixGrace)
 		start = time.Now()
 		mixed, err := rel.Mix(ctx, "2026-10")
 		if err != nil || mixed != n {
 			t.Fatalf("mix: %d, %v", mixed, err)
 		}
-		t.Logf("SCALE mixed %d ballots in %s; peak RSS %s", mixed, time.Since(start).Round(time.Second), peakRSS())
+		t.Logf("SCALE first mix: %d ballots in %s; peak RSS %s", mixed, time.Since(start).Round(time.Second), peakRSS())
+		more := max(100, n/720)
+		sealBallots(t, survey.NewResponses(db, survey.Options{Now: clock.Now, Sealer: sealer}), cat, more)
+		total += more
+		clock.Advance(time.Hour)
+		start = time.Now()
+		if mixed, err = rel.Mix(ctx, "2026-10"); err != nil || mixed != total {
+			t.Fatalf("second mix: %d, %v", mixed, err)
+		}
+		t.Logf("SCALE an hourly mix (%d new among %d): %s; peak RSS %s", more, mixed, time.Since(start).Round(time.Second), peakRSS())
 	}
+	clock.Set(time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC))
 	start = time.Now()
 	rep, err := rel.Release(ctx, "2026-10")
-	if err != nil || rep.Responses != n {
+	if err != nil || rep.Responses != total {
 		t.Fatalf("release: %+v %v", rep, err)
 	}
 	t.Logf("SCALE released %d responses in %s; peak RSS %s", rep.Responses, time.Since(start).Round(time.Second), peakRSS())
