@@ -208,3 +208,13 @@ func mac(key []byte, parts ...string) []byte {
 	}
 	return h.Sum(nil)
 }
+
+// issuedMonth is the month (MonthLayout) of the day a checked nonce was
+// issued, "" for a nonce that does not parse.
+func issuedMonth(nonce string) string {
+	day, _, _, ok := splitNonce(nonce)
+	if !ok {
+		return ""
+	}
+	return day[:4] + "-" + day[4:6]
+}

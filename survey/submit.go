@@ -73,6 +73,7 @@ type Responses struct {
 
 type pending struct {
 	id         string // the ballot's _id, derived from the form's nonce
+	issued     string // the month the form's nonce was issued in, if it is not the token's
 	def        *Definition
 	answer     Answers
 	verified   bool
@@ -185,7 +186,7 @@ func (r *Responses) SubmitInvited(ctx context.Context, d *Definition, nonce, inv
 		}
 		return 0, fmt.Errorf("%w: %v", ErrUnavailable, err)
 	}
-	p := &pending{id: id, def: d, answer: answers, verified: verified, invitation: invitation, result: make(chan error, 1)}
+	p := &pending{id: id, issued: issuedMonth(nonce), def: d, answer: answers, verified: verified, invitation: invitation, result: make(chan error, 1)}
 	return r.enqueue(ctx, p)
 }
 
@@ -347,9 +348,39 @@ func (r *Responses) guard(ctx context.Context, hour *mongo.Collection, box strin
 	if err != nil {
 		r.log.Error("guard survey ballots", "err", err, "batch", len(batch))
 	}
+	r.guardLastMonth(ctx, hour, box, batch, ids, fresh, which, replayed)
 	for k, i := range which {
 		if replayed[k] {
 			results[i] = errDuplicate
+		}
+	}
+}
+
+// guardLastMonth enters in last month's guard too the forms issued last month
+// (a nonce is valid the day after it was issued, and last month's box waits
+// for its release until well after that), so a form sent on a month's last
+// evening and again next morning is caught as a replay.
+func (r *Responses) guardLastMonth(ctx context.Context, hour *mongo.Collection, box string, batch []*pending, ids []string, fresh []bool, which []int, replayed []bool) {
+	byMonth := map[string][]int{} // month → indexes into ids
+	for k, i := range which {
+		if m := batch[i].issued; m != "" && m != box && !replayed[k] {
+			byMonth[m] = append(byMonth[m], k)
+		}
+	}
+	for month, ks := range byMonth {
+		if _, err := r.boxes.key(ctx, month, true); err != nil {
+			continue // released already, or never made: nothing there to meet
+		}
+		sub, subFresh := make([]string, len(ks)), make([]bool, len(ks))
+		for j, k := range ks {
+			sub[j], subFresh[j] = ids[k], fresh[k]
+		}
+		again, err := enterGuard(ctx, r.db.Collection(guardCollection(month), r.wc), hour, sub, subFresh)
+		if err != nil {
+			r.log.Error("guard survey ballots in last month's box", "err", err, "batch", len(batch))
+		}
+		for j, k := range ks {
+			replayed[k] = replayed[k] || again[j]
 		}
 	}
 }
