@@ -36,6 +36,11 @@ type Options struct {
 	TempDir string
 	// RunBytes is how much of a collection is sorted in memory at once; 0 means 32 MB.
 	RunBytes int
+	// Hold, if set, is called before a database is read and the function it
+	// returns once it has been read: the survey database is read holding the
+	// release lease, so no mix or release moves ballots between its
+	// collections while they are read.
+	Hold func(ctx context.Context, db *mongo.Database) (done func(), err error)
 
 	// scryptWorkFactor, when set, makes encryption cheaper, for tests only.
 	scryptWorkFactor int
@@ -104,27 +109,44 @@ func readAll(ctx context.Context, client *mongo.Client, h *Header, opts *Options
 	}
 	var colls []spooled
 	for _, name := range opts.Databases {
-		db := client.Database(name)
-		names, err := db.ListCollectionNames(ctx, bson.D{})
+		d, read, err := readDatabase(ctx, client.Database(name), key, runBytes, opts)
+		colls = append(colls, read...)
 		if err != nil {
-			return colls, fmt.Errorf("backup: list collections of %s: %w", name, err)
-		}
-		slices.Sort(names)
-		d := Database{Name: name, Collections: []Collection{}}
-		for _, c := range names {
-			if skipped(name, c) {
-				continue
-			}
-			sp := newSpool(opts.TempDir, key, runBytes)
-			colls = append(colls, spooled{db: name, name: c, docs: sp})
-			if err := readCollection(ctx, db.Collection(c), sp, opts); err != nil {
-				return colls, fmt.Errorf("backup: read %s.%s: %w", name, c, err)
-			}
-			d.Collections = append(d.Collections, Collection{Name: c, Count: sp.count})
+			return colls, err
 		}
 		h.Databases = append(h.Databases, d)
 	}
 	return colls, nil
+}
+
+func readDatabase(ctx context.Context, db *mongo.Database, key *age.X25519Identity, runBytes int, opts *Options) (Database, []spooled, error) {
+	name := db.Name()
+	d := Database{Name: name, Collections: []Collection{}}
+	if opts.Hold != nil {
+		done, err := opts.Hold(ctx, db)
+		if err != nil {
+			return d, nil, fmt.Errorf("backup: %s: %w", name, err)
+		}
+		defer done()
+	}
+	names, err := db.ListCollectionNames(ctx, bson.D{})
+	if err != nil {
+		return d, nil, fmt.Errorf("backup: list collections of %s: %w", name, err)
+	}
+	slices.Sort(names)
+	var colls []spooled
+	for _, c := range names {
+		if skipped(name, c) {
+			continue
+		}
+		sp := newSpool(opts.TempDir, key, runBytes)
+		colls = append(colls, spooled{db: name, name: c, docs: sp})
+		if err := readCollection(ctx, db.Collection(c), sp, opts); err != nil {
+			return d, colls, fmt.Errorf("backup: read %s.%s: %w", name, c, err)
+		}
+		d.Collections = append(d.Collections, Collection{Name: c, Count: sp.count})
+	}
+	return d, colls, nil
 }
 
 // readCollection reads one collection with a single cursor in the store's

@@ -2,7 +2,9 @@ package survey
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"log/slog"
 	"math"
 	"sort"
 	"strings"
@@ -397,4 +399,41 @@ func TestSubmit_AReplayNextMonthOfAFormIssuedLastMonthIsCaught(t *testing.T) {
 		t.Fatalf("%d ballots, want 6", n)
 	}
 	f.releasedOnce(t, 5)
+}
+
+// A backup reads the ballots holding the release lease: no mix starts while
+// it does, and it waits for a mix already running.
+func TestHoldReleaseLease_KeepsMixesOutAndWaitsForOne(t *testing.T) {
+	f := newMixFixture(t)
+	ctx := context.Background()
+	for i := range 5 {
+		f.send(t, i)
+	}
+	f.clock.Advance(time.Hour + MixGrace)
+	done, err := HoldReleaseLease(ctx, f.db, "backup", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.rel.MixPending(ctx); !errors.Is(err, ErrLeaseHeld) {
+		t.Fatalf("a mix while a backup holds the lease: %v", err)
+	}
+	done()
+	if n, err := f.rel.MixPending(ctx); err != nil || n != 5 {
+		t.Fatalf("a mix after the backup: %d %v", n, err)
+	}
+	// Held by an instance (as while it mixes): the backup waits, then takes it.
+	leases := f.db.Collection(leasesCollection)
+	if held, err := takeLease(ctx, leases, "instance-a", time.Now, false); err != nil || !held {
+		t.Fatalf("lease: %v %v", held, err)
+	}
+	waits := 0
+	done, err = HoldReleaseLease(ctx, f.db, "backup", func() {
+		if waits++; waits == 1 {
+			giveUpLease(leases, "instance-a", slog.Default())
+		}
+	})
+	if err != nil || waits != 1 {
+		t.Fatalf("the backup waited %d times: %v", waits, err)
+	}
+	done()
 }

@@ -70,7 +70,8 @@ type Releaser struct {
 	// busy keeps this process's releases and mixes one at a time: the lease
 	// keeps other instances out, not this one's other job.
 	busy     sync.Mutex
-	migrated bool // guarded by busy
+	migrated bool   // guarded by busy
+	renewing func() // stops renewing the lease; guarded by busy
 }
 
 // ReleaseReport says what one box's release did.

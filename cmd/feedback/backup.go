@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -16,6 +17,8 @@ import (
 	"github.com/feedback-service/feedback/backup"
 	"github.com/feedback-service/feedback/intake"
 	"github.com/feedback-service/feedback/store"
+	"github.com/feedback-service/feedback/survey"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 )
 
 // runBackup is "feedback backup --out FILE [--intake]".
@@ -33,6 +36,7 @@ func runBackup(ctx context.Context, st *store.Store, args []string, stdin io.Rea
 	opts := backup.Options{
 		Databases: []string{store.SurveyDatabase},
 		Progress:  progressTo(stderr),
+		Hold:      holdReleases(stderr),
 	}
 	if *withIntake {
 		opts.Databases = append(opts.Databases, intake.Database, accounts.Database)
@@ -166,5 +170,23 @@ func size(info os.FileInfo) string {
 		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
 	} else {
 		return fmt.Sprintf("%d bytes", n)
+	}
+}
+
+// holdReleases has the backup read the survey database holding the release
+// lease, waiting while a mix or release runs, so it reads each box's ballots
+// in one state.
+func holdReleases(stderr io.Writer) func(ctx context.Context, db *mongo.Database) (func(), error) {
+	return func(ctx context.Context, db *mongo.Database) (func(), error) {
+		if db.Name() != store.SurveyDatabase {
+			return func() {}, nil
+		}
+		said := false
+		return survey.HoldReleaseLease(ctx, db, "backup-"+strconv.Itoa(os.Getpid()), func() {
+			if !said {
+				fmt.Fprintln(stderr, "waiting for a release or mix of sealed ballots to finish (no instance starts one while the backup reads them)")
+				said = true
+			}
+		})
 	}
 }
