@@ -329,7 +329,7 @@ func (r *Responses) commit(batch []*pending) {
 func (r *Responses) guard(ctx context.Context, hour *mongo.Collection, box string, batch []*pending, results []error) {
 	var ids []string
 	var fresh []bool
-	var which []int       // the batch index of ids[k]
+	var which []int        // the batch index of ids[k]
 	at := map[string]int{} // a form sent twice in one batch is entered once
 	for i, p := range batch {
 		if results[i] != nil && !errors.Is(results[i], errDuplicate) {
