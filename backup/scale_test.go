@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/feedback-service/feedback/clocktest"
 	"github.com/feedback-service/feedback/store"
 	"github.com/feedback-service/feedback/store/storetest"
 	"github.com/feedback-service/feedback/survey"
@@ -22,7 +23,8 @@ import (
 // It fills an embedded store with that many demo responses (through Submit,
 // as real ones are stored), backs it up to a file, restores the file into a
 // fresh directory and compares every published dashboard figure and comment.
-// FEEDBACK_SCALE_DIR keeps the filled store there, and a later run reuses it.
+// FEEDBACK_SCALE_DIR keeps the filled store there (an empty directory: the
+// sealing secret lives only in the test, so a store cannot be reused).
 func TestScale_BackupAndRestoreAMillionResponses(t *testing.T) {
 	n, _ := strconv.Atoi(os.Getenv("FEEDBACK_SCALE"))
 	if n <= 0 {
@@ -38,7 +40,9 @@ func TestScale_BackupAndRestoreAMillionResponses(t *testing.T) {
 		dir = t.TempDir()
 	}
 	from := storetest.Open(t, dir)
-	fill(t, from, cat, n)
+	sealer := testSealer(t, cat) // a kept store was filled under another: run it afresh
+	fill(t, from, cat, sealer, n)
+	pending := sealPending(t, from, cat, sealer, max(1000, n/50))
 	// Read first: the first read of comments makes the key they are ordered
 	// by, kept in the survey database, which the backup must carry.
 	want := figures(t, from, cat)
@@ -71,21 +75,85 @@ func TestScale_BackupAndRestoreAMillionResponses(t *testing.T) {
 	if got := figures(t, to, cat); got != want {
 		t.Fatalf("published figures differ after a restore:\n%s\n%s", want, got)
 	}
+	if got := sealedCount(t, to); got != pending {
+		t.Fatalf("%d sealed ballots restored, want %d", got, pending)
+	}
+	// The month still sealed, released on each store, gives the same responses.
+	for _, st := range []*store.Store{from, to} {
+		rel, err := survey.NewReleaser(st.Database(store.SurveyDatabase), cat, survey.ReleaseOptions{Sealer: sealer, K: 10,
+			Now: func() time.Time { return time.Date(2026, 12, 3, 0, 0, 0, 0, time.UTC) }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep, err := rel.Release(ctx, "2026-11"); err != nil || int64(rep.Responses+rep.Carried) != pending {
+			t.Fatalf("release of the sealed month: %+v %v", rep, err)
+		}
+	}
+}
+
+// sealPending seals n ballots into November, half in one hour and half in the
+// next, and mixes the first hour: the backup then holds a mixed generation
+// and an hour not yet mixed. It returns how many ballots are sealed.
+func sealPending(t *testing.T, st *store.Store, cat *survey.Catalogue, sealer *survey.Sealer, n int) int64 {
+	t.Helper()
+	ctx := context.Background()
+	db := st.Database(store.SurveyDatabase)
+	clock := clocktest.New(demoNow)
+	r := survey.NewResponses(db, survey.Options{Now: clock.Now, Sealer: sealer})
+	def, _ := cat.Get("counselling")
+	for i := range n {
+		if i == n/2 {
+			clock.Advance(time.Hour)
+		}
+		nonce, err := r.Keys().Issue(ctx, "counselling")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := r.Submit(ctx, def, nonce, survey.Answers{"fft": {Choice: "good"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r.Close()
+	clock.Advance(survey.MixGrace)
+	rel, err := survey.NewReleaser(db, cat, survey.ReleaseOptions{Sealer: sealer, K: 10, Now: clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mixed, err := rel.Mix(ctx, "2026-11"); err != nil || mixed < n/2 { // and what demo months carried
+		t.Fatalf("mix: %d %v", mixed, err)
+	}
+	return sealedCount(t, st)
+}
+
+func sealedCount(t *testing.T, st *store.Store) (n int64) {
+	t.Helper()
+	db := st.Database(store.SurveyDatabase)
+	names, err := survey.BallotCollections(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range names {
+		k, err := db.Collection(name).CountDocuments(context.Background(), map[string]any{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n += k
+	}
+	return n
 }
 
 // fill stores demo responses in st until it holds at least n: one demo run
 // stores about 95 % of what it is asked for (months are rounded), so the
 // rest is asked for again under another seed.
-func fill(t *testing.T, st *store.Store, cat *survey.Catalogue, n int) {
+func fill(t *testing.T, st *store.Store, cat *survey.Catalogue, sealer *survey.Sealer, n int) {
 	t.Helper()
 	if _, err := st.Database(store.SurveyDatabase).Collection("responses").FindOne(context.Background(), map[string]any{}).Raw(); err == nil {
-		t.Logf("SCALE fill: reusing the store in %s", st.DataDir)
-		return
+		t.Fatalf("%s holds responses already: give FEEDBACK_SCALE_DIR an empty directory", st.DataDir)
 	}
 	start, stored := time.Now(), 0
 	for seed := uint64(1); stored < n && seed <= 5; seed++ {
 		rep, err := survey.Demo(context.Background(), st.Database(store.SurveyDatabase), cat,
-			survey.DemoOptions{Responses: n - stored, Now: demoNow, Seed: seed, Sealer: testSealer(t, cat)})
+			survey.DemoOptions{Responses: n - stored, Now: demoNow, Seed: seed, Sealer: sealer})
 		if err != nil {
 			t.Fatal(err)
 		}
