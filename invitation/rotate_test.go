@@ -194,7 +194,7 @@ func legacyKey(t *testing.T, tk *Tokens, service string) *rsa.PrivateKey {
 }
 
 // legacyToken is a token signed under sk, as the exchange before rotation made.
-func legacyToken(t *testing.T, sk *rsa.PrivateKey) []byte {
+func legacyToken(t testing.TB, sk *rsa.PrivateKey) []byte {
 	t.Helper()
 	client, _ := blindrsa.NewClient(Variant, &sk.PublicKey)
 	prepared, _ := client.Prepare(rand.Reader, make([]byte, 32))
@@ -251,5 +251,38 @@ func TestTokens_TheKeyFromBeforeRotationServesTwoMonthsThenGoes(t *testing.T) {
 	}
 	if ids := keyIDs(t, s); len(ids) != 0 {
 		t.Fatalf("keys left in January: %v", ids)
+	}
+}
+
+// BenchmarkVerifyToken checks a token signed this month (one RSA verify), one
+// signed last month once this month's key exists (two), and one signed last
+// month before any key of this month (two reads of blind_keys besides).
+func BenchmarkVerifyToken(b *testing.B) {
+	s, _, clock, _ := newTestStore(b)
+	tk := NewTokens(s)
+	ctx := context.Background()
+	nov, err := tk.key(ctx, "counselling", "2026-11", true)
+	if err != nil {
+		b.Fatal(err)
+	}
+	token := legacyToken(b, nov.sk)
+	for _, bc := range []struct {
+		name string
+		at   time.Time
+		dec  bool
+	}{{"this month", at(2026, 11, 23, 12, 0), false}, {"last month, no key this month", at(2026, 12, 2, 0, 0), false}, {"last month", at(2026, 12, 2, 0, 0), true}} {
+		clock.Set(bc.at)
+		if bc.dec {
+			if _, err := tk.SigningKey(ctx, "counselling"); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.Run(bc.name, func(b *testing.B) {
+			for b.Loop() {
+				if _, ok, err := tk.VerifyToken(ctx, "counselling", token); !ok || err != nil {
+					b.Fatal(ok, err)
+				}
+			}
+		})
 	}
 }
