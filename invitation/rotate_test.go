@@ -8,6 +8,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -284,5 +285,37 @@ func BenchmarkVerifyToken(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// Instances run Rotate at once: the same key ahead, the same keys retired,
+// and no error from dropping a collection the other dropped first.
+func TestTokens_RotateOnTwoInstancesAtOnce(t *testing.T) {
+	s, c, clock, _ := newTestStore(t)
+	a, b := NewTokens(s), NewTokens(NewStore(s.db, c))
+	ctx := context.Background()
+	token, _, _ := blindToken(t, a, "counselling", mint(t, c, "counselling"))
+	spend(t, a, "counselling", token)
+	for _, now := range []time.Time{at(2026, 11, 30, 23, 0), at(2027, 1, 1, 1, 0)} {
+		clock.Set(now)
+		for range 3 {
+			errs := make([]error, 2)
+			var wg sync.WaitGroup
+			for i, tk := range []*Tokens{a, b} {
+				wg.Go(func() { errs[i] = tk.Rotate(ctx) })
+			}
+			wg.Wait()
+			if errs[0] != nil || errs[1] != nil {
+				t.Fatalf("at %v: %v", now, errs)
+			}
+		}
+	}
+	ka, _ := a.SigningKey(ctx, "counselling")
+	kb, _ := b.SigningKey(ctx, "counselling")
+	if !slices.Equal(keyIDs(t, s), []string{"counselling|2026-12", "counselling|2027-01"}) || !ka.Key.Equal(kb.Key) || ka.ID != "2027-01" {
+		t.Fatalf("keys after rotating on two instances: %v", keyIDs(t, s))
+	}
+	if _, ok := spentMarks(t, s)["tokens_spent_2026_11"]; ok {
+		t.Fatal("November's marks are left")
 	}
 }
