@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"net/http"
 	"testing"
 	"time"
@@ -108,7 +109,12 @@ func TestBlind_InvitedFormSendsATokenInsteadOfTheInvitation(t *testing.T) {
 	// The exchange spent the invitation.
 	one := make([]byte, 256)
 	one[255] = 1
-	again := `{"invitation":"` + code + `","blinded":"` + base64.RawURLEncoding.EncodeToString(one) + `"}`
+	_, key := srv.Get(t, "/s/"+d.Service+"/token-key")
+	var k struct{ ID string }
+	if err := json.Unmarshal([]byte(key), &k); err != nil || k.ID == "" {
+		t.Fatalf("token key: %v %s", err, key)
+	}
+	again := `{"invitation":"` + code + `","key":"` + k.ID + `","blinded":"` + base64.RawURLEncoding.EncodeToString(one) + `"}`
 	if resp, body := srv.PostJSON(t, "/s/"+d.Service+"/token", again); resp.StatusCode != http.StatusGone {
 		t.Fatalf("the invitation again: %d %s", resp.StatusCode, body)
 	}
@@ -156,5 +162,38 @@ func TestBlind_SentAtOnceTheFormWaitsForTheExchange(t *testing.T) {
 	}
 	if !storedVerified(t, srv) {
 		t.Fatal("the answers sent at once are not verified")
+	}
+}
+
+// A key cached just before midnight no longer signs after the first minutes
+// of the month: the exchange is refused (409, nothing spent), the script
+// leaves the form as it is, and the invitation sent with the answers gives a
+// verified response.
+func TestBlind_AKeyCachedOverMidnightFallsBackToTheInvitation(t *testing.T) {
+	d := surveys(t)[0]
+	clock := apitest.NewClock()
+	clock.Set(time.Date(2026, 11, 30, 23, 58, 0, 0, time.UTC))
+	srv := apitest.New(t, apitest.WithClock(clock.Now))
+	ctx := newTab(t)
+	openInvitation(t, ctx, srv, d)
+	answers := answersFor(d)
+	tapAnswers(t, ctx, answers)
+	waitFor(t, ctx, "November's token", `!!document.querySelector('input[name=token]')`)
+	clock.Set(time.Date(2026, 12, 1, 0, 30, 0, 0, time.UTC))
+	openInvitation(t, ctx, srv, d)
+	// Note each exchange answer's status (a refused fetch leaves no resource timing).
+	eval[bool](t, ctx, `const f = window.fetch; window.statuses = [];
+		window.fetch = (...a) => f(...a).then(r => { window.statuses.push(r.status); return r; }); true`)
+	tapAnswers(t, ctx, answers)
+	waitFor(t, ctx, "the refused exchange", `window.statuses.includes(409)`)
+	time.Sleep(100 * time.Millisecond)
+	if !eval[bool](t, ctx, `!!document.querySelector('input[name=invitation]') && !document.querySelector('input[name=token]')`) {
+		t.Fatal("the form lost its invitation after a refused exchange")
+	}
+	screenshot(t, ctx, "survey-invited-key-refused", phone)
+	submit(t, ctx, chromedp.Tap(chromedp.CSS(`button[type=submit]`)), http.StatusOK, thanksPath(d, survey.English))
+	checkThanks(t, ctx)
+	if !storedVerified(t, srv) {
+		t.Fatal("the invitation sent after the refused exchange is not verified")
 	}
 }

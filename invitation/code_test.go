@@ -13,7 +13,7 @@ import (
 var testSecret = bytes.Repeat([]byte("s"), MinSecretLength)
 
 // newTestCodes gives codes on a clock starting at noon on Monday 23 November 2026.
-func newTestCodes(t *testing.T) (*Codes, *clocktest.Clock) {
+func newTestCodes(t testing.TB) (*Codes, *clocktest.Clock) {
 	t.Helper()
 	clock := clocktest.New(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC))
 	c, err := New(testSecret, Config{BaseURL: "https://feedback.example.org/", Now: clock.Now})

@@ -15,7 +15,7 @@ import (
 	"github.com/feedback-service/feedback/store/storetest"
 )
 
-func newTestStore(t *testing.T) (*Store, *Codes, *clocktest.Clock, *store.Store) {
+func newTestStore(t testing.TB) (*Store, *Codes, *clocktest.Clock, *store.Store) {
 	t.Helper()
 	c, clock := newTestCodes(t)
 	st := storetest.New(t)

@@ -20,11 +20,11 @@ import (
 func blindToken(t *testing.T, tk *Tokens, service, code string) (token, blinded []byte, err error) {
 	t.Helper()
 	ctx := context.Background()
-	pk, err := tk.PublicKey(ctx, service)
+	key, err := tk.SigningKey(ctx, service)
 	if err != nil {
 		t.Fatal(err)
 	}
-	client, err := blindrsa.NewClient(Variant, pk)
+	client, err := blindrsa.NewClient(Variant, key.Key)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +38,7 @@ func blindToken(t *testing.T, tk *Tokens, service, code string) (token, blinded 
 	if err != nil {
 		t.Fatal(err)
 	}
-	blindSig, err := tk.Sign(ctx, service, code, blinded)
+	blindSig, err := tk.Sign(ctx, service, key.ID, code, blinded)
 	if err != nil {
 		return nil, blinded, err
 	}
@@ -58,7 +58,7 @@ func TestTokens_SignSpendsTheCodeOnceAndTheTokenVerifies(t *testing.T) {
 		t.Fatal(err)
 	}
 	prepared, ok, err := tk.VerifyToken(context.Background(), "counselling", token)
-	if err != nil || !ok || !bytes.Equal(prepared, token[:PreparedLength]) {
+	if err != nil || !ok || !bytes.Equal(prepared, append(token[:PreparedLength:PreparedLength], "tokens_spent_2026_11"...)) {
 		t.Fatalf("VerifyToken = %x, %v, %v", prepared, ok, err)
 	}
 	if _, _, err := blindToken(t, tk, "counselling", code); !errors.Is(err, ErrUsed) {
@@ -84,10 +84,10 @@ func TestTokens_RefusesBadCodesAndBlindedMessagesWithoutSpending(t *testing.T) {
 	if _, _, err := blindToken(t, tk, "peer-support", code); !errors.Is(err, ErrInvalid) {
 		t.Fatalf("other service's code: %v, want ErrInvalid", err)
 	}
-	if _, err := tk.Sign(ctx, "counselling", code, []byte("short")); !errors.Is(err, ErrMalformed) {
+	if _, err := tk.Sign(ctx, "counselling", "2026-11", code, []byte("short")); !errors.Is(err, ErrMalformed) {
 		t.Fatalf("short blinded message: %v, want ErrMalformed", err)
 	}
-	if _, err := tk.Sign(ctx, "counselling", code, bytes.Repeat([]byte{0xff}, SignatureLength)); !errors.Is(err, ErrMalformed) {
+	if _, err := tk.Sign(ctx, "counselling", "2026-11", code, bytes.Repeat([]byte{0xff}, SignatureLength)); !errors.Is(err, ErrMalformed) {
 		t.Fatalf("blinded message over the modulus: %v, want ErrMalformed", err)
 	}
 	if _, err := s.Spend(ctx, code); err != nil {
@@ -100,18 +100,18 @@ func TestTokens_RefusesBadCodesAndBlindedMessagesWithoutSpending(t *testing.T) {
 	}
 }
 
-func TestTokens_OneKeyPerServiceSharedByInstancesAndSealed(t *testing.T) {
+func TestTokens_OneKeyPerServiceAndMonthSharedByInstancesAndSealed(t *testing.T) {
 	s, c, _, _ := newTestStore(t)
 	ctx := context.Background()
 	// Two instances making the key at once: one insert wins, the other reads it.
 	a, b := NewTokens(s), NewTokens(NewStore(s.db, c))
-	var pa, pb *rsa.PublicKey
+	var pa, pb SigningKey
 	var ea, eb error
 	var wg sync.WaitGroup
-	wg.Go(func() { pa, ea = a.PublicKey(ctx, "counselling") })
-	wg.Go(func() { pb, eb = b.PublicKey(ctx, "counselling") })
+	wg.Go(func() { pa, ea = a.SigningKey(ctx, "counselling") })
+	wg.Go(func() { pb, eb = b.SigningKey(ctx, "counselling") })
 	wg.Wait()
-	if ea != nil || eb != nil || !pa.Equal(pb) {
+	if ea != nil || eb != nil || !pa.Key.Equal(pb.Key) || pa.ID != "2026-11" || pb.ID != pa.ID {
 		t.Fatalf("the instances' keys differ (%v, %v)", ea, eb)
 	}
 	token, _, err := blindToken(t, b, "counselling", mint(t, c, "counselling"))
@@ -125,7 +125,8 @@ func TestTokens_OneKeyPerServiceSharedByInstancesAndSealed(t *testing.T) {
 	if err := s.db.Collection(keysCollection).FindOne(ctx, bson.D{}).Decode(&raw); err != nil {
 		t.Fatal(err)
 	}
-	sk, _ := a.key(ctx, "counselling")
+	k, _ := a.key(ctx, "counselling", "2026-11", false)
+	sk := k.sk
 	if bytes.Contains(raw, sk.D.Bytes()) || bytes.Contains(raw, sk.Primes[0].Bytes()) {
 		t.Fatal("the private key is stored in clear")
 	}
@@ -133,7 +134,7 @@ func TestTokens_OneKeyPerServiceSharedByInstancesAndSealed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := NewTokens(NewStore(s.db, other)).PublicKey(ctx, "counselling"); err == nil {
+	if _, err := NewTokens(NewStore(s.db, other)).SigningKey(ctx, "counselling"); err == nil {
 		t.Fatal("another secret opened the sealed key")
 	}
 }

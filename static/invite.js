@@ -2,8 +2,8 @@
 // RSABSSA-SHA384-PSS-Randomized) over a token made here, and send the token
 // with the answers instead of the invitation, so that not even the server can
 // join the two requests. Done on the first touch of the form, never on load.
-// Any failure leaves the form as it is: the invitation then goes with the
-// answers, as without JavaScript.
+// Any failure (a key that stopped signing at midnight, 409, too) leaves the
+// form as it is: the invitation then goes with the answers, as without JavaScript.
 (() => {
   const inv = document.querySelector('input[name=invitation]');
   const C = window.crypto, S = C && C.subtle;
@@ -58,7 +58,7 @@
     while (!ri) { r = int(rand(k + 16)) % n; try { ri = inverse(r, n); } catch (_) { /* another r */ } }
     const res = await fetch(url, {
       method: 'POST', credentials: 'omit', cache: 'no-store', headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ invitation: code, blinded: b64(bytes(m * pow(r, e, n) % n, k)) }),
+      body: JSON.stringify({ invitation: code, key: key.id, blinded: b64(bytes(m * pow(r, e, n) % n, k)) }),
     });
     if (!res.ok) throw res.status;
     const s = int(unb64((await res.json()).signature)) * ri % n;

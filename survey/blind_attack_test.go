@@ -48,11 +48,11 @@ func TestBlindAttack_NoRequestOrWriteJoinsATokenResponseToItsInvitation(t *testi
 	t.Cleanup(responses.Close)
 	ctx := context.Background()
 	def, _ := cat.Get("counselling")
-	pk, err := tokens.PublicKey(ctx, "counselling")
+	key, err := tokens.SigningKey(ctx, "counselling")
 	if err != nil {
 		t.Fatal(err)
 	}
-	bc, _ := blindrsa.NewClient(invitation.Variant, pk)
+	bc, _ := blindrsa.NewClient(invitation.Variant, key.Key)
 
 	const people = 60
 	var gateway, exchanges, answers []string // what the SMS log and the server saw
@@ -67,7 +67,7 @@ func TestBlindAttack_NoRequestOrWriteJoinsATokenResponseToItsInvitation(t *testi
 		if err != nil {
 			t.Fatal(err)
 		}
-		blindSig, err := tokens.Sign(ctx, "counselling", code, blinded)
+		blindSig, err := tokens.Sign(ctx, "counselling", key.ID, code, blinded)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -89,6 +89,14 @@ func TestBlindAttack_NoRequestOrWriteJoinsATokenResponseToItsInvitation(t *testi
 		if out, err := responses.SubmitToken(ctx, def, nonce, token, a); err != nil || out != survey.Stored {
 			t.Fatalf("submit %d: %v %v", i, out, err)
 		}
+	}
+	// The key rotation's writes: November's key made ahead, on the last evening.
+	c.Set(time.Date(2026, 10, 31, 23, 0, 0, 0, time.UTC))
+	if err := tokens.Rotate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if w := rec.writes[len(rec.writes)-1]; w.collection != "blind_keys" || !bytes.Contains(w.docs[0], []byte("counselling|2026-11")) {
+		t.Fatalf("rotation wrote %s, not November's key", w.collection)
 	}
 	c.Set(time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC))
 	rel, err := survey.NewReleaser(db, cat, survey.ReleaseOptions{Sealer: sealer, K: 10, Now: c.Now, Responses: responses})
@@ -116,6 +124,7 @@ func TestBlindAttack_NoRequestOrWriteJoinsATokenResponseToItsInvitation(t *testi
 	}
 	checkNoneIn(t, "an answers' request", answers, exchangeValues)
 	checkNoneIn(t, "an exchange", exchanges, answerValues)
+	checkSpentTokenMarks(t, rec.writes, people)
 	var order []arrival
 	for _, w := range rec.writes {
 		exchangeSide := w.collection == "blind_keys" || bytes.HasPrefix([]byte(w.collection), []byte("invitations_spent_"))
@@ -137,6 +146,29 @@ func TestBlindAttack_NoRequestOrWriteJoinsATokenResponseToItsInvitation(t *testi
 	}
 	if rho := spearman(order); math.Abs(rho) >= 0.35 {
 		t.Fatalf("responses are written in the order of their exchanges: ρ %.2f", rho)
+	}
+}
+
+// checkSpentTokenMarks checks that the tokens' spent marks went to their
+// key month's collection and hold an _id alone: no time finer than the
+// month its collection names.
+func checkSpentTokenMarks(t *testing.T, writes []recordedWrite, want int) {
+	t.Helper()
+	n := 0
+	for _, w := range writes {
+		if !bytes.HasPrefix([]byte(w.collection), []byte("tokens_spent")) {
+			continue
+		}
+		for _, d := range w.docs {
+			elems, _ := d.Elements()
+			if w.collection != "tokens_spent_2026_10" || len(elems) != 1 || elems[0].Key() != "_id" {
+				t.Fatalf("a spent token's mark in %s: %s", w.collection, d)
+			}
+			n++
+		}
+	}
+	if n != want {
+		t.Fatalf("%d spent tokens' marks, want %d", n, want)
 	}
 }
 

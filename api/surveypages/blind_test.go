@@ -7,6 +7,7 @@ import (
 	"crypto/rsa"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"math/big"
 	"net/http"
 	"regexp"
@@ -32,22 +33,33 @@ type exchange struct {
 	blinded, blindSig        []byte
 }
 
-func tokenKey(t *testing.T, srv *apitest.Server, service string) *rsa.PublicKey {
+// tokenKey fetches the key browsers blind with now: its id and public key.
+// It is cacheable by anyone, for at most a day.
+func tokenKey(t *testing.T, srv *apitest.Server, service string) (string, *rsa.PublicKey) {
 	t.Helper()
 	resp, body := srv.Get(t, "/s/"+service+"/token-key")
-	var k struct{ N, E string }
+	var k struct{ ID, N, E string }
+	var maxAge int
+	_, _ = fmt.Sscanf(resp.Header.Get("Cache-Control"), "public, max-age=%d", &maxAge)
 	if err := json.Unmarshal([]byte(body), &k); resp.StatusCode != http.StatusOK || err != nil ||
-		resp.Header.Get("Cache-Control") != "public, max-age=86400" || len(resp.Cookies()) != 0 {
+		maxAge <= 0 || maxAge > 86400 || len(resp.Cookies()) != 0 || !regexp.MustCompile(`^\d{4}-\d\d$`).MatchString(k.ID) {
 		t.Fatalf("token key: %d %v %q %s", resp.StatusCode, err, resp.Header.Get("Cache-Control"), body)
 	}
 	n, _ := b64.DecodeString(k.N)
 	e, _ := b64.DecodeString(k.E)
-	return &rsa.PublicKey{N: new(big.Int).SetBytes(n), E: int(new(big.Int).SetBytes(e).Int64())}
+	return k.ID, &rsa.PublicKey{N: new(big.Int).SetBytes(n), E: int(new(big.Int).SetBytes(e).Int64())}
 }
 
 func blindExchange(t *testing.T, srv *apitest.Server, service, code string) exchange {
 	t.Helper()
-	client, err := blindrsa.NewClient(blindrsa.SHA384PSSRandomized, tokenKey(t, srv, service))
+	id, pk := tokenKey(t, srv, service)
+	return blindExchangeWith(t, srv, service, code, id, pk)
+}
+
+// blindExchangeWith is blindExchange with a key fetched before.
+func blindExchangeWith(t *testing.T, srv *apitest.Server, service, code, id string, pk *rsa.PublicKey) exchange {
+	t.Helper()
+	client, err := blindrsa.NewClient(blindrsa.SHA384PSSRandomized, pk)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +70,7 @@ func blindExchange(t *testing.T, srv *apitest.Server, service, code string) exch
 	if err != nil {
 		t.Fatal(err)
 	}
-	req, _ := json.Marshal(map[string]string{"invitation": code, "blinded": b64.EncodeToString(blinded)})
+	req, _ := json.Marshal(map[string]string{"invitation": code, "key": id, "blinded": b64.EncodeToString(blinded)})
 	resp, body := srv.PostJSON(t, "/s/"+service+"/token", string(req))
 	x := exchange{request: string(req), response: body, status: resp.StatusCode, blinded: blinded}
 	if len(resp.Cookies()) != 0 || resp.Header.Get("Cache-Control") != "no-store" {
@@ -219,9 +231,11 @@ func TestBlindToken_RefusedExchangesSpendNothing(t *testing.T) {
 		t.Fatalf("broken code: %d", x.status)
 	}
 	for body, want := range map[string]int{
-		`{"invitation":"` + code + `","blinded":"***"}`:                                     http.StatusBadRequest,
-		`{"invitation":"` + code + `","blinded":"AAAA"}`:                                    http.StatusBadRequest,
-		`{"invitation":"` + code + `","blinded":` + "\"" + strings.Repeat("_", 342) + "\"}": http.StatusBadRequest,
+		`{"invitation":"` + code + `","key":"2026-11","blinded":"***"}`:                                     http.StatusBadRequest,
+		`{"invitation":"` + code + `","key":"2026-11","blinded":"AAAA"}`:                                    http.StatusBadRequest,
+		`{"invitation":"` + code + `","key":"2026-11","blinded":` + "\"" + strings.Repeat("_", 342) + "\"}": http.StatusBadRequest,
+		`{"invitation":"` + code + `","blinded":"AAAA"}`:                                                    http.StatusConflict,
+		`{"invitation":"` + code + `","key":"2026-10","blinded":"AAAA"}`:                                    http.StatusConflict,
 		`not json`: http.StatusBadRequest,
 	} {
 		if resp, got := srv.PostJSON(t, "/s/counselling/token", body); resp.StatusCode != want ||

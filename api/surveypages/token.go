@@ -2,12 +2,13 @@ package surveypages
 
 import (
 	"context"
-	"crypto/rsa"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"math/big"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v3"
 
@@ -19,8 +20,8 @@ import (
 // Tokens exchanges an invitation for a blind signature over a token the
 // browser made (see invitation.Tokens); the survey checks the token itself.
 type Tokens interface {
-	PublicKey(ctx context.Context, service string) (*rsa.PublicKey, error)
-	Sign(ctx context.Context, service, code string, blinded []byte) ([]byte, error)
+	SigningKey(ctx context.Context, service string) (invitation.SigningKey, error)
+	Sign(ctx context.Context, service, keyID, code string, blinded []byte) ([]byte, error)
 }
 
 // TokenField carries the unblinded token the browser sends instead of the
@@ -44,35 +45,40 @@ func (p *Pages) UseTokens(t Tokens) {
 
 var b64 = base64.RawURLEncoding
 
-// tokenKey is the JSON of GET /s/{service}/token-key: the RSA public key,
-// big-endian, base64url.
+// tokenKey is the JSON of GET /s/{service}/token-key: the key's id (the month
+// it signs in) and the RSA public key, big-endian, base64url.
 type tokenKey struct {
-	N string `json:"n"`
-	E string `json:"e"`
+	ID string `json:"id"`
+	N  string `json:"n"`
+	E  string `json:"e"`
 }
 
 // TokenKey is GET /s/{service}/token-key: the key every browser blinds with,
 // the same for everybody and cacheable by anyone, so a browser can tell a
-// key made for it alone.
+// key made for it alone; cached at most until the month ends, when the next
+// month's key signs.
 func (p *Pages) TokenKey(c fiber.Ctx) error {
 	d, ok := Definition(p.surveys, c)
 	if p.tokens == nil || !ok {
 		return web.Problem(c, fiber.StatusNotFound, "There is no token key at this address.", nil)
 	}
-	pk, err := p.tokens.PublicKey(c.Context(), d.Service)
+	k, err := p.tokens.SigningKey(c.Context(), d.Service)
 	if err != nil {
 		c.Set(fiber.HeaderRetryAfter, "30")
 		return web.Problem(c, fiber.StatusServiceUnavailable, "The key cannot be read just now.", nil)
 	}
-	body, _ := json.Marshal(tokenKey{N: b64.EncodeToString(pk.N.Bytes()), E: b64.EncodeToString(big.NewInt(int64(pk.E)).Bytes())})
+	pk := k.Key
+	body, _ := json.Marshal(tokenKey{ID: k.ID, N: b64.EncodeToString(pk.N.Bytes()), E: b64.EncodeToString(big.NewInt(int64(pk.E)).Bytes())})
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
-	c.Set(fiber.HeaderCacheControl, "public, max-age=86400")
+	c.Set(fiber.HeaderCacheControl, "public, max-age="+strconv.Itoa(int(k.MaxAge/time.Second)))
 	return c.Send(body)
 }
 
-// tokenRequest is the JSON of POST /s/{service}/token.
+// tokenRequest is the JSON of POST /s/{service}/token: Key is the id of the
+// key the browser blinded with.
 type tokenRequest struct {
 	Invitation string `json:"invitation"`
+	Key        string `json:"key"`
 	Blinded    string `json:"blinded"`
 }
 
@@ -86,7 +92,7 @@ func (p *Pages) Token(c fiber.Ctx) error {
 		return web.Problem(c, fiber.StatusNotFound, "There is no token exchange at this address.", nil)
 	}
 	if !strings.HasPrefix(string(c.Request().Header.ContentType()), fiber.MIMEApplicationJSON) {
-		return web.Problem(c, fiber.StatusUnsupportedMediaType, "Send JSON: {\"invitation\": …, \"blinded\": …}.", nil)
+		return web.Problem(c, fiber.StatusUnsupportedMediaType, "Send JSON: {\"invitation\": …, \"key\": …, \"blinded\": …}.", nil)
 	}
 	var req tokenRequest
 	blinded, err := []byte(nil), json.Unmarshal(c.Body(), &req)
@@ -96,7 +102,7 @@ func (p *Pages) Token(c fiber.Ctx) error {
 	if err != nil {
 		return web.Problem(c, fiber.StatusBadRequest, "The request is not JSON with an invitation and a base64url blinded message.", nil)
 	}
-	sig, err := p.tokens.Sign(c.Context(), d.Service, req.Invitation, blinded)
+	sig, err := p.tokens.Sign(c.Context(), d.Service, req.Key, req.Invitation, blinded)
 	if err != nil {
 		return tokenProblem(c, err)
 	}
@@ -115,6 +121,8 @@ func tokenProblem(c fiber.Ctx, err error) error {
 		return web.Problem(c, fiber.StatusGone, "This invitation has expired.", nil)
 	case errors.Is(err, invitation.ErrInvalid):
 		return web.Problem(c, fiber.StatusNotFound, "This is not an invitation to this survey.", nil)
+	case errors.Is(err, invitation.ErrKeyNotSigning):
+		return web.Problem(c, fiber.StatusConflict, "The key named does not sign now: fetch the token key again.", nil)
 	case errors.Is(err, invitation.ErrMalformed):
 		return web.Problem(c, fiber.StatusBadRequest, "The blinded message is not one this key can sign.", nil)
 	}

@@ -212,7 +212,8 @@ func (i *invitations) links() intake.InvitationLinks {
 }
 
 // start puts an invitation in every survey text and drops, daily, the spent
-// marks whose codes have all expired.
+// marks whose codes have all expired; hourly, it rotates the blind-signing
+// keys (next month's made ahead, retired ones and their marks dropped).
 func (i *invitations) start(in *intakeSide, jobs *scheduler) error {
 	if i == nil {
 		return nil
@@ -222,6 +223,7 @@ func (i *invitations) start(in *intakeSide, jobs *scheduler) error {
 	}
 	jobs.start(job{Name: "purge spent invitations", After: time.Hour, Every: 24 * time.Hour, Timeout: 10 * time.Minute,
 		Run: func(ctx context.Context) error { _, err := i.spent.Purge(ctx); return err }})
+	jobs.start(job{Name: "rotate blind-signing keys", After: time.Minute, Every: time.Hour, Timeout: time.Minute, Run: i.tokens.Rotate})
 	return nil
 }
 
