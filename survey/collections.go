@@ -163,24 +163,26 @@ func dropCollections(ctx context.Context, db *mongo.Database, names ...string) e
 	return nil
 }
 
-// readAll reads every ballot of a collection, in batches each bounded on its
-// own by the client's timeout.
-func readAll(ctx context.Context, coll *mongo.Collection) ([]ballotDoc, error) {
+// eachBallot calls fn with every ballot of a collection, read in batches
+// (each bounded on its own by the client's timeout) and never all held at
+// once: a ballot is a few KiB of ciphertext.
+func eachBallot(ctx context.Context, coll *mongo.Collection, fn func(ballotDoc) error) error {
 	cur, err := coll.Find(ctx, map[string]any{}, options.Find().SetBatchSize(1000))
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", coll.Name(), err)
+		return fmt.Errorf("read %s: %w", coll.Name(), err)
 	}
 	defer cur.Close(context.WithoutCancel(ctx))
-	var docs []ballotDoc
 	for cur.Next(ctx) {
 		var d ballotDoc
 		if err := cur.Decode(&d); err != nil {
-			return nil, fmt.Errorf("read %s: %w", coll.Name(), err)
+			return fmt.Errorf("read %s: %w", coll.Name(), err)
 		}
-		docs = append(docs, d)
+		if err := fn(d); err != nil {
+			return err
+		}
 	}
 	if err := cur.Err(); err != nil {
-		return nil, fmt.Errorf("read %s: %w", coll.Name(), err)
+		return fmt.Errorf("read %s: %w", coll.Name(), err)
 	}
-	return docs, nil
+	return nil
 }

@@ -208,21 +208,21 @@ func (r *Releaser) readFresh(ctx context.Context, box string, key []byte, hours 
 	var fresh [][]byte
 	var guards []any
 	for _, h := range hours {
-		docs, err := readAll(ctx, r.db.Collection(hourCollection(box, h)))
-		if err != nil {
-			return nil, fmt.Errorf("read ballots of %s to mix: %w", box, err)
-		}
-		for _, d := range docs {
+		err := eachBallot(ctx, r.db.Collection(hourCollection(box, h)), func(d ballotDoc) error {
 			if seen[d.ID] {
-				continue
+				return nil
 			}
 			seen[d.ID] = true
 			payload, err := open(key, box, d.ID, d.Sealed)
 			if err != nil {
-				return nil, fmt.Errorf("open a ballot of %s to mix: %w", box, err)
+				return fmt.Errorf("open a ballot of %s to mix: %w", box, err)
 			}
 			fresh = append(fresh, payload)
 			guards = append(guards, bson.D{{Key: "_id", Value: d.ID}})
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("read ballots of %s to mix: %w", box, err)
 		}
 	}
 	if err := insertIgnoringDuplicates(ctx, r.db.Collection(guardCollection(box)), guards, 1); err != nil {

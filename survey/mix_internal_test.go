@@ -269,14 +269,10 @@ func storedOrder(t *testing.T, db *mongo.Database, rel *Releaser) float64 {
 	key := mustKey(t, rel)
 	var ranks []int
 	for _, name := range names {
-		docs, err := readAll(context.Background(), db.Collection(name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, doc := range docs {
+		err := eachBallot(context.Background(), db.Collection(name), func(doc ballotDoc) error {
 			plain, err := open(key, "2026-10", doc.ID, doc.Sealed)
 			if err != nil {
-				t.Fatal(err)
+				return err
 			}
 			b, _ := decodeBallot(plain)
 			for _, e := range b.Answers {
@@ -286,6 +282,10 @@ func storedOrder(t *testing.T, db *mongo.Database, rel *Releaser) float64 {
 					ranks = append(ranks, n)
 				}
 			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
 		}
 	}
 	return rankCorrelation(ranks)

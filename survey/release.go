@@ -296,20 +296,20 @@ func (r *Releaser) open(ctx context.Context, box string, key []byte) ([]opened, 
 	seen := map[string]bool{}
 	var out []opened
 	for _, name := range names {
-		docs, err := readAll(ctx, r.db.Collection(name))
-		if err != nil {
-			return nil, fmt.Errorf("read ballots of %s: %w", box, err)
-		}
-		for _, doc := range docs {
+		err := eachBallot(ctx, r.db.Collection(name), func(doc ballotDoc) error {
 			if seen[doc.ID] {
-				continue // a retry that landed in two hours
+				return nil // a retry that landed in two hours
 			}
 			seen[doc.ID] = true
 			o, err := r.openOne(box, key, doc)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			out = append(out, o)
+			return nil
+		})
+		if err != nil {
+			return nil, err
 		}
 	}
 	return out, nil
