@@ -1,7 +1,9 @@
 package survey
 
 import (
+	"context"
 	"fmt"
+	mathrand "math/rand/v2"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
@@ -38,6 +40,39 @@ func decodeBallot(b []byte) (ballot, error) {
 	var out ballot
 	if err := bson.Unmarshal(b, &out); err != nil {
 		return ballot{}, fmt.Errorf("decode ballot: %w", err)
+	}
+	return out, nil
+}
+
+// sealedBatch is a batch as ballot documents in a random order (order[i] is
+// the batch index of docs[i]), so not even the order within a batch follows
+// arrival, for the collection of box's hour.
+type sealedBatch struct {
+	box   string
+	hour  int
+	docs  []any
+	order []int
+}
+
+func (r *Responses) seal(ctx context.Context, batch []*pending) (sealedBatch, error) {
+	now := r.now()
+	box := Month(now)
+	key, err := r.boxes.key(ctx, box, false)
+	if err != nil {
+		return sealedBatch{}, err
+	}
+	out := sealedBatch{box: box, hour: r.boxes.hour(ctx, box, now), order: mathrand.Perm(len(batch)), docs: make([]any, len(batch))}
+	for i, bi := range out.order {
+		p := batch[bi]
+		payload, err := encodeBallot(p.def, p.answer, p.verified)
+		if err != nil {
+			return sealedBatch{}, err
+		}
+		sealed, err := r.sealer.seal(key, box, p.id, payload)
+		if err != nil {
+			return sealedBatch{}, err
+		}
+		out.docs[i] = ballotDoc{ID: p.id, Sealed: sealed}
 	}
 	return out, nil
 }

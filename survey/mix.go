@@ -137,13 +137,7 @@ func (r *Releaser) Mix(ctx context.Context, box string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	now := r.opts.Now()
-	var hours []int
-	for _, h := range cols.hours {
-		if !hourEnd(box, h).Add(MixGrace).After(now) {
-			hours = append(hours, h)
-		}
-	}
+	hours := closedHours(box, cols.hours, r.opts.Now())
 	if len(hours) == 0 {
 		return 0, nil
 	}
@@ -175,6 +169,17 @@ func (r *Releaser) Mix(ctx context.Context, box string) (int, error) {
 		}
 	}
 	return n, nil
+}
+
+// closedHours are those of hours that ended MixGrace or more before now.
+func closedHours(box string, hours []int, now time.Time) []int {
+	var out []int
+	for _, h := range hours {
+		if !hourEnd(box, h).Add(MixGrace).After(now) {
+			out = append(out, h)
+		}
+	}
+	return out
 }
 
 // settleMix rolls back a mix cut short while copying, or finishes one cut
@@ -239,60 +244,90 @@ func (r *Releaser) readFresh(ctx context.Context, box string, key []byte, hours 
 // is a uniformly random order of the whole.
 func (r *Releaser) writeMerged(ctx context.Context, box string, key []byte, st mixState, fresh [][]byte) (int, error) {
 	mathrand.Shuffle(len(fresh), func(i, j int) { fresh[i], fresh[j] = fresh[j], fresh[i] })
-	var cur *mongo.Cursor
+	m := &merger{box: box, key: key, fresh: fresh, left: st.Count, done: st.Gen == 0}
 	if st.Gen > 0 {
-		c, err := r.db.Collection(generationCollection(box, st.Gen)).Find(ctx, bson.D{}, options.Find().SetBatchSize(1000))
+		cur, err := r.db.Collection(generationCollection(box, st.Gen)).Find(ctx, bson.D{}, options.Find().SetBatchSize(1000))
 		if err != nil {
 			return 0, fmt.Errorf("read the last mix of %s: %w", box, err)
 		}
-		defer c.Close(context.WithoutCancel(ctx))
-		cur = c
+		defer cur.Close(context.WithoutCancel(ctx))
+		m.cur = cur
 	}
 	out := r.db.Collection(generationCollection(box, st.Next))
-	left, written, done := st.Count, 0, cur == nil
+	written := 0
 	var batch []any
-	for len(fresh) > 0 || !done {
-		var payload []byte
-		if len(fresh) > 0 && (done || left <= 0 || mathrand.IntN(left+len(fresh)) < len(fresh)) {
-			payload, fresh = fresh[0], fresh[1:]
-		} else {
-			if !cur.Next(ctx) {
-				done = true
-				continue
-			}
-			var d ballotDoc
-			if err := cur.Decode(&d); err != nil {
-				return 0, fmt.Errorf("read the last mix of %s: %w", box, err)
-			}
-			p, err := open(key, box, d.ID, d.Sealed)
-			if err != nil {
-				return 0, fmt.Errorf("open a mixed ballot of %s: %w", box, err)
-			}
-			payload, left = p, left-1
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		if _, err := out.InsertMany(ctx, batch); err != nil {
+			return fmt.Errorf("write mixed ballots of %s: %w", box, err)
+		}
+		written, batch = written+len(batch), batch[:0]
+		return nil
+	}
+	for {
+		payload, ok, err := m.next(ctx)
+		if err != nil {
+			return 0, err
+		}
+		if !ok {
+			break
 		}
 		id := randomID()
 		sealed, err := r.opts.Sealer.seal(key, box, id, payload)
 		if err != nil {
 			return 0, err
 		}
-		batch = append(batch, ballotDoc{ID: id, Sealed: sealed})
-		if len(batch) == 1000 {
-			if _, err := out.InsertMany(ctx, batch); err != nil {
-				return 0, fmt.Errorf("write mixed ballots of %s: %w", box, err)
+		if batch = append(batch, ballotDoc{ID: id, Sealed: sealed}); len(batch) == 1000 {
+			if err := flush(); err != nil {
+				return 0, err
 			}
-			written, batch = written+len(batch), batch[:0]
 		}
 	}
-	if cur != nil && cur.Err() != nil {
-		return 0, fmt.Errorf("read the last mix of %s: %w", box, cur.Err())
-	}
-	if len(batch) > 0 {
-		if _, err := out.InsertMany(ctx, batch); err != nil {
-			return 0, fmt.Errorf("write mixed ballots of %s: %w", box, err)
+	return written, flush()
+}
+
+// merger gives the payloads of a mix in their new order: at each step a
+// fresh one with probability fresh/(fresh + left), else the last
+// generation's next.
+type merger struct {
+	box   string
+	key   []byte
+	fresh [][]byte
+	cur   *mongo.Cursor // the last generation; nil: none
+	left  int           // of the last generation, not yet given (as recorded)
+	done  bool          // the last generation is all given
+}
+
+func (m *merger) next(ctx context.Context) ([]byte, bool, error) {
+	for {
+		if len(m.fresh) > 0 && (m.done || m.left <= 0 || mathrand.IntN(m.left+len(m.fresh)) < len(m.fresh)) {
+			p := m.fresh[0]
+			m.fresh = m.fresh[1:]
+			return p, true, nil
 		}
-		written += len(batch)
+		if m.done {
+			return nil, false, nil
+		}
+		if !m.cur.Next(ctx) {
+			if err := m.cur.Err(); err != nil {
+				return nil, false, fmt.Errorf("read the last mix of %s: %w", m.box, err)
+			}
+			m.done = true
+			continue
+		}
+		var d ballotDoc
+		if err := m.cur.Decode(&d); err != nil {
+			return nil, false, fmt.Errorf("read the last mix of %s: %w", m.box, err)
+		}
+		p, err := open(m.key, m.box, d.ID, d.Sealed)
+		if err != nil {
+			return nil, false, fmt.Errorf("open a mixed ballot of %s: %w", m.box, err)
+		}
+		m.left--
+		return p, true, nil
 	}
-	return written, nil
 }
 
 // cleanMix drops what generation st.Next copied (its hours and every earlier
