@@ -108,22 +108,15 @@ const MinPassphrase = 12
 
 // decrypt returns the plaintext (still gzip) of a backup file, decrypting it
 // with the passphrase asked for only when the file is encrypted.
-func decrypt(r io.Reader, passphrase func() (string, error)) (io.Reader, bool, error) {
+func decrypt(r io.Reader, key *passphraseKey) (io.Reader, bool, error) {
 	br := bufio.NewReader(r)
 	head, _ := br.Peek(len(ageMagic))
 	if !bytes.Equal(head, ageMagic) {
 		return br, false, nil
 	}
-	if passphrase == nil {
-		return nil, true, errors.New("the backup is encrypted: give its passphrase")
-	}
-	pass, err := passphrase()
+	id, err := key.identity()
 	if err != nil {
 		return nil, true, err
-	}
-	id, err := age.NewScryptIdentity(pass)
-	if err != nil {
-		return nil, true, fmt.Errorf("passphrase: %w", err)
 	}
 	plain, err := age.Decrypt(br, id)
 	if err != nil {

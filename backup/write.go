@@ -195,7 +195,9 @@ func writeFile(w io.Writer, h *Header, colls []spooled, encrypt bool, opts *Opti
 		if opts.scryptWorkFactor > 0 {
 			r.SetWorkFactor(opts.scryptWorkFactor)
 		}
-		if sealed, err = age.Encrypt(w, r); err != nil {
+		sealed, err = age.Encrypt(w, r)
+		afterScrypt()
+		if err != nil {
 			return fmt.Errorf("encrypt: %w", err)
 		}
 		out = sealed
