@@ -50,10 +50,10 @@ type Options struct {
 
 // DefaultRunBytes is the size of the sorted runs. The run being filled is
 // most of what the backup holds while it reads, and the feedback command
-// collects garbage at 300 % growth (GOGC=300, for the server): 32 MB runs
-// meant a heap of about 200 MB while reading, 8 MB runs about 90 MB
-// (BENCHMARKS.md). Smaller runs only add temporary files and merge width:
-// about 20 runs at 100,000 people.
+// collects garbage at 300 % growth (GOGC=300, for the server): at 100,000
+// people the heap reached 221 MB at a collection while reading with 32 MB
+// runs, 108 MB with 8 MB runs (BENCHMARKS.md). Smaller runs only add
+// temporary files and merge width: about 20 runs at 100,000 people.
 const DefaultRunBytes = 8 << 20
 
 func (o *Options) batch() int32 {
