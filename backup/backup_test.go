@@ -329,3 +329,20 @@ func testSealer(t *testing.T, cat *survey.Catalogue) *survey.Sealer {
 	}
 	return s
 }
+
+func TestBackup_LeavesOutTheReleaseLeaseItHoldsWhileReading(t *testing.T) {
+	st := storetest.New(t)
+	hold := func(ctx context.Context, db *mongo.Database) (func(), error) {
+		return survey.HoldReleaseLease(ctx, db, "backup-test", nil)
+	}
+	var file bytes.Buffer
+	if _, err := Write(context.Background(), st.Client, &file, Options{Databases: []string{store.SurveyDatabase}, Hold: hold}); err != nil {
+		t.Fatal(err)
+	}
+	h, docs := lines(t, file.Bytes())
+	for _, c := range h.Databases[0].Collections {
+		if c.Name == "leases" {
+			t.Fatalf("the backup holds its own lease: %v", docs[store.SurveyDatabase+".leases"])
+		}
+	}
+}

@@ -10,7 +10,6 @@ import (
 	"io"
 	"os"
 	"strings"
-	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -44,13 +43,8 @@ var ErrNotEmpty = errors.New("the store is not empty")
 // What was loaded is counted from the store's acknowledgements of each batch:
 // asking the store to count a large collection afterwards would scan it.
 func Restore(ctx context.Context, client *mongo.Client, open func() (io.ReadCloser, error), opts RestoreOptions) (*Header, error) {
-	ask := sync.OnceValues(func() (string, error) {
-		if opts.Passphrase == nil {
-			return "", errors.New("the backup is encrypted: give its passphrase")
-		}
-		return opts.Passphrase()
-	})
-	h, err := readFile(open, ask, nil, opts.Progress, every(opts.ProgressEvery))
+	key := &passphraseKey{ask: opts.Passphrase}
+	h, err := readFile(open, key, nil, opts.Progress, every(opts.ProgressEvery))
 	if err != nil {
 		return nil, err
 	}
@@ -62,7 +56,7 @@ func Restore(ctx context.Context, client *mongo.Client, open func() (io.ReadClos
 		batch = 1000
 	}
 	l := &loader{ctx: ctx, client: client, batch: batch, progress: opts.Progress, every: every(opts.ProgressEvery), expected: counts(h), loaded: map[string]int64{}}
-	if _, err := readFile(open, ask, l, nil, 0); err != nil {
+	if _, err := readFile(open, key, l, nil, 0); err != nil {
 		return nil, fmt.Errorf("restore: %w (the store now holds part of the backup: run the restore again with --force)", err)
 	}
 	for _, d := range h.Databases {
@@ -78,7 +72,7 @@ func Restore(ctx context.Context, client *mongo.Client, open func() (io.ReadClos
 // Inspect checks a backup file from end to end without loading it, and
 // returns its header with the exact counts it holds.
 func Inspect(open func() (io.ReadCloser, error), passphrase func() (string, error)) (*Header, error) {
-	return readFile(open, passphrase, nil, nil, 0)
+	return readFile(open, &passphraseKey{ask: passphrase}, nil, nil, 0)
 }
 
 func counts(h *Header) map[string]int64 {
@@ -131,7 +125,7 @@ func prepare(ctx context.Context, client *mongo.Client, h *Header, force bool) e
 
 // readFile reads a whole backup file, checking its structure, and hands each
 // collection and document to l when l is set.
-func readFile(open func() (io.ReadCloser, error), passphrase func() (string, error), l *loader, progress func(Progress), every int64) (*Header, error) {
+func readFile(open func() (io.ReadCloser, error), key *passphraseKey, l *loader, progress func(Progress), every int64) (*Header, error) {
 	f, err := open()
 	if err != nil {
 		return nil, err
@@ -143,7 +137,7 @@ func readFile(open func() (io.ReadCloser, error), passphrase func() (string, err
 			file.p.TotalBytes = info.Size()
 		}
 	}
-	plain, _, err := decrypt(file, passphrase)
+	plain, _, err := decrypt(file, key)
 	if err != nil {
 		return nil, err
 	}

@@ -208,7 +208,9 @@ func openRun(f *os.File, key *age.X25519Identity) (*fileRun, error) {
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return nil, fmt.Errorf("read temporary file %s: %w", f.Name(), err)
 	}
-	plain, err := age.Decrypt(bufio.NewReaderSize(f, 64<<10), key)
+	// No buffer under age: it reads the file a 64 KB chunk at a time, and a
+	// merge holds every run of a collection open at once.
+	plain, err := age.Decrypt(f, key)
 	if err != nil {
 		return nil, fmt.Errorf("read temporary file %s: %w", f.Name(), err)
 	}

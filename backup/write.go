@@ -2,6 +2,7 @@ package backup
 
 import (
 	"bufio"
+	"bytes"
 	"compress/gzip"
 	"context"
 	"errors"
@@ -34,7 +35,8 @@ type Options struct {
 	// TempDir holds the encrypted runs of the sort by _id of collections
 	// larger than RunBytes (about their size in BSON); "" means os.TempDir().
 	TempDir string
-	// RunBytes is how much of a collection is sorted in memory at once; 0 means 32 MB.
+	// RunBytes is how much of a collection is sorted in memory at once; 0 means
+	// DefaultRunBytes.
 	RunBytes int
 	// Hold, if set, is called before a database is read and the function it
 	// returns once it has been read: the survey database is read holding the
@@ -45,6 +47,14 @@ type Options struct {
 	// scryptWorkFactor, when set, makes encryption cheaper, for tests only.
 	scryptWorkFactor int
 }
+
+// DefaultRunBytes is the size of the sorted runs. The run being filled is
+// most of what the backup holds while it reads, and the feedback command
+// collects garbage at 300 % growth (GOGC=300, for the server): at 100,000
+// people the heap reached 221 MB at a collection while reading with 32 MB
+// runs, 108 MB with 8 MB runs (BENCHMARKS.md). Smaller runs only add
+// temporary files and merge width: about 20 runs at 100,000 people.
+const DefaultRunBytes = 8 << 20
 
 func (o *Options) batch() int32 {
 	if o.BatchSize <= 0 {
@@ -81,6 +91,17 @@ func Write(ctx context.Context, client *mongo.Client, w io.Writer, opts Options)
 		opts.Now = time.Now
 	}
 	h := &Header{Record: "header", Format: Format, Version: Version, Created: opts.Now().UTC().Format("2006-01")}
+	// The passphrase's key is derived before the read, while the heap is
+	// small: its 256 MB are then reused by the read instead of adding to it.
+	// What age writes waits until the read has succeeded.
+	held := &heldWriter{}
+	var sealed io.WriteCloser
+	if encrypt {
+		var err error
+		if sealed, err = seal(held, &opts); err != nil {
+			return nil, fmt.Errorf("backup: %w", err)
+		}
+	}
 	colls, err := readAll(ctx, client, h, &opts)
 	defer func() {
 		for _, c := range colls {
@@ -90,7 +111,10 @@ func Write(ctx context.Context, client *mongo.Client, w io.Writer, opts Options)
 	if err != nil {
 		return nil, err
 	}
-	if err := writeFile(w, h, colls, encrypt, &opts); err != nil {
+	if err := held.release(w); err != nil {
+		return nil, fmt.Errorf("backup: write the file: %w", err)
+	}
+	if err := writeFile(w, sealed, h, colls, &opts); err != nil {
 		return nil, fmt.Errorf("backup: write the file: %w", err)
 	}
 	return h, nil
@@ -105,7 +129,7 @@ func readAll(ctx context.Context, client *mongo.Client, h *Header, opts *Options
 	}
 	runBytes := opts.RunBytes
 	if runBytes <= 0 {
-		runBytes = 32 << 20
+		runBytes = DefaultRunBytes
 	}
 	var colls []spooled
 	for _, name := range opts.Databases {
@@ -183,21 +207,47 @@ func readCollection(ctx context.Context, coll *mongo.Collection, sp *spool, opts
 	return sp.finish()
 }
 
-// writeFile writes the header, then each collection from its spool.
-func writeFile(w io.Writer, h *Header, colls []spooled, encrypt bool, opts *Options) error {
+// seal starts the age encryption of the file under the passphrase.
+func seal(w io.Writer, opts *Options) (io.WriteCloser, error) {
+	r, err := age.NewScryptRecipient(opts.Passphrase)
+	if err != nil {
+		return nil, err
+	}
+	if opts.scryptWorkFactor > 0 {
+		r.SetWorkFactor(opts.scryptWorkFactor)
+	}
+	sealed, err := age.Encrypt(w, r)
+	afterScrypt()
+	if err != nil {
+		return nil, fmt.Errorf("encrypt: %w", err)
+	}
+	return sealed, nil
+}
+
+// heldWriter keeps what is written to it until release, then writes through.
+type heldWriter struct {
+	held bytes.Buffer
+	w    io.Writer
+}
+
+func (h *heldWriter) Write(p []byte) (int, error) {
+	if h.w == nil {
+		return h.held.Write(p)
+	}
+	return h.w.Write(p)
+}
+
+func (h *heldWriter) release(w io.Writer) error {
+	h.w = w
+	_, err := h.held.WriteTo(w)
+	return err
+}
+
+// writeFile writes the header, then each collection from its spool, through
+// sealed when the file is encrypted.
+func writeFile(w io.Writer, sealed io.WriteCloser, h *Header, colls []spooled, opts *Options) error {
 	out := w
-	var sealed io.WriteCloser
-	if encrypt {
-		r, err := age.NewScryptRecipient(opts.Passphrase)
-		if err != nil {
-			return err
-		}
-		if opts.scryptWorkFactor > 0 {
-			r.SetWorkFactor(opts.scryptWorkFactor)
-		}
-		if sealed, err = age.Encrypt(w, r); err != nil {
-			return fmt.Errorf("encrypt: %w", err)
-		}
+	if sealed != nil {
 		out = sealed
 	}
 	zw := gzip.NewWriter(out)
