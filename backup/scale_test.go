@@ -115,7 +115,7 @@ func sealPending(t *testing.T, st *store.Store, cat *survey.Catalogue, sealer *s
 	}
 	r.Close()
 	clock.Advance(survey.MixGrace)
-	rel, err := survey.NewReleaser(db, cat, survey.ReleaseOptions{Sealer: sealer, K: 10, Now: clock.Now})
+	rel, err := survey.NewReleaser(db, cat, survey.ReleaseOptions{Sealer: sealer, K: 10, Now: clock.Now, MixWait: -1})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -36,9 +36,10 @@ const (
 
 // MixGrace is how long after an hour ends its ballots are mixed: an instance
 // whose clock is a little behind may still be writing that hour's ballots.
-// Instances' clocks must agree within this (NTP keeps them within a second);
-// one further behind moves on to the first hour not yet mixed once it sees the
-// box document again, within writerRefresh.
+// Instances' clocks agree within this if NTP runs (within a second); one
+// further behind moves on to the first hour not yet mixed when it reads the
+// box document again, which it does every writerRefresh, and a mix waits
+// that long (MixWait) before it reads the hours it takes.
 const MixGrace = 15 * time.Minute
 
 type mixState struct {
@@ -146,6 +147,9 @@ func (r *Releaser) Mix(ctx context.Context, box string) (int, error) {
 	if err := r.setMixState(ctx, box, st); err != nil {
 		return 0, err
 	}
+	if err := r.waitForWriters(ctx); err != nil {
+		return 0, err
+	}
 	fresh, err := r.readFresh(ctx, box, key, hours)
 	if err != nil {
 		return 0, err
@@ -169,6 +173,20 @@ func (r *Releaser) Mix(ctx context.Context, box string) (int, error) {
 		}
 	}
 	return n, nil
+}
+
+// waitForWriters waits MixWait: by then every instance has read the box's
+// Below again and writes past the hours being mixed, whatever its clock says.
+func (r *Releaser) waitForWriters(ctx context.Context) error {
+	if r.opts.MixWait <= 0 {
+		return nil
+	}
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(r.opts.MixWait):
+		return nil
+	}
 }
 
 // closedHours are those of hours that ended MixGrace or more before now.

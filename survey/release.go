@@ -58,7 +58,18 @@ type ReleaseOptions struct {
 	// AfterRelease, if set, runs after each box is released (the embedded store
 	// checkpoints and truncates its write-ahead log there).
 	AfterRelease func(ctx context.Context) error
+	// MixWait is how long a mix waits between recording the hours it takes
+	// (and so the first hour writers must write into) and reading them: long
+	// enough for every instance to have read that again and finished a commit
+	// under way. 0 means DefaultMixWait; a negative value, none (a test whose
+	// only writer shares the releaser's clock).
+	MixWait time.Duration
 }
+
+// DefaultMixWait is writerRefresh and a commit's timeout: an instance whose
+// clock is more than MixGrace behind has, by then, moved on past the hours
+// being mixed.
+const DefaultMixWait = writerRefresh + commitTimeout
 
 // Releaser releases closed months' ballots.
 type Releaser struct {
@@ -89,6 +100,9 @@ func NewReleaser(db *mongo.Database, cat *Catalogue, opts ReleaseOptions) (*Rele
 	}
 	if opts.Grace <= 0 {
 		opts.Grace = DefaultReleaseGrace
+	}
+	if opts.MixWait == 0 {
+		opts.MixWait = DefaultMixWait
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
