@@ -154,6 +154,9 @@ func (r *Releaser) Mix(ctx context.Context, box string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	if r.afterRead != nil {
+		r.afterRead()
+	}
 	n := st.Count
 	if len(fresh) == 0 {
 		st.Next = st.Gen // nothing new (an hour whose inserts failed): drop the empty hours only

@@ -437,3 +437,40 @@ func TestHoldReleaseLease_KeepsMixesOutAndWaitsForOne(t *testing.T) {
 	}
 	done()
 }
+
+// An instance whose clock is hours behind keeps writing into an hour it
+// thinks is current while a mix takes that hour. The mix records the hours it
+// takes before it reads them and waits MixWait (a writer's refresh and a
+// commit) before reading; a writer that has read the box again in that time
+// writes past them, so a ballot it writes after the read, before the hours
+// are dropped, is not lost.
+func TestMix_AWriterFarBehindWritingDuringAMixLosesNothing(t *testing.T) {
+	f := newMixFixture(t)
+	ctx := context.Background()
+	for i := range 5 {
+		f.send(t, i)
+	}
+	behind := clocktest.New(f.clock.Now()) // lags once f's clock moves on
+	late := NewResponses(f.db, Options{Now: behind.Now, Sealer: f.rel.opts.Sealer})
+	t.Cleanup(late.Close)
+	sendLate := func(i int) {
+		nonce, _ := late.Keys().Issue(ctx, "counselling")
+		if _, err := late.Submit(ctx, f.def, nonce, Answers{"fft": {Choice: "good"}, "fft_why": {Text: fmt.Sprintf("arrived %04d", i)}}); err != nil {
+			t.Error(err)
+		}
+	}
+	sendLate(5) // into the same hour; the late writer has read the box's state
+	f.clock.Advance(time.Hour + MixGrace)
+	f.rel.afterRead = func() {
+		// The mix waited MixWait before reading: on the late writer's own
+		// clock that long has passed too.
+		behind.Advance(DefaultMixWait)
+		for i := 6; i < 10; i++ {
+			sendLate(i)
+		}
+	}
+	if n, err := f.rel.MixPending(ctx); err != nil || n != 6 {
+		t.Fatalf("mix: %d %v", n, err)
+	}
+	f.releasedOnce(t, 10)
+}

@@ -83,6 +83,7 @@ type Releaser struct {
 	busy     sync.Mutex
 	migrated bool   // guarded by busy
 	renewing func() // stops renewing the lease; guarded by busy
+	afterRead func() // tests: runs once a mix has read the hours it takes
 }
 
 // ReleaseReport says what one box's release did.
