@@ -80,9 +80,9 @@ type Releaser struct {
 	opts  ReleaseOptions
 	// busy keeps this process's releases and mixes one at a time: the lease
 	// keeps other instances out, not this one's other job.
-	busy     sync.Mutex
-	migrated bool   // guarded by busy
-	renewing func() // stops renewing the lease; guarded by busy
+	busy      sync.Mutex
+	migrated  bool   // guarded by busy
+	renewing  func() // stops renewing the lease; guarded by busy
 	afterRead func() // tests: runs once a mix has read the hours it takes
 }
 
