@@ -3,6 +3,7 @@ package survey
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -136,21 +137,12 @@ func BallotCollections(ctx context.Context, db *mongo.Database) ([]string, error
 			out = append(out, generationCollection(box, gen))
 		}
 		for _, h := range cols.hours {
-			if st.Mixing != mixCleaning || !containsInt(st.Hours, h) {
+			if st.Mixing != mixCleaning || !slices.Contains(st.Hours, h) {
 				out = append(out, hourCollection(box, h))
 			}
 		}
 	}
 	return out, nil
-}
-
-func containsInt(xs []int, x int) bool {
-	for _, v := range xs {
-		if v == x {
-			return true
-		}
-	}
-	return false
 }
 
 // dropCollections drops the named collections; one already gone is no error.
