@@ -101,8 +101,9 @@ func TestTokens_RefusesBadCodesAndBlindedMessagesWithoutSpending(t *testing.T) {
 }
 
 func TestTokens_OneKeyPerServiceAndMonthSharedByInstancesAndSealed(t *testing.T) {
-	s, c, _, _ := newTestStore(t)
+	s, c, clock, _ := newTestStore(t)
 	ctx := context.Background()
+	month := clock.Now().UTC().Format("2006-01")
 	// Two instances making the key at once: one insert wins, the other reads it.
 	a, b := NewTokens(s), NewTokens(NewStore(s.db, c))
 	var pa, pb SigningKey
@@ -111,7 +112,7 @@ func TestTokens_OneKeyPerServiceAndMonthSharedByInstancesAndSealed(t *testing.T)
 	wg.Go(func() { pa, ea = a.SigningKey(ctx, "counselling") })
 	wg.Go(func() { pb, eb = b.SigningKey(ctx, "counselling") })
 	wg.Wait()
-	if ea != nil || eb != nil || !pa.Key.Equal(pb.Key) || pa.ID != "2026-11" || pb.ID != pa.ID {
+	if ea != nil || eb != nil || !pa.Key.Equal(pb.Key) || pa.ID != month || pb.ID != pa.ID {
 		t.Fatalf("the instances' keys differ (%v, %v)", ea, eb)
 	}
 	token, _, err := blindToken(t, b, "counselling", mint(t, c, "counselling"))
@@ -125,12 +126,14 @@ func TestTokens_OneKeyPerServiceAndMonthSharedByInstancesAndSealed(t *testing.T)
 	if err := s.db.Collection(keysCollection).FindOne(ctx, bson.D{}).Decode(&raw); err != nil {
 		t.Fatal(err)
 	}
-	k, _ := a.key(ctx, "counselling", "2026-11", false)
+	k, _ := a.key(ctx, "counselling", month, false)
 	sk := k.sk
 	if bytes.Contains(raw, sk.D.Bytes()) || bytes.Contains(raw, sk.Primes[0].Bytes()) {
 		t.Fatal("the private key is stored in clear")
 	}
-	other, err := New(bytes.Repeat([]byte{7}, 32), Config{BaseURL: "https://example.test"})
+	// The same clock: on the wall clock another month's key would be asked
+	// for, found missing and made, and the check below would prove nothing.
+	other, err := New(bytes.Repeat([]byte{7}, 32), Config{BaseURL: "https://example.test", Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
