@@ -63,7 +63,7 @@ type Config struct {
 	Lockout LockoutPolicy
 	// PasswordParams hash new passwords; the zero value means DefaultPasswordParams.
 	PasswordParams PasswordParams
-	// Now is the clock (default time.Now); tests inject their own.
+	// Now is the clock; required (serve passes the wall clock, tests their own).
 	Now func() time.Time
 }
 
@@ -94,7 +94,7 @@ func (c Config) withDefaults() (Config, error) {
 		return c, fmt.Errorf("password parameters: %w", err)
 	}
 	if c.Now == nil {
-		c.Now = time.Now
+		return c, errors.New("accounts: no clock (Now)")
 	}
 	return c, nil
 }

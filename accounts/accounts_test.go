@@ -56,6 +56,7 @@ func TestNew_RejectsInvalidConfigNamingTheSetting(t *testing.T) {
 		{Config{IdleTimeout: time.Hour, AbsoluteTimeout: time.Minute * 30}, "absolute timeout"},
 		{Config{PasswordParams: PasswordParams{Memory: 1, Iterations: 1, Parallelism: 1}}, "password parameters"},
 		{Config{Lockout: LockoutPolicy{MaxKeys: 1}}, "lockout"},
+		{Config{}, "clock"},
 	} {
 		_, err := New(st, tc.cfg)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {

@@ -8,6 +8,7 @@ package api
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -97,6 +98,8 @@ type Deps struct {
 	// instance at once (others follow within seconds); nil turns the screens off.
 	SurveyLibrary    *survey.Library
 	SurveysPublished func(context.Context) error
+	// Now is the clock the rate limit reads; required.
+	Now func() time.Time
 }
 
 // New builds the app with every route and middleware.
@@ -107,6 +110,9 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	}
 	if deps.Logger == nil {
 		deps.Logger = slog.Default()
+	}
+	if deps.Now == nil {
+		return nil, errors.New("api: no clock (Deps.Now)")
 	}
 	s := &Server{
 		cfg:        cfg,
@@ -121,7 +127,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if err := s.buildPages(deps, origin(u)); err != nil {
 		return nil, err
 	}
-	s.limiter = web.NewRateLimiter(cfg.RateLimit, time.Minute)
+	s.limiter = web.NewRateLimiter(cfg.RateLimit, time.Minute, deps.Now)
 	s.App = fiber.New(fiber.Config{
 		AppName:      "feedback",
 		BodyLimit:    web.ReadBodyLimit,

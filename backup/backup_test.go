@@ -15,6 +15,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/feedback-service/feedback/accounts"
+	"github.com/feedback-service/feedback/clocktest"
 	"github.com/feedback-service/feedback/dashboards"
 	"github.com/feedback-service/feedback/intake"
 	"github.com/feedback-service/feedback/store"
@@ -127,7 +128,7 @@ func TestBackup_RestoresEveryDocumentAndEveryDashboardFigure(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A nonce key, which must not travel.
-	if _, err := survey.NewResponses(from.Database(store.SurveyDatabase), survey.Options{Sealer: testSealer(t, cat)}).Keys().Issue(ctx, "counselling"); err != nil {
+	if _, err := survey.NewResponses(from.Database(store.SurveyDatabase), survey.Options{Now: clocktest.Wall, Sealer: testSealer(t, cat)}).Keys().Issue(ctx, "counselling"); err != nil {
 		t.Fatal(err)
 	}
 	// Read first: the first read of comments makes the key they are ordered
@@ -206,7 +207,7 @@ var allDatabases = []string{store.SurveyDatabase, intake.Database, accounts.Data
 func encryptedBackup(t *testing.T, st *store.Store) []byte {
 	t.Helper()
 	var file bytes.Buffer
-	if _, err := Write(context.Background(), st.Client, &file, Options{Databases: allDatabases, Passphrase: testPassphrase, scryptWorkFactor: 10}); err != nil {
+	if _, err := Write(context.Background(), st.Client, &file, Options{Now: clocktest.Wall, Databases: allDatabases, Passphrase: testPassphrase, scryptWorkFactor: 10}); err != nil {
 		t.Fatal(err)
 	}
 	return file.Bytes()
@@ -216,7 +217,7 @@ func TestBackup_PersonalDataIsEncryptedAndOnlyTheRightPassphraseRestoresIt(t *te
 	ctx := context.Background()
 	from := storetest.New(t)
 	personalData(t, from)
-	if _, err := Write(ctx, from.Client, io.Discard, Options{Databases: allDatabases}); err == nil {
+	if _, err := Write(ctx, from.Client, io.Discard, Options{Now: clocktest.Wall, Databases: allDatabases}); err == nil {
 		t.Fatal("intake backed up without a passphrase")
 	}
 	file := encryptedBackup(t, from)
@@ -273,7 +274,7 @@ func TestRestore_RefusesADamagedFileBeforeWritingAnything(t *testing.T) {
 	from := storetest.New(t)
 	personalData(t, from)
 	var plain bytes.Buffer
-	if _, err := Write(ctx, from.Client, &plain, Options{Databases: []string{intake.Database}, Passphrase: testPassphrase, scryptWorkFactor: 10}); err != nil {
+	if _, err := Write(ctx, from.Client, &plain, Options{Now: clocktest.Wall, Databases: []string{intake.Database}, Passphrase: testPassphrase, scryptWorkFactor: 10}); err != nil {
 		t.Fatal(err)
 	}
 	sealed := plain.Bytes()
@@ -291,7 +292,7 @@ func TestRestore_RefusesADamagedFileBeforeWritingAnything(t *testing.T) {
 		}
 	}
 	var open bytes.Buffer
-	if _, err := Write(ctx, from.Client, &open, Options{Databases: []string{store.SurveyDatabase}}); err != nil {
+	if _, err := Write(ctx, from.Client, &open, Options{Now: clocktest.Wall, Databases: []string{store.SurveyDatabase}}); err != nil {
 		t.Fatal(err)
 	}
 	flip := func(b []byte, at int) []byte { c := bytes.Clone(b); c[at] ^= 0x40; return c }
@@ -333,10 +334,10 @@ func testSealer(t *testing.T, cat *survey.Catalogue) *survey.Sealer {
 func TestBackup_LeavesOutTheReleaseLeaseItHoldsWhileReading(t *testing.T) {
 	st := storetest.New(t)
 	hold := func(ctx context.Context, db *mongo.Database) (func(), error) {
-		return survey.HoldReleaseLease(ctx, db, "backup-test", nil)
+		return survey.HoldReleaseLease(ctx, db, "backup-test", clocktest.Wall, nil)
 	}
 	var file bytes.Buffer
-	if _, err := Write(context.Background(), st.Client, &file, Options{Databases: []string{store.SurveyDatabase}, Hold: hold}); err != nil {
+	if _, err := Write(context.Background(), st.Client, &file, Options{Now: clocktest.Wall, Databases: []string{store.SurveyDatabase}, Hold: hold}); err != nil {
 		t.Fatal(err)
 	}
 	h, docs := lines(t, file.Bytes())

@@ -15,6 +15,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"github.com/feedback-service/feedback/clocktest"
 	"github.com/feedback-service/feedback/store"
 	"github.com/feedback-service/feedback/store/storetest"
 )
@@ -69,7 +70,7 @@ func TestBackup_WritesEveryCollectionInIDOrderNotInsertionOrder(t *testing.T) {
 	tmp := t.TempDir()
 	var file bytes.Buffer
 	var reports []Progress
-	h, err := Write(ctx, from.Client, &file, Options{Databases: []string{store.SurveyDatabase}, TempDir: tmp, RunBytes: 64 << 10,
+	h, err := Write(ctx, from.Client, &file, Options{Now: clocktest.Wall, Databases: []string{store.SurveyDatabase}, TempDir: tmp, RunBytes: 64 << 10,
 		BatchSize: 100, ProgressEvery: 1000, Progress: func(p Progress) { reports = append(reports, p) }})
 	if err != nil {
 		t.Fatal(err)
@@ -123,7 +124,7 @@ func TestBackup_OrdersIDsOfDifferentTypesAsMongoDBDoes(t *testing.T) {
 		t.Fatal(err)
 	}
 	var file bytes.Buffer
-	if _, err := Write(ctx, from.Client, &file, Options{Databases: []string{store.SurveyDatabase}}); err != nil {
+	if _, err := Write(ctx, from.Client, &file, Options{Now: clocktest.Wall, Databases: []string{store.SurveyDatabase}}); err != nil {
 		t.Fatal(err)
 	}
 	_, got := lines(t, file.Bytes())

@@ -24,7 +24,7 @@ type Options struct {
 	Databases []string
 	// Passphrase encrypts the file; required when a database holds personal data.
 	Passphrase string
-	// Now is the clock for the header's month; nil means time.Now.
+	// Now is the clock for the header's month; required.
 	Now func() time.Time
 	// Progress, if set, hears how far each large collection has been read and written.
 	Progress func(Progress)
@@ -88,7 +88,7 @@ func Write(ctx context.Context, client *mongo.Client, w io.Writer, opts Options)
 		return nil, fmt.Errorf("backup: personal data is encrypted; give a passphrase of at least %d characters", MinPassphrase)
 	}
 	if opts.Now == nil {
-		opts.Now = time.Now
+		return nil, errors.New("backup: no clock (Now)")
 	}
 	h := &Header{Record: "header", Format: Format, Version: Version, Created: opts.Now().UTC().Format("2006-01")}
 	// The passphrase's key is derived before the read, while the heap is

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/feedback-service/feedback/clocktest"
 	"github.com/feedback-service/feedback/dashboards"
 	"github.com/feedback-service/feedback/survey"
 )
@@ -94,7 +95,7 @@ func benchWorldOver(b *testing.B, nMonths int) (*fixture, *dashboards.Dashboards
 			Month: months[rng.IntN(len(months))], Question: "fft_why", Text: comments[rng.IntN(len(comments))] + strconv.Itoa(i)}
 		return survey.CommentsCollection(c.Service, c.Month), c
 	})
-	d, err := dashboards.New(f.db, f.cat, dashboards.Options{})
+	d, err := dashboards.New(f.db, f.cat, dashboards.Options{Now: clocktest.Wall})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -64,7 +64,7 @@ type Options struct {
 	// ThemesFile is a file of theme rules replacing the embedded ones
 	// (dashboards/themes.txt shows the format); empty means the embedded ones.
 	ThemesFile string
-	// Now is the clock; it defaults to time.Now.
+	// Now is the clock; required.
 	Now    func() time.Time
 	Logger *slog.Logger
 }
@@ -109,7 +109,7 @@ func New(db *mongo.Database, cat *survey.Catalogue, opts Options) (*Dashboards, 
 		opts.CommentsMaxAge = 30 * time.Second
 	}
 	if opts.Now == nil {
-		opts.Now = time.Now
+		return nil, errors.New("dashboards: no clock (Now)")
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()

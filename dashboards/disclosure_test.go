@@ -13,6 +13,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"github.com/feedback-service/feedback/clocktest"
 	"github.com/feedback-service/feedback/dashboards"
 	"github.com/feedback-service/feedback/survey"
 )
@@ -48,7 +49,7 @@ func archivedCounselling(t testing.TB) *survey.Definition {
 func newWorld(t testing.TB, seed uint64) *world {
 	f := newFixture(t)
 	old := archivedCounselling(t)
-	d, err := dashboards.New(f.db, f.cat, dashboards.Options{K: propK, Archive: []*survey.Definition{old}, MaxAge: time.Hour, CommentsMaxAge: time.Hour})
+	d, err := dashboards.New(f.db, f.cat, dashboards.Options{Now: clocktest.Wall, K: propK, Archive: []*survey.Definition{old}, MaxAge: time.Hour, CommentsMaxAge: time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}

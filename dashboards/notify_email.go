@@ -3,6 +3,7 @@ package dashboards
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/feedback-service/feedback/notify"
 )
@@ -15,8 +16,8 @@ type NotifyEmail struct {
 
 // NewNotifyEmail reads an API key ({name}-{service id}-{secret}) and the
 // e-mail template's id.
-func NewNotifyEmail(apiKey, templateID string) (*NotifyEmail, error) {
-	t, err := notify.NewTemplate(apiKey, templateID)
+func NewNotifyEmail(apiKey, templateID string, now func() time.Time) (*NotifyEmail, error) {
+	t, err := notify.NewTemplate(apiKey, templateID, now)
 	if err != nil {
 		return nil, fmt.Errorf("notify e-mail: %w", err)
 	}

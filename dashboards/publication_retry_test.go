@@ -64,7 +64,7 @@ func publicationSetup(t testing.TB, answer func(string, int) int) (*dashboards.D
 	stand := &standInNotify{tries: map[string]int{}, created: map[string]int{}, answer: answer}
 	srv := httptest.NewServer(stand)
 	t.Cleanup(srv.Close)
-	mailer, err := dashboards.NewNotifyEmail(testNotifyKey, "tmpl")
+	mailer, err := dashboards.NewNotifyEmail(testNotifyKey, "tmpl", clocktest.Wall)
 	if err != nil {
 		t.Fatal(err)
 	}

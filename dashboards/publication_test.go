@@ -34,7 +34,7 @@ func TestAnnouncePublication_OnceToSubscribersWithALinkOnly(t *testing.T) {
 		w.WriteHeader(http.StatusCreated)
 	}))
 	defer stand.Close()
-	mailer, err := dashboards.NewNotifyEmail("test-"+strings.Repeat("a", 8)+"-aaaa-aaaa-aaaa-"+strings.Repeat("a", 12)+"-"+strings.Repeat("b", 8)+"-bbbb-bbbb-bbbb-"+strings.Repeat("b", 12), "tmpl")
+	mailer, err := dashboards.NewNotifyEmail("test-"+strings.Repeat("a", 8)+"-aaaa-aaaa-aaaa-"+strings.Repeat("a", 12)+"-"+strings.Repeat("b", 8)+"-bbbb-bbbb-bbbb-"+strings.Repeat("b", 12), "tmpl", clocktest.Wall)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/feedback-service/feedback/clocktest"
 	"github.com/feedback-service/feedback/dashboards"
 )
 
@@ -53,11 +54,11 @@ func ptr(v float64) *float64 { return &v }
 func TestOrganisationCode_IsCheckedAndWrittenInTheFFTReturn(t *testing.T) {
 	f := newFixture(t)
 	for _, bad := range []string{"rx4", "R", "RX4-AB", "ABCDEFGHIJK"} {
-		if _, err := dashboards.New(f.db, f.cat, dashboards.Options{OrganisationCode: bad}); err == nil {
+		if _, err := dashboards.New(f.db, f.cat, dashboards.Options{Now: clocktest.Wall, OrganisationCode: bad}); err == nil {
 			t.Errorf("%q accepted", bad)
 		}
 	}
-	d, err := dashboards.New(f.db, f.cat, dashboards.Options{OrganisationCode: "RX4AB"})
+	d, err := dashboards.New(f.db, f.cat, dashboards.Options{Now: clocktest.Wall, OrganisationCode: "RX4AB"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"github.com/feedback-service/feedback/clocktest"
 	"github.com/feedback-service/feedback/dashboards"
 	"github.com/feedback-service/feedback/survey"
 )
@@ -15,11 +16,11 @@ import (
 func TestNew_RefusesKBelowFive(t *testing.T) {
 	f := newFixture(t)
 	for _, k := range []int{-1, 1, 4} {
-		if _, err := dashboards.New(f.db, f.cat, dashboards.Options{K: k}); err == nil {
+		if _, err := dashboards.New(f.db, f.cat, dashboards.Options{Now: clocktest.Wall, K: k}); err == nil {
 			t.Errorf("K=%d was accepted", k)
 		}
 	}
-	d, err := dashboards.New(f.db, f.cat, dashboards.Options{})
+	d, err := dashboards.New(f.db, f.cat, dashboards.Options{Now: clocktest.Wall})
 	if err != nil || d.K() != dashboards.DefaultK {
 		t.Fatalf("default K: %v, %v", d, err)
 	}

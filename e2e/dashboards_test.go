@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -22,7 +23,7 @@ import (
 func fillDashboards(t *testing.T, srv *apitest.Server) {
 	t.Helper()
 	ctx := context.Background()
-	if _, err := survey.Demo(ctx, srv.Store.Database(store.SurveyDatabase), srv.Surveys, survey.DemoOptions{Responses: 600, Seed: 2, Sealer: demoSealer(t, srv.Surveys)}); err != nil {
+	if _, err := survey.Demo(ctx, srv.Store.Database(store.SurveyDatabase), srv.Surveys, survey.DemoOptions{Responses: 600, Now: time.Now(), Seed: 2, Sealer: demoSealer(t, srv.Surveys)}); err != nil {
 		t.Fatal(err)
 	}
 	if err := srv.Dashboards.Refresh(ctx); err != nil {

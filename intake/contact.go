@@ -113,12 +113,13 @@ type NewContact struct {
 	MemberDetails string `form:"member_details" validate:"max=300"`
 }
 
-// check validates the form and returns the person it describes, normalised. The
+// check validates the form on the day today (YYYY-MM-DD) and returns the person
+// it describes, normalised. The
 // immediate-risk flag asks for the postcode, so emergency services can be sent;
 // "refused" or "unknown" is an answer too, so the contact can always be opened.
-func (n *NewContact) check() (Person, time.Time, error) {
+func (n *NewContact) check(today string) (Person, time.Time, error) {
 	n.tidy()
-	fields := n.formErrors()
+	fields := n.formErrors(today)
 	p := n.person()
 	n.checkPhone(&p, &fields)
 	if n.Service != "" && n.Kind == "" && fields.For("service") == "" {
@@ -146,7 +147,7 @@ type Opened struct {
 // records it. Refusals are *Refusal errors; form problems are field.Errors.
 func (s *Store) OpenContact(ctx context.Context, n NewContact) (Opened, error) {
 	n.Kind, n.emailOn = s.Services.kindOf(n.Service), s.EmailInvitations()
-	p, dob, err := n.check()
+	p, dob, err := n.check(s.today().Format(time.DateOnly))
 	if err != nil {
 		return Opened{}, err
 	}
@@ -319,8 +320,9 @@ func (s *Store) Contact(ctx context.Context, id string) (Contact, error) {
 }
 
 // dateOfBirth makes DateOfBirth from the date input's boxes, when they were
-// used, and returns what is wrong with it in the date input's words.
-func (n *NewContact) dateOfBirth() string {
+// used, and returns what is wrong with it in the date input's words; a date
+// after today is wrong.
+func (n *NewContact) dateOfBirth(today string) string {
 	if n.DOBDay == "" && n.DOBMonth == "" && n.DOBYear == "" {
 		if n.DateOfBirth == "" {
 			return "Enter the caller's date of birth"
@@ -329,7 +331,7 @@ func (n *NewContact) dateOfBirth() string {
 	}
 	dob, problem := ParseDate(n.DOBDay, n.DOBMonth, n.DOBYear, "Date of birth")
 	n.DateOfBirth = dob
-	if problem == "" && (dob > time.Now().Format(time.DateOnly) || dob < "1900-01-01") {
+	if problem == "" && (dob > today || dob < "1900-01-01") {
 		problem = "Date of birth must be in the past, and after 1900"
 	}
 	return problem

@@ -22,9 +22,9 @@ func (n *NewContact) tidy() {
 
 // formErrors is the validator's problems, with the date of birth's own
 // message in place of the validator's.
-func (n *NewContact) formErrors() field.Errors {
+func (n *NewContact) formErrors(today string) field.Errors {
 	var fields field.Errors
-	dobProblem := n.dateOfBirth()
+	dobProblem := n.dateOfBirth(today)
 	if err := validate.Struct(n); err != nil {
 		fields = fieldErrors(err)
 	}

@@ -3,6 +3,7 @@ package intake
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -62,7 +63,7 @@ func TestOpenContact_MarksEachMissingField(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			n := counsellingCaller()
 			tt.edit(&n)
-			_, _, err := n.check()
+			_, _, err := n.check(monday.Format(time.DateOnly))
 			var inv field.Errors
 			if tt.fields == nil {
 				if err != nil {
@@ -87,7 +88,7 @@ func TestOpenContact_MarksEachMissingField(t *testing.T) {
 	}
 	n := peerCaller()
 	n.Phone, n.Address, n.JobRole = "", "", ""
-	_, _, err := n.check()
+	_, _, err := n.check(monday.Format(time.DateOnly))
 	var inv field.Errors
 	if !errors.As(err, &inv) || len(inv) != 3 {
 		t.Fatalf("peer support without number, address and job role: %v, want three field errors", err)
@@ -196,5 +197,19 @@ func TestOpenContact_CorrectedNameMovesTheLookup(t *testing.T) {
 	}
 	if found, _ := s.FindPerson(ctx, "Alex Morgan", n.DateOfBirth, n.Phone, ""); len(found) != 1 {
 		t.Errorf("corrected name finds %d people, want 1", len(found))
+	}
+}
+
+func TestOpenContact_DateOfBirthAfterTodayOnTheStoresClockIsRefused(t *testing.T) {
+	s, clock := newTestStore(t)
+	addPractitioner(t, s, "Dr A", Counsellor, 10, true)
+	tomorrow := clock.Now().In(s.Location).AddDate(0, 0, 1)
+	n := counsellingCaller()
+	n.DateOfBirth = ""
+	n.DOBDay, n.DOBMonth, n.DOBYear = strconv.Itoa(tomorrow.Day()), strconv.Itoa(int(tomorrow.Month())), strconv.Itoa(tomorrow.Year())
+	_, err := s.OpenContact(context.Background(), n)
+	var inv field.Errors
+	if !errors.As(err, &inv) || inv.For("date_of_birth") == "" {
+		t.Fatalf("born tomorrow by the store's clock (%s): err %v, want a date of birth error", tomorrow.Format(time.DateOnly), err)
 	}
 }

@@ -73,7 +73,7 @@ func (b *demoDocs) add(r *rand.Rand, i int, now time.Time) (Person, error) {
 		DateOfBirth: time.Date(1950+r.IntN(50), time.Month(1+r.IntN(12)), 1+r.IntN(28), 0, 0, 0, 0, time.UTC).Format(time.DateOnly),
 		Phone:       fmt.Sprintf("07700 9%05d", i%100_000), Email: fmt.Sprintf("demo%d@example.org", i),
 		Postcode: "LS1 4AP", Organisation: "Demo Hospital Trust"}
-	p, _, err := n.check()
+	p, _, err := n.check(now.UTC().Format(time.DateOnly))
 	if err != nil {
 		return p, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/feedback-service/feedback/notify"
 )
@@ -57,8 +58,8 @@ type NotifyEmailSender struct {
 }
 
 // NewNotifyEmailSender reads a Notify API key and the e-mail template's id.
-func NewNotifyEmailSender(apiKey, templateID string) (*NotifyEmailSender, error) {
-	t, err := notify.NewTemplate(apiKey, templateID)
+func NewNotifyEmailSender(apiKey, templateID string, now func() time.Time) (*NotifyEmailSender, error) {
+	t, err := notify.NewTemplate(apiKey, templateID, now)
 	if err != nil {
 		return nil, err
 	}

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/feedback-service/feedback/clocktest"
 	"github.com/feedback-service/feedback/field"
 )
 
@@ -54,7 +55,7 @@ func emailOutbox(t *testing.T, s *Store, statuses ...int) (*Outbox, *notifyEmail
 	fake := &notifyEmails{statuses: statuses}
 	srv := httptest.NewServer(fake)
 	t.Cleanup(srv.Close)
-	sender, err := NewNotifyEmailSender(testNotifyKey, "email-template")
+	sender, err := NewNotifyEmailSender(testNotifyKey, "email-template", clocktest.Wall)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,16 +9,16 @@ import (
 	"github.com/feedback-service/feedback/store/storetest"
 )
 
-// monday is a fixed "now" for tests: Monday 23 November 2026, 10:00 UTC (ISO week 2026-W48).
-var monday = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+// monday is a fixed "now" for tests: Monday 23 November 2026, 10:00 UTC (ISO
+// week 2026-W48), or FEEDBACK_TEST_NOW when set.
+var monday = clocktest.Start(time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC))
 
 // newTestStore opens an intake store on a fresh embedded database, with its
 // clock at monday in London.
 func newTestStore(t testing.TB) (*Store, *clocktest.Clock) {
 	t.Helper()
-	s := New(storetest.New(t).Database(Database))
 	c := clocktest.New(monday)
-	s.Now = c.Now
+	s := New(storetest.New(t).Database(Database), c.Now)
 	if err := s.EnsureIndexes(context.Background()); err != nil {
 		t.Fatal(err)
 	}

@@ -63,7 +63,7 @@ var ErrNotFound = errors.New("not found")
 type Store struct {
 	db *mongo.Database
 
-	// Now returns the current time; tests replace it. Defaults to time.Now.
+	// Now returns the current time (New's clock); tests may replace it.
 	Now func() time.Time
 	// Location is where calendar days and ISO weeks are counted (ages, weekly
 	// capacity). Defaults to Europe/London, or UTC when the zone database is missing.
@@ -86,14 +86,18 @@ type Store struct {
 // DefaultRetention is the retention period stated in the privacy notice.
 const DefaultRetention = 20 * 365 * 24 * time.Hour
 
-// New returns a Store on db (normally the database named Database).
-func New(db *mongo.Database) *Store {
+// New returns a Store on db (normally the database named Database) that reads
+// the time from now.
+func New(db *mongo.Database, now func() time.Time) *Store {
 	loc, err := time.LoadLocation("Europe/London")
 	if err != nil {
 		loc = time.UTC
 	}
+	if now == nil {
+		panic("intake.New: no clock")
+	}
 	services, _ := NewServices(BuiltInServices)
-	return &Store{db: db, Now: time.Now, Location: loc, Retention: DefaultRetention, PeerSurveyAfter: DefaultPeerSurveyAfter, Services: services}
+	return &Store{db: db, Now: now, Location: loc, Retention: DefaultRetention, PeerSurveyAfter: DefaultPeerSurveyAfter, Services: services}
 }
 
 // now is the current time at the precision MongoDB keeps (milliseconds).

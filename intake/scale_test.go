@@ -12,6 +12,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
+	"github.com/feedback-service/feedback/clocktest"
 	"github.com/feedback-service/feedback/store/storetest"
 )
 
@@ -38,7 +39,7 @@ func TestScale_PurgeAndSubjectAccessAtAHundredThousandPeople(t *testing.T) {
 	if dir == "" {
 		dir = t.TempDir()
 	}
-	s := New(storetest.Open(t, dir).Database(Database))
+	s := New(storetest.Open(t, dir).Database(Database), clocktest.Wall)
 	var one Person
 	middle := bson.D{{Key: "name", Value: fmt.Sprintf("Demo Person %06d", n/2)}}
 	err := s.coll(collPeople).FindOne(ctx, middle).Decode(&one)

@@ -17,8 +17,8 @@ type NotifySender struct {
 
 // NewNotifySender reads an API key of the form {key name}-{service id}-{secret}
 // (two UUIDs at the end) and the text template's id.
-func NewNotifySender(apiKey, templateID string) (*NotifySender, error) {
-	t, err := notify.NewTemplate(apiKey, templateID)
+func NewNotifySender(apiKey, templateID string, now func() time.Time) (*NotifySender, error) {
+	t, err := notify.NewTemplate(apiKey, templateID, now)
 	if err != nil {
 		return nil, err
 	}

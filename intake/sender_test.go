@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/feedback-service/feedback/clocktest"
 )
 
 // gateway stands in for an SMS provider: it records the one request it gets
@@ -40,7 +42,7 @@ const (
 
 func TestNotifySender_SendsTheExactRequest(t *testing.T) {
 	g, srv := newGateway(t, http.StatusCreated, `{"id":"740e5834-3a29-46b4-9a6f-16142fde533a"}`)
-	n, err := NewNotifySender(notifyKey, notifyTemplate)
+	n, err := NewNotifySender(notifyKey, notifyTemplate, clocktest.Wall)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +72,7 @@ func TestNotifySender_SendsTheExactRequest(t *testing.T) {
 
 func TestNotifySender_RejectsMalformedKeys(t *testing.T) {
 	for _, key := range []string{"", "just-a-name", "name-26785a09-ab16-4eb0-8407-a37497a57506", strings.ToUpper(notifyKey)} {
-		if _, err := NewNotifySender(key, notifyTemplate); err == nil {
+		if _, err := NewNotifySender(key, notifyTemplate, clocktest.Wall); err == nil {
 			t.Errorf("key %q accepted", key)
 		}
 	}
@@ -98,7 +100,7 @@ func TestSenders_ClassifyGatewayRefusalsWithoutQuotingTheNumber(t *testing.T) {
 			if tt.twilio {
 				s = &TwilioSender{BaseURL: srv.URL, AccountSID: "AC123", AuthToken: "tok", From: "+447700900000"}
 			} else {
-				n, _ := NewNotifySender(notifyKey, notifyTemplate)
+				n, _ := NewNotifySender(notifyKey, notifyTemplate, clocktest.Wall)
 				n.BaseURL = srv.URL
 				s = n
 			}

@@ -80,7 +80,7 @@ type Config struct {
 	// TTL is how long a code is accepted after it is minted, in whole days
 	// (default 14 days). A code is good to the end of its expiry day (UTC).
 	TTL time.Duration
-	// Now is the clock (default time.Now); tests inject their own.
+	// Now is the clock; required (serve passes the wall clock, tests their own).
 	Now func() time.Time
 	// Services are the services codes can name, by index (default: the two
 	// built-in ones). The survey library numbers them, append only.
@@ -119,7 +119,7 @@ func New(secret []byte, cfg Config) (*Codes, error) {
 		return nil, fmt.Errorf("invitation lifetime %v: give whole days, from 1 to 366", cfg.TTL)
 	}
 	if cfg.Now == nil {
-		cfg.Now = time.Now
+		return nil, errors.New("invitation codes: no clock (Now)")
 	}
 	c := &Codes{baseURL: strings.TrimRight(cfg.BaseURL, "/"), ttlDays: days, now: cfg.Now, services: builtIn}
 	if len(cfg.Services) > 0 {

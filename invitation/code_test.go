@@ -72,7 +72,7 @@ func TestVerify_AcceptsACodeToTheEndOfItsExpiryDay(t *testing.T) {
 func TestVerify_RefusesAlteredTruncatedAndForeignCodes(t *testing.T) {
 	c, _ := newTestCodes(t)
 	code := mint(t, c, "counselling")
-	other, err := New(bytes.Repeat([]byte("o"), MinSecretLength), Config{BaseURL: "https://feedback.example.org"})
+	other, err := New(bytes.Repeat([]byte("o"), MinSecretLength), Config{BaseURL: "https://feedback.example.org", Now: c.now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -30,7 +30,8 @@ type Client struct {
 	BaseURL string
 	// HTTP defaults to a client with a 30-second timeout.
 	HTTP *http.Client
-	// Now stamps the token; defaults to time.Now.
+	// Now stamps the token; Notify refuses one more than 30 s from its own
+	// time, so serve passes the wall clock.
 	Now func() time.Time
 
 	serviceID, secret string
@@ -43,8 +44,8 @@ type Template struct {
 }
 
 // NewTemplate reads an API key (see [New]) and the id of the template to send.
-func NewTemplate(apiKey, templateID string) (*Template, error) {
-	c, err := New(apiKey)
+func NewTemplate(apiKey, templateID string, now func() time.Time) (*Template, error) {
+	c, err := New(apiKey, now)
 	if err != nil {
 		return nil, err
 	}
@@ -57,13 +58,17 @@ func NewTemplate(apiKey, templateID string) (*Template, error) {
 var keyPattern = regexp.MustCompile(`^.+-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$`)
 
 // New reads an API key of the form {key name}-{service id}-{secret} (two
-// UUIDs at the end). The error never repeats the key.
-func New(apiKey string) (*Client, error) {
+// UUIDs at the end), with the clock that stamps tokens. The error never
+// repeats the key.
+func New(apiKey string, now func() time.Time) (*Client, error) {
 	m := keyPattern.FindStringSubmatch(apiKey)
 	if m == nil {
 		return nil, fmt.Errorf("notify: the API key is not {name}-{service id}-{secret key}")
 	}
-	return &Client{BaseURL: BaseURL, serviceID: m[1], secret: m[2]}, nil
+	if now == nil {
+		return nil, errors.New("notify: no clock")
+	}
+	return &Client{BaseURL: BaseURL, Now: now, serviceID: m[1], secret: m[2]}, nil
 }
 
 // Error is Notify's refusal: its HTTP status and the class of error it gave
@@ -144,10 +149,7 @@ func (c *Client) post(ctx context.Context, path string, payload any) error {
 // signed with the secret key. Notify accepts tokens up to 30 seconds old, so
 // a fresh one is made for each request.
 func (c *Client) token() string {
-	now := time.Now
-	if c.Now != nil {
-		now = c.Now
-	}
+	now := c.Now
 	enc := base64.RawURLEncoding
 	header := enc.EncodeToString([]byte(`{"alg":"HS256","typ":"JWT"}`))
 	claims := enc.EncodeToString([]byte(`{"iss":"` + c.serviceID + `","iat":` + strconv.FormatInt(now().Unix(), 10) + `}`))

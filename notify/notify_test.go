@@ -24,7 +24,7 @@ func TestEmail_SendsTheExactRequest(t *testing.T) {
 		w.WriteHeader(http.StatusCreated)
 	}))
 	defer srv.Close()
-	c, err := New(testKey)
+	c, err := New(testKey, time.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +44,7 @@ func TestRefusal_KeepsTheErrorClassNotTheMessage(t *testing.T) {
 		_, _ = io.WriteString(w, `{"errors":[{"error":"ValidationError","message":"email_address lead@example.nhs.uk is not valid"}]}`)
 	}))
 	defer srv.Close()
-	c, _ := New(testKey)
+	c, _ := New(testKey, time.Now)
 	c.BaseURL = srv.URL
 	err := c.Email(context.Background(), "tmpl", "lead@example.nhs.uk", nil)
 	var refused *Error
@@ -55,7 +55,7 @@ func TestRefusal_KeepsTheErrorClassNotTheMessage(t *testing.T) {
 
 func TestNew_RefusesMalformedKeysWithoutQuotingThem(t *testing.T) {
 	for _, key := range []string{"", "just-a-name", "name-26785a09-ab16-4eb0-8407-a37497a57506", strings.ToUpper(testKey)} {
-		if _, err := New(key); err == nil || (key != "" && strings.Contains(err.Error(), key)) {
+		if _, err := New(key, time.Now); err == nil || (key != "" && strings.Contains(err.Error(), key)) {
 			t.Errorf("key %q: %v", key, err)
 		}
 	}

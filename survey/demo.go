@@ -17,7 +17,7 @@ import (
 // DemoOptions shapes the synthetic data Demo stores.
 type DemoOptions struct {
 	Responses int       // across every service; 0 means 2,000
-	Now       time.Time // the demo fills the 12 months ending with this one; zero means now
+	Now       time.Time // the demo fills the 12 months ending with this one; required
 	Seed      uint64    // same seed, same answers
 	// Progress, if set, is told as each service's month is stored.
 	Progress func(service, month string, stored int)
@@ -47,7 +47,7 @@ func Demo(ctx context.Context, db *mongo.Database, cat *Catalogue, opts DemoOpti
 		opts.Responses = 2000
 	}
 	if opts.Now.IsZero() {
-		opts.Now = time.Now()
+		return nil, fmt.Errorf("demo: no start time (Now)")
 	}
 	rng := rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x5eed))
 	var clock atomic.Int64

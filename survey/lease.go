@@ -113,15 +113,15 @@ func giveUpLease(coll *mongo.Collection, holder string, logger *slog.Logger) {
 // each wait), and keeps it until the returned function is called. While it
 // is held no instance mixes or releases ballots, so a backup reads every
 // box's collections in one state, not some before a mix and some after.
-func HoldReleaseLease(ctx context.Context, db *mongo.Database, holder string, waiting func()) (func(), error) {
+func HoldReleaseLease(ctx context.Context, db *mongo.Database, holder string, now func() time.Time, waiting func()) (func(), error) {
 	coll := db.Collection(leasesCollection)
 	for {
-		held, err := takeLease(ctx, coll, holder, time.Now, false)
+		held, err := takeLease(ctx, coll, holder, now, false)
 		if err != nil {
 			return nil, err
 		}
 		if held {
-			stop := keepLease(coll, holder, time.Now, slog.Default())
+			stop := keepLease(coll, holder, now, slog.Default())
 			return func() {
 				stop()
 				giveUpLease(coll, holder, slog.Default())

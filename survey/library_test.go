@@ -9,6 +9,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
+	"github.com/feedback-service/feedback/clocktest"
 	"github.com/feedback-service/feedback/store"
 	"github.com/feedback-service/feedback/store/storetest"
 	"github.com/feedback-service/feedback/survey"
@@ -24,7 +25,7 @@ func newLibraryOn(t testing.TB) (*survey.Library, *survey.Catalogue, *mongo.Data
 	t.Helper()
 	st := storetest.New(t)
 	db := st.Database(store.SurveyDatabase)
-	lib := survey.NewLibrary(db, nil)
+	lib := survey.NewLibrary(db, clocktest.Wall)
 	embedded, err := survey.LoadEmbedded()
 	if err != nil {
 		t.Fatal(err)

@@ -410,7 +410,7 @@ func TestHoldReleaseLease_KeepsMixesOutAndWaitsForOne(t *testing.T) {
 		f.send(t, i)
 	}
 	f.clock.Advance(time.Hour + MixGrace)
-	done, err := HoldReleaseLease(ctx, f.db, "backup", nil)
+	done, err := HoldReleaseLease(ctx, f.db, "backup", f.clock.Now, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -427,7 +427,7 @@ func TestHoldReleaseLease_KeepsMixesOutAndWaitsForOne(t *testing.T) {
 		t.Fatalf("lease: %v %v", held, err)
 	}
 	waits := 0
-	done, err = HoldReleaseLease(ctx, f.db, "backup", func() {
+	done, err = HoldReleaseLease(ctx, f.db, "backup", f.clock.Now, func() {
 		if waits++; waits == 1 {
 			giveUpLease(leases, "instance-a", slog.Default())
 		}

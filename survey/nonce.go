@@ -51,7 +51,7 @@ type Keys struct {
 // NewKeys returns the nonce keys kept in db.
 func NewKeys(db *mongo.Database, now func() time.Time) *Keys {
 	if now == nil {
-		now = time.Now
+		panic("survey.NewKeys: no clock")
 	}
 	return &Keys{coll: db.Collection(keysCollection), now: now, cache: map[string][]byte{}}
 }

@@ -40,7 +40,7 @@ type ReleaseOptions struct {
 	// the questions they were asked with.
 	Archive []*Definition
 	Grace   time.Duration // 0 means DefaultReleaseGrace
-	Now     func() time.Time
+	Now     func() time.Time // the clock; required
 	Logger  *slog.Logger
 	// Holder names this process in the release lease.
 	Holder string
@@ -106,7 +106,7 @@ func NewReleaser(db *mongo.Database, cat *Catalogue, opts ReleaseOptions) (*Rele
 		opts.MixWait = DefaultMixWait
 	}
 	if opts.Now == nil {
-		opts.Now = time.Now
+		return nil, errors.New("survey.NewReleaser: a clock (Now) is required")
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()

@@ -89,7 +89,7 @@ type Options struct {
 	// Invitations spends the invitations forms came from; nil: a form's
 	// invitation is ignored and its response is open.
 	Invitations Invitations
-	Now         func() time.Time // defaults to time.Now
+	Now         func() time.Time // the clock; required
 	Logger      *slog.Logger     // for store errors, never with request details
 	// Observer is told what each commit did, for metrics; nil tells nobody.
 	Observer Observer
@@ -120,7 +120,7 @@ func NewResponses(db *mongo.Database, opts Options) *Responses {
 		panic("survey.NewResponses: no Sealer")
 	}
 	if opts.Now == nil {
-		opts.Now = time.Now
+		panic("survey.NewResponses: no clock (Now)")
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()

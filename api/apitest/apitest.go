@@ -20,6 +20,7 @@ import (
 
 	"github.com/feedback-service/feedback/accounts"
 	"github.com/feedback-service/feedback/api"
+	"github.com/feedback-service/feedback/clocktest"
 	"github.com/feedback-service/feedback/dashboards"
 	"github.com/feedback-service/feedback/intake"
 	"github.com/feedback-service/feedback/invitation"
@@ -67,7 +68,8 @@ type Options struct {
 	Survey     survey.Options
 	Accounts   accounts.Config
 	Dashboards dashboards.Options
-	// IntakeNow is the intake side's clock; nil means time.Now.
+	// IntakeNow is the intake side's clock. A clock left nil, here or in
+	// Survey, Accounts or Dashboards, is clocktest.Wall.
 	IntakeNow func() time.Time
 	// Requests counts answered requests; nil counts nothing.
 	Requests api.RequestObserver
@@ -152,6 +154,11 @@ func NewOn(t testing.TB, st *store.Store, opts ...Option) *Server {
 	for _, opt := range opts {
 		opt(&o)
 	}
+	for _, now := range []*func() time.Time{&o.Survey.Now, &o.Accounts.Now, &o.IntakeNow} {
+		if *now == nil {
+			*now = clocktest.Wall
+		}
+	}
 	cfg := o.API
 	logs := &SyncBuffer{}
 	logger := slog.New(slog.NewTextHandler(logs, nil))
@@ -168,7 +175,7 @@ func NewOn(t testing.TB, st *store.Store, opts ...Option) *Server {
 	}
 	srv, err := api.New(cfg, api.Deps{Store: st, Surveys: sv.catalogue, Responses: sv.responses, Accounts: acc, Intake: in, Dashboards: dash,
 		Logger: logger, Requests: o.Requests, Invitations: sv.codes, InvitationLinks: sv.codes, Tokens: sv.tokens,
-		SurveyLibrary: sv.library, SurveysPublished: followLibrary(sv.library, sv.catalogue, sv.sealer, dash)})
+		SurveyLibrary: sv.library, SurveysPublished: followLibrary(sv.library, sv.catalogue, sv.sealer, dash), Now: clocktest.Wall})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -73,10 +73,7 @@ func openRecords(t testing.TB, st *store.Store, o Options) (*accounts.Store, *in
 	if err := acc.EnsureIndexes(ctx); err != nil {
 		t.Fatal(err)
 	}
-	in := intake.New(st.Database(intake.Database))
-	if o.IntakeNow != nil {
-		in.Now = o.IntakeNow
-	}
+	in := intake.New(st.Database(intake.Database), o.IntakeNow)
 	if err := in.EnsureIndexes(ctx); err != nil {
 		t.Fatal(err)
 	}

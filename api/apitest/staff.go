@@ -138,5 +138,6 @@ func (b *Browser) CSRF(t testing.TB) string {
 // clock, clocktest.Clock.
 type Clock = clocktest.Clock
 
-// NewClock returns a clock stopped at a fixed weekday morning.
-func NewClock() *Clock { return clocktest.New(time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)) }
+// NewClock returns a clock stopped at a fixed weekday morning (Tuesday 24
+// November 2026, 09:00 UTC), or at FEEDBACK_TEST_NOW when set.
+func NewClock() *Clock { return clocktest.NewAt(time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)) }

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/feedback-service/feedback/clocktest"
 	"github.com/feedback-service/feedback/dashboards"
 	"github.com/feedback-service/feedback/store"
 	"github.com/feedback-service/feedback/survey"
@@ -18,7 +19,7 @@ func openLibrary(t testing.TB, st *store.Store) (*survey.Library, *survey.Catalo
 	if err != nil {
 		t.Fatal(err)
 	}
-	lib := survey.NewLibrary(st.Database(store.SurveyDatabase), nil)
+	lib := survey.NewLibrary(st.Database(store.SurveyDatabase), clocktest.Wall)
 	ctx := context.Background()
 	if _, err := lib.Seed(ctx, embedded); err != nil {
 		t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/feedback-service/feedback/api/apitest"
+	"github.com/feedback-service/feedback/clocktest"
 	"github.com/feedback-service/feedback/intake"
 )
 
@@ -49,7 +50,7 @@ func emailOutbox(t *testing.T, srv *apitest.Server) (*intake.Outbox, *notifyStan
 	notify := &notifyStandIn{}
 	gateway := httptest.NewServer(notify)
 	t.Cleanup(gateway.Close)
-	email, err := intake.NewNotifyEmailSender(notifyTestKey, "survey-email-template")
+	email, err := intake.NewNotifyEmailSender(notifyTestKey, "survey-email-template", clocktest.Wall)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -29,12 +29,13 @@ type tokenBucket struct {
 	last   time.Time
 }
 
-// NewRateLimiter returns nil (no limit) when perMinute is 0 or less.
-func NewRateLimiter(perMinute int, sweep time.Duration) *RateLimiter {
+// NewRateLimiter returns nil (no limit) when perMinute is 0 or less; now is
+// the clock its buckets fill by.
+func NewRateLimiter(perMinute int, sweep time.Duration, now func() time.Time) *RateLimiter {
 	if perMinute <= 0 {
 		return nil
 	}
-	l := &RateLimiter{perMinute: perMinute, seed: maphash.MakeSeed(), now: time.Now, quit: make(chan struct{})}
+	l := &RateLimiter{perMinute: perMinute, seed: maphash.MakeSeed(), now: now, quit: make(chan struct{})}
 	for i := range l.shards {
 		l.shards[i].buckets = map[string]*tokenBucket{}
 	}

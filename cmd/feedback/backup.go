@@ -37,6 +37,7 @@ func runBackup(ctx context.Context, st *store.Store, args []string, stdin io.Rea
 		Databases: []string{store.SurveyDatabase},
 		Progress:  progressTo(stderr),
 		Hold:      holdReleases(stderr),
+		Now:       time.Now,
 	}
 	if *withIntake {
 		opts.Databases = append(opts.Databases, intake.Database, accounts.Database)
@@ -182,7 +183,7 @@ func holdReleases(stderr io.Writer) func(ctx context.Context, db *mongo.Database
 			return func() {}, nil
 		}
 		said := false
-		return survey.HoldReleaseLease(ctx, db, "backup-"+strconv.Itoa(os.Getpid()), func() {
+		return survey.HoldReleaseLease(ctx, db, "backup-"+strconv.Itoa(os.Getpid()), time.Now, func() {
 			if !said {
 				fmt.Fprintln(stderr, "waiting for a release or mix of sealed ballots to finish (no instance starts one while the backup reads them)")
 				said = true

@@ -115,7 +115,7 @@ func (c *Config) validateDashboards() error {
 		return fmt.Errorf("FEEDBACK_ORGANISATION_CODE / --organisation-code: %q is not an ODS code (3 to 10 letters and digits)", c.OrganisationCode)
 	}
 	if c.PublicationTemplateID != "" {
-		if _, err := dashboards.NewNotifyEmail(c.Intake.NotifyAPIKey, c.PublicationTemplateID); err != nil {
+		if _, err := dashboards.NewNotifyEmail(c.Intake.NotifyAPIKey, c.PublicationTemplateID, time.Now); err != nil {
 			return fmt.Errorf("FEEDBACK_PUBLICATION_EMAIL_TEMPLATE_ID / --publication-email-template-id needs a valid NOTIFY_API_KEY: %v", err)
 		}
 	}

@@ -51,7 +51,7 @@ func runDemo(ctx context.Context, st *store.Store, args []string, stdout, stderr
 	}
 	start, done := time.Now(), 0
 	report, err := survey.Demo(ctx, st.Database(store.SurveyDatabase), cat, survey.DemoOptions{
-		Responses: *n, Seed: *seed, Sealer: sealer, K: *k,
+		Responses: *n, Seed: *seed, Sealer: sealer, K: *k, Now: time.Now(),
 		Progress: func(service, month string, stored int) {
 			done += stored
 			p := backup.Progress{Stage: "stored", Documents: int64(done), Total: int64(*n), Elapsed: time.Since(start)}
@@ -76,7 +76,7 @@ func demoIntake(ctx context.Context, st *store.Store, n int, seed uint64, stdout
 		return errors.New("demo: --people needs an empty intake database; this one holds people")
 	}
 	start := time.Now()
-	rep, err := intake.New(db).Demo(ctx, intake.DemoOptions{People: n, Seed: seed, Progress: func(done int) {
+	rep, err := intake.New(db, time.Now).Demo(ctx, intake.DemoOptions{People: n, Seed: seed, Progress: func(done int) {
 		if done%10_000 == 0 || done == n {
 			p := backup.Progress{Stage: "stored", Documents: int64(done), Total: int64(n), Elapsed: time.Since(start)}
 			fmt.Fprintf(stdout, "intake people: %s\n", p)

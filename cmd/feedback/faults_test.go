@@ -330,7 +330,7 @@ func releaseAllNow(t *testing.T, st *store.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rel, err := survey.NewReleaser(st.Database(store.SurveyDatabase), cat, survey.ReleaseOptions{Sealer: sealer, K: 1})
+	rel, err := survey.NewReleaser(st.Database(store.SurveyDatabase), cat, survey.ReleaseOptions{Sealer: sealer, K: 1, Now: time.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -169,7 +169,7 @@ func TestTwoInstances_ShareNoncesSessionsAndFigures(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			rel, err := survey.NewReleaser(db, cat, survey.ReleaseOptions{Sealer: sealer, K: 1, Holder: holder})
+			rel, err := survey.NewReleaser(db, cat, survey.ReleaseOptions{Sealer: sealer, K: 1, Holder: holder, Now: time.Now})
 			if err != nil {
 				t.Error(err)
 				return

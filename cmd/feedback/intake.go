@@ -59,7 +59,7 @@ func (c IntakeConfig) emailSender() (intake.EmailSender, error) {
 	case c.NotifyAPIKey == "":
 		return nil, errors.New("NOTIFY_API_KEY: needed when INTAKE_NOTIFY_EMAIL_TEMPLATE_ID is set (survey invitations by e-mail go through GOV.UK Notify)")
 	}
-	s, err := intake.NewNotifyEmailSender(c.NotifyAPIKey, c.NotifyEmailTemplateID)
+	s, err := intake.NewNotifyEmailSender(c.NotifyAPIKey, c.NotifyEmailTemplateID, time.Now)
 	if err != nil {
 		return nil, errors.New("NOTIFY_API_KEY: not a GOV.UK Notify API key (expected {key name}-{service id}-{secret key}), needed by INTAKE_NOTIFY_EMAIL_TEMPLATE_ID")
 	}
@@ -74,7 +74,7 @@ func (c IntakeConfig) validateNotify() error {
 	if c.NotifyTemplateID == "" {
 		return errors.New("NOTIFY_TEMPLATE_ID: needed when FEEDBACK_SMS_SENDER is notify (a text template whose body is ((message)))")
 	}
-	if _, err := intake.NewNotifySender(c.NotifyAPIKey, c.NotifyTemplateID); err != nil {
+	if _, err := intake.NewNotifySender(c.NotifyAPIKey, c.NotifyTemplateID, time.Now); err != nil {
 		return errors.New("NOTIFY_API_KEY: not a GOV.UK Notify API key (expected {key name}-{service id}-{secret key})")
 	}
 	return nil
@@ -129,7 +129,7 @@ func parseRetention(s string) (time.Duration, error) {
 func (c IntakeConfig) sender() (intake.Sender, error) {
 	switch c.SMSSender {
 	case senderNotify:
-		s, err := intake.NewNotifySender(c.NotifyAPIKey, c.NotifyTemplateID)
+		s, err := intake.NewNotifySender(c.NotifyAPIKey, c.NotifyTemplateID, time.Now)
 		if err != nil {
 			return nil, errors.New("NOTIFY_API_KEY: not a GOV.UK Notify API key")
 		}
@@ -163,7 +163,7 @@ func openIntake(ctx context.Context, cfg *Config, st *store.Store, logger *slog.
 		}
 		side.own, db = own, own.Database(intake.Database)
 	}
-	side.Store = intake.New(db)
+	side.Store = intake.New(db, time.Now)
 	side.Store.Retention = cfg.Intake.Retention
 	side.Store.PeerSurveyAfter = cfg.Intake.PeerSurveyAfter
 	if err := side.Store.EnsureIndexes(ctx); err != nil {

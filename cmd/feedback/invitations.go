@@ -90,7 +90,7 @@ func newInvitationCodes(secret, ttl, baseURL string) (*invitation.Codes, error) 
 	if err != nil {
 		return nil, err
 	}
-	return invitation.New(key, invitation.Config{BaseURL: baseURL, TTL: d})
+	return invitation.New(key, invitation.Config{BaseURL: baseURL, TTL: d, Now: time.Now})
 }
 
 // runInvitations is "feedback invitations": it prints single-use links and
@@ -129,7 +129,7 @@ func runInvitations(args []string, getenv func(string) string, stdout, stderr io
 	if err != nil {
 		return fmt.Errorf("invitations: %w", err)
 	}
-	codes, err := invitation.New(secret, invitation.Config{BaseURL: *baseURL, TTL: ttl, Services: index})
+	codes, err := invitation.New(secret, invitation.Config{BaseURL: *baseURL, TTL: ttl, Services: index, Now: time.Now})
 	if err != nil {
 		return fmt.Errorf("invitations: %w", err)
 	}
@@ -162,7 +162,7 @@ func openInvitations(cfg *Config, st *store.Store, sealing []byte) (*invitations
 	if err != nil {
 		return nil, err
 	}
-	codes, err := invitation.New(secret, invitation.Config{BaseURL: cfg.BaseURL, TTL: cfg.InvitationTTL})
+	codes, err := invitation.New(secret, invitation.Config{BaseURL: cfg.BaseURL, TTL: cfg.InvitationTTL, Now: time.Now})
 	if err != nil {
 		return nil, fmt.Errorf("invitations: %w", err)
 	}
@@ -286,7 +286,7 @@ func invitationServices(service string, cfg store.Config) ([]string, error) {
 		return nil, fmt.Errorf("open the store to read the services published (stop serve first, or share its store: serve --store-addr, then MONGODB_URI): %w", err)
 	}
 	defer func() { _ = st.Close(context.Background()) }()
-	index, err := survey.NewLibrary(st.Database(store.SurveyDatabase), nil).ServiceIndex(ctx)
+	index, err := survey.NewLibrary(st.Database(store.SurveyDatabase), time.Now).ServiceIndex(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/feedback-service/feedback/intake"
 	"github.com/feedback-service/feedback/invitation"
@@ -114,7 +115,7 @@ func TestInvitedSurveyText_FitsOneSegmentForTheLongestAllowedBaseURL(t *testing.
 		}
 	}
 	st := storetest.New(t)
-	side, err := intake.NewOutbox(intake.New(st.Database(intake.Database)), intake.LogSender{}, nil, longest)
+	side, err := intake.NewOutbox(intake.New(st.Database(intake.Database), time.Now), intake.LogSender{}, nil, longest)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +137,7 @@ func TestInvitations_ForAServicePublishedSince(t *testing.T) {
 	if err := runWithEnv(t, args, env, &out, &errOut); err != nil {
 		t.Fatalf("invitations for video-counselling: %v\n%s", err, errOut.String())
 	}
-	codes, err := invitation.New(bytes.Repeat([]byte{7}, 32), invitation.Config{BaseURL: "https://feedback.example.org",
+	codes, err := invitation.New(bytes.Repeat([]byte{7}, 32), invitation.Config{BaseURL: "https://feedback.example.org", Now: time.Now,
 		Services: []string{"counselling", "peer-support", "video-counselling"}})
 	if err != nil {
 		t.Fatal(err)

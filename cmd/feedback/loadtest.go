@@ -37,7 +37,7 @@ func runLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		if err != nil {
 			return fmt.Errorf("loadtest --invited: %w", err)
 		}
-		codes, err := invitation.New(secret, invitation.Config{BaseURL: cfg.URL})
+		codes, err := invitation.New(secret, invitation.Config{BaseURL: cfg.URL, Now: time.Now})
 		if err != nil {
 			return fmt.Errorf("loadtest --invited: %w", err)
 		}

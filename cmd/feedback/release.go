@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"time"
 
 	"github.com/feedback-service/feedback/dashboards"
 	"github.com/feedback-service/feedback/store"
@@ -36,7 +37,7 @@ func runRelease(ctx context.Context, st *store.Store, args []string, stdout, std
 		return err
 	}
 	rel, err := survey.NewReleaser(st.Database(store.SurveyDatabase), cat, survey.ReleaseOptions{
-		Sealer: sealer, K: *k, Archive: cat.Archive(), Logger: slog.New(slog.NewTextHandler(stderr, nil)), TakeLease: *takeLease,
+		Sealer: sealer, K: *k, Archive: cat.Archive(), Now: time.Now, Logger: slog.New(slog.NewTextHandler(stderr, nil)), TakeLease: *takeLease,
 		AfterRelease: st.Compact,
 		Progress:     func(box, step string, n int) { fmt.Fprintf(stderr, "%s %s %d\n", box, step, n) },
 	})

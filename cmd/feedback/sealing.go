@@ -68,7 +68,7 @@ func newReleaser(st *store.Store, cat *survey.Catalogue, sealer *survey.Sealer, 
 		k = dashboards.DefaultK
 	}
 	return survey.NewReleaser(st.Database(store.SurveyDatabase), cat, survey.ReleaseOptions{
-		Sealer: sealer, K: k, Logger: logger, Responses: responses,
+		Sealer: sealer, K: k, Logger: logger, Responses: responses, Now: time.Now,
 		// The store forgets what a release wrote over: the embedded store's
 		// write-ahead log is checkpointed and truncated.
 		AfterRelease: st.Compact,

@@ -71,7 +71,7 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 		BaseURL: cfg.BaseURL, RateLimit: cfg.RateLimit, TrustedProxies: cfg.TrustedProxies, SupportPhone: cfg.SupportPhone,
 		OfficePhone: cfg.OfficePhone, OfficeEmail: cfg.OfficeEmail,
 	}, api.Deps{Store: st, Surveys: catalogue, Responses: responses, Accounts: acc, Intake: in.Store, Dashboards: dash, Logger: logger, Requests: m, Invitations: invites.checker(), InvitationLinks: invites.links(), Tokens: invites.exchange(),
-		SurveyLibrary: library, SurveysPublished: surveys.refresh})
+		SurveyLibrary: library, SurveysPublished: surveys.refresh, Now: time.Now})
 	if err != nil {
 		return err
 	}
@@ -162,7 +162,7 @@ func openSurveySide(ctx context.Context, cfg *Config, st *store.Store, catalogue
 		return nil, err
 	}
 	responses := survey.NewResponses(st.Database(store.SurveyDatabase), survey.Options{
-		Logger: logger, Observer: m, Sealer: sealer, Invitations: invites.spender(), Tokens: invites.tokenChecker()})
+		Now: time.Now, Logger: logger, Observer: m, Sealer: sealer, Invitations: invites.spender(), Tokens: invites.tokenChecker()})
 	if err := responses.EnsureIndexes(ctx); err != nil {
 		responses.Close()
 		return nil, err
@@ -200,7 +200,7 @@ func openSurveySide(ctx context.Context, cfg *Config, st *store.Store, catalogue
 // openStaff opens staff accounts, makes the first administrator if there is
 // none, names accounts that break the wall, and purges expired sessions.
 func openStaff(ctx context.Context, cfg *Config, st *store.Store, jobs *scheduler, logger *slog.Logger, stdout io.Writer) (*accounts.Store, accounts.Credentials, bool, error) {
-	acc, err := accounts.New(st, accounts.Config{IdleTimeout: cfg.SessionIdle, AbsoluteTimeout: cfg.SessionMax})
+	acc, err := accounts.New(st, accounts.Config{IdleTimeout: cfg.SessionIdle, AbsoluteTimeout: cfg.SessionMax, Now: time.Now})
 	if err != nil {
 		return nil, accounts.Credentials{}, false, err
 	}
@@ -290,7 +290,7 @@ func wireServices(ctx context.Context, side *surveySide, library *survey.Library
 // pages and dashboards within a quarter-minute.
 func openDashboards(cfg *Config, st *store.Store, library *survey.Library, catalogue *survey.Catalogue,
 	side *surveySide, jobs *scheduler, logger *slog.Logger) (*dashboards.Dashboards, *surveyFollower, error) {
-	dash, err := dashboards.New(st.Database(store.SurveyDatabase), catalogue, dashboards.Options{K: cfg.DisclosureK, Logger: logger,
+	dash, err := dashboards.New(st.Database(store.SurveyDatabase), catalogue, dashboards.Options{K: cfg.DisclosureK, Logger: logger, Now: time.Now,
 		Archive: catalogue.Archive(), OrganisationCode: cfg.OrganisationCode, ThemesFile: cfg.ThemesFile})
 	if err != nil {
 		return nil, nil, err
@@ -310,7 +310,7 @@ func announcePublications(cfg *Config, dash *dashboards.Dashboards, jobs *schedu
 	if cfg.PublicationTemplateID == "" {
 		return nil
 	}
-	mailer, err := dashboards.NewNotifyEmail(cfg.Intake.NotifyAPIKey, cfg.PublicationTemplateID)
+	mailer, err := dashboards.NewNotifyEmail(cfg.Intake.NotifyAPIKey, cfg.PublicationTemplateID, time.Now)
 	if err != nil {
 		return fmt.Errorf("FEEDBACK_PUBLICATION_EMAIL_TEMPLATE_ID: %w", err)
 	}

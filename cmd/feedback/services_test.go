@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/feedback-service/feedback/intake"
 	"github.com/feedback-service/feedback/invitation"
@@ -52,7 +53,7 @@ func servicesOn(t *testing.T, baseURL string) *services {
 	if err != nil {
 		t.Fatal(err)
 	}
-	codes, err := invitation.New(bytes.Repeat([]byte{7}, 32), invitation.Config{BaseURL: baseURL})
+	codes, err := invitation.New(bytes.Repeat([]byte{7}, 32), invitation.Config{BaseURL: baseURL, Now: time.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

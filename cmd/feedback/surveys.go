@@ -8,6 +8,7 @@ import (
 	"os"
 	"strconv"
 	"text/tabwriter"
+	"time"
 
 	"github.com/feedback-service/feedback/accounts"
 	"github.com/feedback-service/feedback/dashboards"
@@ -32,7 +33,7 @@ func loadSurveys(ctx context.Context, st *store.Store) (*survey.Library, *survey
 	if err != nil {
 		return nil, nil, err
 	}
-	lib := survey.NewLibrary(st.Database(store.SurveyDatabase), nil)
+	lib := survey.NewLibrary(st.Database(store.SurveyDatabase), time.Now)
 	if _, err := lib.Seed(ctx, embedded); err != nil {
 		return nil, nil, err
 	}
@@ -119,7 +120,7 @@ func runSurveys(ctx context.Context, st *store.Store, args []string, stdout, std
 		_, err = stdout.Write(file)
 		return err
 	case cmd == "publish" && len(args) == 1:
-		acc, err := accounts.New(st, accounts.Config{})
+		acc, err := accounts.New(st, accounts.Config{Now: time.Now})
 		if err != nil {
 			return err
 		}

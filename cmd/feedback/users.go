@@ -10,6 +10,7 @@ import (
 	"os"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/feedback-service/feedback/accounts"
 	"github.com/feedback-service/feedback/store"
@@ -39,7 +40,7 @@ func runUsers(ctx context.Context, st *store.Store, args []string, stdin io.Read
 		}
 		return nil
 	}
-	acc, err := accounts.New(st, accounts.Config{})
+	acc, err := accounts.New(st, accounts.Config{Now: time.Now})
 	if err != nil {
 		return err
 	}

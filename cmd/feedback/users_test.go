@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/feedback-service/feedback/accounts"
 	"github.com/feedback-service/feedback/store"
@@ -32,7 +33,7 @@ func mustRunUsers(t *testing.T, st *store.Store, stdin string, args ...string) s
 
 func accountsOf(t *testing.T, st *store.Store) *accounts.Store {
 	t.Helper()
-	acc, err := accounts.New(st, accounts.Config{})
+	acc, err := accounts.New(st, accounts.Config{Now: time.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
