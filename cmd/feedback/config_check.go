@@ -83,10 +83,19 @@ func (c *Config) validateStore() error {
 		if c.MongoURI != "" {
 			return errors.New("FEEDBACK_STORE_ADDR / --store-addr: only the embedded store can be exposed; unset MONGODB_URI")
 		}
-		ap, err := netip.ParseAddrPort(c.StoreAddr)
-		if err != nil || !ap.Addr().IsLoopback() {
-			return fmt.Errorf("FEEDBACK_STORE_ADDR / --store-addr: %q must be a loopback address and port, e.g. 127.0.0.1:27018", c.StoreAddr)
+		if err := checkStoreAddr(c.StoreAddr); err != nil {
+			return fmt.Errorf("FEEDBACK_STORE_ADDR / --store-addr: %w", err)
 		}
+	}
+	return nil
+}
+
+// checkStoreAddr is the rule for where the embedded store is shared: a
+// loopback address, since mutual TLS is its only lock.
+func checkStoreAddr(addr string) error {
+	ap, err := netip.ParseAddrPort(addr)
+	if err != nil || !ap.Addr().IsLoopback() {
+		return fmt.Errorf("%q must be a loopback address and port, e.g. 127.0.0.1:27018", addr)
 	}
 	return nil
 }

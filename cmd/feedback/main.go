@@ -53,6 +53,9 @@ Usage:
   feedback restore [--force] FILE  load a backup into an empty store
   feedback invitations --service S --count N  print N single-use survey links, one per line
   feedback loadtest [flags]  drive a running server like phones do, and check nothing is lost
+  feedback store --addr ADDR [--data-dir DIR]  serve only the embedded store, on a loopback
+                             address over mutual TLS (as serve --store-addr does), for instances
+                             or tests that take the MONGODB_URI path; prints that URI
   feedback help              this text
 
 Run "feedback serve --help" for every setting.
@@ -107,6 +110,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runInvitations(args, envOrEmpty, stdout, stderr)
 	case "loadtest":
 		return runLoadtest(ctx, args, stdout, stderr)
+	case "store":
+		return runStore(ctx, args, stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, topUsage)
 		usage(stdout, "feedback serve")
