@@ -39,7 +39,7 @@ type ReleaseOptions struct {
 	// Archive holds earlier survey versions, so their answers are counted with
 	// the questions they were asked with.
 	Archive []*Definition
-	Grace   time.Duration // 0 means DefaultReleaseGrace
+	Grace   time.Duration    // 0 means DefaultReleaseGrace
 	Now     func() time.Time // the clock; required
 	Logger  *slog.Logger
 	// Holder names this process in the release lease.
