@@ -12,7 +12,7 @@ import (
 
 // newTestClock is the clock a Store and its Lockout share.
 func newTestClock() *clocktest.Clock {
-	return clocktest.New(time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC))
+	return clocktest.NewAt(time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC))
 }
 
 // newTestStore opens an accounts Store on a fresh embedded store with a test

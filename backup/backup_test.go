@@ -118,6 +118,7 @@ func figures(t *testing.T, st *store.Store, cat *survey.Catalogue) string {
 }
 
 func TestBackup_RestoresEveryDocumentAndEveryDashboardFigure(t *testing.T) {
+	storetest.RequireApart(t) // restores into a second, empty store
 	ctx := context.Background()
 	cat, err := survey.LoadEmbedded()
 	if err != nil {
@@ -214,6 +215,7 @@ func encryptedBackup(t *testing.T, st *store.Store) []byte {
 }
 
 func TestBackup_PersonalDataIsEncryptedAndOnlyTheRightPassphraseRestoresIt(t *testing.T) {
+	storetest.RequireApart(t) // restores into a second, empty store
 	ctx := context.Background()
 	from := storetest.New(t)
 	personalData(t, from)
@@ -270,6 +272,7 @@ func TestRestore_RefusesANonEmptyStoreUnlessForced(t *testing.T) {
 }
 
 func TestRestore_RefusesADamagedFileBeforeWritingAnything(t *testing.T) {
+	storetest.RequireApart(t) // restores into a second, empty store
 	ctx := context.Background()
 	from := storetest.New(t)
 	personalData(t, from)

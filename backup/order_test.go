@@ -54,6 +54,7 @@ func lines(t *testing.T, file []byte) (*Header, map[string][]bson.Raw) {
 }
 
 func TestBackup_WritesEveryCollectionInIDOrderNotInsertionOrder(t *testing.T) {
+	storetest.RequireApart(t) // restores into a second, empty store
 	ctx := context.Background()
 	from := storetest.New(t)
 	// A collection no code names (as "ballots" will be), filled in an order

@@ -20,7 +20,21 @@ import (
 	"github.com/feedback-service/feedback/survey"
 )
 
-var today = time.Date(2026, 11, 24, 14, 10, 0, 0, time.UTC)
+// written is the day these tests were written for; today is where their clock
+// starts: written, or FEEDBACK_TEST_NOW.
+var (
+	written = time.Date(2026, 11, 24, 14, 10, 0, 0, time.UTC)
+	today   = clocktest.Start(written)
+)
+
+// onCalendar moves a time the tests name, written for November 2026 and the
+// months around it, to the same place in the month the clock starts in.
+func onCalendar(t time.Time) time.Time { return clocktest.Shift(written, t) }
+
+// monthOf is the month the tests name as y-m, on the same calendar.
+func monthOf(y int, m time.Month) string {
+	return survey.Month(onCalendar(time.Date(y, m, 1, 0, 0, 0, 0, time.UTC)))
+}
 
 type fixture struct {
 	db        *mongo.Database
@@ -220,7 +234,8 @@ func (c *counterDoc) delete(t testing.TB, db *mongo.Database) {
 func monthsBefore(n int) []string {
 	var out []string
 	for i := n - 1; i >= 0; i-- {
-		out = append(out, survey.Month(time.Date(2026, 11-time.Month(i), 1, 0, 0, 0, 0, time.UTC)))
+		y, m, _ := today.Date()
+		out = append(out, survey.Month(time.Date(y, m-time.Month(i), 1, 0, 0, 0, 0, time.UTC)))
 	}
 	return out
 }

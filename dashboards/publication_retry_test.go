@@ -70,7 +70,7 @@ func publicationSetup(t testing.TB, answer func(string, int) int) (*dashboards.D
 	}
 	mailer.BaseURL = srv.URL
 	var log bytes.Buffer
-	clock := clocktest.New(time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC))
+	clock := clocktest.New(onCalendar(time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)))
 	d, err := dashboards.New(f.db, f.cat, dashboards.Options{Now: clock.Now, Logger: slog.New(slog.NewTextHandler(&log, nil))})
 	if err != nil {
 		t.Fatal(err)
@@ -106,14 +106,14 @@ func TestAnnouncePublication_RetriesFailedSendsUntilEachRecipientHasOne(t *testi
 		}
 		return http.StatusCreated
 	})
-	if m, n := announce(t, d, mailer); m != "2026-11" || n != 1 {
+	if m, n := announce(t, d, mailer); m != monthOf(2026, 11) || n != 1 {
 		t.Fatalf("first run: %q %d, want c's e-mail only", m, n)
 	}
 	if m, n := announce(t, d, mailer); m != "" || n != 0 {
 		t.Fatalf("at once again: %q %d: the failed sends wait", m, n)
 	}
 	clock.Set(clock.Now().Add(time.Hour))
-	if m, n := announce(t, d, mailer); m != "2026-11" || n != 1 {
+	if m, n := announce(t, d, mailer); m != monthOf(2026, 11) || n != 1 {
 		t.Fatalf("an hour later: %q %d, want a's", m, n)
 	}
 	clock.Set(clock.Now().Add(time.Hour))
@@ -121,7 +121,7 @@ func TestAnnouncePublication_RetriesFailedSendsUntilEachRecipientHasOne(t *testi
 		t.Fatalf("b's second wait is two hours: %d sent after one", n)
 	}
 	clock.Set(clock.Now().Add(time.Hour))
-	if m, n := announce(t, d, mailer); m != "2026-11" || n != 1 {
+	if m, n := announce(t, d, mailer); m != monthOf(2026, 11) || n != 1 {
 		t.Fatalf("three hours later: %q %d, want b's", m, n)
 	}
 	for range 3 {
@@ -193,7 +193,7 @@ func TestAnnouncePublication_RetriesFollowOptingOut(t *testing.T) {
 		t.Fatal(err)
 	}
 	clock.Set(clock.Now().Add(2 * time.Hour))
-	if m, n := announce(t, d, mailer); m != "2026-11" || n != 2 {
+	if m, n := announce(t, d, mailer); m != monthOf(2026, 11) || n != 2 {
 		t.Fatalf("retry: %q %d, want b's and c's", m, n)
 	}
 	if tries, created := stand.counts(); created["a@example.nhs.uk"] != 0 || tries["late@example.nhs.uk"] != 0 {

@@ -40,7 +40,7 @@ func TestAnnouncePublication_OnceToSubscribersWithALinkOnly(t *testing.T) {
 	}
 	mailer.BaseURL = stand.URL
 	ctx := context.Background()
-	clock := clocktest.New(time.Date(2026, 12, 1, 0, 30, 0, 0, time.UTC)) // November is over but not yet released
+	clock := clocktest.New(onCalendar(time.Date(2026, 12, 1, 0, 30, 0, 0, time.UTC))) // November is over but not yet released
 	d, err := dashboards.New(f.db, f.cat, dashboards.Options{Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)
@@ -56,8 +56,8 @@ func TestAnnouncePublication_OnceToSubscribersWithALinkOnly(t *testing.T) {
 	if m, n, err := d.AnnouncePublication(ctx, mailer, "https://feedback.example"); err != nil || m != "" || n != 0 {
 		t.Fatalf("before release: %q %d %v", m, n, err)
 	}
-	clock.Set(time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC))
-	if m, n, err := d.AnnouncePublication(ctx, mailer, "https://feedback.example"); err != nil || m != "2026-11" || n != 1 {
+	clock.Set(onCalendar(time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)))
+	if m, n, err := d.AnnouncePublication(ctx, mailer, "https://feedback.example"); err != nil || m != monthOf(2026, 11) || n != 1 {
 		t.Fatalf("after release: %q %d %v", m, n, err)
 	}
 	if m, n, err := d.AnnouncePublication(ctx, mailer, "https://feedback.example"); err != nil || m != "" || n != 0 {
@@ -66,7 +66,9 @@ func TestAnnouncePublication_OnceToSubscribersWithALinkOnly(t *testing.T) {
 	if len(got) != 1 {
 		t.Fatalf("%d e-mails", len(got))
 	}
-	want := `{"email_address":"lead@example.nhs.uk","personalisation":{"link":"https://feedback.example/dashboards/board-pack?from=2026-11\u0026to=2026-11","month":"November 2026"},"template_id":"tmpl"}`
+	nov := monthOf(2026, 11)
+	want := `{"email_address":"lead@example.nhs.uk","personalisation":{"link":"https://feedback.example/dashboards/board-pack?from=` + nov + `\u0026to=` + nov +
+		`","month":"` + onCalendar(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)).Format("January 2006") + `"},"template_id":"tmpl"}`
 	if b, _ := json.Marshal(got[0]); string(b) != want {
 		t.Errorf("e-mail:\n%s\nwant\n%s", b, want)
 	}

@@ -12,10 +12,24 @@ import (
 
 var testSecret = bytes.Repeat([]byte("s"), MinSecretLength)
 
-// newTestCodes gives codes on a clock starting at noon on Monday 23 November 2026.
+// codesStart is where the tests' clock starts: noon on Monday 23 November
+// 2026, or FEEDBACK_TEST_NOW.
+var codesStart = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+
+// at is a time the tests name as in November 2026 and the months after, on
+// the calendar of the month the clock starts in (see clocktest.Shift).
+func at(y int, m time.Month, d, h, min int) time.Time {
+	return clocktest.Shift(codesStart, time.Date(y, m, d, h, min, 0, 0, time.UTC))
+}
+
+// month is the month the tests name as y-m, on the same calendar: "2026-11"
+// is the month the clock starts in.
+func month(y int, m time.Month, layout string) string { return at(y, m, 1, 0, 0).Format(layout) }
+
+// newTestCodes gives codes on a clock starting at codesStart.
 func newTestCodes(t testing.TB) (*Codes, *clocktest.Clock) {
 	t.Helper()
-	clock := clocktest.New(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC))
+	clock := clocktest.NewAt(codesStart)
 	c, err := New(testSecret, Config{BaseURL: "https://feedback.example.org/", Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)
@@ -55,7 +69,8 @@ func TestVerify_AcceptsACodeToTheEndOfItsExpiryDay(t *testing.T) {
 	c, clock := newTestCodes(t)
 	code := mint(t, c, "counselling")
 	inv, err := c.Verify(code)
-	wantExpiry := time.Date(2026, 12, 7, 0, 0, 0, 0, time.UTC) // 14 days on
+	y, m, d := clock.Now().Date()
+	wantExpiry := time.Date(y, m, d+14, 0, 0, 0, 0, time.UTC) // 14 days on
 	if err != nil || inv.Service != "counselling" || !inv.Expires.Equal(wantExpiry) {
 		t.Fatalf("Verify = %+v, %v; want counselling expiring %v", inv, err, wantExpiry)
 	}

@@ -45,10 +45,6 @@ func keyIDs(t *testing.T, s *Store) []string {
 	return ids
 }
 
-func at(y int, m time.Month, d, h, min int) time.Time {
-	return time.Date(y, m, d, h, min, 0, 0, time.UTC)
-}
-
 // A token signed in November is accepted through December, once: its mark
 // goes into November's collection, and holds only a hash. December signs
 // with a key of its own.
@@ -67,15 +63,15 @@ func TestTokens_ATokenSignedLastMonthIsAcceptedOnceThisMonth(t *testing.T) {
 		t.Fatalf("November's token again: verified %v, fresh %v, want a replay", ok, fresh)
 	}
 	marks := spentMarks(t, s)
-	if docs := marks["tokens_spent_2026_11"]; len(docs) != 1 || len(docs[0]) != 1 || len(docs[0]["_id"].(string)) != 32 {
+	if docs := marks[month(2026, 11, "tokens_spent_2006_01")]; len(docs) != 1 || len(docs[0]) != 1 || len(docs[0]["_id"].(string)) != 32 {
 		t.Fatalf("November's marks: %v", docs)
 	}
-	if _, ok := marks["tokens_spent_2026_12"]; ok {
+	if _, ok := marks[month(2026, 12, "tokens_spent_2006_01")]; ok {
 		t.Fatal("a November token's mark went into December's collection")
 	}
 	dec, err := tk.SigningKey(context.Background(), "counselling")
-	nov, _ := tk.key(context.Background(), "counselling", "2026-11", false)
-	if err != nil || dec.ID != "2026-12" || dec.Key.Equal(&nov.sk.PublicKey) || dec.MaxAge != time.Minute {
+	nov, _ := tk.key(context.Background(), "counselling", month(2026, 11, "2006-01"), false)
+	if err != nil || dec.ID != month(2026, 12, "2006-01") || dec.Key.Equal(&nov.sk.PublicKey) || dec.MaxAge != time.Minute {
 		t.Fatalf("December's key: %+v %v", dec, err)
 	}
 }
@@ -123,7 +119,7 @@ func TestTokens_OnlyTheCurrentMonthsKeySigns(t *testing.T) {
 	}
 	clock.Set(at(2026, 12, 1, 0, 11))
 	code := mint(t, c, "counselling")
-	for _, id := range []string{nov.ID, "", "2027-01", "2026-12x", "../x"} {
+	for _, id := range []string{nov.ID, "", month(2027, 1, "2006-01"), month(2026, 12, "2006-01x"), "../x"} {
 		if _, err := tk.Sign(ctx, "counselling", id, code, blinded); !errors.Is(err, ErrKeyNotSigning) {
 			t.Fatalf("key %q in December: %v, want ErrKeyNotSigning", id, err)
 		}
@@ -153,26 +149,26 @@ func TestTokens_RotateMakesKeysAheadAndRetiresOldOnes(t *testing.T) {
 	ctx := context.Background()
 	token, _, _ := blindToken(t, tk, "counselling", mint(t, c, "counselling"))
 	spend(t, tk, "counselling", token)
-	if err := tk.Rotate(ctx); err != nil || !slices.Equal(keyIDs(t, s), []string{"counselling|2026-11"}) {
+	if err := tk.Rotate(ctx); err != nil || !slices.Equal(keyIDs(t, s), []string{"counselling|" + month(2026, 11, month(2006, 1, "2006-01"))}) {
 		t.Fatalf("mid-month rotation: %v %v", keyIDs(t, s), err)
 	}
 	clock.Set(at(2026, 11, 30, 22, 30))
-	if err := tk.Rotate(ctx); err != nil || !slices.Equal(keyIDs(t, s), []string{"counselling|2026-11", "counselling|2026-12"}) {
+	if err := tk.Rotate(ctx); err != nil || !slices.Equal(keyIDs(t, s), []string{"counselling|" + month(2026, 11, month(2006, 1, "2006-01")), "counselling|" + month(2026, 12, month(2006, 1, "2006-01"))}) {
 		t.Fatalf("rotation at the end of November: %v %v", keyIDs(t, s), err)
 	}
 	clock.Set(at(2026, 12, 10, 0, 0))
 	token, _, _ = blindToken(t, tk, "counselling", mint(t, c, "counselling"))
 	spend(t, tk, "counselling", token)
 	clock.Set(at(2027, 1, 1, 0, 5))
-	if err := tk.Rotate(ctx); err != nil || len(keyIDs(t, s)) != 2 || spentMarks(t, s)["tokens_spent_2026_11"] == nil {
+	if err := tk.Rotate(ctx); err != nil || len(keyIDs(t, s)) != 2 || spentMarks(t, s)[month(2026, 11, "tokens_spent_2006_01")] == nil {
 		t.Fatalf("within the grace: %v %v", keyIDs(t, s), err)
 	}
 	clock.Set(at(2027, 1, 1, 0, 20))
-	if err := tk.Rotate(ctx); err != nil || !slices.Equal(keyIDs(t, s), []string{"counselling|2026-12"}) {
+	if err := tk.Rotate(ctx); err != nil || !slices.Equal(keyIDs(t, s), []string{"counselling|" + month(2026, 12, month(2006, 1, "2006-01"))}) {
 		t.Fatalf("after the grace: %v %v", keyIDs(t, s), err)
 	}
 	marks := spentMarks(t, s)
-	if _, ok := marks["tokens_spent_2026_11"]; ok || len(marks["tokens_spent_2026_12"]) != 1 {
+	if _, ok := marks[month(2026, 11, "tokens_spent_2006_01")]; ok || len(marks[month(2026, 12, "tokens_spent_2006_01")]) != 1 {
 		t.Fatalf("November's marks not dropped, or December's gone: %v", marks)
 	}
 }
@@ -228,10 +224,10 @@ func TestTokens_TheKeyFromBeforeRotationServesTwoMonthsThenGoes(t *testing.T) {
 	if ok, f := spend(t, tk, "counselling", fresh); !ok || !f {
 		t.Fatalf("a token signed before rotation: verified %v, fresh %v", ok, f)
 	}
-	if key, err := tk.SigningKey(ctx, "counselling"); err != nil || key.ID != "2026-11" || !key.Key.Equal(&sk.PublicKey) {
+	if key, err := tk.SigningKey(ctx, "counselling"); err != nil || key.ID != month(2026, 11, "2006-01") || !key.Key.Equal(&sk.PublicKey) {
 		t.Fatalf("November's key is not the adopted one: %v", err)
 	}
-	if err := tk.Rotate(ctx); err != nil || !slices.Equal(keyIDs(t, s), []string{"counselling|2026-11", "peer-support|2026-11"}) {
+	if err := tk.Rotate(ctx); err != nil || !slices.Equal(keyIDs(t, s), []string{"counselling|" + month(2026, 11, month(2006, 1, "2006-01")), "peer-support|" + month(2026, 11, month(2006, 1, "2006-01"))}) {
 		t.Fatalf("after adoption: %v %v", keyIDs(t, s), err)
 	}
 	if n := len(spentMarks(t, s)[legacySpentTokens]); n != 2 {
@@ -262,7 +258,7 @@ func BenchmarkVerifyToken(b *testing.B) {
 	s, _, clock, _ := newTestStore(b)
 	tk := NewTokens(s)
 	ctx := context.Background()
-	nov, err := tk.key(ctx, "counselling", "2026-11", true)
+	nov, err := tk.key(ctx, "counselling", month(2026, 11, "2006-01"), true)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -312,10 +308,10 @@ func TestTokens_RotateOnTwoInstancesAtOnce(t *testing.T) {
 	}
 	ka, _ := a.SigningKey(ctx, "counselling")
 	kb, _ := b.SigningKey(ctx, "counselling")
-	if !slices.Equal(keyIDs(t, s), []string{"counselling|2026-12", "counselling|2027-01"}) || !ka.Key.Equal(kb.Key) || ka.ID != "2027-01" {
+	if !slices.Equal(keyIDs(t, s), []string{"counselling|" + month(2026, 12, month(2006, 1, "2006-01")), "counselling|" + month(2027, 1, month(2006, 1, "2006-01"))}) || !ka.Key.Equal(kb.Key) || ka.ID != month(2027, 1, "2006-01") {
 		t.Fatalf("keys after rotating on two instances: %v", keyIDs(t, s))
 	}
-	if _, ok := spentMarks(t, s)["tokens_spent_2026_11"]; ok {
+	if _, ok := spentMarks(t, s)[month(2026, 11, "tokens_spent_2006_01")]; ok {
 		t.Fatal("November's marks are left")
 	}
 }

@@ -57,9 +57,10 @@ func TestSpend_AcceptsACodeOnceAndStoresOnlyAKeyedHash(t *testing.T) {
 		t.Fatalf("second Spend: %v, want ErrUsed", err)
 	}
 	marks := spentMarks(t, s)
-	docs := marks["invitations_spent_2026_12"] // the code expires on 7 December
+	name := inv.Expires.Format("invitations_spent_2006_01") // the month the code expires in
+	docs := marks[name]
 	if len(marks) != 1 || len(docs) != 1 || len(docs[0]) != 1 {
-		t.Fatalf("spent marks %v, want one document with only an _id in invitations_spent_2026_12", marks)
+		t.Fatalf("spent marks %v, want one document with only an _id in %s", marks, name)
 	}
 	id, _ := docs[0]["_id"].(string)
 	if id == "" || id == code || len(id) != 22 {
@@ -146,9 +147,9 @@ func TestSpend_AcceptsACodeExactlyOnceAcrossConcurrentClients(t *testing.T) {
 func TestPurge_DropsAMonthOnceAllItsCodesHaveExpired(t *testing.T) {
 	s, c, clock, _ := newTestStore(t)
 	ctx := context.Background()
-	clock.Set(time.Date(2026, 11, 10, 12, 0, 0, 0, time.UTC)) // codes expire 24 November
+	clock.Set(at(2026, 11, 10, 12, 0)) // codes expire 24 November
 	nov := mint(t, c, "counselling")
-	clock.Set(time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)) // expire 4 December
+	clock.Set(at(2026, 11, 20, 12, 0)) // expire 4 December
 	dec := mint(t, c, "counselling")
 	for _, code := range []string{nov, dec} {
 		if _, err := s.Spend(ctx, code); err != nil {
@@ -159,9 +160,9 @@ func TestPurge_DropsAMonthOnceAllItsCodesHaveExpired(t *testing.T) {
 		at   time.Time
 		want []string
 	}{
-		{time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC), nil}, // the day's grace
-		{time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC), []string{"invitations_spent_2026_11"}},
-		{time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC), nil},
+		{at(2026, 12, 1, 12, 0), nil}, // the day's grace
+		{at(2026, 12, 2, 0, 0), []string{month(2026, 11, "invitations_spent_2006_01")}},
+		{at(2026, 12, 31, 0, 0), nil},
 	} {
 		clock.Set(tc.at)
 		dropped, err := s.Purge(ctx)
@@ -169,7 +170,7 @@ func TestPurge_DropsAMonthOnceAllItsCodesHaveExpired(t *testing.T) {
 			t.Errorf("Purge at %v = %v, %v; want %v", tc.at, dropped, err, tc.want)
 		}
 	}
-	clock.Set(time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC))
+	clock.Set(at(2026, 12, 2, 0, 0))
 	if _, err := s.Spend(ctx, dec); !errors.Is(err, ErrUsed) {
 		t.Fatalf("a December code after November was purged: %v, want ErrUsed", err)
 	}

@@ -58,7 +58,7 @@ func TestTokens_SignSpendsTheCodeOnceAndTheTokenVerifies(t *testing.T) {
 		t.Fatal(err)
 	}
 	prepared, ok, err := tk.VerifyToken(context.Background(), "counselling", token)
-	if err != nil || !ok || !bytes.Equal(prepared, append(token[:PreparedLength:PreparedLength], "tokens_spent_2026_11"...)) {
+	if err != nil || !ok || !bytes.Equal(prepared, append(token[:PreparedLength:PreparedLength], month(2026, 11, "tokens_spent_2006_01")...)) {
 		t.Fatalf("VerifyToken = %x, %v, %v", prepared, ok, err)
 	}
 	if _, _, err := blindToken(t, tk, "counselling", code); !errors.Is(err, ErrUsed) {
@@ -84,10 +84,10 @@ func TestTokens_RefusesBadCodesAndBlindedMessagesWithoutSpending(t *testing.T) {
 	if _, _, err := blindToken(t, tk, "peer-support", code); !errors.Is(err, ErrInvalid) {
 		t.Fatalf("other service's code: %v, want ErrInvalid", err)
 	}
-	if _, err := tk.Sign(ctx, "counselling", "2026-11", code, []byte("short")); !errors.Is(err, ErrMalformed) {
+	if _, err := tk.Sign(ctx, "counselling", month(2026, 11, "2006-01"), code, []byte("short")); !errors.Is(err, ErrMalformed) {
 		t.Fatalf("short blinded message: %v, want ErrMalformed", err)
 	}
-	if _, err := tk.Sign(ctx, "counselling", "2026-11", code, bytes.Repeat([]byte{0xff}, SignatureLength)); !errors.Is(err, ErrMalformed) {
+	if _, err := tk.Sign(ctx, "counselling", month(2026, 11, "2006-01"), code, bytes.Repeat([]byte{0xff}, SignatureLength)); !errors.Is(err, ErrMalformed) {
 		t.Fatalf("blinded message over the modulus: %v, want ErrMalformed", err)
 	}
 	if _, err := s.Spend(ctx, code); err != nil {

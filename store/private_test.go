@@ -20,6 +20,7 @@ import (
 
 // The embedded store's files, socket and directory belong to this user alone.
 func TestOpen_TheStoresFilesAndSocketArePrivate(t *testing.T) {
+	storetest.RequireEmbedded(t) // reads the embedded store's files
 	dir := t.TempDir()
 	s := storetest.Open(t, dir)
 	ctx := context.Background()

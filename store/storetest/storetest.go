@@ -51,6 +51,16 @@ func closeAtEnd(t testing.TB, s *store.Store) {
 	})
 }
 
+// RequireApart skips a test that needs two stores apart (a backup restored
+// into an empty store) when the suite runs against MongoDB, where every store
+// a test opens is the one deployment.
+func RequireApart(t testing.TB) {
+	t.Helper()
+	if os.Getenv(MongoURIVariable) != "" {
+		t.Skip("needs two stores apart; " + MongoURIVariable + " gives one")
+	}
+}
+
 // RequireEmbedded skips a test that needs the embedded store's files (a
 // backup of its directory, a crash of its process) when the suite runs
 // against MongoDB.
