@@ -36,7 +36,7 @@ func TestOpenContact_RefusesIneligibleCallerNamingTheRule(t *testing.T) {
 	s, _ := newTestStore(t)
 	addPractitioner(t, s, "Dr A", Counsellor, 10, true)
 	n := counsellingCaller()
-	n.Role, n.DateOfBirth = Dependant, "2001-11-23" // 25 today
+	n.Role, n.DateOfBirth = Dependant, monday.AddDate(-25, 0, -1).Format(time.DateOnly) // 25 since yesterday
 	_, err := s.OpenContact(context.Background(), n)
 	var r *Refusal
 	if !errors.As(err, &r) || r.Rule != RuleDependantAge {

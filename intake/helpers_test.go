@@ -2,6 +2,7 @@ package intake
 
 import (
 	"context"
+	"strconv"
 	"testing"
 	"time"
 
@@ -12,6 +13,22 @@ import (
 // monday is a fixed "now" for tests: Monday 23 November 2026, 10:00 UTC (ISO
 // week 2026-W48), or FEEDBACK_TEST_NOW when set.
 var monday = clocktest.Start(time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC))
+
+// dayAfter is the day offset days after monday's, as the date input's
+// boxes (day, month, year) and as YYYY-MM-DD.
+func dayAfter(offset int) (d, m, y, iso string) {
+	t := monday.AddDate(0, 0, offset)
+	return strconv.Itoa(t.Day()), strconv.Itoa(int(t.Month())), strconv.Itoa(t.Year()), t.Format(time.DateOnly)
+}
+
+// logOn logs a conversation on the day offset days after monday's.
+func logOn(s *Store, ctx context.Context, id string, offset int) (Contact, error) {
+	d, m, y, _ := dayAfter(offset)
+	return s.LogConversation(ctx, id, d, m, y)
+}
+
+// isoDay is dayAfter's YYYY-MM-DD.
+func isoDay(offset int) string { _, _, _, iso := dayAfter(offset); return iso }
 
 // newTestStore opens an intake store on a fresh embedded database, with its
 // clock at monday in London.

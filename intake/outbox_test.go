@@ -110,8 +110,8 @@ func TestOutbox_SendsOneTextDeletesTheNumberAndCountsTheInvitation(t *testing.T)
 	if !ok || e.Status != statusSent || e.Phone != "" || e.FinishedAt == nil {
 		t.Fatalf("entry after delivery %+v, want sent with no phone number", e)
 	}
-	if len(counts.got) != 1 || counts.got[0] != "counselling 2026-11-23" {
-		t.Fatalf("invitations counted %v, want [counselling 2026-11-23]", counts.got)
+	if want := "counselling " + isoDay(0); len(counts.got) != 1 || counts.got[0] != want {
+		t.Fatalf("invitations counted %v, want [%s]", counts.got, want)
 	}
 
 	// Closing again queues nothing and nothing more is sent.

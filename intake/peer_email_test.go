@@ -23,7 +23,7 @@ func TestPeerSupport_EmailInvitationWaitsForTheFirstConversationThenIsEmailed(t 
 		t.Fatalf("sent at intake: %+v", res)
 	}
 	clk.Advance(3 * 24 * time.Hour)
-	if _, err := s.LogConversation(context.Background(), opened.Contact.ID, "25", "11", "2026"); err != nil {
+	if _, err := logOn(s, context.Background(), opened.Contact.ID, 2); err != nil {
 		t.Fatal(err)
 	}
 	if res := process(t, ob); res.Sent != 1 || len(fake.got) != 1 || fake.got[0].EmailAddress != "sam.patel@example.org" ||

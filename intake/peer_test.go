@@ -29,32 +29,35 @@ func TestPeerSupport_TextWaitsForTheFirstConversationThenGoes(t *testing.T) {
 
 	clk.Advance(3 * 24 * time.Hour)
 	// A date in the future, or before the details were given, is refused.
-	for _, d := range [][3]string{{"30", "11", "2026"}, {"1", "11", "2026"}, {"31", "2", "2026"}} {
+	future, before := [3]string{}, [3]string{}
+	future[0], future[1], future[2], _ = dayAfter(7)
+	before[0], before[1], before[2], _ = dayAfter(-22)
+	for _, d := range [][3]string{future, before, {"31", "2", "2026"}} {
 		_, err := s.LogConversation(ctx, opened.Contact.ID, d[0], d[1], d[2])
 		if !errors.As(err, new(field.Errors)) {
 			t.Errorf("conversation on %v: %v, want a problem", d, err)
 		}
 	}
-	if _, err := s.LogConversation(ctx, opened.Contact.ID, "25", "11", "2026"); err != nil {
+	if _, err := logOn(s, ctx, opened.Contact.ID, 2); err != nil {
 		t.Fatal(err)
 	}
 	if res := process(t, ob); res.Sent != 1 || len(sender.sent) != 1 {
 		t.Fatalf("after the first conversation: %+v", res)
 	}
-	if _, err := s.LogConversation(ctx, opened.Contact.ID, "26", "11", "2026"); err != nil {
+	if _, err := logOn(s, ctx, opened.Contact.ID, 3); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.EndPeerSupport(ctx, opened.Contact.ID); err != nil {
 		t.Fatal(err)
 	}
 	c, _ := s.Contact(ctx, opened.Contact.ID)
-	if c.Peer.ContactMade == nil || !*c.Peer.ContactMade || c.Peer.ContactMadeOn != "2026-11-25" || len(c.Peer.Conversations) != 2 || c.Peer.EndedAt == nil {
+	if c.Peer.ContactMade == nil || !*c.Peer.ContactMade || c.Peer.ContactMadeOn != isoDay(2) || len(c.Peer.Conversations) != 2 || c.Peer.EndedAt == nil {
 		t.Errorf("relationship %+v", c.Peer)
 	}
 	if load, _ := s.Caseload(ctx, peer.ID); len(load) != 0 {
 		t.Errorf("caseload after ending: %d", len(load))
 	}
-	if _, err := s.LogConversation(ctx, opened.Contact.ID, "27", "11", "2026"); !errors.Is(err, ErrPeerEnded) {
+	if _, err := logOn(s, ctx, opened.Contact.ID, 4); !errors.Is(err, ErrPeerEnded) {
 		t.Errorf("after ending: %v", err)
 	}
 }

@@ -35,7 +35,7 @@ func TestOpenContact_RefusedCallerAtRiskIsRecordedRoutedToNoOne(t *testing.T) {
 	ctx := context.Background()
 	addPractitioner(t, s, "Dr A", Counsellor, 10, true)
 	n := counsellingCaller()
-	n.DateOfBirth, n.Risk, n.PostcodeMissing = "2011-01-01", true, "unknown" // 15
+	n.DateOfBirth, n.Risk, n.PostcodeMissing = monday.AddDate(-16, 0, 1).Format(time.DateOnly), true, "unknown" // 15, 16 tomorrow
 	o, err := s.OpenContact(ctx, n)
 	if err != nil {
 		t.Fatal(err)

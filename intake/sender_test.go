@@ -46,7 +46,7 @@ func TestNotifySender_SendsTheExactRequest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	n.BaseURL, n.Now = srv.URL, func() time.Time { return monday }
+	n.BaseURL, n.Now = srv.URL, func() time.Time { return time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC) } // notifyJWT was computed for this iat
 	text := SurveyText(testBaseURL, Counselling)
 	if err := n.Send(context.Background(), "+447700900123", text); err != nil {
 		t.Fatal(err)

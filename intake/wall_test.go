@@ -89,7 +89,7 @@ func TestPrivacyWall_NewFieldsNeverCross(t *testing.T) {
 	n := peerCaller()
 	n.Ethnicity, n.Gender, n.Specialty, n.Language = "white-irish", "woman", "surgery", "cy"
 	o, _ := openAndClose(t, s, n)
-	if _, err := s.LogConversation(ctx, o.Contact.ID, "23", "11", "2026"); err != nil {
+	if _, err := logOn(s, ctx, o.Contact.ID, 0); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.RaiseConcern(ctx, o.Contact.ID, SafetyForm{Concern: "Operating while unwell", Day: "23", Month: "11", Year: "2026"}); err != nil {
@@ -98,7 +98,7 @@ func TestPrivacyWall_NewFieldsNeverCross(t *testing.T) {
 	if res := process(t, ob); res.Sent != 1 {
 		t.Fatalf("outbox %+v", res)
 	}
-	if len(counts.got) != 1 || counts.got[0] != "peer-support 2026-11-23" {
+	if len(counts.got) != 1 || counts.got[0] != "peer-support "+isoDay(0) {
 		t.Errorf("crossed the wall: %q, want only the service and the day", counts.got)
 	}
 	text := sender.sent[0].text
