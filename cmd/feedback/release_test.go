@@ -26,7 +26,9 @@ func sealBallots(t *testing.T, dir string, n map[string]int) []string {
 	st := storetest.Open(t, dir)
 	defer st.Close(context.Background())
 	cat, _ := survey.LoadEmbedded()
-	sealer, err := loadSealer(st, cat, func(string) string { return "" })
+	// The secret as serve finds it: FEEDBACK_SEALING_SECRET when set (as on
+	// MongoDB, where nothing else gives one), else the data directory's file.
+	sealer, err := loadSealer(st, cat, envOrEmpty)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +81,8 @@ func TestRelease_KilledAtRandomPointsThenRunAgainIsExactlyOnce(t *testing.T) {
 			t.Fatalf("the release did not finish in %d attempts", attempt)
 		}
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
-		cmd.Env = append(os.Environ(), "FEEDBACK_TEST_CHILD="+strings.Join([]string{"release", "--data-dir", dir, "--take-lease"}, "\x1f"))
+		cmd.Env = append(os.Environ(), "FEEDBACK_TEST_CHILD="+strings.Join([]string{"release", "--data-dir", dir, "--take-lease"}, "\x1f"),
+			"MONGODB_URI="+os.Getenv(storetest.MongoURIVariable)) // the store the test opened
 		out := &syncBuffer{}
 		cmd.Stdout, cmd.Stderr = out, out
 		if err := cmd.Start(); err != nil {
