@@ -42,8 +42,9 @@ func runStore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		defer cancel()
 		_ = st.Close(closeCtx)
 	}()
-	fmt.Fprintf(stdout, "The embedded store in %s is shared on %s over mutual TLS; connect with\nMONGODB_URI=%s\nPress Ctrl+C to stop.\n",
-		st.DataDir, *addr, st.SharedURI)
+	// The URI names the port bound, so --addr 127.0.0.1:0 takes any free one.
+	fmt.Fprintf(stdout, "The embedded store in %s is shared over mutual TLS; connect with\nMONGODB_URI=%s\nPress Ctrl+C to stop.\n",
+		st.DataDir, st.SharedURI)
 	<-ctx.Done()
 	return nil
 }
