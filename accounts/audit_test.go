@@ -14,9 +14,12 @@ import (
 func TestReadAudit_PagesNewestFirstAcrossMonths(t *testing.T) {
 	s, clock := newTestStore(t, Config{PasswordParams: cheapParams})
 	ctx := context.Background()
-	var want []string
+	var want, wantMonths []string // newest first
 	record := func(target string) {
 		t.Helper()
+		if m := clock.Now().UTC().Format("audit_2006_01"); len(wantMonths) == 0 || wantMonths[0] != m {
+			wantMonths = append([]string{m}, wantMonths...)
+		}
 		if err := s.Record(ctx, ActorCLI, ActionUserAdded, target); err != nil {
 			t.Fatal(err)
 		}
@@ -24,13 +27,17 @@ func TestReadAudit_PagesNewestFirstAcrossMonths(t *testing.T) {
 	}
 	// Three months; some entries share a millisecond, which paging must not split or repeat.
 	for month := range 3 {
+		if month > 0 { // the first day of the next month, at the time of day the clock started
+			y, m, _ := clock.Now().Date()
+			h, min, sec := clock.Now().Clock()
+			clock.Set(time.Date(y, m+1, 1, h, min, sec, 0, time.UTC))
+		}
 		for i := range 5 {
 			record(fmt.Sprintf("m%d-e%d@example.nhs.uk", month, i))
 			if i%2 == 0 {
 				clock.Advance(time.Minute)
 			}
 		}
-		clock.Advance(31 * 24 * time.Hour)
 	}
 	var got []string
 	cursor := ""
@@ -56,7 +63,7 @@ func TestReadAudit_PagesNewestFirstAcrossMonths(t *testing.T) {
 		t.Fatalf("audit read back as\n%v\nwant\n%v", got, want)
 	}
 	months, _ := s.auditMonths(ctx)
-	if wantMonths := []string{"audit_2027_01", "audit_2026_12", "audit_2026_11"}; !slices.Equal(months, wantMonths) {
+	if !slices.Equal(months, wantMonths) {
 		t.Fatalf("audit collections %v, want %v", months, wantMonths)
 	}
 }

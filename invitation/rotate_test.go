@@ -145,15 +145,16 @@ func blindFor(t *testing.T, pk *rsa.PublicKey) []byte {
 // are no longer accepted, after the grace.
 func TestTokens_RotateMakesKeysAheadAndRetiresOldOnes(t *testing.T) {
 	s, c, clock, _ := newTestStore(t)
+	clock.Set(at(2026, 11, 23, 12, 0)) // mid-month: Rotate makes no key ahead yet
 	tk := NewTokens(s)
 	ctx := context.Background()
 	token, _, _ := blindToken(t, tk, "counselling", mint(t, c, "counselling"))
 	spend(t, tk, "counselling", token)
-	if err := tk.Rotate(ctx); err != nil || !slices.Equal(keyIDs(t, s), []string{"counselling|" + month(2026, 11, month(2006, 1, "2006-01"))}) {
+	if err := tk.Rotate(ctx); err != nil || !slices.Equal(keyIDs(t, s), []string{"counselling|" + month(2026, 11, "2006-01")}) {
 		t.Fatalf("mid-month rotation: %v %v", keyIDs(t, s), err)
 	}
 	clock.Set(at(2026, 11, 30, 22, 30))
-	if err := tk.Rotate(ctx); err != nil || !slices.Equal(keyIDs(t, s), []string{"counselling|" + month(2026, 11, month(2006, 1, "2006-01")), "counselling|" + month(2026, 12, month(2006, 1, "2006-01"))}) {
+	if err := tk.Rotate(ctx); err != nil || !slices.Equal(keyIDs(t, s), []string{"counselling|" + month(2026, 11, "2006-01"), "counselling|" + month(2026, 12, "2006-01")}) {
 		t.Fatalf("rotation at the end of November: %v %v", keyIDs(t, s), err)
 	}
 	clock.Set(at(2026, 12, 10, 0, 0))
@@ -164,7 +165,7 @@ func TestTokens_RotateMakesKeysAheadAndRetiresOldOnes(t *testing.T) {
 		t.Fatalf("within the grace: %v %v", keyIDs(t, s), err)
 	}
 	clock.Set(at(2027, 1, 1, 0, 20))
-	if err := tk.Rotate(ctx); err != nil || !slices.Equal(keyIDs(t, s), []string{"counselling|" + month(2026, 12, month(2006, 1, "2006-01"))}) {
+	if err := tk.Rotate(ctx); err != nil || !slices.Equal(keyIDs(t, s), []string{"counselling|" + month(2026, 12, "2006-01")}) {
 		t.Fatalf("after the grace: %v %v", keyIDs(t, s), err)
 	}
 	marks := spentMarks(t, s)
@@ -210,6 +211,7 @@ func legacyToken(t testing.TB, sk *rsa.PrivateKey) []byte {
 // old marks still refuse a replay, and then the key and tokens_spent go.
 func TestTokens_TheKeyFromBeforeRotationServesTwoMonthsThenGoes(t *testing.T) {
 	s, _, clock, _ := newTestStore(t)
+	clock.Set(at(2026, 11, 23, 12, 0)) // mid-month: Rotate makes no key ahead yet
 	tk := NewTokens(s)
 	ctx := context.Background()
 	sk := legacyKey(t, tk, "counselling")
@@ -227,7 +229,7 @@ func TestTokens_TheKeyFromBeforeRotationServesTwoMonthsThenGoes(t *testing.T) {
 	if key, err := tk.SigningKey(ctx, "counselling"); err != nil || key.ID != month(2026, 11, "2006-01") || !key.Key.Equal(&sk.PublicKey) {
 		t.Fatalf("November's key is not the adopted one: %v", err)
 	}
-	if err := tk.Rotate(ctx); err != nil || !slices.Equal(keyIDs(t, s), []string{"counselling|" + month(2026, 11, month(2006, 1, "2006-01")), "peer-support|" + month(2026, 11, month(2006, 1, "2006-01"))}) {
+	if err := tk.Rotate(ctx); err != nil || !slices.Equal(keyIDs(t, s), []string{"counselling|" + month(2026, 11, "2006-01"), "peer-support|" + month(2026, 11, "2006-01")}) {
 		t.Fatalf("after adoption: %v %v", keyIDs(t, s), err)
 	}
 	if n := len(spentMarks(t, s)[legacySpentTokens]); n != 2 {
@@ -288,6 +290,7 @@ func BenchmarkVerifyToken(b *testing.B) {
 // and no error from dropping a collection the other dropped first.
 func TestTokens_RotateOnTwoInstancesAtOnce(t *testing.T) {
 	s, c, clock, _ := newTestStore(t)
+	clock.Set(at(2026, 11, 23, 12, 0)) // mid-month: Rotate makes no key ahead yet
 	a, b := NewTokens(s), NewTokens(NewStore(s.db, c))
 	ctx := context.Background()
 	token, _, _ := blindToken(t, a, "counselling", mint(t, c, "counselling"))
@@ -308,7 +311,7 @@ func TestTokens_RotateOnTwoInstancesAtOnce(t *testing.T) {
 	}
 	ka, _ := a.SigningKey(ctx, "counselling")
 	kb, _ := b.SigningKey(ctx, "counselling")
-	if !slices.Equal(keyIDs(t, s), []string{"counselling|" + month(2026, 12, month(2006, 1, "2006-01")), "counselling|" + month(2027, 1, month(2006, 1, "2006-01"))}) || !ka.Key.Equal(kb.Key) || ka.ID != month(2027, 1, "2006-01") {
+	if !slices.Equal(keyIDs(t, s), []string{"counselling|" + month(2026, 12, "2006-01"), "counselling|" + month(2027, 1, "2006-01")}) || !ka.Key.Equal(kb.Key) || ka.ID != month(2027, 1, "2006-01") {
 		t.Fatalf("keys after rotating on two instances: %v", keyIDs(t, s))
 	}
 	if _, ok := spentMarks(t, s)[month(2026, 11, "tokens_spent_2006_01")]; ok {
