@@ -25,6 +25,7 @@ import (
 	"github.com/feedback-service/feedback/api/surveyadmin"
 	"github.com/feedback-service/feedback/api/surveypages"
 	"github.com/feedback-service/feedback/api/web"
+	"github.com/feedback-service/feedback/ballotbox"
 	"github.com/feedback-service/feedback/dashboards"
 	"github.com/feedback-service/feedback/intake"
 	"github.com/feedback-service/feedback/store"
@@ -55,7 +56,7 @@ type Server struct {
 	cfg        Config
 	store      *store.Store
 	surveys    *survey.Catalogue
-	responses  *survey.Responses
+	responses  *ballotbox.Responses
 	dashboards *dashboards.Dashboards
 	site       *web.Site
 	surveyPage *surveypages.Pages
@@ -75,7 +76,7 @@ type Server struct {
 type Deps struct {
 	Store     *store.Store
 	Surveys   *survey.Catalogue
-	Responses *survey.Responses
+	Responses *ballotbox.Responses
 	Accounts  *accounts.Store
 	// Intake holds identities, in its own database; the survey side never sees it.
 	Intake *intake.Store

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"filippo.io/age"
+
 	"github.com/feedback-service/feedback/store/storetest"
 )
 

@@ -13,6 +13,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
+	"github.com/feedback-service/feedback/ballotbox"
 	"github.com/feedback-service/feedback/survey"
 )
 
@@ -178,13 +179,13 @@ func (s *snapshot) addCounters(c *survey.CounterDoc) {
 // been released. Until the release is due a closed month counts as unpublished
 // whether or not it had any ballot, so that says nothing either.
 func publishedMonths(ctx context.Context, db *mongo.Database, now time.Time) (func(month string) bool, error) {
-	pending, err := survey.PendingBoxes(ctx, db)
+	pending, err := ballotbox.PendingBoxes(ctx, db)
 	if err != nil {
 		return nil, err
 	}
 	current := survey.Month(now)
 	previous := survey.Month(firstOfMonth(now).AddDate(0, -1, 0))
-	due := !now.Before(firstOfMonth(now).Add(survey.DefaultReleaseGrace))
+	due := !now.Before(firstOfMonth(now).Add(ballotbox.DefaultReleaseGrace))
 	return func(month string) bool {
 		if month >= current || (month == previous && !due) {
 			return false

@@ -45,11 +45,12 @@ func (i *InvitationCounts) CountInvitation(ctx context.Context, service string, 
 	if err != nil || t.Format(time.DateOnly) != day {
 		return fmt.Errorf("count invitation: day %q is not YYYY-MM-DD", day)
 	}
-	return i.add(ctx, service, Month(t), 1)
+	return i.Add(ctx, service, Month(t), 1)
 }
 
-// add adds n invitations to a month's total with one upsert.
-func (i *InvitationCounts) add(ctx context.Context, service, month string, n int64) error {
+// Add adds n invitations to a month's total with one upsert (the demo adds a
+// month's at once).
+func (i *InvitationCounts) Add(ctx context.Context, service, month string, n int64) error {
 	if !ValidService(service) {
 		return fmt.Errorf("count invitation: %q is not a service type", service)
 	}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/feedback-service/feedback/accounts"
 	"github.com/feedback-service/feedback/api"
+	"github.com/feedback-service/feedback/ballotbox"
 	"github.com/feedback-service/feedback/dashboards"
 	"github.com/feedback-service/feedback/intake"
 	"github.com/feedback-service/feedback/invitation"
@@ -33,13 +34,13 @@ import (
 type Server struct {
 	URL       string
 	Store     *store.Store
-	Responses *survey.Responses
+	Responses *ballotbox.Responses
 	// Invitations mints single-use invitations the app accepts at /i/.
 	Invitations *invitation.Codes
 	// Releaser releases sealed ballots (with a K of 1: see NewOn), and Sealer
 	// seals them.
-	Releaser *survey.Releaser
-	Sealer   *survey.Sealer
+	Releaser *ballotbox.Releaser
+	Sealer   *ballotbox.Sealer
 	Surveys  *survey.Catalogue
 	// Library holds every published survey version (seeded from the embedded
 	// files); RefreshSurveys makes the app follow a publish at once.
@@ -64,7 +65,7 @@ type Server struct {
 // Options are what a test server is built with.
 type Options struct {
 	API        api.Config
-	Survey     survey.Options
+	Survey     ballotbox.Options
 	Accounts   accounts.Config
 	Dashboards dashboards.Options
 	// IntakeNow is the intake side's clock; nil means time.Now.
@@ -259,7 +260,7 @@ func (s *Server) Count(t testing.TB, collection string) int64 {
 		t.Fatal(err)
 	}
 	if collection == "responses" {
-		names, err := survey.BallotCollections(context.Background(), s.Store.Database(store.SurveyDatabase))
+		names, err := ballotbox.BallotCollections(context.Background(), s.Store.Database(store.SurveyDatabase))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -309,7 +310,7 @@ func expectContinue(req *http.Request, body []byte) {
 func (s *Server) ReleaseAll(t testing.TB) {
 	t.Helper()
 	ctx := context.Background()
-	boxes, err := survey.PendingBoxes(ctx, s.Store.Database(store.SurveyDatabase))
+	boxes, err := ballotbox.PendingBoxes(ctx, s.Store.Database(store.SurveyDatabase))
 	if err != nil {
 		t.Fatal(err)
 	}

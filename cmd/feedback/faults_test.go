@@ -19,6 +19,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"github.com/feedback-service/feedback/ballotbox"
 	"github.com/feedback-service/feedback/store"
 	"github.com/feedback-service/feedback/store/storetest"
 	"github.com/feedback-service/feedback/survey"
@@ -330,11 +331,11 @@ func releaseAllNow(t *testing.T, st *store.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rel, err := survey.NewReleaser(st.Database(store.SurveyDatabase), cat, survey.ReleaseOptions{Sealer: sealer, K: 1})
+	rel, err := ballotbox.NewReleaser(st.Database(store.SurveyDatabase), cat, ballotbox.ReleaseOptions{Sealer: sealer, K: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	boxes, err := survey.PendingBoxes(context.Background(), st.Database(store.SurveyDatabase))
+	boxes, err := ballotbox.PendingBoxes(context.Background(), st.Database(store.SurveyDatabase))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/feedback-service/feedback/ballotbox"
 	"github.com/feedback-service/feedback/dashboards"
 	"github.com/feedback-service/feedback/store"
 	"github.com/feedback-service/feedback/survey"
@@ -30,12 +31,12 @@ const (
 )
 
 // loadSealer returns the sealer for the store's ballots.
-func loadSealer(st *store.Store, cat *survey.Catalogue, getenv func(string) string) (*survey.Sealer, error) {
+func loadSealer(st *store.Store, cat *survey.Catalogue, getenv func(string) string) (*ballotbox.Sealer, error) {
 	secret, err := sealingSecret(st, getenv)
 	if err != nil {
 		return nil, err
 	}
-	return survey.NewSealer(secret, cat)
+	return ballotbox.NewSealer(secret, cat)
 }
 
 // invitationSecret is the key invitations are signed with: the one given in
@@ -59,15 +60,15 @@ func sealingSecret(st *store.Store, getenv func(string) string) ([]byte, error) 
 		}
 		path = filepath.Join(st.DataDir, sealingSecretFile)
 	}
-	return survey.LoadOrCreateSecret(path)
+	return ballotbox.LoadOrCreateSecret(path)
 }
 
 // newReleaser returns the releaser serve and the commands use.
-func newReleaser(st *store.Store, cat *survey.Catalogue, sealer *survey.Sealer, k int, logger *slog.Logger, responses *survey.Responses) (*survey.Releaser, error) {
+func newReleaser(st *store.Store, cat *survey.Catalogue, sealer *ballotbox.Sealer, k int, logger *slog.Logger, responses *ballotbox.Responses) (*ballotbox.Releaser, error) {
 	if k == 0 {
 		k = dashboards.DefaultK
 	}
-	return survey.NewReleaser(st.Database(store.SurveyDatabase), cat, survey.ReleaseOptions{
+	return ballotbox.NewReleaser(st.Database(store.SurveyDatabase), cat, ballotbox.ReleaseOptions{
 		Sealer: sealer, K: k, Logger: logger, Responses: responses,
 		// The store forgets what a release wrote over: the embedded store's
 		// write-ahead log is checkpointed and truncated.
@@ -76,10 +77,10 @@ func newReleaser(st *store.Store, cat *survey.Catalogue, sealer *survey.Sealer, 
 }
 
 // releaseDue releases every closed month's ballots that are due, saying so.
-func releaseDue(ctx context.Context, rel *survey.Releaser, logger *slog.Logger) error {
+func releaseDue(ctx context.Context, rel *ballotbox.Releaser, logger *slog.Logger) error {
 	start := time.Now()
 	reports, err := rel.ReleaseDue(ctx)
-	if errors.Is(err, survey.ErrLeaseHeld) {
+	if errors.Is(err, ballotbox.ErrLeaseHeld) {
 		return nil // another instance is releasing; this one tries again later
 	}
 	for _, r := range reports {
@@ -90,9 +91,9 @@ func releaseDue(ctx context.Context, rel *survey.Releaser, logger *slog.Logger) 
 }
 
 // mixPending mixes the open ballot boxes; another instance mixing is no error.
-func mixPending(ctx context.Context, rel *survey.Releaser) error {
+func mixPending(ctx context.Context, rel *ballotbox.Releaser) error {
 	_, err := rel.MixPending(ctx)
-	if errors.Is(err, survey.ErrLeaseHeld) {
+	if errors.Is(err, ballotbox.ErrLeaseHeld) {
 		return nil
 	}
 	return err
@@ -101,9 +102,9 @@ func mixPending(ctx context.Context, rel *survey.Releaser) error {
 // decodeSealingSecret reads FEEDBACK_SEALING_SECRET; an error never quotes it.
 func decodeSealingSecret(v string) ([]byte, error) {
 	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
-		if b, err := enc.DecodeString(strings.TrimSpace(v)); err == nil && len(b) == survey.SecretSize {
+		if b, err := enc.DecodeString(strings.TrimSpace(v)); err == nil && len(b) == ballotbox.SecretSize {
 			return b, nil
 		}
 	}
-	return nil, fmt.Errorf("%s must be %d random bytes in base64 (make one with: openssl rand -base64 32)", sealingSecretEnv, survey.SecretSize)
+	return nil, fmt.Errorf("%s must be %d random bytes in base64 (make one with: openssl rand -base64 32)", sealingSecretEnv, ballotbox.SecretSize)
 }

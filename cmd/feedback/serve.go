@@ -10,6 +10,7 @@ import (
 
 	"github.com/feedback-service/feedback/accounts"
 	"github.com/feedback-service/feedback/api"
+	"github.com/feedback-service/feedback/ballotbox"
 	"github.com/feedback-service/feedback/dashboards"
 	"github.com/feedback-service/feedback/intake"
 	"github.com/feedback-service/feedback/metrics"
@@ -139,10 +140,10 @@ func closeStore(st *store.Store) {
 // surveySide is what serve runs of the survey: submissions sealed as
 // ballots, and the invitations texts carry.
 type surveySide struct {
-	responses *survey.Responses
+	responses *ballotbox.Responses
 	invites   *invitations
-	sealer    *survey.Sealer // grows when a published survey needs longer ballots
-	services  *services      // carries a service added to the library to intake and the codes
+	sealer    *ballotbox.Sealer // grows when a published survey needs longer ballots
+	services  *services         // carries a service added to the library to intake and the codes
 }
 
 // openSurveySide starts taking submissions as sealed ballots, and schedules
@@ -153,7 +154,7 @@ func openSurveySide(ctx context.Context, cfg *Config, st *store.Store, catalogue
 	if err != nil {
 		return nil, err
 	}
-	sealer, err := survey.NewSealer(sealing, catalogue)
+	sealer, err := ballotbox.NewSealer(sealing, catalogue)
 	if err != nil {
 		return nil, err
 	}
@@ -161,12 +162,8 @@ func openSurveySide(ctx context.Context, cfg *Config, st *store.Store, catalogue
 	if err != nil {
 		return nil, err
 	}
-	responses := survey.NewResponses(st.Database(store.SurveyDatabase), survey.Options{
+	responses := ballotbox.NewResponses(st.Database(store.SurveyDatabase), ballotbox.Options{
 		Logger: logger, Observer: m, Sealer: sealer, Invitations: invites.spender(), Tokens: invites.tokenChecker()})
-	if err := responses.EnsureIndexes(ctx); err != nil {
-		responses.Close()
-		return nil, err
-	}
 	if err := responses.Keys().Prepare(ctx); err != nil {
 		responses.Close()
 		return nil, err

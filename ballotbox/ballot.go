@@ -1,4 +1,4 @@
-package survey
+package ballotbox
 
 import (
 	"context"
@@ -6,6 +6,8 @@ import (
 	mathrand "math/rand/v2"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/feedback-service/feedback/survey"
 )
 
 // ballotDoc is a sealed ballot as stored: an _id and ciphertext of one fixed
@@ -27,9 +29,8 @@ type ballot struct {
 	Answers  bson.D `bson:"a"`
 }
 
-func encodeBallot(d *Definition, answers Answers, verified bool) ([]byte, error) {
-	r := newResponse("", d, answers, "")
-	b, err := bson.Marshal(ballot{Service: d.Service, Version: d.Version, Verified: verified, Answers: r.Answers})
+func encodeBallot(d *survey.Definition, answers survey.Answers, verified bool) ([]byte, error) {
+	b, err := bson.Marshal(ballot{Service: d.Service, Version: d.Version, Verified: verified, Answers: survey.StoredForm(d, answers)})
 	if err != nil {
 		return nil, fmt.Errorf("encode ballot: %w", err)
 	}
@@ -56,7 +57,7 @@ type sealedBatch struct {
 
 func (r *Responses) seal(ctx context.Context, batch []*pending) (sealedBatch, error) {
 	now := r.now()
-	box := Month(now)
+	box := survey.Month(now)
 	key, err := r.boxes.key(ctx, box, false)
 	if err != nil {
 		return sealedBatch{}, err

@@ -1,4 +1,4 @@
-package survey_test
+package ballotbox_test
 
 import (
 	"bytes"
@@ -16,6 +16,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
+	"github.com/feedback-service/feedback/ballotbox"
 	"github.com/feedback-service/feedback/clocktest"
 	"github.com/feedback-service/feedback/invitation"
 	"github.com/feedback-service/feedback/store"
@@ -38,13 +39,13 @@ func TestBlindAttack_NoRequestOrWriteJoinsATokenResponseToItsInvitation(t *testi
 	db := client.Database(store.SurveyDatabase)
 	cat, _ := survey.LoadEmbedded()
 	sealer := newSealer(t)
-	codes, err := invitation.New(survey.NewSecret(), invitation.Config{BaseURL: "https://feedback.example.org", Now: c.Now})
+	codes, err := invitation.New(ballotbox.NewSecret(), invitation.Config{BaseURL: "https://feedback.example.org", Now: c.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
 	spent := invitation.NewStore(client.Database(invitation.Database), codes)
 	tokens := invitation.NewTokens(spent)
-	responses := survey.NewResponses(db, survey.Options{Now: c.Now, Sealer: sealer, Invitations: spent, Tokens: tokens})
+	responses := ballotbox.NewResponses(db, ballotbox.Options{Now: c.Now, Sealer: sealer, Invitations: spent, Tokens: tokens})
 	t.Cleanup(responses.Close)
 	ctx := context.Background()
 	def, _ := cat.Get("counselling")
@@ -86,7 +87,7 @@ func TestBlindAttack_NoRequestOrWriteJoinsATokenResponseToItsInvitation(t *testi
 		answers = append(answers, form.Encode())
 		answerValues = append(answerValues, prepared, sig, prepared[32:], []byte(nonce))
 		a := survey.Answers{"fft": {Choice: "good"}, "fft_why": {Text: marker}}
-		if out, err := responses.SubmitToken(ctx, def, nonce, token, a); err != nil || out != survey.Stored {
+		if out, err := responses.SubmitToken(ctx, def, nonce, token, a); err != nil || out != ballotbox.Stored {
 			t.Fatalf("submit %d: %v %v", i, out, err)
 		}
 	}
@@ -99,7 +100,7 @@ func TestBlindAttack_NoRequestOrWriteJoinsATokenResponseToItsInvitation(t *testi
 		t.Fatalf("rotation wrote %s, not November's key", w.collection)
 	}
 	c.Set(time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC))
-	rel, err := survey.NewReleaser(db, cat, survey.ReleaseOptions{Sealer: sealer, K: 10, Now: c.Now, Responses: responses})
+	rel, err := ballotbox.NewReleaser(db, cat, ballotbox.ReleaseOptions{Sealer: sealer, K: 10, Now: c.Now, Responses: responses})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,10 @@
-package survey
+package ballotbox
 
 import (
+	"strings"
+
+	"github.com/feedback-service/feedback/survey"
+
 	"context"
 	"errors"
 	"fmt"
@@ -37,48 +41,12 @@ func (r *Releaser) progress(box, step string, n int) {
 }
 
 func (r *Releaser) writeGroup(ctx context.Context, box string, key []byte, ballots []opened) error {
-	var responses []Response
-	var comments []Comment
-	inc := increments{}
-	defs := map[Bucket]*Definition{}
-	for _, o := range ballots {
-		responses = append(responses, Response{
-			ID: derivedID(key, "response", o.id), Service: o.b.Service, Version: o.b.Version,
-			Month: box, Verified: o.b.Verified, Answers: o.b.Answers,
-		})
-		answers := storedAnswers(o.def, o.b.Answers)
-		b := Bucket{Service: o.b.Service, Version: o.b.Version, Month: box, Verified: o.b.Verified}
-		inc.add(b, o.def, answers)
-		defs[b] = o.def
-		for _, c := range commentDocs(o.def, answers, box) {
-			c.ID = derivedID(key, "comment", o.id, c.Question)
-			c.Version, c.Verified = o.b.Version, o.b.Verified
-			comments = append(comments, c)
-		}
+	group := make([]survey.Opened, len(ballots))
+	for i, o := range ballots {
+		group[i] = survey.Opened{Ballot: o.id, Def: o.def, Version: o.b.Version, Verified: o.b.Verified, Answers: o.b.Answers}
 	}
-	slices.SortFunc(responses, func(a, b Response) int { return compareStrings(a.ID, b.ID) })
-	docs := make([]any, len(responses))
-	for i := range responses {
-		docs[i] = responses[i]
-	}
-	if err := insertIgnoringDuplicates(ctx, r.db.Collection(responsesCollection), docs, r.opts.K); err != nil {
-		return fmt.Errorf("write released responses of %s: %w", box, err)
-	}
-	counters := make([]any, 0, len(inc))
-	for b := range inc {
-		doc := inc.document(b, defs[b])
-		// One document per bucket and release (see the record's _id above).
-		doc[0].Value = b.ID() + "|" + derivedID(key, "counters", b.ID())[:12]
-		counters = append(counters, doc)
-	}
-	if err := insertIgnoringDuplicates(ctx, r.db.Collection(countersCollection), counters, 1); err != nil {
-		return fmt.Errorf("write counters of %s: %w", box, err)
-	}
-	slices.SortFunc(comments, func(a, b Comment) int { return compareStrings(a.ID, b.ID) })
-	if err := insertComments(ctx, r.db, comments); err != nil {
-		return fmt.Errorf("write comments of %s: %w", box, err)
-	}
-	return nil
+	derive := func(parts ...string) string { return derivedID(key, parts...) }
+	return survey.WriteReleased(ctx, r.db, box, group, r.opts.K, derive)
 }
 
 // carry reseals ballots of groups under K into the current month's box.
@@ -87,7 +55,7 @@ func (r *Releaser) carry(ctx context.Context, box string, key []byte, ballots []
 		return nil
 	}
 	now := r.opts.Now()
-	current := Month(now)
+	current := survey.Month(now)
 	newKey, err := r.boxes.key(ctx, current, false)
 	if err != nil {
 		return err
@@ -105,7 +73,7 @@ func (r *Releaser) carry(ctx context.Context, box string, key []byte, ballots []
 		}
 		docs = append(docs, ballotDoc{ID: id, Sealed: sealed})
 	}
-	slices.SortFunc(docs, func(a, b ballotDoc) int { return compareStrings(a.ID, b.ID) })
+	slices.SortFunc(docs, func(a, b ballotDoc) int { return strings.Compare(a.ID, b.ID) })
 	// Into the current box's hour, to be mixed and released like any ballot
 	// of it, and into its guard: a release run again after a mix took that
 	// hour (the _ids derive from the released box's key) adds none twice.

@@ -1,4 +1,4 @@
-package survey
+package ballotbox
 
 import (
 	"context"
@@ -17,6 +17,7 @@ import (
 	"github.com/feedback-service/feedback/clocktest"
 	"github.com/feedback-service/feedback/store"
 	"github.com/feedback-service/feedback/store/storetest"
+	"github.com/feedback-service/feedback/survey"
 )
 
 // mixFixture is a box of October 2026 with its writer and releaser on one
@@ -26,7 +27,7 @@ type mixFixture struct {
 	clock *clocktest.Clock
 	r     *Responses
 	rel   *Releaser
-	def   *Definition
+	def   *survey.Definition
 	sent  []string // the nonces of the forms sent, in order
 }
 
@@ -34,7 +35,7 @@ func newMixFixture(t *testing.T) *mixFixture {
 	t.Helper()
 	st := storetest.New(t)
 	db := st.Database(store.SurveyDatabase)
-	cat, err := LoadEmbedded()
+	cat, err := survey.LoadEmbedded()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +59,7 @@ func (f *mixFixture) send(t *testing.T, i int) {
 	t.Helper()
 	nonce, _ := f.r.Keys().Issue(context.Background(), "counselling")
 	f.sent = append(f.sent, nonce)
-	if out, err := f.r.Submit(context.Background(), f.def, nonce, Answers{"fft": {Choice: "good"}, "fft_why": {Text: fmt.Sprintf("arrived %04d", i)}}); err != nil || out != Stored {
+	if out, err := f.r.Submit(context.Background(), f.def, nonce, survey.Answers{"fft": {Choice: "good"}, "fft_why": {Text: fmt.Sprintf("arrived %04d", i)}}); err != nil || out != Stored {
 		t.Fatalf("submit %d: %v %v", i, out, err)
 	}
 }
@@ -74,9 +75,9 @@ func (f *mixFixture) releasedOnce(t *testing.T, n int) {
 		t.Fatalf("release: %+v %v", reports, err)
 	}
 	seen := map[string]int{}
-	cur, _ := f.db.Collection(responsesCollection).Find(ctx, bson.D{})
+	cur, _ := f.db.Collection("responses").Find(ctx, bson.D{})
 	for cur.Next(ctx) {
-		var resp Response
+		var resp survey.Response
 		_ = cur.Decode(&resp)
 		for _, e := range resp.Answers {
 			if e.Key == "fft_why" {
@@ -122,7 +123,7 @@ func TestMix_TakesAwayArrivalOrderAndKeepsEveryBallotOnce(t *testing.T) {
 		t.Fatalf("after a mix the stored order follows arrival: ρ %.2f", rho)
 	}
 	// A replay of a mixed form meets the guard, and its ballot is taken out.
-	if out, err := f.r.Submit(ctx, f.def, f.sent[3], Answers{"fft": {Choice: "poor"}}); err != nil || out != AlreadyReceived {
+	if out, err := f.r.Submit(ctx, f.def, f.sent[3], survey.Answers{"fft": {Choice: "poor"}}); err != nil || out != AlreadyReceived {
 		t.Fatalf("replay after a mix: %v %v", out, err)
 	}
 	if n := countBallots(t, f.db); n != 150 {
@@ -201,7 +202,7 @@ func TestMix_ReplayInALaterHourAndAWriterBehindTheMix(t *testing.T) {
 	ctx := context.Background()
 	f.send(t, 0)
 	f.clock.Advance(2 * time.Hour)
-	if out, err := f.r.Submit(ctx, f.def, f.sent[0], Answers{"fft": {Choice: "poor"}}); err != nil || out != AlreadyReceived {
+	if out, err := f.r.Submit(ctx, f.def, f.sent[0], survey.Answers{"fft": {Choice: "poor"}}); err != nil || out != AlreadyReceived {
 		t.Fatalf("replay an hour later: %v %v", out, err)
 	}
 	if n := countBallots(t, f.db); n != 1 {
@@ -217,7 +218,7 @@ func TestMix_ReplayInALaterHourAndAWriterBehindTheMix(t *testing.T) {
 	t.Cleanup(late.Close)
 	for i := 1; i < 5; i++ { // five in all, K: released, not carried
 		nonce, _ := late.Keys().Issue(ctx, "counselling")
-		if _, err := late.Submit(ctx, f.def, nonce, Answers{"fft": {Choice: "good"}, "fft_why": {Text: fmt.Sprintf("arrived %04d", i)}}); err != nil {
+		if _, err := late.Submit(ctx, f.def, nonce, survey.Answers{"fft": {Choice: "good"}, "fft_why": {Text: fmt.Sprintf("arrived %04d", i)}}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -307,73 +308,6 @@ func rankCorrelation(values []int) float64 {
 	return 1 - 6*d2/float64(n*(n*n-1))
 }
 
-// A store written by an earlier version kept every box's ballots in one
-// collection, mixed in place: its mixed copies, the originals not yet mixed,
-// and the tombstones of those mixed. Moved on start, every live ballot is
-// released once, and a replay of a tombstoned form is still refused.
-func TestMigrateLegacyBallots_ReleasesEachLiveBallotOnceAndKeepsTheGuard(t *testing.T) {
-	f := newMixFixture(t)
-	ctx := context.Background()
-	key, err := f.rel.boxes.key(ctx, "2026-10", false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	legacy := f.db.Collection(legacyBallotsCollection)
-	seal := func(id string, i int) []byte {
-		payload, err := encodeBallot(f.def, Answers{"fft": {Choice: "good"}, "fft_why": {Text: fmt.Sprintf("arrived %04d", i)}}, false)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sealed, err := f.rel.opts.Sealer.seal(key, "2026-10", id, payload)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return sealed
-	}
-	var docs []any
-	for i := range 8 {
-		nonce, _ := f.r.Keys().Issue(ctx, "counselling")
-		f.sent = append(f.sent, nonce)
-		id, err := f.r.Keys().BallotID(ctx, "counselling", nonce)
-		if err != nil {
-			t.Fatal(err)
-		}
-		switch {
-		case i < 4: // mixed in generation 2: a tombstone, and a copy under a random _id
-			copyID := randomID()
-			docs = append(docs, legacyBallot{ID: id, Box: "2026-10", Tomb: true},
-				legacyBallot{ID: copyID, Box: "2026-10", Sealed: seal(copyID, i), Mix: 2})
-		default: // not yet mixed
-			docs = append(docs, legacyBallot{ID: id, Box: "2026-10", Sealed: seal(id, i)})
-		}
-	}
-	stale := randomID() // a copy of generation 1, which generation 2 replaced
-	docs = append(docs, legacyBallot{ID: stale, Box: "2026-10", Sealed: seal(stale, 99), Mix: 1})
-	if _, err := legacy.InsertMany(ctx, docs); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.rel.setMixState(ctx, "2026-10", mixState{Gen: 2, Next: 2}); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.r.EnsureIndexes(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if names, _ := f.db.ListCollectionNames(ctx, bson.D{{Key: "name", Value: legacyBallotsCollection}}); len(names) != 0 {
-		t.Fatal("the old collection is still there")
-	}
-	if n := countBallots(t, f.db); n != 8 {
-		t.Fatalf("%d ballots after the move, want 8", n)
-	}
-	if out, err := f.r.Submit(ctx, f.def, f.sent[1], Answers{"fft": {Choice: "poor"}}); err != nil || out != AlreadyReceived {
-		t.Fatalf("replay of a form mixed before the move: %v %v", out, err)
-	}
-	f.clock.Advance(time.Hour + MixGrace)
-	if n, err := f.rel.MixPending(ctx); err != nil || n != 8 {
-		t.Fatalf("mix after the move: %d %v", n, err)
-	}
-	f.releasedOnce(t, 8)
-}
-
 // A form issued on a month's last evening may be sent that evening and again
 // the next morning, into the next month's box: the replay meets the first
 // month's guard and is not stored twice.
@@ -385,14 +319,14 @@ func TestSubmit_AReplayNextMonthOfAFormIssuedLastMonthIsCaught(t *testing.T) {
 		f.send(t, i)
 	}
 	f.clock.Set(time.Date(2026, 11, 1, 8, 0, 0, 0, time.UTC))
-	if out, err := f.r.Submit(ctx, f.def, f.sent[2], Answers{"fft": {Choice: "poor"}}); err != nil || out != AlreadyReceived {
+	if out, err := f.r.Submit(ctx, f.def, f.sent[2], survey.Answers{"fft": {Choice: "poor"}}); err != nil || out != AlreadyReceived {
 		t.Fatalf("replay next month: %v %v", out, err)
 	}
 	// A form issued last month and sent only now is stored, once.
 	f.clock.Set(time.Date(2026, 10, 31, 23, 0, 0, 0, time.UTC))
 	nonce, _ := f.r.Keys().Issue(ctx, "counselling")
 	f.clock.Set(time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC))
-	if out, err := f.r.Submit(ctx, f.def, nonce, Answers{"fft": {Choice: "good"}}); err != nil || out != Stored {
+	if out, err := f.r.Submit(ctx, f.def, nonce, survey.Answers{"fft": {Choice: "good"}}); err != nil || out != Stored {
 		t.Fatalf("a form of last month sent this month: %v %v", out, err)
 	}
 	if n := countBallots(t, f.db); n != 6 {
@@ -455,7 +389,7 @@ func TestMix_AWriterFarBehindWritingDuringAMixLosesNothing(t *testing.T) {
 	t.Cleanup(late.Close)
 	sendLate := func(i int) {
 		nonce, _ := late.Keys().Issue(ctx, "counselling")
-		if _, err := late.Submit(ctx, f.def, nonce, Answers{"fft": {Choice: "good"}, "fft_why": {Text: fmt.Sprintf("arrived %04d", i)}}); err != nil {
+		if _, err := late.Submit(ctx, f.def, nonce, survey.Answers{"fft": {Choice: "good"}, "fft_why": {Text: fmt.Sprintf("arrived %04d", i)}}); err != nil {
 			t.Error(err)
 		}
 	}

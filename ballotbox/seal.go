@@ -1,4 +1,4 @@
-package survey
+package ballotbox
 
 import (
 	"bytes"
@@ -15,6 +15,8 @@ import (
 	"sync/atomic"
 
 	"golang.org/x/crypto/chacha20poly1305"
+
+	"github.com/feedback-service/feedback/survey"
 )
 
 // A submission is stored first as a sealed ballot: its answers encrypted with
@@ -42,7 +44,7 @@ type Sealer struct {
 
 // NewSealer returns a sealer for secret, padding every ballot to the largest
 // answer set any survey in cat can produce.
-func NewSealer(secret []byte, cat *Catalogue) (*Sealer, error) {
+func NewSealer(secret []byte, cat *survey.Catalogue) (*Sealer, error) {
 	if len(secret) != SecretSize {
 		return nil, fmt.Errorf("%w: %d bytes; it must be %d", ErrSecret, len(secret), SecretSize)
 	}
@@ -120,18 +122,18 @@ func open(key []byte, box, id string, sealed []byte) ([]byte, error) {
 // maxPayload is the encoded size of the longest valid answer set to d: every
 // question answered at its longest (free text at its length limit in 4-byte
 // characters, every option of a multiple choice), encoded as a ballot is.
-func maxPayload(d *Definition) int {
-	answers := Answers{}
+func maxPayload(d *survey.Definition) int {
+	answers := survey.Answers{}
 	for _, q := range d.Questions {
-		var a Answer
+		var a survey.Answer
 		switch q.Kind {
-		case Text:
+		case survey.Text:
 			a.Text = strings.Repeat("\U0010FFFF", q.MaxLength)
-		case Multiple:
+		case survey.Multiple:
 			for _, o := range q.Options {
 				a.Choices = append(a.Choices, o.Value)
 			}
-		case Likelihood:
+		case survey.Likelihood:
 			a.Number = 10
 		default:
 			for _, o := range q.Options {
@@ -147,6 +149,19 @@ func maxPayload(d *Definition) int {
 		return 64 << 10 // cannot happen for a loaded definition; pad generously
 	}
 	return len(b)
+}
+
+// Fit grows the sealer's padded size, if need be, to hold the longest answers
+// to d: for a survey published while the service runs. Ballots sealed after it
+// are all of the new size.
+func (s *Sealer) Fit(d *survey.Definition) {
+	want := int64(roundUp(maxPayload(d)+4, 64))
+	for {
+		cur := s.grown.Load()
+		if int64(s.size) >= want || cur >= want || s.grown.CompareAndSwap(cur, want) {
+			return
+		}
+	}
 }
 
 func roundUp(n, to int) int { return (n + to - 1) / to * to }

@@ -1,4 +1,4 @@
-package survey
+package ballotbox
 
 import (
 	"context"
@@ -11,6 +11,9 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/feedback-service/feedback/store"
+	"github.com/feedback-service/feedback/survey"
 )
 
 // A store keeps rows in the order they were written, so the ballots of an hour
@@ -82,9 +85,6 @@ func (r *Releaser) setMixState(ctx context.Context, box string, st mixState) err
 func (r *Releaser) MixPending(ctx context.Context) (int, error) {
 	r.busy.Lock()
 	defer r.busy.Unlock()
-	if err := r.migrate(ctx); err != nil {
-		return 0, err
-	}
 	pending, err := PendingBoxes(ctx, r.db)
 	if err != nil || len(pending) == 0 {
 		return 0, err
@@ -251,7 +251,7 @@ func (r *Releaser) readFresh(ctx context.Context, box string, key []byte, hours 
 			return nil, fmt.Errorf("read ballots of %s to mix: %w", box, err)
 		}
 	}
-	if err := insertIgnoringDuplicates(ctx, r.db.Collection(guardCollection(box)), guards, 1); err != nil {
+	if err := store.InsertIgnoringDuplicates(ctx, r.db.Collection(guardCollection(box)), guards, 1); err != nil {
 		return nil, fmt.Errorf("guard ballots of %s: %w", box, err)
 	}
 	return fresh, nil
@@ -295,7 +295,7 @@ func (r *Releaser) writeMerged(ctx context.Context, box string, key []byte, st m
 		if !ok {
 			break
 		}
-		id := randomID()
+		id := survey.NewID()
 		sealed, err := r.opts.Sealer.seal(key, box, id, payload)
 		if err != nil {
 			return 0, err

@@ -1,4 +1,4 @@
-package survey_test
+package ballotbox_test
 
 import (
 	"bytes"
@@ -10,6 +10,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"github.com/feedback-service/feedback/ballotbox"
 	"github.com/feedback-service/feedback/clocktest"
 	"github.com/feedback-service/feedback/invitation"
 	"github.com/feedback-service/feedback/store"
@@ -28,12 +29,12 @@ func TestUnlinkAttack_NoValueOrOrderJoinsAVerifiedResponseToItsInvitation(t *tes
 	db := client.Database(store.SurveyDatabase)
 	cat, _ := survey.LoadEmbedded()
 	sealer := newSealer(t)
-	codes, err := invitation.New(survey.NewSecret(), invitation.Config{BaseURL: "https://feedback.example.org", Now: c.Now})
+	codes, err := invitation.New(ballotbox.NewSecret(), invitation.Config{BaseURL: "https://feedback.example.org", Now: c.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
 	spent := invitation.NewStore(client.Database(invitation.Database), codes)
-	responses := survey.NewResponses(db, survey.Options{Now: c.Now, Sealer: sealer, Invitations: spent})
+	responses := ballotbox.NewResponses(db, ballotbox.Options{Now: c.Now, Sealer: sealer, Invitations: spent})
 	t.Cleanup(responses.Close)
 	ctx := context.Background()
 	def, _ := cat.Get("counselling")
@@ -60,7 +61,7 @@ func TestUnlinkAttack_NoValueOrOrderJoinsAVerifiedResponseToItsInvitation(t *tes
 		}
 	}
 	c.Set(time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC))
-	rel, err := survey.NewReleaser(db, cat, survey.ReleaseOptions{Sealer: sealer, K: 10, Now: c.Now, Responses: responses})
+	rel, err := ballotbox.NewReleaser(db, cat, ballotbox.ReleaseOptions{Sealer: sealer, K: 10, Now: c.Now, Responses: responses})
 	if err != nil {
 		t.Fatal(err)
 	}

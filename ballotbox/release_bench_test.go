@@ -1,4 +1,4 @@
-package survey_test
+package ballotbox_test
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/feedback-service/feedback/ballotbox"
 	"github.com/feedback-service/feedback/store"
 	"github.com/feedback-service/feedback/store/storetest"
 	"github.com/feedback-service/feedback/survey"
@@ -15,7 +16,7 @@ import (
 // services, a comment in one answer of three) on the embedded store, with the
 // write-ahead log checkpointed after, as serve does.
 //
-//	go test -run '^$' -bench Release10000 -benchtime 3x ./survey/
+//	go test -run '^$' -bench Release10000 -benchtime 3x ./ballotbox/
 func BenchmarkRelease10000(b *testing.B) {
 	ctx := context.Background()
 	cat, _ := survey.LoadEmbedded()
@@ -25,7 +26,7 @@ func BenchmarkRelease10000(b *testing.B) {
 		db := st.Database(store.SurveyDatabase)
 		sealer := newSealer(b)
 		october := func() time.Time { return time.Date(2026, 10, 9, 10, 0, 0, 0, time.UTC) }
-		r := survey.NewResponses(db, survey.Options{Now: october, Sealer: sealer})
+		r := ballotbox.NewResponses(db, ballotbox.Options{Now: october, Sealer: sealer})
 		var wg sync.WaitGroup
 		work := make(chan int)
 		for range 16 {
@@ -52,7 +53,7 @@ func BenchmarkRelease10000(b *testing.B) {
 		close(work)
 		wg.Wait()
 		r.Close()
-		rel, err := survey.NewReleaser(db, cat, survey.ReleaseOptions{Sealer: sealer, K: 10, AfterRelease: st.Compact,
+		rel, err := ballotbox.NewReleaser(db, cat, ballotbox.ReleaseOptions{Sealer: sealer, K: 10, AfterRelease: st.Compact,
 			Now: func() time.Time { return time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC) }})
 		if err != nil {
 			b.Fatal(err)

@@ -1,4 +1,4 @@
-package survey_test
+package ballotbox_test
 
 import (
 	"bytes"
@@ -14,6 +14,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"github.com/feedback-service/feedback/ballotbox"
 	"github.com/feedback-service/feedback/clocktest"
 	"github.com/feedback-service/feedback/store"
 	"github.com/feedback-service/feedback/store/storetest"
@@ -33,7 +34,7 @@ func TestFiles_AfterAReleaseHoldNoOrderAndNoBallotPlaintext(t *testing.T) {
 	cat, _ := survey.LoadEmbedded()
 	sealer := newSealer(t)
 	c := clocktest.New(time.Date(2026, 10, 1, 8, 0, 0, 0, time.UTC))
-	responses := survey.NewResponses(db, survey.Options{Now: c.Now, Sealer: sealer})
+	responses := ballotbox.NewResponses(db, ballotbox.Options{Now: c.Now, Sealer: sealer})
 	t.Cleanup(responses.Close)
 	ctx := context.Background()
 	submit := func(service, text string) {
@@ -60,7 +61,7 @@ func TestFiles_AfterAReleaseHoldNoOrderAndNoBallotPlaintext(t *testing.T) {
 	var b struct {
 		C []byte `bson:"c"`
 	}
-	held, err := survey.BallotCollections(ctx, db)
+	held, err := ballotbox.BallotCollections(ctx, db)
 	if err != nil || len(held) == 0 {
 		t.Fatalf("ballot collections: %v %v", held, err)
 	}
@@ -74,7 +75,7 @@ func TestFiles_AfterAReleaseHoldNoOrderAndNoBallotPlaintext(t *testing.T) {
 	}
 
 	c.Set(time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC))
-	rel, err := survey.NewReleaser(db, cat, survey.ReleaseOptions{Sealer: sealer, K: k, Now: c.Now, Responses: responses, AfterRelease: st.Compact})
+	rel, err := ballotbox.NewReleaser(db, cat, ballotbox.ReleaseOptions{Sealer: sealer, K: k, Now: c.Now, Responses: responses, AfterRelease: st.Compact})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package survey
+package ballotbox
 
 import (
 	"context"
@@ -84,17 +84,5 @@ func (r *Releaser) dropBox(ctx context.Context, box string) error {
 	if err := dropCollections(ctx, r.db, names...); err != nil {
 		return fmt.Errorf("drop released ballots of %s: %w", box, err)
 	}
-	return nil
-}
-
-// migrate moves ballots kept by an earlier version, once per releaser.
-func (r *Releaser) migrate(ctx context.Context) error {
-	if r.migrated {
-		return nil
-	}
-	if err := migrateLegacyBallots(ctx, r.db); err != nil {
-		return err
-	}
-	r.migrated = true
 	return nil
 }

@@ -1,4 +1,4 @@
-package survey_test
+package ballotbox_test
 
 import (
 	"context"
@@ -17,6 +17,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/feedback-service/feedback/ballotbox"
 	"github.com/feedback-service/feedback/clocktest"
 	"github.com/feedback-service/feedback/store"
 	"github.com/feedback-service/feedback/store/storetest"
@@ -25,25 +26,36 @@ import (
 
 type fixture struct {
 	db        *mongo.Database
-	responses *survey.Responses
-	releaser  *survey.Releaser
+	responses *ballotbox.Responses
+	releaser  *ballotbox.Releaser
 	def       *survey.Definition
 	clock     *clocktest.Clock
-	sealer    *survey.Sealer // for more instances on the same store
+	sealer    *ballotbox.Sealer // for more instances on the same store
 }
 
 // newSealer returns a sealer with a fresh secret for the embedded surveys.
-func newSealer(t testing.TB) *survey.Sealer {
+func newSealer(t testing.TB) *ballotbox.Sealer {
 	t.Helper()
 	cat, err := survey.LoadEmbedded()
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := survey.NewSealer(survey.NewSecret(), cat)
+	s, err := ballotbox.NewSealer(ballotbox.NewSecret(), cat)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// counselling is the embedded counselling survey.
+func counselling(t testing.TB) *survey.Definition {
+	t.Helper()
+	c, err := survey.LoadEmbedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, _ := c.Get("counselling")
+	return d
 }
 
 func newFixture(t testing.TB) *fixture {
@@ -52,14 +64,11 @@ func newFixture(t testing.TB) *fixture {
 	db := st.Database(store.SurveyDatabase)
 	c := clocktest.New(time.Date(2026, 11, 24, 14, 10, 0, 0, time.UTC))
 	sealer := newSealer(t)
-	r := survey.NewResponses(db, survey.Options{Now: c.Now, Sealer: sealer})
+	r := ballotbox.NewResponses(db, ballotbox.Options{Now: c.Now, Sealer: sealer})
 	t.Cleanup(r.Close)
-	if err := r.EnsureIndexes(context.Background()); err != nil {
-		t.Fatal(err)
-	}
 	cat, _ := survey.LoadEmbedded()
 	// K of 1 here, to test the mechanics; the carrying of small groups has tests of its own.
-	rel, err := survey.NewReleaser(db, cat, survey.ReleaseOptions{Sealer: sealer, K: 1, Now: c.Now, Responses: r})
+	rel, err := ballotbox.NewReleaser(db, cat, ballotbox.ReleaseOptions{Sealer: sealer, K: 1, Now: c.Now, Responses: r})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +78,7 @@ func newFixture(t testing.TB) *fixture {
 // releaseAll releases every box now, due or not.
 func (f *fixture) releaseAll(t testing.TB) {
 	t.Helper()
-	boxes, err := survey.PendingBoxes(context.Background(), f.db)
+	boxes, err := ballotbox.PendingBoxes(context.Background(), f.db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +98,7 @@ func (f *fixture) nonce(t testing.TB) string {
 	return n
 }
 
-func (f *fixture) submit(t testing.TB, nonce string, answers survey.Answers) survey.Outcome {
+func (f *fixture) submit(t testing.TB, nonce string, answers survey.Answers) ballotbox.Outcome {
 	t.Helper()
 	out, err := f.responses.Submit(context.Background(), f.def, nonce, answers)
 	if err != nil {
@@ -123,7 +132,7 @@ func TestSubmit_StoresOnlyTheAllowedFieldsAMonthAndARandomID(t *testing.T) {
 	if ve != nil {
 		t.Fatal(ve)
 	}
-	if out := f.submit(t, f.nonce(t), answers); out != survey.Stored {
+	if out := f.submit(t, f.nonce(t), answers); out != ballotbox.Stored {
 		t.Fatalf("outcome %v", out)
 	}
 	docs := f.all(t, "responses")
@@ -201,10 +210,10 @@ func TestSubmit_SameFormIsStoredOnceHoweverOftenItIsSent(t *testing.T) {
 	f := newFixture(t)
 	nonce := f.nonce(t)
 	a := survey.Answers{"fft": {Choice: "poor"}}
-	if out := f.submit(t, nonce, a); out != survey.Stored {
+	if out := f.submit(t, nonce, a); out != ballotbox.Stored {
 		t.Fatalf("first: %v", out)
 	}
-	if out := f.submit(t, nonce, survey.Answers{"fft": {Choice: "very_good"}}); out != survey.AlreadyReceived {
+	if out := f.submit(t, nonce, survey.Answers{"fft": {Choice: "very_good"}}); out != ballotbox.AlreadyReceived {
 		t.Fatalf("replay with other answers: %v", out)
 	}
 	// Many copies of another form at once, as from a phone retrying on a bad signal.
@@ -215,7 +224,7 @@ func TestSubmit_SameFormIsStoredOnceHoweverOftenItIsSent(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if f.submit(t, second, a) == survey.Stored {
+			if f.submit(t, second, a) == ballotbox.Stored {
 				stored.Add(1)
 			}
 		}()
@@ -247,18 +256,18 @@ func TestSubmit_RefusesForgedExpiredAndOtherSurveysNonces(t *testing.T) {
 		"empty": "", "garbage": "abc", "forged": string(forged), "other survey": peer,
 		"future day": "20991231" + good[8:], "too long": good + good + good + good,
 	} {
-		if _, err := f.responses.Submit(context.Background(), f.def, n, a); !errors.Is(err, survey.ErrNonce) {
+		if _, err := f.responses.Submit(context.Background(), f.def, n, a); !errors.Is(err, ballotbox.ErrNonce) {
 			t.Errorf("%s nonce: err %v, want ErrNonce", name, err)
 		}
 	}
 	// A day later the form still works; two days later it has expired.
 	f.clock.Set(f.clock.Now().Add(24 * time.Hour))
-	if out := f.submit(t, good, a); out != survey.Stored {
+	if out := f.submit(t, good, a); out != ballotbox.Stored {
 		t.Fatalf("next day: %v", out)
 	}
 	late := f.nonce(t)
 	f.clock.Set(f.clock.Now().Add(48 * time.Hour))
-	if _, err := f.responses.Submit(context.Background(), f.def, late, a); !errors.Is(err, survey.ErrNonce) {
+	if _, err := f.responses.Submit(context.Background(), f.def, late, a); !errors.Is(err, ballotbox.ErrNonce) {
 		t.Fatalf("after two days: err %v, want ErrNonce", err)
 	}
 	if docs := f.all(t, "responses"); len(docs) != 1 {
@@ -394,9 +403,9 @@ func TestClose_CommitsWhatWasQueuedAndRefusesTheRest(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			out, err := f.responses.Submit(context.Background(), f.def, n, survey.Answers{"fft": {Choice: "good"}})
-			if err == nil && out == survey.Stored {
+			if err == nil && out == ballotbox.Stored {
 				stored.Add(1)
-			} else if !errors.Is(err, survey.ErrUnavailable) {
+			} else if !errors.Is(err, ballotbox.ErrUnavailable) {
 				t.Errorf("err %v", err)
 			}
 		}()
@@ -422,7 +431,7 @@ func BenchmarkSubmit(b *testing.B) {
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			i := next.Add(1) - 1
-			if out, err := f.responses.Submit(context.Background(), f.def, nonces[i], a); err != nil || out != survey.Stored {
+			if out, err := f.responses.Submit(context.Background(), f.def, nonces[i], a); err != nil || out != ballotbox.Stored {
 				b.Fatalf("submit: %v %v", out, err)
 			}
 		}
@@ -441,7 +450,7 @@ func TestSubmit_AVerifiedFormIsStoredAsVerifiedAndTheMarkCannotBeForged(t *testi
 	f.submit(t, open, survey.Answers{"fft": {Choice: "good"}, "fft_why": {Text: "open link"}})
 	// The mark is inside the signed part: put on an open nonce, it is refused.
 	forged := strings.Replace(f.nonce(t), ".", ".~", 1)
-	if _, err := f.responses.Submit(ctx, f.def, forged, survey.Answers{"fft": {Choice: "good"}}); !errors.Is(err, survey.ErrNonce) {
+	if _, err := f.responses.Submit(ctx, f.def, forged, survey.Answers{"fft": {Choice: "good"}}); !errors.Is(err, ballotbox.ErrNonce) {
 		t.Fatalf("an open nonce marked verified: %v", err)
 	}
 	byText := map[string]bool{}

@@ -1,4 +1,4 @@
-package survey
+package ballotbox
 
 import (
 	"context"
@@ -11,7 +11,8 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/feedback-service/feedback/survey"
 )
 
 // A release opens the sealed ballots of one closed month and writes them as
@@ -38,7 +39,7 @@ type ReleaseOptions struct {
 	K      int     // the fewest responses a group releases with; required
 	// Archive holds earlier survey versions, so their answers are counted with
 	// the questions they were asked with.
-	Archive []*Definition
+	Archive []*survey.Definition
 	Grace   time.Duration // 0 means DefaultReleaseGrace
 	Now     func() time.Time
 	Logger  *slog.Logger
@@ -74,14 +75,13 @@ const DefaultMixWait = writerRefresh + commitTimeout
 // Releaser releases closed months' ballots.
 type Releaser struct {
 	db    *mongo.Database
-	cat   *Catalogue
-	defs  map[string]*Definition
+	cat   *survey.Catalogue
+	defs  map[string]*survey.Definition
 	boxes *boxes
 	opts  ReleaseOptions
 	// busy keeps this process's releases and mixes one at a time: the lease
 	// keeps other instances out, not this one's other job.
 	busy      sync.Mutex
-	migrated  bool   // guarded by busy
 	renewing  func() // stops renewing the lease; guarded by busy
 	afterRead func() // tests: runs once a mix has read the hours it takes
 }
@@ -95,7 +95,7 @@ type ReleaseReport struct {
 }
 
 // NewReleaser returns a releaser for the survey database db.
-func NewReleaser(db *mongo.Database, cat *Catalogue, opts ReleaseOptions) (*Releaser, error) {
+func NewReleaser(db *mongo.Database, cat *survey.Catalogue, opts ReleaseOptions) (*Releaser, error) {
 	if opts.Sealer == nil || opts.K <= 0 {
 		return nil, errors.New("survey.NewReleaser: a Sealer and K are required")
 	}
@@ -112,9 +112,9 @@ func NewReleaser(db *mongo.Database, cat *Catalogue, opts ReleaseOptions) (*Rele
 		opts.Logger = slog.Default()
 	}
 	if opts.Holder == "" {
-		opts.Holder = randomID()
+		opts.Holder = survey.NewID()
 	}
-	defs := map[string]*Definition{}
+	defs := map[string]*survey.Definition{}
 	for _, d := range append(cat.All(), opts.Archive...) {
 		defs[d.Service+"|"+d.Version] = d
 	}
@@ -130,7 +130,7 @@ func (r *Releaser) Due(ctx context.Context) ([]string, error) {
 	now := r.opts.Now().UTC()
 	var due []string
 	for _, b := range boxes {
-		start, err := time.Parse(MonthLayout, b)
+		start, err := time.Parse(survey.MonthLayout, b)
 		if err != nil {
 			continue
 		}
@@ -147,9 +147,6 @@ func (r *Releaser) Due(ctx context.Context) ([]string, error) {
 func (r *Releaser) ReleaseDue(ctx context.Context) ([]ReleaseReport, error) {
 	r.busy.Lock()
 	defer r.busy.Unlock()
-	if err := r.migrate(ctx); err != nil {
-		return nil, err
-	}
 	due, err := r.Due(ctx)
 	if err != nil || len(due) == 0 {
 		return nil, err
@@ -243,7 +240,7 @@ func (r *Releaser) written(ctx context.Context, record string) (bool, error) {
 // opened is one ballot, opened.
 type opened struct {
 	id  string // the ballot's _id
-	def *Definition
+	def *survey.Definition
 	b   ballot
 }
 
@@ -305,32 +302,4 @@ func longRunning(ctx context.Context) (context.Context, context.CancelFunc) {
 // anyone without the key, which is destroyed once the release is done.
 func derivedID(key []byte, parts ...string) string {
 	return hex.EncodeToString(mac(key, parts...)[:16])
-}
-
-// insertIgnoringDuplicates inserts docs in batches of about 1,000, in order,
-// never leaving a last batch of fewer than least; a document already stored
-// (by an interrupted run) is not an error.
-func insertIgnoringDuplicates(ctx context.Context, coll *mongo.Collection, docs []any, least int) error {
-	for len(docs) > 0 {
-		n := min(len(docs), 1000)
-		if len(docs)-n < least {
-			n = len(docs)
-		}
-		_, err := coll.InsertMany(ctx, docs[:n], options.InsertMany().SetOrdered(false))
-		if err != nil && !onlyDuplicates(err) {
-			return err
-		}
-		docs = docs[n:]
-	}
-	return nil
-}
-
-func compareStrings(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }

@@ -1,4 +1,4 @@
-package survey_test
+package ballotbox_test
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/feedback-service/feedback/ballotbox"
 	"github.com/feedback-service/feedback/clocktest"
 	"github.com/feedback-service/feedback/store"
 	"github.com/feedback-service/feedback/store/storetest"
@@ -19,7 +20,7 @@ import (
 // TestScale_MixAndReleaseANationalMonth runs only when FEEDBACK_SCALE_BALLOTS
 // holds a number of ballots, e.g.
 //
-//	FEEDBACK_SCALE_BALLOTS=300000 go test ./survey/ -run Scale -v -timeout 3h
+//	FEEDBACK_SCALE_BALLOTS=300000 go test ./ballotbox/ -run Scale -v -timeout 3h
 //
 // It seals that many ballots into one month (two services, a comment in one
 // of three) through Submit, all in one hour, and mixes them; then it seals an
@@ -39,10 +40,10 @@ func TestScale_MixAndReleaseANationalMonth(t *testing.T) {
 	sealer := newSealer(t)
 	clock := clocktest.New(time.Date(2026, 10, 9, 10, 0, 0, 0, time.UTC))
 	start := time.Now()
-	sealBallots(t, survey.NewResponses(db, survey.Options{Now: clock.Now, Sealer: sealer}), cat, n)
+	sealBallots(t, ballotbox.NewResponses(db, ballotbox.Options{Now: clock.Now, Sealer: sealer}), cat, n)
 	t.Logf("SCALE sealed %d ballots in %s; peak RSS so far %s", n, time.Since(start).Round(time.Second), peakRSS())
 
-	rel, err := survey.NewReleaser(db, cat, survey.ReleaseOptions{Sealer: sealer, K: 10, AfterRelease: st.Compact, Now: clock.Now, MixWait: -1,
+	rel, err := ballotbox.NewReleaser(db, cat, ballotbox.ReleaseOptions{Sealer: sealer, K: 10, AfterRelease: st.Compact, Now: clock.Now, MixWait: -1,
 		Progress: func(box, step string, k int) {
 			t.Logf("release %s: %s %d at %s, peak RSS %s", box, step, k, time.Since(start).Round(time.Second), peakRSS())
 		}})
@@ -51,7 +52,7 @@ func TestScale_MixAndReleaseANationalMonth(t *testing.T) {
 	}
 	total := n
 	if os.Getenv("FEEDBACK_SCALE_MIX") != "0" {
-		clock.Advance(time.Hour + survey.MixGrace)
+		clock.Advance(time.Hour + ballotbox.MixGrace)
 		start = time.Now()
 		mixed, err := rel.Mix(ctx, "2026-10")
 		if err != nil || mixed != n {
@@ -59,7 +60,7 @@ func TestScale_MixAndReleaseANationalMonth(t *testing.T) {
 		}
 		t.Logf("SCALE first mix: %d ballots in %s; peak RSS %s", mixed, time.Since(start).Round(time.Second), peakRSS())
 		more := max(100, n/720)
-		sealBallots(t, survey.NewResponses(db, survey.Options{Now: clock.Now, Sealer: sealer}), cat, more)
+		sealBallots(t, ballotbox.NewResponses(db, ballotbox.Options{Now: clock.Now, Sealer: sealer}), cat, more)
 		total += more
 		clock.Advance(time.Hour)
 		start = time.Now()
@@ -78,7 +79,7 @@ func TestScale_MixAndReleaseANationalMonth(t *testing.T) {
 }
 
 // sealBallots submits n answers from 16 phones at once.
-func sealBallots(t *testing.T, r *survey.Responses, cat *survey.Catalogue, n int) {
+func sealBallots(t *testing.T, r *ballotbox.Responses, cat *survey.Catalogue, n int) {
 	ctx := context.Background()
 	var wg sync.WaitGroup
 	var done atomic.Int64

@@ -1,9 +1,7 @@
-package survey
+package ballotbox
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -13,6 +11,8 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 	"go.mongodb.org/mongo-driver/v2/mongo/writeconcern"
+
+	"github.com/feedback-service/feedback/survey"
 )
 
 // Outcome says what became of a submission.
@@ -32,8 +32,7 @@ const (
 var ErrUnavailable = errors.New("responses cannot be stored just now")
 
 const (
-	responsesCollection = "responses"
-	maxBatch            = 256
+	maxBatch = 256
 	// defaultGather is how long the committer waits for more submissions
 	// before inserting a batch. Measured under 16 phones: 2 ms cut the server's
 	// CPU per response by a third and raised the rate by a quarter; 5 ms saved
@@ -72,8 +71,8 @@ type Responses struct {
 type pending struct {
 	id         string // the ballot's _id, derived from the form's nonce
 	issued     string // the month the form's nonce was issued in, if it is not the token's
-	def        *Definition
-	answer     Answers
+	def        *survey.Definition
+	answer     survey.Answers
 	verified   bool
 	invitation string     // the invitation the form came from, spent when stored
 	token      []byte     // the prepared message of the form's blind token, spent when stored
@@ -152,22 +151,10 @@ func NewResponses(db *mongo.Database, opts Options) *Responses {
 // Keys returns the nonce keys forms are issued with.
 func (r *Responses) Keys() *Keys { return r.keys }
 
-// EnsureIndexes prepares the survey database; it is idempotent. No query
-// needs an index: ballots live in collections per box and hour, read whole,
-// and comments in a small collection per service and month, read whole.
-// Ballots and comments kept by an earlier version in one collection each are
-// moved there.
-func (r *Responses) EnsureIndexes(ctx context.Context) error {
-	if err := migrateLegacyBallots(ctx, r.db); err != nil {
-		return err
-	}
-	return migrateComments(ctx, r.db)
-}
-
 // Submit stores validated answers to d that came with the form's nonce, as a
 // sealed ballot. The ballot's _id derives from the nonce, so the same form is
 // stored once however often it is sent.
-func (r *Responses) Submit(ctx context.Context, d *Definition, nonce string, answers Answers) (Outcome, error) {
+func (r *Responses) Submit(ctx context.Context, d *survey.Definition, nonce string, answers survey.Answers) (Outcome, error) {
 	return r.SubmitInvited(ctx, d, nonce, "", answers)
 }
 
@@ -176,7 +163,7 @@ func (r *Responses) Submit(ctx context.Context, d *Definition, nonce string, ans
 // an invitation already used, expired or altered leaves the response open.
 // Spending at submission, not when the link is opened, lets a link preview or
 // a reload open the form without using the invitation up.
-func (r *Responses) SubmitInvited(ctx context.Context, d *Definition, nonce, invitation string, answers Answers) (Outcome, error) {
+func (r *Responses) SubmitInvited(ctx context.Context, d *survey.Definition, nonce, invitation string, answers survey.Answers) (Outcome, error) {
 	id, verified, err := r.keys.Check(ctx, d.Service, nonce)
 	if err != nil {
 		if errors.Is(err, ErrNonce) {
@@ -366,10 +353,4 @@ func (r *Responses) countStored(batch []*pending, results []error) {
 	for service, n := range stored {
 		r.observer.ResponsesStored(service, n)
 	}
-}
-
-func randomID() string {
-	b := make([]byte, 16)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
 }

@@ -1,4 +1,4 @@
-package survey
+package ballotbox
 
 import (
 	"context"
@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
+
+	"github.com/feedback-service/feedback/survey"
 )
 
 // DemoOptions shapes the synthetic data Demo stores.
@@ -42,7 +44,7 @@ type DemoReport struct {
 // service (two of whose months fall below the default K of 10), a few hundred
 // varied comments and invitation counts. Every response goes through the same
 // code as a real submission: a form nonce, the form's validation, Submit.
-func Demo(ctx context.Context, db *mongo.Database, cat *Catalogue, opts DemoOptions) (*DemoReport, error) {
+func Demo(ctx context.Context, db *mongo.Database, cat *survey.Catalogue, opts DemoOptions) (*DemoReport, error) {
 	if opts.Responses <= 0 {
 		opts.Responses = 2000
 	}
@@ -65,7 +67,7 @@ func Demo(ctx context.Context, db *mongo.Database, cat *Catalogue, opts DemoOpti
 	if err != nil {
 		return nil, err
 	}
-	invitations := NewInvitationCounts(db)
+	invitations := survey.NewInvitationCounts(db)
 
 	defs := cat.All()
 	months := demoMonths(opts.Now, 12)
@@ -86,7 +88,7 @@ func Demo(ctx context.Context, db *mongo.Database, cat *Catalogue, opts DemoOpti
 				return report, err
 			}
 		}
-		start, _ := time.Parse(MonthLayout, m)
+		start, _ := time.Parse(survey.MonthLayout, m)
 		clock.Store(start.AddDate(0, 1, 0).Add(DefaultReleaseGrace).UnixNano())
 		if _, err := releaser.Release(ctx, m); err != nil {
 			return report, fmt.Errorf("demo: release %s: %w", m, err)
@@ -98,8 +100,8 @@ func Demo(ctx context.Context, db *mongo.Database, cat *Catalogue, opts DemoOpti
 // demoFill is what filling one service's month needs.
 type demoFill struct {
 	responses   *Responses
-	invitations *InvitationCounts
-	def         *Definition
+	invitations *survey.InvitationCounts
+	def         *survey.Definition
 	rng         *rand.Rand
 	clock       *atomic.Int64
 	opts        DemoOptions
@@ -122,7 +124,7 @@ func demoMonth(ctx context.Context, f demoFill, si, services, mi int, m string, 
 	for i := range forms {
 		forms[i] = demoForm(f.rng, f.def, progress)
 		for _, q := range f.def.Questions {
-			if q.Kind == Text && forms[i].Get(q.ID) != "" {
+			if q.Kind == survey.Text && forms[i].Get(q.ID) != "" {
 				f.report.Comments++
 			}
 		}
@@ -132,7 +134,7 @@ func demoMonth(ctx context.Context, f demoFill, si, services, mi int, m string, 
 	}
 	f.report.Responses += n
 	inv := int64(math.Round(float64(n) / (0.26 + 0.08*f.rng.Float64())))
-	if err := f.invitations.add(ctx, f.def.Service, m, inv); err != nil {
+	if err := f.invitations.Add(ctx, f.def.Service, m, inv); err != nil {
 		return err
 	}
 	f.report.Invitations += inv
@@ -144,7 +146,7 @@ func demoMonth(ctx context.Context, f demoFill, si, services, mi int, m string, 
 
 // submitAll submits forms as many people at once would, so they are stored in
 // batches as real submissions are.
-func submitAll(ctx context.Context, r *Responses, def *Definition, forms []url.Values) error {
+func submitAll(ctx context.Context, r *Responses, def *survey.Definition, forms []url.Values) error {
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var first error
@@ -171,7 +173,7 @@ func submitAll(ctx context.Context, r *Responses, def *Definition, forms []url.V
 	return first
 }
 
-func submitForm(ctx context.Context, r *Responses, def *Definition, form url.Values, verified bool) error {
+func submitForm(ctx context.Context, r *Responses, def *survey.Definition, form url.Values, verified bool) error {
 	issue := r.Keys().Issue
 	if verified {
 		issue = r.Keys().IssueVerified
@@ -191,7 +193,7 @@ func submitForm(ctx context.Context, r *Responses, def *Definition, form url.Val
 // seasonal is a month's relative number of responses: most in late winter,
 // fewest in August (changeover) and December.
 func seasonal(month string) float64 {
-	t, _ := time.Parse(MonthLayout, month)
+	t, _ := time.Parse(survey.MonthLayout, month)
 	w := 1 + 0.25*math.Cos(2*math.Pi*float64(t.Month()-2)/12)
 	switch t.Month() {
 	case time.August:
@@ -204,9 +206,9 @@ func seasonal(month string) float64 {
 
 // dayIn picks a time in month, no later than now.
 func dayIn(month string, now time.Time, rng *rand.Rand) time.Time {
-	t, _ := time.Parse(MonthLayout, month)
+	t, _ := time.Parse(survey.MonthLayout, month)
 	last := t.AddDate(0, 1, -1).Day()
-	if Month(now) == month {
+	if survey.Month(now) == month {
 		last = now.UTC().Day()
 	}
 	return t.AddDate(0, 0, rng.IntN(last)).Add(9*time.Hour + time.Duration(rng.IntN(10*3600))*time.Second)
@@ -214,7 +216,7 @@ func dayIn(month string, now time.Time, rng *rand.Rand) time.Time {
 
 // demoForm answers a survey as a person might: the better the overall
 // experience, the better the other answers, and some say why.
-func demoForm(rng *rand.Rand, def *Definition, progress float64) url.Values {
+func demoForm(rng *rand.Rand, def *survey.Definition, progress float64) url.Values {
 	positive := 0.70 + 0.12*progress
 	r := rng.Float64()
 	var fft string
@@ -233,26 +235,26 @@ func demoForm(rng *rand.Rand, def *Definition, progress float64) url.Values {
 	default:
 		fft, mood = "very_poor", 0
 	}
-	form := url.Values{FFTQuestionID: {fft}}
+	form := url.Values{survey.FFTQuestionID: {fft}}
 	for _, q := range def.Questions[1:] {
 		if rng.Float64() < 0.12 {
 			continue // skipped
 		}
 		switch q.Kind {
-		case Text:
+		case survey.Text:
 			if rng.Float64() < 0.35 {
 				form.Set(q.ID, demoComment(rng, mood))
 			}
-		case Likelihood:
+		case survey.Likelihood:
 			lo, hi := []int{0, 5, 8}[mood], []int{6, 8, 10}[mood]
 			form.Set(q.ID, strconv.Itoa(lo+rng.IntN(hi-lo+1)))
-		case Multiple:
+		case survey.Multiple:
 			for i, o := range q.Options {
 				if rng.Float64() < []float64{0.7, 0.25, 0.2, 0.1}[min(i, 3)] {
 					form.Add(q.ID, o.Value)
 				}
 			}
-		case YesNo:
+		case survey.YesNo:
 			form.Set(q.ID, map[bool]string{true: "yes", false: "no"}[rng.Float64() < []float64{0.35, 0.7, 0.95}[mood]])
 		default:
 			// Options run from best to worst: lean towards the mood's end.
@@ -303,7 +305,7 @@ func demoMonths(now time.Time, n int) []string {
 	first := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
 	months := make([]string, n)
 	for i := range months {
-		months[i] = Month(first.AddDate(0, i-n, 0))
+		months[i] = survey.Month(first.AddDate(0, i-n, 0))
 	}
 	return months
 }

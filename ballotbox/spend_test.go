@@ -1,4 +1,4 @@
-package survey_test
+package ballotbox_test
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"github.com/feedback-service/feedback/ballotbox"
 	"github.com/feedback-service/feedback/invitation"
 	"github.com/feedback-service/feedback/survey"
 )
@@ -21,13 +22,13 @@ var errUnexpected = errors.New("not stored")
 func TestSubmitInvited_EachInvitationVerifiesOneResponseAcrossTwoInstances(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	codes, err := invitation.New(survey.NewSecret(), invitation.Config{BaseURL: "https://feedback.example.org", Now: f.clock.Now})
+	codes, err := invitation.New(ballotbox.NewSecret(), invitation.Config{BaseURL: "https://feedback.example.org", Now: f.clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
-	instance := func() *survey.Responses {
+	instance := func() *ballotbox.Responses {
 		spent := invitation.NewStore(f.db.Client().Database(invitation.Database), codes)
-		r := survey.NewResponses(f.db, survey.Options{Now: f.clock.Now, Sealer: f.sealer, Invitations: spent})
+		r := ballotbox.NewResponses(f.db, ballotbox.Options{Now: f.clock.Now, Sealer: f.sealer, Invitations: spent})
 		t.Cleanup(r.Close)
 		return r
 	}
@@ -40,7 +41,7 @@ func TestSubmitInvited_EachInvitationVerifiesOneResponseAcrossTwoInstances(t *te
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, r := range []*survey.Responses{a, b} {
+		for _, r := range []*ballotbox.Responses{a, b} {
 			nonce, err := r.Keys().Issue(ctx, "counselling")
 			if err != nil {
 				t.Fatal(err)
@@ -48,7 +49,7 @@ func TestSubmitInvited_EachInvitationVerifiesOneResponseAcrossTwoInstances(t *te
 			wg.Go(func() {
 				answers := survey.Answers{"fft": {Choice: []string{"good", "poor"}[i%2]}}
 				out, err := r.SubmitInvited(ctx, f.def, nonce, code, answers)
-				if err == nil && out != survey.Stored {
+				if err == nil && out != ballotbox.Stored {
 					err = errUnexpected
 				}
 				errs <- err

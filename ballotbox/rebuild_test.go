@@ -1,4 +1,4 @@
-package survey_test
+package ballotbox_test
 
 import (
 	"context"
@@ -85,33 +85,6 @@ func TestRebuildCounters_PutsACommentInTheWrongMonthBack(t *testing.T) {
 	}
 	if n := len(f.all(t, survey.CommentsCollection("counselling", "2026-11"))); n != 1 {
 		t.Fatalf("%d comments in their month", n)
-	}
-}
-
-func TestEnsureIndexes_MovesCommentsOfAnEarlierReleaseIntoTheirMonths(t *testing.T) {
-	f := newFixture(t)
-	ctx := context.Background()
-	old := []any{
-		survey.Comment{ID: "a", Service: "counselling", Version: "v", Month: "2026-10", Question: "fft_why", Text: "one"},
-		survey.Comment{ID: "b", Service: "peer-support", Version: "v", Month: "2026-11", Question: "fft_why", Text: "two"},
-	}
-	if _, err := f.db.Collection("comments").InsertMany(ctx, old); err != nil {
-		t.Fatal(err)
-	}
-	for range 2 { // idempotent
-		if err := f.responses.EnsureIndexes(ctx); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if docs := f.all(t, "comments_counselling_2026_10"); len(docs) != 1 || docs[0]["_id"] != "a" || docs[0]["text"] != "one" {
-		t.Fatalf("counselling 2026-10: %v", docs)
-	}
-	if docs := f.all(t, "comments_peer_support_2026_11"); len(docs) != 1 || docs[0]["_id"] != "b" {
-		t.Fatalf("peer-support 2026-11: %v", docs)
-	}
-	names, err := f.db.ListCollectionNames(ctx, bson.D{{Key: "name", Value: "comments"}})
-	if err != nil || len(names) != 0 {
-		t.Fatalf("old collection still there: %v %v", names, err)
 	}
 }
 

@@ -1,4 +1,4 @@
-package survey
+package ballotbox
 
 import (
 	"context"
@@ -7,6 +7,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+
+	"github.com/feedback-service/feedback/survey"
 )
 
 // ErrToken means a form's token is not one signed with the service's key (or
@@ -43,7 +45,7 @@ const maxTokenChars = 512
 // before makes an open one, or none if its ballot is still there. The
 // invitation was spent at the exchange; this request carries no value that
 // exchange saw.
-func (r *Responses) SubmitToken(ctx context.Context, d *Definition, nonce, token string, answers Answers) (Outcome, error) {
+func (r *Responses) SubmitToken(ctx context.Context, d *survey.Definition, nonce, token string, answers survey.Answers) (Outcome, error) {
 	if _, _, err := r.keys.Check(ctx, d.Service, nonce); err != nil {
 		if errors.Is(err, ErrNonce) {
 			return 0, ErrNonce

@@ -1,4 +1,4 @@
-package survey_test
+package ballotbox_test
 
 import (
 	"bytes"
@@ -17,6 +17,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/feedback-service/feedback/ballotbox"
 	"github.com/feedback-service/feedback/clocktest"
 	"github.com/feedback-service/feedback/store"
 	"github.com/feedback-service/feedback/store/storetest"
@@ -105,9 +106,9 @@ func TestHistoryAttack_NoWriteLinksAnAnswerToItsArrival(t *testing.T) {
 	db := client.Database(store.SurveyDatabase)
 	cat, _ := survey.LoadEmbedded()
 	sealer := newSealer(t)
-	responses := survey.NewResponses(db, survey.Options{Now: c.Now, Sealer: sealer})
+	responses := ballotbox.NewResponses(db, ballotbox.Options{Now: c.Now, Sealer: sealer})
 	t.Cleanup(responses.Close)
-	rel, err := survey.NewReleaser(db, cat, survey.ReleaseOptions{Sealer: sealer, K: k, Now: c.Now, Responses: responses})
+	rel, err := ballotbox.NewReleaser(db, cat, ballotbox.ReleaseOptions{Sealer: sealer, K: k, Now: c.Now, Responses: responses})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +149,7 @@ func TestHistoryAttack_NoWriteLinksAnAnswerToItsArrival(t *testing.T) {
 			arrivals = append(arrivals, arrival{at: at, service: service, marker: marker})
 		}
 		// Released as serve would: once due, after the month has ended.
-		c.Set(start.AddDate(0, 1, 0).Add(survey.DefaultReleaseGrace + time.Hour))
+		c.Set(start.AddDate(0, 1, 0).Add(ballotbox.DefaultReleaseGrace + time.Hour))
 		rec.setReleasing(true)
 		if _, err := rel.ReleaseDue(ctx); err != nil {
 			t.Fatal(err)

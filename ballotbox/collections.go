@@ -1,4 +1,4 @@
-package survey
+package ballotbox
 
 import (
 	"context"
@@ -11,6 +11,8 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/feedback-service/feedback/survey"
 )
 
 // A box's ballots live in collections of their own, so that nothing ever
@@ -33,9 +35,6 @@ import (
 const (
 	ballotsPrefix = "ballots_"
 	guardPrefix   = "ballot_ids_"
-	// legacyBallotsCollection held every box's ballots in one collection,
-	// before this layout; migrateLegacyBallots moves what it holds.
-	legacyBallotsCollection = "ballots"
 )
 
 // boxSuffix is a box's part of its collections' names: "2026-11" → "2026_11".
@@ -44,7 +43,7 @@ func boxSuffix(box string) string { return strings.ReplaceAll(box, "-", "_") }
 // hourOf is the number of the hour t falls in, counted from the start of the
 // month of box.
 func hourOf(box string, t time.Time) int {
-	start, err := time.Parse(MonthLayout, box)
+	start, err := time.Parse(survey.MonthLayout, box)
 	if err != nil {
 		return 0
 	}
@@ -53,7 +52,7 @@ func hourOf(box string, t time.Time) int {
 
 // hourEnd is when hour h of box ends.
 func hourEnd(box string, h int) time.Time {
-	start, _ := time.Parse(MonthLayout, box)
+	start, _ := time.Parse(survey.MonthLayout, box)
 	return start.Add(time.Duration(h+1) * time.Hour)
 }
 
