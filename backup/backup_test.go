@@ -324,7 +324,7 @@ func TestRestore_RefusesADamagedFileBeforeWritingAnything(t *testing.T) {
 
 func testSealer(t *testing.T, cat *survey.Catalogue) *ballotbox.Sealer {
 	t.Helper()
-	s, err := ballotbox.NewSealer(ballotbox.NewSecret(), cat)
+	s, err := ballotbox.NewSealer(ballotbox.NewKeyring(t.TempDir()), nil, cat)
 	if err != nil {
 		t.Fatal(err)
 	}

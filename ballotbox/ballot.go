@@ -58,18 +58,19 @@ type sealedBatch struct {
 func (r *Responses) seal(ctx context.Context, batch []*pending) (sealedBatch, error) {
 	now := r.now()
 	box := survey.Month(now)
-	key, err := r.boxes.key(ctx, box, false)
+	hour := r.boxes.hour(ctx, box, now)
+	snd, err := r.boxes.sender(ctx, box, hour)
 	if err != nil {
 		return sealedBatch{}, err
 	}
-	out := sealedBatch{box: box, hour: r.boxes.hour(ctx, box, now), order: mathrand.Perm(len(batch)), docs: make([]any, len(batch))}
+	out := sealedBatch{box: box, hour: hour, order: mathrand.Perm(len(batch)), docs: make([]any, len(batch))}
 	for i, bi := range out.order {
 		p := batch[bi]
 		payload, err := encodeBallot(p.def, p.answer, p.verified)
 		if err != nil {
 			return sealedBatch{}, err
 		}
-		sealed, err := r.sealer.seal(key, box, p.id, payload)
+		sealed, err := r.sealer.seal(snd, p.id, payload)
 		if err != nil {
 			return sealedBatch{}, err
 		}

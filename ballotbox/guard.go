@@ -57,7 +57,7 @@ func (r *Responses) guardLastMonth(ctx context.Context, hour *mongo.Collection, 
 		}
 	}
 	for month, ks := range byMonth {
-		if _, err := r.boxes.key(ctx, month, true); err != nil {
+		if _, err := r.boxes.read(ctx, month); err != nil {
 			continue // released already, or never made: nothing there to meet
 		}
 		sub, subFresh := make([]string, len(ks)), make([]bool, len(ks))

@@ -121,9 +121,14 @@ func (r *Releaser) MixPending(ctx context.Context) (int, error) {
 // Mix mixes one box's closed hours into its next generation; it returns how
 // many ballots the new generation holds (0: no hour had closed).
 func (r *Releaser) Mix(ctx context.Context, box string) (int, error) {
+	return r.mix(ctx, box, false)
+}
+
+// mix mixes box's closed hours, or with all every hour it has (a reseal).
+func (r *Releaser) mix(ctx context.Context, box string, all bool) (int, error) {
 	ctx, cancel := longRunning(ctx)
 	defer cancel()
-	key, err := r.boxes.key(ctx, box, true)
+	op, err := r.boxes.opener(ctx, box)
 	if errors.Is(err, errNoBox) {
 		return 0, nil
 	}
@@ -139,18 +144,23 @@ func (r *Releaser) Mix(ctx context.Context, box string) (int, error) {
 		return 0, err
 	}
 	hours := closedHours(box, cols.hours, r.opts.Now())
-	if len(hours) == 0 {
+	if all {
+		hours = cols.hours
+	}
+	if len(hours) == 0 && !(all && st.Gen > 0) {
 		return 0, nil
 	}
 	st.Next, st.NextCount, st.Mixing, st.Hours = st.Gen+1, 0, mixCopying, hours
-	st.Below = max(st.Below, hours[len(hours)-1]+1)
+	if len(hours) > 0 {
+		st.Below = max(st.Below, hours[len(hours)-1]+1)
+	}
 	if err := r.setMixState(ctx, box, st); err != nil {
 		return 0, err
 	}
 	if err := r.waitForWriters(ctx); err != nil {
 		return 0, err
 	}
-	fresh, err := r.readFresh(ctx, box, key, hours)
+	fresh, err := r.readFresh(ctx, box, op, hours)
 	if err != nil {
 		return 0, err
 	}
@@ -158,9 +168,9 @@ func (r *Releaser) Mix(ctx context.Context, box string) (int, error) {
 		r.afterRead()
 	}
 	n := st.Count
-	if len(fresh) == 0 {
+	if len(fresh) == 0 && !all {
 		st.Next = st.Gen // nothing new (an hour whose inserts failed): drop the empty hours only
-	} else if n, err = r.writeMerged(ctx, box, key, st, fresh); err != nil {
+	} else if n, err = r.writeMerged(ctx, box, op, st, fresh); err != nil {
 		return 0, err
 	}
 	st.Mixing, st.NextCount = mixCleaning, n
@@ -229,7 +239,7 @@ func (r *Releaser) settleMix(ctx context.Context, box string) (mixState, error) 
 
 // readFresh opens the ballots of hours, each _id once, and enters each _id
 // in the box's guard, in case its submission could not.
-func (r *Releaser) readFresh(ctx context.Context, box string, key []byte, hours []int) ([][]byte, error) {
+func (r *Releaser) readFresh(ctx context.Context, box string, op *opener, hours []int) ([][]byte, error) {
 	seen := map[string]bool{}
 	var fresh [][]byte
 	var guards []any
@@ -239,7 +249,7 @@ func (r *Releaser) readFresh(ctx context.Context, box string, key []byte, hours 
 				return nil
 			}
 			seen[d.ID] = true
-			payload, err := open(key, box, d.ID, d.Sealed)
+			payload, err := op.open(d.ID, d.Sealed)
 			if err != nil {
 				return fmt.Errorf("open a ballot of %s to mix: %w", box, err)
 			}
@@ -263,9 +273,17 @@ func (r *Releaser) readFresh(ctx context.Context, box string, key []byte, hours 
 // and so never all held in memory. Every ballot is resealed under a random
 // _id. A uniformly random interleaving of a random order with a shuffled one
 // is a uniformly random order of the whole.
-func (r *Releaser) writeMerged(ctx context.Context, box string, key []byte, st mixState, fresh [][]byte) (int, error) {
+func (r *Releaser) writeMerged(ctx context.Context, box string, op *opener, st mixState, fresh [][]byte) (int, error) {
+	pub, err := r.boxes.publicKey(ctx, box, false)
+	if err != nil {
+		return 0, err
+	}
+	snd, err := newSender(box, pub) // one encapsulation a generation
+	if err != nil {
+		return 0, err
+	}
 	mathrand.Shuffle(len(fresh), func(i, j int) { fresh[i], fresh[j] = fresh[j], fresh[i] })
-	m := &merger{box: box, key: key, fresh: fresh, left: st.Count, done: st.Gen == 0}
+	m := &merger{box: box, op: op, fresh: fresh, left: st.Count, done: st.Gen == 0}
 	if st.Gen > 0 {
 		cur, err := r.db.Collection(generationCollection(box, st.Gen)).Find(ctx, bson.D{}, options.Find().SetBatchSize(1000))
 		if err != nil {
@@ -296,7 +314,7 @@ func (r *Releaser) writeMerged(ctx context.Context, box string, key []byte, st m
 			break
 		}
 		id := survey.NewID()
-		sealed, err := r.opts.Sealer.seal(key, box, id, payload)
+		sealed, err := r.opts.Sealer.seal(snd, id, payload)
 		if err != nil {
 			return 0, err
 		}
@@ -314,7 +332,7 @@ func (r *Releaser) writeMerged(ctx context.Context, box string, key []byte, st m
 // generation's next.
 type merger struct {
 	box   string
-	key   []byte
+	op    *opener
 	fresh [][]byte
 	cur   *mongo.Cursor // the last generation; nil: none
 	left  int           // of the last generation, not yet given (as recorded)
@@ -342,7 +360,7 @@ func (m *merger) next(ctx context.Context) ([]byte, bool, error) {
 		if err := m.cur.Decode(&d); err != nil {
 			return nil, false, fmt.Errorf("read the last mix of %s: %w", m.box, err)
 		}
-		p, err := open(m.key, m.box, d.ID, d.Sealed)
+		p, err := m.op.open(d.ID, d.Sealed)
 		if err != nil {
 			return nil, false, fmt.Errorf("open a mixed ballot of %s: %w", m.box, err)
 		}

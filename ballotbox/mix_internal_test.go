@@ -39,7 +39,7 @@ func newMixFixture(t *testing.T) *mixFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sealer, err := NewSealer(NewSecret(), cat)
+	sealer, err := NewSealer(NewKeyring(t.TempDir()), nil, cat)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -231,9 +231,9 @@ func TestMix_ReplayInALaterHourAndAWriterBehindTheMix(t *testing.T) {
 	f.releasedOnce(t, 5)
 }
 
-func mustKey(t *testing.T, rel *Releaser) []byte {
+func mustKey(t *testing.T, rel *Releaser) *opener {
 	t.Helper()
-	k, err := rel.boxes.key(context.Background(), "2026-10", true)
+	k, err := rel.boxes.opener(context.Background(), "2026-10")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -271,7 +271,7 @@ func storedOrder(t *testing.T, db *mongo.Database, rel *Releaser) float64 {
 	var ranks []int
 	for _, name := range names {
 		err := eachBallot(context.Background(), db.Collection(name), func(doc ballotDoc) error {
-			plain, err := open(key, "2026-10", doc.ID, doc.Sealed)
+			plain, err := key.open(doc.ID, doc.Sealed)
 			if err != nil {
 				return err
 			}

@@ -35,7 +35,7 @@ const DefaultReleaseGrace = 36 * time.Hour
 
 // ReleaseOptions configures a Releaser.
 type ReleaseOptions struct {
-	Sealer *Sealer // required, with the same secret the ballots were sealed with
+	Sealer *Sealer // required, with the keyring the boxes were made with
 	K      int     // the fewest responses a group releases with; required
 	// Archive holds earlier survey versions, so their answers are counted with
 	// the questions they were asked with.
@@ -96,8 +96,8 @@ type ReleaseReport struct {
 
 // NewReleaser returns a releaser for the survey database db.
 func NewReleaser(db *mongo.Database, cat *survey.Catalogue, opts ReleaseOptions) (*Releaser, error) {
-	if opts.Sealer == nil || opts.K <= 0 {
-		return nil, errors.New("survey.NewReleaser: a Sealer and K are required")
+	if opts.Sealer == nil || opts.Sealer.ring == nil || opts.K <= 0 {
+		return nil, errors.New("ballotbox.NewReleaser: a Sealer with a keyring, and K, are required")
 	}
 	if opts.Grace <= 0 {
 		opts.Grace = DefaultReleaseGrace
@@ -176,23 +176,19 @@ func (r *Releaser) Release(ctx context.Context, box string) (*ReleaseReport, err
 	ctx, cancel := longRunning(ctx)
 	defer cancel()
 	rep := &ReleaseReport{Box: box}
-	key, err := r.boxes.key(ctx, box, true)
-	if errors.Is(err, errNoBox) {
-		// Released before: its key is gone, and so must its ballots be.
-		cols, err := collectionsOf(ctx, r.db, box)
-		if err != nil {
-			return nil, err
-		}
-		if len(cols.hours)+len(cols.gens) > 0 {
-			return nil, fmt.Errorf("ballots of %s remain but its key is gone: were they sealed by an instance whose clock is wrong?", box)
-		}
-		return rep, dropCollections(ctx, r.db, guardCollection(box))
+	op, err := r.boxes.opener(ctx, box)
+	var key []byte
+	if err == nil {
+		key, err = r.releaseKey(ctx, box)
 	}
 	if err != nil {
+		if _, gone := r.boxes.read(ctx, box); errors.Is(gone, errNoBox) {
+			return rep, r.releasedBefore(ctx, box) // by another process, just now
+		}
 		return nil, err
 	}
-	// The record's _id derives from the box key: a box created again for a
-	// released month (a clock set back) is released afresh.
+	// The record's _id derives from the box's private key: a box created
+	// again for a released month (a clock set back) is released afresh.
 	record := box + "|" + derivedID(key, "release")[:12]
 	written, err := r.written(ctx, record)
 	if err != nil {
@@ -203,7 +199,7 @@ func (r *Releaser) Release(ctx context.Context, box string) (*ReleaseReport, err
 		if _, err := r.settleMix(ctx, box); err != nil {
 			return nil, err
 		}
-		if err := r.write(ctx, box, key, record, rep); err != nil {
+		if err := r.write(ctx, box, op, key, record, rep); err != nil {
 			return nil, err
 		}
 	}
@@ -224,6 +220,32 @@ func (r *Releaser) Release(ctx context.Context, box string) (*ReleaseReport, err
 		}
 	}
 	return rep, nil
+}
+
+// releasedBefore finishes a box released before: its key is gone, and so
+// must its ballots be.
+func (r *Releaser) releasedBefore(ctx context.Context, box string) error {
+	cols, err := collectionsOf(ctx, r.db, box)
+	if err != nil {
+		return err
+	}
+	if len(cols.hours)+len(cols.gens) > 0 {
+		return fmt.Errorf("ballots of %s remain but its key is gone: were they sealed by an instance whose clock is wrong?", box)
+	}
+	if err := dropCollections(ctx, r.db, guardCollection(box)); err != nil {
+		return err
+	}
+	// A release cut short between the box's document and its key.
+	return r.opts.Sealer.ring.destroy(box)
+}
+
+// releaseKey is the key box's release derives its _ids from; a box made
+// before the keyring gets its key pair first.
+func (r *Releaser) releaseKey(ctx context.Context, box string) ([]byte, error) {
+	if _, err := r.boxes.publicKey(ctx, box, false); err != nil {
+		return nil, err
+	}
+	return r.boxes.derivedKey(box)
 }
 
 func (r *Releaser) written(ctx context.Context, record string) (bool, error) {
@@ -251,8 +273,8 @@ type groupKey struct {
 
 // write opens the box's ballots and writes what they hold, then records that
 // the box is written.
-func (r *Releaser) write(ctx context.Context, box string, key []byte, record string, rep *ReleaseReport) error {
-	ballots, err := r.open(ctx, box, key)
+func (r *Releaser) write(ctx context.Context, box string, op *opener, key []byte, record string, rep *ReleaseReport) error {
+	ballots, err := r.open(ctx, box, op)
 	if err != nil {
 		return err
 	}
@@ -297,9 +319,10 @@ func longRunning(ctx context.Context) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(ctx, 6*time.Hour)
 }
 
-// derivedID is an _id derived from the box key: the same on every run of a
-// release (so a rerun writes nothing twice), unrelated to the ballot's _id for
-// anyone without the key, which is destroyed once the release is done.
+// derivedID is an _id derived from the box's derived key: the same on every
+// run of a release (so a rerun writes nothing twice), unrelated to the
+// ballot's _id for anyone without the private key, which is destroyed once
+// the release is done.
 func derivedID(key []byte, parts ...string) string {
 	return hex.EncodeToString(mac(key, parts...)[:16])
 }

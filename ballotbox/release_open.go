@@ -8,7 +8,7 @@ import (
 // open reads and opens every ballot of box: its last generation and its hours
 // not yet mixed (each _id once). A ballot that does not open means the sealing
 // secret is not the one it was sealed with: nothing is released.
-func (r *Releaser) open(ctx context.Context, box string, key []byte) ([]opened, error) {
+func (r *Releaser) open(ctx context.Context, box string, op *opener) ([]opened, error) {
 	st, err := readMixState(ctx, r.db, box)
 	if err != nil {
 		return nil, err
@@ -32,7 +32,7 @@ func (r *Releaser) open(ctx context.Context, box string, key []byte) ([]opened, 
 				return nil // a retry that landed in two hours
 			}
 			seen[doc.ID] = true
-			o, err := r.openOne(box, key, doc)
+			o, err := r.openOne(box, op, doc)
 			if err != nil {
 				return err
 			}
@@ -46,10 +46,10 @@ func (r *Releaser) open(ctx context.Context, box string, key []byte) ([]opened, 
 	return out, nil
 }
 
-func (r *Releaser) openOne(box string, key []byte, doc ballotDoc) (opened, error) {
-	plain, err := open(key, box, doc.ID, doc.Sealed)
+func (r *Releaser) openOne(box string, op *opener, doc ballotDoc) (opened, error) {
+	plain, err := op.open(doc.ID, doc.Sealed)
 	if err != nil {
-		return opened{}, fmt.Errorf("open a ballot of %s: %w (is the sealing secret the one these ballots were sealed with?)", box, err)
+		return opened{}, fmt.Errorf("open a ballot of %s: %w (is the keyring the one this month was sealed for?)", box, err)
 	}
 	b, err := decodeBallot(plain)
 	if err != nil {

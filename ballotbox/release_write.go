@@ -56,7 +56,10 @@ func (r *Releaser) carry(ctx context.Context, box string, key []byte, ballots []
 	}
 	now := r.opts.Now()
 	current := survey.Month(now)
-	newKey, err := r.boxes.key(ctx, current, false)
+	// Into the hour of the current box as a writer would choose it, sealed
+	// by that hour's sender.
+	h := r.boxes.hour(ctx, current, now)
+	snd, err := r.boxes.sender(ctx, current, h)
 	if err != nil {
 		return err
 	}
@@ -67,7 +70,7 @@ func (r *Releaser) carry(ctx context.Context, box string, key []byte, ballots []
 			return fmt.Errorf("carry a ballot of %s: %w", box, err)
 		}
 		id := derivedID(key, "carried", o.id)
-		sealed, err := r.opts.Sealer.seal(newKey, current, id, payload)
+		sealed, err := r.opts.Sealer.seal(snd, id, payload)
 		if err != nil {
 			return err
 		}
@@ -77,7 +80,7 @@ func (r *Releaser) carry(ctx context.Context, box string, key []byte, ballots []
 	// Into the current box's hour, to be mixed and released like any ballot
 	// of it, and into its guard: a release run again after a mix took that
 	// hour (the _ids derive from the released box's key) adds none twice.
-	hour := r.db.Collection(hourCollection(current, r.boxes.hour(ctx, current, now)))
+	hour := r.db.Collection(hourCollection(current, h))
 	out := make([]any, len(docs))
 	ids := make([]string, len(docs))
 	for i := range docs {

@@ -33,14 +33,14 @@ type fixture struct {
 	sealer    *ballotbox.Sealer // for more instances on the same store
 }
 
-// newSealer returns a sealer with a fresh secret for the embedded surveys.
+// newSealer returns a sealer with a fresh keyring for the embedded surveys.
 func newSealer(t testing.TB) *ballotbox.Sealer {
 	t.Helper()
 	cat, err := survey.LoadEmbedded()
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := ballotbox.NewSealer(ballotbox.NewSecret(), cat)
+	s, err := ballotbox.NewSealer(ballotbox.NewKeyring(t.TempDir()), nil, cat)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -40,7 +40,7 @@ func newFixture(t testing.TB) *fixture {
 		t.Fatal(err)
 	}
 	c := clocktest.New(today)
-	sealer, err := ballotbox.NewSealer(ballotbox.NewSecret(), cat)
+	sealer, err := ballotbox.NewSealer(ballotbox.NewKeyring(t.TempDir()), nil, cat)
 	if err != nil {
 		t.Fatal(err)
 	}

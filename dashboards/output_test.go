@@ -142,7 +142,7 @@ func TestDemo_FillsBothServicesWithAQuietMonth(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
-	sealer, err := ballotbox.NewSealer(ballotbox.NewSecret(), f.cat)
+	sealer, err := ballotbox.NewSealer(ballotbox.NewKeyring(t.TempDir()), nil, f.cat)
 	if err != nil {
 		t.Fatal(err)
 	}

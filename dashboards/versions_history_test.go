@@ -24,7 +24,7 @@ func libraryFixture(t *testing.T) (*fixture, *survey.Library) {
 		t.Fatal(err)
 	}
 	cat := must[*survey.Catalogue](t)(lib.Load(ctx))
-	sealer := must[*ballotbox.Sealer](t)(ballotbox.NewSealer(ballotbox.NewSecret(), cat))
+	sealer := must[*ballotbox.Sealer](t)(ballotbox.NewSealer(ballotbox.NewKeyring(t.TempDir()), nil, cat))
 	f.cat = cat
 	f.responses = ballotbox.NewResponses(f.db, ballotbox.Options{Now: f.clock.Now, Sealer: sealer})
 	t.Cleanup(f.responses.Close)

@@ -91,10 +91,10 @@ func TestDashboards_ChartsHaveTextAlternativesAndDataTables(t *testing.T) {
 	}
 }
 
-// demoSealer seals demo ballots with a fresh secret.
+// demoSealer seals demo ballots with a fresh keyring.
 func demoSealer(t *testing.T, cat *survey.Catalogue) *ballotbox.Sealer {
 	t.Helper()
-	s, err := ballotbox.NewSealer(ballotbox.NewSecret(), cat)
+	s, err := ballotbox.NewSealer(ballotbox.NewKeyring(t.TempDir()), nil, cat)
 	if err != nil {
 		t.Fatal(err)
 	}

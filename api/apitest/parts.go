@@ -34,7 +34,7 @@ func openSurveySide(t testing.TB, st *store.Store, sopts ballotbox.Options, logg
 	sv := surveySide{now: sopts.Now}
 	sv.library, sv.catalogue = openLibrary(t, st)
 	var err error
-	if sv.sealer, err = ballotbox.NewSealer(ballotbox.NewSecret(), sv.catalogue); err != nil {
+	if sv.sealer, err = ballotbox.NewSealer(ballotbox.NewKeyring(t.TempDir()), nil, sv.catalogue); err != nil {
 		t.Fatal(err)
 	}
 	sopts.Sealer = sv.sealer

@@ -38,6 +38,9 @@ func TestTwoInstances_ShareNoncesSessionsAndFigures(t *testing.T) {
 		"--rate-limit", "0", "--log-format", "text", "--disclosure-k", "5")
 	uri := sharedStoreURI(storeAddr, dirA)
 	t.Setenv("MONGODB_URI", uri)
+	// A holds the keyring (DATA_DIR-keyring): it makes the boxes, mixes and
+	// releases; B only seals, to the public keys A made.
+	t.Setenv("FEEDBACK_KEYRING", "none")
 	b := start(t, "serve", "--addr", addrB, "--data-dir", dirB, "--rate-limit", "0", "--log-format", "text", "--disclosure-k", "5")
 	if !strings.Contains(b.out.String(), "MongoDB at MONGODB_URI") {
 		t.Fatalf("B is not on MONGODB_URI:\n%s", b.out.String())
@@ -161,7 +164,12 @@ func TestTwoInstances_ShareNoncesSessionsAndFigures(t *testing.T) {
 	// Two instances release at once (as serve's timers would, with the month
 	// due): the lease lets one do it, and every ballot is released exactly once.
 	cat, _ := survey.LoadEmbedded()
-	sealer, err := loadSealer(st, cat, os.Getenv)
+	sealer, err := loadSealer(st, cat, func(name string) string {
+		if name == keyringEnv {
+			return dirA + "-keyring"
+		}
+		return os.Getenv(name)
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

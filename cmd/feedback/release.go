@@ -43,7 +43,14 @@ func runRelease(ctx context.Context, st *store.Store, args []string, stdout, std
 	if err != nil {
 		return err
 	}
-	reports, err := rel.ReleaseDue(ctx)
+	resealed, err := rel.Reseal(ctx)
+	for _, box := range resealed {
+		fmt.Fprintf(stdout, "%s: resealed under the keyring; the sealing secret no longer opens it.\n", box)
+	}
+	var reports []ballotbox.ReleaseReport
+	if err == nil {
+		reports, err = rel.ReleaseDue(ctx)
+	}
 	if errors.Is(err, ballotbox.ErrLeaseHeld) {
 		return fmt.Errorf("release: %w; if it has stopped (a crash), run again with --take-lease", err)
 	}

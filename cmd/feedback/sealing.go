@@ -30,13 +30,58 @@ const (
 	sealingSecretFile    = "sealing.key"
 )
 
-// loadSealer returns the sealer for the store's ballots.
+// The keyring holds the private key of every month still sealed, outside the
+// database and outside the data directory, so that neither a stolen data
+// directory nor any backup opens a ballot (see ballotbox/keyring.go). By
+// default it is the directory beside the data directory, DATA_DIR-keyring;
+// FEEDBACK_KEYRING puts it elsewhere, or "none" makes an instance that only
+// seals (it never mixes or releases: one instance holding the keyring does).
+const (
+	keyringEnv  = "FEEDBACK_KEYRING"
+	keyringNone = "none"
+)
+
+// keyringOf returns the keyring this process uses, nil for "none".
+func keyringOf(st *store.Store, getenv func(string) string) (*ballotbox.Keyring, error) {
+	dir := strings.TrimSpace(getenv(keyringEnv))
+	if dir == keyringNone {
+		return nil, nil
+	}
+	data, err := filepath.Abs(st.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	if dir == "" {
+		dir = data + "-keyring"
+	}
+	if dir, err = filepath.Abs(dir); err != nil {
+		return nil, err
+	}
+	if st.Embedded && (dir == data || strings.HasPrefix(dir, data+string(filepath.Separator))) {
+		return nil, fmt.Errorf("%s must be outside the data directory %s: a copy of the data directory must not open its own ballots", keyringEnv, data)
+	}
+	ring := ballotbox.NewKeyring(dir)
+	if err := ring.Check(); err != nil {
+		return nil, fmt.Errorf("%s: %w", keyringEnv, err)
+	}
+	return ring, nil
+}
+
+// loadSealer returns the sealer for the store's ballots: it needs the
+// keyring (a command that mixes or releases).
 func loadSealer(st *store.Store, cat *survey.Catalogue, getenv func(string) string) (*ballotbox.Sealer, error) {
 	secret, err := sealingSecret(st, getenv)
 	if err != nil {
 		return nil, err
 	}
-	return ballotbox.NewSealer(secret, cat)
+	ring, err := keyringOf(st, getenv)
+	if err != nil {
+		return nil, err
+	}
+	if ring == nil {
+		return nil, fmt.Errorf("this command opens sealed ballots and needs the keyring: %s=%s", keyringEnv, keyringNone)
+	}
+	return ballotbox.NewSealer(ring, secret, cat)
 }
 
 // invitationSecret is the key invitations are signed with: the one given in
@@ -86,6 +131,18 @@ func releaseDue(ctx context.Context, rel *ballotbox.Releaser, logger *slog.Logge
 	for _, r := range reports {
 		logger.Info("released a month's sealed ballots", "month", r.Box, "ballots", r.Ballots,
 			"responses", r.Responses, "carried", r.Carried, "duration_ms", time.Since(start).Milliseconds())
+	}
+	return err
+}
+
+// resealLegacy moves boxes sealed before the keyring under it.
+func resealLegacy(ctx context.Context, rel *ballotbox.Releaser, logger *slog.Logger) error {
+	done, err := rel.Reseal(ctx)
+	if errors.Is(err, ballotbox.ErrLeaseHeld) {
+		return nil
+	}
+	for _, box := range done {
+		logger.Info("resealed a month's ballots under the keyring: the sealing secret no longer opens them", "month", box)
 	}
 	return err
 }
