@@ -156,7 +156,7 @@ func (s *Server) buildPages(deps Deps, origin string) error {
 		return err
 	}
 	s.surveyPage.UseTokens(deps.Tokens)
-	s.staff, err = staff.New(staff.Deps{Site: s.site, Accounts: deps.Accounts, Intake: deps.Intake, Logger: deps.Logger,
+	s.staff, err = staff.New(staff.Deps{Site: s.site, Accounts: deps.Accounts, Logger: deps.Logger,
 		HTTPS: s.https, Origin: origin})
 	if err != nil {
 		return err

@@ -1,7 +1,9 @@
-// Package staff serves the staff's own pages: signing in and out, sessions
-// and CSRF defences, the staff home page, and the administrators' screens
-// (accounts, the audit log, practitioners, subject access and erasure). The
-// intake and dashboard screens use its middleware and page header.
+// Package staff serves the staff's own pages: signing in and out, sessions,
+// roles and CSRF defences, the staff home page, and the administrators'
+// screens for staff accounts and the audit log. The intake, survey-admin and
+// dashboard screens use its middleware, page header and audit. It imports no
+// domain package of either side of the privacy wall (only accounts, the
+// staff's own), so the dashboards, which build on it, cannot reach intake.
 package staff
 
 import (
@@ -13,7 +15,6 @@ import (
 
 	"github.com/feedback-service/feedback/accounts"
 	"github.com/feedback-service/feedback/api/web"
-	"github.com/feedback-service/feedback/intake"
 )
 
 //go:embed templates/*.html
@@ -23,7 +24,6 @@ var templateFS embed.FS
 type Pages struct {
 	site      *web.Site
 	accounts  *accounts.Store
-	intake    *intake.Store
 	log       *slog.Logger
 	templates web.Templates
 	https     bool
@@ -34,9 +34,7 @@ type Pages struct {
 type Deps struct {
 	Site     *web.Site
 	Accounts *accounts.Store
-	// Intake is read by the admins' practitioner, subject-access and erasure screens.
-	Intake *intake.Store
-	Logger *slog.Logger
+	Logger   *slog.Logger
 	// HTTPS sets Secure, __Host- session cookies.
 	HTTPS bool
 	// Origin is scheme://host[:port] of the base URL, as browsers send it in Origin.
@@ -48,15 +46,11 @@ func New(d Deps) (*Pages, error) {
 	if d.Accounts == nil {
 		return nil, errors.New("staff: no accounts store")
 	}
-	if d.Intake == nil {
-		return nil, errors.New("staff: no intake store")
-	}
-	t, err := web.ParseTemplates(templateFS, nil, nil, "login", "password", "staff", "users", "audit",
-		"practitioners", "practitioner", "people_admin", "person_erase")
+	t, err := web.ParseTemplates(templateFS, nil, nil, "login", "password", "staff", "users", "audit")
 	if err != nil {
 		return nil, err
 	}
-	return &Pages{site: d.Site, accounts: d.Accounts, intake: d.Intake, log: d.Logger, templates: t,
+	return &Pages{site: d.Site, accounts: d.Accounts, log: d.Logger, templates: t,
 		https: d.HTTPS, origin: d.Origin}, nil
 }
 

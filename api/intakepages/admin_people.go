@@ -1,4 +1,4 @@
-package staff
+package intakepages
 
 import (
 	"errors"
@@ -29,7 +29,7 @@ type peopleAdminPage struct {
 
 // People asks for a record reference and offers the export and erasure.
 func (s *Pages) People(c fiber.Ctx) error {
-	p := peopleAdminPage{Page: s.Page(c, "Subject access and erasure"), ID: strings.TrimSpace(web.Query(c, "id"))}
+	p := peopleAdminPage{Page: s.staff.Page(c, "Subject access and erasure"), ID: strings.TrimSpace(web.Query(c, "id"))}
 	status := fiber.StatusOK
 	if p.ID != "" {
 		_, err := s.intake.Person(c.Context(), p.ID)
@@ -53,12 +53,12 @@ func (s *Pages) ExportPerson(c fiber.Ctx) error {
 	id := web.Param(c, "id")
 	body, err := s.intake.ExportJSON(c.Context(), id)
 	if errors.Is(err, intake.ErrNotFound) {
-		return s.RecordNotFound(c)
+		return s.staff.RecordNotFound(c)
 	}
 	if err != nil {
 		return fmt.Errorf("export person: %w", err)
 	}
-	if err := s.Audit(c, actionPersonExported, id); err != nil {
+	if err := s.staff.Audit(c, actionPersonExported, id); err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
@@ -74,11 +74,11 @@ func (s *Pages) EraseForm(c fiber.Ctx) error {
 func (s *Pages) renderErase(c fiber.Ctx, status int, problems field.Errors) error {
 	id := web.Param(c, "id")
 	if _, err := s.intake.Person(c.Context(), id); errors.Is(err, intake.ErrNotFound) {
-		return s.RecordNotFound(c)
+		return s.staff.RecordNotFound(c)
 	} else if err != nil {
 		return fmt.Errorf("erase person: %w", err)
 	}
-	p := peopleAdminPage{Page: s.Page(c, "Erase a person's record"), ID: id, Found: true, Problems: problems, Confirm: true}
+	p := peopleAdminPage{Page: s.staff.Page(c, "Erase a person's record"), ID: id, Found: true, Problems: problems, Confirm: true}
 	p.Invalid = problems != nil
 	return s.site.Render(c, status, s.templates, "person_erase", p)
 }
@@ -95,14 +95,14 @@ func (s *Pages) ErasePerson(c fiber.Ctx) error {
 	id := web.Param(c, "id")
 	err = s.intake.Erase(c.Context(), id)
 	if errors.Is(err, intake.ErrNotFound) {
-		return s.RecordNotFound(c)
+		return s.staff.RecordNotFound(c)
 	}
 	if err != nil {
 		return fmt.Errorf("erase person: %w", err)
 	}
-	if err := s.Audit(c, actionPersonErased, id); err != nil {
+	if err := s.staff.Audit(c, actionPersonErased, id); err != nil {
 		return err
 	}
-	return s.site.Render(c, fiber.StatusOK, s.templates, "person_erase", peopleAdminPage{Page: s.Page(c, "Record erased"), ID: id,
+	return s.site.Render(c, fiber.StatusOK, s.templates, "person_erase", peopleAdminPage{Page: s.staff.Page(c, "Record erased"), ID: id,
 		Notice: "Record " + id + " has been erased: the person, their contacts and any survey text waiting for them."})
 }

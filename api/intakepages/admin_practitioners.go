@@ -1,4 +1,4 @@
-package staff
+package intakepages
 
 import (
 	"errors"
@@ -38,7 +38,7 @@ func (s *Pages) renderPractitioners(c fiber.Ctx, status int, p practitionersPage
 	if err != nil {
 		return fmt.Errorf("list practitioners: %w", err)
 	}
-	p.Page = s.Page(c, "Practitioners")
+	p.Page = s.staff.Page(c, "Practitioners")
 	p.Invalid = p.Problems != nil
 	p.Practitioners, p.Kinds = list, kindChoices
 	return s.site.Render(c, status, s.templates, "practitioners", p)
@@ -81,7 +81,7 @@ func (s *Pages) AddPractitioner(c fiber.Ctx) error {
 	if problems != nil {
 		return s.renderPractitioners(c, fiber.StatusUnprocessableEntity, practitionersPage{Form: web.Values(form), Problems: problems})
 	}
-	if err := s.Audit(c, actionPractitionerAdded, added.ID); err != nil {
+	if err := s.staff.Audit(c, actionPractitionerAdded, added.ID); err != nil {
 		return err
 	}
 	return s.renderPractitioners(c, fiber.StatusOK, practitionersPage{Notice: added.Name + " added.", Form: web.Values{"active": {web.Checked}}})
@@ -99,7 +99,7 @@ type practitionerPage struct {
 func (s *Pages) EditPractitioner(c fiber.Ctx) error {
 	p, err := s.intake.Practitioner(c.Context(), web.Param(c, "id"))
 	if errors.Is(err, intake.ErrNotFound) {
-		return s.RecordNotFound(c)
+		return s.staff.RecordNotFound(c)
 	}
 	if err != nil {
 		return fmt.Errorf("edit practitioner: %w", err)
@@ -113,7 +113,7 @@ func (s *Pages) EditPractitioner(c fiber.Ctx) error {
 }
 
 func (s *Pages) renderPractitioner(c fiber.Ctx, status int, p practitionerPage) error {
-	p.Page = s.Page(c, "Edit practitioner")
+	p.Page = s.staff.Page(c, "Edit practitioner")
 	p.Invalid = p.Problems != nil
 	p.Kinds = kindChoices
 	return s.site.Render(c, status, s.templates, "practitioner", p)
@@ -131,7 +131,7 @@ func (s *Pages) UpdatePractitioner(c fiber.Ctx) error {
 		_, err = s.intake.UpdatePractitioner(c.Context(), id, d)
 		switch {
 		case errors.Is(err, intake.ErrNotFound):
-			return s.RecordNotFound(c)
+			return s.staff.RecordNotFound(c)
 		case err != nil && !errors.As(err, &problems):
 			return fmt.Errorf("update practitioner: %w", err)
 		}
@@ -139,7 +139,7 @@ func (s *Pages) UpdatePractitioner(c fiber.Ctx) error {
 	if problems != nil {
 		return s.renderPractitioner(c, fiber.StatusUnprocessableEntity, practitionerPage{ID: id, Form: web.Values(form), Problems: problems})
 	}
-	if err := s.Audit(c, actionPractitionerChanged, id); err != nil {
+	if err := s.staff.Audit(c, actionPractitionerChanged, id); err != nil {
 		return err
 	}
 	return c.Redirect().Status(fiber.StatusSeeOther).To("/admin/practitioners")
@@ -155,12 +155,12 @@ func (s *Pages) SetPractitionerActive(active bool) fiber.Handler {
 		id := web.Param(c, "id")
 		err := s.intake.SetPractitionerActive(c.Context(), id, active)
 		if errors.Is(err, intake.ErrNotFound) {
-			return s.RecordNotFound(c)
+			return s.staff.RecordNotFound(c)
 		}
 		if err != nil {
 			return fmt.Errorf("activate or deactivate practitioner: %w", err)
 		}
-		if err := s.Audit(c, action, id); err != nil {
+		if err := s.staff.Audit(c, action, id); err != nil {
 			return err
 		}
 		return c.Redirect().Status(fiber.StatusSeeOther).To("/admin/practitioners")
