@@ -147,7 +147,8 @@ func (s *Server) buildPages(deps Deps, origin string) error {
 	if err != nil {
 		return err
 	}
-	s.site, err = web.NewSite(web.SiteConfig{SupportPhone: s.cfg.SupportPhone, SurveyList: func() []web.SurveyLink { return surveypages.Links(deps.Surveys) }, Logger: deps.Logger, Proxies: proxies})
+	s.site, err = web.NewSite(web.SiteConfig{SupportPhone: s.cfg.SupportPhone, SurveyList: func() []web.SurveyLink { return surveypages.Links(deps.Surveys) }, Logger: deps.Logger, Proxies: proxies,
+		Redact: survey.Redact})
 	if err != nil {
 		return err
 	}

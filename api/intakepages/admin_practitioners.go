@@ -1,7 +1,6 @@
 package intakepages
 
 import (
-	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -70,16 +69,16 @@ func (s *Pages) AddPractitioner(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d, problems := practitionerFrom(form)
-	var added intake.Practitioner
-	if problems == nil {
-		added, err = s.intake.AddPractitioner(c.Context(), d)
-		if err != nil && !errors.As(err, &problems) {
-			return fmt.Errorf("add practitioner: %w", err)
-		}
+	again := func(a web.Again) error {
+		return s.renderPractitioners(c, a.Status, practitionersPage{Form: web.Values(form), Problems: a.Problems})
 	}
+	d, problems := practitionerFrom(form)
 	if problems != nil {
-		return s.renderPractitioners(c, fiber.StatusUnprocessableEntity, practitionersPage{Form: web.Values(form), Problems: problems})
+		return again(web.Again{Status: fiber.StatusUnprocessableEntity, Problems: problems})
+	}
+	added, err := s.intake.AddPractitioner(c.Context(), d)
+	if err != nil {
+		return web.ShowAgain(fmt.Errorf("add practitioner: %w", err), nil, again)
 	}
 	if err := s.staff.Audit(c, actionPractitionerAdded, added.ID); err != nil {
 		return err
@@ -98,9 +97,6 @@ type practitionerPage struct {
 // EditPractitioner is GET /admin/practitioners/{id}.
 func (s *Pages) EditPractitioner(c fiber.Ctx) error {
 	p, err := s.intake.Practitioner(c.Context(), web.Param(c, "id"))
-	if errors.Is(err, intake.ErrNotFound) {
-		return s.staff.RecordNotFound(c)
-	}
 	if err != nil {
 		return fmt.Errorf("edit practitioner: %w", err)
 	}
@@ -126,18 +122,15 @@ func (s *Pages) UpdatePractitioner(c fiber.Ctx) error {
 		return err
 	}
 	id := web.Param(c, "id")
-	d, problems := practitionerFrom(form)
-	if problems == nil {
-		_, err = s.intake.UpdatePractitioner(c.Context(), id, d)
-		switch {
-		case errors.Is(err, intake.ErrNotFound):
-			return s.staff.RecordNotFound(c)
-		case err != nil && !errors.As(err, &problems):
-			return fmt.Errorf("update practitioner: %w", err)
-		}
+	again := func(a web.Again) error {
+		return s.renderPractitioner(c, a.Status, practitionerPage{ID: id, Form: web.Values(form), Problems: a.Problems})
 	}
+	d, problems := practitionerFrom(form)
 	if problems != nil {
-		return s.renderPractitioner(c, fiber.StatusUnprocessableEntity, practitionerPage{ID: id, Form: web.Values(form), Problems: problems})
+		return again(web.Again{Status: fiber.StatusUnprocessableEntity, Problems: problems})
+	}
+	if _, err := s.intake.UpdatePractitioner(c.Context(), id, d); err != nil {
+		return web.ShowAgain(fmt.Errorf("update practitioner: %w", err), nil, again)
 	}
 	if err := s.staff.Audit(c, actionPractitionerChanged, id); err != nil {
 		return err
@@ -153,11 +146,7 @@ func (s *Pages) SetPractitionerActive(active bool) fiber.Handler {
 	}
 	return func(c fiber.Ctx) error {
 		id := web.Param(c, "id")
-		err := s.intake.SetPractitionerActive(c.Context(), id, active)
-		if errors.Is(err, intake.ErrNotFound) {
-			return s.staff.RecordNotFound(c)
-		}
-		if err != nil {
+		if err := s.intake.SetPractitionerActive(c.Context(), id, active); err != nil {
 			return fmt.Errorf("activate or deactivate practitioner: %w", err)
 		}
 		if err := s.staff.Audit(c, action, id); err != nil {

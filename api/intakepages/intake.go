@@ -41,6 +41,9 @@ func New(site *web.Site, staffPages *staff.Pages, in *intake.Store, links intake
 	if err != nil {
 		return nil, err
 	}
+	// A record asked for that is not held (erased, or never was) is
+	// answered the same on every screen.
+	site.Answer(staff.NoRecord(intake.ErrNotFound))
 	return &Pages{site: site, staff: staffPages, intake: in, links: links, templates: t}, nil
 }
 

@@ -16,9 +16,3 @@ func (s *Pages) Audit(c fiber.Ctx, action accounts.Action, recordID string) erro
 	}
 	return nil
 }
-
-// RecordNotFound answers a staff page asking for a record that does not exist.
-func (s *Pages) RecordNotFound(c fiber.Ctx) error {
-	return s.Error(c, fiber.StatusNotFound, "Record not found",
-		"There is no record with this reference. It may have been erased, or removed at the end of the retention period.")
-}

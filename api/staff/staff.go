@@ -28,6 +28,8 @@ type Pages struct {
 	templates web.Templates
 	https     bool
 	origin    string
+	// pageBase starts the error pages of the staff area (see Area).
+	pageBase func(fiber.Ctx, string) web.Page
 }
 
 // Deps are what the staff pages need.
@@ -50,8 +52,10 @@ func New(d Deps) (*Pages, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Pages{site: d.Site, accounts: d.Accounts, log: d.Logger, templates: t,
-		https: d.HTTPS, origin: d.Origin}, nil
+	s := &Pages{site: d.Site, accounts: d.Accounts, log: d.Logger, templates: t, https: d.HTTPS, origin: d.Origin}
+	s.pageBase = s.Page
+	d.Site.Answer(web.Answer{Is: accounts.ErrBadCursor, Status: fiber.StatusBadRequest})
+	return s, nil
 }
 
 // Page is the base of a staff page, with the header of the person signed in,
@@ -68,4 +72,11 @@ func (s *Pages) Page(c fiber.Ctx, title string) web.Page {
 // Error answers with a plain page, with the staff header when signed in.
 func (s *Pages) Error(c fiber.Ctx, status int, heading, message string) error {
 	return s.site.ErrorPage(c, status, s.Page(c, heading), heading, message)
+}
+
+// NoRecord answers a staff page asking for a record that does not exist, for
+// a domain's not-found error is; page packages register it (web.Site.Answer).
+func NoRecord(is error) web.Answer {
+	return web.Answer{Is: is, Status: fiber.StatusNotFound, Heading: "Record not found",
+		Message: "There is no record with this reference. It may have been erased, or removed at the end of the retention period."}
 }
