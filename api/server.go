@@ -147,7 +147,8 @@ func (s *Server) buildPages(deps Deps, origin string) error {
 	if err != nil {
 		return err
 	}
-	s.site, err = web.NewSite(web.SiteConfig{SupportPhone: s.cfg.SupportPhone, SurveyList: func() []web.SurveyLink { return surveypages.Links(deps.Surveys) }, Logger: deps.Logger, Proxies: proxies})
+	s.site, err = web.NewSite(web.SiteConfig{SupportPhone: s.cfg.SupportPhone, SurveyList: func() []web.SurveyLink { return surveypages.Links(deps.Surveys) }, Logger: deps.Logger, Proxies: proxies,
+		Redact: survey.Redact})
 	if err != nil {
 		return err
 	}
@@ -156,7 +157,7 @@ func (s *Server) buildPages(deps Deps, origin string) error {
 		return err
 	}
 	s.surveyPage.UseTokens(deps.Tokens)
-	s.staff, err = staff.New(staff.Deps{Site: s.site, Accounts: deps.Accounts, Intake: deps.Intake, Logger: deps.Logger,
+	s.staff, err = staff.New(staff.Deps{Site: s.site, Accounts: deps.Accounts, Logger: deps.Logger,
 		HTTPS: s.https, Origin: origin})
 	if err != nil {
 		return err

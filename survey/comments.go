@@ -38,12 +38,28 @@ type Comment struct {
 const commentsPrefix = "comments_"
 
 // CommentsCollection names the collection holding service's comments of month
-// (YYYY-MM).
+// (YYYY-MM). Other packages read comments with ReadComments; tests use the
+// name to look at what is stored.
 func CommentsCollection(service, month string) string {
 	return commentsPrefix + strings.ReplaceAll(service, "-", "_") + "_" + strings.ReplaceAll(month, "-", "_")
 }
 
 func (c Comment) collection() string { return CommentsCollection(c.Service, c.Month) }
+
+// ReadComments reads service's comments of month (YYYY-MM), whole: one small
+// collection. A comment filed under another service or month is left out;
+// `feedback counters rebuild --comments` puts it back.
+func ReadComments(ctx context.Context, db *mongo.Database, service, month string) ([]Comment, error) {
+	cur, err := db.Collection(CommentsCollection(service, month)).Find(ctx, bson.D{})
+	if err != nil {
+		return nil, fmt.Errorf("read survey comments: %w", err)
+	}
+	var docs []Comment
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, fmt.Errorf("read survey comments: %w", err)
+	}
+	return slices.DeleteFunc(docs, func(c Comment) bool { return c.Service != service || c.Month != month }), nil
+}
 
 func commentDocs(d *Definition, answers Answers, month string) []Comment {
 	var out []Comment

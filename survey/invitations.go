@@ -12,9 +12,9 @@ import (
 	"github.com/feedback-service/feedback/store"
 )
 
-// InvitationsCollection holds the monthly invitation counts, which the
-// dashboards read for response rates.
-const InvitationsCollection = "invitations"
+// invitationsCollection holds the monthly invitation counts, which the
+// dashboards read (ReadInvitationCounts) for response rates.
+const invitationsCollection = "invitations"
 
 // InvitationCounts counts survey texts sent, for response rates. Only a monthly
 // total per service is kept — coarser than the day intake reports, which is
@@ -34,7 +34,7 @@ type InvitationCount struct {
 
 // NewInvitationCounts returns the invitation counts kept in the survey database db.
 func NewInvitationCounts(db *mongo.Database) *InvitationCounts {
-	return &InvitationCounts{coll: db.Collection(InvitationsCollection)}
+	return &InvitationCounts{coll: db.Collection(invitationsCollection)}
 }
 
 // CountInvitation adds one survey text sent for service on day (YYYY-MM-DD) to
@@ -73,4 +73,25 @@ func (i *InvitationCounts) Add(ctx context.Context, service, month string, n int
 		return fmt.Errorf("count invitation: %w", err)
 	}
 	return nil
+}
+
+// ReadInvitationCounts reads the invitation counts of the months keep
+// accepts, in _id order; the collection holds one small document per service
+// and month, so it is read whole.
+func ReadInvitationCounts(ctx context.Context, db *mongo.Database, keep func(month string) bool) ([]Stored[InvitationCount], error) {
+	raws, err := readWhole(ctx, db.Collection(invitationsCollection))
+	if err != nil {
+		return nil, fmt.Errorf("read invitation counts: %w", err)
+	}
+	var out []Stored[InvitationCount]
+	for _, raw := range raws {
+		var inv InvitationCount
+		if err := bson.Unmarshal(raw, &inv); err != nil {
+			return nil, fmt.Errorf("decode invitation count %q: %w", idOf(raw), err)
+		}
+		if keep(inv.Month) {
+			out = append(out, Stored[InvitationCount]{Doc: inv, Raw: raw})
+		}
+	}
+	return out, nil
 }

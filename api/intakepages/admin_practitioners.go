@@ -1,7 +1,6 @@
-package staff
+package intakepages
 
 import (
-	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -38,7 +37,7 @@ func (s *Pages) renderPractitioners(c fiber.Ctx, status int, p practitionersPage
 	if err != nil {
 		return fmt.Errorf("list practitioners: %w", err)
 	}
-	p.Page = s.Page(c, "Practitioners")
+	p.Page = s.staff.Page(c, "Practitioners")
 	p.Invalid = p.Problems != nil
 	p.Practitioners, p.Kinds = list, kindChoices
 	return s.site.Render(c, status, s.templates, "practitioners", p)
@@ -70,18 +69,18 @@ func (s *Pages) AddPractitioner(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	again := func(a web.Again) error {
+		return s.renderPractitioners(c, a.Status, practitionersPage{Form: web.Values(form), Problems: a.Problems})
+	}
 	d, problems := practitionerFrom(form)
-	var added intake.Practitioner
-	if problems == nil {
-		added, err = s.intake.AddPractitioner(c.Context(), d)
-		if err != nil && !errors.As(err, &problems) {
-			return fmt.Errorf("add practitioner: %w", err)
-		}
-	}
 	if problems != nil {
-		return s.renderPractitioners(c, fiber.StatusUnprocessableEntity, practitionersPage{Form: web.Values(form), Problems: problems})
+		return again(web.Again{Status: fiber.StatusUnprocessableEntity, Problems: problems})
 	}
-	if err := s.Audit(c, actionPractitionerAdded, added.ID); err != nil {
+	added, err := s.intake.AddPractitioner(c.Context(), d)
+	if err != nil {
+		return web.ShowAgain(fmt.Errorf("add practitioner: %w", err), nil, again)
+	}
+	if err := s.staff.Audit(c, actionPractitionerAdded, added.ID); err != nil {
 		return err
 	}
 	return s.renderPractitioners(c, fiber.StatusOK, practitionersPage{Notice: added.Name + " added.", Form: web.Values{"active": {web.Checked}}})
@@ -98,9 +97,6 @@ type practitionerPage struct {
 // EditPractitioner is GET /admin/practitioners/{id}.
 func (s *Pages) EditPractitioner(c fiber.Ctx) error {
 	p, err := s.intake.Practitioner(c.Context(), web.Param(c, "id"))
-	if errors.Is(err, intake.ErrNotFound) {
-		return s.RecordNotFound(c)
-	}
 	if err != nil {
 		return fmt.Errorf("edit practitioner: %w", err)
 	}
@@ -113,7 +109,7 @@ func (s *Pages) EditPractitioner(c fiber.Ctx) error {
 }
 
 func (s *Pages) renderPractitioner(c fiber.Ctx, status int, p practitionerPage) error {
-	p.Page = s.Page(c, "Edit practitioner")
+	p.Page = s.staff.Page(c, "Edit practitioner")
 	p.Invalid = p.Problems != nil
 	p.Kinds = kindChoices
 	return s.site.Render(c, status, s.templates, "practitioner", p)
@@ -126,20 +122,17 @@ func (s *Pages) UpdatePractitioner(c fiber.Ctx) error {
 		return err
 	}
 	id := web.Param(c, "id")
+	again := func(a web.Again) error {
+		return s.renderPractitioner(c, a.Status, practitionerPage{ID: id, Form: web.Values(form), Problems: a.Problems})
+	}
 	d, problems := practitionerFrom(form)
-	if problems == nil {
-		_, err = s.intake.UpdatePractitioner(c.Context(), id, d)
-		switch {
-		case errors.Is(err, intake.ErrNotFound):
-			return s.RecordNotFound(c)
-		case err != nil && !errors.As(err, &problems):
-			return fmt.Errorf("update practitioner: %w", err)
-		}
-	}
 	if problems != nil {
-		return s.renderPractitioner(c, fiber.StatusUnprocessableEntity, practitionerPage{ID: id, Form: web.Values(form), Problems: problems})
+		return again(web.Again{Status: fiber.StatusUnprocessableEntity, Problems: problems})
 	}
-	if err := s.Audit(c, actionPractitionerChanged, id); err != nil {
+	if _, err := s.intake.UpdatePractitioner(c.Context(), id, d); err != nil {
+		return web.ShowAgain(fmt.Errorf("update practitioner: %w", err), nil, again)
+	}
+	if err := s.staff.Audit(c, actionPractitionerChanged, id); err != nil {
 		return err
 	}
 	return c.Redirect().Status(fiber.StatusSeeOther).To("/admin/practitioners")
@@ -153,14 +146,10 @@ func (s *Pages) SetPractitionerActive(active bool) fiber.Handler {
 	}
 	return func(c fiber.Ctx) error {
 		id := web.Param(c, "id")
-		err := s.intake.SetPractitionerActive(c.Context(), id, active)
-		if errors.Is(err, intake.ErrNotFound) {
-			return s.RecordNotFound(c)
-		}
-		if err != nil {
+		if err := s.intake.SetPractitionerActive(c.Context(), id, active); err != nil {
 			return fmt.Errorf("activate or deactivate practitioner: %w", err)
 		}
-		if err := s.Audit(c, action, id); err != nil {
+		if err := s.staff.Audit(c, action, id); err != nil {
 			return err
 		}
 		return c.Redirect().Status(fiber.StatusSeeOther).To("/admin/practitioners")

@@ -1,7 +1,6 @@
-package staff
+package intakepages
 
 import (
-	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -29,36 +28,30 @@ type peopleAdminPage struct {
 
 // People asks for a record reference and offers the export and erasure.
 func (s *Pages) People(c fiber.Ctx) error {
-	p := peopleAdminPage{Page: s.Page(c, "Subject access and erasure"), ID: strings.TrimSpace(web.Query(c, "id"))}
-	status := fiber.StatusOK
+	p := peopleAdminPage{Page: s.staff.Page(c, "Subject access and erasure"), ID: strings.TrimSpace(web.Query(c, "id"))}
 	if p.ID != "" {
-		_, err := s.intake.Person(c.Context(), p.ID)
-		switch {
-		case errors.Is(err, intake.ErrNotFound):
-			p.Problems.Add("id", "There is no record with this reference")
-		case err != nil:
-			return fmt.Errorf("find record: %w", err)
-		default:
-			p.Found = true
+		if _, err := s.intake.Person(c.Context(), p.ID); err != nil {
+			return web.ShowAgain(fmt.Errorf("find record: %w", err), noReference, func(a web.Again) error {
+				p.Problems, p.Invalid = a.Problems, true
+				return s.site.Render(c, a.Status, s.templates, "people_admin", p)
+			})
 		}
+		p.Found = true
 	}
-	if p.Problems != nil {
-		p.Invalid, status = true, fiber.StatusNotFound
-	}
-	return s.site.Render(c, status, s.templates, "people_admin", p)
+	return s.site.Render(c, fiber.StatusOK, s.templates, "people_admin", p)
 }
+
+// noReference is shown beside the reference asked for.
+var noReference = web.Answers{{Is: intake.ErrNotFound, Status: fiber.StatusNotFound, Field: "id", Message: "There is no record with this reference"}}
 
 // ExportPerson downloads everything held about a person as JSON.
 func (s *Pages) ExportPerson(c fiber.Ctx) error {
 	id := web.Param(c, "id")
 	body, err := s.intake.ExportJSON(c.Context(), id)
-	if errors.Is(err, intake.ErrNotFound) {
-		return s.RecordNotFound(c)
-	}
 	if err != nil {
 		return fmt.Errorf("export person: %w", err)
 	}
-	if err := s.Audit(c, actionPersonExported, id); err != nil {
+	if err := s.staff.Audit(c, actionPersonExported, id); err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
@@ -73,12 +66,10 @@ func (s *Pages) EraseForm(c fiber.Ctx) error {
 
 func (s *Pages) renderErase(c fiber.Ctx, status int, problems field.Errors) error {
 	id := web.Param(c, "id")
-	if _, err := s.intake.Person(c.Context(), id); errors.Is(err, intake.ErrNotFound) {
-		return s.RecordNotFound(c)
-	} else if err != nil {
+	if _, err := s.intake.Person(c.Context(), id); err != nil {
 		return fmt.Errorf("erase person: %w", err)
 	}
-	p := peopleAdminPage{Page: s.Page(c, "Erase a person's record"), ID: id, Found: true, Problems: problems, Confirm: true}
+	p := peopleAdminPage{Page: s.staff.Page(c, "Erase a person's record"), ID: id, Found: true, Problems: problems, Confirm: true}
 	p.Invalid = problems != nil
 	return s.site.Render(c, status, s.templates, "person_erase", p)
 }
@@ -93,16 +84,12 @@ func (s *Pages) ErasePerson(c fiber.Ctx) error {
 		return s.renderErase(c, fiber.StatusUnprocessableEntity, field.Errors{{Field: "confirm", Message: "Tick the box to confirm the erasure"}})
 	}
 	id := web.Param(c, "id")
-	err = s.intake.Erase(c.Context(), id)
-	if errors.Is(err, intake.ErrNotFound) {
-		return s.RecordNotFound(c)
-	}
-	if err != nil {
+	if err := s.intake.Erase(c.Context(), id); err != nil {
 		return fmt.Errorf("erase person: %w", err)
 	}
-	if err := s.Audit(c, actionPersonErased, id); err != nil {
+	if err := s.staff.Audit(c, actionPersonErased, id); err != nil {
 		return err
 	}
-	return s.site.Render(c, fiber.StatusOK, s.templates, "person_erase", peopleAdminPage{Page: s.Page(c, "Record erased"), ID: id,
+	return s.site.Render(c, fiber.StatusOK, s.templates, "person_erase", peopleAdminPage{Page: s.staff.Page(c, "Record erased"), ID: id,
 		Notice: "Record " + id + " has been erased: the person, their contacts and any survey text waiting for them."})
 }

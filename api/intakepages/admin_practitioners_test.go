@@ -1,4 +1,4 @@
-package staff_test
+package intakepages_test
 
 import (
 	"context"
