@@ -11,13 +11,20 @@ import (
 
 // LockedError refuses a sign-in while the account or the client is locked out.
 // It says nothing about whether the account exists: unknown e-mails lock too.
+// It is ErrLocked, with how long to wait.
 type LockedError struct {
 	RetryAfter time.Duration
 }
 
+// ErrLocked is every LockedError, for errors.Is.
+var ErrLocked = errors.New("too many failed sign-ins")
+
 func (e *LockedError) Error() string {
-	return fmt.Sprintf("too many failed sign-ins: try again in %s", e.RetryAfter.Round(time.Second))
+	return fmt.Sprintf("%v: try again in %s", ErrLocked, e.RetryAfter.Round(time.Second))
 }
+
+// Is makes a LockedError match ErrLocked.
+func (e *LockedError) Is(target error) bool { return target == ErrLocked }
 
 // Reasons a sign-in failed, kept in the audit log for admins; the person signing
 // in only ever sees ErrInvalidCredentials.

@@ -26,6 +26,7 @@ import (
 	"github.com/feedback-service/feedback/api/surveyadmin"
 	"github.com/feedback-service/feedback/api/surveypages"
 	"github.com/feedback-service/feedback/api/web"
+	"github.com/feedback-service/feedback/ballotbox"
 	"github.com/feedback-service/feedback/dashboards"
 	"github.com/feedback-service/feedback/intake"
 	"github.com/feedback-service/feedback/store"
@@ -56,7 +57,7 @@ type Server struct {
 	cfg        Config
 	store      *store.Store
 	surveys    *survey.Catalogue
-	responses  *survey.Responses
+	responses  *ballotbox.Responses
 	dashboards *dashboards.Dashboards
 	site       *web.Site
 	surveyPage *surveypages.Pages
@@ -76,7 +77,7 @@ type Server struct {
 type Deps struct {
 	Store     *store.Store
 	Surveys   *survey.Catalogue
-	Responses *survey.Responses
+	Responses *ballotbox.Responses
 	Accounts  *accounts.Store
 	// Intake holds identities, in its own database; the survey side never sees it.
 	Intake *intake.Store
@@ -152,7 +153,8 @@ func (s *Server) buildPages(deps Deps, origin string) error {
 	if err != nil {
 		return err
 	}
-	s.site, err = web.NewSite(web.SiteConfig{SupportPhone: s.cfg.SupportPhone, SurveyList: func() []web.SurveyLink { return surveypages.Links(deps.Surveys) }, Logger: deps.Logger, Proxies: proxies})
+	s.site, err = web.NewSite(web.SiteConfig{SupportPhone: s.cfg.SupportPhone, SurveyList: func() []web.SurveyLink { return surveypages.Links(deps.Surveys) }, Logger: deps.Logger, Proxies: proxies,
+		Redact: survey.Redact})
 	if err != nil {
 		return err
 	}
@@ -161,7 +163,7 @@ func (s *Server) buildPages(deps Deps, origin string) error {
 		return err
 	}
 	s.surveyPage.UseTokens(deps.Tokens)
-	s.staff, err = staff.New(staff.Deps{Site: s.site, Accounts: deps.Accounts, Intake: deps.Intake, Logger: deps.Logger,
+	s.staff, err = staff.New(staff.Deps{Site: s.site, Accounts: deps.Accounts, Logger: deps.Logger,
 		HTTPS: s.https, Origin: origin})
 	if err != nil {
 		return err

@@ -8,27 +8,19 @@ import (
 )
 
 // apiStats is GET /api/v1/stats/{service}: the published aggregates as JSON,
-// hidden months marked hidden and carrying no figures.
+// hidden months marked hidden and carrying no figures. A refused period or
+// service is answered as the dashboard pages word it (their table of
+// refusals), in a problem document.
 func (s *Server) apiStats(c fiber.Ctx) error {
 	r, err := dashpages.Period(c, s.dashboards)
 	if err != nil {
-		return s.statsProblem(c, err)
+		return err
 	}
 	st, err := s.dashboards.Service(c.Context(), web.Param(c, "service"), r)
 	if err != nil {
-		return s.statsProblem(c, err)
-	}
-	return c.JSON(st)
-}
-
-// statsProblem answers a stats request the dashboards refused with a problem
-// document worded as the dashboard pages word it, or passes err on.
-func (s *Server) statsProblem(c fiber.Ctx, err error) error {
-	status, _, message, ok := dashpages.Refusal(err)
-	if !ok {
 		return err
 	}
-	return web.Problem(c, status, message, nil)
+	return c.JSON(st)
 }
 
 // Problem is the RFC 9457 problem document every JSON error is.

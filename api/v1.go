@@ -7,6 +7,7 @@ import (
 
 	"github.com/feedback-service/feedback/api/surveypages"
 	"github.com/feedback-service/feedback/api/web"
+	"github.com/feedback-service/feedback/ballotbox"
 	"github.com/feedback-service/feedback/field"
 	"github.com/feedback-service/feedback/survey"
 )
@@ -76,15 +77,15 @@ func (s *Server) apiSubmit(c fiber.Ctx) error {
 	if ve != nil {
 		return web.Problem(c, fiber.StatusUnprocessableEntity, "The answers were not stored. See errors for each problem.", surveypages.FieldErrors(ve))
 	}
-	outcome, err := s.responses.Submit(c.Context(), d, nonce, answers)
+	rc, err := s.responses.Receive(c.Context(), ballotbox.Sent{Def: d, Nonces: []string{nonce}, Answers: answers})
 	switch {
-	case errors.Is(err, survey.ErrNonce):
+	case errors.Is(err, ballotbox.ErrNonce):
 		return web.Problem(c, fiber.StatusUnprocessableEntity, "The answers were not stored.",
 			field.Errors{{Field: "nonce", Message: "The nonce is not valid or has expired; GET the survey again for a new one"}})
 	case err != nil:
 		c.Set(fiber.HeaderRetryAfter, "30")
 		return web.Problem(c, fiber.StatusServiceUnavailable, "The answers could not be stored just now and were not stored. Sending the same body again is safe.", nil)
-	case outcome == survey.AlreadyReceived:
+	case rc.Outcome == ballotbox.AlreadyReceived:
 		return web.Problem(c, fiber.StatusConflict, "A response with this nonce has already been stored; it was not stored again.", nil)
 	}
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"status": "stored"})

@@ -15,6 +15,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/feedback-service/feedback/accounts"
+	"github.com/feedback-service/feedback/ballotbox"
 	"github.com/feedback-service/feedback/clocktest"
 	"github.com/feedback-service/feedback/dashboards"
 	"github.com/feedback-service/feedback/intake"
@@ -125,11 +126,11 @@ func TestBackup_RestoresEveryDocumentAndEveryDashboardFigure(t *testing.T) {
 		t.Fatal(err)
 	}
 	from := storetest.New(t)
-	if _, err := survey.Demo(ctx, from.Database(store.SurveyDatabase), cat, survey.DemoOptions{Responses: 1500, Now: demoNow, Seed: 7, Sealer: testSealer(t, cat)}); err != nil {
+	if _, err := ballotbox.Demo(ctx, from.Database(store.SurveyDatabase), cat, ballotbox.DemoOptions{Responses: 1500, Now: demoNow, Seed: 7, Sealer: testSealer(t, cat)}); err != nil {
 		t.Fatal(err)
 	}
 	// A nonce key, which must not travel.
-	if _, err := survey.NewResponses(from.Database(store.SurveyDatabase), survey.Options{Now: clocktest.Wall, Sealer: testSealer(t, cat)}).Keys().Issue(ctx, "counselling"); err != nil {
+	if _, err := ballotbox.NewResponses(from.Database(store.SurveyDatabase), ballotbox.Options{Now: clocktest.Wall, Sealer: testSealer(t, cat)}).Keys().Issue(ctx, "counselling"); err != nil {
 		t.Fatal(err)
 	}
 	// Read first: the first read of comments makes the key they are ordered
@@ -325,9 +326,9 @@ func TestRestore_RefusesADamagedFileBeforeWritingAnything(t *testing.T) {
 	}
 }
 
-func testSealer(t *testing.T, cat *survey.Catalogue) *survey.Sealer {
+func testSealer(t *testing.T, cat *survey.Catalogue) *ballotbox.Sealer {
 	t.Helper()
-	s, err := survey.NewSealer(survey.NewSecret(), cat)
+	s, err := ballotbox.NewSealer(ballotbox.NewKeyring(t.TempDir()), nil, cat)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -337,7 +338,7 @@ func testSealer(t *testing.T, cat *survey.Catalogue) *survey.Sealer {
 func TestBackup_LeavesOutTheReleaseLeaseItHoldsWhileReading(t *testing.T) {
 	st := storetest.New(t)
 	hold := func(ctx context.Context, db *mongo.Database) (func(), error) {
-		return survey.HoldReleaseLease(ctx, db, "backup-test", clocktest.Wall, nil)
+		return ballotbox.HoldReleaseLease(ctx, db, "backup-test", clocktest.Wall, nil)
 	}
 	var file bytes.Buffer
 	if _, err := Write(context.Background(), st.Client, &file, Options{Now: clocktest.Wall, Databases: []string{store.SurveyDatabase}, Hold: hold}); err != nil {

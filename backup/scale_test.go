@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/feedback-service/feedback/ballotbox"
 	"github.com/feedback-service/feedback/clocktest"
 	"github.com/feedback-service/feedback/store"
 	"github.com/feedback-service/feedback/store/storetest"
@@ -80,7 +81,7 @@ func TestScale_BackupAndRestoreAMillionResponses(t *testing.T) {
 	}
 	// The month still sealed, released on each store, gives the same responses.
 	for _, st := range []*store.Store{from, to} {
-		rel, err := survey.NewReleaser(st.Database(store.SurveyDatabase), cat, survey.ReleaseOptions{Sealer: sealer, K: 10,
+		rel, err := ballotbox.NewReleaser(st.Database(store.SurveyDatabase), cat, ballotbox.ReleaseOptions{Sealer: sealer, K: 10,
 			Now: func() time.Time { return time.Date(2026, 12, 3, 0, 0, 0, 0, time.UTC) }})
 		if err != nil {
 			t.Fatal(err)
@@ -94,12 +95,12 @@ func TestScale_BackupAndRestoreAMillionResponses(t *testing.T) {
 // sealPending seals n ballots into November, half in one hour and half in the
 // next, and mixes the first hour: the backup then holds a mixed generation
 // and an hour not yet mixed. It returns how many ballots are sealed.
-func sealPending(t *testing.T, st *store.Store, cat *survey.Catalogue, sealer *survey.Sealer, n int) int64 {
+func sealPending(t *testing.T, st *store.Store, cat *survey.Catalogue, sealer *ballotbox.Sealer, n int) int64 {
 	t.Helper()
 	ctx := context.Background()
 	db := st.Database(store.SurveyDatabase)
 	clock := clocktest.New(demoNow)
-	r := survey.NewResponses(db, survey.Options{Now: clock.Now, Sealer: sealer})
+	r := ballotbox.NewResponses(db, ballotbox.Options{Now: clock.Now, Sealer: sealer})
 	def, _ := cat.Get("counselling")
 	for i := range n {
 		if i == n/2 {
@@ -114,8 +115,8 @@ func sealPending(t *testing.T, st *store.Store, cat *survey.Catalogue, sealer *s
 		}
 	}
 	r.Close()
-	clock.Advance(survey.MixGrace)
-	rel, err := survey.NewReleaser(db, cat, survey.ReleaseOptions{Sealer: sealer, K: 10, Now: clock.Now, MixWait: -1})
+	clock.Advance(ballotbox.MixGrace)
+	rel, err := ballotbox.NewReleaser(db, cat, ballotbox.ReleaseOptions{Sealer: sealer, K: 10, Now: clock.Now, MixWait: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +129,7 @@ func sealPending(t *testing.T, st *store.Store, cat *survey.Catalogue, sealer *s
 func sealedCount(t *testing.T, st *store.Store) (n int64) {
 	t.Helper()
 	db := st.Database(store.SurveyDatabase)
-	names, err := survey.BallotCollections(context.Background(), db)
+	names, err := ballotbox.BallotCollections(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,15 +146,15 @@ func sealedCount(t *testing.T, st *store.Store) (n int64) {
 // fill stores demo responses in st until it holds at least n: one demo run
 // stores about 95 % of what it is asked for (months are rounded), so the
 // rest is asked for again under another seed.
-func fill(t *testing.T, st *store.Store, cat *survey.Catalogue, sealer *survey.Sealer, n int) {
+func fill(t *testing.T, st *store.Store, cat *survey.Catalogue, sealer *ballotbox.Sealer, n int) {
 	t.Helper()
 	if _, err := st.Database(store.SurveyDatabase).Collection("responses").FindOne(context.Background(), map[string]any{}).Raw(); err == nil {
 		t.Fatalf("%s holds responses already: give FEEDBACK_SCALE_DIR an empty directory", st.DataDir)
 	}
 	start, stored := time.Now(), 0
 	for seed := uint64(1); stored < n && seed <= 5; seed++ {
-		rep, err := survey.Demo(context.Background(), st.Database(store.SurveyDatabase), cat,
-			survey.DemoOptions{Responses: n - stored, Now: demoNow, Seed: seed, Sealer: sealer})
+		rep, err := ballotbox.Demo(context.Background(), st.Database(store.SurveyDatabase), cat,
+			ballotbox.DemoOptions{Responses: n - stored, Now: demoNow, Seed: seed, Sealer: sealer})
 		if err != nil {
 			t.Fatal(err)
 		}

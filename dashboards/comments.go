@@ -192,7 +192,7 @@ type commentItem struct {
 
 // commentCache holds comments in memory by service and month, each month in
 // order. Survey keeps a month's comments in a small collection of their own
-// (survey.CommentsCollection), read whole: a past month's once, since no
+// (survey.ReadComments reads one whole): a past month's once, since no
 // response is stored in it any more; the current month's again at most once
 // per maxAge, in the background once a first read has been served.
 type commentCache struct {
@@ -289,19 +289,12 @@ func (cc *commentCache) load(ctx context.Context, k serviceMonth) ([]commentItem
 	if err != nil {
 		return nil, err
 	}
-	cur, err := cc.db.Collection(survey.CommentsCollection(k.service, k.month)).Find(ctx, bson.D{})
+	docs, err := survey.ReadComments(ctx, cc.db, k.service, k.month)
 	if err != nil {
-		return nil, fmt.Errorf("read survey comments: %w", err)
-	}
-	var docs []survey.Comment
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, fmt.Errorf("read survey comments: %w", err)
+		return nil, err
 	}
 	items := make([]commentItem, 0, len(docs))
 	for _, c := range docs {
-		if c.Service != k.service || c.Month != k.month {
-			continue // misplaced; `feedback counters rebuild --comments` puts it back
-		}
 		lower := strings.ToLower(c.Text)
 		items = append(items, commentItem{
 			month: c.Month, version: c.Version, question: c.Question, text: c.Text, verified: c.Verified,

@@ -18,7 +18,7 @@
 // it never reads the responses collection, and writes nothing but the quality
 // team's own settings (SPC targets and baselines, theme corrections, the board
 // pack's chosen comments) and publication notices. Invitation counts are
-// written by survey.InvitationCounts, and the demo data by survey.Demo.
+// written by survey.InvitationCounts, and the demo data by ballotbox.Demo.
 package dashboards
 
 import (

@@ -13,6 +13,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/feedback-service/feedback/ballotbox"
 	"github.com/feedback-service/feedback/clocktest"
 	"github.com/feedback-service/feedback/dashboards"
 	"github.com/feedback-service/feedback/store"
@@ -40,8 +41,8 @@ type fixture struct {
 	db        *mongo.Database
 	cat       *survey.Catalogue
 	clock     *clocktest.Clock
-	responses *survey.Responses
-	releaser  *survey.Releaser
+	responses *ballotbox.Responses
+	releaser  *ballotbox.Releaser
 }
 
 func newFixture(t testing.TB) *fixture {
@@ -53,15 +54,15 @@ func newFixture(t testing.TB) *fixture {
 		t.Fatal(err)
 	}
 	c := clocktest.New(today)
-	sealer, err := survey.NewSealer(survey.NewSecret(), cat)
+	sealer, err := ballotbox.NewSealer(ballotbox.NewKeyring(t.TempDir()), nil, cat)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := survey.NewResponses(db, survey.Options{Now: c.Now, Sealer: sealer})
+	r := ballotbox.NewResponses(db, ballotbox.Options{Now: c.Now, Sealer: sealer})
 	t.Cleanup(r.Close)
 	// The release's K is 1 here, so that buckets below the dashboards' K exist
 	// and the dashboards' own disclosure rule is what these tests check.
-	rel, err := survey.NewReleaser(db, cat, survey.ReleaseOptions{Sealer: sealer, K: 1, Now: c.Now, Responses: r})
+	rel, err := ballotbox.NewReleaser(db, cat, ballotbox.ReleaseOptions{Sealer: sealer, K: 1, Now: c.Now, Responses: r})
 	if err != nil {
 		t.Fatal(err)
 	}

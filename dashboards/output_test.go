@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/feedback-service/feedback/ballotbox"
 	"github.com/feedback-service/feedback/dashboards"
-	"github.com/feedback-service/feedback/survey"
 )
 
 func TestNeutralise_FormulaCells(t *testing.T) {
@@ -142,11 +142,11 @@ func TestDemo_FillsBothServicesWithAQuietMonth(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
-	sealer, err := survey.NewSealer(survey.NewSecret(), f.cat)
+	sealer, err := ballotbox.NewSealer(ballotbox.NewKeyring(t.TempDir()), nil, f.cat)
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := survey.Demo(ctx, f.db, f.cat, survey.DemoOptions{Responses: 600, Now: now, Seed: 3, Sealer: sealer})
+	rep, err := ballotbox.Demo(ctx, f.db, f.cat, ballotbox.DemoOptions{Responses: 600, Now: now, Seed: 3, Sealer: sealer})
 	if err != nil {
 		t.Fatal(err)
 	}

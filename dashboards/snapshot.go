@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"hash"
 	"slices"
 	"sort"
@@ -13,13 +12,8 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
+	"github.com/feedback-service/feedback/ballotbox"
 	"github.com/feedback-service/feedback/survey"
-)
-
-// Collections read here. Counters belong to survey (written as responses are
-// stored); invitations belong to this package.
-const (
-	countersCollection = "counters"
 )
 
 // snapshot is every published counter document and invitation count, as read
@@ -58,39 +52,26 @@ func loadSnapshot(ctx context.Context, db *mongo.Database, now time.Time) (*snap
 		return nil, err
 	}
 	s.published = published
-	counters, err := readAll(ctx, db.Collection(countersCollection))
+	// Counters and invitation counts belong to survey, which reads them whole.
+	counters, err := survey.ReadCounters(ctx, db, published)
 	if err != nil {
-		return nil, fmt.Errorf("read survey counters: %w", err)
+		return nil, err
 	}
-	for _, r := range counters {
-		var c survey.CounterDoc
-		if err := bson.Unmarshal(r.raw, &c); err != nil {
-			return nil, fmt.Errorf("decode survey counters %q: %w", r.id, err)
-		}
-		if !published(c.Month) {
-			continue
-		}
-		h.Write(r.raw)
-		s.addCounters(&c)
+	for _, c := range counters {
+		h.Write(c.Raw)
+		s.addCounters(c.Doc)
 	}
 	h.Write([]byte{0})
-	invitations, err := readAll(ctx, db.Collection(survey.InvitationsCollection))
+	invitations, err := survey.ReadInvitationCounts(ctx, db, published)
 	if err != nil {
-		return nil, fmt.Errorf("read invitation counts: %w", err)
+		return nil, err
 	}
-	for _, r := range invitations {
-		var inv survey.InvitationCount
-		if err := bson.Unmarshal(r.raw, &inv); err != nil {
-			return nil, fmt.Errorf("decode invitation count %q: %w", r.id, err)
+	for _, inv := range invitations {
+		h.Write(inv.Raw)
+		if s.invitations[inv.Doc.Service] == nil {
+			s.invitations[inv.Doc.Service] = map[string]int64{}
 		}
-		if !published(inv.Month) {
-			continue
-		}
-		h.Write(r.raw)
-		if s.invitations[inv.Service] == nil {
-			s.invitations[inv.Service] = map[string]int64{}
-		}
-		s.invitations[inv.Service][inv.Month] += inv.N
+		s.invitations[inv.Doc.Service][inv.Doc.Month] += inv.Doc.N
 	}
 	if err := s.readLeadChoices(ctx, db, h); err != nil {
 		return nil, err
@@ -178,13 +159,13 @@ func (s *snapshot) addCounters(c *survey.CounterDoc) {
 // been released. Until the release is due a closed month counts as unpublished
 // whether or not it had any ballot, so that says nothing either.
 func publishedMonths(ctx context.Context, db *mongo.Database, now time.Time) (func(month string) bool, error) {
-	pending, err := survey.PendingBoxes(ctx, db)
+	pending, err := ballotbox.PendingBoxes(ctx, db)
 	if err != nil {
 		return nil, err
 	}
 	current := survey.Month(now)
 	previous := survey.Month(firstOfMonth(now).AddDate(0, -1, 0))
-	due := !now.Before(firstOfMonth(now).Add(survey.DefaultReleaseGrace))
+	due := !now.Before(firstOfMonth(now).Add(ballotbox.DefaultReleaseGrace))
 	return func(month string) bool {
 		if month >= current || (month == previous && !due) {
 			return false

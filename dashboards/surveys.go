@@ -1,8 +1,6 @@
 package dashboards
 
-import (
-	"github.com/feedback-service/feedback/survey"
-)
+import "github.com/feedback-service/feedback/survey"
 
 // survey returns what is known of service's survey versions.
 func (d *Dashboards) survey(service string) (*surveyVersions, bool) {

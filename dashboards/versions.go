@@ -1,8 +1,6 @@
 package dashboards
 
-import (
-	"github.com/feedback-service/feedback/survey"
-)
+import "github.com/feedback-service/feedback/survey"
 
 // surveyVersions is what is known of one service's survey: its current
 // definition, earlier ones from the archive, and the distinct questions they ask.

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/feedback-service/feedback/ballotbox"
 	"github.com/feedback-service/feedback/dashboards"
 	"github.com/feedback-service/feedback/survey"
 )
@@ -23,11 +24,11 @@ func libraryFixture(t *testing.T) (*fixture, *survey.Library) {
 		t.Fatal(err)
 	}
 	cat := must[*survey.Catalogue](t)(lib.Load(ctx))
-	sealer := must[*survey.Sealer](t)(survey.NewSealer(survey.NewSecret(), cat))
+	sealer := must[*ballotbox.Sealer](t)(ballotbox.NewSealer(ballotbox.NewKeyring(t.TempDir()), nil, cat))
 	f.cat = cat
-	f.responses = survey.NewResponses(f.db, survey.Options{Now: f.clock.Now, Sealer: sealer})
+	f.responses = ballotbox.NewResponses(f.db, ballotbox.Options{Now: f.clock.Now, Sealer: sealer})
 	t.Cleanup(f.responses.Close)
-	f.releaser = must[*survey.Releaser](t)(survey.NewReleaser(f.db, cat, survey.ReleaseOptions{Sealer: sealer, K: 1, Now: f.clock.Now, Responses: f.responses}))
+	f.releaser = must[*ballotbox.Releaser](t)(ballotbox.NewReleaser(f.db, cat, ballotbox.ReleaseOptions{Sealer: sealer, K: 1, Now: f.clock.Now, Responses: f.responses}))
 	return f, lib
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"github.com/feedback-service/feedback/accounts"
 	"github.com/feedback-service/feedback/api/apitest"
+	"github.com/feedback-service/feedback/ballotbox"
 	"github.com/feedback-service/feedback/dashboards"
 	"github.com/feedback-service/feedback/store"
 	"github.com/feedback-service/feedback/survey"
@@ -23,7 +24,7 @@ import (
 func fillDashboards(t *testing.T, srv *apitest.Server) {
 	t.Helper()
 	ctx := context.Background()
-	if _, err := survey.Demo(ctx, srv.Store.Database(store.SurveyDatabase), srv.Surveys, survey.DemoOptions{Responses: 600, Now: time.Now(), Seed: 2, Sealer: demoSealer(t, srv.Surveys)}); err != nil {
+	if _, err := ballotbox.Demo(ctx, srv.Store.Database(store.SurveyDatabase), srv.Surveys, ballotbox.DemoOptions{Responses: 600, Now: time.Now(), Seed: 2, Sealer: demoSealer(t, srv.Surveys)}); err != nil {
 		t.Fatal(err)
 	}
 	if err := srv.Dashboards.Refresh(ctx); err != nil {
@@ -91,10 +92,10 @@ func TestDashboards_ChartsHaveTextAlternativesAndDataTables(t *testing.T) {
 	}
 }
 
-// demoSealer seals demo ballots with a fresh secret.
-func demoSealer(t *testing.T, cat *survey.Catalogue) *survey.Sealer {
+// demoSealer seals demo ballots with a fresh keyring.
+func demoSealer(t *testing.T, cat *survey.Catalogue) *ballotbox.Sealer {
 	t.Helper()
-	s, err := survey.NewSealer(survey.NewSecret(), cat)
+	s, err := ballotbox.NewSealer(ballotbox.NewKeyring(t.TempDir()), nil, cat)
 	if err != nil {
 		t.Fatal(err)
 	}

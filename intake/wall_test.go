@@ -3,6 +3,7 @@ package intake
 import (
 	"bytes"
 	"context"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -13,30 +14,45 @@ import (
 // anonymous answers and aggregates. Neither side may import the other; the
 // only things crossing are the InvitationCounter, declared here and implemented
 // there, and invitation links (InvitationLinks, from package invitation), both
-// wired by cmd/feedback.
+// wired by cmd/feedback. In api/, only intakepages serves intake's side; every
+// other page package builds on staff and web, which import no domain, so a
+// page of the dashboards cannot reach a caller's record.
 func TestPrivacyWall_NoImportCrossesBetweenIntakeAndSurvey(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs go list")
 	}
 	const module = "github.com/feedback-service/feedback/"
+	intakeOnly := []string{module + "intake"}
+	// apitest starts the whole app, so it wires both sides, as cmd/feedback
+	// does: page packages' tests may use it, and the check does not follow it.
+	apitest := module + "api/apitest"
 	checks := []struct {
 		from      string
 		forbidden []string
+		bridge    string // a package whose imports are not followed
 	}{
-		{"./intake/...", []string{module + "survey", module + "dashboards", module + "invitation"}},
-		{"./survey/...", []string{module + "intake"}},
-		{"./dashboards/...", []string{module + "intake"}},
+		{"./intake/...", []string{module + "survey", module + "ballotbox", module + "dashboards", module + "invitation"}, ""},
+		{"./survey/...", intakeOnly, ""},
+		{"./ballotbox/...", intakeOnly, ""},
+		{"./dashboards/...", intakeOnly, ""},
 		// Invitations serve both sides, so they depend on neither.
-		{"./invitation/...", []string{module + "intake", module + "survey", module + "dashboards"}},
+		{"./invitation/...", []string{module + "intake", module + "survey", module + "dashboards"}, ""},
+		// Every page package outside intake's (see TestPrivacyWall_EveryPagePackageChecked).
+		{"./api/web/...", intakeOnly, apitest},
+		{"./api/staff/...", intakeOnly, apitest},
+		{"./api/dashpages/...", intakeOnly, apitest},
+		{"./api/surveyadmin/...", intakeOnly, apitest},
+		{"./api/surveypages/...", intakeOnly, apitest},
 	}
 	root, err := filepath.Abs("..")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range checks {
-		deps, ok := listDeps(t, root, c.from)
+		deps, ok := listDeps(t, root, c.from, c.bridge)
 		if !ok {
-			t.Logf("%s: no packages yet; nothing to check", c.from)
+			// A renamed or moved package would otherwise leave the wall unchecked.
+			t.Errorf("%s matches no package: the wall check would check nothing", c.from)
 			continue
 		}
 		for _, dep := range deps {
@@ -49,11 +65,28 @@ func TestPrivacyWall_NoImportCrossesBetweenIntakeAndSurvey(t *testing.T) {
 	}
 }
 
-// listDeps returns the import paths pattern depends on, and false when the
-// pattern matches no package (the package does not exist yet).
-func listDeps(t *testing.T, root, pattern string) ([]string, bool) {
+// A page package added to api/ is checked by the wall test, or named here as
+// intake's own or as a bridge that wires both sides.
+func TestPrivacyWall_EveryPagePackageChecked(t *testing.T) {
+	checked := map[string]bool{"web": true, "staff": true, "dashpages": true, "surveyadmin": true, "surveypages": true}
+	exempt := map[string]bool{"intakepages": true, "apitest": true}
+	dirs, err := os.ReadDir(filepath.Join("..", "api"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range dirs {
+		if d.IsDir() && !checked[d.Name()] && !exempt[d.Name()] {
+			t.Errorf("api/%s is not checked by TestPrivacyWall_NoImportCrossesBetweenIntakeAndSurvey", d.Name())
+		}
+	}
+}
+
+// listDeps returns the import paths pattern and its tests depend on, not
+// following the imports of bridge (when set), and false when the pattern
+// matches no package.
+func listDeps(t *testing.T, root, pattern, bridge string) ([]string, bool) {
 	t.Helper()
-	cmd := exec.Command("go", "list", "-deps", "-test", "-f", "{{.ImportPath}}", pattern)
+	cmd := exec.Command("go", "list", "-deps", "-test", "-f", "{{.ImportPath}}\t{{.DepOnly}}\t{{join .Imports \"\\t\"}}", pattern)
 	cmd.Dir = root
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -66,11 +99,33 @@ func listDeps(t *testing.T, root, pattern string) ([]string, bool) {
 	if err != nil {
 		t.Fatalf("go list -deps %s: %v\n%s", pattern, err, msg)
 	}
-	var deps []string
+	// -test lists test variants as "pkg [pkg.test]", and imports likewise.
+	imports := map[string][]string{}
+	var next []string
 	for line := range strings.Lines(stdout.String()) {
-		// -test lists test variants as "pkg [pkg.test]": keep the path.
-		path, _, _ := strings.Cut(strings.TrimSpace(line), " ")
+		f := strings.Split(strings.TrimRight(line, "\n"), "\t")
+		if len(f) < 2 {
+			continue
+		}
+		imports[f[0]] = f[2:]
+		if f[1] == "false" { // matched by the pattern, or its test
+			next = append(next, f[0])
+		}
+	}
+	seen := map[string]bool{}
+	var deps []string
+	for len(next) > 0 {
+		pkg := next[len(next)-1]
+		next = next[:len(next)-1]
+		if seen[pkg] || pkg == "" {
+			continue
+		}
+		seen[pkg] = true
+		path, _, _ := strings.Cut(pkg, " ")
 		deps = append(deps, path)
+		if path != bridge {
+			next = append(next, imports[pkg]...)
+		}
 	}
 	return deps, len(deps) > 0
 }

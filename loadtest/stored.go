@@ -4,15 +4,16 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/feedback-service/feedback/survey"
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/feedback-service/feedback/ballotbox"
 )
 
 // Acknowledged names where the survey database holds every response the
 // server has acknowledged: the sealed ballots not yet released (a collection
-// per box and hour, and per mix: survey.BallotCollections says which) and
+// per box and hour, and per mix: ballotbox.BallotCollections says which) and
 // "responses", where ballots are released later.
 const Acknowledged = "sealed ballots + responses"
 
@@ -26,7 +27,7 @@ const countBatch = 10_000
 // million responses, while each batch here is bounded by that timeout on its
 // own. progress, if set, hears the running total after each batch.
 func Stored(ctx context.Context, db *mongo.Database, progress func(collection string, n int64)) (int64, error) {
-	names, err := survey.BallotCollections(ctx, db)
+	names, err := ballotbox.BallotCollections(ctx, db)
 	if err != nil {
 		return 0, fmt.Errorf("list the sealed ballots: %w", err)
 	}

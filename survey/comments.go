@@ -2,7 +2,6 @@ package survey
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -10,6 +9,8 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/feedback-service/feedback/store"
 )
 
 // Comment is a free-text answer kept for dashboards, with its month only. Its
@@ -36,16 +37,29 @@ type Comment struct {
 // months before it.
 const commentsPrefix = "comments_"
 
-// legacyCommentsCollection held every comment before they were split by month.
-const legacyCommentsCollection = "comments"
-
 // CommentsCollection names the collection holding service's comments of month
-// (YYYY-MM).
+// (YYYY-MM). Other packages read comments with ReadComments; tests use the
+// name to look at what is stored.
 func CommentsCollection(service, month string) string {
 	return commentsPrefix + strings.ReplaceAll(service, "-", "_") + "_" + strings.ReplaceAll(month, "-", "_")
 }
 
 func (c Comment) collection() string { return CommentsCollection(c.Service, c.Month) }
+
+// ReadComments reads service's comments of month (YYYY-MM), whole: one small
+// collection. A comment filed under another service or month is left out;
+// `feedback counters rebuild --comments` puts it back.
+func ReadComments(ctx context.Context, db *mongo.Database, service, month string) ([]Comment, error) {
+	cur, err := db.Collection(CommentsCollection(service, month)).Find(ctx, bson.D{})
+	if err != nil {
+		return nil, fmt.Errorf("read survey comments: %w", err)
+	}
+	var docs []Comment
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, fmt.Errorf("read survey comments: %w", err)
+	}
+	return slices.DeleteFunc(docs, func(c Comment) bool { return c.Service != service || c.Month != month }), nil
+}
 
 func commentDocs(d *Definition, answers Answers, month string) []Comment {
 	var out []Comment
@@ -54,7 +68,7 @@ func commentDocs(d *Definition, answers Answers, month string) []Comment {
 			continue
 		}
 		if a, ok := answers[q.ID]; ok && a.Text != "" {
-			out = append(out, Comment{ID: randomID(), Service: d.Service, Version: d.Version, Month: month, Question: q.ID, Text: a.Text, FFT: answers[FFTQuestionID].Choice})
+			out = append(out, Comment{ID: NewID(), Service: d.Service, Version: d.Version, Month: month, Question: q.ID, Text: a.Text, FFT: answers[FFTQuestionID].Choice})
 		}
 	}
 	return out
@@ -70,24 +84,11 @@ func insertComments(ctx context.Context, db *mongo.Database, comments []Comment)
 	var firstErr error
 	for name, docs := range byColl {
 		_, err := db.Collection(name).InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
-		if err != nil && !onlyDuplicates(err) && firstErr == nil {
+		if err != nil && !store.OnlyDuplicates(err) && firstErr == nil {
 			firstErr = fmt.Errorf("store comments in %s: %w", name, err)
 		}
 	}
 	return firstErr
-}
-
-func onlyDuplicates(err error) bool {
-	var bwe mongo.BulkWriteException
-	if !errors.As(err, &bwe) || bwe.WriteConcernError != nil || len(bwe.WriteErrors) == 0 {
-		return false
-	}
-	for _, we := range bwe.WriteErrors {
-		if we.Code != 11000 {
-			return false
-		}
-	}
-	return true
 }
 
 // commentCollections lists the survey database's comment collections.
@@ -104,33 +105,4 @@ func commentCollections(ctx context.Context, db *mongo.Database) ([]string, erro
 	}
 	slices.Sort(out)
 	return out, nil
-}
-
-// migrateComments moves comments from the single collection an earlier release
-// kept into the collections by service and month, keeping their _ids (so a
-// migration cut short is simply run again), then drops the old collection.
-func migrateComments(ctx context.Context, db *mongo.Database) error {
-	names, err := db.ListCollectionNames(ctx, bson.D{{Key: "name", Value: legacyCommentsCollection}})
-	if err != nil {
-		return fmt.Errorf("look for comments to migrate: %w", err)
-	}
-	if !slices.Contains(names, legacyCommentsCollection) {
-		return nil
-	}
-	old := db.Collection(legacyCommentsCollection)
-	cur, err := old.Find(ctx, bson.D{})
-	if err != nil {
-		return fmt.Errorf("read comments to migrate: %w", err)
-	}
-	var docs []Comment
-	if err := cur.All(ctx, &docs); err != nil {
-		return fmt.Errorf("read comments to migrate: %w", err)
-	}
-	if err := insertComments(ctx, db, docs); err != nil {
-		return fmt.Errorf("migrate comments: %w", err)
-	}
-	if err := old.Drop(ctx); err != nil {
-		return fmt.Errorf("migrate comments: drop the old collection: %w", err)
-	}
-	return nil
 }

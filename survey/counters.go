@@ -1,10 +1,14 @@
 package survey
 
 import (
+	"context"
+	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 )
 
 // Counters are the aggregates dashboards read: small documents per bucket
@@ -152,4 +156,59 @@ func (c *CounterDoc) Add(o *CounterDoc) {
 			c.A[q][k] += v
 		}
 	}
+}
+
+// Stored is a document as read with the bytes it was stored as: the
+// dashboards hash the bytes to know whether any figure changed.
+type Stored[T any] struct {
+	Doc T
+	Raw bson.Raw
+}
+
+// ReadCounters reads the counter documents of the months keep accepts, in
+// _id order. The collection stays small (a few documents per service, version
+// and month), so it is read whole: the embedded store would scan it for any
+// filter anyway.
+func ReadCounters(ctx context.Context, db *mongo.Database, keep func(month string) bool) ([]Stored[*CounterDoc], error) {
+	raws, err := readWhole(ctx, db.Collection(countersCollection))
+	if err != nil {
+		return nil, fmt.Errorf("read survey counters: %w", err)
+	}
+	var out []Stored[*CounterDoc]
+	for _, raw := range raws {
+		var c CounterDoc
+		if err := bson.Unmarshal(raw, &c); err != nil {
+			return nil, fmt.Errorf("decode survey counters %q: %w", idOf(raw), err)
+		}
+		if keep(c.Month) {
+			out = append(out, Stored[*CounterDoc]{Doc: &c, Raw: raw})
+		}
+	}
+	return out, nil
+}
+
+// readWhole reads a small collection whole, ordered by _id in memory (the
+// store would sort by scanning anyway), so whoever hashes it gets the same
+// hash on every instance.
+func readWhole(ctx context.Context, coll *mongo.Collection) ([]bson.Raw, error) {
+	cur, err := coll.Find(ctx, bson.D{})
+	if err != nil {
+		return nil, err
+	}
+	defer cur.Close(ctx)
+	var out []bson.Raw
+	for cur.Next(ctx) {
+		out = append(out, append(bson.Raw(nil), cur.Current...))
+	}
+	if err := cur.Err(); err != nil {
+		return nil, err
+	}
+	sort.Slice(out, func(i, j int) bool { return idOf(out[i]) < idOf(out[j]) })
+	return out, nil
+}
+
+// idOf is a document's string _id, or "".
+func idOf(raw bson.Raw) string {
+	id, _ := raw.Lookup("_id").StringValueOK()
+	return id
 }

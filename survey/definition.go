@@ -1,6 +1,8 @@
-// Package survey holds the anonymous side of the service: survey definitions,
-// answers, their validation and redaction, and the storage of responses that
-// carry nothing able to point back at a person.
+// Package survey holds the anonymous side of the service: survey definitions
+// and their library, answers, their validation and redaction, and the data a
+// release writes (responses, counters, comments) and the rebuild checks. A
+// submission does not come here: package ballotbox seals it and, once its
+// month is released in groups of at least K, writes it through WriteReleased.
 package survey
 
 import (

@@ -2,6 +2,7 @@ package survey
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -16,6 +17,12 @@ type DefinitionError struct {
 }
 
 func (e *DefinitionError) Error() string { return e.Message }
+
+// ErrInvalidDefinition is every DefinitionError, for errors.Is.
+var ErrInvalidDefinition = errors.New("survey definition breaks a rule")
+
+// Is makes a DefinitionError match ErrInvalidDefinition.
+func (e *DefinitionError) Is(target error) bool { return target == ErrInvalidDefinition }
 
 // fieldPath turns a validator namespace ("Definition.Questions[2].MaxLength")
 // into the path of the JSON field ("questions[2].max_length").

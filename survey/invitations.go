@@ -12,9 +12,9 @@ import (
 	"github.com/feedback-service/feedback/store"
 )
 
-// InvitationsCollection holds the monthly invitation counts, which the
-// dashboards read for response rates.
-const InvitationsCollection = "invitations"
+// invitationsCollection holds the monthly invitation counts, which the
+// dashboards read (ReadInvitationCounts) for response rates.
+const invitationsCollection = "invitations"
 
 // InvitationCounts counts survey texts sent, for response rates. Only a monthly
 // total per service is kept — coarser than the day intake reports, which is
@@ -34,7 +34,7 @@ type InvitationCount struct {
 
 // NewInvitationCounts returns the invitation counts kept in the survey database db.
 func NewInvitationCounts(db *mongo.Database) *InvitationCounts {
-	return &InvitationCounts{coll: db.Collection(InvitationsCollection)}
+	return &InvitationCounts{coll: db.Collection(invitationsCollection)}
 }
 
 // CountInvitation adds one survey text sent for service on day (YYYY-MM-DD) to
@@ -45,11 +45,12 @@ func (i *InvitationCounts) CountInvitation(ctx context.Context, service string, 
 	if err != nil || t.Format(time.DateOnly) != day {
 		return fmt.Errorf("count invitation: day %q is not YYYY-MM-DD", day)
 	}
-	return i.add(ctx, service, Month(t), 1)
+	return i.Add(ctx, service, Month(t), 1)
 }
 
-// add adds n invitations to a month's total with one upsert.
-func (i *InvitationCounts) add(ctx context.Context, service, month string, n int64) error {
+// Add adds n invitations to a month's total with one upsert (the demo adds a
+// month's at once).
+func (i *InvitationCounts) Add(ctx context.Context, service, month string, n int64) error {
 	if !ValidService(service) {
 		return fmt.Errorf("count invitation: %q is not a service type", service)
 	}
@@ -72,4 +73,25 @@ func (i *InvitationCounts) add(ctx context.Context, service, month string, n int
 		return fmt.Errorf("count invitation: %w", err)
 	}
 	return nil
+}
+
+// ReadInvitationCounts reads the invitation counts of the months keep
+// accepts, in _id order; the collection holds one small document per service
+// and month, so it is read whole.
+func ReadInvitationCounts(ctx context.Context, db *mongo.Database, keep func(month string) bool) ([]Stored[InvitationCount], error) {
+	raws, err := readWhole(ctx, db.Collection(invitationsCollection))
+	if err != nil {
+		return nil, fmt.Errorf("read invitation counts: %w", err)
+	}
+	var out []Stored[InvitationCount]
+	for _, raw := range raws {
+		var inv InvitationCount
+		if err := bson.Unmarshal(raw, &inv); err != nil {
+			return nil, fmt.Errorf("decode invitation count %q: %w", idOf(raw), err)
+		}
+		if keep(inv.Month) {
+			out = append(out, Stored[InvitationCount]{Doc: inv, Raw: raw})
+		}
+	}
+	return out, nil
 }

@@ -323,12 +323,8 @@ type strayComment struct{ collection, id string }
 
 // compareComments returns the stored comments no response accounts for, and
 // the comments the responses imply that are not stored. It reads every
-// comments_<service>_<month> collection (and the single collection of an
-// earlier release, whose comments all count as misplaced).
+// comments_<service>_<month> collection.
 func compareComments(ctx context.Context, db *mongo.Database, want map[commentKey]int) (extra []strayComment, missing []Comment, err error) {
-	if err := migrateComments(ctx, db); err != nil {
-		return nil, nil, err
-	}
 	names, err := commentCollections(ctx, db)
 	if err != nil {
 		return nil, nil, err
@@ -357,7 +353,7 @@ func compareComments(ctx context.Context, db *mongo.Database, want map[commentKe
 	}
 	for k, n := range left {
 		for range n {
-			missing = append(missing, Comment{ID: randomID(), Service: k.service, Version: k.version, Month: k.month, Question: k.question, Text: k.text, FFT: k.fft, Verified: k.verified})
+			missing = append(missing, Comment{ID: NewID(), Service: k.service, Version: k.version, Month: k.month, Question: k.question, Text: k.text, FFT: k.fft, Verified: k.verified})
 		}
 	}
 	return extra, missing, nil

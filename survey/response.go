@@ -1,6 +1,8 @@
 package survey
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"strconv"
 	"time"
 
@@ -24,6 +26,18 @@ type Response struct {
 
 // ResponseFields is the allow-list of a stored response's fields, pinned by a test.
 var ResponseFields = []string{"_id", "service", "version", "month", "verified", "answers"}
+
+// responsesCollection holds released responses: written only by a release,
+// read only by exports, backups and the rebuild, never on a request's path.
+const responsesCollection = "responses"
+
+// NewID is a random 128-bit _id in hex, so no order of documents follows
+// their arrival.
+func NewID() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
 
 // MonthLayout formats the only time a response carries.
 const MonthLayout = "2006-01"

@@ -56,19 +56,6 @@ func (c *Catalogue) replace(current, versions map[string]*Definition) bool {
 	return true
 }
 
-// Fit grows the sealer's padded size, if need be, to hold the longest answers
-// to d: for a survey published while the service runs. Ballots sealed after it
-// are all of the new size.
-func (s *Sealer) Fit(d *Definition) {
-	want := int64(roundUp(maxPayload(d)+4, 64))
-	for {
-		cur := s.grown.Load()
-		if int64(s.size) >= want || cur >= want || s.grown.CompareAndSwap(cur, want) {
-			return
-		}
-	}
-}
-
 // VersionField carries the survey version a form was rendered from, so answers
 // sent after a new version is published are read, stored and counted with the
 // questions the person was shown.

@@ -20,6 +20,7 @@ import (
 
 	"github.com/feedback-service/feedback/accounts"
 	"github.com/feedback-service/feedback/api"
+	"github.com/feedback-service/feedback/ballotbox"
 	"github.com/feedback-service/feedback/clocktest"
 	"github.com/feedback-service/feedback/dashboards"
 	"github.com/feedback-service/feedback/intake"
@@ -34,13 +35,13 @@ import (
 type Server struct {
 	URL       string
 	Store     *store.Store
-	Responses *survey.Responses
+	Responses *ballotbox.Responses
 	// Invitations mints single-use invitations the app accepts at /i/.
 	Invitations *invitation.Codes
 	// Releaser releases sealed ballots (with a K of 1: see NewOn), and Sealer
 	// seals them.
-	Releaser *survey.Releaser
-	Sealer   *survey.Sealer
+	Releaser *ballotbox.Releaser
+	Sealer   *ballotbox.Sealer
 	Surveys  *survey.Catalogue
 	// Library holds every published survey version (seeded from the embedded
 	// files); RefreshSurveys makes the app follow a publish at once.
@@ -65,7 +66,7 @@ type Server struct {
 // Options are what a test server is built with.
 type Options struct {
 	API        api.Config
-	Survey     survey.Options
+	Survey     ballotbox.Options
 	Accounts   accounts.Config
 	Dashboards dashboards.Options
 	// IntakeNow is the intake side's clock. A clock left nil, here or in
@@ -266,7 +267,7 @@ func (s *Server) Count(t testing.TB, collection string) int64 {
 		t.Fatal(err)
 	}
 	if collection == "responses" {
-		names, err := survey.BallotCollections(context.Background(), s.Store.Database(store.SurveyDatabase))
+		names, err := ballotbox.BallotCollections(context.Background(), s.Store.Database(store.SurveyDatabase))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -316,7 +317,7 @@ func expectContinue(req *http.Request, body []byte) {
 func (s *Server) ReleaseAll(t testing.TB) {
 	t.Helper()
 	ctx := context.Background()
-	boxes, err := survey.PendingBoxes(ctx, s.Store.Database(store.SurveyDatabase))
+	boxes, err := ballotbox.PendingBoxes(ctx, s.Store.Database(store.SurveyDatabase))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/feedback-service/feedback/accounts"
+	"github.com/feedback-service/feedback/ballotbox"
 	"github.com/feedback-service/feedback/dashboards"
 	"github.com/feedback-service/feedback/intake"
 	"github.com/feedback-service/feedback/invitation"
@@ -19,43 +20,40 @@ import (
 type surveySide struct {
 	library   *survey.Library
 	catalogue *survey.Catalogue
-	sealer    *survey.Sealer
+	sealer    *ballotbox.Sealer
 	codes     *invitation.Codes
 	tokens    *invitation.Tokens
-	responses *survey.Responses
-	releaser  *survey.Releaser
+	responses *ballotbox.Responses
+	releaser  *ballotbox.Releaser
 	now       func() time.Time
 }
 
-func openSurveySide(t testing.TB, st *store.Store, sopts survey.Options, logger *slog.Logger) surveySide {
+func openSurveySide(t testing.TB, st *store.Store, sopts ballotbox.Options, logger *slog.Logger) surveySide {
 	t.Helper()
 	sopts.Logger = logger
 	sv := surveySide{now: sopts.Now}
 	sv.library, sv.catalogue = openLibrary(t, st)
 	var err error
-	if sv.sealer, err = survey.NewSealer(survey.NewSecret(), sv.catalogue); err != nil {
+	if sv.sealer, err = ballotbox.NewSealer(ballotbox.NewKeyring(t.TempDir()), nil, sv.catalogue); err != nil {
 		t.Fatal(err)
 	}
 	sopts.Sealer = sv.sealer
-	if sv.codes, err = invitation.New(survey.NewSecret(), invitation.Config{BaseURL: "http://feedback.test", Now: sopts.Now}); err != nil {
+	if sv.codes, err = invitation.New(ballotbox.NewSecret(), invitation.Config{BaseURL: "http://feedback.test", Now: sopts.Now}); err != nil {
 		t.Fatal(err)
 	}
 	spent := invitation.NewStore(st.Database(invitation.Database), sv.codes)
 	sopts.Invitations, sv.tokens = spent, invitation.NewTokens(spent)
 	sopts.Tokens = sv.tokens
-	sv.responses = survey.NewResponses(st.Database(store.SurveyDatabase), sopts)
+	sv.responses = ballotbox.NewResponses(st.Database(store.SurveyDatabase), sopts)
 	// The release's K is 1 in these tests, so that months below the dashboards'
 	// K exist and the dashboards' own rule is what is tested.
-	sv.releaser, err = survey.NewReleaser(st.Database(store.SurveyDatabase), sv.catalogue, survey.ReleaseOptions{
+	sv.releaser, err = ballotbox.NewReleaser(st.Database(store.SurveyDatabase), sv.catalogue, ballotbox.ReleaseOptions{
 		Sealer: sv.sealer, K: 1, Now: sopts.Now, Logger: logger, AfterRelease: st.Compact, Responses: sv.responses,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	if err := sv.responses.EnsureIndexes(ctx); err != nil {
-		t.Fatal(err)
-	}
 	if err := sv.responses.Keys().Prepare(ctx); err != nil {
 		t.Fatal(err)
 	}

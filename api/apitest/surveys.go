@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/feedback-service/feedback/ballotbox"
 	"github.com/feedback-service/feedback/clocktest"
 	"github.com/feedback-service/feedback/dashboards"
 	"github.com/feedback-service/feedback/store"
@@ -33,7 +34,7 @@ func openLibrary(t testing.TB, st *store.Store) (*survey.Library, *survey.Catalo
 
 // followLibrary is what serve's "follow published surveys" job runs: the
 // catalogue, the sealer's ballot size and the dashboards follow the library.
-func followLibrary(lib *survey.Library, cat *survey.Catalogue, sealer *survey.Sealer, dash *dashboards.Dashboards) func(context.Context) error {
+func followLibrary(lib *survey.Library, cat *survey.Catalogue, sealer *ballotbox.Sealer, dash *dashboards.Dashboards) func(context.Context) error {
 	return func(ctx context.Context) error {
 		changed, err := lib.Refresh(ctx, cat)
 		if err != nil || !changed {
@@ -58,9 +59,9 @@ func (s *Server) RefreshSurveys(t testing.TB) {
 
 // ProductionReleaser releases with the disclosure K of 10 and the test
 // server's sealing secret.
-func ProductionReleaser(t testing.TB, srv *Server, cat *survey.Catalogue, now func() time.Time) *survey.Releaser {
+func ProductionReleaser(t testing.TB, srv *Server, cat *survey.Catalogue, now func() time.Time) *ballotbox.Releaser {
 	t.Helper()
-	rel, err := survey.NewReleaser(srv.Store.Database(store.SurveyDatabase), cat, survey.ReleaseOptions{
+	rel, err := ballotbox.NewReleaser(srv.Store.Database(store.SurveyDatabase), cat, ballotbox.ReleaseOptions{
 		Sealer: srv.Sealer, K: 10, Now: now, Responses: srv.Responses,
 	})
 	if err != nil {

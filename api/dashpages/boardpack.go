@@ -28,14 +28,14 @@ type servicePackView struct {
 func (s *Pages) BoardPack(c fiber.Ctx) error {
 	r, err := Period(c, s.dashboards)
 	if err != nil {
-		return s.refuse(c, err)
+		return err
 	}
 	if web.Query(c, "from") == "" && web.Query(c, "to") == "" {
 		r = dashboards.LastMonths(s.dashboards.Now(), 1)
 	}
 	packs, err := s.dashboards.BoardPack(c.Context(), r)
 	if err != nil {
-		return s.refuse(c, err)
+		return err
 	}
 	p := boardPackPage{Page: s.page(c, "Board pack"), Period: s.periodNav("/dashboards/board-pack", r)}
 	for _, pk := range packs {

@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"html/template"
 	"net/url"
-	"strings"
 
 	"github.com/gofiber/fiber/v3"
 
@@ -44,6 +43,7 @@ func New(site *web.Site, staffPages *staff.Pages, d *dashboards.Dashboards) (*Pa
 	if err != nil {
 		return nil, err
 	}
+	site.Answer(refusals...)
 	return &Pages{site: site, staff: staffPages, dashboards: d, templates: t}, nil
 }
 
@@ -58,35 +58,24 @@ func Period(c fiber.Ctx, d *dashboards.Dashboards) (dashboards.Range, error) {
 	return r, err
 }
 
-// Refusal words a request the dashboards refused: 404 for a service or chart
-// that does not exist, 400 for a malformed period or cursor. ok is false for
-// any other error.
-func Refusal(err error) (status int, heading, message string, ok bool) {
-	switch {
-	case errors.Is(err, dashboards.ErrUnknownService), errors.Is(err, dashboards.ErrUnknownChart):
-		return fiber.StatusNotFound, "Page not found", "There is no dashboard or chart at this address. Start again from the dashboards page.", true
-	case errors.Is(err, dashboards.ErrRange):
-		return fiber.StatusBadRequest, "Choose whole months",
-			fmt.Sprintf("The period could not be shown: %v. Write months as YYYY-MM, for example 2026-01, with from no later than to, and at most %d months.",
-				strings.TrimPrefix(err.Error(), dashboards.ErrRange.Error()+": "), dashboards.MaxMonths), true
-	case errors.Is(err, dashboards.ErrNoComment):
-		return fiber.StatusNotFound, "Comment not found", "There is no published comment at this address. Go back to the dashboard and follow its links.", true
-	case errors.Is(err, dashboards.ErrFilter):
-		return fiber.StatusBadRequest, "Choose a rating and theme from the lists", "The comments could not be filtered: " + strings.TrimPrefix(err.Error(), dashboards.ErrFilter.Error()+": ") + ".", true
-	case errors.Is(err, dashboards.ErrCursor):
-		return fiber.StatusBadRequest, "Page of comments not found", "That link to more comments is not one this page made. Go back to the dashboard and follow its links.", true
-	}
-	return 0, "", "", false
+// refusals word the requests the dashboards refuse: 404 for a service,
+// chart or comment that does not exist, 400 for a malformed period, filter or
+// cursor. The JSON API words its problem documents alike.
+var refusals = web.Answers{
+	{Is: dashboards.ErrUnknownService, Status: fiber.StatusNotFound, Heading: "Page not found", Message: noDashboard},
+	{Is: dashboards.ErrUnknownChart, Status: fiber.StatusNotFound, Heading: "Page not found", Message: noDashboard},
+	{Is: dashboards.ErrRange, Status: fiber.StatusBadRequest, Heading: "Choose whole months", Explain: func(err error) string {
+		return fmt.Sprintf("The period could not be shown: %v. Write months as YYYY-MM, for example 2026-01, with from no later than to, and at most %d months.",
+			web.Detail(err, dashboards.ErrRange), dashboards.MaxMonths)
+	}},
+	{Is: dashboards.ErrNoComment, Status: fiber.StatusNotFound, Heading: "Comment not found", Message: "There is no published comment at this address. Go back to the dashboard and follow its links."},
+	{Is: dashboards.ErrFilter, Status: fiber.StatusBadRequest, Heading: "Choose a rating and theme from the lists", Explain: func(err error) string {
+		return "The comments could not be filtered: " + web.Detail(err, dashboards.ErrFilter) + "."
+	}},
+	{Is: dashboards.ErrCursor, Status: fiber.StatusBadRequest, Heading: "Page of comments not found", Message: "That link to more comments is not one this page made. Go back to the dashboard and follow its links."},
 }
 
-// refuse answers with the page Refusal words, or passes err on.
-func (s *Pages) refuse(c fiber.Ctx, err error) error {
-	status, heading, message, ok := Refusal(err)
-	if !ok {
-		return err
-	}
-	return s.staff.Error(c, status, heading, message)
-}
+const noDashboard = "There is no dashboard or chart at this address. Start again from the dashboards page."
 
 // page is a staff page with the dashboards' own stylesheet, which only these
 // pages load (the survey's first load stays small).

@@ -16,11 +16,11 @@ import (
 func (s *Pages) Overview(c fiber.Ctx) error {
 	r, err := Period(c, s.dashboards)
 	if err != nil {
-		return s.refuse(c, err)
+		return err
 	}
 	o, err := s.dashboards.Overview(c.Context(), r)
 	if err != nil {
-		return s.refuse(c, err)
+		return err
 	}
 	p := overviewPage{Page: s.page(c, "Dashboards"), Overview: o, Period: s.periodNav("/dashboards", r),
 		FFTReturnURL: "/dashboards/fft-return.csv?" + rangeQuery(r)}
@@ -32,7 +32,7 @@ func (s *Pages) Overview(c fiber.Ctx) error {
 	for _, row := range o.Services {
 		st, err := s.dashboards.Service(c.Context(), row.Service, r)
 		if err != nil {
-			return s.refuse(c, err)
+			return err
 		}
 		trend, _ := dashboards.ChartByName(st, dashboards.ChartFFT)
 		trendView := newChartView(st, trend, "")
@@ -51,20 +51,20 @@ func (s *Pages) Service(c fiber.Ctx) error {
 	service := web.Param(c, "service")
 	st, r, err := s.stats(c, service)
 	if err != nil {
-		return s.refuse(c, err)
+		return err
 	}
 	filter := commentFilter(c)
 	comments, err := s.dashboards.FilteredComments(c.Context(), service, r, filter, web.Query(c, "comments"), dashboards.DefaultCommentLimit)
 	if err != nil {
-		return s.refuse(c, err)
+		return err
 	}
 	themes, err := s.dashboards.CountThemes(c.Context(), service, r)
 	if err != nil {
-		return s.refuse(c, err)
+		return err
 	}
 	cmp, err := s.dashboards.Compare(c.Context(), service, r)
 	if err != nil {
-		return s.refuse(c, err)
+		return err
 	}
 	base := "/dashboards/" + service
 	p := servicePage{Compare: newCompareView(cmp), Workbench: s.workbench(service, r, filter, themes),
@@ -83,7 +83,7 @@ func (s *Pages) Service(c fiber.Ctx) error {
 	}
 	charts, err := s.serviceCharts(c, st, scope)
 	if err != nil {
-		return s.refuse(c, err)
+		return err
 	}
 	p.Charts = charts
 	for _, m := range st.Months {
@@ -112,11 +112,11 @@ func (s *Pages) Chart(c fiber.Ctx) error {
 	service := web.Param(c, "service")
 	name, ext, ok := cutLast(web.Param(c, "chart"), ".")
 	if !ok {
-		return s.refuse(c, dashboards.ErrUnknownChart)
+		return dashboards.ErrUnknownChart
 	}
 	r, err := Period(c, s.dashboards)
 	if err != nil {
-		return s.refuse(c, err)
+		return err
 	}
 	filename := downloadName(service, name, r, ext)
 	switch ext {
@@ -124,7 +124,7 @@ func (s *Pages) Chart(c fiber.Ctx) error {
 		f := dashboards.Format(ext)
 		b, err := s.dashboards.Chart(c.Context(), service, r, name, f)
 		if err != nil {
-			return s.refuse(c, err)
+			return err
 		}
 		c.Set(fiber.HeaderContentType, f.ContentType())
 		if f == dashboards.PNG {
@@ -134,11 +134,11 @@ func (s *Pages) Chart(c fiber.Ctx) error {
 	case "csv":
 		st, err := s.dashboards.Service(c.Context(), service, r)
 		if err != nil {
-			return s.refuse(c, err)
+			return err
 		}
 		ch, ok := dashboards.ChartByName(st, name)
 		if !ok {
-			return s.refuse(c, dashboards.ErrUnknownChart)
+			return dashboards.ErrUnknownChart
 		}
 		var b bytes.Buffer
 		if err := dashboards.WriteChartCSV(&b, ch); err != nil {
@@ -146,7 +146,7 @@ func (s *Pages) Chart(c fiber.Ctx) error {
 		}
 		return sendCSV(c, filename, b.Bytes())
 	}
-	return s.refuse(c, dashboards.ErrUnknownChart)
+	return dashboards.ErrUnknownChart
 }
 
 // Export is the CSV of the figures behind every chart of a service.
@@ -154,7 +154,7 @@ func (s *Pages) Export(c fiber.Ctx) error {
 	service := web.Param(c, "service")
 	st, r, err := s.stats(c, service)
 	if err != nil {
-		return s.refuse(c, err)
+		return err
 	}
 	var b bytes.Buffer
 	if err := dashboards.WriteChartsCSV(&b, st); err != nil {
@@ -168,11 +168,11 @@ func (s *Pages) Export(c fiber.Ctx) error {
 func (s *Pages) FFTReturn(c fiber.Ctx) error {
 	r, err := Period(c, s.dashboards)
 	if err != nil {
-		return s.refuse(c, err)
+		return err
 	}
 	var b bytes.Buffer
 	if err := s.dashboards.WriteFFTReturn(c.Context(), &b, r, s.dashboards.OrganisationCode()); err != nil {
-		return s.refuse(c, err)
+		return err
 	}
 	return sendCSV(c, downloadName("fft-return", "", r, "csv"), b.Bytes())
 }

@@ -1,7 +1,6 @@
 package dashpages
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -33,11 +32,11 @@ type settingPage struct {
 func (s *Pages) SettingForm(c fiber.Ctx) error {
 	service, m, err := s.measure(c)
 	if err != nil {
-		return s.refuse(c, err)
+		return err
 	}
 	set, err := s.dashboards.Setting(c.Context(), service, m.Name)
 	if err != nil {
-		return s.refuse(c, err)
+		return err
 	}
 	form := web.Values{"baseline": {set.Baseline}}
 	if set.Target != nil {
@@ -50,7 +49,7 @@ func (s *Pages) SettingForm(c fiber.Ctx) error {
 func (s *Pages) SaveSetting(c fiber.Ctx) error {
 	service, m, err := s.measure(c)
 	if err != nil {
-		return s.refuse(c, err)
+		return err
 	}
 	form, err := web.Form(c)
 	if err != nil {
@@ -66,19 +65,17 @@ func (s *Pages) SaveSetting(c fiber.Ctx) error {
 			set.Target = &v
 		}
 	}
-	if problems == nil {
-		err = s.dashboards.SaveSetting(c.Context(), set)
-		switch {
-		case errors.Is(err, dashboards.ErrBaseline):
-			problems.Add("baseline", "Enter the baseline as a month, like 2026-04, or leave it empty")
-		case errors.Is(err, dashboards.ErrTarget):
-			problems.Add("target", fmt.Sprintf("Enter a target from %v to %v, or leave it empty", m.Min, m.Max))
-		case err != nil:
-			return err
-		}
+	again := func(a web.Again) error {
+		return s.renderSetting(c, a.Status, service, m, web.Values(form), a.Problems)
 	}
 	if problems != nil {
-		return s.renderSetting(c, fiber.StatusUnprocessableEntity, service, m, web.Values(form), problems)
+		return again(web.Again{Status: fiber.StatusUnprocessableEntity, Problems: problems})
+	}
+	if err := s.dashboards.SaveSetting(c.Context(), set); err != nil {
+		return web.ShowAgain(err, web.Answers{
+			{Is: dashboards.ErrBaseline, Status: fiber.StatusUnprocessableEntity, Field: "baseline", Message: "Enter the baseline as a month, like 2026-04, or leave it empty"},
+			{Is: dashboards.ErrTarget, Status: fiber.StatusUnprocessableEntity, Field: "target", Message: fmt.Sprintf("Enter a target from %v to %v, or leave it empty", m.Min, m.Max)},
+		}, again)
 	}
 	if err := s.staff.Audit(c, actionSPCSettingSaved, service+"|"+m.Name); err != nil {
 		return err

@@ -70,11 +70,11 @@ func (s *Pages) CommentsCSV(c fiber.Ctx) error {
 	service := web.Param(c, "service")
 	r, err := Period(c, s.dashboards)
 	if err != nil {
-		return s.refuse(c, err)
+		return err
 	}
 	p, err := s.dashboards.AllComments(c.Context(), service, r, commentFilter(c))
 	if err != nil {
-		return s.refuse(c, err)
+		return err
 	}
 	var b bytes.Buffer
 	if err := dashboards.WriteCommentsCSV(&b, p); err != nil {
@@ -112,7 +112,7 @@ func (s *Pages) ThemesForm(c fiber.Ctx) error {
 	service, month, key := commentParams(c)
 	cm, err := s.dashboards.Comment(c.Context(), service, month, key)
 	if err != nil {
-		return s.refuse(c, err)
+		return err
 	}
 	p := themesPage{Page: s.page(c, "Themes and board pack"), Comment: cm,
 		Back:   "/dashboards/" + service + "?" + url.Values{"from": {month}, "to": {month}}.Encode() + "#comments",
@@ -134,7 +134,7 @@ func (s *Pages) CorrectThemes(c fiber.Ctx) error {
 		return err
 	}
 	if err := s.dashboards.CorrectThemes(c.Context(), service, month, key, form["theme"]); err != nil {
-		return s.refuse(c, err)
+		return err
 	}
 	if err := s.staff.Audit(c, actionThemesCorrected, service+"|"+month+"|"+key); err != nil {
 		return err
@@ -146,7 +146,7 @@ func (s *Pages) CorrectThemes(c fiber.Ctx) error {
 	}
 	if pick != was {
 		if err := s.dashboards.PickComment(c.Context(), service, month, key, pick); err != nil {
-			return s.refuse(c, err)
+			return err
 		}
 		if err := s.staff.Audit(c, actionBoardPick, service+"|"+month+"|"+key); err != nil {
 			return err

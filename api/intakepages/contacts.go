@@ -67,9 +67,6 @@ func (s *Pages) NewContactForm(c fiber.Ctx) error {
 	var returning *intake.Person
 	if id := web.Query(c, "person"); id != "" {
 		p, err := s.intake.Person(c.Context(), id)
-		if errors.Is(err, intake.ErrNotFound) {
-			return s.staff.RecordNotFound(c)
-		}
 		if err != nil {
 			return fmt.Errorf("new contact: %w", err)
 		}
@@ -166,7 +163,6 @@ func (s *Pages) NewContactSubmit(c fiber.Ctx) error {
 			again.Returning = &p
 		}
 	}
-	var problems field.Errors
 	var refusal *intake.Refusal
 	var matches *intake.PossibleMatches
 	switch {
@@ -178,27 +174,29 @@ func (s *Pages) NewContactSubmit(c fiber.Ctx) error {
 		}
 		again.Matches = matches.People
 		return s.renderContactForm(c, fiber.StatusConflict, again)
-	case errors.As(err, &problems):
-		// A problem with the form as a whole is linked from the summary to its first field.
-		again.Problems = problems.Renamed(func(f string) string { return cmp.Or(f, "service") })
-		return s.renderContactForm(c, fiber.StatusUnprocessableEntity, again)
 	case errors.As(err, &refusal):
 		again.Refusal = refusal
 		return s.renderContactForm(c, fiber.StatusUnprocessableEntity, again)
-	case errors.Is(err, intake.ErrNoPractitioner):
-		kind, _ := s.intake.Services.Kind(n.Service)
-		again.Unrouted = "There is no active " + map[intake.ServiceType]string{intake.Counselling: "counsellor",
-			intake.PeerSupport: "peer supporter"}[kind] + " to route this caller to. Ask an administrator to activate one, then try again."
-		return s.renderContactForm(c, fiber.StatusConflict, again)
-	case errors.Is(err, intake.ErrNotFound):
-		return s.staff.RecordNotFound(c)
 	case err != nil:
-		return fmt.Errorf("open contact: %w", err)
+		return web.ShowAgain(fmt.Errorf("open contact: %w", err), s.unrouted(n.Service), func(a web.Again) error {
+			// A problem with the form as a whole is linked from the summary to its first field.
+			again.Problems = a.Problems.Renamed(func(f string) string { return cmp.Or(f, "service") })
+			again.Unrouted = a.Notice
+			return s.renderContactForm(c, a.Status, again)
+		})
 	}
 	if err := s.auditOpened(c, opened.Contact); err != nil {
 		return err
 	}
 	return c.Redirect().Status(fiber.StatusSeeOther).To("/intake/contacts/" + url.PathEscape(opened.Contact.ID))
+}
+
+// unrouted words the refusal to open a contact no practitioner can take.
+func (s *Pages) unrouted(service intake.ServiceType) web.Answers {
+	kind, _ := s.intake.Services.Kind(service)
+	who := map[intake.ServiceType]string{intake.Counselling: "counsellor", intake.PeerSupport: "peer supporter"}[kind]
+	return web.Answers{{Is: intake.ErrNoPractitioner, Status: fiber.StatusConflict,
+		Message: "There is no active " + who + " to route this caller to. Ask an administrator to activate one, then try again."}}
 }
 
 // auditOpened records a risk flag, and a refused caller recorded because at risk.
@@ -255,9 +253,6 @@ func (s *Pages) Contact(c fiber.Ctx) error {
 // view, and shows it.
 func (s *Pages) renderContact(c fiber.Ctx, status int, p contactPage) error {
 	ct, person, err := s.contactAndPerson(c)
-	if errors.Is(err, intake.ErrNotFound) {
-		return s.staff.RecordNotFound(c)
-	}
 	if err != nil {
 		return fmt.Errorf("show contact: %w", err)
 	}
@@ -306,16 +301,8 @@ func (s *Pages) CloseContact(c fiber.Ctx) error {
 	}
 	id := web.Param(c, "id")
 	closed, err := s.intake.Close(c.Context(), id, intake.Closing{Outcome: form.Get("outcome"), Emergency: form.Get("emergency") == web.Checked})
-	var problems field.Errors
-	switch {
-	case errors.As(err, &problems):
-		return s.renderContact(c, fiber.StatusUnprocessableEntity, contactPage{Form: web.Values(form), Problems: problems})
-	case errors.Is(err, intake.ErrNotFound):
-		return s.staff.RecordNotFound(c)
-	case errors.Is(err, intake.ErrAlreadyClosed):
-		return s.renderContact(c, fiber.StatusConflict, contactPage{Notice: "This contact had already been closed; nothing was changed."})
-	case err != nil:
-		return fmt.Errorf("close contact: %w", err)
+	if err != nil {
+		return s.contactAgain(c, fmt.Errorf("close contact: %w", err), form, closeRefusals)
 	}
 	if closed.Emergency {
 		if err := s.staff.Audit(c, actionEmergency, id); err != nil {
@@ -339,18 +326,38 @@ func (s *Pages) Risk(c fiber.Ctx) error {
 	} else {
 		_, err = s.intake.ResolveRisk(c.Context(), id)
 	}
-	switch {
-	case errors.Is(err, intake.ErrNotFound):
-		return s.staff.RecordNotFound(c)
-	case errors.Is(err, intake.ErrAlreadyClosed), errors.Is(err, intake.ErrRiskNotOpen):
-		return s.renderContact(c, fiber.StatusConflict, contactPage{Notice: "Nothing was changed: the contact is closed, or its risk flag is not open."})
-	case err != nil:
-		return fmt.Errorf("risk flag: %w", err)
+	if err != nil {
+		return s.contactAgain(c, fmt.Errorf("risk flag: %w", err), nil, riskRefusals)
 	}
 	if err := s.staff.Audit(c, action, id); err != nil {
 		return err
 	}
 	return c.Redirect().Status(fiber.StatusSeeOther).To("/intake/contacts/" + url.PathEscape(id))
+}
+
+// Refusals of a change to a contact, shown above the contact again.
+var (
+	closeRefusals = web.Answers{
+		{Is: intake.ErrAlreadyClosed, Status: fiber.StatusConflict, Message: "This contact had already been closed; nothing was changed."},
+	}
+	riskRefusals = web.Answers{
+		{Is: intake.ErrAlreadyClosed, Status: fiber.StatusConflict, Message: riskUnchanged},
+		{Is: intake.ErrRiskNotOpen, Status: fiber.StatusConflict, Message: riskUnchanged},
+	}
+)
+
+const riskUnchanged = "Nothing was changed: the contact is closed, or its risk flag is not open."
+
+// contactAgain shows the contact again after a refused change: the form's
+// problems beside its fields, or a refusal of refusals as the notice.
+func (s *Pages) contactAgain(c fiber.Ctx, err error, form url.Values, refusals web.Answers) error {
+	return web.ShowAgain(err, refusals, func(a web.Again) error {
+		p := contactPage{Problems: a.Problems, Notice: a.Notice}
+		if a.Problems != nil {
+			p.Form = web.Values(form)
+		}
+		return s.renderContact(c, a.Status, p)
+	})
 }
 
 // otherRecords are the likely records of person other than their own, each audited.

@@ -1,6 +1,8 @@
-// Package intakepages serves the call handlers' screens: the new-contact
-// form, a contact and closing it, finding a returning caller and a person's
-// history. Every record shown is audited. The rules (eligibility, routing,
+// Package intakepages serves every screen on intake's side of the privacy
+// wall: the call handlers' (the new-contact form, a contact and closing it,
+// finding a returning caller and a person's history), the peer supporters',
+// and the admins' (practitioners, subject access and erasure, merging two
+// records, patient-safety concerns). Every record shown is audited. The rules (eligibility, routing,
 // what a contact needs) live in package intake; these handlers translate.
 package intakepages
 
@@ -34,16 +36,20 @@ type Pages struct {
 func New(site *web.Site, staffPages *staff.Pages, in *intake.Store, links intake.InvitationLinks) (*Pages, error) {
 	t, err := web.ParseTemplates(templateFS, template.FuncMap{"uk": ukTime(in.Location), "date": newDateInput, "choose": newSelect, "label": optionLabel, "day": dayText,
 		"fieldName": func(f string) string { return strings.ReplaceAll(f, "_", " ") }},
-		[]string{"risk", "peer_parts", "safety_parts"}, "contact_new", "contact", "people_find", "person", "peer", "safety_admin", "report", "merge")
+		[]string{"risk", "peer_parts", "safety_parts"}, "contact_new", "contact", "people_find", "person", "peer", "safety_admin", "report", "merge",
+		"practitioners", "practitioner", "people_admin", "person_erase")
 	if err != nil {
 		return nil, err
 	}
+	// A record asked for that is not held (erased, or never was) is
+	// answered the same on every screen.
+	site.Answer(staff.NoRecord(intake.ErrNotFound))
 	return &Pages{site: site, staff: staffPages, intake: in, links: links, templates: t}, nil
 }
 
-// Audit actions of the call handlers' screens. The target is always a record
-// id (person or contact), never a name, number or anything else a person told
-// the service.
+// Audit actions of intake's screens. The target is always a record id
+// (person, contact or practitioner), never a name, number or anything else a
+// person told the service.
 const (
 	actionPersonViewed accounts.Action = "person_viewed" // a person's record was shown
 	actionPersonFound  accounts.Action = "person_found"  // a person was shown as a search candidate
@@ -60,6 +66,13 @@ const (
 	// Two records of one person merged by an admin: the kept record, and the one merged into it.
 	actionPersonMerged     accounts.Action = "person_merged"
 	actionPersonMergedAway accounts.Action = "person_merged_away"
+	// The admins' subject access, erasure and practitioner screens.
+	actionPersonExported        accounts.Action = "person_exported"
+	actionPersonErased          accounts.Action = "person_erased"
+	actionPractitionerAdded     accounts.Action = "practitioner_added"
+	actionPractitionerChanged   accounts.Action = "practitioner_changed"
+	actionPractitionerActivated accounts.Action = "practitioner_activated"
+	actionPractitionerStopped   accounts.Action = "practitioner_deactivated"
 )
 
 // ukTime formats times, stored in UTC, as the service's staff read them: in

@@ -1,7 +1,6 @@
 package intakepages
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 
@@ -19,6 +18,12 @@ type mergePage struct {
 	Form     web.Values
 	Problems field.Errors
 	Notice   string
+}
+
+// mergeRefusals are shown beside the references.
+var mergeRefusals = web.Answers{
+	{Is: intake.ErrSamePerson, Status: fiber.StatusUnprocessableEntity, Field: "merge", Message: "Enter two different record references"},
+	{Is: intake.ErrNotFound, Status: fiber.StatusUnprocessableEntity, Field: "keep", Message: "No record has one of these references: check both"},
 }
 
 // MergeForm is GET /admin/people/merge.
@@ -43,21 +48,16 @@ func (s *Pages) Merge(c fiber.Ctx) error {
 	if form.Get("confirm") != web.Checked {
 		problems.Add("confirm", "Confirm that the two records are the same person")
 	}
-	if problems == nil {
-		_, err = s.intake.Merge(c.Context(), keep, gone)
-		switch {
-		case errors.Is(err, intake.ErrSamePerson):
-			problems.Add("merge", "Enter two different record references")
-		case errors.Is(err, intake.ErrNotFound):
-			problems.Add("keep", "No record has one of these references: check both")
-		case err != nil:
-			return fmt.Errorf("merge: %w", err)
-		}
-	}
-	p := mergePage{Page: s.staff.Page(c, "Merge records"), Form: web.Values(form), Problems: problems}
-	if problems != nil {
+	again := func(a web.Again) error {
+		p := mergePage{Page: s.staff.Page(c, "Merge records"), Form: web.Values(form), Problems: a.Problems}
 		p.Invalid = true
-		return s.site.Render(c, fiber.StatusUnprocessableEntity, s.templates, "merge", p)
+		return s.site.Render(c, a.Status, s.templates, "merge", p)
+	}
+	if problems != nil {
+		return again(web.Again{Status: fiber.StatusUnprocessableEntity, Problems: problems})
+	}
+	if _, err = s.intake.Merge(c.Context(), keep, gone); err != nil {
+		return web.ShowAgain(fmt.Errorf("merge: %w", err), mergeRefusals, again)
 	}
 	if err := s.staff.Audit(c, actionPersonMerged, keep); err != nil {
 		return err

@@ -62,43 +62,36 @@ func (s *Pages) PeerHome(c fiber.Ctx) error {
 	return s.site.Render(c, fiber.StatusOK, s.templates, "peer", p)
 }
 
-// ownsContact checks that the contact in the path was routed to the signed-in
-// peer supporter; any other contact is "not found" to them.
-func (s *Pages) ownsContact(c fiber.Ctx) (bool, error) {
+// ownContact checks that the contact in the path was routed to the signed-in
+// peer supporter; any other contact is not found (intake.ErrNotFound) to
+// them, as is every contact to an account linked to no practitioner.
+func (s *Pages) ownContact(c fiber.Ctx) error {
 	pr, err := s.ownPractitioner(c)
-	if errors.Is(err, intake.ErrNotFound) {
-		return false, nil
-	}
 	if err != nil {
-		return false, err
+		return err
 	}
 	ct, err := s.intake.Contact(c.Context(), web.Param(c, "id"))
-	if errors.Is(err, intake.ErrNotFound) {
-		return false, nil
+	if err != nil {
+		return err
 	}
-	return err == nil && ct.Peer != nil && ct.PractitionerID == pr.ID, err
+	if ct.Peer == nil || ct.PractitionerID != pr.ID {
+		return intake.ErrNotFound
+	}
+	return nil
 }
 
 // PeerContact is GET /peer/contacts/{id}: one of the peer supporter's own callers.
 func (s *Pages) PeerContact(c fiber.Ctx) error {
-	ok, err := s.ownsContact(c)
-	if err != nil {
+	if err := s.ownContact(c); err != nil {
 		return fmt.Errorf("peer contact: %w", err)
-	}
-	if !ok {
-		return s.staff.RecordNotFound(c)
 	}
 	return s.renderContact(c, fiber.StatusOK, contactPage{PeerView: true, Base: "/peer"})
 }
 
 // PeerOwnUpdate is POST /peer/contacts/{id}/peer, for the peer supporter's own callers.
 func (s *Pages) PeerOwnUpdate(c fiber.Ctx) error {
-	ok, err := s.ownsContact(c)
-	if err != nil {
+	if err := s.ownContact(c); err != nil {
 		return fmt.Errorf("peer update: %w", err)
-	}
-	if !ok {
-		return s.staff.RecordNotFound(c)
 	}
 	return s.peerUpdate(c, contactPage{PeerView: true, Base: "/peer"})
 }
@@ -121,8 +114,7 @@ func (s *Pages) peerUpdate(c fiber.Ctx, again contactPage) error {
 		_, err = s.intake.LogConversation(ctx, id, form.Get("on-day"), form.Get("on-month"), form.Get("on-year"))
 	case "contact-made":
 		_, err = s.intake.RecordContactMade(ctx, id, true, form.Get("made-day"), form.Get("made-month"), form.Get("made-year"))
-		var problems field.Errors
-		if errors.As(err, &problems) {
+		if problems := web.FieldErrors(err); problems != nil {
 			err = problems.Renamed(func(string) string { return "made" })
 		}
 	case "no-contact":
@@ -132,24 +124,28 @@ func (s *Pages) peerUpdate(c fiber.Ctx, again contactPage) error {
 	default:
 		return fiber.ErrBadRequest
 	}
-	var problems field.Errors
-	switch {
-	case errors.As(err, &problems):
-		again.Form, again.Problems = web.Values(form), problems
-		return s.renderContact(c, fiber.StatusUnprocessableEntity, again)
-	case errors.Is(err, intake.ErrNotFound):
-		return s.staff.RecordNotFound(c)
-	case errors.Is(err, intake.ErrPeerEnded), errors.Is(err, intake.ErrNotPeerSupport):
-		again.Notice = "Nothing was changed: this is not a peer-support contact, or its peer support has ended."
-		return s.renderContact(c, fiber.StatusConflict, again)
-	case err != nil:
-		return fmt.Errorf("peer support: %w", err)
+	if err != nil {
+		return web.ShowAgain(fmt.Errorf("peer support: %w", err), peerRefusals, func(a web.Again) error {
+			again.Problems, again.Notice = a.Problems, a.Notice
+			if a.Problems != nil {
+				again.Form = web.Values(form)
+			}
+			return s.renderContact(c, a.Status, again)
+		})
 	}
 	if err := s.staff.Audit(c, actionPeerRecorded, id); err != nil {
 		return err
 	}
 	return c.Redirect().Status(fiber.StatusSeeOther).To(again.Base + "/contacts/" + url.PathEscape(id) + "#peer")
 }
+
+// peerRefusals are shown above the contact again.
+var peerRefusals = web.Answers{
+	{Is: intake.ErrPeerEnded, Status: fiber.StatusConflict, Message: peerUnchanged},
+	{Is: intake.ErrNotPeerSupport, Status: fiber.StatusConflict, Message: peerUnchanged},
+}
+
+const peerUnchanged = "Nothing was changed: this is not a peer-support contact, or its peer support has ended."
 
 // selectView is a drop-down of fixed answers, with "Not asked" first.
 type selectView struct {

@@ -1,7 +1,6 @@
 package intakepages
 
 import (
-	"errors"
 	"fmt"
 	"net/url"
 	"slices"
@@ -54,7 +53,7 @@ func (s *Pages) FindPerson(c fiber.Ctx) error {
 		q.Set("dob-year", y)
 	}
 	found, err := s.intake.FindPerson(c.Context(), q.Get("name"), q.Get("dob"), q.Get("phone"), q.Get("email"))
-	if err != nil && !errors.As(err, &p.Problems) {
+	if p.Problems = web.FieldErrors(err); err != nil && p.Problems == nil {
 		return fmt.Errorf("find person: %w", err)
 	}
 	if dobProblem != "" {
@@ -95,9 +94,6 @@ type personPage struct {
 // PersonHistory shows a person's record and every contact, oldest first.
 func (s *Pages) PersonHistory(c fiber.Ctx) error {
 	person, err := s.intake.Person(c.Context(), web.Param(c, "id"))
-	if errors.Is(err, intake.ErrNotFound) {
-		return s.staff.RecordNotFound(c)
-	}
 	if err != nil {
 		return fmt.Errorf("person history: %w", err)
 	}

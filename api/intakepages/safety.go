@@ -53,9 +53,6 @@ func (s *Pages) SafetyConcern(c fiber.Ctx) error {
 
 func (s *Pages) renderSafetyAdmin(c fiber.Ctx, status int, p safetyAdminPage) error {
 	sc, err := s.intake.SafetyConcern(c.Context(), web.Param(c, "id"))
-	if errors.Is(err, intake.ErrNotFound) {
-		return s.staff.RecordNotFound(c)
-	}
 	if err != nil {
 		return fmt.Errorf("safety concern: %w", err)
 	}
@@ -82,12 +79,8 @@ func (s *Pages) SafetyAdminUpdate(c fiber.Ctx) error {
 // PeerSafetyUpdate is POST /peer/contacts/{id}/safety: the peer supporter
 // raises a concern on their own caller, or records a step.
 func (s *Pages) PeerSafetyUpdate(c fiber.Ctx) error {
-	ok, err := s.ownsContact(c)
-	if err != nil {
+	if err := s.ownContact(c); err != nil {
 		return fmt.Errorf("safety concern: %w", err)
-	}
-	if !ok {
-		return s.staff.RecordNotFound(c)
 	}
 	return s.safetyUpdate(c, func(form url.Values, problems field.Errors) error {
 		return s.renderContact(c, fiber.StatusUnprocessableEntity, contactPage{PeerView: true, Base: "/peer", Form: web.Values(form), Problems: problems})
@@ -111,28 +104,33 @@ func (s *Pages) safetyUpdate(c fiber.Ctx, again func(url.Values, field.Errors) e
 	} else {
 		_, err = s.intake.RecordSafetyStep(c.Context(), id, f)
 	}
-	var problems field.Errors
-	switch {
-	case errors.As(err, &problems):
-		return again(form, problems.Renamed(func(f string) string {
-			if f == "on" {
-				return "safety_on"
+	if err != nil {
+		return web.ShowAgain(fmt.Errorf("safety concern: %w", err), safetyRefusals, func(a web.Again) error {
+			if a.Notice != "" {
+				return s.staff.Error(c, a.Status, "Nothing was changed", a.Notice)
 			}
-			return f
-		}))
-	case errors.Is(err, intake.ErrNotFound):
-		return s.staff.RecordNotFound(c)
-	case errors.Is(err, intake.ErrNoConcern), errors.Is(err, intake.ErrAlreadyClosed), errors.Is(err, intake.ErrNotPeerSupport):
-		return s.staff.Error(c, fiber.StatusConflict, "Nothing was changed",
-			"There is no open patient-safety concern on this contact, or it is not a peer-support contact.")
-	case err != nil:
-		return fmt.Errorf("safety concern: %w", err)
+			return again(form, a.Problems.Renamed(func(f string) string {
+				if f == "on" {
+					return "safety_on"
+				}
+				return f
+			}))
+		})
 	}
 	if err := s.staff.Audit(c, action, id); err != nil {
 		return err
 	}
 	return c.Redirect().Status(fiber.StatusSeeOther).To(done)
 }
+
+// safetyRefusals are answered with a page saying nothing was changed.
+var safetyRefusals = web.Answers{
+	{Is: intake.ErrNoConcern, Status: fiber.StatusConflict, Message: safetyUnchanged},
+	{Is: intake.ErrAlreadyClosed, Status: fiber.StatusConflict, Message: safetyUnchanged},
+	{Is: intake.ErrNotPeerSupport, Status: fiber.StatusConflict, Message: safetyUnchanged},
+}
+
+const safetyUnchanged = "There is no open patient-safety concern on this contact, or it is not a peer-support contact."
 
 // loadSafety puts the contact's concern, if any, on the peer supporter's page.
 func (s *Pages) loadSafety(c fiber.Ctx, p *contactPage, contactID string) error {

@@ -1,7 +1,6 @@
 package intakepages
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/gofiber/fiber/v3"
@@ -51,18 +50,16 @@ func surveyTextWording(ct intake.Contact) string {
 	return surveyTextWords[ct.SurveyText]
 }
 
+var linkRefusals = web.Answers{{Is: intake.ErrNoSurveyLink, Status: fiber.StatusConflict,
+	Message: "No survey link can be given for this contact: the caller did not agree to feedback, an invitation goes to them by text or e-mail instead, or a link was given already."}}
+
 // SurveyLink is POST /intake/contacts/{id}/survey-link: a one-off survey link
 // for a caller who agreed to feedback but has no mobile number, shown once to
 // pass on at the end of a live chat or an e-mail, and never stored.
 func (s *Pages) SurveyLink(c fiber.Ctx) error {
 	link, err := s.intake.GiveSurveyLink(c.Context(), web.Param(c, "id"), s.links)
-	switch {
-	case errors.Is(err, intake.ErrNotFound):
-		return s.staff.RecordNotFound(c)
-	case errors.Is(err, intake.ErrNoSurveyLink):
-		return s.renderContact(c, fiber.StatusConflict, contactPage{Notice: "No survey link can be given for this contact: the caller did not agree to feedback, an invitation goes to them by text or e-mail instead, or a link was given already."})
-	case err != nil:
-		return fmt.Errorf("survey link: %w", err)
+	if err != nil {
+		return s.contactAgain(c, fmt.Errorf("survey link: %w", err), nil, linkRefusals)
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return s.renderContact(c, fiber.StatusOK, contactPage{SurveyLink: link})

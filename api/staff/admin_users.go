@@ -1,7 +1,6 @@
 package staff
 
 import (
-	"errors"
 	"fmt"
 	"net/url"
 
@@ -85,11 +84,8 @@ func (s *Pages) SetEnabled(enabled bool) fiber.Handler {
 			return err
 		}
 		err = s.accounts.SetEnabled(c.Context(), SessionOf(c).Email, form.Get("email"), enabled)
-		if notice, status := accountErrorNotice(err); notice != "" {
-			return s.renderUsers(c, status, usersPage{Notice: notice})
-		}
 		if err != nil {
-			return fmt.Errorf("enable or disable account: %w", err)
+			return s.accountRefused(c, fmt.Errorf("enable or disable account: %w", err))
 		}
 		// Disabling oneself ends one's own session; the redirect then asks to sign in.
 		return c.Redirect().Status(fiber.StatusSeeOther).To("/admin/users")
@@ -105,11 +101,8 @@ func (s *Pages) ResetPassword(c fiber.Ctx) error {
 	}
 	email, password := form.Get("email"), accounts.GeneratePassword()
 	err = s.accounts.SetPassword(c.Context(), SessionOf(c).Email, email, password, true)
-	if notice, status := accountErrorNotice(err); notice != "" {
-		return s.renderUsers(c, status, usersPage{Notice: notice})
-	}
 	if err != nil {
-		return fmt.Errorf("reset password: %w", err)
+		return s.accountRefused(c, fmt.Errorf("reset password: %w", err))
 	}
 	email, _ = accounts.NormaliseEmail(email)
 	if email == SessionOf(c).Email {
@@ -122,15 +115,20 @@ func (s *Pages) ResetPassword(c fiber.Ctx) error {
 	})
 }
 
-// accountErrorNotice words the refusals an admin can meet on an existing account.
-func accountErrorNotice(err error) (string, int) {
-	switch {
-	case errors.Is(err, accounts.ErrLastAdmin):
-		return "You cannot disable the last enabled administrator. Make someone else an administrator first.", fiber.StatusConflict
-	case errors.Is(err, accounts.ErrNotFound), errors.Is(err, accounts.ErrInvalidEmail):
-		return "There is no account with that e-mail address.", fiber.StatusNotFound
-	}
-	return "", 0
+// accountRefusals are the refusals an admin can meet on an existing account.
+var accountRefusals = web.Answers{
+	{Is: accounts.ErrLastAdmin, Status: fiber.StatusConflict, Message: "You cannot disable the last enabled administrator. Make someone else an administrator first."},
+	{Is: accounts.ErrNotFound, Status: fiber.StatusNotFound, Message: noAccount},
+	{Is: accounts.ErrInvalidEmail, Status: fiber.StatusNotFound, Message: noAccount},
+}
+
+const noAccount = "There is no account with that e-mail address."
+
+// accountRefused shows the accounts again with a refusal as the notice.
+func (s *Pages) accountRefused(c fiber.Ctx, err error) error {
+	return web.ShowAgain(err, accountRefusals, func(a web.Again) error {
+		return s.renderUsers(c, a.Status, usersPage{Notice: a.Notice})
+	})
 }
 
 type auditPage struct {
@@ -142,9 +140,6 @@ type auditPage struct {
 // AuditLog shows the audit log newest first, a page at a time.
 func (s *Pages) AuditLog(c fiber.Ctx) error {
 	log, err := s.accounts.ReadAudit(c.Context(), web.Query(c, "after"), accounts.DefaultAuditPageSize)
-	if errors.Is(err, accounts.ErrBadCursor) {
-		return fiber.ErrBadRequest
-	}
 	if err != nil {
 		return fmt.Errorf("read audit log: %w", err)
 	}

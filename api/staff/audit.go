@@ -8,19 +8,6 @@ import (
 	"github.com/feedback-service/feedback/accounts"
 )
 
-// Audit actions of the admins' intake screens (the call handlers' are in
-// package intakepages). The target is always a record id (person or
-// practitioner), never a name, number or anything else a person told the
-// service.
-const (
-	actionPersonExported        accounts.Action = "person_exported" // subject access
-	actionPersonErased          accounts.Action = "person_erased"
-	actionPractitionerAdded     accounts.Action = "practitioner_added"
-	actionPractitionerChanged   accounts.Action = "practitioner_changed"
-	actionPractitionerActivated accounts.Action = "practitioner_activated"
-	actionPractitionerStopped   accounts.Action = "practitioner_deactivated"
-)
-
 // Audit writes one entry for the signed-in person. Callers audit before they
 // show a record, so a view that cannot be logged is not shown.
 func (s *Pages) Audit(c fiber.Ctx, action accounts.Action, recordID string) error {
@@ -28,10 +15,4 @@ func (s *Pages) Audit(c fiber.Ctx, action accounts.Action, recordID string) erro
 		return fmt.Errorf("audit %s: %w", action, err)
 	}
 	return nil
-}
-
-// RecordNotFound answers a staff page asking for a record that does not exist.
-func (s *Pages) RecordNotFound(c fiber.Ctx) error {
-	return s.Error(c, fiber.StatusNotFound, "Record not found",
-		"There is no record with this reference. It may have been erased, or removed at the end of the retention period.")
 }

@@ -51,9 +51,11 @@ func (s *Pages) clearSessionCookie(c fiber.Ctx) {
 }
 
 // Area marks a response as for staff only: never stored by a browser or
-// a cache, since it may show names, accounts or one-time passwords.
+// a cache, since it may show names, accounts or one-time passwords. Its error
+// pages carry the staff header.
 func (s *Pages) Area(c fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
+	web.SetPageBase(c, s.pageBase)
 	return c.Next()
 }
 

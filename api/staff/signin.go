@@ -1,7 +1,6 @@
 package staff
 
 import (
-	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -26,6 +25,12 @@ const (
 	badCredentials  = "Enter a correct e-mail address and password"
 	tooManyAttempts = "There have been too many attempts to sign in. Try again later."
 )
+
+// signInRefusals are the refusals the sign-in form shows.
+var signInRefusals = web.Answers{
+	{Is: accounts.ErrLocked, Status: fiber.StatusTooManyRequests, Field: "email", Message: tooManyAttempts},
+	{Is: accounts.ErrInvalidCredentials, Status: fiber.StatusUnprocessableEntity, Field: "email password", Message: badCredentials},
+}
 
 type loginPage struct {
 	web.Page
@@ -68,15 +73,10 @@ func (s *Pages) LoginSubmit(c fiber.Ctx) error {
 	}
 	// The client key is kept in memory by the lockout: web.ClientIP copies it.
 	sess, err := s.accounts.SignIn(c.Context(), email, password, s.site.ClientIP(c))
-	var locked *accounts.LockedError
-	switch {
-	case errors.As(err, &locked):
-		return s.renderLogin(c, fiber.StatusTooManyRequests, email, next, field.Errors{{Field: "email", Message: tooManyAttempts}})
-	case errors.Is(err, accounts.ErrInvalidCredentials):
-		return s.renderLogin(c, fiber.StatusUnprocessableEntity, email, next,
-			field.Errors{{Field: "email", Message: badCredentials}, {Field: "password", Message: badCredentials}})
-	case err != nil:
-		return fmt.Errorf("sign in: %w", err)
+	if err != nil {
+		return web.ShowAgain(fmt.Errorf("sign in: %w", err), signInRefusals, func(a web.Again) error {
+			return s.renderLogin(c, a.Status, email, next, a.Problems)
+		})
 	}
 	// A session the browser already held ends: one browser, one session.
 	if old := c.Cookies(s.cookieName()); old != "" {
@@ -146,6 +146,16 @@ func (s *Pages) Logout(c fiber.Ctx) error {
 	return c.Redirect().Status(fiber.StatusSeeOther).To(LoginPath + "?signed_out=1")
 }
 
+// passwordRefusals are the refusals the password form shows.
+var passwordRefusals = web.Answers{
+	{Is: accounts.ErrLocked, Status: fiber.StatusTooManyRequests, Field: "current", Message: tooManyAttempts},
+	{Is: accounts.ErrInvalidCredentials, Status: fiber.StatusUnprocessableEntity, Field: "current", Message: "Your current password is not right"},
+	{Is: accounts.ErrWeakPassword, Status: fiber.StatusUnprocessableEntity, Field: "new", Explain: func(err error) string {
+		p, _ := accounts.Problem(err)
+		return p.Message
+	}},
+}
+
 type passwordPage struct {
 	web.Page
 	MustChange bool
@@ -189,18 +199,10 @@ func (s *Pages) PasswordSubmit(c fiber.Ctx) error {
 	if problems != nil {
 		return s.renderPassword(c, fiber.StatusUnprocessableEntity, back, problems)
 	}
-	err = s.accounts.ChangePassword(c.Context(), sess.Email, current, next)
-	var locked *accounts.LockedError
-	switch {
-	case errors.As(err, &locked):
-		return s.renderPassword(c, fiber.StatusTooManyRequests, back, field.Errors{{Field: "current", Message: tooManyAttempts}})
-	case errors.Is(err, accounts.ErrInvalidCredentials):
-		return s.renderPassword(c, fiber.StatusUnprocessableEntity, back, field.Errors{{Field: "current", Message: "Your current password is not right"}})
-	case errors.Is(err, accounts.ErrWeakPassword):
-		p, _ := accounts.Problem(err)
-		return s.renderPassword(c, fiber.StatusUnprocessableEntity, back, field.Errors{{Field: "new", Message: p.Message}})
-	case err != nil:
-		return fmt.Errorf("change password: %w", err)
+	if err := s.accounts.ChangePassword(c.Context(), sess.Email, current, next); err != nil {
+		return web.ShowAgain(fmt.Errorf("change password: %w", err), passwordRefusals, func(a web.Again) error {
+			return s.renderPassword(c, a.Status, back, a.Problems)
+		})
 	}
 	u, err := s.accounts.Get(c.Context(), sess.Email)
 	if err != nil {

@@ -1,7 +1,9 @@
-// Package staff serves the staff's own pages: signing in and out, sessions
-// and CSRF defences, the staff home page, and the administrators' screens
-// (accounts, the audit log, practitioners, subject access and erasure). The
-// intake and dashboard screens use its middleware and page header.
+// Package staff serves the staff's own pages: signing in and out, sessions,
+// roles and CSRF defences, the staff home page, and the administrators'
+// screens for staff accounts and the audit log. The intake, survey-admin and
+// dashboard screens use its middleware, page header and audit. It imports no
+// domain package of either side of the privacy wall (only accounts, the
+// staff's own), so the dashboards, which build on it, cannot reach intake.
 package staff
 
 import (
@@ -13,7 +15,6 @@ import (
 
 	"github.com/feedback-service/feedback/accounts"
 	"github.com/feedback-service/feedback/api/web"
-	"github.com/feedback-service/feedback/intake"
 )
 
 //go:embed templates/*.html
@@ -23,20 +24,19 @@ var templateFS embed.FS
 type Pages struct {
 	site      *web.Site
 	accounts  *accounts.Store
-	intake    *intake.Store
 	log       *slog.Logger
 	templates web.Templates
 	https     bool
 	origin    string
+	// pageBase starts the error pages of the staff area (see Area).
+	pageBase func(fiber.Ctx, string) web.Page
 }
 
 // Deps are what the staff pages need.
 type Deps struct {
 	Site     *web.Site
 	Accounts *accounts.Store
-	// Intake is read by the admins' practitioner, subject-access and erasure screens.
-	Intake *intake.Store
-	Logger *slog.Logger
+	Logger   *slog.Logger
 	// HTTPS sets Secure, __Host- session cookies.
 	HTTPS bool
 	// Origin is scheme://host[:port] of the base URL, as browsers send it in Origin.
@@ -48,16 +48,14 @@ func New(d Deps) (*Pages, error) {
 	if d.Accounts == nil {
 		return nil, errors.New("staff: no accounts store")
 	}
-	if d.Intake == nil {
-		return nil, errors.New("staff: no intake store")
-	}
-	t, err := web.ParseTemplates(templateFS, nil, nil, "login", "password", "staff", "users", "audit",
-		"practitioners", "practitioner", "people_admin", "person_erase")
+	t, err := web.ParseTemplates(templateFS, nil, nil, "login", "password", "staff", "users", "audit")
 	if err != nil {
 		return nil, err
 	}
-	return &Pages{site: d.Site, accounts: d.Accounts, intake: d.Intake, log: d.Logger, templates: t,
-		https: d.HTTPS, origin: d.Origin}, nil
+	s := &Pages{site: d.Site, accounts: d.Accounts, log: d.Logger, templates: t, https: d.HTTPS, origin: d.Origin}
+	s.pageBase = s.Page
+	d.Site.Answer(web.Answer{Is: accounts.ErrBadCursor, Status: fiber.StatusBadRequest})
+	return s, nil
 }
 
 // Page is the base of a staff page, with the header of the person signed in,
@@ -74,4 +72,11 @@ func (s *Pages) Page(c fiber.Ctx, title string) web.Page {
 // Error answers with a plain page, with the staff header when signed in.
 func (s *Pages) Error(c fiber.Ctx, status int, heading, message string) error {
 	return s.site.ErrorPage(c, status, s.Page(c, heading), heading, message)
+}
+
+// NoRecord answers a staff page asking for a record that does not exist, for
+// a domain's not-found error is; page packages register it (web.Site.Answer).
+func NoRecord(is error) web.Answer {
+	return web.Answer{Is: is, Status: fiber.StatusNotFound, Heading: "Record not found",
+		Message: "There is no record with this reference. It may have been erased, or removed at the end of the retention period."}
 }

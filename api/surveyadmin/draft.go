@@ -290,6 +290,10 @@ func (p *Pages) renderDraft(c fiber.Ctx, status int, cur *survey.Definition, bas
 	return p.site.Render(c, status, p.templates, "draft", page)
 }
 
+// draftRefusals are shown above the draft again.
+var draftRefusals = web.Answers{{Is: survey.ErrUnchanged, Status: fiber.StatusUnprocessableEntity,
+	Message: "Nothing changed: this draft asks exactly what the current version asks."}}
+
 // DraftSubmit is POST /admin/surveys/{service}/draft: check the draft with the
 // rules the service starts with and, if it keeps them, save it and show its preview.
 func (p *Pages) DraftSubmit(c fiber.Ctx) error {
@@ -308,15 +312,15 @@ func (p *Pages) DraftSubmit(c fiber.Ctx) error {
 	}
 	draft, err := p.library.SaveDraft(c.Context(), file, base, staff.SessionOf(c).Email)
 	var de *survey.DefinitionError
-	switch {
-	case errors.Is(err, survey.ErrUnchanged):
-		return p.renderDraft(c, fiber.StatusUnprocessableEntity, cur, base, web.Values(form), nil,
-			"Nothing changed: this draft asks exactly what the current version asks.")
-	case errors.As(err, &de):
+	if errors.As(err, &de) {
+		// The rule names a path in the definition file: marked on its field of the form.
 		problems.Add(fieldOf(de, order), de.Message)
 		return p.renderDraft(c, fiber.StatusUnprocessableEntity, cur, base, web.Values(form), problems, "")
-	case err != nil:
-		return fmt.Errorf("save survey draft: %w", err)
+	}
+	if err != nil {
+		return web.ShowAgain(fmt.Errorf("save survey draft: %w", err), draftRefusals, func(a web.Again) error {
+			return p.renderDraft(c, a.Status, cur, base, web.Values(form), a.Problems, a.Notice)
+		})
 	}
 	return c.Redirect().Status(fiber.StatusSeeOther).To("/admin/surveys/drafts/" + draft.ID)
 }

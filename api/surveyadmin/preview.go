@@ -1,9 +1,6 @@
 package surveyadmin
 
 import (
-	"errors"
-	"fmt"
-
 	"github.com/gofiber/fiber/v3"
 
 	"github.com/feedback-service/feedback/api/staff"
@@ -22,18 +19,14 @@ type previewPage struct {
 
 // draft returns the draft named in the path.
 func (p *Pages) draft(c fiber.Ctx) (*survey.Draft, error) {
-	d, err := p.library.Draft(c.Context(), web.Param(c, "id"))
-	if errors.Is(err, survey.ErrNoSuchDraft) {
-		return nil, p.staff.RecordNotFound(c)
-	}
-	return d, err
+	return p.library.Draft(c.Context(), web.Param(c, "id"))
 }
 
 // Preview is GET /admin/surveys/drafts/{id}: what changes for the
 // dashboards, a link to the page as a phone shows it, and the publish button.
 func (p *Pages) Preview(c fiber.Ctx) error {
 	d, err := p.draft(c)
-	if err != nil || d == nil {
+	if err != nil {
 		return err
 	}
 	return p.renderPreview(c, fiber.StatusOK, d, "")
@@ -56,11 +49,18 @@ func (p *Pages) renderPreview(c fiber.Ctx, status int, d *survey.Draft, problem 
 	})
 }
 
+// publishRefusals are shown on the preview again.
+var publishRefusals = web.Answers{
+	{Is: survey.ErrPublishConflict, Status: fiber.StatusConflict, Explain: error.Error},
+	{Is: survey.ErrUnchanged, Status: fiber.StatusConflict, Explain: error.Error},
+	{Is: survey.ErrInvalidDefinition, Status: fiber.StatusUnprocessableEntity, Explain: error.Error},
+}
+
 // Phone is GET /admin/surveys/drafts/{id}/phone: the survey page
 // of the draft, rendered by the survey pages themselves.
 func (p *Pages) Phone(c fiber.Ctx) error {
 	d, err := p.draft(c)
-	if err != nil || d == nil {
+	if err != nil {
 		return err
 	}
 	return p.phone.Preview(c, d.Definition)
@@ -71,18 +71,15 @@ func (p *Pages) Phone(c fiber.Ctx) error {
 // preview says so.
 func (p *Pages) Publish(c fiber.Ctx) error {
 	d, err := p.draft(c)
-	if err != nil || d == nil {
+	if err != nil {
 		return err
 	}
 	pub, err := p.library.PublishOver(c.Context(), d.File, staff.SessionOf(c).Email, d.Base)
-	var de *survey.DefinitionError
-	switch {
-	case errors.Is(err, survey.ErrPublishConflict), errors.Is(err, survey.ErrUnchanged):
-		return p.renderPreview(c, fiber.StatusConflict, d, err.Error())
-	case errors.As(err, &de):
-		return p.renderPreview(c, fiber.StatusUnprocessableEntity, d, de.Message)
-	case err != nil:
-		return fmt.Errorf("publish survey: %w", err)
+	if err != nil {
+		// Unwrapped: a refusal's notice is the library's own words.
+		return web.ShowAgain(err, publishRefusals, func(a web.Again) error {
+			return p.renderPreview(c, a.Status, d, a.Notice)
+		})
 	}
 	return p.afterPublish(c, actionSurveyPublished, pub)
 }

@@ -69,6 +69,7 @@ func New(d Deps) (*Pages, error) {
 	if err != nil {
 		return nil, err
 	}
+	d.Site.Answer(staff.NoRecord(survey.ErrNoSuchDraft))
 	return &Pages{site: d.Site, staff: d.Staff, library: d.Library, surveys: d.Surveys, phone: d.Phone,
 		published: d.Published, templates: t}, nil
 }
@@ -160,15 +161,20 @@ func (p *Pages) Rollback(c fiber.Ctx) error {
 	service := web.Param(c, "service")
 	n, _ := strconv.Atoi(form.Get("number"))
 	pub, err := p.library.Rollback(c.Context(), service, n, staff.SessionOf(c).Email)
-	switch {
-	case errors.Is(err, survey.ErrUnchanged):
-		return p.renderService(c, fiber.StatusConflict, service, "", "That version is the current one already: nothing changed.")
-	case errors.Is(err, survey.ErrPublishConflict), errors.Is(err, survey.ErrNoSuchVersion):
-		return p.renderService(c, fiber.StatusConflict, service, "", err.Error())
-	case err != nil:
-		return fmt.Errorf("roll back survey: %w", err)
+	if err != nil {
+		// Unwrapped: a refusal's notice is the library's own words.
+		return web.ShowAgain(err, rollbackRefusals, func(a web.Again) error {
+			return p.renderService(c, a.Status, service, "", a.Notice)
+		})
 	}
 	return p.afterPublish(c, actionSurveyRolledBack, pub)
+}
+
+// rollbackRefusals are shown above the versions again.
+var rollbackRefusals = web.Answers{
+	{Is: survey.ErrUnchanged, Status: fiber.StatusConflict, Message: "That version is the current one already: nothing changed."},
+	{Is: survey.ErrPublishConflict, Status: fiber.StatusConflict, Explain: error.Error},
+	{Is: survey.ErrNoSuchVersion, Status: fiber.StatusConflict, Explain: error.Error},
 }
 
 // afterPublish audits a publish, applies it here and shows the versions.

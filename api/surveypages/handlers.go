@@ -8,6 +8,7 @@ import (
 
 	"github.com/feedback-service/feedback/api/surveypages/i18n"
 	"github.com/feedback-service/feedback/api/web"
+	"github.com/feedback-service/feedback/ballotbox"
 	"github.com/feedback-service/feedback/survey"
 )
 
@@ -86,50 +87,37 @@ func (p *Pages) Submit(c fiber.Ctx) error {
 		return fiber.ErrBadRequest
 	}
 	l := p.language(c)
-	nonces := values[survey.NonceField]
 	d = p.formVersion(c.Context(), d, values)
 	answers, ve := d.ParseForm(values)
+	sent := ballotbox.Sent{Def: d, Nonces: values[survey.NonceField], Token: values.Get(TokenField),
+		Invitation: values.Get(InvitationField), Answers: answers}
 	if ve != nil {
-		// Keep the nonce the person had: a fixed form is still the same form.
-		if len(nonces) == 1 {
-			if _, err := p.responses.Keys().BallotID(c.Context(), d.Service, nonces[0]); err == nil {
-				return p.renderForm(c, fiber.StatusUnprocessableEntity, l, d, nonces[0], values, ve, "")
-			}
-		}
-		return p.showForm(c, fiber.StatusUnprocessableEntity, l, d, values, ve, "")
+		sent.Invalid = ve
 	}
-	if len(nonces) != 1 {
-		return p.showForm(c, fiber.StatusUnprocessableEntity, l, d, values, nil, expiredNotice)
-	}
-	outcome, err := p.store(c, d, nonces[0], values, answers)
+	rc, err := p.responses.Receive(c.Context(), sent)
 	switch {
-	case errors.Is(err, survey.ErrToken):
+	case ve != nil && rc.Nonce != "":
+		return p.renderForm(c, fiber.StatusUnprocessableEntity, l, d, rc.Nonce, values, ve, "")
+	case ve != nil:
+		return p.showForm(c, fiber.StatusUnprocessableEntity, l, d, values, ve, "")
+	case errors.Is(err, ballotbox.ErrToken):
 		// Nothing stored: the same form, without the token, stores the answers open.
 		values.Del(TokenField)
-		return p.renderForm(c, fiber.StatusUnprocessableEntity, l, d, nonces[0], values, nil, tokenNotice)
-	case errors.Is(err, survey.ErrNonce):
+		return p.renderForm(c, fiber.StatusUnprocessableEntity, l, d, rc.Nonce, values, nil, tokenNotice)
+	case errors.Is(err, ballotbox.ErrNonce):
 		return p.showForm(c, fiber.StatusUnprocessableEntity, l, d, values, nil, expiredNotice)
 	case err != nil:
 		// Not stored, not acknowledged: show the answers again with the same
 		// nonce, so trying again cannot store them twice.
-		return p.renderForm(c, fiber.StatusServiceUnavailable, l, d, nonces[0], values, nil, unavailableNotice)
+		return p.renderForm(c, fiber.StatusServiceUnavailable, l, d, rc.Nonce, values, nil, unavailableNotice)
 	}
 	// Post, redirect, get: the thank-you address names the survey and the
 	// language only — nothing of the answers or of the person.
 	target := "/s/" + d.Service + "/thanks?" + i18n.Param + "=" + string(l)
-	if outcome == survey.AlreadyReceived {
+	if rc.Outcome == ballotbox.AlreadyReceived {
 		target += "&already=1"
 	}
 	return c.Redirect().Status(fiber.StatusSeeOther).To(target)
-}
-
-// store stores answers sent with a token (the browser exchanged the
-// invitation for one), or with the invitation, or with neither.
-func (p *Pages) store(c fiber.Ctx, d *survey.Definition, nonce string, values url.Values, answers survey.Answers) (survey.Outcome, error) {
-	if token := values.Get(TokenField); token != "" {
-		return p.responses.SubmitToken(c.Context(), d, nonce, token, answers)
-	}
-	return p.responses.SubmitInvited(c.Context(), d, nonce, values.Get(InvitationField), answers)
 }
 
 // Catalogue keys of the notices above a form sent back.

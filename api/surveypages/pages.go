@@ -15,6 +15,7 @@ import (
 
 	"github.com/feedback-service/feedback/api/surveypages/i18n"
 	"github.com/feedback-service/feedback/api/web"
+	"github.com/feedback-service/feedback/ballotbox"
 	"github.com/feedback-service/feedback/survey"
 )
 
@@ -25,7 +26,7 @@ var templateFS embed.FS
 type Pages struct {
 	site        *web.Site
 	surveys     *survey.Catalogue
-	responses   *survey.Responses
+	responses   *ballotbox.Responses
 	invitations Invitations // nil: invitations are off
 	contact     Contact
 	langs       i18n.Catalogues
@@ -45,7 +46,7 @@ type Contact struct {
 
 // New parses the templates and renders each survey's blank form once in each
 // language. invitations may be nil (invitations off).
-func New(site *web.Site, surveys *survey.Catalogue, responses *survey.Responses, invitations Invitations, contact Contact) (*Pages, error) {
+func New(site *web.Site, surveys *survey.Catalogue, responses *ballotbox.Responses, invitations Invitations, contact Contact) (*Pages, error) {
 	langs, err := i18n.Load()
 	if err != nil {
 		return nil, err

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"math/big"
 	"strconv"
 	"strings"
@@ -112,19 +111,20 @@ func (p *Pages) Token(c fiber.Ctx) error {
 	return c.Send(body)
 }
 
-// tokenProblem answers a refused exchange.
+// tokenRefusals word a refused exchange. The exchange is JSON on a survey
+// route (not under /api/), so it answers them itself.
+var tokenRefusals = web.Answers{
+	{Is: invitation.ErrUsed, Status: fiber.StatusGone, Message: "This invitation has been used."},
+	{Is: invitation.ErrExpired, Status: fiber.StatusGone, Message: "This invitation has expired."},
+	{Is: invitation.ErrInvalid, Status: fiber.StatusNotFound, Message: "This is not an invitation to this survey."},
+	{Is: invitation.ErrKeyNotSigning, Status: fiber.StatusConflict, Message: "The key named does not sign now: fetch the token key again."},
+	{Is: invitation.ErrMalformed, Status: fiber.StatusBadRequest, Message: "The blinded message is not one this key can sign."},
+}
+
+// tokenProblem answers a refused exchange, or one that cannot be checked now.
 func tokenProblem(c fiber.Ctx, err error) error {
-	switch {
-	case errors.Is(err, invitation.ErrUsed):
-		return web.Problem(c, fiber.StatusGone, "This invitation has been used.", nil)
-	case errors.Is(err, invitation.ErrExpired):
-		return web.Problem(c, fiber.StatusGone, "This invitation has expired.", nil)
-	case errors.Is(err, invitation.ErrInvalid):
-		return web.Problem(c, fiber.StatusNotFound, "This is not an invitation to this survey.", nil)
-	case errors.Is(err, invitation.ErrKeyNotSigning):
-		return web.Problem(c, fiber.StatusConflict, "The key named does not sign now: fetch the token key again.", nil)
-	case errors.Is(err, invitation.ErrMalformed):
-		return web.Problem(c, fiber.StatusBadRequest, "The blinded message is not one this key can sign.", nil)
+	if a, ok := tokenRefusals.For(err); ok {
+		return web.Problem(c, a.Status, a.Message, nil)
 	}
 	c.Set(fiber.HeaderRetryAfter, "30")
 	return web.Problem(c, fiber.StatusServiceUnavailable, "The invitation cannot be checked just now.", nil)

@@ -7,8 +7,9 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/feedback-service/feedback/survey"
 	"github.com/gofiber/fiber/v3"
+
+	"github.com/feedback-service/feedback/survey"
 )
 
 // formVersion is the version of d's survey a submitted form was rendered

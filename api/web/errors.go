@@ -9,7 +9,6 @@ import (
 	"github.com/gofiber/fiber/v3"
 
 	"github.com/feedback-service/feedback/field"
-	"github.com/feedback-service/feedback/survey"
 )
 
 // IsAPI reports whether a request is for the JSON API, which answers errors
@@ -17,22 +16,28 @@ import (
 func IsAPI(c fiber.Ctx) bool { return strings.HasPrefix(c.Path(), "/api/") }
 
 // HandleError decides the status of every error once, at the edge, and answers
-// with a page or a problem document. Server errors are logged without request
-// details: on survey routes even a path could help pin a response to a time.
+// with a page or a problem document: a domain error by the table of answers
+// (see Answer), anything else by its Fiber status or as a 500. Server errors
+// are logged redacted and without request details: on survey routes even a
+// path could help pin a response to a time.
 func (s *Site) HandleError(c fiber.Ctx, err error) error {
-	code := fiber.StatusInternalServerError
-	var fe *fiber.Error
-	if errors.As(err, &fe) {
-		code = fe.Code
+	a, ok := s.answers.For(err)
+	if !ok {
+		a.Status = fiber.StatusInternalServerError
+		var fe *fiber.Error
+		if errors.As(err, &fe) {
+			a.Status = fe.Code
+		}
 	}
+	code := a.Status
 	if code >= 500 && code != fiber.StatusServiceUnavailable {
 		// Errors can quote a staff e-mail address: logs never carry personal data.
-		s.log.Error("server error", "status", code, "err", survey.Redact(err.Error()))
+		s.log.Error("server error", "status", code, "err", s.redact(err.Error()))
 	}
 	if IsAPI(c) {
-		return Problem(c, code, "", nil)
+		return Problem(c, code, a.message(err), nil)
 	}
-	if code == fiber.StatusNotFound {
+	if code == fiber.StatusNotFound && !ok {
 		return s.NotFound(c)
 	}
 	if s.surveyErrors != nil && surveyPage(c.Path()) &&
@@ -40,7 +45,10 @@ func (s *Site) HandleError(c fiber.Ctx, err error) error {
 		return s.surveyErrors(c, code)
 	}
 	heading, message := errorText(code)
-	return s.ErrorPage(c, code, s.Page(heading), heading, message)
+	if a.Heading != "" {
+		heading, message = a.Heading, a.message(err)
+	}
+	return s.ErrorPage(c, code, s.pageFor(c, heading), heading, message)
 }
 
 // SetSurveyErrors has fn answer the refusals that come before any handler

@@ -34,6 +34,9 @@ type Site struct {
 	// surveyErrors answers a refusal on a survey page, in its language (see
 	// SetSurveyErrors).
 	surveyErrors func(c fiber.Ctx, code int) error
+	// answers are the domain errors HandleError knows (see Answer).
+	answers Answers
+	redact  func(string) string
 }
 
 // SiteConfig is what a Site is built from.
@@ -48,6 +51,10 @@ type SiteConfig struct {
 	// SurveyList, when set, is asked for the surveys on each 404 page instead,
 	// so a survey published after start-up is offered too.
 	SurveyList func() []SurveyLink
+	// Redact takes personal data out of an error before it is logged (the
+	// survey's redaction: e-mail addresses, phone numbers). Without it no
+	// error text is logged.
+	Redact func(string) string
 }
 
 // SurveyLink names one survey for the 404 page.
@@ -86,13 +93,16 @@ type StaffBar struct {
 // NewSite loads the assets and the error pages.
 func NewSite(cfg SiteConfig) (*Site, error) {
 	s := &Site{assets: map[string]asset{}, urls: map[string]string{}, supportPhone: cfg.SupportPhone,
-		surveys: cfg.SurveyList, log: cfg.Logger, proxies: cfg.Proxies}
+		surveys: cfg.SurveyList, log: cfg.Logger, proxies: cfg.Proxies, redact: cfg.Redact}
 	if s.surveys == nil {
 		fixed := cfg.Surveys
 		s.surveys = func() []SurveyLink { return fixed }
 	}
 	if s.log == nil {
 		s.log = slog.Default()
+	}
+	if s.redact == nil {
+		s.redact = func(string) string { return "(not logged: no redaction)" }
 	}
 	// Assets are served under a name that carries their content hash, so they can
 	// be cached for a year and still change the moment they do.

@@ -13,12 +13,13 @@ import (
 	"strings"
 	"time"
 
+	"go.mongodb.org/mongo-driver/v2/mongo"
+
 	"github.com/feedback-service/feedback/accounts"
 	"github.com/feedback-service/feedback/backup"
+	"github.com/feedback-service/feedback/ballotbox"
 	"github.com/feedback-service/feedback/intake"
 	"github.com/feedback-service/feedback/store"
-	"github.com/feedback-service/feedback/survey"
-	"go.mongodb.org/mongo-driver/v2/mongo"
 )
 
 // runBackup is "feedback backup --out FILE [--intake]".
@@ -183,7 +184,7 @@ func holdReleases(stderr io.Writer) func(ctx context.Context, db *mongo.Database
 			return func() {}, nil
 		}
 		said := false
-		return survey.HoldReleaseLease(ctx, db, "backup-"+strconv.Itoa(os.Getpid()), time.Now, func() {
+		return ballotbox.HoldReleaseLease(ctx, db, "backup-"+strconv.Itoa(os.Getpid()), time.Now, func() {
 			if !said {
 				fmt.Fprintln(stderr, "waiting for a release or mix of sealed ballots to finish (no instance starts one while the backup reads them)")
 				said = true

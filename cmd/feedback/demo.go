@@ -8,13 +8,14 @@ import (
 	"io"
 	"time"
 
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
 	"github.com/feedback-service/feedback/backup"
+	"github.com/feedback-service/feedback/ballotbox"
 	"github.com/feedback-service/feedback/dashboards"
 	"github.com/feedback-service/feedback/intake"
 	"github.com/feedback-service/feedback/store"
-	"github.com/feedback-service/feedback/survey"
-	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // runDemo is the "feedback demo" command: it fills the store with synthetic
@@ -50,7 +51,7 @@ func runDemo(ctx context.Context, st *store.Store, args []string, stdout, stderr
 		return err
 	}
 	start, done := time.Now(), 0
-	report, err := survey.Demo(ctx, st.Database(store.SurveyDatabase), cat, survey.DemoOptions{
+	report, err := ballotbox.Demo(ctx, st.Database(store.SurveyDatabase), cat, ballotbox.DemoOptions{
 		Responses: *n, Seed: *seed, Sealer: sealer, K: *k, Now: time.Now(),
 		Progress: func(service, month string, stored int) {
 			done += stored

@@ -19,6 +19,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"github.com/feedback-service/feedback/ballotbox"
 	"github.com/feedback-service/feedback/store"
 	"github.com/feedback-service/feedback/store/storetest"
 	"github.com/feedback-service/feedback/survey"
@@ -201,7 +202,8 @@ func storedMarkers(t *testing.T, dir string) map[string]int {
 	// store itself, before the month ends, they could no longer catch a replay.
 	st := storetest.Open(t, copyDir(t, dir))
 	defer st.Close(context.Background())
-	releaseAllNow(t, st)
+	// With a copy of the keyring too: a release destroys its month's key.
+	releaseAllNow(t, st, copyDir(t, dir+"-keyring"))
 	cur, err := st.Database(store.SurveyDatabase).Collection("responses").Find(context.Background(), bson.D{})
 	if err != nil {
 		t.Fatal(err)
@@ -270,7 +272,7 @@ func TestCrash_EveryAcknowledgedResponseSurvivesSIGKILLExactlyOnce(t *testing.T)
 	}
 	// Counters and comments, written only by a release, match the responses exactly.
 	st := storetest.Open(t, dir)
-	releaseAllNow(t, st) // no more retries: the month may be released now
+	releaseAllNow(t, st, dir+"-keyring") // no more retries: the month may be released now
 	cat, err := survey.LoadEmbedded()
 	if err != nil {
 		t.Fatal(err)
@@ -309,7 +311,7 @@ func TestGracefulShutdown_UnderLoadDropsNoAcknowledgedResponse(t *testing.T) {
 	if st.Unclean {
 		t.Error("a SIGTERM shutdown was recorded as unclean")
 	}
-	releaseAllNow(t, st)
+	releaseAllNow(t, st, dir+"-keyring")
 	cat, _ := survey.LoadEmbedded()
 	report, err := survey.RebuildCounters(context.Background(), st.Database(store.SurveyDatabase), cat, survey.RebuildOptions{Comments: true})
 	if err != nil || !report.Clean() || report.Responses < len(l.acked) {
@@ -318,23 +320,23 @@ func TestGracefulShutdown_UnderLoadDropsNoAcknowledgedResponse(t *testing.T) {
 	t.Logf("%d acknowledged, %d refused or cut off during shutdown", len(l.acked), len(l.uncertain))
 }
 
-// releaseAllNow releases every box of the store in dir at once, due or not,
-// with the sealing secret serve made there and a K of 1.
-func releaseAllNow(t *testing.T, st *store.Store) {
+// releaseAllNow releases every box of the store at once, due or not, with
+// the keyring in ring and a K of 1.
+func releaseAllNow(t *testing.T, st *store.Store, ring string) {
 	t.Helper()
 	cat, err := survey.LoadEmbedded()
 	if err != nil {
 		t.Fatal(err)
 	}
-	sealer, err := loadSealer(st, cat, func(string) string { return "" })
+	sealer, err := loadSealer(st, cat, func(name string) string { return map[string]string{keyringEnv: ring}[name] })
 	if err != nil {
 		t.Fatal(err)
 	}
-	rel, err := survey.NewReleaser(st.Database(store.SurveyDatabase), cat, survey.ReleaseOptions{Sealer: sealer, K: 1, Now: time.Now})
+	rel, err := ballotbox.NewReleaser(st.Database(store.SurveyDatabase), cat, ballotbox.ReleaseOptions{Sealer: sealer, K: 1, Now: time.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
-	boxes, err := survey.PendingBoxes(context.Background(), st.Database(store.SurveyDatabase))
+	boxes, err := ballotbox.PendingBoxes(context.Background(), st.Database(store.SurveyDatabase))
 	if err != nil {
 		t.Fatal(err)
 	}

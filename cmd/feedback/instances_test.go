@@ -19,6 +19,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
+	"github.com/feedback-service/feedback/ballotbox"
 	"github.com/feedback-service/feedback/store"
 	"github.com/feedback-service/feedback/survey"
 )
@@ -32,11 +33,14 @@ func TestTwoInstances_ShareNoncesSessionsAndFigures(t *testing.T) {
 	dirA := t.TempDir()
 	dirB := filepath.Join(t.TempDir(), "b-never-opens-this")
 	// Every instance seals ballots with the same secret, given in the environment.
-	t.Setenv("FEEDBACK_SEALING_SECRET", base64.StdEncoding.EncodeToString(survey.NewSecret()))
+	t.Setenv("FEEDBACK_SEALING_SECRET", base64.StdEncoding.EncodeToString(ballotbox.NewSecret()))
 	instA := start(t, "serve", "--addr", addrA, "--data-dir", dirA, "--store-addr", storeAddr, "--metrics-addr", metricsA,
 		"--rate-limit", "0", "--log-format", "text", "--disclosure-k", "5")
 	uri := sharedStoreURI(storeAddr, dirA)
 	t.Setenv("MONGODB_URI", uri)
+	// A holds the keyring (DATA_DIR-keyring): it makes the boxes, mixes and
+	// releases; B only seals, to the public keys A made.
+	t.Setenv("FEEDBACK_KEYRING", "none")
 	b := start(t, "serve", "--addr", addrB, "--data-dir", dirB, "--rate-limit", "0", "--log-format", "text", "--disclosure-k", "5")
 	if !strings.Contains(b.out.String(), "MongoDB at MONGODB_URI") {
 		t.Fatalf("B is not on MONGODB_URI:\n%s", b.out.String())
@@ -160,7 +164,12 @@ func TestTwoInstances_ShareNoncesSessionsAndFigures(t *testing.T) {
 	// Two instances release at once (as serve's timers would, with the month
 	// due): the lease lets one do it, and every ballot is released exactly once.
 	cat, _ := survey.LoadEmbedded()
-	sealer, err := loadSealer(st, cat, os.Getenv)
+	sealer, err := loadSealer(st, cat, func(name string) string {
+		if name == keyringEnv {
+			return dirA + "-keyring"
+		}
+		return os.Getenv(name)
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,12 +178,12 @@ func TestTwoInstances_ShareNoncesSessionsAndFigures(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			rel, err := survey.NewReleaser(db, cat, survey.ReleaseOptions{Sealer: sealer, K: 1, Holder: holder, Now: time.Now})
+			rel, err := ballotbox.NewReleaser(db, cat, ballotbox.ReleaseOptions{Sealer: sealer, K: 1, Holder: holder, Now: time.Now})
 			if err != nil {
 				t.Error(err)
 				return
 			}
-			boxes, _ := survey.PendingBoxes(context.Background(), db)
+			boxes, _ := ballotbox.PendingBoxes(context.Background(), db)
 			for _, box := range boxes {
 				if _, err := rel.Release(context.Background(), box); err != nil {
 					t.Error(err)
@@ -254,7 +263,7 @@ func counterTotals(st *store.Store) (map[string]int64, error) {
 // collections of their boxes hold them.
 func sealedBallots(t *testing.T, db *mongo.Database) int64 {
 	t.Helper()
-	names, err := survey.BallotCollections(context.Background(), db)
+	names, err := ballotbox.BallotCollections(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/feedback-service/feedback/api/surveypages"
+	"github.com/feedback-service/feedback/ballotbox"
 	"github.com/feedback-service/feedback/intake"
 	"github.com/feedback-service/feedback/invitation"
 	"github.com/feedback-service/feedback/store"
@@ -180,7 +181,7 @@ func (i *invitations) exchange() surveypages.Tokens {
 }
 
 // tokenChecker is what survey checks the exchange's tokens with; nil when off.
-func (i *invitations) tokenChecker() survey.TokenVerifier {
+func (i *invitations) tokenChecker() ballotbox.TokenVerifier {
 	if i == nil {
 		return nil
 	}
@@ -188,7 +189,7 @@ func (i *invitations) tokenChecker() survey.TokenVerifier {
 }
 
 // spender is what survey spends invitations with; nil when they are off.
-func (i *invitations) spender() survey.Invitations {
+func (i *invitations) spender() ballotbox.Invitations {
 	if i == nil {
 		return nil
 	}
@@ -247,7 +248,7 @@ func commandInvitationSecret(dataDir string, getenv func(string) string) ([]byte
 		if _, err := os.Stat(path); err != nil {
 			return nil, fmt.Errorf("no sealing secret at %s: give --data-dir of the running service, or %s or %s", path, sealingSecretEnv, envInvitationSecret)
 		}
-		b, err := survey.LoadOrCreateSecret(path)
+		b, err := ballotbox.LoadOrCreateSecret(path)
 		if err != nil {
 			return nil, err
 		}

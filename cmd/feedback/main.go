@@ -52,6 +52,7 @@ Usage:
                              staff, encrypted under a passphrase read from stdin)
   feedback restore [--force] FILE  load a backup into an empty store
   feedback invitations --service S --count N  print N single-use survey links, one per line
+  feedback keyring list|export|import  the private keys of the months still sealed (run "feedback keyring")
   feedback loadtest [flags]  drive a running server like phones do, and check nothing is lost
   feedback store --addr ADDR [--data-dir DIR]  serve only the embedded store, on a loopback
                              address over mutual TLS (as serve --store-addr does), for instances
@@ -108,6 +109,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		})
 	case "invitations":
 		return runInvitations(args, envOrEmpty, stdout, stderr)
+	case "keyring":
+		return runKeyring(args, envOrEmpty, stdin, stdout, stderr)
 	case "loadtest":
 		return runLoadtest(ctx, args, stdout, stderr)
 	case "store":

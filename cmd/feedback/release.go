@@ -9,9 +9,9 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/feedback-service/feedback/ballotbox"
 	"github.com/feedback-service/feedback/dashboards"
 	"github.com/feedback-service/feedback/store"
-	"github.com/feedback-service/feedback/survey"
 )
 
 // runRelease is the "feedback release" command: it releases every closed
@@ -36,7 +36,7 @@ func runRelease(ctx context.Context, st *store.Store, args []string, stdout, std
 	if err != nil {
 		return err
 	}
-	rel, err := survey.NewReleaser(st.Database(store.SurveyDatabase), cat, survey.ReleaseOptions{
+	rel, err := ballotbox.NewReleaser(st.Database(store.SurveyDatabase), cat, ballotbox.ReleaseOptions{
 		Sealer: sealer, K: *k, Archive: cat.Archive(), Now: time.Now, Logger: slog.New(slog.NewTextHandler(stderr, nil)), TakeLease: *takeLease,
 		AfterRelease: st.Compact,
 		Progress:     func(box, step string, n int) { fmt.Fprintf(stderr, "%s %s %d\n", box, step, n) },
@@ -44,8 +44,15 @@ func runRelease(ctx context.Context, st *store.Store, args []string, stdout, std
 	if err != nil {
 		return err
 	}
-	reports, err := rel.ReleaseDue(ctx)
-	if errors.Is(err, survey.ErrLeaseHeld) {
+	resealed, err := rel.Reseal(ctx)
+	for _, box := range resealed {
+		fmt.Fprintf(stdout, "%s: resealed under the keyring; the sealing secret no longer opens it.\n", box)
+	}
+	var reports []ballotbox.ReleaseReport
+	if err == nil {
+		reports, err = rel.ReleaseDue(ctx)
+	}
+	if errors.Is(err, ballotbox.ErrLeaseHeld) {
 		return fmt.Errorf("release: %w; if it has stopped (a crash), run again with --take-lease", err)
 	}
 	for _, r := range reports {

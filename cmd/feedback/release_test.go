@@ -13,6 +13,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"github.com/feedback-service/feedback/ballotbox"
 	"github.com/feedback-service/feedback/store"
 	"github.com/feedback-service/feedback/store/storetest"
 	"github.com/feedback-service/feedback/survey"
@@ -33,7 +34,7 @@ func sealBallots(t *testing.T, dir string, n map[string]int) []string {
 		t.Fatal(err)
 	}
 	october := func() time.Time { return time.Date(2026, 10, 14, 11, 0, 0, 0, time.UTC) }
-	r := survey.NewResponses(st.Database(store.SurveyDatabase), survey.Options{Now: october, Sealer: sealer})
+	r := ballotbox.NewResponses(st.Database(store.SurveyDatabase), ballotbox.Options{Now: october, Sealer: sealer})
 	defer r.Close()
 	ctx := context.Background()
 	var markers []string
@@ -151,7 +152,7 @@ func TestRelease_KilledAtRandomPointsThenRunAgainIsExactlyOnce(t *testing.T) {
 	if n := sealedBallots(t, db); n != 0 {
 		t.Errorf("%d ballots left", n)
 	}
-	if boxes, _ := survey.PendingBoxes(context.Background(), db); len(boxes) != 0 {
+	if boxes, _ := ballotbox.PendingBoxes(context.Background(), db); len(boxes) != 0 {
 		t.Errorf("boxes left: %v", boxes)
 	}
 	if midway < 3 {

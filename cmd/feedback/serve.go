@@ -10,6 +10,7 @@ import (
 
 	"github.com/feedback-service/feedback/accounts"
 	"github.com/feedback-service/feedback/api"
+	"github.com/feedback-service/feedback/ballotbox"
 	"github.com/feedback-service/feedback/dashboards"
 	"github.com/feedback-service/feedback/intake"
 	"github.com/feedback-service/feedback/metrics"
@@ -139,10 +140,10 @@ func closeStore(st *store.Store) {
 // surveySide is what serve runs of the survey: submissions sealed as
 // ballots, and the invitations texts carry.
 type surveySide struct {
-	responses *survey.Responses
+	responses *ballotbox.Responses
 	invites   *invitations
-	sealer    *survey.Sealer // grows when a published survey needs longer ballots
-	services  *services      // carries a service added to the library to intake and the codes
+	sealer    *ballotbox.Sealer // grows when a published survey needs longer ballots
+	services  *services         // carries a service added to the library to intake and the codes
 }
 
 // openSurveySide starts taking submissions as sealed ballots, and schedules
@@ -153,7 +154,11 @@ func openSurveySide(ctx context.Context, cfg *Config, st *store.Store, catalogue
 	if err != nil {
 		return nil, err
 	}
-	sealer, err := survey.NewSealer(sealing, catalogue)
+	ring, err := keyringOf(st, envOrEmpty)
+	if err != nil {
+		return nil, err
+	}
+	sealer, err := ballotbox.NewSealer(ring, sealing, catalogue)
 	if err != nil {
 		return nil, err
 	}
@@ -161,12 +166,8 @@ func openSurveySide(ctx context.Context, cfg *Config, st *store.Store, catalogue
 	if err != nil {
 		return nil, err
 	}
-	responses := survey.NewResponses(st.Database(store.SurveyDatabase), survey.Options{
+	responses := ballotbox.NewResponses(st.Database(store.SurveyDatabase), ballotbox.Options{
 		Now: time.Now, Logger: logger, Observer: m, Sealer: sealer, Invitations: invites.spender(), Tokens: invites.tokenChecker()})
-	if err := responses.EnsureIndexes(ctx); err != nil {
-		responses.Close()
-		return nil, err
-	}
 	if err := responses.Keys().Prepare(ctx); err != nil {
 		responses.Close()
 		return nil, err
@@ -177,14 +178,32 @@ func openSurveySide(ctx context.Context, cfg *Config, st *store.Store, catalogue
 		fmt.Fprintln(stdout, "The last run did not stop cleanly. Nothing needs repair: every acknowledged answer is a sealed ballot, and a release cut short is finished in the background.")
 	}
 	st.MarkRepaired()
+	// Nonce keys for tomorrow are made ahead, and expired days' keys deleted.
+	jobs.start(job{Name: "prepare nonce keys", After: time.Hour, Every: time.Hour, Timeout: time.Minute, Run: responses.Keys().Prepare})
+	side := &surveySide{responses: responses, invites: invites, sealer: sealer}
+	if ring == nil {
+		logger.Info("this instance seals ballots only: another, holding the keyring, mixes and releases them", "setting", keyringEnv)
+		return side, nil
+	}
 	releaser, err := newReleaser(st, catalogue, sealer, cfg.DisclosureK, logger, responses)
 	if err != nil {
 		responses.Close()
 		return nil, err
 	}
+	// The keyring's holder makes this month's and next month's boxes, so an
+	// instance that only seals always finds a public key.
+	if err := releaser.PrepareBoxes(ctx); err != nil {
+		responses.Close()
+		return nil, err
+	}
+	jobs.start(job{Name: "prepare ballot boxes", After: time.Hour, Every: time.Hour, Timeout: time.Minute, Run: releaser.PrepareBoxes})
 	// Closed months are released in the background, never before serving:
-	// at once (a release cut short by a crash is finished), then every ten minutes.
+	// at once (a release cut short by a crash is finished; boxes sealed before
+	// the keyring are resealed first), then every ten minutes.
 	jobs.start(job{Name: "release sealed ballots", Every: 10 * time.Minute, Run: func(ctx context.Context) error {
+		if err := resealLegacy(ctx, releaser, logger); err != nil {
+			return err
+		}
 		return releaseDue(ctx, releaser, logger)
 	}})
 	// Each hour the open boxes are mixed, so the store keeps no arrival order
@@ -192,9 +211,7 @@ func openSurveySide(ctx context.Context, cfg *Config, st *store.Store, catalogue
 	jobs.start(job{Name: "mix sealed ballots", After: time.Hour, Every: time.Hour, Run: func(ctx context.Context) error {
 		return mixPending(ctx, releaser)
 	}})
-	// Nonce keys for tomorrow are made ahead, and expired days' keys deleted.
-	jobs.start(job{Name: "prepare nonce keys", After: time.Hour, Every: time.Hour, Timeout: time.Minute, Run: responses.Keys().Prepare})
-	return &surveySide{responses: responses, invites: invites, sealer: sealer}, nil
+	return side, nil
 }
 
 // openStaff opens staff accounts, makes the first administrator if there is

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/feedback-service/feedback/accounts"
+	"github.com/feedback-service/feedback/ballotbox"
 	"github.com/feedback-service/feedback/dashboards"
 	"github.com/feedback-service/feedback/store"
 	"github.com/feedback-service/feedback/survey"
@@ -67,7 +68,7 @@ func builtInDiffers(cat *survey.Catalogue) []string {
 type surveyFollower struct {
 	lib    *survey.Library
 	cat    *survey.Catalogue
-	sealer *survey.Sealer
+	sealer *ballotbox.Sealer
 	dash   *dashboards.Dashboards
 	// services, when set, gives intake and the invitation codes a service
 	// the library has added.

@@ -1,0 +1,129 @@
+package ballotbox_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"testing"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/feedback-service/feedback/survey"
+)
+
+func TestRebuildCounters_FindsACounterChangedBehindItsBack(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	cat, err := survey.LoadEmbedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 12 {
+		a := survey.Answers{"fft": {Choice: "good"}, "recommend": {Number: i % 11}, "helped": {Choices: []string{"work", "wellbeing"}}}
+		if i%3 == 0 {
+			a["fft_why"] = survey.Answer{Text: "They listened."}
+		}
+		f.submit(t, f.nonce(t), a)
+	}
+	f.releaseAll(t)
+	check := func(opts survey.RebuildOptions) *survey.RebuildReport {
+		t.Helper()
+		opts.Comments = true
+		r, err := survey.RebuildCounters(ctx, f.db, cat, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	if r := check(survey.RebuildOptions{}); !r.Clean() || r.Responses != 12 || r.Buckets != 1 {
+		t.Fatalf("fresh counters: %+v", r)
+	}
+
+	// Behind its back: one answer count bumped, one comment lost.
+	id := survey.Bucket{Service: "counselling", Version: f.def.Version, Month: "2026-11"}.ID()
+	if _, err := f.db.Collection("counters").UpdateOne(ctx, bson.D{{Key: "month", Value: "2026-11"}},
+		bson.D{{Key: "$inc", Value: bson.D{{Key: "a.fft.good", Value: 1}}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.db.Collection(survey.CommentsCollection("counselling", "2026-11")).DeleteOne(ctx, bson.D{}); err != nil {
+		t.Fatal(err)
+	}
+	r := check(survey.RebuildOptions{})
+	want := survey.CounterDifference{Bucket: id, Field: "a.fft.good", Stored: 13, Recomputed: 12}
+	if r.Clean() || len(r.Differences) != 1 || r.Differences[0] != want || r.CommentsMissing != 1 || r.Rewritten {
+		t.Fatalf("check found %+v", r)
+	}
+	if r := check(survey.RebuildOptions{Write: true}); !r.Rewritten {
+		t.Fatalf("rewrite: %+v", r)
+	}
+	if r := check(survey.RebuildOptions{}); !r.Clean() {
+		t.Fatalf("after rewrite: %+v", r)
+	}
+}
+
+func TestRebuildCounters_PutsACommentInTheWrongMonthBack(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	cat, err := survey.LoadEmbedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.submit(t, f.nonce(t), survey.Answers{"fft": {Choice: "good"}, "fft_why": {Text: "They listened."}})
+	f.releaseAll(t)
+	wrong := f.db.Collection(survey.CommentsCollection("counselling", "2026-10"))
+	stray := survey.Comment{ID: "x1", Service: "counselling", Version: f.def.Version, Month: "2026-11", Question: "fft_why", Text: "They listened."}
+	if _, err := wrong.InsertOne(ctx, stray); err != nil {
+		t.Fatal(err)
+	}
+	r, err := survey.RebuildCounters(ctx, f.db, cat, survey.RebuildOptions{Comments: true, Write: true})
+	if err != nil || r.CommentsExtra != 1 || r.CommentsMissing != 0 || !r.Rewritten {
+		t.Fatalf("rebuild: %+v %v", r, err)
+	}
+	if n := len(f.all(t, survey.CommentsCollection("counselling", "2026-10"))); n != 0 {
+		t.Fatalf("%d comments left in the wrong month", n)
+	}
+	if n := len(f.all(t, survey.CommentsCollection("counselling", "2026-11"))); n != 1 {
+		t.Fatalf("%d comments in their month", n)
+	}
+}
+
+func TestRebuildCounters_RecreatesLostCommentsWithTheirFFTRating(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	cat, err := survey.LoadEmbedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 12 {
+		fft := f.def.Questions[0].Options[i%len(f.def.Questions[0].Options)].Value
+		f.submit(t, f.nonce(t), survey.Answers{"fft": {Choice: fft}, "fft_why": {Text: "Comment " + strconv.Itoa(i%4)}})
+	}
+	f.releaseAll(t)
+	name := survey.CommentsCollection("counselling", "2026-11")
+	said := func() []string {
+		var out []string
+		for _, c := range f.all(t, name) {
+			out = append(out, fmt.Sprint(c["text"], "|", c["fft"]))
+		}
+		slices.Sort(out)
+		return out
+	}
+	released := said()
+	if len(released) != 12 {
+		t.Fatalf("released %d comments: %v", len(released), released)
+	}
+	if err := f.db.Collection(name).Drop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	r, err := survey.RebuildCounters(ctx, f.db, cat, survey.RebuildOptions{Comments: true, Write: true})
+	if err != nil || r.CommentsMissing != 12 || !r.Rewritten {
+		t.Fatalf("rebuild: %+v %v", r, err)
+	}
+	if rebuilt := said(); !slices.Equal(rebuilt, released) {
+		t.Fatalf("rebuilt comments\n%v\nwant the released ones\n%v", rebuilt, released)
+	}
+	if r, err := survey.RebuildCounters(ctx, f.db, cat, survey.RebuildOptions{Comments: true}); err != nil || !r.Clean() {
+		t.Fatalf("after the rebuild: %+v %v", r, err)
+	}
+}
