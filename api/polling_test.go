@@ -16,18 +16,21 @@ import (
 // while responses arrive: nothing changes, in bytes, until the month is
 // released, and then the change is a whole month of at least K responses.
 func TestLivePolling_NothingChangesUntilAMonthIsReleased(t *testing.T) {
-	clock := apitest.NewClock() // 24 November 2026
+	clock := apitest.NewClock()
+	// Mid-month, so twelve answers seven minutes apart stay in one month.
+	clock.Set(apitest.OnCalendar(time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)))
+	nov, oct, jun := apitest.Month(2026, 11), apitest.Month(2026, 10), apitest.Month(2026, 6)
 	srv := apitest.New(t, apitest.WithClock(clock.Now))
 	quality, _ := srv.Staff(t, accounts.RoleQuality)
 	routes := []string{
 		"/api/v1/stats/counselling",
-		"/api/v1/stats/counselling?from=2026-11&to=2026-11",
-		"/api/v1/stats/counselling?from=2026-11&to=2026-11&source=open",
-		"/api/v1/stats/counselling?from=2026-10&to=2026-11",
-		"/dashboards/counselling/charts/fft.png?from=2026-10&to=2026-11",
-		"/dashboards/counselling/charts/responses.csv?from=2026-06&to=2026-11",
-		"/dashboards/counselling?from=2026-11&to=2026-11",
-		"/dashboards/fft-return.csv?from=2026-11&to=2026-11",
+		"/api/v1/stats/counselling?from=" + nov + "&to=" + nov,
+		"/api/v1/stats/counselling?from=" + nov + "&to=" + nov + "&source=open",
+		"/api/v1/stats/counselling?from=" + oct + "&to=" + nov,
+		"/dashboards/counselling/charts/fft.png?from=" + oct + "&to=" + nov,
+		"/dashboards/counselling/charts/responses.csv?from=" + jun + "&to=" + nov,
+		"/dashboards/counselling?from=" + nov + "&to=" + nov,
+		"/dashboards/fft-return.csv?from=" + nov + "&to=" + nov,
 	}
 	poll := func() map[string]string { return apitest.Views(t, quality, routes) }
 	before := poll()
@@ -55,7 +58,7 @@ func TestLivePolling_NothingChangesUntilAMonthIsReleased(t *testing.T) {
 		t.Fatal(err)
 	}
 	// They came through the open link: open figures, under their own K.
-	_, body := quality.Get(t, "/api/v1/stats/counselling?from=2026-11&to=2026-11&source=open")
+	_, body := quality.Get(t, "/api/v1/stats/counselling?from=" + nov + "&to=" + nov + "&source=open")
 	if !strings.Contains(body, `"responses":12`) {
 		t.Fatalf("November after its release: %s", body)
 	}

@@ -14,6 +14,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/feedback-service/feedback/api/apitest"
+	"github.com/feedback-service/feedback/clocktest"
 	"github.com/feedback-service/feedback/intake"
 	"github.com/feedback-service/feedback/store"
 )
@@ -99,7 +100,7 @@ func TestPrivacyWall_NoIntakeRecordJoinsASurveyRecord(t *testing.T) {
 	// The search is not blind: a careless survey field, a submission time,
 	// would be found joining every contact opened on that day.
 	planted := map[string]bool{}
-	raw, _ := bson.Marshal(bson.D{{Key: "submitted_at", Value: time.Now()}})
+	raw, _ := bson.Marshal(bson.D{{Key: "submitted_at", Value: clocktest.Wall()}}) // the day intake records, on its clock
 	addAtoms(bson.RawValue{Type: bson.TypeEmbeddedDocument, Value: raw}, planted)
 	if !joinsBeyond(intakeSide["contacts"][0], planted, byDesign) {
 		t.Error("the join search does not see a shared day")

@@ -140,4 +140,17 @@ type Clock = clocktest.Clock
 
 // NewClock returns a clock stopped at a fixed weekday morning (Tuesday 24
 // November 2026, 09:00 UTC), or at FEEDBACK_TEST_NOW when set.
-func NewClock() *Clock { return clocktest.NewAt(time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)) }
+func NewClock() *Clock { return clocktest.NewAt(clockWritten) }
+
+// clockWritten is the date NewClock's tests were written for.
+var clockWritten = time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
+
+// OnCalendar moves a time a test names, written for November 2026 and the
+// months around it, to the same place in the month NewClock starts in (see
+// clocktest.Shift), for a test that needs a place in the month.
+func OnCalendar(t time.Time) time.Time { return clocktest.Shift(clockWritten, t) }
+
+// Month is the month a test names as y-m ("2006-01"), on the same calendar.
+func Month(y int, m time.Month) string {
+	return OnCalendar(time.Date(y, m, 1, 0, 0, 0, 0, time.UTC)).Format("2006-01")
+}
