@@ -56,6 +56,9 @@ func (c *Checker) accept(lang string, toks []token, i int, p phrase) bool {
 	if p.cue && (i == 0 || !cueBefore[toks[i-1].key]) {
 		return false
 	}
+	if p.own && i > 0 && determiners[toks[i-1].key] {
+		return false
+	}
 	// an acronym of two letters, or one whose lower case is a word, counts in capitals only ("ED", not "ed")
 	if p.caps && !allCaps(first.text) && (len(first.key) <= 2 || c.isOrdinary(first.key)) {
 		return false
@@ -86,6 +89,10 @@ func (c *Checker) accept(lang string, toks []token, i int, p phrase) bool {
 
 // cueBefore are the words after which a phrase marked ~ is the detail ("in surgery").
 var cueBefore = map[string]bool{"in": true, "into": true, "on": true, "yn": true, "mewn": true}
+
+// determiners before a phrase marked ! make it someone's own ("my GP", "the GP surgery").
+var determiners = map[string]bool{"my": true, "your": true, "our": true, "his": true, "her": true,
+	"their": true, "the": true, "fy": true, "ein": true, "eich": true, "eu": true}
 
 // functionWord are the small words inside names of places ("Cardiff and Vale").
 var functionWord = map[string]bool{"the": true, "and": true, "of": true, "on": true, "upon": true,

@@ -53,6 +53,7 @@ type phrase struct {
 	cat  Category
 	caps bool // written in capitals: in text too, when its lower case is a word
 	cue  bool // marked ~: only after "in", "into" or "on"
+	own  bool // marked !: not after "my", "the" and the like ("my GP" is a person's own doctor)
 }
 
 // New loads the lists, embedded or from opts.Dir.
@@ -135,6 +136,7 @@ func (c *Checker) load(name string, lines []string) error {
 		for _, l := range lines {
 			p := phrase{cat: cat}
 			l, p.cue = strings.CutSuffix(l, " ~")
+			l, p.own = strings.CutSuffix(l, " !")
 			toks := tokenise(l)
 			if len(toks) == 0 {
 				continue

@@ -94,6 +94,8 @@ func (c *Checker) isName(lang, text string, toks []token, i int) bool {
 	switch {
 	case i > 0 && roleBefore[toks[i-1].key] && ordinary:
 		return false // "the Associate Dean", "the Medical Director"
+	case ordinary && i+1 < len(toks) && c.notName[toks[i+1].key] && capitalised(toks[i+1].text):
+		return false // "Long Covid"
 	case allCaps(t.text) && len(t.text) <= 3:
 		return false // initials and acronyms go to the moderator
 	case !capitalised(t.text):

@@ -21,7 +21,7 @@ const (
 	weekdays = `(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?s?`
 	ordinal  = `\d{1,2}(?:st|nd|rd|th)`
 	yearRe   = `(?:19[4-9]\d|20[0-4]\d)`
-	daysCy   = `(?:[dn]?dd?ydd|nydd) (?:Llun|Mawrth|Mercher|Iau|Gwener|Sadwrn|Sul)`
+	daysCy   = `(?:[dn]?dd?ydd|nydd|nos|noson) (?:Llun|Lun|Fawrth|Mawrth|Mercher|Fercher|Iau|Gwener|Wener|Sadwrn|Sul)`
 	ordCy    = `\d{1,2}(?:af|il|ydd|edd|fed|ed|eg|ain)`
 )
 
@@ -42,12 +42,12 @@ var shapes = func() []pattern {
 	ps = append(ps, mustPatterns(Date,
 		`\b\d{4}-\d{1,2}-\d{1,2}\b`,
 		`\b\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})\b`,
+		`(?i)\b(?:boxing day|christmas (?:day|eve)|new year'?s? (?:eve|day)|easter (?:sunday|monday|day)|good friday|bonfire night|hogmanay|st\.? (?:david|patrick|andrew|george)'?s day|valentine'?s day|mother'?s day|father'?s day|halloween|(?:early|late|spring|summer|august|may) bank holiday|bank holiday (?:monday|weekend))\b`,
+		`(?i)\b(?:[dn]?dd?ydd (?:san steffan|nadolig|calan|gŵyl dewi|gwyl dewi|sul y pasg|llun y pasg)|noswyl nadolig|nos galan|gŵyl dewi|gwyl dewi|gwener y groglith)\b`,
 		`(?i)\b(?:(?:last|next|this|that) )?`+weekdays+`\b(?:,? (?:the )?(?:`+ordinal+`|\d{1,2})\b(?: of)?(?: `+monthsEn+`)?(?: `+yearRe+`)?)?`,
 		`\b(?:(?:the )?(?:`+ordinal+`|\d{1,2}) (?:of )?)`+monthsEn+`\b(?:,? `+yearRe+`)?`,
 		`\b`+monthsEn+` (?:`+ordinal+`|\d{1,2}\b)(?:,? `+yearRe+`)?`,
 		`\b`+monthsEn+`,? `+yearRe+`\b`,
-		`(?i)\b(?:boxing day|christmas (?:day|eve)|new year'?s? (?:eve|day)|easter (?:sunday|monday|day)|good friday|bonfire night|hogmanay|st\.? (?:david|patrick|andrew|george)'?s day|valentine'?s day|mother'?s day|father'?s day|halloween|(?:early|late|spring|summer|august|may) bank holiday|bank holiday (?:monday|weekend))\b`,
-		`(?i)\b(?:[dn]?dd?ydd (?:san steffan|nadolig|calan|gŵyl dewi|gwyl dewi|sul y pasg|llun y pasg)|noswyl nadolig|nos galan|gŵyl dewi|gwyl dewi|gwener y groglith)\b`,
 		`(?i)\b`+daysCy+`(?: (?:\d{1,2}|`+ordCy+`)(?: `+monthsCy+`)?(?: `+yearRe+`)?)?\b`,
 		`\b(?:\d{1,2}|`+ordCy+`) `+monthsCy+`(?: `+yearRe+`)?\b`)...)
 	ps = append(ps, pattern{re: regexp.MustCompile(`(?i)\bthe (?:` + ordinal + `)\b`), cat: Date, keep: notBeforeNoun})
@@ -59,7 +59,9 @@ var shapes = func() []pattern {
 	ps = append(ps, mustPatterns(Time,
 		`(?i)\b\d{1,2}(?:[.:]\d{2})? ?(?:am|pm|a\.m\.|p\.m\.)`,
 		`\b(?:[01]?\d|2[0-3]):[0-5]\d\b`,
-		`(?i)\b\d{1,2} o'r gloch\b`)...)
+		`(?i)\b\d{1,2} o'r gloch\b`,
+		`(?i)\b(?:half past|quarter (?:past|to)|(?:five|ten|twenty|twenty-five) (?:past|to)) (?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})\b`,
+		`(?i)\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve) (?:o'clock|in the (?:morning|afternoon|evening))\b`)...)
 	ps = append(ps, mustPatterns(Age,
 		`(?i)\b\d{1,2}[- ]years?[- ]old\b`,
 		`(?i)\baged? \d{1,2}\b`,
