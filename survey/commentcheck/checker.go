@@ -58,7 +58,7 @@ type Reason string
 const (
 	UnknownCapitalised Reason = "unknown capitalised word"
 	UnknownFirstWord   Reason = "unknown word at a sentence's start"
-	ShortNumber        Reason = "digit run of 4 to 6 digits"
+	ShortNumber        Reason = "digit run of 5 or 6 digits"
 	NameLikePhrase     Reason = "name-like phrase"
 )
 

@@ -1,0 +1,41 @@
+package commentcheck
+
+import (
+	"strings"
+	"testing"
+)
+
+// benchComment is about 1,000 characters: details of every kind, a risk
+// phrase and ordinary prose.
+var benchComment = strings.Repeat("I'm a 31 year old ST3 in paeds at the Royal Free and spoke to Dr Chen on Friday 9 May. ", 5) +
+	strings.Repeat("The counsellor listened and I will ring again, though some nights I can't go on. ", 7)
+
+func BenchmarkCheck(b *testing.B) {
+	c := newChecker(b)
+	b.SetBytes(int64(len(benchComment)))
+	b.ReportAllocs()
+	for b.Loop() {
+		c.Check("en", benchComment)
+	}
+}
+
+func BenchmarkNew(b *testing.B) {
+	for b.Loop() {
+		if _, err := New(Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// typicalComment is a comment as most are: a couple of sentences, no details.
+const typicalComment = "The counsellor was kind and listened properly, and I didn't feel rushed even though it was clearly busy. " +
+	"It would help if there were a text option as well as the phone. Thank you."
+
+func BenchmarkCheck_Typical(b *testing.B) {
+	c := newChecker(b)
+	b.SetBytes(int64(len(typicalComment)))
+	b.ReportAllocs()
+	for b.Loop() {
+		c.Check("en", typicalComment)
+	}
+}
