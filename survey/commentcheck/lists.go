@@ -44,7 +44,7 @@ type Checker struct {
 	practitioners map[string]bool
 	notName       map[string]bool
 	phrases       map[string][]phrase // by the key of their first word
-	risk          []*regexp.Regexp    // words of risk, over lower-cased text
+	risk          *triggerIndex       // phrases of risk, over lower-cased text
 }
 
 // phrase is one entry of a gazetteer: a place, workplace, specialty or grade.
@@ -61,7 +61,7 @@ func New(opts Options) (*Checker, error) {
 	c := &Checker{
 		ordinary: map[string]bool{}, known: map[string]bool{}, given: map[string]bool{},
 		surname: map[string]bool{}, practitioners: map[string]bool{}, notName: map[string]bool{},
-		phrases: map[string][]phrase{},
+		phrases: map[string][]phrase{}, risk: &triggerIndex{},
 	}
 	for _, name := range dataFiles {
 		lines, err := readList(opts.Dir, name)
@@ -175,9 +175,11 @@ func (c *Checker) loadRisk(lines []string) error {
 		if err != nil {
 			return fmt.Errorf("commentcheck: safeguarding.txt entry %d: %w", i+1, err)
 		}
-		c.risk = append(c.risk, re)
+		if err := c.risk.add(re); err != nil {
+			return fmt.Errorf("commentcheck: safeguarding.txt entry %d: %w", i+1, err)
+		}
 	}
-	if len(c.risk) == 0 {
+	if len(c.risk.exprs) == 0 {
 		return errors.New("commentcheck: safeguarding.txt has no patterns")
 	}
 	return nil

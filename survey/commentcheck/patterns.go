@@ -12,24 +12,9 @@ import (
 type pattern struct {
 	re   *regexp.Regexp
 	cat  Category
+	x    int                                    // the group named x, or -1
 	keep func(text string, start, end int) bool // nil: every match
-	need string                                 // words one of which the text must hold ("|"-separated, lower case), "0" for a digit, "" for none
-}
-
-// needs gives the shapes cheap tests that skip a regular expression that
-// cannot match: most comments have no digit, and a regexp pass costs about
-// 100 µs on 1,000 characters.
-var needs = []string{
-	"@|at", "@|at", // e-mails
-	"0", "0", // numeric dates
-	"day|eve|night|hogmanay|halloween|holiday", "nadolig|steffan|calan|dewi|pasg|groglith|galan",
-	"mon|tue|wed|thu|fri|sat|sun", "0", "0", "0", "llun|mawrth|fawrth|mercher|fercher|iau|gwener|wener|sadwrn|sul", "0",
-	"0", "0", // ordinals
-	"0", "0", "ward|unit|wing|suite", // wards
-	"0", "0", "0", "past|to ", "o'clock|in the", // times
-	"0", "0", "0", "0", // ages
-	"0", "0", // years, registration numbers
-	"0", "0", "year", "0", "meddygol", "flwyddyn", // grades
+	need func(text string) bool                 // for a shape that may start anywhere: a cheap test it needs
 }
 
 const (
@@ -93,29 +78,41 @@ var shapes = func() []pattern {
 		`(?i)\byear [1-6]\b`,
 		`(?i)\b[mf]yfyr(?:iwr|wraig|wyr) meddygol(?: yn y (?:gyntaf|ail|drydedd|bedwaredd|bumed|chweched|olaf) flwyddyn)?`,
 		`(?i)\b(?:gyntaf|ail|drydedd|bedwaredd|bumed|chweched|olaf) flwyddyn\b`)...)
-	if len(ps) != len(needs) {
-		panic("commentcheck: a shape without its need")
-	}
+	ps[0].need = func(text string) bool { return strings.IndexByte(text, '@') >= 0 }
+	ps[1].need = bracketedAt
 	for i := range ps {
-		ps[i].need = needs[i]
+		ps[i].x = ps[i].re.SubexpIndex("x")
+		if err := shapeIndex.add(ps[i].re); err != nil {
+			panic(err)
+		}
 	}
 	return ps
 }()
 
-// possible reports whether a shape's need is met by the lower-cased text.
-func (p pattern) possible(lower string, digits bool) bool {
-	switch p.need {
-	case "":
-		return true
-	case "0":
-		return digits
-	}
-	for _, w := range strings.Split(p.need, "|") {
-		if strings.Contains(lower, w) {
+// shapeIndex runs each shape only where it may match (trigger.go).
+var shapeIndex = &triggerIndex{}
+
+// bracketedAt reports "(at)", "[ at ]" and the like, which an address written
+// to dodge a filter needs.
+func bracketedAt(text string) bool {
+	for i := 0; i < len(text); i++ {
+		if strings.IndexByte("([{<", text[i]) < 0 {
+			continue
+		}
+		j := i + 1
+		for j < len(text) && isRegexpSpace(text[j]) {
+			j++
+		}
+		if hasFoldPrefix(text[j:], "at") {
 			return true
 		}
 	}
 	return false
+}
+
+// isRegexpSpace is \s: tab, newline, form feed, carriage return, space.
+func isRegexpSpace(b byte) bool {
+	return b == ' ' || b == '\t' || b == '\n' || b == '\f' || b == '\r'
 }
 
 // notBeforeNoun keeps "the 21st" as a date unless a noun follows ("the 3rd attempt").
@@ -157,23 +154,32 @@ func firstWord(s string) string {
 
 // patterns finds the details with a shape, then digit runs.
 func (c *Checker) patterns(lang, text string, spans []found) []found {
-	lower := strings.ToLower(text)
-	digits := strings.ContainsAny(text, "0123456789")
-	for _, p := range shapes {
-		if !p.possible(lower, digits) {
-			continue
+	var buf [64]hit
+	hits := shapeIndex.candidates(text, buf[:0])
+	for id, p := range shapes {
+		n := 0
+		for n < len(hits) && hits[n].id == int32(id) {
+			n++
 		}
-		x := p.re.SubexpIndex("x")
-		for _, m := range p.re.FindAllStringSubmatchIndex(text, -1) {
-			start, end := m[0], m[1]
-			if x > 0 {
-				start, end = m[2*x], m[2*x+1]
-			}
-			if covered(spans, start, end) || (p.keep != nil && !p.keep(text, start, end)) {
+		mine := hits[:n]
+		hits = hits[n:]
+		if shapeIndex.exprs[id].anywhere {
+			if p.need != nil && !p.need(text) {
 				continue
 			}
-			spans = append(spans, found{start, end, p.cat})
+		} else if len(mine) == 0 {
+			continue
 		}
+		shapeIndex.findAll(text, int32(id), mine, func(m []int) {
+			start, end := m[0], m[1]
+			if p.x > 0 {
+				start, end = m[2*p.x], m[2*p.x+1]
+			}
+			if covered(spans, start, end) || (p.keep != nil && !p.keep(text, start, end)) {
+				return
+			}
+			spans = append(spans, found{start, end, p.cat})
+		})
 	}
 	return digitRuns(text, spans)
 }

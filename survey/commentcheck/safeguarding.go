@@ -7,10 +7,6 @@ import "strings"
 // Welsh page in English and the other way round.
 func (c *Checker) risky(_ string, text string) bool {
 	lower := strings.ToLower(text)
-	for _, re := range c.risk {
-		if re.MatchString(lower) {
-			return true
-		}
-	}
-	return false
+	var buf [32]hit
+	return c.risk.matchAny(lower, c.risk.candidates(lower, buf[:0]))
 }
