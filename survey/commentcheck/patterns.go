@@ -80,6 +80,9 @@ var shapes = func() []pattern {
 		`(?i)\b(?:gyntaf|ail|drydedd|bedwaredd|bumed|chweched|olaf) flwyddyn\b`)...)
 	ps[0].need = func(text string) bool { return strings.IndexByte(text, '@') >= 0 }
 	ps[1].need = bracketedAt
+	ps[16].need = func(text string) bool {
+		return strings.Contains(text, "Ward") || strings.Contains(text, "Unit") || strings.Contains(text, "Wing") || strings.Contains(text, "Suite")
+	}
 	for i := range ps {
 		ps[i].x = ps[i].re.SubexpIndex("x")
 		if err := shapeIndex.add(ps[i].re); err != nil {

@@ -17,12 +17,15 @@ type token struct {
 }
 
 func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9'
+	}
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
 }
 
 // tokenise splits normalised text into words.
 func tokenise(text string) []token {
-	var toks []token
+	toks := make([]token, 0, len(text)/5+1)
 	start := -1
 	for i, r := range text {
 		if isWordRune(r) {

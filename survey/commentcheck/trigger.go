@@ -5,6 +5,7 @@ import (
 	"regexp/syntax"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -20,6 +21,7 @@ type triggered struct {
 	re       *regexp.Regexp // as written, for a full pass when anywhere
 	anchored *regexp.Regexp // ^(?:re)
 	anywhere bool           // a match may start with anything: run re over the text
+	span     int            // bytes a match and the rune after it can span; 0: unbounded
 }
 
 // hook ties a prefix to the expression it starts.
@@ -39,7 +41,8 @@ const (
 type triggerIndex struct {
 	exprs []triggered
 	one   [64][]hook   // prefixes of one byte, by that byte's code
-	two   [64 * 256][]hook // longer prefixes, by their first two bytes (the second folded)
+	two   [64 * 256][]hook // prefixes of two bytes, by both (the second folded)
+	three map[uint32][]hook // longer prefixes, by their first three bytes, folded
 }
 
 // wordCode numbers the ASCII word bytes 0–63; other bytes are -1.
@@ -75,6 +78,9 @@ func (x *triggerIndex) add(re *regexp.Regexp) error {
 	}
 	id := int32(len(x.exprs))
 	t := triggered{re: re, anchored: anchored}
+	if n, ok := maxBytes(re.String()); ok {
+		t.span = n + utf8.UTFMax
+	}
 	prefixes, ok := startPrefixes(re.String())
 	if !ok {
 		t.anywhere = true
@@ -86,8 +92,16 @@ func (x *triggerIndex) add(re *regexp.Regexp) error {
 			x.one[wordCode(p[0])] = append(x.one[wordCode(p[0])], h)
 			continue
 		}
-		k := wordCode(p[0])*256 + int(p[1])
-		x.two[k] = append(x.two[k], h)
+		if len(p) == 2 {
+			k := wordCode(p[0])*256 + int(p[1])
+			x.two[k] = append(x.two[k], h)
+			continue
+		}
+		if x.three == nil {
+			x.three = map[uint32][]hook{}
+		}
+		k := key3(p[0], p[1], p[2])
+		x.three[k] = append(x.three[k], h)
 	}
 	return nil
 }
@@ -109,11 +123,19 @@ func (x *triggerIndex) candidates(text string, hits []hit) []hit {
 		for _, h := range x.one[c0] {
 			hits = append(hits, hit{h.id, int32(p)})
 		}
-		if p+1 < len(text) {
-			for _, h := range x.two[c0*256+int(lowerASCII(text[p+1]))] {
-				if hasFoldPrefix(text[p:], h.prefix) {
-					hits = append(hits, hit{h.id, int32(p)})
-				}
+		if p+1 >= len(text) {
+			continue
+		}
+		b1 := lowerASCII(text[p+1])
+		for _, h := range x.two[c0*256+int(b1)] {
+			hits = append(hits, hit{h.id, int32(p)})
+		}
+		if p+2 >= len(text) || len(x.three) == 0 {
+			continue
+		}
+		for _, h := range x.three[key3(text[p], b1, text[p+2])] {
+			if hasFoldPrefix(text[p:], h.prefix) {
+				hits = append(hits, hit{h.id, int32(p)})
 			}
 		}
 	}
@@ -124,6 +146,10 @@ func (x *triggerIndex) candidates(text string, hits []hit) []hit {
 		return int(a.pos - b.pos)
 	})
 	return hits
+}
+
+func key3(a, b, c byte) uint32 {
+	return uint32(lowerASCII(a))<<16 | uint32(lowerASCII(b))<<8 | uint32(lowerASCII(c))
 }
 
 // hasFoldPrefix reports whether s starts with the lower-case ASCII prefix, in any case.
@@ -327,7 +353,7 @@ func (x *triggerIndex) findAll(text string, id int32, hits []hit, found func(m [
 		if p < next {
 			continue
 		}
-		m := t.anchored.FindStringSubmatchIndex(text[p:])
+		m := t.anchored.FindStringSubmatchIndex(t.window(text, p))
 		if m == nil {
 			continue
 		}
@@ -347,7 +373,7 @@ func (x *triggerIndex) findAll(text string, id int32, hits []hit, found func(m [
 // matchAny reports whether any expression matches text, which is lower case.
 func (x *triggerIndex) matchAny(text string, hits []hit) bool {
 	for _, h := range hits {
-		if x.exprs[h.id].anchored.MatchString(text[h.pos:]) {
+		if t := x.exprs[h.id]; t.anchored.MatchString(t.window(text, int(h.pos))) {
 			return true
 		}
 	}
@@ -357,6 +383,81 @@ func (x *triggerIndex) matchAny(text string, hits []hit) bool {
 		}
 	}
 	return false
+}
+
+// window is text from p as far as a match starting there can reach: the
+// expression sees exactly what it would in the whole text, and the matcher
+// clears state for the window only, not for the rest of the comment.
+func (t triggered) window(text string, p int) string {
+	if t.span > 0 && p+t.span < len(text) {
+		return text[p : p+t.span]
+	}
+	return text[p:]
+}
+
+// maxBytes is the longest match of expr in bytes; ok is false when unbounded.
+func maxBytes(expr string) (int, bool) {
+	re, err := syntax.Parse(expr, syntax.Perl)
+	if err != nil {
+		return 0, false
+	}
+	return longest(re.Simplify())
+}
+
+func longest(re *syntax.Regexp) (int, bool) {
+	switch re.Op {
+	case syntax.OpEmptyMatch, syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText,
+		syntax.OpEndText, syntax.OpWordBoundary, syntax.OpNoWordBoundary:
+		return 0, true
+	case syntax.OpLiteral:
+		n := 0
+		for _, r := range re.Rune {
+			w := utf8.RuneLen(r)
+			if re.Flags&syntax.FoldCase != 0 {
+				for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+					w = max(w, utf8.RuneLen(f))
+				}
+			}
+			n += w
+		}
+		return n, true
+	case syntax.OpCharClass:
+		if len(re.Rune) == 0 {
+			return 0, true
+		}
+		return max(1, utf8.RuneLen(re.Rune[len(re.Rune)-1])), true
+	case syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+		return utf8.UTFMax, true
+	case syntax.OpCapture, syntax.OpQuest:
+		return longest(re.Sub[0])
+	case syntax.OpConcat:
+		total := 0
+		for _, s := range re.Sub {
+			n, ok := longest(s)
+			if !ok {
+				return 0, false
+			}
+			total += n
+		}
+		return total, true
+	case syntax.OpAlternate:
+		most := 0
+		for _, s := range re.Sub {
+			n, ok := longest(s)
+			if !ok {
+				return 0, false
+			}
+			most = max(most, n)
+		}
+		return most, true
+	case syntax.OpRepeat:
+		if re.Max < 0 {
+			return 0, false
+		}
+		n, ok := longest(re.Sub[0])
+		return n * re.Max, ok
+	}
+	return 0, false // star, plus
 }
 
 // containsFold reports whether s contains sub, sub in lower case ASCII.
