@@ -101,9 +101,9 @@ func (c *Checker) Check(lang, text string) Result {
 	}
 	text = Normalise(text)
 	var res Result
-	res.Safeguarding = c.risky(lang, text)
-	spans := c.patterns(lang, text, nil)
 	toks := tokenise(text)
+	res.Safeguarding = c.risky(lang, text, toks)
+	spans := c.patterns(lang, text, nil)
 	spans = c.gazetteer(lang, text, toks, spans)
 	spans = c.names(lang, text, toks, spans)
 	res.Text, res.Generalised = rewrite(lang, text, spans)

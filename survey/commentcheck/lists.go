@@ -21,7 +21,7 @@ var data embed.FS
 // same name in Options.Dir.
 var dataFiles = []string{
 	"given_names.txt", "surnames.txt", "not_names.txt", "words_en.txt", "words_cy.txt",
-	"places.txt", "workplaces.txt", "specialties.txt", "grades.txt", "safeguarding.txt",
+	"places.txt", "workplaces.txt", "specialties.txt", "grades.txt", "safeguarding.txt", "risk_words.txt",
 }
 
 // Options say where a Checker's lists come from.
@@ -45,6 +45,7 @@ type Checker struct {
 	notName       map[string]bool
 	phrases       map[string][]phrase // by the key of their first word
 	risk          *triggerIndex       // phrases of risk, over lower-cased text
+	words         *riskWords          // words of risk in context
 }
 
 // phrase is one entry of a gazetteer: a place, workplace, specialty or grade.
@@ -61,7 +62,7 @@ func New(opts Options) (*Checker, error) {
 	c := &Checker{
 		ordinary: map[string]bool{}, known: map[string]bool{}, given: map[string]bool{},
 		surname: map[string]bool{}, practitioners: map[string]bool{}, notName: map[string]bool{},
-		phrases: map[string][]phrase{}, risk: &triggerIndex{},
+		phrases: map[string][]phrase{}, risk: &triggerIndex{}, words: &riskWords{},
 	}
 	for _, name := range dataFiles {
 		lines, err := readList(opts.Dir, name)
@@ -130,6 +131,8 @@ func (c *Checker) load(name string, lines []string) error {
 		}
 	case "safeguarding.txt":
 		return c.loadRisk(lines)
+	case "risk_words.txt":
+		return c.words.load(lines)
 	default:
 		cat := map[string]Category{"places.txt": Place, "workplaces.txt": Workplace,
 			"specialties.txt": Specialty, "grades.txt": Grade}[name]
@@ -171,11 +174,18 @@ func (c *Checker) loadRisk(lines []string) error {
 		if !ok || (lang != "en" && lang != "cy" && lang != "*") {
 			return fmt.Errorf("commentcheck: safeguarding.txt entry %d: write LANG: pattern (LANG en, cy or *)", i+1)
 		}
+		expr, except, _ := strings.Cut(expr, " !! ")
 		re, err := regexp.Compile(`\b(?:` + strings.ToLower(strings.TrimSpace(expr)) + `)`)
 		if err != nil {
 			return fmt.Errorf("commentcheck: safeguarding.txt entry %d: %w", i+1, err)
 		}
-		if err := c.risk.add(re); err != nil {
+		var unless *regexp.Regexp
+		if except = strings.TrimSpace(except); except != "" {
+			if unless, err = regexp.Compile(`^ ?(?:` + strings.ToLower(except) + `)`); err != nil {
+				return fmt.Errorf("commentcheck: safeguarding.txt entry %d: %w", i+1, err)
+			}
+		}
+		if err := c.risk.addUnless(re, unless); err != nil {
 			return fmt.Errorf("commentcheck: safeguarding.txt entry %d: %w", i+1, err)
 		}
 	}

@@ -22,6 +22,7 @@ type triggered struct {
 	anchored *regexp.Regexp // ^(?:re)
 	anywhere bool           // a match may start with anything: run re over the text
 	span     int            // bytes a match and the rune after it can span; 0: unbounded
+	unless   *regexp.Regexp // when it matches right after a match, that match does not count
 }
 
 // hook ties a prefix to the expression it starts.
@@ -72,12 +73,18 @@ func lowerASCII(b byte) byte {
 // add indexes an expression under the prefixes its matches start with; its
 // id is its position in the order of adding.
 func (x *triggerIndex) add(re *regexp.Regexp) error {
+	return x.addUnless(re, nil)
+}
+
+// addUnless indexes an expression whose matches do not count when unless
+// matches the text right after them.
+func (x *triggerIndex) addUnless(re, unless *regexp.Regexp) error {
 	anchored, err := regexp.Compile(`^(?:` + re.String() + `)`)
 	if err != nil {
 		return err
 	}
 	id := int32(len(x.exprs))
-	t := triggered{re: re, anchored: anchored}
+	t := triggered{re: re, anchored: anchored, unless: unless}
 	if n, ok := maxBytes(re.String()); ok {
 		t.span = n + utf8.UTFMax
 	}
@@ -373,7 +380,14 @@ func (x *triggerIndex) findAll(text string, id int32, hits []hit, found func(m [
 // matchAny reports whether any expression matches text, which is lower case.
 func (x *triggerIndex) matchAny(text string, hits []hit) bool {
 	for _, h := range hits {
-		if t := x.exprs[h.id]; t.anchored.MatchString(t.window(text, int(h.pos))) {
+		t := x.exprs[h.id]
+		if t.unless == nil {
+			if t.anchored.MatchString(t.window(text, int(h.pos))) {
+				return true
+			}
+			continue
+		}
+		if m := t.anchored.FindStringIndex(t.window(text, int(h.pos))); m != nil && !t.unless.MatchString(text[int(h.pos)+m[1]:]) {
 			return true
 		}
 	}
