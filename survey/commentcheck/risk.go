@@ -151,48 +151,53 @@ func (w *riskWords) risky(toks []token) bool {
 		if i < skipTo {
 			continue
 		}
-		if n := w.longest(toks, i, w.idiom); n > 0 {
-			skipTo = i + n
+		var best [maxClasses]int8
+		if !w.longest(toks, i, &best) {
 			continue
 		}
-		for c := range w.names {
-			if c == w.idiom || i < lastEnd[c] {
+		if w.idiom >= 0 && best[w.idiom] > 0 {
+			skipTo = i + int(best[w.idiom])
+			continue
+		}
+		for c, n := range best {
+			if n == 0 || i < lastEnd[c] || !w.clear(toks, i, int(n)) {
 				continue
 			}
-			if n := w.longest(toks, i, c); n > 0 && w.clear(toks, i, n, w.idiom) {
-				lastEnd[c] = i + n
-				sentence[c]++
-				comment[c]++
-			}
+			lastEnd[c] = i + int(n)
+			sentence[c]++
+			comment[c]++
 		}
 	}
 	return w.holds(&sentence, false) || w.holds(&comment, true)
 }
 
-// longest is the length of the longest phrase of class c at toks[i], 0 if none.
-func (w *riskWords) longest(toks []token, i, c int) int {
-	if c < 0 {
-		return 0
-	}
-	best := 0
+// longest sets best[c] to the length of the longest phrase of class c at
+// toks[i]; it reports whether any phrase starts there.
+func (w *riskWords) longest(toks []token, i int, best *[maxClasses]int8) bool {
+	any := false
 	for _, p := range w.byFirst[toks[i].key] {
-		if n, ok := p.matches(toks, i); ok && p.class == c && n > best {
-			best = n
+		if n, ok := p.matches(toks, i); ok && int8(n) > best[p.class] {
+			best[p.class], any = int8(n), true
 		}
 	}
 	for _, p := range w.prefixed {
-		if n, ok := p.matches(toks, i); ok && p.class == c && n > best {
-			best = n
+		if n, ok := p.matches(toks, i); ok && int8(n) > best[p.class] {
+			best[p.class], any = int8(n), true
 		}
 	}
-	return best
+	return any
 }
 
 // clear reports whether no idiom starts inside toks[i:i+n] ("wish … dying for").
-func (w *riskWords) clear(toks []token, i, n, idiom int) bool {
+func (w *riskWords) clear(toks []token, i, n int) bool {
+	if w.idiom < 0 {
+		return true
+	}
 	for k := i + 1; k < i+n; k++ {
-		if w.longest(toks, k, idiom) > 0 {
-			return false
+		for _, p := range w.byFirst[toks[k].key] {
+			if _, ok := p.matches(toks, k); ok && p.class == w.idiom {
+				return false
+			}
 		}
 	}
 	return true
