@@ -15,6 +15,8 @@
 // numbers, dates, times, ages, wards, numbered posts), gazetteer.go (listed
 // places, workplaces, specialties, grades, and Welsh mutations), names.go
 // (names: lists, titles, cues, "Will" the name and "will" the word),
-// safeguarding.go, uncertain.go, lists.go (loading). The corpus in testdata/
+// safeguarding.go and risk.go (phrasings, then words of risk in context),
+// uncertain.go, lists.go (loading), trigger.go (how an expression runs only
+// where its first letters start a word). The corpus in testdata/
 // measures it all (corpus_test.go; figures in BENCHMARKS.md).
 package commentcheck
