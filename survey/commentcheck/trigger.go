@@ -4,7 +4,6 @@ import (
 	"regexp"
 	"regexp/syntax"
 	"slices"
-	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -41,8 +40,8 @@ const (
 // triggerIndex finds, for a word's start, the expressions that may match there.
 type triggerIndex struct {
 	exprs []triggered
-	one   [64][]hook   // prefixes of one byte, by that byte's code
-	two   [64 * 256][]hook // prefixes of two bytes, by both (the second folded)
+	one   [64][]hook        // prefixes of one byte, by that byte's code
+	two   [64 * 256][]hook  // prefixes of two bytes, by both (the second folded)
 	three map[uint32][]hook // longer prefixes, by their first three bytes, folded
 }
 
@@ -483,5 +482,3 @@ func containsFold(s, sub string) bool {
 	}
 	return false
 }
-
-var _ = strings.ToLower
