@@ -58,7 +58,7 @@ func TestLivePolling_NothingChangesUntilAMonthIsReleased(t *testing.T) {
 		t.Fatal(err)
 	}
 	// They came through the open link: open figures, under their own K.
-	_, body := quality.Get(t, "/api/v1/stats/counselling?from=" + nov + "&to=" + nov + "&source=open")
+	_, body := quality.Get(t, "/api/v1/stats/counselling?from="+nov+"&to="+nov+"&source=open")
 	if !strings.Contains(body, `"responses":12`) {
 		t.Fatalf("November after its release: %s", body)
 	}
