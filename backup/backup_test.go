@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -328,7 +329,7 @@ func TestRestore_RefusesADamagedFileBeforeWritingAnything(t *testing.T) {
 
 func testSealer(t *testing.T, cat *survey.Catalogue) *ballotbox.Sealer {
 	t.Helper()
-	s, err := ballotbox.NewSealer(ballotbox.NewKeyring(t.TempDir()), nil, cat)
+	s, err := ballotbox.NewSealer(ballotbox.NewKeyring(filepath.Join(t.TempDir(), "keyring")), nil, cat)
 	if err != nil {
 		t.Fatal(err)
 	}

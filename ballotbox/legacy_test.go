@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/binary"
 	"fmt"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -40,7 +41,7 @@ func TestReseal_MovesABoxSealedWithTheSecretUnderTheKeyring(t *testing.T) {
 	db := st.Database(store.SurveyDatabase)
 	cat, _ := survey.LoadEmbedded()
 	secret := NewSecret()
-	sealer, err := NewSealer(NewKeyring(t.TempDir()), secret, cat)
+	sealer, err := NewSealer(NewKeyring(filepath.Join(t.TempDir(), "keyring")), secret, cat)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -39,7 +40,7 @@ func newMixFixture(t *testing.T) *mixFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sealer, err := NewSealer(NewKeyring(t.TempDir()), nil, cat)
+	sealer, err := NewSealer(NewKeyring(filepath.Join(t.TempDir(), "keyring")), nil, cat)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -40,7 +41,7 @@ func newSealer(t testing.TB) *ballotbox.Sealer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := ballotbox.NewSealer(ballotbox.NewKeyring(t.TempDir()), nil, cat)
+	s, err := ballotbox.NewSealer(ballotbox.NewKeyring(filepath.Join(t.TempDir(), "keyring")), nil, cat)
 	if err != nil {
 		t.Fatal(err)
 	}

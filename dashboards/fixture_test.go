@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"path/filepath"
 	"strconv"
 	"sync"
 	"testing"
@@ -54,7 +55,7 @@ func newFixture(t testing.TB) *fixture {
 		t.Fatal(err)
 	}
 	c := clocktest.New(today)
-	sealer, err := ballotbox.NewSealer(ballotbox.NewKeyring(t.TempDir()), nil, cat)
+	sealer, err := ballotbox.NewSealer(ballotbox.NewKeyring(filepath.Join(t.TempDir(), "keyring")), nil, cat)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"image/png"
 	"io"
 	"math/rand/v2"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -142,7 +143,7 @@ func TestDemo_FillsBothServicesWithAQuietMonth(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
-	sealer, err := ballotbox.NewSealer(ballotbox.NewKeyring(t.TempDir()), nil, f.cat)
+	sealer, err := ballotbox.NewSealer(ballotbox.NewKeyring(filepath.Join(t.TempDir(), "keyring")), nil, f.cat)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"math/rand/v2"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -24,7 +25,7 @@ func libraryFixture(t *testing.T) (*fixture, *survey.Library) {
 		t.Fatal(err)
 	}
 	cat := must[*survey.Catalogue](t)(lib.Load(ctx))
-	sealer := must[*ballotbox.Sealer](t)(ballotbox.NewSealer(ballotbox.NewKeyring(t.TempDir()), nil, cat))
+	sealer := must[*ballotbox.Sealer](t)(ballotbox.NewSealer(ballotbox.NewKeyring(filepath.Join(t.TempDir(), "keyring")), nil, cat))
 	f.cat = cat
 	f.responses = ballotbox.NewResponses(f.db, ballotbox.Options{Now: f.clock.Now, Sealer: sealer})
 	t.Cleanup(f.responses.Close)

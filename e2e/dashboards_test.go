@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -95,7 +96,7 @@ func TestDashboards_ChartsHaveTextAlternativesAndDataTables(t *testing.T) {
 // demoSealer seals demo ballots with a fresh keyring.
 func demoSealer(t *testing.T, cat *survey.Catalogue) *ballotbox.Sealer {
 	t.Helper()
-	s, err := ballotbox.NewSealer(ballotbox.NewKeyring(t.TempDir()), nil, cat)
+	s, err := ballotbox.NewSealer(ballotbox.NewKeyring(filepath.Join(t.TempDir(), "keyring")), nil, cat)
 	if err != nil {
 		t.Fatal(err)
 	}
