@@ -3,6 +3,7 @@ package ballotbox
 import (
 	"bytes"
 	"context"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -22,7 +23,7 @@ func TestReceive_GeneralisesCommentsBeforeTheyAreSealed(t *testing.T) {
 	st := storetest.New(t)
 	db := st.Database(store.SurveyDatabase)
 	cat, _ := survey.LoadEmbedded()
-	sealer, err := NewSealer(NewKeyring(t.TempDir()), nil, cat)
+	sealer, err := NewSealer(NewKeyring(filepath.Join(t.TempDir(), "keyring")), nil, cat)
 	if err != nil {
 		t.Fatal(err)
 	}
