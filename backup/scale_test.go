@@ -81,7 +81,7 @@ func TestScale_BackupAndRestoreAMillionResponses(t *testing.T) {
 	}
 	// The month still sealed, released on each store, gives the same responses.
 	for _, st := range []*store.Store{from, to} {
-		rel, err := ballotbox.NewReleaser(st.Database(store.SurveyDatabase), cat, ballotbox.ReleaseOptions{Sealer: sealer, K: 10,
+		rel, err := ballotbox.NewReleaser(st.Database(store.SurveyDatabase), cat, ballotbox.ReleaseOptions{Sealer: sealer, K: 10, OpenK: 10, OpenByMonth: true,
 			Now: func() time.Time { return time.Date(2026, 12, 3, 0, 0, 0, 0, time.UTC) }})
 		if err != nil {
 			t.Fatal(err)
@@ -116,7 +116,7 @@ func sealPending(t *testing.T, st *store.Store, cat *survey.Catalogue, sealer *b
 	}
 	r.Close()
 	clock.Advance(ballotbox.MixGrace)
-	rel, err := ballotbox.NewReleaser(db, cat, ballotbox.ReleaseOptions{Sealer: sealer, K: 10, Now: clock.Now, MixWait: -1})
+	rel, err := ballotbox.NewReleaser(db, cat, ballotbox.ReleaseOptions{Sealer: sealer, K: 10, OpenK: 10, OpenByMonth: true, Now: clock.Now, MixWait: -1})
 	if err != nil {
 		t.Fatal(err)
 	}

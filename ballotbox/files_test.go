@@ -75,7 +75,7 @@ func TestFiles_AfterAReleaseHoldNoOrderAndNoBallotPlaintext(t *testing.T) {
 	}
 
 	c.Set(time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC))
-	rel, err := ballotbox.NewReleaser(db, cat, ballotbox.ReleaseOptions{Sealer: sealer, K: k, Now: c.Now, Responses: responses, AfterRelease: st.Compact})
+	rel, err := ballotbox.NewReleaser(db, cat, ballotbox.ReleaseOptions{Sealer: sealer, K: k, OpenK: k, OpenByMonth: true, Now: c.Now, Responses: responses, AfterRelease: st.Compact})
 	if err != nil {
 		t.Fatal(err)
 	}

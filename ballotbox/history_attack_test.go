@@ -108,7 +108,7 @@ func TestHistoryAttack_NoWriteLinksAnAnswerToItsArrival(t *testing.T) {
 	sealer := newSealer(t)
 	responses := ballotbox.NewResponses(db, ballotbox.Options{Now: c.Now, Sealer: sealer})
 	t.Cleanup(responses.Close)
-	rel, err := ballotbox.NewReleaser(db, cat, ballotbox.ReleaseOptions{Sealer: sealer, K: k, Now: c.Now, Responses: responses})
+	rel, err := ballotbox.NewReleaser(db, cat, ballotbox.ReleaseOptions{Sealer: sealer, K: k, OpenK: k, OpenByMonth: true, Now: c.Now, Responses: responses})
 	if err != nil {
 		t.Fatal(err)
 	}

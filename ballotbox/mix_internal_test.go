@@ -46,7 +46,7 @@ func newMixFixture(t *testing.T) *mixFixture {
 	clock := clocktest.New(time.Date(2026, 10, 2, 9, 0, 0, 0, time.UTC))
 	r := NewResponses(db, Options{Now: clock.Now, Sealer: sealer})
 	t.Cleanup(r.Close)
-	rel, err := NewReleaser(db, cat, ReleaseOptions{Sealer: sealer, K: 5, Now: clock.Now, Responses: r, AfterRelease: st.Compact, MixWait: -1})
+	rel, err := NewReleaser(db, cat, ReleaseOptions{Sealer: sealer, K: 5, OpenK: 5, OpenByMonth: true, Now: clock.Now, Responses: r, AfterRelease: st.Compact, MixWait: -1})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -37,6 +38,14 @@ const DefaultReleaseGrace = 36 * time.Hour
 type ReleaseOptions struct {
 	Sealer *Sealer // required, with the keyring the boxes were made with
 	K      int     // the fewest responses a group releases with; required
+	// OpenK is the fewest open responses (those that came through no
+	// invitation, so anyone can add to them) a group releases with: 0 means
+	// DefaultOpenFactor×K. Open groups are released by quarter only.
+	OpenK int
+	// OpenByMonth releases open groups monthly, with OpenK: for tests of
+	// other things than this rule, whose open answers fall in any month. Never
+	// set by the service.
+	OpenByMonth bool
 	// Archive holds earlier survey versions, so their answers are counted with
 	// the questions they were asked with.
 	Archive []*survey.Definition
@@ -66,6 +75,11 @@ type ReleaseOptions struct {
 	// only writer shares the releaser's clock).
 	MixWait time.Duration
 }
+
+// DefaultOpenFactor is how many times K an open group needs: anyone can send
+// open answers, so a small open group could be padded out of hiding by one
+// sender's own answers around one real person's.
+const DefaultOpenFactor = 5
 
 // DefaultMixWait is writerRefresh and a commit's timeout: an instance whose
 // clock is more than MixGrace behind has, by then, moved on past the hours
@@ -101,6 +115,9 @@ func NewReleaser(db *mongo.Database, cat *survey.Catalogue, opts ReleaseOptions)
 	}
 	if opts.Grace <= 0 {
 		opts.Grace = DefaultReleaseGrace
+	}
+	if opts.OpenK < opts.K {
+		opts.OpenK = DefaultOpenFactor * opts.K
 	}
 	if opts.MixWait == 0 {
 		opts.MixWait = DefaultMixWait
@@ -280,19 +297,7 @@ func (r *Releaser) write(ctx context.Context, box string, op *opener, key []byte
 	}
 	rep.Ballots = len(ballots)
 	r.progress(box, "opened", len(ballots))
-	groups := map[groupKey][]opened{}
-	for _, o := range ballots {
-		g := groupKey{o.b.Service, o.b.Verified}
-		groups[g] = append(groups[g], o)
-	}
-	var release, carry []opened
-	for _, g := range groups {
-		if len(g) >= r.opts.K {
-			release = append(release, g...)
-		} else {
-			carry = append(carry, g...)
-		}
-	}
+	release, carry := r.split(box, ballots)
 	if err := r.writeResponses(ctx, box, key, release); err != nil {
 		return err
 	}
@@ -306,6 +311,43 @@ func (r *Releaser) write(ctx context.Context, box string, op *opener, key []byte
 		return fmt.Errorf("record the release of %s: %w", box, err)
 	}
 	return nil
+}
+
+// split divides a box's ballots into those released now and those carried
+// into the current month. Each (service, source) group is counted apart: a
+// verified group is released with at least K, an open one only in a quarter's
+// last month and with at least OpenK (its earlier months' open ballots were
+// carried into it). Never the two sources together: a group under K of one
+// source must not hide behind the other's numbers.
+func (r *Releaser) split(box string, ballots []opened) (release, carry []opened) {
+	groups := map[groupKey][]opened{}
+	for _, o := range ballots {
+		g := groupKey{o.b.Service, o.b.Verified}
+		groups[g] = append(groups[g], o)
+	}
+	for g, members := range groups {
+		if releasable(g.verified, box, len(members), r.opts.K, r.opts.OpenK, r.opts.OpenByMonth) {
+			release = append(release, members...)
+		} else {
+			carry = append(carry, members...)
+		}
+	}
+	return release, carry
+}
+
+// releasable says whether a group of n ballots of one source may be written
+// in month box's release.
+func releasable(verified bool, box string, n, k, openK int, monthly bool) bool {
+	if verified {
+		return n >= k
+	}
+	return (monthly || quarterEnds(box)) && n >= openK
+}
+
+// quarterEnds says whether month (YYYY-MM) is the last of a calendar quarter.
+func quarterEnds(month string) bool {
+	return strings.HasSuffix(month, "-03") || strings.HasSuffix(month, "-06") ||
+		strings.HasSuffix(month, "-09") || strings.HasSuffix(month, "-12")
 }
 
 // longRunning gives ctx a deadline of some hours if it has none. Without one

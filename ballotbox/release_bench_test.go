@@ -53,7 +53,7 @@ func BenchmarkRelease10000(b *testing.B) {
 		close(work)
 		wg.Wait()
 		r.Close()
-		rel, err := ballotbox.NewReleaser(db, cat, ballotbox.ReleaseOptions{Sealer: sealer, K: 10, AfterRelease: st.Compact,
+		rel, err := ballotbox.NewReleaser(db, cat, ballotbox.ReleaseOptions{Sealer: sealer, K: 10, OpenK: 10, OpenByMonth: true, AfterRelease: st.Compact,
 			Now: func() time.Time { return time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC) }})
 		if err != nil {
 			b.Fatal(err)

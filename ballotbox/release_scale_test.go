@@ -43,7 +43,7 @@ func TestScale_MixAndReleaseANationalMonth(t *testing.T) {
 	sealBallots(t, ballotbox.NewResponses(db, ballotbox.Options{Now: clock.Now, Sealer: sealer}), cat, n)
 	t.Logf("SCALE sealed %d ballots in %s; peak RSS so far %s", n, time.Since(start).Round(time.Second), peakRSS())
 
-	rel, err := ballotbox.NewReleaser(db, cat, ballotbox.ReleaseOptions{Sealer: sealer, K: 10, AfterRelease: st.Compact, Now: clock.Now, MixWait: -1,
+	rel, err := ballotbox.NewReleaser(db, cat, ballotbox.ReleaseOptions{Sealer: sealer, K: 10, OpenK: 10, OpenByMonth: true, AfterRelease: st.Compact, Now: clock.Now, MixWait: -1,
 		Progress: func(box, step string, k int) {
 			t.Logf("release %s: %s %d at %s, peak RSS %s", box, step, k, time.Since(start).Round(time.Second), peakRSS())
 		}})

@@ -46,7 +46,53 @@ func (r *Releaser) writeGroup(ctx context.Context, box string, key []byte, ballo
 		group[i] = survey.Opened{Ballot: o.id, Def: o.def, Version: o.b.Version, Verified: o.b.Verified, Answers: o.b.Answers}
 	}
 	derive := func(parts ...string) string { return derivedID(key, parts...) }
-	return survey.WriteReleased(ctx, r.db, box, group, r.opts.K, derive)
+	return survey.WriteReleased(ctx, r.db, box, foldVersions(group, r.opts.K), r.opts.K, derive)
+}
+
+// foldVersions keeps a survey version's own breakdown only where that
+// version has at least k ballots in the group: the ballots of a smaller
+// version (a survey edited mid-month: the few answers after the edit belong to
+// whoever was texted after it) are written as the group's largest version,
+// with their answers to the questions both versions ask alike (same id, same
+// fingerprint) and none to the others. So no counter, response or comment is
+// ever written for fewer than k answers of one version.
+func foldVersions(group []survey.Opened, k int) []survey.Opened {
+	count := map[string]int{}
+	defs := map[string]*survey.Definition{}
+	for _, o := range group {
+		count[o.Version]++
+		defs[o.Version] = o.Def
+	}
+	largest := ""
+	for v, n := range count {
+		if n > count[largest] || n == count[largest] && v > largest {
+			largest = v
+		}
+	}
+	into := defs[largest]
+	same := map[string]string{} // question id → fingerprint in the largest version
+	for _, q := range into.Questions {
+		same[q.ID] = q.Fingerprint
+	}
+	out := make([]survey.Opened, len(group))
+	for i, o := range group {
+		out[i] = o
+		if count[o.Version] >= k || o.Version == largest {
+			continue
+		}
+		asked := map[string]string{}
+		for _, q := range o.Def.Questions {
+			asked[q.ID] = q.Fingerprint
+		}
+		var kept bson.D
+		for _, e := range o.Answers {
+			if fp, ok := same[e.Key]; ok && fp == asked[e.Key] {
+				kept = append(kept, e)
+			}
+		}
+		out[i].Def, out[i].Version, out[i].Answers = into, largest, kept
+	}
+	return out
 }
 
 // carry reseals ballots of groups under K into the current month's box.

@@ -68,7 +68,7 @@ func newFixture(t testing.TB) *fixture {
 	t.Cleanup(r.Close)
 	cat, _ := survey.LoadEmbedded()
 	// K of 1 here, to test the mechanics; the carrying of small groups has tests of its own.
-	rel, err := ballotbox.NewReleaser(db, cat, ballotbox.ReleaseOptions{Sealer: sealer, K: 1, Now: c.Now, Responses: r})
+	rel, err := ballotbox.NewReleaser(db, cat, ballotbox.ReleaseOptions{Sealer: sealer, K: 1, OpenK: 1, OpenByMonth: true, Now: c.Now, Responses: r})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -61,7 +61,7 @@ func TestUnlinkAttack_NoValueOrOrderJoinsAVerifiedResponseToItsInvitation(t *tes
 		}
 	}
 	c.Set(time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC))
-	rel, err := ballotbox.NewReleaser(db, cat, ballotbox.ReleaseOptions{Sealer: sealer, K: 10, Now: c.Now, Responses: responses})
+	rel, err := ballotbox.NewReleaser(db, cat, ballotbox.ReleaseOptions{Sealer: sealer, K: 10, OpenK: 10, OpenByMonth: true, Now: c.Now, Responses: responses})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -48,7 +48,7 @@ func newFixture(t testing.TB) *fixture {
 	t.Cleanup(r.Close)
 	// The release's K is 1 here, so that buckets below the dashboards' K exist
 	// and the dashboards' own disclosure rule is what these tests check.
-	rel, err := ballotbox.NewReleaser(db, cat, ballotbox.ReleaseOptions{Sealer: sealer, K: 1, Now: c.Now, Responses: r})
+	rel, err := ballotbox.NewReleaser(db, cat, ballotbox.ReleaseOptions{Sealer: sealer, K: 1, OpenK: 1, OpenByMonth: true, Now: c.Now, Responses: r})
 	if err != nil {
 		t.Fatal(err)
 	}

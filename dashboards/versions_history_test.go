@@ -28,7 +28,7 @@ func libraryFixture(t *testing.T) (*fixture, *survey.Library) {
 	f.cat = cat
 	f.responses = ballotbox.NewResponses(f.db, ballotbox.Options{Now: f.clock.Now, Sealer: sealer})
 	t.Cleanup(f.responses.Close)
-	f.releaser = must[*ballotbox.Releaser](t)(ballotbox.NewReleaser(f.db, cat, ballotbox.ReleaseOptions{Sealer: sealer, K: 1, Now: f.clock.Now, Responses: f.responses}))
+	f.releaser = must[*ballotbox.Releaser](t)(ballotbox.NewReleaser(f.db, cat, ballotbox.ReleaseOptions{Sealer: sealer, K: 1, OpenK: 1, OpenByMonth: true, Now: f.clock.Now, Responses: f.responses}))
 	return f, lib
 }
 

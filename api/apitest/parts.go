@@ -48,7 +48,7 @@ func openSurveySide(t testing.TB, st *store.Store, sopts ballotbox.Options, logg
 	// The release's K is 1 in these tests, so that months below the dashboards'
 	// K exist and the dashboards' own rule is what is tested.
 	sv.releaser, err = ballotbox.NewReleaser(st.Database(store.SurveyDatabase), sv.catalogue, ballotbox.ReleaseOptions{
-		Sealer: sv.sealer, K: 1, Now: sopts.Now, Logger: logger, AfterRelease: st.Compact, Responses: sv.responses,
+		Sealer: sv.sealer, K: 1, OpenK: 1, OpenByMonth: true, Now: sopts.Now, Logger: logger, AfterRelease: st.Compact, Responses: sv.responses,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -61,7 +61,7 @@ func (s *Server) RefreshSurveys(t testing.TB) {
 func ProductionReleaser(t testing.TB, srv *Server, cat *survey.Catalogue, now func() time.Time) *ballotbox.Releaser {
 	t.Helper()
 	rel, err := ballotbox.NewReleaser(srv.Store.Database(store.SurveyDatabase), cat, ballotbox.ReleaseOptions{
-		Sealer: srv.Sealer, K: 10, Now: now, Responses: srv.Responses,
+		Sealer: srv.Sealer, K: 10, OpenK: 10, OpenByMonth: true, Now: now, Responses: srv.Responses,
 	})
 	if err != nil {
 		t.Fatal(err)

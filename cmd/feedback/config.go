@@ -34,6 +34,9 @@ type Config struct {
 	SessionMax     time.Duration
 	// DisclosureK is the fewest responses a month needs before dashboards show it.
 	DisclosureK int
+	// OpenK is the fewest open responses (through no invitation) a quarter's
+	// group is published with; 0 means 5×DisclosureK.
+	OpenK int
 	// OrganisationCode is the ODS code written in the FFT return; ThemesFile
 	// replaces the embedded rules that tag comments with themes.
 	OrganisationCode string
@@ -131,6 +134,8 @@ func (c *Config) settings() []setting {
 		trimmed(&in.TwilioMessagingServiceSID, "twilio-messaging-service-sid", "TWILIO_MESSAGING_SERVICE_SID", "", "Twilio messaging service to send from instead of TWILIO_FROM"),
 		parsed(&c.DisclosureK, strconv.Atoi, "a whole number of responses",
 			"disclosure-k", "FEEDBACK_DISCLOSURE_K", "10", "dashboards show nothing of a month with fewer responses than this (at least 5)"),
+		parsed(&c.OpenK, strconv.Atoi, "a whole number of responses",
+			"open-k", "FEEDBACK_OPEN_K", "0", "open answers (through no invitation, so anyone can add to them) are published by quarter, in groups of at least this many; 0 means 5 × --disclosure-k"),
 		cleaned(&c.OrganisationCode, func(v string) string { return strings.ToUpper(strings.TrimSpace(v)) }, "organisation-code", "FEEDBACK_ORGANISATION_CODE", "",
 			"the organisation's ODS code, written in every row of the monthly FFT return"),
 		trimmed(&c.PublicationTemplateID, "publication-email-template-id", "FEEDBACK_PUBLICATION_EMAIL_TEMPLATE_ID", "",

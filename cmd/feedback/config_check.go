@@ -108,6 +108,9 @@ func (c *Config) validateStaff() error {
 // validateDashboards checks what is published and how: K, the FFT return's
 // organisation code, the publication e-mails and the themes file.
 func (c *Config) validateDashboards() error {
+	if c.OpenK != 0 && c.OpenK < c.DisclosureK {
+		return fmt.Errorf("FEEDBACK_OPEN_K / --open-k: %d is below --disclosure-k (%d); open answers need larger groups than verified ones, not smaller", c.OpenK, c.DisclosureK)
+	}
 	if c.DisclosureK < dashboards.MinK {
 		return fmt.Errorf("FEEDBACK_DISCLOSURE_K / --disclosure-k: %d is below %d; a month with so few responses could identify someone", c.DisclosureK, dashboards.MinK)
 	}

@@ -178,7 +178,7 @@ func TestTwoInstances_ShareNoncesSessionsAndFigures(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			rel, err := ballotbox.NewReleaser(db, cat, ballotbox.ReleaseOptions{Sealer: sealer, K: 1, Holder: holder})
+			rel, err := ballotbox.NewReleaser(db, cat, ballotbox.ReleaseOptions{Sealer: sealer, K: 1, OpenK: 1, OpenByMonth: true, Holder: holder})
 			if err != nil {
 				t.Error(err)
 				return

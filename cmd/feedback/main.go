@@ -46,6 +46,8 @@ Usage:
                              (--people N: also N synthetic intake callers, to measure at scale)
   feedback surveys list|export SERVICE|check FILE|publish FILE  the survey definitions and their versions
   feedback counters rebuild [--check]  recompute the dashboard counters from the stored responses
+  feedback comments check [--lang en|cy] FILE  show what a quality lead would read of each comment
+                             (one a line) and which would show the crisis message; no store needed
   feedback release           release closed months' sealed ballots that are due (serve does it
                              every ten minutes; run again, it finishes a release cut short)
   feedback backup --out FILE [--intake] [--recipient AGE]  back up the survey side (answers,
@@ -110,6 +112,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runInvitations(args, envOrEmpty, stdout, stderr)
 	case "keyring":
 		return runKeyring(args, envOrEmpty, stdin, stdout, stderr)
+	case "comments":
+		return runComments(args, stdin, stdout, stderr)
 	case "loadtest":
 		return runLoadtest(ctx, args, stdout, stderr)
 	case "help":

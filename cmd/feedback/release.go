@@ -20,6 +20,7 @@ func runRelease(ctx context.Context, st *store.Store, args []string, stdout, std
 	fs := flag.NewFlagSet("feedback release", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	k := fs.Int("disclosure-k", dashboards.DefaultK, "the fewest responses a group is released with, as serve's FEEDBACK_DISCLOSURE_K")
+	openK := fs.Int("open-k", 0, "the fewest open responses a quarter's group is released with, as serve's FEEDBACK_OPEN_K (0: 5 × --disclosure-k)")
 	takeLease := fs.Bool("take-lease", false, "release even if another process holds the release lease (only when you know it has stopped, e.g. after a crash)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -36,7 +37,7 @@ func runRelease(ctx context.Context, st *store.Store, args []string, stdout, std
 		return err
 	}
 	rel, err := ballotbox.NewReleaser(st.Database(store.SurveyDatabase), cat, ballotbox.ReleaseOptions{
-		Sealer: sealer, K: *k, Archive: cat.Archive(), Logger: slog.New(slog.NewTextHandler(stderr, nil)), TakeLease: *takeLease,
+		Sealer: sealer, K: *k, OpenK: *openK, Archive: cat.Archive(), Logger: slog.New(slog.NewTextHandler(stderr, nil)), TakeLease: *takeLease,
 		AfterRelease: st.Compact,
 		Progress:     func(box, step string, n int) { fmt.Fprintf(stderr, "%s %s %d\n", box, step, n) },
 	})

@@ -19,7 +19,8 @@ import (
 	"github.com/feedback-service/feedback/survey"
 )
 
-// sealBallots stores n sealed ballots per service in October 2026 (a month
+// sealBallots stores n sealed open ballots per service in September 2026 (a
+// quarter's last month, so its open groups are released; a month
 // long closed, so its release is due), each with a marker comment, through
 // the same code as real submissions and the secret serve would use.
 func sealBallots(t *testing.T, dir string, n map[string]int) []string {
@@ -31,8 +32,8 @@ func sealBallots(t *testing.T, dir string, n map[string]int) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	october := func() time.Time { return time.Date(2026, 10, 14, 11, 0, 0, 0, time.UTC) }
-	r := ballotbox.NewResponses(st.Database(store.SurveyDatabase), ballotbox.Options{Now: october, Sealer: sealer})
+	september := func() time.Time { return time.Date(2026, 9, 14, 11, 0, 0, 0, time.UTC) }
+	r := ballotbox.NewResponses(st.Database(store.SurveyDatabase), ballotbox.Options{Now: september, Sealer: sealer})
 	defer r.Close()
 	ctx := context.Background()
 	var markers []string
@@ -93,7 +94,7 @@ func TestRelease_KilledAtRandomPointsThenRunAgainIsExactlyOnce(t *testing.T) {
 		var err error
 		if attempt < 8 {
 			step := []string{"opened", "written"}[rng.IntN(2)]
-			if waitFor(out, "2026-10 "+step, done) {
+			if waitFor(out, "2026-09 "+step, done) {
 				time.Sleep(time.Duration(rng.IntN(40)) * time.Millisecond)
 				_ = cmd.Process.Kill()
 				<-done
@@ -110,7 +111,7 @@ func TestRelease_KilledAtRandomPointsThenRunAgainIsExactlyOnce(t *testing.T) {
 		if err != nil {
 			t.Fatalf("release failed: %v\n%s", err, out.String())
 		}
-		if strings.Contains(out.String(), "2026-10:") || strings.Contains(out.String(), "Nothing is due") {
+		if strings.Contains(out.String(), "2026-09:") || strings.Contains(out.String(), "Nothing is due") {
 			t.Logf("last run: %s", out.String())
 			break
 		}

@@ -109,12 +109,12 @@ func sealingSecret(st *store.Store, getenv func(string) string) ([]byte, error) 
 }
 
 // newReleaser returns the releaser serve and the commands use.
-func newReleaser(st *store.Store, cat *survey.Catalogue, sealer *ballotbox.Sealer, k int, logger *slog.Logger, responses *ballotbox.Responses) (*ballotbox.Releaser, error) {
+func newReleaser(st *store.Store, cat *survey.Catalogue, sealer *ballotbox.Sealer, k, openK int, logger *slog.Logger, responses *ballotbox.Responses) (*ballotbox.Releaser, error) {
 	if k == 0 {
 		k = dashboards.DefaultK
 	}
 	return ballotbox.NewReleaser(st.Database(store.SurveyDatabase), cat, ballotbox.ReleaseOptions{
-		Sealer: sealer, K: k, Logger: logger, Responses: responses,
+		Sealer: sealer, K: k, OpenK: openK, Logger: logger, Responses: responses,
 		// The store forgets what a release wrote over: the embedded store's
 		// write-ahead log is checkpointed and truncated.
 		AfterRelease: st.Compact,

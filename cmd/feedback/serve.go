@@ -185,7 +185,7 @@ func openSurveySide(ctx context.Context, cfg *Config, st *store.Store, catalogue
 		logger.Info("this instance seals ballots only: another, holding the keyring, mixes and releases them", "setting", keyringEnv)
 		return side, nil
 	}
-	releaser, err := newReleaser(st, catalogue, sealer, cfg.DisclosureK, logger, responses)
+	releaser, err := newReleaser(st, catalogue, sealer, cfg.DisclosureK, cfg.OpenK, logger, responses)
 	if err != nil {
 		responses.Close()
 		return nil, err
