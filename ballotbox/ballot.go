@@ -27,10 +27,15 @@ type ballot struct {
 	Version  string `bson:"v"`
 	Verified bool   `bson:"f,omitempty"`
 	Answers  bson.D `bson:"a"`
+	// Safeguarding: a comment spoke of risk (comments.go). Uncertain: the
+	// check was unsure a comment names nobody; a moderator reads it first.
+	Safeguarding bool `bson:"g,omitempty"`
+	Uncertain    bool `bson:"u,omitempty"`
 }
 
-func encodeBallot(d *survey.Definition, answers survey.Answers, verified bool) ([]byte, error) {
-	b, err := bson.Marshal(ballot{Service: d.Service, Version: d.Version, Verified: verified, Answers: survey.StoredForm(d, answers)})
+func encodeBallot(d *survey.Definition, answers survey.Answers, verified bool, flags commentFlags) ([]byte, error) {
+	b, err := bson.Marshal(ballot{Service: d.Service, Version: d.Version, Verified: verified, Answers: survey.StoredForm(d, answers),
+		Safeguarding: flags.safeguarding, Uncertain: flags.uncertain})
 	if err != nil {
 		return nil, fmt.Errorf("encode ballot: %w", err)
 	}
@@ -66,7 +71,7 @@ func (r *Responses) seal(ctx context.Context, batch []*pending) (sealedBatch, er
 	out := sealedBatch{box: box, hour: hour, order: mathrand.Perm(len(batch)), docs: make([]any, len(batch))}
 	for i, bi := range out.order {
 		p := batch[bi]
-		payload, err := encodeBallot(p.def, p.answer, p.verified)
+		payload, err := encodeBallot(p.def, p.answer, p.verified, p.flags)
 		if err != nil {
 			return sealedBatch{}, err
 		}

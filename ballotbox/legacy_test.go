@@ -54,7 +54,7 @@ func TestReseal_MovesABoxSealedWithTheSecretUnderTheKeyring(t *testing.T) {
 	legacy, _ := sealer.legacyKey(box, salt)
 	def, _ := cat.Get("counselling")
 	for i := range 12 {
-		payload, err := encodeBallot(def, survey.Answers{"fft": {Choice: "good"}, "fft_why": {Text: fmt.Sprintf("old %d", i)}}, true)
+		payload, err := encodeBallot(def, survey.Answers{"fft": {Choice: "good"}, "fft_why": {Text: fmt.Sprintf("old %d", i)}}, true, commentFlags{})
 		if err != nil {
 			t.Fatal(err)
 		}

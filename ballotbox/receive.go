@@ -16,6 +16,9 @@ type Sent struct {
 	Token      string // a blind token the browser exchanged its invitation for
 	Invitation string // or the invitation itself, spent as the ballot is stored
 	Answers    survey.Answers
+	// Lang is the language of the page the answers were written on ("cy" or
+	// "en"), which the comments are read in.
+	Lang string
 	// Invalid is the answers' validation error, if they did not parse: the
 	// form is to be shown again and nothing is stored.
 	Invalid error
@@ -29,6 +32,14 @@ type Receipt struct {
 	// still holds (a fixed form is still the same form, so it cannot be
 	// stored twice); empty means a fresh one.
 	Nonce string
+	// Safeguarding: a comment spoke of risk. The person's thank-you page
+	// opens with a crisis message; nothing else is kept of it but a flag
+	// sealed with the ballot.
+	Safeguarding bool
+	// Mark is for the thank-you address: the same length whatever it holds,
+	// it tells the page (Responses.Safeguarding) to open with the crisis
+	// message, and nobody else anything.
+	Mark string
 }
 
 // Receive is the one door for a submission: it stores the answers as a sealed
@@ -52,11 +63,12 @@ func (r *Responses) Receive(ctx context.Context, s Sent) (Receipt, error) {
 	}
 	nonce := s.Nonces[0]
 	var outcome Outcome
+	var risk bool
 	var err error
 	if s.Token != "" {
-		outcome, err = r.SubmitToken(ctx, s.Def, nonce, s.Token, s.Answers)
+		outcome, risk, err = r.submitToken(ctx, s.Def, nonce, s.Token, s.Answers, s.Lang)
 	} else {
-		outcome, err = r.SubmitInvited(ctx, s.Def, nonce, s.Invitation, s.Answers)
+		outcome, risk, err = r.submitInvited(ctx, s.Def, nonce, s.Invitation, s.Answers, s.Lang)
 	}
 	switch {
 	case errors.Is(err, ErrNonce):
@@ -64,5 +76,11 @@ func (r *Responses) Receive(ctx context.Context, s Sent) (Receipt, error) {
 	case err != nil:
 		return Receipt{Nonce: nonce}, err
 	}
-	return Receipt{Outcome: outcome}, nil
+	mark, err := r.mark(ctx, risk)
+	if err != nil {
+		// Stored, and acknowledged: a thank-you page without the mark only
+		// loses the crisis message, which the page's emergency box still gives.
+		r.log.Error("make a thank-you mark", "err", err)
+	}
+	return Receipt{Outcome: outcome, Safeguarding: risk, Mark: mark}, nil
 }

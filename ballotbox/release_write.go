@@ -43,7 +43,8 @@ func (r *Releaser) progress(box, step string, n int) {
 func (r *Releaser) writeGroup(ctx context.Context, box string, key []byte, ballots []opened) error {
 	group := make([]survey.Opened, len(ballots))
 	for i, o := range ballots {
-		group[i] = survey.Opened{Ballot: o.id, Def: o.def, Version: o.b.Version, Verified: o.b.Verified, Answers: o.b.Answers}
+		group[i] = survey.Opened{Ballot: o.id, Def: o.def, Version: o.b.Version, Verified: o.b.Verified, Answers: o.b.Answers,
+			Safeguarding: o.b.Safeguarding, Uncertain: o.b.Uncertain}
 	}
 	derive := func(parts ...string) string { return derivedID(key, parts...) }
 	return survey.WriteReleased(ctx, r.db, box, foldVersions(group, r.opts.K), r.opts.K, derive)

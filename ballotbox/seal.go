@@ -248,7 +248,7 @@ func maxPayload(d *survey.Definition) int {
 		}
 		answers[q.ID] = a
 	}
-	b, err := encodeBallot(d, answers, true)
+	b, err := encodeBallot(d, answers, true, commentFlags{safeguarding: true, uncertain: true})
 	if err != nil {
 		return 64 << 10 // cannot happen for a loaded definition; pad generously
 	}

@@ -60,6 +60,7 @@ type Responses struct {
 	observer Observer
 	invites  Invitations
 	tokens   TokenVerifier
+	comments CommentCheck
 
 	mu     sync.RWMutex // guards closed and sends on queue
 	closed bool
@@ -74,9 +75,10 @@ type pending struct {
 	def        *survey.Definition
 	answer     survey.Answers
 	verified   bool
-	invitation string     // the invitation the form came from, spent when stored
-	token      []byte     // the prepared message of the form's blind token, spent when stored
-	result     chan error // nil: stored; errDuplicate: already there
+	flags      commentFlags // what the check of its comments found
+	invitation string       // the invitation the form came from, spent when stored
+	token      []byte       // the prepared message of the form's blind token, spent when stored
+	result     chan error   // nil: stored; errDuplicate: already there
 }
 
 var errDuplicate = errors.New("duplicate")
@@ -95,6 +97,9 @@ type Options struct {
 	// Tokens checks the blindly signed tokens forms may carry instead of an
 	// invitation; nil: a token is refused as not valid.
 	Tokens TokenVerifier
+	// Comments reads every comment before it is sealed (comments.go); nil
+	// means the built-in lists.
+	Comments CommentCheck
 }
 
 // Invitations spends single-use invitations. SpendAll spends codes[i] for
@@ -124,6 +129,13 @@ func NewResponses(db *mongo.Database, opts Options) *Responses {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
+	if opts.Comments == nil {
+		check, err := builtInCheck()
+		if err != nil {
+			panic("ballotbox.NewResponses: the built-in comment lists: " + err.Error())
+		}
+		opts.Comments = check
+	}
 	journaled := true
 	wc := &writeconcern.WriteConcern{W: "majority", Journal: &journaled}
 	r := &Responses{
@@ -137,6 +149,7 @@ func NewResponses(db *mongo.Database, opts Options) *Responses {
 		observer: opts.Observer,
 		invites:  opts.Invitations,
 		tokens:   opts.Tokens,
+		comments: opts.Comments,
 		queue:    make(chan *pending, 4*maxBatch),
 		gather:   defaultGather,
 		done:     make(chan struct{}),
@@ -164,15 +177,24 @@ func (r *Responses) Submit(ctx context.Context, d *survey.Definition, nonce stri
 // Spending at submission, not when the link is opened, lets a link preview or
 // a reload open the form without using the invitation up.
 func (r *Responses) SubmitInvited(ctx context.Context, d *survey.Definition, nonce, invitation string, answers survey.Answers) (Outcome, error) {
+	outcome, _, err := r.submitInvited(ctx, d, nonce, invitation, answers, "")
+	return outcome, err
+}
+
+// submitInvited is SubmitInvited with the page's language, for the check of
+// the comments; it also says whether a comment spoke of risk.
+func (r *Responses) submitInvited(ctx context.Context, d *survey.Definition, nonce, invitation string, answers survey.Answers, lang string) (Outcome, bool, error) {
 	id, verified, err := r.keys.Check(ctx, d.Service, nonce)
 	if err != nil {
 		if errors.Is(err, ErrNonce) {
-			return 0, ErrNonce
+			return 0, false, ErrNonce
 		}
-		return 0, fmt.Errorf("%w: %v", ErrUnavailable, err)
+		return 0, false, fmt.Errorf("%w: %v", ErrUnavailable, err)
 	}
-	p := &pending{id: id, issued: issuedMonth(nonce), def: d, answer: answers, verified: verified, invitation: invitation, result: make(chan error, 1)}
-	return r.enqueue(ctx, p)
+	answers, flags := readComments(r.comments, d, answers, lang)
+	p := &pending{id: id, issued: issuedMonth(nonce), def: d, answer: answers, verified: verified, flags: flags, invitation: invitation, result: make(chan error, 1)}
+	outcome, err := r.enqueue(ctx, p)
+	return outcome, flags.safeguarding, err
 }
 
 // enqueue hands p to the committer and waits for its verdict.

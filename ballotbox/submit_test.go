@@ -379,7 +379,7 @@ func TestSubmit_CommentsKeepTheMonthAndTheRedactedTextOnly(t *testing.T) {
 		t.Fatalf("%d comments", len(docs))
 	}
 	c := docs[0]
-	if c["text"] != "Thanks to J, call 07700900123" || c["month"] != "2026-11" || c["fft"] != "good" || len(c) != 7 {
+	if c["text"] != "Thanks to J, call [phone number]" || c["month"] != "2026-11" || c["fft"] != "good" || len(c) != 7 {
 		t.Fatalf("comment %v", c)
 	}
 	// The next month's comments go to a collection of their own.

@@ -46,18 +46,25 @@ const maxTokenChars = 512
 // invitation was spent at the exchange; this request carries no value that
 // exchange saw.
 func (r *Responses) SubmitToken(ctx context.Context, d *survey.Definition, nonce, token string, answers survey.Answers) (Outcome, error) {
+	outcome, _, err := r.submitToken(ctx, d, nonce, token, answers, "")
+	return outcome, err
+}
+
+func (r *Responses) submitToken(ctx context.Context, d *survey.Definition, nonce, token string, answers survey.Answers, lang string) (Outcome, bool, error) {
 	if _, _, err := r.keys.Check(ctx, d.Service, nonce); err != nil {
 		if errors.Is(err, ErrNonce) {
-			return 0, ErrNonce
+			return 0, false, ErrNonce
 		}
-		return 0, fmt.Errorf("%w: %v", ErrUnavailable, err)
+		return 0, false, fmt.Errorf("%w: %v", ErrUnavailable, err)
 	}
 	id, prepared, err := r.tokenBallotID(ctx, d.Service, token)
 	if err != nil {
-		return 0, err
+		return 0, false, err
 	}
-	p := &pending{id: id, def: d, answer: answers, token: prepared, result: make(chan error, 1)}
-	return r.enqueue(ctx, p)
+	answers, flags := readComments(r.comments, d, answers, lang)
+	p := &pending{id: id, def: d, answer: answers, flags: flags, token: prepared, result: make(chan error, 1)}
+	outcome, err := r.enqueue(ctx, p)
+	return outcome, flags.safeguarding, err
 }
 
 // tokenBallotID checks token and returns the _id its ballot is stored under:

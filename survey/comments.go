@@ -28,6 +28,12 @@ type Comment struct {
 	FFT string `bson:"fft,omitempty"`
 	// Verified comments came through an invitation (see Response.Verified).
 	Verified bool `bson:"verified,omitempty"`
+	// Safeguarding: the comment's response spoke of suicide, self-harm, harm
+	// to others or a risk to patients; such comments are read first.
+	Safeguarding bool `bson:"safeguarding,omitempty"`
+	// Uncertain: the check at submission was unsure the comment names nobody;
+	// a moderator reads it before quality leads do.
+	Uncertain bool `bson:"uncertain,omitempty"`
 }
 
 // Comments live in one small collection per service and month, e.g.

@@ -22,6 +22,8 @@ type Opened struct {
 	Version  string // the ballot's, which Def may not be if that version is lost
 	Verified bool
 	Answers  bson.D // in stored form (StoredForm)
+	// What the check at submission found of its comments (see Comment).
+	Safeguarding, Uncertain bool
 }
 
 // StoredForm is the stored form of validated answers to d, in question order:
@@ -52,6 +54,7 @@ func WriteReleased(ctx context.Context, db *mongo.Database, month string, group 
 		for _, c := range commentDocs(o.Def, answers, month) {
 			c.ID = derive("comment", o.Ballot, c.Question)
 			c.Version, c.Verified = o.Version, o.Verified
+			c.Safeguarding, c.Uncertain = o.Safeguarding, o.Uncertain
 			comments = append(comments, c)
 		}
 	}

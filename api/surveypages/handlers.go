@@ -1,8 +1,10 @@
 package surveypages
 
 import (
+	"bytes"
 	"errors"
 	"net/url"
+	"strings"
 
 	"github.com/gofiber/fiber/v3"
 
@@ -91,7 +93,7 @@ func (p *Pages) Submit(c fiber.Ctx) error {
 	d = p.formVersion(c.Context(), d, values)
 	answers, ve := d.ParseForm(values)
 	sent := ballotbox.Sent{Def: d, Nonces: values[survey.NonceField], Token: values.Get(TokenField),
-		Invitation: values.Get(InvitationField), Answers: answers}
+		Invitation: values.Get(InvitationField), Answers: answers, Lang: string(l)}
 	if ve != nil {
 		sent.Invalid = ve
 	} else if ok, retry := p.senders.Allow(p.sender(c, d.Service, values)); !ok {
@@ -115,11 +117,13 @@ func (p *Pages) Submit(c fiber.Ctx) error {
 		return p.renderForm(c, fiber.StatusServiceUnavailable, l, d, rc.Nonce, values, nil, unavailableNotice)
 	}
 	// Post, redirect, get: the thank-you address names the survey and the
-	// language only — nothing of the answers or of the person.
+	// language, and carries the receipt's mark, of one length for everybody:
+	// only the page it opens says whether to begin with the crisis message.
 	target := "/s/" + d.Service + "/thanks?" + i18n.Param + "=" + string(l)
 	if rc.Outcome == ballotbox.AlreadyReceived {
 		target += "&already=1"
 	}
+	target += "&" + markParam + "=" + url.QueryEscape(rc.Mark)
 	return c.Redirect().Status(fiber.StatusSeeOther).To(target)
 }
 
@@ -132,14 +136,20 @@ const (
 )
 
 // thanksPage is the confirmation: what happens next, and how to reach the
-// office for a reply or to complain.
+// office for a reply or to complain; for a person whose comment spoke of
+// risk, a crisis message first.
 type thanksPage struct {
 	page
-	Already                                   bool
+	Already, Crisis                           bool
 	OfficePhone, OfficePhoneLink, OfficeEmail string
 }
 
-// Thanks is GET /s/{service}/thanks.
+// markParam carries a receipt's mark (ballotbox.Receipt.Mark) to the thank-you page.
+const markParam = "m"
+
+// Thanks is GET /s/{service}/thanks. Both forms of the page, with and without
+// the crisis message, are padded to one length, so not even the size of the
+// response says which a person was shown.
 func (p *Pages) Thanks(c fiber.Ctx) error {
 	d, ok := Definition(p.surveys, c)
 	if !ok {
@@ -149,5 +159,32 @@ func (p *Pages) Thanks(c fiber.Ctx) error {
 	data := thanksPage{page: p.base(l, p.langs[l].T("thanks.title"), "/s/"+d.Service+"/thanks"),
 		Already: c.Query("already") == "1", OfficePhone: p.contact.OfficePhone, OfficeEmail: p.contact.OfficeEmail}
 	data.OfficePhoneLink = web.PhoneLink(p.contact.OfficePhone)
-	return p.site.Render(c, fiber.StatusOK, p.templates, "thanks", data)
+	var pages [2]bytes.Buffer
+	for i, crisis := range []bool{false, true} {
+		data.Crisis = crisis
+		if err := p.templates.Execute(&pages[i], "thanks", data); err != nil {
+			return err
+		}
+	}
+	shown := &pages[0]
+	if p.responses.Safeguarding(c.Context(), c.Query(markParam)) {
+		shown = &pages[1]
+	}
+	padTo(shown, max(pages[0].Len(), pages[1].Len())+len(padding))
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	c.Status(fiber.StatusOK)
+	c.Response().SetBody(shown.Bytes())
+	return nil
+}
+
+const padding = "<!---->"
+
+// padTo appends an HTML comment that brings page to exactly n bytes.
+func padTo(page *bytes.Buffer, n int) {
+	if gap := n - page.Len() - len(padding); gap >= 0 {
+		page.WriteString("<!--")
+		page.WriteString(strings.Repeat(" ", gap))
+		page.WriteString("-->")
+	}
 }

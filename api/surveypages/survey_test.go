@@ -121,7 +121,7 @@ func TestStaticAssets_CompressedWhenAskedAndPagesNever(t *testing.T) {
 func TestSurveySubmit_StoresAndRedirectsToThanks(t *testing.T) {
 	srv := apitest.New(t)
 	resp, _ := srv.PostForm(t, "/s/counselling", apitest.ValidForm(srv.FormNonce(t, "counselling")))
-	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/s/counselling/thanks?lang=en" {
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/s/counselling/thanks?lang=en&m=") {
 		t.Fatalf("status %d location %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
 	if c := resp.Header.Values("Set-Cookie"); len(c) > 0 {
@@ -146,7 +146,7 @@ func TestSurveySubmit_RetryAndReplayAreStoredOnce(t *testing.T) {
 	form.Del("listened")
 	srv.PostForm(t, "/s/peer-support", form)
 	resp, _ := srv.PostForm(t, "/s/peer-support", form)
-	if resp.StatusCode != http.StatusSeeOther || !strings.HasSuffix(resp.Header.Get("Location"), "?lang=en&already=1") {
+	if resp.StatusCode != http.StatusSeeOther || !strings.Contains(resp.Header.Get("Location"), "?lang=en&already=1&m=") {
 		t.Fatalf("retry: %d %s", resp.StatusCode, resp.Header.Get("Location"))
 	}
 	_, body := srv.Get(t, resp.Header.Get("Location"))
