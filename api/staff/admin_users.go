@@ -16,8 +16,8 @@ import (
 
 type usersPage struct {
 	web.Page
-	Users    []accounts.User
-	Roles    []accounts.Role
+	Users []accounts.User
+	Roles []accounts.Role
 	// WallRule is which roles cannot go together, from accounts.
 	WallRule string
 	Self     string

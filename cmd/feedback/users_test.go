@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"regexp"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 
