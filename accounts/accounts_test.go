@@ -73,3 +73,17 @@ func TestEnsureIndexes_IsIdempotent(t *testing.T) {
 		}
 	}
 }
+
+// Issue 32.9: every role says what it is for, so the admin screen, the
+// console's help and the README, which all show the descriptions, cannot
+// leave one out.
+func TestRoles_EachHasADescription(t *testing.T) {
+	for _, r := range Roles {
+		if r.Description() == "" {
+			t.Errorf("role %s has no description", r)
+		}
+	}
+	if got := WallRule(); !strings.Contains(got, "quality cannot also hold intake, peer or admin") {
+		t.Errorf("wall rule %q", got)
+	}
+}

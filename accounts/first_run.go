@@ -22,7 +22,7 @@ type Credentials struct {
 // creates email (DefaultAdminEmail if empty) with a generated one-time password
 // that must be changed at first sign-in, and returns the credentials with
 // created true. If that address exists but is disabled or not an admin, it is
-// enabled, made admin (losing intake, which the wall forbids beside admin) and
+// enabled, made admin (losing quality, which the wall forbids beside admin) and
 // given a new one-time password: the way back in when every admin has been locked out. Otherwise it changes nothing.
 func (s *Store) EnsureAdmin(ctx context.Context, email string) (creds Credentials, created bool, err error) {
 	if email == "" {

@@ -100,3 +100,36 @@ func roleNames() string {
 	}
 	return strings.Join(names, ", ")
 }
+
+// roleDescriptions say what each role is for, in the words the admin screen,
+// `feedback users --help` and the README all use; a role without one fails
+// TestRoles_EachHasADescription.
+var roleDescriptions = map[Role]string{
+	RoleAdmin:   "manages staff accounts, practitioners, subject-access and erasure requests and patient-safety concerns; sees no survey figure",
+	RoleQuality: "quality leads: dashboards, comments and exports; sees no caller's record",
+	RoleIntake:  "call handlers: callers' records, contacts and routing; sees no survey figure",
+	RolePeer:    "peer-support doctors: their own callers' records and conversations only",
+}
+
+// Description is what the role is for, in one line.
+func (r Role) Description() string { return roleDescriptions[r] }
+
+// RoleNames lists the roles as the console takes them: "admin, quality, intake, peer".
+func RoleNames() string { return roleNames() }
+
+// WallRule states CheckWall in words, from the same lists it enforces.
+func WallRule() string {
+	return fmt.Sprintf("An account with %s cannot also hold %s: give such a person two accounts, each with its own e-mail address.",
+		orList(dashboardRoles), orList(recordRoles))
+}
+
+func orList(roles []Role) string {
+	names := make([]string, len(roles))
+	for i, r := range roles {
+		names[i] = string(r)
+	}
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+}

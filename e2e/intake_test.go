@@ -343,7 +343,7 @@ func TestIntake_PeerSupportSurveyGoesAfterTheFirstConversation(t *testing.T) {
 	do(t, ctx, "write the month", chromedp.Click(chromedp.ID("on-month")), typeKeys(today.Format("1")))
 	do(t, ctx, "write the year", chromedp.Click(chromedp.ID("on-year")), typeKeys(today.Format("2006")))
 	submit(t, ctx, chromedp.Click(chromedp.ID("record-conversation")), http.StatusOK, "/peer/contacts/"+opened.Contact.ID)
-	if rec := text(t, ctx, "#peer-record"); !strings.Contains(rec, today.Format("2 Jan 2006")) || !strings.Contains(rec, "Yes, on") {
+	if rec := text(t, ctx, "#peer-record"); !strings.Contains(rec, today.Format("2 January 2006")) || !strings.Contains(rec, "Yes, on") {
 		t.Errorf("peer record %q", rec)
 	}
 	screenshot(t, ctx, "peer-contact", desktop)

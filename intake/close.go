@@ -33,6 +33,8 @@ const (
 	TextRiskOpen SurveyTextStatus = "risk-open"
 	// TextRefused: the service could not help the caller (recorded because at risk).
 	TextRefused SurveyTextStatus = "refused"
+	// TextNoService: a crisis contact, or one whose service is not known, has no survey.
+	TextNoService SurveyTextStatus = "no-service"
 )
 
 // Closing is what a handler records when a contact ends.
@@ -140,6 +142,8 @@ func textStatus(c Contact, p Person, now time.Time, byEmail bool) SurveyTextStat
 		return TextRiskOpen
 	case c.Refusal != nil:
 		return TextRefused
+	case c.Service == "":
+		return TextNoService
 	case !c.FeedbackAgreed && c.EmailAgreed && !byEmail:
 		return TextEmailUnavailable
 	case !c.FeedbackAgreed && !byEmail:

@@ -44,6 +44,11 @@ type Contact struct {
 	RiskResolvedAt *time.Time `bson:"risk_resolved_at,omitempty" json:"risk_resolved_at,omitempty"`
 	// PostcodeMissing is "refused" or "unknown" when a caller at risk gave no postcode.
 	PostcodeMissing string `bson:"postcode_missing,omitempty" json:"postcode_missing,omitempty"`
+	// Missing lists the details a contact at risk was recorded without; while
+	// one is unknown the contact is incomplete (see crisis.go).
+	Missing []MissingDetail `bson:"missing,omitempty" json:"missing,omitempty"`
+	// Crisis: the handler chose crisis support only; the contact is routed to no one.
+	Crisis bool `bson:"crisis,omitempty" json:"crisis,omitempty"`
 	// Refusal is set when the service could not help a caller at risk, who is
 	// recorded all the same (see OpenContact); such a contact is routed to no one.
 	Refusal *Refusal `bson:"refusal,omitempty" json:"refusal,omitempty"`
@@ -72,6 +77,13 @@ type NewContact struct {
 	NewPerson bool `form:"new_person"`
 
 	Service ServiceType `form:"service" validate:"required"`
+	// CrisisOnly: a caller at risk helped there and then, routed to no one
+	// (the form's service answer CrisisOnly).
+	CrisisOnly bool `form:"-"`
+	// Refused names the details a caller at risk would not give, by field name.
+	Refused []string `form:"refused"`
+	// missing is what check found unknown or refused, at risk.
+	missing []MissingDetail
 	// Kind is the built-in kind Service follows, set by OpenContact from
 	// Store.Services; the rules below ask it, never the service's name.
 	Kind           ServiceType `form:"-"`
@@ -116,9 +128,14 @@ type NewContact struct {
 // check validates the form on the day today (YYYY-MM-DD) and returns the person
 // it describes, normalised. The
 // immediate-risk flag asks for the postcode, so emergency services can be sent;
-// "refused" or "unknown" is an answer too, so the contact can always be opened.
+// "refused" or "unknown" is an answer too. At risk nothing in the form is
+// refused: its problems become missing details (forgive), so the contact can
+// always be opened.
 func (n *NewContact) check(today string) (Person, time.Time, error) {
 	n.tidy()
+	if n.Risk && n.Service == CrisisOnly {
+		n.Service, n.CrisisOnly = "", true
+	}
 	fields := n.formErrors(today)
 	p := n.person()
 	n.checkPhone(&p, &fields)
@@ -130,6 +147,10 @@ func (n *NewContact) check(today string) (Person, time.Time, error) {
 	}
 	n.checkEmailAgreed(&fields, fields.For("email") != "")
 	n.checkPostcode(&p, &fields)
+	if n.Risk {
+		n.forgive(&p, fields)
+		fields = nil
+	}
 	dob, _ := time.Parse(time.DateOnly, n.DateOfBirth)
 	return p, dob, fields.Err()
 }
@@ -166,9 +187,16 @@ func (s *Store) OpenContact(ctx context.Context, n NewContact) (Opened, error) {
 	if err := s.warnOfMatches(ctx, n, p); err != nil {
 		return Opened{}, err
 	}
+	if n.Risk && !n.routable() {
+		reason := UnroutedDetails
+		if n.CrisisOnly || n.Service == "" {
+			reason = UnroutedCrisis
+		}
+		return s.recordUnrouted(ctx, n, p, old, unrouted{reason: reason, refusal: refusalIfKnown(n, dob, s.today(), old)}, now)
+	}
 	if refusal := refusalFor(n, dob, s.today(), old); refusal != nil {
 		if n.Risk {
-			return s.recordRefusedAtRisk(ctx, n, p, old, refusal, now)
+			return s.recordUnrouted(ctx, n, p, old, unrouted{refusal: refusal}, now)
 		}
 		return Opened{}, refusal
 	}
@@ -178,6 +206,9 @@ func (s *Store) OpenContact(ctx context.Context, n NewContact) (Opened, error) {
 		requested = old.LastCounsellorID
 	}
 	routing, err := s.Route(ctx, n.Service, requested)
+	if errors.Is(err, ErrNoPractitioner) && n.Risk {
+		return s.recordUnrouted(ctx, n, p, old, unrouted{reason: noPractitioner(n.Kind)}, now)
+	}
 	if err != nil {
 		return Opened{}, err
 	}
@@ -198,7 +229,7 @@ func (s *Store) recordRouted(ctx context.Context, n NewContact, p Person, routin
 		var refusal *Refusal
 		c.Session, err = s.takeSession(ctx, p.ID, routing.Practitioner.ID)
 		if errors.As(err, &refusal) && n.Risk {
-			return s.recordRefusedAtRisk(ctx, n, p, p, refusal, now)
+			return s.recordUnrouted(ctx, n, p, p, unrouted{refusal: refusal}, now)
 		}
 		if err != nil {
 			return Opened{}, err
@@ -243,15 +274,19 @@ func (n NewContact) contact(personID string, now time.Time) Contact {
 		c.Language = Welsh
 	}
 	if n.Risk {
-		c.RiskFlaggedAt, c.PostcodeMissing = &now, n.PostcodeMissing
+		c.RiskFlaggedAt, c.PostcodeMissing, c.Missing, c.Crisis = &now, n.PostcodeMissing, n.missing, n.CrisisOnly
 	}
 	return c
 }
 
-// insertContact records a contact, and an open risk flag on its person.
+// insertContact records a contact, an incomplete one in the list to complete,
+// and an open risk flag on its person.
 func (s *Store) insertContact(ctx context.Context, c Contact) error {
 	if _, err := s.coll(collContacts).InsertOne(ctx, c); err != nil {
 		return fmt.Errorf("record contact: %w", err)
+	}
+	if err := s.listIncomplete(ctx, c); err != nil {
+		return err
 	}
 	if c.Risk {
 		return s.setRiskOpen(ctx, c.PersonID, c.ID, true)

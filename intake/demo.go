@@ -17,7 +17,28 @@ type DemoOptions struct {
 
 // DemoReport counts what Demo stored.
 type DemoReport struct {
-	People, Contacts, Texts int
+	People, Contacts, Texts, Practitioners int
+}
+
+// demoPractitioners are the practitioners a demo store routes to: the demo
+// contacts name the counsellor, and a fresh install is usable on its first call.
+var demoPractitioners = []Practitioner{
+	{ID: "demo-counsellor", Name: "Demo Counsellor", Kind: Counsellor, Active: true, WeeklyCapacity: 20},
+	{ID: "demo-peer-supporter", Name: "Demo Peer Supporter", Kind: PeerSupporter, Phone: "+447700900999", Active: true, WeeklyCapacity: 10},
+}
+
+// addDemoPractitioners adds the demo practitioners to a store that has none.
+func (s *Store) addDemoPractitioners(ctx context.Context) (int, error) {
+	held, err := s.Practitioners(ctx, "")
+	if err != nil || len(held) > 0 {
+		return 0, err
+	}
+	for _, p := range demoPractitioners {
+		if _, err := s.coll(collPractitioners).InsertOne(ctx, p); err != nil {
+			return 0, fmt.Errorf("demo practitioners: %w", err)
+		}
+	}
+	return len(demoPractitioners), nil
 }
 
 // demoBatch is how many people one insertMany carries: opening 100,000
@@ -26,7 +47,8 @@ const demoBatch = 1000
 
 // Demo fills an empty intake store with synthetic people, each with one to
 // three contacts over the last 22 years (so some are past a 20-year
-// retention) and a sent survey text for each contact that agreed. Each form
+// retention) and a sent survey text for each contact that agreed, and, when it
+// has none, an active counsellor and peer supporter to route new callers to. Each form
 // goes through the intake form's own checks (NewContact.check) and contact
 // record, and each person gets the lookup key and birthday entry OpenContact
 // gives; only the one-by-one writes and routing are replaced by batches. It is
@@ -36,6 +58,10 @@ func (s *Store) Demo(ctx context.Context, o DemoOptions) (DemoReport, error) {
 	now := s.now()
 	birthdays := map[string][]birthdayEntry{}
 	var rep DemoReport
+	var err error
+	if rep.Practitioners, err = s.addDemoPractitioners(ctx); err != nil {
+		return rep, err
+	}
 	for lo := 0; lo < o.People; lo += demoBatch {
 		b := demoDocs{}
 		for i := lo; i < min(lo+demoBatch, o.People); i++ {

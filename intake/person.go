@@ -1,6 +1,7 @@
 package intake
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -118,20 +119,31 @@ func (s *Store) insertPerson(ctx context.Context, p Person) error {
 	if _, err := s.coll(collPeople).InsertOne(ctx, p); err != nil {
 		return fmt.Errorf("record person: %w", err)
 	}
+	if !p.findable() {
+		return nil
+	}
 	if err := s.setBirthday(ctx, p, true); err != nil {
 		return err
 	}
 	return s.addKey(ctx, lookupKey(p.Name, p.DateOfBirth), p.ID)
 }
 
-// updatePerson records a returning person's details: name, date of birth and
-// role as given, other details only where the form gave them (a peer-support
-// form has no e-mail or organisation, and must not erase them). Their lookup key
-// moves when name or date of birth were corrected.
+// findable: a person is found again by name and date of birth, so one
+// recorded at risk without them has no lookup key or birthday entry yet.
+func (p Person) findable() bool { return p.Name != "" && p.DateOfBirth != "" }
+
+// updatePerson records a returning person's details where the form gave them
+// (a peer-support form has no e-mail or organisation, and a form at risk may
+// know nothing: neither may erase what is held). Their lookup key moves when
+// name or date of birth were corrected, or first given.
 func (s *Store) updatePerson(ctx context.Context, old, p Person) error {
-	set := bson.D{{Key: "name", Value: p.Name}, {Key: "date_of_birth", Value: p.DateOfBirth}, {Key: "role", Value: p.Role},
-		{Key: "last_contact_at", Value: p.LastContactAt}}
-	for _, f := range []struct{ key, value string }{{"phone", p.Phone}, {"email", p.Email}, {"postcode", p.Postcode},
+	set := bson.D{{Key: "last_contact_at", Value: p.LastContactAt}}
+	if p.LastContactAt.IsZero() {
+		set = nil
+	}
+	p.Name, p.DateOfBirth, p.Role = cmp.Or(p.Name, old.Name), cmp.Or(p.DateOfBirth, old.DateOfBirth), cmp.Or(p.Role, old.Role)
+	for _, f := range []struct{ key, value string }{{"name", p.Name}, {"date_of_birth", p.DateOfBirth}, {"role", string(p.Role)},
+		{"phone", p.Phone}, {"email", p.Email}, {"postcode", p.Postcode},
 		{"organisation", p.Organisation}, {"address", p.Address}, {"job_role", p.JobRole},
 		{"ethnicity", p.Ethnicity}, {"gender", p.Gender}, {"specialty", p.Specialty},
 		{"member_id", p.MemberID}, {"member_details", p.MemberDetails}} {
@@ -144,19 +156,21 @@ func (s *Store) updatePerson(ctx context.Context, old, p Person) error {
 		return fmt.Errorf("update person: %w", err)
 	}
 	oldKey, newKey := lookupKey(old.Name, old.DateOfBirth), lookupKey(p.Name, p.DateOfBirth)
-	if oldKey == newKey {
+	if oldKey == newKey || !p.findable() {
 		return nil
 	}
-	if err := s.setBirthday(ctx, old, false); err != nil {
-		return err
+	if old.findable() {
+		if err := s.setBirthday(ctx, old, false); err != nil {
+			return err
+		}
+		if err := s.removeKey(ctx, oldKey, p.ID); err != nil {
+			return err
+		}
 	}
 	if err := s.setBirthday(ctx, p, true); err != nil {
 		return err
 	}
-	if err := s.addKey(ctx, newKey, p.ID); err != nil {
-		return err
-	}
-	return s.removeKey(ctx, oldKey, p.ID)
+	return s.addKey(ctx, newKey, p.ID)
 }
 
 func (s *Store) addKey(ctx context.Context, key, personID string) error {

@@ -3,6 +3,7 @@ package intake
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -155,4 +156,21 @@ func (s *Store) Practitioners(ctx context.Context, kind PractitionerKind) ([]Pra
 		return nil, fmt.Errorf("list practitioners: %w", err)
 	}
 	return ps, nil
+}
+
+// Unstaffed lists the kinds of practitioner of which none is active: callers
+// of the services that route to them cannot be routed (a caller at risk is
+// recorded all the same). On a fresh install it is both.
+func (s *Store) Unstaffed(ctx context.Context) ([]PractitionerKind, error) {
+	ps, err := s.Practitioners(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	var out []PractitionerKind
+	for _, k := range []PractitionerKind{Counsellor, PeerSupporter} {
+		if !slices.ContainsFunc(ps, func(p Practitioner) bool { return p.Kind == k && p.Active }) {
+			out = append(out, k)
+		}
+	}
+	return out, nil
 }

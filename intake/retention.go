@@ -69,6 +69,9 @@ func (s *Store) PurgeWithProgress(ctx context.Context, progress func(Purged)) (P
 	if _, err := s.coll(collSafety).DeleteMany(ctx, bson.D{{Key: "raised_at", Value: bson.D{{Key: "$lt", Value: cutoff}}}}); err != nil {
 		return res, fmt.Errorf("purge safety concerns: %w", err)
 	}
+	if _, err := s.coll(collIncomplete).DeleteMany(ctx, bson.D{{Key: "opened_at", Value: bson.D{{Key: "$lt", Value: cutoff}}}}); err != nil {
+		return res, fmt.Errorf("purge incomplete contacts: %w", err)
+	}
 	res.Contacts += int(del.DeletedCount)
 	return res, nil
 }
@@ -116,6 +119,9 @@ func (s *Store) erase(ctx context.Context, people ...Person) (contacts int, err 
 	}
 	if _, err := s.coll(collSafety).DeleteMany(ctx, byPerson); err != nil {
 		return 0, fmt.Errorf("erase safety concerns: %w", err)
+	}
+	if _, err := s.coll(collIncomplete).DeleteMany(ctx, byPerson); err != nil {
+		return 0, fmt.Errorf("erase incomplete contacts: %w", err)
 	}
 	if err := s.leaveCaseloads(ctx, byPerson); err != nil {
 		return 0, fmt.Errorf("erase: %w", err)

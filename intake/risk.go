@@ -16,20 +16,36 @@ import (
 // ErrRiskNotOpen is returned when resolving a risk flag that is not open.
 var ErrRiskNotOpen = errors.New("no open risk flag on this contact")
 
-// recordRefusedAtRisk records a caller at immediate risk whom a rule refuses
-// (age, session limit): their person and a contact holding the refusal, routed
-// to no one and counting no session, so what was done for them is on record.
-func (s *Store) recordRefusedAtRisk(ctx context.Context, n NewContact, p, old Person, refusal *Refusal, now time.Time) (Opened, error) {
+// unrouted is why a contact at risk went to no one: a refusal by the rules
+// (age, session limit), in words (reason), or both.
+type unrouted struct {
+	reason  string
+	refusal *Refusal
+}
+
+// recordUnrouted records a caller at immediate risk who is routed to no one
+// (a crisis contact, details not known, a refusal, no one active): their
+// person and a contact holding why, counting no session and no capacity, so
+// what was done for them is on record.
+func (s *Store) recordUnrouted(ctx context.Context, n NewContact, p, old Person, why unrouted, now time.Time) (Opened, error) {
 	p, err := s.savePerson(ctx, p, old, now)
 	if err != nil {
 		return Opened{}, err
 	}
 	c := n.contact(p.ID, now)
-	c.Refusal = refusal
+	c.Refusal, c.RoutingReason = why.refusal, why.reason
 	if err := s.insertContact(ctx, c); err != nil {
 		return Opened{}, err
 	}
 	return Opened{Contact: c, Person: p}, nil
+}
+
+// refusalIfKnown is refusalFor when the role and date of birth it needs are known.
+func refusalIfKnown(n NewContact, dob, today time.Time, old Person) *Refusal {
+	if n.Role == "" || n.DateOfBirth == "" {
+		return nil
+	}
+	return refusalFor(n, dob, today, old)
 }
 
 // setRiskOpen adds contactID to, or takes it from, the person's open risk

@@ -5,19 +5,16 @@ import (
 	"errors"
 	"testing"
 	"time"
-
-	"github.com/feedback-service/feedback/field"
 )
 
-func TestOpenContact_AtRiskWithoutAPostcodeAsksForOneOrRefusedOrUnknown(t *testing.T) {
+func TestOpenContact_AtRiskWithoutAPostcodeIsOpenedIncompleteOrWithItRefused(t *testing.T) {
 	s, _ := newTestStore(t)
 	addPractitioner(t, s, "Dr A", Counsellor, 10, true)
 	n := counsellingCaller()
 	n.Risk = true
-	_, err := s.OpenContact(context.Background(), n)
-	var problems field.Errors
-	if !errors.As(err, &problems) || problems.For("postcode") == "" {
-		t.Fatalf("at risk, no postcode: %v, want the postcode asked for", err)
+	o := mustOpen(t, s, n)
+	if !o.Contact.Incomplete() || len(o.Contact.Missing) != 1 || o.Contact.Missing[0] != (MissingDetail{Field: "postcode", Why: DetailUnknown}) {
+		t.Fatalf("at risk, no postcode: %+v, want opened with the postcode unknown", o.Contact.Missing)
 	}
 	for _, tc := range []struct{ postcode, missing, want string }{
 		{"", "refused", "refused"}, {"Unknown", "", "unknown"}, {"refused", "", "refused"},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -139,6 +140,9 @@ func (s *Store) RecordSafetyStep(ctx context.Context, contactID string, f Safety
 	if err != nil {
 		return sc, err
 	}
+	if err := inOrder(sc, step); err != nil {
+		return sc, err
+	}
 	update := bson.D{{Key: "$push", Value: bson.D{{Key: "steps", Value: step}}}}
 	if step.Kind == StepClosed {
 		update = append(update, bson.E{Key: "$set", Value: bson.D{{Key: "closed_at", Value: step.RecordedAt}}})
@@ -178,6 +182,39 @@ func (s *Store) safetyStep(f SafetyForm) (SafetyStep, error) {
 	}
 	return step, problems.Err()
 }
+
+// escalation is the order the privacy notice promises: the caller is
+// encouraged to seek help, then advice is taken, and only then may the GMC be
+// contacted (or a decision not to, with the reason, be recorded).
+var escalation = []string{StepEncouraged, StepAdvice, StepGMC}
+
+// inOrder refuses a step whose earlier steps are not recorded, or dated
+// before the last of them; "closed" may come at any point.
+func inOrder(sc SafetyConcern, step SafetyStep) error {
+	at := slices.Index(escalation, step.Kind)
+	if at < 0 {
+		return nil
+	}
+	var problems field.Errors
+	for _, before := range escalation[:at] {
+		i := slices.IndexFunc(sc.Steps, func(s SafetyStep) bool { return s.Kind == before })
+		switch {
+		case i < 0:
+			problems.Add("kind", fmt.Sprintf("Record first that %s: %s", stepWords[before], escalationRule))
+			return problems.Err()
+		case sc.Steps[i].On > step.On:
+			on, _ := time.Parse(time.DateOnly, sc.Steps[i].On)
+			problems.Add("on", fmt.Sprintf("The date must be on or after %s, when %s", on.Format("2 January 2006"), stepWords[before]))
+			return problems.Err()
+		}
+	}
+	return nil
+}
+
+var stepWords = map[string]string{StepEncouraged: "the caller was encouraged to seek help", StepAdvice: "advice was taken"}
+
+// escalationRule is the order, as a refusal quotes it.
+const escalationRule = "the caller is encouraged to seek help, then advice is taken, and only then is the GMC contacted, with the reason."
 
 func (s *Store) safetyDate(f SafetyForm, what string) (string, field.Errors) {
 	var problems field.Errors

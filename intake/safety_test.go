@@ -72,3 +72,44 @@ func mustContact(t *testing.T, s *Store, id string) Contact {
 	}
 	return c
 }
+
+// Issue 32.3: the GMC is a last resort. Encouraging the caller comes first,
+// taking advice second, and only then the GMC (with a reason); a step out of
+// order, or dated before the one it follows, is refused and nothing is recorded.
+func TestSafetyConcern_EscalationOrderIsEnforced(t *testing.T) {
+	s, _ := newTestStore(t)
+	ctx := context.Background()
+	addPractitioner(t, s, "Dr Peer", PeerSupporter, 10, true)
+	id := mustOpen(t, s, peerCaller()).Contact.ID
+	if _, err := s.RaiseConcern(ctx, id, SafetyForm{Concern: "Operating while unwell", Day: "20", Month: "11", Year: "2026"}); err != nil {
+		t.Fatal(err)
+	}
+	step := func(kind, day string) error {
+		_, err := s.RecordSafetyStep(ctx, id, SafetyForm{Kind: kind, Day: day, Month: "11", Year: "2026",
+			From: "Medical director", GMCContacted: "yes", Reason: "Still operating after advice"})
+		return err
+	}
+	var problems field.Errors
+	if err := step(StepGMC, "20"); !errors.As(err, &problems) || problems.For("kind") == "" {
+		t.Errorf("GMC first: %v", err)
+	}
+	if err := step(StepAdvice, "20"); !errors.As(err, &problems) || problems.For("kind") == "" {
+		t.Errorf("advice before encouraging: %v", err)
+	}
+	if err := step(StepEncouraged, "21"); err != nil {
+		t.Fatal(err)
+	}
+	if err := step(StepAdvice, "20"); !errors.As(err, &problems) || problems.For("on") == "" {
+		t.Errorf("advice dated before encouraging: %v", err)
+	}
+	if err := step(StepAdvice, "22"); err != nil {
+		t.Fatal(err)
+	}
+	if err := step(StepGMC, "23"); err != nil {
+		t.Fatal(err)
+	}
+	sc, _ := s.SafetyConcern(ctx, id)
+	if len(sc.Steps) != 3 || sc.Steps[0].Kind != StepEncouraged || sc.Steps[2].Kind != StepGMC || sc.Steps[2].On != "2026-11-23" {
+		t.Errorf("steps %+v", sc.Steps)
+	}
+}

@@ -93,6 +93,27 @@ func NormalisePhone(s string) (string, bool) {
 	return n, true
 }
 
+// FormatPhone shows a number kept in international form as a handler in the UK
+// reads it aloud: +447700900999 as 07700 900999, +442079460000 as
+// 020 7946 0000, +441134960000 as 0113 496 0000. A number abroad keeps its
+// country code.
+func FormatPhone(s string) string {
+	if !strings.HasPrefix(s, "+44") {
+		return s
+	}
+	n := "0" + s[3:]
+	switch {
+	case len(n) != 11:
+		return n
+	case strings.HasPrefix(n, "02"):
+		return n[:3] + " " + n[3:7] + " " + n[7:]
+	case len(n) > 3 && (n[3] == '1' && strings.HasPrefix(n, "01")) || strings.HasPrefix(n, "03") || strings.HasPrefix(n, "08") || strings.HasPrefix(n, "09"):
+		return n[:4] + " " + n[4:7] + " " + n[7:]
+	default:
+		return n[:5] + " " + n[5:]
+	}
+}
+
 // canReceiveText reports whether a normalised number can take an SMS: a UK
 // mobile (+447...) or any number abroad; UK landlines cannot.
 func canReceiveText(phone string) bool {

@@ -16,8 +16,6 @@ import (
 // Practitioners: the counsellors and peer-support doctors callers are routed
 // to, managed by admins. Every change is audited with the practitioner's id.
 
-var kindChoices = []web.Choice{{Value: string(intake.Counsellor), Label: "Counsellor"}, {Value: string(intake.PeerSupporter), Label: "Peer-support doctor"}}
-
 type practitionersPage struct {
 	web.Page
 	Practitioners []intake.Practitioner

@@ -56,6 +56,12 @@ type contactFormPage struct {
 	ServiceKinds map[string]string
 	// EmailInvitations: survey invitations can go by e-mail, so the form asks.
 	EmailInvitations bool
+	// RefusableDetails are the details a caller at risk may refuse (the
+	// postcode has its own question).
+	RefusableDetails []web.Choice
+	// Unstaffed names, when no practitioner of a kind is active, who must be
+	// added before callers of that kind can be routed.
+	Unstaffed []intake.PractitionerKind
 }
 
 // NewContactForm is GET /intake/contacts/new. It asks first whether the caller
@@ -105,6 +111,14 @@ func (s *Pages) renderContactForm(c fiber.Ctx, status int, p contactFormPage) er
 	p.Invalid = p.Problems != nil
 	p.MaxSessions = intake.MaxCounsellingSessions
 	p.Services, p.Channels, p.Roles = serviceChoices(s.intake.Services), channelChoices, roleChoices
+	if p.Form.Has("risk", "yes") {
+		p.Services = append(p.Services, web.Choice{Value: intake.CrisisOnly, Label: "Crisis support only: route to no one, count no session"})
+		p.RefusableDetails = refusableDetails
+	}
+	var err error
+	if p.Unstaffed, err = s.intake.Unstaffed(c.Context()); err != nil {
+		return err
+	}
 	p.ServiceKinds = map[string]string{}
 	for _, v := range s.intake.Services.All() {
 		p.ServiceKinds[string(v.Type)] = string(v.Kind)
@@ -140,6 +154,7 @@ func newContactFrom(form url.Values) intake.NewContact {
 		Ethnicity: form.Get("ethnicity"), Gender: form.Get("gender"), Specialty: form.Get("specialty"),
 		MemberID: form.Get("member_id"), MemberDetails: form.Get("member_details"), Language: form.Get("language"),
 		DOBDay: form.Get("date_of_birth-day"), DOBMonth: form.Get("date_of_birth-month"), DOBYear: form.Get("date_of_birth-year"),
+		Refused:  form["refused"],
 		Postcode: form.Get("postcode"), PostcodeMissing: form.Get("postcode_missing"), Organisation: form.Get("organisation"), Address: form.Get("address"), JobRole: form.Get("job_role"),
 	}
 }

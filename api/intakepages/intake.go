@@ -34,9 +34,9 @@ type Pages struct {
 // handler here always has a signed-in call handler. links mints one-off survey
 // links; nil when invitations are off.
 func New(site *web.Site, staffPages *staff.Pages, in *intake.Store, links intake.InvitationLinks) (*Pages, error) {
-	t, err := web.ParseTemplates(templateFS, template.FuncMap{"uk": ukTime(in.Location), "date": newDateInput, "choose": newSelect, "label": optionLabel, "day": dayText,
+	t, err := web.ParseTemplates(templateFS, template.FuncMap{"uk": ukTime(in.Location), "date": newDateInput, "choose": newSelect, "label": labeller(in.Services), "phone": intake.FormatPhone, "until": untilText(in), "day": dayText,
 		"fieldName": func(f string) string { return strings.ReplaceAll(f, "_", " ") }},
-		[]string{"risk", "peer_parts", "safety_parts"}, "contact_new", "contact", "people_find", "person", "peer", "safety_admin", "report", "merge",
+		[]string{"risk", "peer_parts", "safety_parts"}, "contact_new", "contact", "contact_details", "incomplete", "intake_home", "people_find", "person", "peer", "safety_admin", "report", "merge",
 		"practitioners", "practitioner", "people_admin", "person_erase")
 	if err != nil {
 		return nil, err
@@ -75,17 +75,32 @@ const (
 	actionPractitionerStopped   accounts.Action = "practitioner_deactivated"
 )
 
+// untilText is a date as a handler says it, "Monday 21 December" (with the
+// year when it is not this one), for "until ...".
+func untilText(in *intake.Store) func(time.Time) string {
+	return func(t time.Time) string {
+		t = t.In(in.Location)
+		if t.Year() != in.Now().In(in.Location).Year() {
+			return t.Format("Monday 2 January 2006")
+		}
+		return t.Format("Monday 2 January")
+	}
+}
+
 // ukTime formats times, stored in UTC, as the service's staff read them: in
 // UK time, with GMT or BST named.
 func ukTime(loc *time.Location) func(time.Time) string {
-	return func(t time.Time) string { return t.In(loc).Format("2 Jan 2006 15:04 MST") }
+	return func(t time.Time) string { return t.In(loc).Format("2 January 2006 at 15:04 MST") }
 }
 
-// dayText shows a calendar day kept as YYYY-MM-DD as staff read it ("2 Apr 1985").
+// dayText shows a calendar day kept as YYYY-MM-DD as staff read it ("2 April 1985").
 func dayText(date string) string {
+	if date == "" {
+		return "Not known yet"
+	}
 	t, err := time.Parse(time.DateOnly, date)
 	if err != nil {
 		return date
 	}
-	return t.Format("2 Jan 2006")
+	return t.Format("2 January 2006")
 }

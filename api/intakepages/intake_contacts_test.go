@@ -93,7 +93,7 @@ func TestNewContact_PeerSupportGivesThePeerSupportersNumber(t *testing.T) {
 	_, handler := apitest.IntakeServer(t)
 	id := apitest.OpenContact(t, handler, apitest.PeerForm())
 	_, body := handler.Get(t, "/intake/contacts/"+id)
-	for _, want := range []string{"Routed to Dr Pat Peer", "the active peer supporter", "&#43;447700900999"} {
+	for _, want := range []string{"Routed to Dr Pat Peer", "the active peer supporter", "<strong>07700 900999</strong>"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("peer-support contact lacks %q", want)
 		}
@@ -146,29 +146,28 @@ func TestNewContact_EligibilityRefusalNamesTheRule(t *testing.T) {
 	}
 }
 
-func TestNewContact_RiskFlagShowsEmergencyGuidanceRequiresPostcodeAndIsAudited(t *testing.T) {
+// Immediate risk never waits for the postcode: the contact is opened, routed,
+// and marked incomplete until the postcode is given (or refused).
+func TestNewContact_RiskFlagShowsEmergencyGuidanceAsksForThePostcodeAfterAndIsAudited(t *testing.T) {
 	srv, handler := apitest.IntakeServer(t)
 	form := apitest.CounsellingForm()
 	form.Set("risk", "yes")
 	form.Del("postcode")
-	resp, body := apitest.PostWithCSRF(t, handler, "/intake/contacts/new", form)
-	if resp.StatusCode != http.StatusUnprocessableEntity {
-		t.Fatalf("risk without postcode: %d", resp.StatusCode)
-	}
-	for _, want := range []string{`id="risk-guidance"`, "999", "A&amp;E", "GP", `href="#postcode"`, `id="postcode-error"`,
-		`name="risk" value="yes" checked`} {
-		if !strings.Contains(body, want) {
-			t.Errorf("risk page lacks %q", want)
-		}
-	}
-	form.Set("postcode", "ls1 4ap")
 	id := apitest.OpenContact(t, handler, form)
-	_, body = handler.Get(t, "/intake/contacts/"+id)
-	if !strings.Contains(body, `id="risk-guidance"`) || !strings.Contains(body, "Flagged") {
-		t.Errorf("contact page of a risk contact:\n%s", body)
+	_, body := handler.Get(t, "/intake/contacts/"+id)
+	for _, want := range []string{`id="risk-guidance"`, "999", "A&amp;E", "GP", "Flagged", `id="incomplete"`,
+		"Postcode: not known yet", "Routed to Dr Casey Counsellor"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("contact page lacks %q", want)
+		}
 	}
 	if !apitest.HasAudit(apitest.AuditEntries(t, srv), "risk_flagged", id) {
 		t.Error("risk flag not in the audit log")
+	}
+	resp, _ := apitest.PostWithCSRF(t, handler, "/intake/contacts/"+id+"/details", url.Values{"postcode": {"ls1 4ap"}})
+	apitest.WantRedirect(t, "postcode", resp, "/intake/contacts/"+id)
+	if _, body = handler.Get(t, "/intake/contacts/"+id); strings.Contains(body, `id="incomplete"`) {
+		t.Errorf("still incomplete:\n%s", body)
 	}
 }
 

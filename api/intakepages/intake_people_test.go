@@ -65,7 +65,7 @@ func TestPersonHistory_ListsContactsAndEveryViewIsAuditedByRecordIDOnly(t *testi
 	if resp.StatusCode != http.StatusOK || resp.Header.Get("Cache-Control") != "no-store" {
 		t.Fatalf("history: %d", resp.StatusCode)
 	}
-	for _, want := range []string{"Alex Morgan", "2 Apr 1985", "2 of 6", "Referred to GP", "(session 1)", "(session 2)",
+	for _, want := range []string{"Alex Morgan", "2 April 1985", "2 of 6", "Referred to GP", "(session 1)", "(session 2)",
 		`href="/intake/contacts/` + id + `"`, `href="/intake/contacts/` + second + `"`, c.PersonID} {
 		if !strings.Contains(body, want) {
 			t.Errorf("history lacks %q", want)

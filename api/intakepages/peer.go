@@ -157,18 +157,6 @@ func newSelect(form web.Values, name, label string, options []intake.Option) sel
 	return selectView{Name: name, Label: label, Value: form.Text(name), Options: options}
 }
 
-// optionLabel is the words for an answer to one of the privacy notice's questions.
-func optionLabel(field, value string) string {
-	options := map[string][]intake.Option{"ethnicity": intake.Ethnicities, "gender": intake.Genders, "specialty": intake.Specialties}[field]
-	if l := intake.Label(options, value); l != "" {
-		return l
-	}
-	if value == "not-asked" {
-		return "Not asked"
-	}
-	return value
-}
-
 // Report is GET /intake/report: contacts by the privacy notice's fields, by
 // closed month, small numbers suppressed.
 func (s *Pages) Report(c fiber.Ctx) error {

@@ -16,8 +16,10 @@ import (
 
 type usersPage struct {
 	web.Page
-	Users    []accounts.User
-	Roles    []accounts.Role
+	Users []accounts.User
+	Roles []accounts.Role
+	// WallRule is which roles cannot go together, from accounts.
+	WallRule string
 	Self     string
 	Form     web.Values
 	Problems field.Errors
@@ -38,7 +40,7 @@ func (s *Pages) renderUsers(c fiber.Ctx, status int, p usersPage) error {
 	}
 	p.Page = s.Page(c, "Staff accounts")
 	p.Invalid = p.Problems != nil
-	p.Users, p.Roles, p.Self = users, accounts.Roles, SessionOf(c).Email
+	p.Users, p.Roles, p.WallRule, p.Self = users, accounts.Roles, accounts.WallRule(), SessionOf(c).Email
 	return s.site.Render(c, status, s.templates, "users", p)
 }
 

@@ -197,3 +197,20 @@ func TestAdminAudit_PagesWithTheCursor(t *testing.T) {
 		t.Fatalf("a bad cursor: %d", resp.StatusCode)
 	}
 }
+
+// Issue 32.9: the admin screen offers every role in accounts.Roles, each
+// with its description, and states the rule on holding them together.
+func TestAdminUsers_OffersEveryRoleWithItsDescriptionAndTheWallRule(t *testing.T) {
+	srv := apitest.New(t)
+	admin, _ := srv.Staff(t, accounts.RoleAdmin)
+	_, body := admin.Get(t, "/admin/users")
+	body = html.UnescapeString(body)
+	if !strings.Contains(body, accounts.WallRule()) {
+		t.Errorf("no wall rule on the admin screen")
+	}
+	for _, r := range accounts.Roles {
+		if !strings.Contains(body, `value="`+string(r)+`"`) || !strings.Contains(body, r.Description()) {
+			t.Errorf("admin screen lacks role %s", r)
+		}
+	}
+}

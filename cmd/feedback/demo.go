@@ -27,7 +27,7 @@ func runDemo(ctx context.Context, st *store.Store, args []string, stdout, stderr
 	n := fs.Int("responses", 2000, "how many responses to store, across every service")
 	seed := fs.Uint64("seed", 1, "seed of the synthetic answers")
 	k := fs.Int("disclosure-k", dashboards.DefaultK, "the K each month is released with, as serve's FEEDBACK_DISCLOSURE_K")
-	people := fs.Int("people", 0, "also record this many synthetic people and their contacts in the embedded store's intake database (for measuring at scale)")
+	people := fs.Int("people", 0, "also record this many synthetic people and their contacts in the embedded store's intake database (for measuring at scale), and an active demo counsellor and peer-support doctor when there are no practitioners")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -88,5 +88,8 @@ func demoIntake(ctx context.Context, st *store.Store, n int, seed uint64, stdout
 	}
 	fmt.Fprintf(stdout, "Recorded %d people, %d contacts and %d sent survey texts in %s.\n", rep.People, rep.Contacts, rep.Texts,
 		time.Since(start).Round(time.Second))
+	if rep.Practitioners > 0 {
+		fmt.Fprintf(stdout, "Added %d active demo practitioners (a counsellor and a peer-support doctor), so new callers can be routed.\n", rep.Practitioners)
+	}
 	return nil
 }

@@ -10,7 +10,7 @@ import (
 func TestDemoCommand_PeopleFillIntakeOnceAndAreBackedUpWithIntake(t *testing.T) {
 	dir := t.TempDir()
 	out := must(t, "", "demo", "--responses", "0", "--people", "50", "--data-dir", dir)
-	if !strings.Contains(out, "Recorded 50 people") {
+	if !strings.Contains(out, "Recorded 50 people") || !strings.Contains(out, "Added 2 active demo practitioners") {
 		t.Fatalf("demo said:\n%s", out)
 	}
 	if out, err := feedback(t, "", "demo", "--responses", "0", "--people", "50", "--data-dir", dir); err == nil || !strings.Contains(out+err.Error(), "empty intake database") {

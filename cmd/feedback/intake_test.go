@@ -140,6 +140,11 @@ func TestServe_IntakePagesAreWiredAndTheWorkersStopOnShutdown(t *testing.T) {
 	if !strings.Contains(r.out.String(), "Intake records: database "+intake.Database) || !strings.Contains(r.out.String(), "log sender") {
 		t.Errorf("start-up output:\n%s", r.out.String())
 	}
+	// Issue 32.2: a fresh install says what intake needs before its first call, and where.
+	if !strings.Contains(r.out.String(), "Intake is not ready to route callers: no counsellor and no peer-support doctor is active.") ||
+		!strings.Contains(r.out.String(), "http://"+addr+"/admin/practitioners") || !strings.Contains(r.out.String(), "http://"+addr+"/intake\n") {
+		t.Errorf("start-up output lacks the intake set-up:\n%s", r.out.String())
+	}
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	resp, err := client.Get("http://" + addr + "/intake/contacts/new")
 	if err != nil || resp.StatusCode != 303 || !strings.HasPrefix(resp.Header.Get("Location"), "/login") {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"strings"
 	"time"
 
 	"github.com/feedback-service/feedback/accounts"
@@ -76,7 +77,14 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	welcome := func() { printStart(stdout, cfg, st, catalogue, firstAdmin, created) }
+	unstaffed, err := in.Store.Unstaffed(startCtx)
+	if err != nil {
+		return err
+	}
+	welcome := func() {
+		printStart(stdout, cfg, st, catalogue, firstAdmin, created)
+		printIntakeSetup(stdout, cfg.BaseURL, unstaffed)
+	}
 	return runHTTP(ctx, cfg, srv, m, welcome, logger, stdout)
 }
 
@@ -269,6 +277,23 @@ func printWelcome(w io.Writer, cfg *Config, st *store.Store, catalogue *survey.C
 	fmt.Fprintf(w, "\nIntake records: %s. Survey texts: %s sender. Invitations by e-mail: %s.\n", intakeAt, cfg.Intake.SMSSender, email)
 	fmt.Fprintf(w, "\nStaff sign-in: %s/login\nAPI: %s/api/v1/surveys   Health: %s/healthz   Ready: %s/readyz\nPress Ctrl+C to stop.\n",
 		cfg.BaseURL, cfg.BaseURL, cfg.BaseURL, cfg.BaseURL)
+}
+
+// printIntakeSetup says, while no practitioner of a kind is active, that
+// intake cannot route callers of that kind, and where an admin adds them.
+func printIntakeSetup(w io.Writer, base string, unstaffed []intake.PractitionerKind) {
+	if len(unstaffed) == 0 {
+		return
+	}
+	names := map[intake.PractitionerKind]string{intake.Counsellor: "counsellor", intake.PeerSupporter: "peer-support doctor"}
+	var missing []string
+	for _, k := range unstaffed {
+		missing = append(missing, "no "+names[k])
+	}
+	fmt.Fprintf(w, "\nIntake is not ready to route callers: %s is active.\n"+
+		"An admin adds practitioners, and makes them active, at %s/admin/practitioners\n"+
+		"(a caller at immediate risk can be recorded before then). Call handlers start at %s/intake\n",
+		strings.Join(missing, " and "), base, base)
 }
 
 // printFirstAdmin shows the one-time credentials of the administrator just

@@ -16,7 +16,14 @@ import (
 	"github.com/feedback-service/feedback/store"
 )
 
-const usersUsage = `usage:
+// usersUsage is the help of "feedback users"; the roles and the rule on
+// holding them together come from accounts, as on the admin screen.
+func usersUsage() string {
+	var roles strings.Builder
+	for _, r := range accounts.Roles {
+		fmt.Fprintf(&roles, "  %-8s %s\n", r, r.Description())
+	}
+	return `usage:
   feedback users add --email E --name N --role ROLE [--role ROLE] [--generate]
   feedback users list
   feedback users disable E
@@ -24,17 +31,20 @@ const usersUsage = `usage:
   feedback users password [--generate] E
   feedback users roles E --role ROLE [--role ROLE]
 
-Roles: admin, quality, intake. An account with intake cannot also hold quality
-or admin: give such a person two accounts. add and password read the new password from
-standard input (one line); with nothing there, or with --generate, they make a
-one-time password, print it once, and ask for a new one at first sign-in.
+Roles (` + accounts.RoleNames() + `):
+` + roles.String() + accounts.WallRule() + `
+
+add and password read the new password from standard input (one line); with
+nothing there, or with --generate, they make a one-time password, print it
+once, and ask for a new one at first sign-in.
 `
+}
 
 // runUsers is the "feedback users" command: it manages staff accounts from the
 // console. Every change is audited with the actor "cli".
 func runUsers(ctx context.Context, st *store.Store, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		fmt.Fprint(stderr, usersUsage)
+		fmt.Fprint(stderr, usersUsage())
 		if len(args) == 0 {
 			return errors.New("users: name a command: add, list, disable, enable, password or roles")
 		}
@@ -60,7 +70,7 @@ func runUsers(ctx context.Context, st *store.Store, args []string, stdin io.Read
 	case "roles":
 		return usersSetRoles(ctx, acc, args, stdout, stderr)
 	}
-	fmt.Fprint(stderr, usersUsage)
+	fmt.Fprint(stderr, usersUsage())
 	return fmt.Errorf("users: unknown command %q", cmd)
 }
 
@@ -69,7 +79,7 @@ func usersAdd(ctx context.Context, acc *accounts.Store, args []string, stdin io.
 	email := fs.String("email", "", "e-mail address, used to sign in")
 	name := fs.String("name", "", "display name")
 	var roles usersRoleList
-	fs.Var(&roles, "role", "a role: admin, quality or intake (repeat for several)")
+	fs.Var(&roles, "role", "a role: "+accounts.RoleNames()+" (repeat for several)")
 	generate := fs.Bool("generate", false, "generate a one-time password even if standard input has one")
 	rest, err := usersParse(fs, args)
 	if err != nil {
@@ -83,7 +93,7 @@ func usersAdd(ctx context.Context, acc *accounts.Store, args []string, stdin io.
 	case *name == "":
 		return errors.New("users add: --name is required")
 	case len(roles) == 0:
-		return errors.New("users add: at least one --role is required (admin, quality or intake)")
+		return errors.New("users add: at least one --role is required (" + accounts.RoleNames() + ")")
 	}
 	password, generated, err := usersNewPassword(stdin, *generate)
 	if err != nil {
@@ -163,13 +173,13 @@ func usersPassword(ctx context.Context, acc *accounts.Store, args []string, stdi
 func usersSetRoles(ctx context.Context, acc *accounts.Store, args []string, stdout, stderr io.Writer) error {
 	fs := usersFlagSet("roles", stderr)
 	var roles usersRoleList
-	fs.Var(&roles, "role", "a role: admin, quality or intake (repeat for several)")
+	fs.Var(&roles, "role", "a role: "+accounts.RoleNames()+" (repeat for several)")
 	email, err := usersOneEmail(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(roles) == 0 {
-		return errors.New("users roles: at least one --role is required (admin, quality or intake)")
+		return errors.New("users roles: at least one --role is required (" + accounts.RoleNames() + ")")
 	}
 	if err := acc.SetRoles(ctx, accounts.ActorCLI, email, roles); err != nil {
 		return fmt.Errorf("users roles: %w", err)
@@ -232,7 +242,7 @@ func usersOneEmail(fs *flag.FlagSet, args []string) (string, error) {
 func usersFlagSet(name string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, usersUsage) }
+	fs.Usage = func() { fmt.Fprint(stderr, usersUsage()) }
 	return fs
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -196,6 +197,43 @@ func TestUsers_UnknownOrMissingCommandShowsUsage(t *testing.T) {
 		_, errOut, err := runUsersCmd(t, st, "", args...)
 		if err == nil || !strings.Contains(errOut, "usage:") {
 			t.Errorf("users %v: err %v, stderr %q; want an error and the usage", args, err, errOut)
+		}
+	}
+}
+
+// Issue 32.9: one truth about roles. `users --help`, the README's staff
+// accounts section and the admin screen (api/staff) all show the roles from
+// accounts.Roles, each with its description, and the one rule on holding them
+// together.
+func TestUsersHelp_TheRolesAgreeWithAccountsAndTheReadme(t *testing.T) {
+	_, help, err := runUsersCmd(t, storetest.New(t), "", "--help")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, _ := strings.Cut(string(readme), "\n## Staff accounts\n")
+	section, _, _ = strings.Cut(section, "\n## ")
+	if !strings.Contains(help, accounts.WallRule()) || !strings.Contains(section, accounts.WallRule()) {
+		t.Errorf("the wall rule %q is missing from the help or the README:\n%s", accounts.WallRule(), help)
+	}
+	rows := 0
+	for _, line := range strings.Split(section, "\n") {
+		if strings.HasPrefix(line, "| `") {
+			rows++
+		}
+	}
+	if rows != len(accounts.Roles) {
+		t.Errorf("README lists %d roles, accounts has %d", rows, len(accounts.Roles))
+	}
+	for _, r := range accounts.Roles {
+		if !strings.Contains(help, string(r)+" ") || !strings.Contains(help, r.Description()) {
+			t.Errorf("users --help lacks role %s: %s", r, r.Description())
+		}
+		if !strings.Contains(section, "| `"+string(r)+"` | "+r.Description()+" |") {
+			t.Errorf("README lacks the row for role %s", r)
 		}
 	}
 }
