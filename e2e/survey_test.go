@@ -330,3 +330,31 @@ func TestSurvey_ErrorSummaryLinksMoveFocusToTheFields(t *testing.T) {
 		})
 	}
 }
+
+// A comment that speaks of risk opens the writer's thank-you page with the
+// crisis message, in the page's language, as accessible as every page.
+func TestSurvey_ARiskCommentOpensTheThankYouPageWithTheCrisisMessage(t *testing.T) {
+	d := surveys(t)[0]
+	for _, l := range languages {
+		t.Run(string(l), func(t *testing.T) {
+			srv := apitest.New(t)
+			ctx := newTab(t)
+			answers := answersFor(d)
+			for i := range answers {
+				if answers[i].q.Kind == survey.Text {
+					answers[i].text = map[survey.Language]string{survey.English: "I can't see a reason to keep going.",
+						survey.Welsh: "Dw i ddim eisiau byw rhagor."}[l]
+				}
+			}
+			openIn(t, ctx, phone, srv, d, l)
+			tapAnswers(t, ctx, answers)
+			submit(t, ctx, chromedp.Tap(chromedp.CSS(`button[type=submit]`)), http.StatusOK, thanksPath(d, l))
+			want := map[survey.Language]string{survey.English: "Please talk to someone now", survey.Welsh: "Siaradwch â rhywun nawr"}[l]
+			if h1 := eval[string](t, ctx, `document.querySelector('h1').textContent`); !strings.HasPrefix(h1, want) {
+				t.Fatalf("the thank-you page opens with %q, want the crisis message", h1)
+			}
+			checkAccessible(t, ctx, "thanks-crisis-"+string(l))
+			screenshot(t, ctx, "thanks-crisis-"+string(l), phone)
+		})
+	}
+}

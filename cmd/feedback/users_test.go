@@ -202,7 +202,7 @@ func TestUsers_UnknownOrMissingCommandShowsUsage(t *testing.T) {
 }
 
 // Issue 32.9: one truth about roles. `users --help`, the README's staff
-// accounts section and the admin screen (api/staff) all show the roles from
+// accounts section (docs/staff.md) and the admin screen (api/staff) all show the roles from
 // accounts.Roles, each with its description, and the one rule on holding them
 // together.
 func TestUsersHelp_TheRolesAgreeWithAccountsAndTheReadme(t *testing.T) {
@@ -210,7 +210,7 @@ func TestUsersHelp_TheRolesAgreeWithAccountsAndTheReadme(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	readme, err := os.ReadFile("../../README.md")
+	readme, err := os.ReadFile("../../docs/staff.md")
 	if err != nil {
 		t.Fatal(err)
 	}

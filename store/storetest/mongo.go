@@ -17,7 +17,7 @@ import (
 // it ends. The service names its databases itself (store.SurveyDatabase,
 // intake.Database, accounts.Database), so tests sharing one deployment take
 // turns: one test at a time in this process, and `go test -p 1` across
-// packages (see the README's Development section).
+// packages (see docs/development.md).
 var (
 	turn    sync.Mutex
 	holders sync.Map // testing.TB -> struct{}: the test whose turn it is
