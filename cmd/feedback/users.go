@@ -23,10 +23,13 @@ const usersUsage = `usage:
   feedback users password [--generate] E
   feedback users roles E --role ROLE [--role ROLE]
 
-Roles: admin, quality, intake. An account with intake cannot also hold quality
-or admin: give such a person two accounts. add and password read the new password from
-standard input (one line); with nothing there, or with --generate, they make a
-one-time password, print it once, and ask for a new one at first sign-in.
+Roles: admin, quality, moderator, intake, peer. Quality leads and moderators
+read what was answered, so neither can be combined with intake, peer or admin,
+who see who is on record; a moderator reads comments before quality leads may,
+so moderator cannot be combined with quality either. Give such a person two
+accounts. add and password read the new password from standard input (one
+line); with nothing there, or with --generate, they make a one-time password,
+print it once, and ask for a new one at first sign-in.
 `
 
 // runUsers is the "feedback users" command: it manages staff accounts from the
@@ -68,7 +71,7 @@ func usersAdd(ctx context.Context, acc *accounts.Store, args []string, stdin io.
 	email := fs.String("email", "", "e-mail address, used to sign in")
 	name := fs.String("name", "", "display name")
 	var roles usersRoleList
-	fs.Var(&roles, "role", "a role: admin, quality or intake (repeat for several)")
+	fs.Var(&roles, "role", "a role: admin, quality, moderator, intake or peer (repeat for several)")
 	generate := fs.Bool("generate", false, "generate a one-time password even if standard input has one")
 	rest, err := usersParse(fs, args)
 	if err != nil {
@@ -82,7 +85,7 @@ func usersAdd(ctx context.Context, acc *accounts.Store, args []string, stdin io.
 	case *name == "":
 		return errors.New("users add: --name is required")
 	case len(roles) == 0:
-		return errors.New("users add: at least one --role is required (admin, quality or intake)")
+		return errors.New("users add: at least one --role is required (admin, quality, moderator, intake or peer)")
 	}
 	password, generated, err := usersNewPassword(stdin, *generate)
 	if err != nil {
@@ -162,13 +165,13 @@ func usersPassword(ctx context.Context, acc *accounts.Store, args []string, stdi
 func usersSetRoles(ctx context.Context, acc *accounts.Store, args []string, stdout, stderr io.Writer) error {
 	fs := usersFlagSet("roles", stderr)
 	var roles usersRoleList
-	fs.Var(&roles, "role", "a role: admin, quality or intake (repeat for several)")
+	fs.Var(&roles, "role", "a role: admin, quality, moderator, intake or peer (repeat for several)")
 	email, err := usersOneEmail(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(roles) == 0 {
-		return errors.New("users roles: at least one --role is required (admin, quality or intake)")
+		return errors.New("users roles: at least one --role is required (admin, quality, moderator, intake or peer)")
 	}
 	if err := acc.SetRoles(ctx, accounts.ActorCLI, email, roles); err != nil {
 		return fmt.Errorf("users roles: %w", err)

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -44,5 +45,46 @@ func TestUsersRoles_ReplacesRolesAndRefusesTheWall(t *testing.T) {
 	}
 	if _, _, err := runUsersCmd(t, st, "", "roles", "jo@example.nhs.uk"); err == nil || !strings.Contains(err.Error(), "--role is required") {
 		t.Fatalf("users roles without a role: %v", err)
+	}
+}
+
+func TestUsersHelp_NamesEveryRoleAndTheRules(t *testing.T) {
+	_, help, err := runUsersCmd(t, storetest.New(t), "", "--help")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range accounts.Roles {
+		if !strings.Contains(help, string(r)) {
+			t.Errorf("users --help does not name the role %s:\n%s", r, help)
+		}
+	}
+	if !strings.Contains(help, "moderator cannot be combined with quality") {
+		t.Errorf("users --help does not say moderator and quality do not go together:\n%s", help)
+	}
+}
+
+func TestUsersAdd_ModeratorNeitherWithQualityNorAcrossTheWall(t *testing.T) {
+	st := storetest.New(t)
+	for _, other := range []string{"quality", "intake", "admin", "peer"} {
+		_, _, err := runUsersCmd(t, st, "", "add", "--email", "mo@example.nhs.uk", "--name", "Mo", "--role", "moderator", "--role", other)
+		if !errors.Is(err, accounts.ErrRolesAcrossWall) && !errors.Is(err, accounts.ErrModeratorWithQuality) {
+			t.Errorf("users add moderator with %s: %v, want a refusal", other, err)
+		}
+	}
+	out := mustRunUsers(t, st, "", "add", "--email", "mo@example.nhs.uk", "--name", "Mo", "--role", "moderator")
+	if !strings.Contains(out, "moderator") {
+		t.Fatalf("output %q", out)
+	}
+}
+
+func TestReadme_StaffAccountsTableHasEveryRole(t *testing.T) {
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range accounts.Roles {
+		if !strings.Contains(string(b), "| `"+string(r)+"`") {
+			t.Errorf("README's staff accounts table has no row for %s", r)
+		}
 	}
 }
