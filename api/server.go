@@ -20,6 +20,7 @@ import (
 
 	"github.com/feedback-service/feedback/accounts"
 	"github.com/feedback-service/feedback/api/dashpages"
+	"github.com/feedback-service/feedback/api/moderationpages"
 	"github.com/feedback-service/feedback/api/intakepages"
 	"github.com/feedback-service/feedback/api/staff"
 	"github.com/feedback-service/feedback/api/surveyadmin"
@@ -63,6 +64,7 @@ type Server struct {
 	staff      *staff.Pages
 	intake     *intakepages.Pages
 	dash       *dashpages.Pages
+	moderation *moderationpages.Pages
 	surveyAdm  *surveyadmin.Pages // nil without a survey library
 	limiter    *web.RateLimiter
 	log        *slog.Logger
@@ -166,6 +168,9 @@ func (s *Server) buildPages(deps Deps, origin string) error {
 		return err
 	}
 	if s.dash, err = dashpages.New(s.site, s.staff, deps.Dashboards); err != nil {
+		return err
+	}
+	if s.moderation, err = moderationpages.New(s.site, s.staff, deps.Dashboards); err != nil {
 		return err
 	}
 	if deps.SurveyLibrary != nil {

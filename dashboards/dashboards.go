@@ -29,7 +29,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 	"sync"
 	"time"
 
@@ -141,7 +140,10 @@ func New(db *mongo.Database, cat *survey.Catalogue, opts Options) (*Dashboards, 
 		return nil, fmt.Errorf("dashboards: organisation code %q is not an ODS code (3 to 10 letters and digits)", opts.OrganisationCode)
 	}
 	d.orgCode = opts.OrganisationCode
-	d.guidance = cmp.Or(strings.TrimSpace(opts.SafeguardingGuidance), DefaultSafeguardingGuidance)
+	if err := CheckGuidance(opts.SafeguardingGuidance); err != nil {
+		return nil, fmt.Errorf("dashboards: safeguarding guidance: %w", err)
+	}
+	d.guidance = cmp.Or(CleanGuidance(opts.SafeguardingGuidance), DefaultSafeguardingGuidance)
 	d.comments = newCommentCache(db, themes, opts.CommentsMaxAge, opts.Now, opts.Logger)
 	for _, def := range cat.All() {
 		var archived []*survey.Definition

@@ -6,6 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/feedback-service/feedback/survey"
 )
@@ -25,6 +28,30 @@ import (
 const DefaultSafeguardingGuidance = `Nobody can identify or contact the person who wrote these comments: answers are anonymous, and are read weeks after they were given. Do not try to find out who wrote them.
 
 Follow the service's safeguarding policy. Consider whether the service needs to change anything, for example how calls that touch on risk are handled or followed up. Talk to the service's safeguarding lead about what you have read.`
+
+// MaxGuidanceLength bounds the safeguarding guidance, in characters.
+const MaxGuidanceLength = 2000
+
+// CleanGuidance tidies guidance as set in a flag or environment variable:
+// a written \n is a line break (an environment file holds one line), and the
+// spaces around it go.
+func CleanGuidance(text string) string {
+	return strings.TrimSpace(strings.ReplaceAll(strings.ReplaceAll(text, `\n`, "\n"), "\r\n", "\n"))
+}
+
+// CheckGuidance refuses safeguarding guidance that is too long to read
+// beside the comments, or holds control characters.
+func CheckGuidance(text string) error {
+	if n := utf8.RuneCountInString(text); n > MaxGuidanceLength {
+		return fmt.Errorf("%d characters; at most %d, so it is read beside the comments (link to a longer policy instead)", n, MaxGuidanceLength)
+	}
+	for _, r := range text {
+		if unicode.IsControl(r) && r != '\n' && r != '\t' {
+			return fmt.Errorf("holds a control character (%U); write plain text", r)
+		}
+	}
+	return nil
+}
 
 // CommentTally counts, in a period's published months, the comments that
 // spoke of risk and those still awaiting moderation.
