@@ -20,8 +20,8 @@ import (
 
 	"github.com/feedback-service/feedback/accounts"
 	"github.com/feedback-service/feedback/api/dashpages"
-	"github.com/feedback-service/feedback/api/moderationpages"
 	"github.com/feedback-service/feedback/api/intakepages"
+	"github.com/feedback-service/feedback/api/moderationpages"
 	"github.com/feedback-service/feedback/api/staff"
 	"github.com/feedback-service/feedback/api/surveyadmin"
 	"github.com/feedback-service/feedback/api/surveypages"
