@@ -110,4 +110,3 @@ func TestModeration_QueueAndRiskLaneInABrowser(t *testing.T) {
 	eval[bool](t, tab, `(() => { for (const e of document.querySelectorAll('main > *:not(h1):not(.risk-count):not(#comments)')) e.style.display = 'none'; return true; })()`)
 	screenshot(t, tab, "workbench-risk-lane", desktop)
 }
-
