@@ -63,6 +63,9 @@ type Config struct {
 	Lockout LockoutPolicy
 	// PasswordParams hash new passwords; the zero value means DefaultPasswordParams.
 	PasswordParams PasswordParams
+	// OneTimeLifetime is how long a generated one-time password signs in
+	// (default DefaultOneTimeLifetime); after it, an admin must give a new one.
+	OneTimeLifetime time.Duration
 	// Now is the clock (default time.Now); tests inject their own.
 	Now func() time.Time
 }
@@ -73,6 +76,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.AbsoluteTimeout == 0 {
 		c.AbsoluteTimeout = DefaultAbsoluteTimeout
+	}
+	if c.OneTimeLifetime <= 0 {
+		c.OneTimeLifetime = DefaultOneTimeLifetime
 	}
 	if c.IdleTimeout < time.Minute {
 		return c, fmt.Errorf("session idle timeout %v: must be at least one minute", c.IdleTimeout)

@@ -19,6 +19,13 @@ type LockedError struct {
 // ErrLocked is every LockedError, for errors.Is.
 var ErrLocked = errors.New("too many failed sign-ins")
 
+// ErrOneTimeExpired refuses a one-time password older than its lifetime
+// (Config.OneTimeLifetime): it is given only to someone who knew it.
+var ErrOneTimeExpired = errors.New("this one-time password has expired")
+
+// DefaultOneTimeLifetime is how long a generated one-time password works.
+const DefaultOneTimeLifetime = 24 * time.Hour
+
 func (e *LockedError) Error() string {
 	return fmt.Sprintf("%v: try again in %s", ErrLocked, e.RetryAfter.Round(time.Second))
 }
@@ -34,6 +41,7 @@ const (
 	reasonDisabled       = "account disabled"
 	reasonAccountLocked  = "account locked after repeated failures"
 	reasonClientLocked   = "a client locked after repeated failures"
+	reasonOneTimeExpired = "one-time password expired"
 )
 
 // Authenticate checks an e-mail and password and returns the enabled account
@@ -65,6 +73,8 @@ func (s *Store) authenticate(ctx context.Context, email, password string) (User,
 		return User{}, reasonWrongPassword, ErrInvalidCredentials
 	case !d.Enabled:
 		return User{}, reasonDisabled, ErrInvalidCredentials
+	case d.MustChangePassword && !d.OneTimeUntil.IsZero() && !s.now().Before(d.OneTimeUntil):
+		return User{}, reasonOneTimeExpired, ErrOneTimeExpired
 	}
 	if NeedsRehash(d.PasswordHash, s.cfg.PasswordParams) {
 		if err := s.rehash(ctx, d.Email, d.PasswordHash, password); err != nil {
@@ -124,6 +134,11 @@ func (s *Store) SignIn(ctx context.Context, email, password, client string) (Ses
 			return Session{}, aerr
 		}
 		return Session{}, ErrInvalidCredentials
+	}
+	if errors.Is(err, ErrOneTimeExpired) {
+		if aerr := s.audit(ctx, ActorSystem, ActionSignInFailed, target, reason); aerr != nil {
+			return Session{}, aerr
+		}
 	}
 	if err != nil {
 		return Session{}, err

@@ -189,3 +189,37 @@ func auditActions(t *testing.T, s *Store) []Action {
 	}
 	return got
 }
+
+// A one-time password (first run, an admin's reset, users add --generate)
+// signs in for DefaultOneTimeLifetime only; a chosen password never expires.
+func TestSignIn_AOneTimePasswordExpiresAfterADay(t *testing.T) {
+	s, clock := newTestStore(t, Config{PasswordParams: cheapParams})
+	ctx := context.Background()
+	otp := GeneratePassword()
+	if _, err := s.Add(ctx, ActorSystem, NewUser{Email: "jo@example.nhs.uk", Name: "Jo", Roles: []Role{RoleQuality}, Password: otp, Generated: true}); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(DefaultOneTimeLifetime - time.Minute)
+	if _, err := s.Authenticate(ctx, "jo@example.nhs.uk", otp); err != nil {
+		t.Fatalf("within its day: %v", err)
+	}
+	clock.Advance(2 * time.Minute)
+	if _, err := s.SignIn(ctx, "jo@example.nhs.uk", otp, "client-1"); !errors.Is(err, ErrOneTimeExpired) {
+		t.Fatalf("after its day: %v, want ErrOneTimeExpired", err)
+	}
+	// An admin's reset gives a fresh day; the person's own password has none.
+	fresh := GeneratePassword()
+	if err := s.SetPassword(ctx, ActorSystem, "jo@example.nhs.uk", fresh, true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Authenticate(ctx, "jo@example.nhs.uk", fresh); err != nil {
+		t.Fatalf("a reset one-time password: %v", err)
+	}
+	if err := s.ChangePassword(ctx, "jo@example.nhs.uk", fresh, "Violet-Harbour-Kettle-7"); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(30 * 24 * time.Hour)
+	if _, err := s.Authenticate(ctx, "jo@example.nhs.uk", "Violet-Harbour-Kettle-7"); err != nil {
+		t.Fatalf("a chosen password a month on: %v", err)
+	}
+}

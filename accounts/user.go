@@ -44,14 +44,16 @@ type NewUser struct {
 // userDoc is a document in the users collection; _id is the normalised e-mail,
 // so the unique _id index refuses a second account for the same address.
 type userDoc struct {
-	Email              string    `bson:"_id"`
-	Name               string    `bson:"name"`
-	Roles              []Role    `bson:"roles"`
-	Enabled            bool      `bson:"enabled"`
-	PasswordHash       string    `bson:"password"`
-	MustChangePassword bool      `bson:"must_change_password"`
-	Created            time.Time `bson:"created"`
-	Updated            time.Time `bson:"updated"`
+	Email              string `bson:"_id"`
+	Name               string `bson:"name"`
+	Roles              []Role `bson:"roles"`
+	Enabled            bool   `bson:"enabled"`
+	PasswordHash       string `bson:"password"`
+	MustChangePassword bool   `bson:"must_change_password"`
+	// OneTimeUntil is when a generated one-time password stops signing in.
+	OneTimeUntil time.Time `bson:"one_time_until,omitempty"`
+	Created      time.Time `bson:"created"`
+	Updated      time.Time `bson:"updated"`
 }
 
 func (d userDoc) user() User {
@@ -91,6 +93,9 @@ func (s *Store) Add(ctx context.Context, actor string, nu NewUser) (User, error)
 	doc := userDoc{
 		Email: email, Name: name, Roles: roles, Enabled: true, PasswordHash: hash,
 		MustChangePassword: nu.Generated, Created: now, Updated: now,
+	}
+	if nu.Generated {
+		doc.OneTimeUntil = now.Add(s.cfg.OneTimeLifetime)
 	}
 	if _, err := s.users.InsertOne(ctx, doc); err != nil {
 		if store.IsDuplicateKey(err) {
@@ -227,9 +232,14 @@ func (s *Store) storePassword(ctx context.Context, email, password string, mustC
 	if err != nil {
 		return err
 	}
+	var until any // none for a chosen password
+	if mustChange {
+		until = s.now().Add(s.cfg.OneTimeLifetime)
+	}
 	if err := s.update(ctx, email, bson.D{
 		{Key: "password", Value: hash},
 		{Key: "must_change_password", Value: mustChange},
+		{Key: "one_time_until", Value: until},
 	}); err != nil {
 		return err
 	}

@@ -16,7 +16,7 @@ func (s *Server) routes() {
 	app.Use(s.countInFlight)                  // Shutdown waits for requests in handlers
 	app.Use(s.observe)                        // metrics; one log line for staff and API requests, none for surveys
 	app.Use(web.RecoverPanics(s.log))         // a panic is a 500 with no request details logged
-	app.Use(web.SecurityHeaders(s.https))     // CSP, nosniff, referrer, permissions, HSTS
+	app.Use(web.SecurityHeaders(s.https))     // CSP, nosniff, referrer, permissions, HSTS; no-store on survey routes
 	app.Use(web.RateLimit(s.limiter, s.site)) // per client address, in memory only
 	app.Use(web.LimitBody)                    // 16 KB for the JSON API, 64 KB for forms
 

@@ -38,8 +38,12 @@ type Config struct {
 	// BaseURL is the public address links are built from, e.g. https://feedback.example.org.
 	BaseURL string
 	// RateLimit is the number of requests a minute one client address may make
-	// to public routes; 0 turns the limit off.
+	// to public routes; 0 turns this limit and Submissions off.
 	RateLimit int
+	// Submissions limits the answers one sender (a client address for open
+	// answers, an invitation or token for invited ones) may send to one survey;
+	// zero means web.DefaultSubmissionLimits.
+	Submissions web.SubmissionLimits
 	// TrustedProxies lists proxy addresses or CIDR ranges whose X-Forwarded-For
 	// is believed; requests from anywhere else are keyed by their own address.
 	TrustedProxies []string
@@ -67,6 +71,7 @@ type Server struct {
 	moderation *moderationpages.Pages
 	surveyAdm  *surveyadmin.Pages // nil without a survey library
 	limiter    *web.RateLimiter
+	senders    *web.SubmissionLimiter // nil: no limit on answers
 	log        *slog.Logger
 	https      bool
 	inFlight   atomic.Int64
@@ -125,6 +130,14 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		return nil, err
 	}
 	s.limiter = web.NewRateLimiter(cfg.RateLimit, time.Minute)
+	if cfg.RateLimit > 0 {
+		limits := cfg.Submissions
+		if limits == (web.SubmissionLimits{}) {
+			limits = web.DefaultSubmissionLimits
+		}
+		s.senders = web.NewSubmissionLimiter(limits, nil)
+		s.surveyPage.LimitSubmissions(s.senders)
+	}
 	s.App = fiber.New(fiber.Config{
 		AppName:      "feedback",
 		BodyLimit:    web.ReadBodyLimit,
@@ -233,6 +246,7 @@ func (s *Server) Serve(ln net.Listener) error {
 // the form's nonce makes that safe.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.limiter.Stop()
+	s.senders.Stop()
 	done := make(chan error, 1)
 	go func() { done <- s.App.ShutdownWithContext(ctx) }()
 	tick := time.NewTicker(20 * time.Millisecond)

@@ -77,6 +77,11 @@ func (s *Server) apiSubmit(c fiber.Ctx) error {
 	if ve != nil {
 		return web.Problem(c, fiber.StatusUnprocessableEntity, "The answers were not stored. See errors for each problem.", surveypages.FieldErrors(ve))
 	}
+	// Every answer through the API is open: limited per client address and survey.
+	if ok, retry := s.senders.Allow(surveypages.OpenSender(s.site.ClientIP(c), d.Service)); !ok {
+		c.Set(fiber.HeaderRetryAfter, web.RetryAfter(retry))
+		return web.Problem(c, fiber.StatusTooManyRequests, "Too many answers to this survey from your address: nothing was stored. Send it again after Retry-After seconds.", nil)
+	}
 	rc, err := s.responses.Receive(c.Context(), ballotbox.Sent{Def: d, Nonces: []string{nonce}, Answers: answers})
 	switch {
 	case errors.Is(err, ballotbox.ErrNonce):

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"filippo.io/age"
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
@@ -18,6 +19,7 @@ import (
 	"github.com/feedback-service/feedback/ballotbox"
 	"github.com/feedback-service/feedback/dashboards"
 	"github.com/feedback-service/feedback/intake"
+	"github.com/feedback-service/feedback/invitation"
 	"github.com/feedback-service/feedback/store"
 	"github.com/feedback-service/feedback/store/storetest"
 	"github.com/feedback-service/feedback/survey"
@@ -26,6 +28,22 @@ import (
 var demoNow = time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
 
 const testPassphrase = "orange-kettle-harbour-93"
+
+// testIdentity opens the backups tests write to toTest(): a recipient costs
+// no scrypt.
+var testIdentity = func() *age.X25519Identity {
+	id, err := age.GenerateX25519Identity()
+	if err != nil {
+		panic(err)
+	}
+	return id
+}()
+
+func toTest() []age.Recipient { return []age.Recipient{testIdentity.Recipient()} }
+
+func withTest() []age.Identity { return []age.Identity{testIdentity} }
+
+var surveySide = Sides[SurveySide]
 
 func fromBytes(b []byte) func() (io.ReadCloser, error) {
 	return func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
@@ -136,13 +154,13 @@ func TestBackup_RestoresEveryDocumentAndEveryDashboardFigure(t *testing.T) {
 	wantFigures := figures(t, from, cat)
 	var file bytes.Buffer
 	start := time.Now()
-	h, err := Write(ctx, from.Client, &file, Options{Databases: []string{store.SurveyDatabase}, Now: func() time.Time { return demoNow }})
+	h, err := Write(ctx, from.Client, &file, Options{Databases: surveySide, Recipients: toTest(), Now: func() time.Time { return demoNow }})
 	if err != nil {
 		t.Fatal(err)
 	}
 	took := time.Since(start)
-	if h.Created != "2026-11" || !bytes.HasPrefix(file.Bytes(), []byte{0x1f, 0x8b}) {
-		t.Fatalf("header %+v, file starts %x", h, file.Bytes()[:4])
+	if h.Created != "2026-11" || h.Side != SurveySide || !bytes.HasPrefix(file.Bytes(), []byte("age-encryption.org/v1\n")) {
+		t.Fatalf("header %+v, file starts %q", h, file.Bytes()[:22])
 	}
 	for _, c := range h.Databases[0].Collections {
 		if c.Name == "keys" {
@@ -152,7 +170,10 @@ func TestBackup_RestoresEveryDocumentAndEveryDashboardFigure(t *testing.T) {
 
 	to := storetest.New(t)
 	start = time.Now()
-	restored, err := Restore(ctx, to.Client, fromBytes(file.Bytes()), RestoreOptions{})
+	if _, err := Restore(ctx, to.Client, fromBytes(file.Bytes()), RestoreOptions{}); !errors.Is(err, ErrIdentity) {
+		t.Fatalf("restore without the identity: %v", err)
+	}
+	restored, err := Restore(ctx, to.Client, fromBytes(file.Bytes()), RestoreOptions{Identities: withTest()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,12 +223,15 @@ func personalData(t *testing.T, st *store.Store) {
 	}
 }
 
-var allDatabases = []string{store.SurveyDatabase, intake.Database, accounts.Database}
+var (
+	allDatabases = []string{store.SurveyDatabase, invitation.Database, intake.Database, accounts.Database}
+	intakeSide   = Sides[IntakeSide]
+)
 
 func encryptedBackup(t *testing.T, st *store.Store) []byte {
 	t.Helper()
 	var file bytes.Buffer
-	if _, err := Write(context.Background(), st.Client, &file, Options{Databases: allDatabases, Passphrase: testPassphrase, scryptWorkFactor: 10}); err != nil {
+	if _, err := Write(context.Background(), st.Client, &file, Options{Databases: intakeSide, Passphrase: testPassphrase, scryptWorkFactor: 10}); err != nil {
 		t.Fatal(err)
 	}
 	return file.Bytes()
@@ -217,8 +241,8 @@ func TestBackup_PersonalDataIsEncryptedAndOnlyTheRightPassphraseRestoresIt(t *te
 	ctx := context.Background()
 	from := storetest.New(t)
 	personalData(t, from)
-	if _, err := Write(ctx, from.Client, io.Discard, Options{Databases: allDatabases}); err == nil {
-		t.Fatal("intake backed up without a passphrase")
+	if _, err := Write(ctx, from.Client, io.Discard, Options{Databases: intakeSide}); !errors.Is(err, ErrNoKey) {
+		t.Fatalf("intake backed up without a passphrase: %v", err)
 	}
 	file := encryptedBackup(t, from)
 	if !bytes.HasPrefix(file, []byte("age-encryption.org/v1\n")) || bytes.Contains(file, []byte("Jane")) {
@@ -242,7 +266,7 @@ func TestBackup_PersonalDataIsEncryptedAndOnlyTheRightPassphraseRestoresIt(t *te
 	if asked != 1 {
 		t.Errorf("passphrase asked %d times", asked)
 	}
-	for _, db := range allDatabases {
+	for _, db := range intakeSide {
 		sameDocuments(t, db, dump(t, from.Client, db), dump(t, to.Client, db))
 	}
 	if n, _ := to.Database(accounts.Database).Collection("sessions").CountDocuments(ctx, bson.D{}); n != 0 {
@@ -291,24 +315,35 @@ func TestRestore_RefusesADamagedFileBeforeWritingAnything(t *testing.T) {
 			}
 		}
 	}
-	var open bytes.Buffer
-	if _, err := Write(ctx, from.Client, &open, Options{Databases: []string{store.SurveyDatabase}}); err != nil {
+	var toRecipient bytes.Buffer
+	if _, err := Write(ctx, from.Client, &toRecipient, Options{Databases: surveySide, Recipients: toTest()}); err != nil {
+		t.Fatal(err)
+	}
+	// A file from before every backup was encrypted: the same, in the clear.
+	r, err := age.Decrypt(bytes.NewReader(toRecipient.Bytes()), testIdentity)
+	if err != nil {
+		t.Fatal(err)
+	}
+	open, err := io.ReadAll(r)
+	if err != nil {
 		t.Fatal(err)
 	}
 	flip := func(b []byte, at int) []byte { c := bytes.Clone(b); c[at] ^= 0x40; return c }
 	cases := map[string][]byte{
-		"empty":                     {},
-		"not a backup":              []byte("hello, world\n"),
-		"cut in half":               open.Bytes()[:open.Len()/2],
-		"last byte missing":         open.Bytes()[:open.Len()-1],
-		"a byte changed":            flip(open.Bytes(), open.Len()/2),
-		"encrypted, cut in half":    sealed[:len(sealed)/2],
-		"encrypted, a byte changed": flip(sealed, len(sealed)-40),
+		"empty":                        {},
+		"not a backup":                 []byte("hello, world\n"),
+		"cut in half":                  open[:len(open)/2],
+		"last byte missing":            open[:len(open)-1],
+		"a byte changed":               flip(open, len(open)/2),
+		"encrypted, cut in half":       sealed[:len(sealed)/2],
+		"encrypted, a byte changed":    flip(sealed, len(sealed)-40),
+		"to a recipient, cut in half":  toRecipient.Bytes()[:toRecipient.Len()/2],
+		"to a recipient, byte changed": flip(toRecipient.Bytes(), toRecipient.Len()-40),
 	}
 	for name, file := range cases {
 		t.Run(name, func(t *testing.T) {
 			to := storetest.New(t)
-			_, err := Restore(ctx, to.Client, fromBytes(file), RestoreOptions{Passphrase: pass(testPassphrase)})
+			_, err := Restore(ctx, to.Client, fromBytes(file), RestoreOptions{Passphrase: pass(testPassphrase), Identities: withTest()})
 			if !errors.Is(err, ErrCorrupt) {
 				t.Fatalf("got %v, want ErrCorrupt", err)
 			}
@@ -337,7 +372,7 @@ func TestBackup_LeavesOutTheReleaseLeaseItHoldsWhileReading(t *testing.T) {
 		return ballotbox.HoldReleaseLease(ctx, db, "backup-test", nil)
 	}
 	var file bytes.Buffer
-	if _, err := Write(context.Background(), st.Client, &file, Options{Databases: []string{store.SurveyDatabase}, Hold: hold}); err != nil {
+	if _, err := Write(context.Background(), st.Client, &file, Options{Databases: surveySide, Recipients: toTest(), Hold: hold}); err != nil {
 		t.Fatal(err)
 	}
 	h, docs := lines(t, file.Bytes())

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"filippo.io/age"
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/feedback-service/feedback/store"
@@ -23,7 +24,11 @@ import (
 // the order they were written.
 func lines(t *testing.T, file []byte) (*Header, map[string][]bson.Raw) {
 	t.Helper()
-	zr, err := gzip.NewReader(bytes.NewReader(file))
+	plain, err := age.Decrypt(bytes.NewReader(file), testIdentity)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zr, err := gzip.NewReader(plain)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +74,7 @@ func TestBackup_WritesEveryCollectionInIDOrderNotInsertionOrder(t *testing.T) {
 	tmp := t.TempDir()
 	var file bytes.Buffer
 	var reports []Progress
-	h, err := Write(ctx, from.Client, &file, Options{Databases: []string{store.SurveyDatabase}, TempDir: tmp, RunBytes: 64 << 10,
+	h, err := Write(ctx, from.Client, &file, Options{Databases: surveySide, Recipients: toTest(), TempDir: tmp, RunBytes: 64 << 10,
 		BatchSize: 100, ProgressEvery: 1000, Progress: func(p Progress) { reports = append(reports, p) }})
 	if err != nil {
 		t.Fatal(err)
@@ -89,7 +94,7 @@ func TestBackup_WritesEveryCollectionInIDOrderNotInsertionOrder(t *testing.T) {
 		t.Fatalf("%d ballots, not in _id order", len(ballots))
 	}
 	to := storetest.New(t)
-	if _, err := Restore(ctx, to.Client, fromBytes(file.Bytes()), RestoreOptions{BatchSize: 256, ProgressEvery: 1000,
+	if _, err := Restore(ctx, to.Client, fromBytes(file.Bytes()), RestoreOptions{Identities: withTest(), BatchSize: 256, ProgressEvery: 1000,
 		Progress: func(p Progress) { reports = append(reports, p) }}); err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +128,7 @@ func TestBackup_OrdersIDsOfDifferentTypesAsMongoDBDoes(t *testing.T) {
 		t.Fatal(err)
 	}
 	var file bytes.Buffer
-	if _, err := Write(ctx, from.Client, &file, Options{Databases: []string{store.SurveyDatabase}}); err != nil {
+	if _, err := Write(ctx, from.Client, &file, Options{Databases: surveySide, Recipients: toTest()}); err != nil {
 		t.Fatal(err)
 	}
 	_, got := lines(t, file.Bytes())

@@ -20,8 +20,9 @@ import (
 // goal from what is really live.
 func afterScrypt() { runtime.GC() }
 
-// passphraseKey opens encrypted backups: it asks for the passphrase once, when
-// a file turns out to be encrypted, and remembers the file key it unwrapped.
+// passphraseKey opens backups encrypted under a passphrase: it asks for the
+// passphrase once, when a file turns out to be encrypted under one (never for
+// a file encrypted to a recipient), and remembers the file key it unwrapped.
 // Restore reads the file twice (checked, then loaded); the second read then
 // costs no second scrypt, 256 MB and a second or more of CPU.
 type passphraseKey struct {
@@ -32,27 +33,36 @@ type passphraseKey struct {
 	fileKey []byte
 }
 
+// errNoPassphrase means a file under a passphrase was opened without one.
+var errNoPassphrase = errors.New("the backup is encrypted under a passphrase")
+
 // identity asks for the passphrase, the first time only.
-func (k *passphraseKey) identity() (age.Identity, error) {
+func (k *passphraseKey) identity() error {
 	if k.id != nil {
-		return k, nil
+		return nil
 	}
 	if k.ask == nil {
-		return nil, errors.New("the backup is encrypted: give its passphrase")
+		return fmt.Errorf("%w: give it", errNoPassphrase)
 	}
 	pass, err := k.ask()
 	if err != nil {
-		return nil, err
+		return fmt.Errorf("%w: %v", errNoPassphrase, err)
 	}
 	if k.id, err = age.NewScryptIdentity(pass); err != nil {
-		return nil, fmt.Errorf("passphrase: %w", err)
+		return fmt.Errorf("passphrase: %w", err)
 	}
-	return k, nil
+	return nil
 }
 
 // Unwrap implements age.Identity: the same header stanzas give the same file
 // key, and age checks the header's MAC with it either way.
 func (k *passphraseKey) Unwrap(stanzas []*age.Stanza) ([]byte, error) {
+	if !slices.ContainsFunc(stanzas, func(s *age.Stanza) bool { return s.Type == "scrypt" }) {
+		return nil, fmt.Errorf("%w: not encrypted under a passphrase", age.ErrIncorrectIdentity)
+	}
+	if err := k.identity(); err != nil {
+		return nil, err
+	}
 	if k.fileKey != nil && slices.EqualFunc(k.stanzas, stanzas, sameStanza) {
 		return slices.Clone(k.fileKey), nil
 	}

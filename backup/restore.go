@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"filippo.io/age"
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
@@ -19,8 +20,11 @@ import (
 
 // RestoreOptions say how to load a backup.
 type RestoreOptions struct {
-	// Passphrase is asked for once, and only when the file is encrypted.
+	// Passphrase is asked for once, and only when the file is encrypted
+	// under a passphrase.
 	Passphrase func() (string, error)
+	// Identities open a file encrypted to age recipients.
+	Identities []age.Identity
 	// Force drops the collections of the backup's databases (except Skipped
 	// ones) before loading; without it a store holding any document in them is
 	// refused.
@@ -43,7 +47,7 @@ var ErrNotEmpty = errors.New("the store is not empty")
 // What was loaded is counted from the store's acknowledgements of each batch:
 // asking the store to count a large collection afterwards would scan it.
 func Restore(ctx context.Context, client *mongo.Client, open func() (io.ReadCloser, error), opts RestoreOptions) (*Header, error) {
-	key := &passphraseKey{ask: opts.Passphrase}
+	key := &fileKeys{passphrase: &passphraseKey{ask: opts.Passphrase}, ids: opts.Identities}
 	h, err := readFile(open, key, nil, opts.Progress, every(opts.ProgressEvery))
 	if err != nil {
 		return nil, err
@@ -71,8 +75,14 @@ func Restore(ctx context.Context, client *mongo.Client, open func() (io.ReadClos
 
 // Inspect checks a backup file from end to end without loading it, and
 // returns its header with the exact counts it holds.
-func Inspect(open func() (io.ReadCloser, error), passphrase func() (string, error)) (*Header, error) {
-	return readFile(open, &passphraseKey{ask: passphrase}, nil, nil, 0)
+func Inspect(open func() (io.ReadCloser, error), passphrase func() (string, error), ids ...age.Identity) (*Header, error) {
+	return readFile(open, &fileKeys{passphrase: &passphraseKey{ask: passphrase}, ids: ids}, nil, nil, 0)
+}
+
+// fileKeys are what may open a backup: identities, or a passphrase.
+type fileKeys struct {
+	passphrase *passphraseKey
+	ids        []age.Identity
 }
 
 func counts(h *Header) map[string]int64 {
@@ -125,7 +135,7 @@ func prepare(ctx context.Context, client *mongo.Client, h *Header, force bool) e
 
 // readFile reads a whole backup file, checking its structure, and hands each
 // collection and document to l when l is set.
-func readFile(open func() (io.ReadCloser, error), key *passphraseKey, l *loader, progress func(Progress), every int64) (*Header, error) {
+func readFile(open func() (io.ReadCloser, error), key *fileKeys, l *loader, progress func(Progress), every int64) (*Header, error) {
 	f, err := open()
 	if err != nil {
 		return nil, err
@@ -137,7 +147,7 @@ func readFile(open func() (io.ReadCloser, error), key *passphraseKey, l *loader,
 			file.p.TotalBytes = info.Size()
 		}
 	}
-	plain, _, err := decrypt(file, key)
+	plain, _, err := decrypt(file, key.passphrase, key.ids...)
 	if err != nil {
 		return nil, err
 	}

@@ -54,7 +54,7 @@ func TestScale_BackupAndRestoreAMillionResponses(t *testing.T) {
 		t.Fatal(err)
 	}
 	start := time.Now()
-	h, err := Write(ctx, from.Client, f, Options{Databases: []string{store.SurveyDatabase}, TempDir: filepath.Dir(file),
+	h, err := Write(ctx, from.Client, f, Options{Databases: surveySide, Recipients: toTest(), TempDir: filepath.Dir(file),
 		Now: func() time.Time { return demoNow }, Progress: logProgress(t)})
 	if err == nil {
 		err = f.Close()
@@ -69,7 +69,7 @@ func TestScale_BackupAndRestoreAMillionResponses(t *testing.T) {
 
 	to := storetest.New(t)
 	start = time.Now()
-	if _, err := Restore(ctx, to.Client, func() (io.ReadCloser, error) { return os.Open(file) }, RestoreOptions{Progress: logProgress(t)}); err != nil {
+	if _, err := Restore(ctx, to.Client, func() (io.ReadCloser, error) { return os.Open(file) }, RestoreOptions{Identities: withTest(), Progress: logProgress(t)}); err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("SCALE restore: %s (file checked, then loaded)", time.Since(start).Round(time.Second))

@@ -20,9 +20,11 @@ import (
 
 // Options say what to back up and how.
 type Options struct {
-	// Databases to back up, in order; the survey database at least.
+	// Databases to back up, in order: those of one side of the wall (Sides).
 	Databases []string
-	// Passphrase encrypts the file; required when a database holds personal data.
+	// Recipients encrypt the file (age public keys); without them, Passphrase
+	// does (at least MinPassphrase characters). One of the two is required.
+	Recipients []age.Recipient
 	Passphrase string
 	// Now is the clock for the header's month; nil means time.Now.
 	Now func() time.Time
@@ -63,11 +65,6 @@ func (o *Options) batch() int32 {
 	return int32(o.BatchSize)
 }
 
-// Encrypted reports whether a backup of these databases must be encrypted.
-func Encrypted(databases []string) bool {
-	return slices.ContainsFunc(databases, func(db string) bool { return slices.Contains(PersonalDatabases, db) })
-}
-
 // spooled is one collection read and sorted, waiting to be written.
 type spooled struct {
 	db, name string
@@ -83,24 +80,27 @@ func Write(ctx context.Context, client *mongo.Client, w io.Writer, opts Options)
 	if len(opts.Databases) == 0 {
 		return nil, errors.New("backup: no databases")
 	}
-	encrypt := Encrypted(opts.Databases)
-	if encrypt && len(opts.Passphrase) < MinPassphrase {
-		return nil, fmt.Errorf("backup: personal data is encrypted; give a passphrase of at least %d characters", MinPassphrase)
+	side, err := sideOf(opts.Databases)
+	if err != nil {
+		return nil, fmt.Errorf("backup: %w", err)
+	}
+	switch {
+	case len(opts.Recipients) == 0 && opts.Passphrase == "":
+		return nil, fmt.Errorf("backup: %w", ErrNoKey)
+	case len(opts.Recipients) == 0 && len(opts.Passphrase) < MinPassphrase:
+		return nil, fmt.Errorf("backup: give a passphrase of at least %d characters", MinPassphrase)
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	h := &Header{Record: "header", Format: Format, Version: Version, Created: opts.Now().UTC().Format("2006-01")}
+	h := &Header{Record: "header", Format: Format, Version: Version, Side: side, Created: opts.Now().UTC().Format("2006-01")}
 	// The passphrase's key is derived before the read, while the heap is
 	// small: its 256 MB are then reused by the read instead of adding to it.
 	// What age writes waits until the read has succeeded.
 	held := &heldWriter{}
-	var sealed io.WriteCloser
-	if encrypt {
-		var err error
-		if sealed, err = seal(held, &opts); err != nil {
-			return nil, fmt.Errorf("backup: %w", err)
-		}
+	sealed, err := seal(held, &opts)
+	if err != nil {
+		return nil, fmt.Errorf("backup: %w", err)
 	}
 	colls, err := readAll(ctx, client, h, &opts)
 	defer func() {
@@ -114,7 +114,7 @@ func Write(ctx context.Context, client *mongo.Client, w io.Writer, opts Options)
 	if err := held.release(w); err != nil {
 		return nil, fmt.Errorf("backup: write the file: %w", err)
 	}
-	if err := writeFile(w, sealed, h, colls, &opts); err != nil {
+	if err := writeFile(sealed, h, colls, &opts); err != nil {
 		return nil, fmt.Errorf("backup: write the file: %w", err)
 	}
 	return h, nil
@@ -207,8 +207,16 @@ func readCollection(ctx context.Context, coll *mongo.Collection, sp *spool, opts
 	return sp.finish()
 }
 
-// seal starts the age encryption of the file under the passphrase.
+// seal starts the age encryption of the file to the recipients, or under the
+// passphrase.
 func seal(w io.Writer, opts *Options) (io.WriteCloser, error) {
+	if len(opts.Recipients) > 0 {
+		sealed, err := age.Encrypt(w, opts.Recipients...)
+		if err != nil {
+			return nil, fmt.Errorf("encrypt: %w", err)
+		}
+		return sealed, nil
+	}
 	r, err := age.NewScryptRecipient(opts.Passphrase)
 	if err != nil {
 		return nil, err
@@ -244,13 +252,9 @@ func (h *heldWriter) release(w io.Writer) error {
 }
 
 // writeFile writes the header, then each collection from its spool, through
-// sealed when the file is encrypted.
-func writeFile(w io.Writer, sealed io.WriteCloser, h *Header, colls []spooled, opts *Options) error {
-	out := w
-	if sealed != nil {
-		out = sealed
-	}
-	zw := gzip.NewWriter(out)
+// sealed, the file's encryption.
+func writeFile(sealed io.WriteCloser, h *Header, colls []spooled, opts *Options) error {
+	zw := gzip.NewWriter(sealed)
 	bw := bufio.NewWriterSize(zw, 256<<10)
 	if err := writeRecord(bw, h); err != nil {
 		return err
@@ -269,10 +273,7 @@ func writeFile(w io.Writer, sealed io.WriteCloser, h *Header, colls []spooled, o
 	if err := zw.Close(); err != nil {
 		return err
 	}
-	if sealed != nil {
-		return sealed.Close()
-	}
-	return nil
+	return sealed.Close()
 }
 
 // writeCollection writes one collection's documents in _id order between its

@@ -66,6 +66,12 @@ func (k *Keyring) Check() error {
 	if err != nil {
 		return fmt.Errorf("keyring %s: %w", k.dir, err)
 	}
+	if fi.Mode().Perm()&0o077 != 0 && os.Chmod(k.dir, 0o700) == nil {
+		fi, err = os.Stat(k.dir) // a directory of ours, made for it: closed now
+		if err != nil {
+			return fmt.Errorf("keyring %s: %w", k.dir, err)
+		}
+	}
 	if fi.Mode().Perm()&0o077 != 0 {
 		return fmt.Errorf("keyring %s is open to other users (mode %o): chmod 700 it", k.dir, fi.Mode().Perm())
 	}

@@ -114,9 +114,55 @@ func TestBlind_InvitedFormSendsATokenInsteadOfTheInvitation(t *testing.T) {
 	if err := json.Unmarshal([]byte(key), &k); err != nil || k.ID == "" {
 		t.Fatalf("token key: %v %s", err, key)
 	}
+	// Answered as a good code is (see TestAttack_TheExchange… in surveypages),
+	// but with no signature of the message: the signature of 1 is 1.
 	again := `{"invitation":"` + code + `","key":"` + k.ID + `","blinded":"` + base64.RawURLEncoding.EncodeToString(one) + `"}`
-	if resp, body := srv.PostJSON(t, "/s/"+d.Service+"/token", again); resp.StatusCode != http.StatusGone {
+	resp, body := srv.PostJSON(t, "/s/"+d.Service+"/token", again)
+	var sig struct{ Signature string }
+	if err := json.Unmarshal([]byte(body), &sig); resp.StatusCode != http.StatusOK || err != nil || sig.Signature == base64.RawURLEncoding.EncodeToString(one) {
 		t.Fatalf("the invitation again: %d %s", resp.StatusCode, body)
+	}
+}
+
+// Opened again in another tab (no token kept) after it was used, the invited
+// form says on the first touch, kindly, that the invitation was used and the
+// answers will count as open; sent, they are stored open.
+func TestBlind_AUsedInvitationSaysSoAndTheAnswersCountAsOpen(t *testing.T) {
+	d := surveys(t)[0]
+	srv := apitest.New(t)
+	ctx := newTab(t)
+	code := openInvitation(t, ctx, srv, d)
+	answers := answersFor(d)
+	tapAnswers(t, ctx, answers)
+	waitFor(t, ctx, "the token", `!!document.querySelector('input[name=token]')`)
+	if eval[bool](t, ctx, `!!document.querySelector('#invite-spent p')`) {
+		t.Fatal("a good invitation says it was used")
+	}
+	other := newTab(t)
+	status, err := chromedp.Run(other, func(ctx context.Context, tg *chromedp.Target) (int64, error) {
+		if _, err := phone.emulate()(ctx, tg); err != nil {
+			return 0, err
+		}
+		r, err := chromedp.NavigateResponse(srv.URL+"/i/"+code)(ctx, tg)
+		if err != nil {
+			return 0, err
+		}
+		return r.Status, nil
+	})
+	if err != nil || status != http.StatusOK {
+		t.Fatalf("open the used invitation: %d %v", status, err)
+	}
+	tapAnswers(t, other, answers)
+	waitFor(t, other, "the notice", `!!document.querySelector('#invite-spent p')`)
+	said := eval[string](t, other, `document.querySelector('#invite-spent').textContent`)
+	if said != "This invitation has already been used. You can still send your answers: they will count as an open answer, not linked to an invitation, and still without anything that identifies you." {
+		t.Fatalf("the notice says %q", said)
+	}
+	checkAccessible(t, other, "used invitation")
+	screenshot(t, other, "survey-invited-used", phone)
+	submit(t, other, chromedp.Tap(chromedp.CSS(`button[type=submit]`)), http.StatusOK, thanksPath(d, survey.English))
+	if storedVerified(t, srv) {
+		t.Fatal("the answers sent from a used invitation are verified")
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -91,6 +92,51 @@ func (t *Tokens) Sign(ctx context.Context, service, keyID, code string, blinded 
 	if err != nil {
 		return nil, err
 	}
+	k, err := t.signingKeyFor(ctx, service, keyID, blinded)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.spent.markSpent(ctx, inv); err != nil {
+		return nil, err
+	}
+	return blindSign(k, blinded)
+}
+
+// Exchange is Sign as the browser's exchange answers it, telling nothing about
+// the code: a code that cannot be spent (invalid, expired, another service's
+// or used) gets a decoy instead of a refusal, made by the same work (an insert
+// of its spent mark for a genuine code, one RSA signature) and as long as a
+// signature: the key's signature of a random number, which is no signature of
+// the blinded message, so the browser's check of it fails and the form is sent
+// without a token. Only what does not depend on the code is refused: a key that
+// does not sign now, a malformed blinded message, a store that cannot be
+// reached. Whoever holds an unspent code can still learn that it was unspent,
+// by spending it and checking the signature with the public key as a browser
+// does; an observer of the answers alone (status, headers, length) cannot.
+func (t *Tokens) Exchange(ctx context.Context, service, keyID, code string, blinded []byte) ([]byte, error) {
+	k, err := t.signingKeyFor(ctx, service, keyID, blinded)
+	if err != nil {
+		return nil, err
+	}
+	inv, err := t.spent.codes.VerifyFor(service, code)
+	if err == nil {
+		err = t.spent.markSpent(ctx, inv)
+	}
+	switch {
+	case err == nil:
+		return blindSign(k, blinded)
+	case errors.Is(err, ErrInvalid), errors.Is(err, ErrExpired), errors.Is(err, ErrUsed):
+		decoy, err := rand.Int(rand.Reader, k.sk.N)
+		if err != nil {
+			return nil, err
+		}
+		return blindSign(k, decoy.FillBytes(make([]byte, SignatureLength)))
+	}
+	return nil, err
+}
+
+// signingKeyFor is the key keyID of service, if it signs now and can sign blinded.
+func (t *Tokens) signingKeyFor(ctx context.Context, service, keyID string, blinded []byte) (*monthKey, error) {
 	now := t.now()
 	if !signs(keyID, now) {
 		return nil, ErrKeyNotSigning
@@ -105,9 +151,10 @@ func (t *Tokens) Sign(ctx context.Context, service, keyID, code string, blinded 
 	if len(blinded) != SignatureLength || new(big.Int).SetBytes(blinded).Cmp(k.sk.N) >= 0 {
 		return nil, ErrMalformed
 	}
-	if err := t.spent.markSpent(ctx, inv); err != nil {
-		return nil, err
-	}
+	return k, nil
+}
+
+func blindSign(k *monthKey, blinded []byte) ([]byte, error) {
 	sig, err := blindrsa.NewSigner(k.sk).BlindSign(blinded)
 	if err != nil {
 		return nil, fmt.Errorf("blind-sign: %w", err)

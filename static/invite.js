@@ -4,11 +4,15 @@
 // join the two requests. Done on the first touch of the form, never on load.
 // Any failure (a key that stopped signing at midnight, 409, too) leaves the
 // form as it is: the invitation then goes with the answers, as without JavaScript.
+// A used, expired or unknown invitation is answered like a good one, with a
+// signature that is not one of the blinded token (so that the answer tells an
+// onlooker nothing): the check below finds it out, and the page then says,
+// kindly, that the answers will count as open.
 (() => {
   const inv = document.querySelector('input[name=invitation]');
   const C = window.crypto, S = C && C.subtle;
   if (!inv || !S || typeof BigInt != 'function' || !window.fetch) return;
-  const form = inv.form, code = inv.value;
+  const form = inv.form, code = inv.value, spent = {};
   const url = '/s/' + form.getAttribute('action').split(/[/?]/)[2] + '/token';
 
   const cat = (...a) => {
@@ -62,7 +66,7 @@
     });
     if (!res.ok) throw res.status;
     const s = int(unb64((await res.json()).signature)) * ri % n;
-    if (pow(s, e, n) != m) throw 0;
+    if (pow(s, e, n) != m) throw spent;
     return b64(cat(prepared, bytes(s, k)));
   };
 
@@ -78,7 +82,16 @@
     const field = document.createElement('input');
     Object.assign(field, { type: 'hidden', name: 'token', value: token });
     inv.replaceWith(field);
-  })().catch(() => {}));
+  })().catch(x => { if (x === spent) say(); }));
+
+  const say = () => {
+    const box = document.getElementById('invite-spent');
+    if (!box || box.firstChild) return;
+    const p = document.createElement('p');
+    p.textContent = box.dataset.said;
+    box.className = 'notice';
+    box.append(p);
+  };
 
   for (const t of ['focusin', 'input', 'change', 'pointerdown']) form.addEventListener(t, start, { once: true });
   form.addEventListener('submit', ev => {

@@ -1,8 +1,12 @@
 package staff
 
 import (
+	"errors"
 	"fmt"
+	"math"
+	"net/netip"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v3"
@@ -24,12 +28,14 @@ const passwordPath = "/account/password"
 const (
 	badCredentials  = "Enter a correct e-mail address and password"
 	tooManyAttempts = "There have been too many attempts to sign in. Try again later."
+	oneTimeExpired  = "This one-time password has expired. Ask an administrator for a new one."
 )
 
 // signInRefusals are the refusals the sign-in form shows.
 var signInRefusals = web.Answers{
 	{Is: accounts.ErrLocked, Status: fiber.StatusTooManyRequests, Field: "email", Message: tooManyAttempts},
 	{Is: accounts.ErrInvalidCredentials, Status: fiber.StatusUnprocessableEntity, Field: "email password", Message: badCredentials},
+	{Is: accounts.ErrOneTimeExpired, Status: fiber.StatusUnprocessableEntity, Field: "password", Message: oneTimeExpired},
 }
 
 type loginPage struct {
@@ -72,7 +78,10 @@ func (s *Pages) LoginSubmit(c fiber.Ctx) error {
 		return s.renderLogin(c, fiber.StatusUnprocessableEntity, email, next, problems)
 	}
 	// The client key is kept in memory by the lockout: web.ClientIP copies it.
-	sess, err := s.accounts.SignIn(c.Context(), email, password, s.site.ClientIP(c))
+	sess, err := s.accounts.SignIn(c.Context(), email, password, lockoutClient(s.site.ClientIP(c)))
+	if wait := retryAfter(err); wait != "" {
+		c.Set(fiber.HeaderRetryAfter, wait)
+	}
 	if err != nil {
 		return web.ShowAgain(fmt.Errorf("sign in: %w", err), signInRefusals, func(a web.Again) error {
 			return s.renderLogin(c, a.Status, email, next, a.Problems)
@@ -253,4 +262,28 @@ func (s *Pages) Home(c fiber.Ctx) error {
 		web.Page
 		Links []staffLink
 	}{s.Page(c, "Staff home"), links})
+}
+
+// lockoutClient is the key the sign-in lockout counts a client's failures
+// under: its address, or for IPv6 its /64, which one household or phone
+// holds whole (counting each address would give it 2^64 tries).
+func lockoutClient(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil || !a.Is6() || a.Is4In6() {
+		return ip
+	}
+	p, err := a.Prefix(64)
+	if err != nil {
+		return ip
+	}
+	return p.String()
+}
+
+// retryAfter is the Retry-After of a locked sign-in, in whole seconds, or "".
+func retryAfter(err error) string {
+	var locked *accounts.LockedError
+	if !errors.As(err, &locked) {
+		return ""
+	}
+	return strconv.Itoa(max(1, int(math.Ceil(locked.RetryAfter.Seconds()))))
 }

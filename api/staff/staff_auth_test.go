@@ -2,8 +2,10 @@ package staff_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -134,6 +136,9 @@ func TestSignIn_LocksOutAfterFiveFailuresWithAGenericMessage(t *testing.T) {
 		resp, body := attempt(email, apitest.StaffPassword)
 		if resp.StatusCode != http.StatusTooManyRequests || !strings.Contains(body, "Try again later") {
 			t.Fatalf("%s: after 5 failures, the right password: %d\n%s", email, resp.StatusCode, body)
+		}
+		if wait, err := strconv.Atoi(resp.Header.Get("Retry-After")); err != nil || wait < 1 || wait > 15*60 {
+			t.Fatalf("%s: a locked sign-in's Retry-After %q", email, resp.Header.Get("Retry-After"))
 		}
 		lockedPages = append(lockedPages, strings.ReplaceAll(body, email, "E"))
 	}
@@ -314,5 +319,33 @@ func TestLogin_RefusesPostsFromAnotherSite(t *testing.T) {
 		if c.status == http.StatusForbidden && b.Cookie(apitest.SessionCookie) != "" {
 			t.Errorf("%v: signed in from another site", c.header)
 		}
+	}
+}
+
+// The per-client lock counts an IPv6 client by its /64: one phone or
+// household holds a whole /64, and counting each address would give it 2^64
+// tries. Two addresses in one /64 share a lock; one in another /64 does not.
+func TestSignIn_LocksAnIPv6ClientByItsSlash64(t *testing.T) {
+	clock := apitest.NewClock()
+	srv := apitest.New(t, apitest.WithStaffClock(clock.Now), apitest.WithTrustedProxies("127.0.0.1/32", "::1/128"))
+	from := func(ip, email string) int {
+		form := url.Values{"email": {email}, "password": {"Wrong-Guess-Pass-1"}}.Encode()
+		resp, _ := srv.Browser().Do(t, "POST", "/login", "application/x-www-form-urlencoded", []byte(form),
+			http.Header{"X-Forwarded-For": {ip}})
+		return resp.StatusCode
+	}
+	// Twenty failures across accounts lock the client: each from a new
+	// address of one /64, each account once (so no account locks).
+	for i := range 20 {
+		if got := from(fmt.Sprintf("2001:db8:1:2::%x", i+1), fmt.Sprintf("n%d@example.nhs.uk", i)); got != http.StatusUnprocessableEntity {
+			t.Fatalf("failure %d: %d", i, got)
+		}
+		clock.Advance(10 * time.Second)
+	}
+	if got := from("2001:db8:1:2:ffff::1", "fresh@example.nhs.uk"); got != http.StatusTooManyRequests {
+		t.Fatalf("another address of the same /64: %d, want 429", got)
+	}
+	if got := from("2001:db8:1:3::1", "fresh@example.nhs.uk"); got != http.StatusUnprocessableEntity {
+		t.Fatalf("an address of another /64: %d, want 422", got)
 	}
 }

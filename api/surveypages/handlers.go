@@ -43,9 +43,10 @@ func (p *Pages) renderInvitedForm(c fiber.Ctx, l survey.Language, d *survey.Defi
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
 	// The language link of an invited form keeps the invitation: /i/{code}?lang=…
-	buf := make([]byte, 0, len(blank.before)+len(code)+len(nonce)+len(p.invitedSlot)+len(code)+len(blank.after))
+	slot := p.invitedSlots[l]
+	buf := make([]byte, 0, len(blank.before)+len(code)+len(nonce)+len(slot)+len(code)+len(blank.after))
 	buf = append(append(append(append(buf, blank.head...), "/i/"...), code...), blank.tail...)
-	buf = append(append(append(append(buf, nonce...), p.invitedSlot...), code...), blank.after...)
+	buf = append(append(append(append(buf, nonce...), slot...), code...), blank.after...)
 	return c.Send(buf)
 }
 
@@ -95,6 +96,8 @@ func (p *Pages) Submit(c fiber.Ctx) error {
 		Invitation: values.Get(InvitationField), Answers: answers, Lang: string(l)}
 	if ve != nil {
 		sent.Invalid = ve
+	} else if ok, retry := p.senders.Allow(p.sender(c, d.Service, values)); !ok {
+		return p.tooMany(c, l, d, values, retry)
 	}
 	rc, err := p.responses.Receive(c.Context(), sent)
 	switch {
@@ -126,6 +129,7 @@ func (p *Pages) Submit(c fiber.Ctx) error {
 
 // Catalogue keys of the notices above a form sent back.
 const (
+	tooManyNotice     = "survey.too_many"
 	tokenNotice       = "survey.token"
 	expiredNotice     = "survey.expired"
 	unavailableNotice = "survey.unavailable"

@@ -32,10 +32,12 @@ type Pages struct {
 	langs       i18n.Catalogues
 	templates   web.Templates
 	blankForms  *blankForms
-	follow      *follower // nil: forms are read with the versions already known
-	tokens      Tokens    // nil: the blind-signature exchange is off (see UseTokens)
-	script      string    // the invited form's script, when tokens are on
-	invitedSlot []byte
+	follow      *follower              // nil: forms are read with the versions already known
+	tokens      Tokens                 // nil: the blind-signature exchange is off (see UseTokens)
+	script      string                 // the invited form's script, when tokens are on
+	senders     *web.SubmissionLimiter // nil: answers are not limited per sender
+	// invitedSlots go where an invited form's nonce ends, by language.
+	invitedSlots map[survey.Language][]byte
 }
 
 // Contact is how a person reaches the service's office for a reply or to
@@ -56,7 +58,10 @@ func New(site *web.Site, surveys *survey.Catalogue, responses *ballotbox.Respons
 		return nil, err
 	}
 	p := &Pages{site: site, surveys: surveys, responses: responses, invitations: invitations,
-		contact: contact, langs: langs, templates: t, blankForms: &blankForms{m: map[formKey]blankForm{}}, invitedSlot: invitedSlot}
+		contact: contact, langs: langs, templates: t, blankForms: &blankForms{m: map[formKey]blankForm{}}, invitedSlots: map[survey.Language][]byte{}}
+	for l := range langs {
+		p.invitedSlots[l] = invitedSlot
+	}
 	if err := p.renderBlankForms(); err != nil {
 		return nil, err
 	}

@@ -123,7 +123,7 @@ func TestSafeguarding_ARiskCommentChangesOnlyItsWritersPageAndNothingTellsWhich(
 	// the others are not, and what was written is generalised text only.
 	month := openMonth(t, srv)
 	srv.ReleaseAll(t)
-	cur, err := srv.Collection("comments_counselling_" + strings.ReplaceAll(month, "-", "_")).Find(context.Background(), bson.D{})
+	cur, err := srv.Collection("comments_counselling_"+strings.ReplaceAll(month, "-", "_")).Find(context.Background(), bson.D{})
 	if err != nil {
 		t.Fatal(err)
 	}

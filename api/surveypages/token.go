@@ -4,12 +4,15 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"html/template"
 	"math/big"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v3"
+
+	"github.com/feedback-service/feedback/api/surveypages/i18n"
 
 	"github.com/feedback-service/feedback/api/web"
 	"github.com/feedback-service/feedback/invitation"
@@ -20,7 +23,10 @@ import (
 // browser made (see invitation.Tokens); the survey checks the token itself.
 type Tokens interface {
 	SigningKey(ctx context.Context, service string) (invitation.SigningKey, error)
-	Sign(ctx context.Context, service, keyID, code string, blinded []byte) ([]byte, error)
+	// Exchange answers every code alike (see invitation.Tokens.Exchange): a
+	// signature for a code it spends, a decoy of the same length for one it
+	// cannot; it refuses only what does not depend on the code.
+	Exchange(ctx context.Context, service, keyID, code string, blinded []byte) ([]byte, error)
 }
 
 // TokenField carries the unblinded token the browser sends instead of the
@@ -39,8 +45,21 @@ func (p *Pages) UseTokens(t Tokens) {
 	}
 	p.tokens = t
 	p.script = p.site.AssetURL(inviteScript)
-	p.invitedSlot = []byte(`"><script src="` + p.script + `" defer></script>` + string(invitedSlot[2:]))
+	for l, lang := range p.langs {
+		p.invitedSlots[l] = []byte(`">` + spentNotice(lang) + `<script src="` + p.script + `" defer></script>` + string(invitedSlot[2:]))
+	}
 }
+
+// spentNotice is where the script says, when the exchange answers with a
+// decoy, that the invitation cannot be used and the answers will count as
+// open: a live region, empty until then (the page itself cannot know, or
+// opening a link would tell whether it was used).
+func spentNotice(lang *i18n.Lang) string {
+	return `<div id="invite-spent" role="status" data-said="` + template.HTMLEscapeString(lang.T(spentNoticeKey)) + `"></div>`
+}
+
+// spentNoticeKey is the catalogue key of the notice above.
+const spentNoticeKey = "survey.invite_spent"
 
 var b64 = base64.RawURLEncoding
 
@@ -82,9 +101,13 @@ type tokenRequest struct {
 }
 
 // Token is POST /s/{service}/token: spend the invitation and sign the blinded
-// token. Nothing is logged and no cookie is set; the JSON type keeps other
-// sites' pages from sending it (a cross-site fetch with it needs a preflight,
-// which nothing here answers).
+// token. An unused code and a spent, expired or unknown one get the same
+// answer (200, one header set, a signature's length), so that whoever sees the
+// answer learns nothing of whether the person answered: only the browser's
+// check of the signature with the public key tells, and the script then sends
+// the form without a token. Nothing is logged and no cookie is set; the JSON
+// type keeps other sites' pages from sending it (a cross-site fetch with it
+// needs a preflight, which nothing here answers).
 func (p *Pages) Token(c fiber.Ctx) error {
 	d, ok := Definition(p.surveys, c)
 	if p.tokens == nil || !ok {
@@ -101,7 +124,7 @@ func (p *Pages) Token(c fiber.Ctx) error {
 	if err != nil {
 		return web.Problem(c, fiber.StatusBadRequest, "The request is not JSON with an invitation and a base64url blinded message.", nil)
 	}
-	sig, err := p.tokens.Sign(c.Context(), d.Service, req.Key, req.Invitation, blinded)
+	sig, err := p.tokens.Exchange(c.Context(), d.Service, req.Key, req.Invitation, blinded)
 	if err != nil {
 		return tokenProblem(c, err)
 	}
@@ -111,12 +134,10 @@ func (p *Pages) Token(c fiber.Ctx) error {
 	return c.Send(body)
 }
 
-// tokenRefusals word a refused exchange. The exchange is JSON on a survey
-// route (not under /api/), so it answers them itself.
+// tokenRefusals word a refused exchange: only refusals that do not depend on
+// the code (a used, expired or unknown code is answered as a good one). The
+// exchange is JSON on a survey route (not under /api/), so it answers them itself.
 var tokenRefusals = web.Answers{
-	{Is: invitation.ErrUsed, Status: fiber.StatusGone, Message: "This invitation has been used."},
-	{Is: invitation.ErrExpired, Status: fiber.StatusGone, Message: "This invitation has expired."},
-	{Is: invitation.ErrInvalid, Status: fiber.StatusNotFound, Message: "This is not an invitation to this survey."},
 	{Is: invitation.ErrKeyNotSigning, Status: fiber.StatusConflict, Message: "The key named does not sign now: fetch the token key again."},
 	{Is: invitation.ErrMalformed, Status: fiber.StatusBadRequest, Message: "The blinded message is not one this key can sign."},
 }

@@ -84,7 +84,7 @@ func TestWelsh_AnInvitationKeepsItsLanguageAndItsCode(t *testing.T) {
 func TestSurveyForm_CountsCharactersAndKeepsTextOverTheLimit(t *testing.T) {
 	srv := apitest.New(t)
 	_, blank := srv.Get(t, "/s/counselling")
-	contains(t, "the blank form", blank, "You can enter up to 1,000 characters.", `aria-describedby="fft_why-hint fft_why-info"`)
+	contains(t, "the blank form", blank, "You can enter up to 1,000 characters.", `aria-describedby="fft_why-hint fft_why-names fft_why-info"`, "Please leave out names, places")
 	if strings.Contains(blank, "maxlength") {
 		t.Error("a maxlength would cut pasted text silently")
 	}

@@ -6,6 +6,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v3"
 )
@@ -32,12 +33,16 @@ const surveyPolicy = "default-src 'none'; script-src 'self'; connect-src 'self';
 	"base-uri 'none'; frame-ancestors 'none'"
 
 // SecurityHeaders sets the headers every response carries; HSTS only when
-// the site is served over https.
+// the site is served over https. Every answer on a survey route (page,
+// redirect, refusal, error) is no-store: no browser or shared cache keeps
+// that a survey was seen or sent, or what it said. A handler may loosen it
+// deliberately (a form sent back with its answers, the public token key).
 func SecurityHeaders(https bool) fiber.Handler {
 	return func(c fiber.Ctx) error {
 		h := &c.Response().Header
-		if p := c.Path(); strings.HasPrefix(p, "/s/") || strings.HasPrefix(p, "/i/") {
+		if surveyPage(c.Path()) {
 			h.Set("Content-Security-Policy", surveyPolicy)
+			h.Set(fiber.HeaderCacheControl, "no-store")
 		} else {
 			h.Set("Content-Security-Policy", contentSecurityPolicy)
 		}
@@ -77,12 +82,15 @@ func RateLimit(l *RateLimiter, site *Site) fiber.Handler {
 			return c.Next()
 		}
 		if ok, retry := l.allow(site.ClientIP(c)); !ok {
-			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(retry.Seconds())+1))
+			c.Set(fiber.HeaderRetryAfter, RetryAfter(retry))
 			return fiber.ErrTooManyRequests
 		}
 		return c.Next()
 	}
 }
+
+// RetryAfter is a Retry-After header's value for a wait: whole seconds, rounded up.
+func RetryAfter(wait time.Duration) string { return strconv.Itoa(int(wait.Seconds()) + 1) }
 
 // LimitBody refuses bodies over the route's limit with a 413.
 func LimitBody(c fiber.Ctx) error {

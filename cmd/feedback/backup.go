@@ -13,39 +13,54 @@ import (
 	"strings"
 	"time"
 
+	"filippo.io/age"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
-	"github.com/feedback-service/feedback/accounts"
 	"github.com/feedback-service/feedback/backup"
 	"github.com/feedback-service/feedback/ballotbox"
-	"github.com/feedback-service/feedback/intake"
 	"github.com/feedback-service/feedback/store"
 )
 
-// runBackup is "feedback backup --out FILE [--intake]".
+// runBackup is "feedback backup --out FILE [--intake] [--recipient AGE]...":
+// the survey side, or with --intake the intake and staff side, each to a file
+// of its own, encrypted to the recipients or under a passphrase read from stdin.
 func runBackup(ctx context.Context, st *store.Store, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("feedback backup", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	out := fs.String("out", "", "file to write the backup to (gzip; age-encrypted with --intake)")
-	withIntake := fs.Bool("intake", false, "also back up the intake and staff databases (personal data), encrypted under a passphrase read from stdin")
+	out := fs.String("out", "", "file to write the backup to (age-encrypted gzip)")
+	withIntake := fs.Bool("intake", false, "back up the intake and staff databases (personal data) instead of the survey side: never both in one file")
+	var recipients []age.Recipient
+	fs.Func("recipient", "encrypt to this age public key (age1…; repeat for several) instead of a passphrase read from stdin", func(s string) error {
+		r, err := age.ParseX25519Recipient(strings.TrimSpace(s))
+		if err != nil {
+			return fmt.Errorf("not an age recipient (age1…): %w", err)
+		}
+		recipients = append(recipients, r)
+		return nil
+	})
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *out == "" || fs.NArg() > 0 {
-		return errors.New("backup: usage: feedback backup --out FILE [--intake]")
+		return errors.New("backup: usage: feedback backup --out FILE [--intake] [--recipient AGE]")
+	}
+	side := backup.SurveySide
+	if *withIntake {
+		side = backup.IntakeSide
 	}
 	opts := backup.Options{
-		Databases: []string{store.SurveyDatabase},
-		Progress:  progressTo(stderr),
-		Hold:      holdReleases(stderr),
+		Databases:  backup.Sides[side],
+		Recipients: recipients,
+		Progress:   progressTo(stderr),
+		Hold:       holdReleases(stderr),
 	}
-	if *withIntake {
-		opts.Databases = append(opts.Databases, intake.Database, accounts.Database)
+	kind := fmt.Sprintf("encrypted with age to %d recipient(s)", len(recipients))
+	if len(recipients) == 0 {
 		pass, err := readPassphrase(stdin)
 		if err != nil {
-			return fmt.Errorf("backup: %w", err)
+			return fmt.Errorf("backup: every backup is encrypted: %w, or give --recipient", err)
 		}
-		opts.Passphrase = pass
+		opts.Passphrase, kind = pass, "encrypted with age under the passphrase"
 	}
 	start := time.Now()
 	h, err := writeBackup(ctx, st, *out, opts)
@@ -53,14 +68,29 @@ func runBackup(ctx context.Context, st *store.Store, args []string, stdin io.Rea
 		return err
 	}
 	info, _ := os.Stat(*out)
-	kind := "not encrypted: anonymous survey data only"
-	if opts.Passphrase != "" {
-		kind = "encrypted with age"
-	}
-	fmt.Fprintf(stdout, "Wrote %s (%s, %s) in %s:\n", *out, size(info), kind, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(stdout, "Wrote %s (%s, the %s side, %s) in %s:\n", *out, size(info), side, kind, time.Since(start).Round(time.Millisecond))
 	summarise(stdout, h)
+	if side == backup.SurveySide {
+		fmt.Fprint(stdout, surveySideNotice)
+	} else {
+		fmt.Fprint(stdout, intakeSideNotice)
+	}
 	return nil
 }
+
+// What a backup does not hold, said after each.
+const (
+	surveySideNotice = `Months not yet released are in this file still sealed: they open only with the keyring
+as it is now, which no backup holds. Export it with "feedback keyring export --out FILE"
+(under a passphrase of its own), keep it apart from this file, and import it where you
+restore. A month released since is gone from both.
+The intake and staff databases are a separate file: "feedback backup --intake --out FILE",
+under another passphrase or recipient.
+`
+	intakeSideNotice = `This file holds the intake and staff databases only. The survey side is a separate file:
+"feedback backup --out FILE", under another passphrase or recipient.
+`
+)
 
 // writeBackup writes the backup beside out and renames it once complete, so
 // out is never half a backup.
@@ -98,11 +128,25 @@ func writeBackup(ctx context.Context, st *store.Store, out string, opts backup.O
 	return h, nil
 }
 
-// runRestore is "feedback restore [--force] FILE".
+// runRestore is "feedback restore [--force] [--identity FILE] FILE".
 func runRestore(ctx context.Context, st *store.Store, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("feedback restore", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	force := fs.Bool("force", false, "drop the collections the backup's databases already hold, then load (the data there is lost)")
+	var ids []age.Identity
+	fs.Func("identity", "an age identity file that opens a backup made with --recipient (else the passphrase is read from stdin)", func(file string) error {
+		f, err := os.Open(file)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		read, err := age.ParseIdentities(f)
+		if err != nil {
+			return fmt.Errorf("%s: %w", file, err)
+		}
+		ids = append(ids, read...)
+		return nil
+	})
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -114,7 +158,7 @@ func runRestore(ctx context.Context, st *store.Store, args []string, stdin io.Re
 		rest = append(rest[:1], fs.Args()...)
 	}
 	if len(rest) != 1 {
-		return errors.New("restore: usage: feedback restore [--force] FILE")
+		return errors.New("restore: usage: feedback restore [--force] [--identity FILE] FILE")
 	}
 	file := rest[0]
 	open := func() (io.ReadCloser, error) { return os.Open(file) }
@@ -122,6 +166,7 @@ func runRestore(ctx context.Context, st *store.Store, args []string, stdin io.Re
 	h, err := backup.Restore(ctx, st.Client, open, backup.RestoreOptions{
 		Force:      *force,
 		Passphrase: func() (string, error) { return readPassphrase(stdin) },
+		Identities: ids,
 		Progress:   progressTo(stderr),
 	})
 	if err != nil {

@@ -50,9 +50,11 @@ Usage:
                              (one a line) and which would show the crisis message; no store needed
   feedback release           release closed months' sealed ballots that are due (serve does it
                              every ten minutes; run again, it finishes a release cut short)
-  feedback backup --out FILE [--intake]  back up the survey database (--intake: also intake and
-                             staff, encrypted under a passphrase read from stdin)
-  feedback restore [--force] FILE  load a backup into an empty store
+  feedback backup --out FILE [--intake] [--recipient AGE]  back up the survey side (answers,
+                             sealed ballots, spent invitations), or with --intake the intake and
+                             staff side: never both in one file; encrypted to --recipient or under
+                             a passphrase read from stdin. Export the keyring apart from it.
+  feedback restore [--force] [--identity FILE] FILE  load a backup into an empty store
   feedback invitations --service S --count N  print N single-use survey links, one per line
   feedback keyring list|export|import  the private keys of the months still sealed (run "feedback keyring")
   feedback loadtest [flags]  drive a running server like phones do, and check nothing is lost

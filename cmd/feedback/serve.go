@@ -276,7 +276,7 @@ func printWelcome(w io.Writer, cfg *Config, st *store.Store, catalogue *survey.C
 func printFirstAdmin(w io.Writer, base string, creds accounts.Credentials) {
 	fmt.Fprintf(w, "No administrator existed, so one has been created:\n"+
 		"  e-mail:             %s\n  one-time password:  %s\n"+
-		"Sign in at %s/login and choose a new password. This password is shown only once.\n"+
+		"Sign in at %s/login within 24 hours and choose a new password. This password is shown only once and stops working after a day.\n"+
 		"Admins manage accounts and see no survey figures: add a quality lead at %s/admin/users to open the dashboards.\n\n",
 		creds.Email, creds.Password, base, base)
 }

@@ -186,7 +186,7 @@ func usersSetRoles(ctx context.Context, acc *accounts.Store, args []string, stdo
 
 func usersPrintOneTime(w io.Writer, email, password string, generated bool) {
 	if generated {
-		fmt.Fprintf(w, "One-time password for %s (shown once; to be changed at first sign-in):\n  %s\n", email, password)
+		fmt.Fprintf(w, "One-time password for %s (shown once; it works for 24 hours and must be changed at first sign-in):\n  %s\n", email, password)
 	}
 }
 
