@@ -61,7 +61,9 @@ func New(site *web.Site, staffPages *staff.Pages, d *dashboards.Dashboards) (*Pa
 		return nil, err
 	}
 	site.Answer(web.Answer{Is: dashboards.ErrNotQueued, Status: fiber.StatusNotFound, Heading: "Comment not in the queue",
-		Message: "No comment awaits moderation at this address: another moderator may have decided on it already. Go back to the queue."})
+		Message: "No comment awaits moderation at this address: another moderator may have decided on it already. Go back to the queue."},
+		web.Answer{Is: survey.ErrRedaction, Status: fiber.StatusBadRequest, Heading: "Words could not be removed",
+			Message: "Only words of the comment can be removed. Go back to the comment, select words and preview again."})
 	return &Pages{site: site, staff: staffPages, dashboards: d, templates: t}, nil
 }
 
