@@ -83,7 +83,7 @@ func TestRoles_EachHasADescription(t *testing.T) {
 			t.Errorf("role %s has no description", r)
 		}
 	}
-	if got := WallRule(); !strings.Contains(got, "quality cannot also hold intake, peer or admin") {
+	if got := WallRule(); !strings.Contains(got, "quality or moderator cannot also hold intake, peer or admin") || !strings.Contains(got, "moderator cannot be combined with quality") {
 		t.Errorf("wall rule %q", got)
 	}
 }

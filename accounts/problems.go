@@ -51,7 +51,9 @@ func Problem(err error) (p field.Error, ok bool) {
 	case errors.Is(err, ErrInvalidName):
 		return field.Error{Field: "name", Message: fmt.Sprintf("Enter a name of %d characters or fewer", maxNameLength)}, true
 	case errors.Is(err, ErrRolesAcrossWall):
-		return field.Error{Field: "role", Message: "Quality cannot be combined with intake, peer or admin (one sees the figures, the others who is on record): give this person two accounts, each with its own e-mail address"}, true
+		return field.Error{Field: "role", Message: "Quality and moderator cannot be combined with intake, peer or admin (they read what was answered, the others who is on record): give this person two accounts, each with its own e-mail address"}, true
+	case errors.Is(err, ErrModeratorWithQuality):
+		return field.Error{Field: "role", Message: "Moderator cannot be combined with quality (a moderator reads comments that may still name their writer, before quality leads may): give this person two accounts, each with its own e-mail address"}, true
 	case errors.Is(err, ErrUnknownRole):
 		return field.Error{Field: "role", Message: "Select roles from the list"}, true
 	case errors.Is(err, ErrWeakPassword):

@@ -97,7 +97,7 @@ func TestParseRole_NamesTheUnknownRoleAndTheKnownOnes(t *testing.T) {
 	}
 	_, err := ParseRole("dashboards")
 	if !errors.Is(err, ErrUnknownRole) || !strings.Contains(err.Error(), `"dashboards"`) ||
-		!strings.Contains(err.Error(), "admin, quality, intake") {
+		!strings.Contains(err.Error(), "admin, quality, moderator, intake, peer") {
 		t.Fatalf("ParseRole(dashboards) = %v", err)
 	}
 }

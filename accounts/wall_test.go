@@ -26,11 +26,25 @@ func TestCheckWall_RefusesRecordsWithDashboardAccess(t *testing.T) {
 		{[]Role{RolePeer, RoleIntake}, true},
 		{[]Role{RolePeer, RoleQuality}, false},
 		{[]Role{RoleAdmin, RolePeer}, true},
+		{[]Role{RoleModerator}, true},
+		{[]Role{RoleModerator, RoleIntake}, false},
+		{[]Role{RoleModerator, RoleAdmin}, false},
+		{[]Role{RoleModerator, RolePeer}, false},
 	} {
 		err := CheckWall(tc.roles)
 		if (err == nil) != tc.ok || (err != nil && !errors.Is(err, ErrRolesAcrossWall)) {
 			t.Errorf("CheckWall(%v) = %v, want ok %v", tc.roles, err, tc.ok)
 		}
+	}
+}
+
+func TestCheckWall_ModeratorIsNoQualityLead(t *testing.T) {
+	err := CheckWall([]Role{RoleQuality, RoleModerator})
+	if !errors.Is(err, ErrModeratorWithQuality) || !strings.Contains(err.Error(), "two accounts") {
+		t.Fatalf("CheckWall(quality, moderator) = %v, want ErrModeratorWithQuality", err)
+	}
+	if p, ok := Problem(err); !ok || p.Field != "role" || !strings.Contains(p.Message, "Moderator cannot be combined with quality") {
+		t.Fatalf("Problem = %+v, %v", p, ok)
 	}
 }
 

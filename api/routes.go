@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v3"
 
 	"github.com/feedback-service/feedback/accounts"
+	"github.com/feedback-service/feedback/api/moderationpages"
 	"github.com/feedback-service/feedback/api/staff"
 	"github.com/feedback-service/feedback/api/web"
 )
@@ -43,6 +44,7 @@ func (s *Server) routes() {
 	s.surveyAdminRoutes(app)
 	s.intakeRoutes(app)
 	s.dashboardRoutes(app, v1)
+	s.moderationRoutes(app)
 
 	app.Get("/", func(c fiber.Ctx) error { return s.site.NotFound(c) })
 	app.Use(s.unmatched)
@@ -142,6 +144,16 @@ func (s *Server) dashboardRoutes(app *fiber.App, v1 fiber.Router) {
 	dash.Get("/:service/comments.csv", dp.CommentsCSV)
 	dash.Get("/:service/themes", dp.ThemesForm)
 	dash.Post("/:service/themes", st.CheckCSRF, dp.CorrectThemes)
+}
+
+// moderationRoutes are for moderators only: the queue of comments the check
+// was unsure of, and a decision on each. No figures are served here.
+func (s *Server) moderationRoutes(app *fiber.App) {
+	st, mp := s.staff, s.moderation
+	mod := app.Group(moderationpages.Path, st.Area, st.LoadSession, st.RequireRole(accounts.RoleModerator), st.CheckCSRF)
+	mod.Get("/", mp.Queue)
+	mod.Get("/comment", mp.Comment)
+	mod.Post("/comment", mp.Moderate)
 }
 
 // surveyAdminRoutes are the admins' survey screens: versions, drafts,

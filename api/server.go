@@ -22,6 +22,7 @@ import (
 	"github.com/feedback-service/feedback/accounts"
 	"github.com/feedback-service/feedback/api/dashpages"
 	"github.com/feedback-service/feedback/api/intakepages"
+	"github.com/feedback-service/feedback/api/moderationpages"
 	"github.com/feedback-service/feedback/api/staff"
 	"github.com/feedback-service/feedback/api/surveyadmin"
 	"github.com/feedback-service/feedback/api/surveypages"
@@ -68,6 +69,7 @@ type Server struct {
 	staff      *staff.Pages
 	intake     *intakepages.Pages
 	dash       *dashpages.Pages
+	moderation *moderationpages.Pages
 	surveyAdm  *surveyadmin.Pages // nil without a survey library
 	limiter    *web.RateLimiter
 	senders    *web.SubmissionLimiter // nil: no limit on answers
@@ -185,6 +187,9 @@ func (s *Server) buildPages(deps Deps, origin string) error {
 		return err
 	}
 	if s.dash, err = dashpages.New(s.site, s.staff, deps.Dashboards); err != nil {
+		return err
+	}
+	if s.moderation, err = moderationpages.New(s.site, s.staff, deps.Dashboards); err != nil {
 		return err
 	}
 	if deps.SurveyLibrary != nil {

@@ -127,3 +127,29 @@ func TestRebuildCounters_RecreatesLostCommentsWithTheirFFTRating(t *testing.T) {
 		t.Fatalf("after the rebuild: %+v %v", r, err)
 	}
 }
+
+func TestRebuildCounters_KeepsARedactedCommentAsTheModeratorLeftIt(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	cat, err := survey.LoadEmbedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.submit(t, f.nonce(t), survey.Answers{"fft": {Choice: "good"}, "fft_why": {Text: "Thank you, Zorblax helped me a lot."}})
+	f.releaseAll(t)
+	name := survey.CommentsCollection("counselling", "2026-11")
+	stored := f.all(t, name)
+	if len(stored) != 1 || stored[0]["uncertain"] != true {
+		t.Fatalf("released comments %v, want one uncertain", stored)
+	}
+	if err := survey.ModerateComment(ctx, f.db, "counselling", "2026-11", stored[0]["_id"].(string), survey.Redacted, "Thank you, [removed] helped me a lot."); err != nil {
+		t.Fatal(err)
+	}
+	r, err := survey.RebuildCounters(ctx, f.db, cat, survey.RebuildOptions{Comments: true})
+	if err != nil || !r.Clean() {
+		t.Fatalf("rebuild check after a redaction: %+v %v", r, err)
+	}
+	if got := f.all(t, name); len(got) != 1 || got[0]["text"] != "Thank you, [removed] helped me a lot." {
+		t.Fatalf("comments after the check: %v", got)
+	}
+}

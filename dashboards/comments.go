@@ -55,6 +55,9 @@ type CommentView struct {
 	// Themes are the rules' themes, or the lead's correction of them.
 	Themes    []string `json:"themes"`
 	Corrected bool     `json:"corrected,omitempty"`
+	// Risk: the response spoke of suicide, self-harm, harm to others or a
+	// risk to patients; such comments are read first.
+	Risk bool `json:"spoke_of_risk,omitempty"`
 }
 
 // ErrCursor means a comment page cursor is malformed.
@@ -107,8 +110,35 @@ func (d *Dashboards) AllComments(ctx context.Context, service string, r Range, f
 
 // eachComment calls fn with every published comment of service in r that
 // passes f, newest month first, from the month startMonth (empty: the
-// newest) until fn returns false. A hidden month's comments are never read.
+// newest) until fn returns false. A hidden month's comments are never read,
+// and a comment awaiting moderation is never shown.
 func (d *Dashboards) eachComment(ctx context.Context, service string, r Range, f CommentFilter, startMonth string, fn func(*CommentPage, CommentView) bool) (*CommentPage, error) {
+	if err := f.validate(d.themes); err != nil {
+		return nil, err
+	}
+	page := &CommentPage{Service: service, Range: r, Filter: f, Comments: []CommentView{}}
+	st, err := d.eachItem(ctx, service, r, startMonth, func(s *snapshot, qi *questionIdentity, c commentItem) bool {
+		if c.awaiting {
+			return true
+		}
+		v := d.commentView(s, service, qi, c)
+		if !f.passes(v, c.lower) {
+			return true
+		}
+		return fn(page, v)
+	})
+	if err != nil {
+		return nil, err
+	}
+	page.HiddenMonths = st.HiddenMonths
+	return page, nil
+}
+
+// eachItem calls fn with every stored comment of service in r whose bucket
+// publishes, awaiting moderation or not, newest month first, from the month
+// startMonth (empty: the newest) until fn returns false. A hidden month's
+// comments are never read. It is the one door to comments in this package.
+func (d *Dashboards) eachItem(ctx context.Context, service string, r Range, startMonth string, fn func(*snapshot, *questionIdentity, commentItem) bool) (*ServiceStats, error) {
 	sv, ok := d.survey(service)
 	if !ok {
 		return nil, fmt.Errorf("%w: %q", ErrUnknownService, service)
@@ -116,21 +146,17 @@ func (d *Dashboards) eachComment(ctx context.Context, service string, r Range, f
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}
-	if err := f.validate(d.themes); err != nil {
-		return nil, err
-	}
 	s, err := d.current(ctx)
 	if err != nil {
 		return nil, err
 	}
 	st := computeService(s, sv, r, d.k)
-	page := &CommentPage{Service: service, Range: r, Filter: f, Comments: []CommentView{}, HiddenMonths: st.HiddenMonths}
 	for i := len(st.Months) - 1; i >= 0; i-- {
 		m := st.Months[i]
 		if m.Hidden || (startMonth != "" && m.Month > startMonth) {
 			continue
 		}
-		items, err := d.comments.get(ctx, service, m.Month)
+		items, err := d.comments.get(ctx, service, m.Month, s.edits[service+"|"+m.Month])
 		if err != nil {
 			return nil, err
 		}
@@ -142,16 +168,12 @@ func (d *Dashboards) eachComment(ctx context.Context, service string, r Range, f
 			if qi == nil {
 				continue
 			}
-			v := d.commentView(s, service, qi, c)
-			if !f.passes(v, c.lower) {
-				continue
-			}
-			if !fn(page, v) {
-				return page, nil
+			if !fn(s, qi, c) {
+				return st, nil
 			}
 		}
 	}
-	return page, nil
+	return st, nil
 }
 
 // publishedQuestion returns the question a comment answers if the comment's
@@ -188,6 +210,10 @@ type commentItem struct {
 	themes                         []string // tagged by the rules when read
 	verified                       bool
 	key                            string // HMAC of the text, then of the _id to break ties
+	id                             string // the stored _id, for a moderator's decision only
+	// risk: the response spoke of risk (survey.Comment.Safeguarding);
+	// awaiting: no quality lead may read it yet (survey.Comment.AwaitsModeration).
+	risk, awaiting bool
 }
 
 // commentCache holds comments in memory by service and month, each month in
@@ -212,6 +238,7 @@ type serviceMonth struct{ service, month string }
 
 type commentSet struct {
 	items   []commentItem
+	edits   int64 // the month's moderations when it was read (survey.ReadCommentEdits)
 	loaded  time.Time
 	loading bool
 	final   bool // the month is over: its comments no longer change
@@ -225,11 +252,14 @@ func newCommentCache(db *mongo.Database, tagger *Tagger, maxAge time.Duration, n
 	return &commentCache{db: db, tagger: tagger, maxAge: maxAge, now: now, log: log, byMonth: map[serviceMonth]*commentSet{}}
 }
 
-func (cc *commentCache) get(ctx context.Context, service, month string) ([]commentItem, error) {
+// get returns service's comments of month, read with edits moderations made
+// to them (the snapshot's count): a set read with fewer is read again now,
+// so a moderation on any instance shows at once, even in a finished month.
+func (cc *commentCache) get(ctx context.Context, service, month string, edits int64) ([]commentItem, error) {
 	k := serviceMonth{service, month}
 	cc.mu.Lock()
 	set := cc.byMonth[k]
-	if set != nil {
+	if set != nil && set.edits == edits {
 		if !set.final && !set.loading && cc.now().Sub(set.loaded) >= cc.maxAge {
 			set.loading = true
 			go cc.reload(k)
@@ -245,7 +275,7 @@ func (cc *commentCache) get(ctx context.Context, service, month string) ([]comme
 		return nil, err
 	}
 	cc.mu.Lock()
-	cc.byMonth[k] = &commentSet{items: items, loaded: now, final: monthOver(month, now)}
+	cc.byMonth[k] = &commentSet{items: items, edits: edits, loaded: now, final: monthOver(month, now)}
 	cc.mu.Unlock()
 	return items, nil
 }
@@ -300,6 +330,7 @@ func (cc *commentCache) load(ctx context.Context, k serviceMonth) ([]commentItem
 			month: c.Month, version: c.Version, question: c.Question, text: c.Text, verified: c.Verified,
 			fft: c.FFT, lower: lower, themes: cc.tagger.Tag(lower),
 			key: hexMAC(key, c.Text, 16) + hexMAC(key, c.ID, 8),
+			id:  c.ID, risk: c.Safeguarding, awaiting: c.AwaitsModeration(),
 		})
 	}
 	sort.Slice(items, func(i, j int) bool { return items[i].key < items[j].key })

@@ -165,13 +165,10 @@ func Neutralise(cell string) string {
 // rating of the same response, themes, and the text. Every cell is
 // neutralised, so a comment that begins with = is text in a spreadsheet.
 func WriteCommentsCSV(w io.Writer, p *CommentPage) error {
-	rows := [][]string{{"service", "month", "question", "fft_rating", "themes", "themes_corrected", "comment"}}
+	rows := [][]string{{"service", "month", "question", "fft_rating", "themes", "themes_corrected", "spoke_of_risk", "comment"}}
+	yesNo := map[bool]string{true: "yes", false: "no"}
 	for _, c := range p.Comments {
-		corrected := "no"
-		if c.Corrected {
-			corrected = "yes"
-		}
-		rows = append(rows, []string{p.Service, c.Month, c.Short, c.FFTLabel, strings.Join(c.Themes, "; "), corrected, c.Text})
+		rows = append(rows, []string{p.Service, c.Month, c.Short, c.FFTLabel, strings.Join(c.Themes, "; "), yesNo[c.Corrected], yesNo[c.Risk], c.Text})
 	}
 	return writeAll(csv.NewWriter(w), rows)
 }

@@ -17,11 +17,14 @@
 // The package reads the small counters and invitation-count collections only;
 // it never reads the responses collection, and writes nothing but the quality
 // team's own settings (SPC targets and baselines, theme corrections, the board
-// pack's chosen comments) and publication notices. Invitation counts are
+// pack's chosen comments), publication notices and, through survey, a
+// moderator's decision on a comment (moderation.go): a comment the check was
+// unsure of reaches no quality lead until a moderator approves or redacts it. Invitation counts are
 // written by survey.InvitationCounts, and the demo data by ballotbox.Demo.
 package dashboards
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -64,6 +67,10 @@ type Options struct {
 	// ThemesFile is a file of theme rules replacing the embedded ones
 	// (dashboards/themes.txt shows the format); empty means the embedded ones.
 	ThemesFile string
+	// SafeguardingGuidance is shown with the comments that spoke of risk
+	// (plain text, paragraphs separated by blank lines); empty means
+	// DefaultSafeguardingGuidance.
+	SafeguardingGuidance string
 	// Now is the clock; required.
 	Now    func() time.Time
 	Logger *slog.Logger
@@ -91,6 +98,7 @@ type Dashboards struct {
 	comments *commentCache
 	themes   *Tagger
 	orgCode  string
+	guidance string
 }
 
 // New returns dashboards over the survey database db for the surveys of cat.
@@ -132,6 +140,10 @@ func New(db *mongo.Database, cat *survey.Catalogue, opts Options) (*Dashboards, 
 		return nil, fmt.Errorf("dashboards: organisation code %q is not an ODS code (3 to 10 letters and digits)", opts.OrganisationCode)
 	}
 	d.orgCode = opts.OrganisationCode
+	if err := CheckGuidance(opts.SafeguardingGuidance); err != nil {
+		return nil, fmt.Errorf("dashboards: safeguarding guidance: %w", err)
+	}
+	d.guidance = cmp.Or(CleanGuidance(opts.SafeguardingGuidance), DefaultSafeguardingGuidance)
 	d.comments = newCommentCache(db, themes, opts.CommentsMaxAge, opts.Now, opts.Logger)
 	for _, def := range cat.All() {
 		var archived []*survey.Definition

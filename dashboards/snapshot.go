@@ -33,6 +33,7 @@ type snapshot struct {
 	settings    map[string]MeasureSetting   // service|measure → a lead's target and baseline
 	corrections map[string][]string         // service|month|key → a lead's themes for a comment
 	picks       map[string]bool             // service|month|key → picked for the board pack
+	edits       map[string]int64            // service|month → moderations of its comments
 }
 
 type rawDoc struct {
@@ -76,6 +77,16 @@ func loadSnapshot(ctx context.Context, db *mongo.Database, now time.Time) (*snap
 	if err := s.readLeadChoices(ctx, db, h); err != nil {
 		return nil, err
 	}
+	// A moderation changes what quality leads read (and the theme counts).
+	edits, err := survey.ReadCommentEdits(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	h.Write([]byte{0})
+	for _, raw := range edits.Raw {
+		h.Write(raw)
+	}
+	s.edits = edits.N
 	s.version = hex.EncodeToString(h.Sum(nil)[:8])
 	return s, nil
 }

@@ -63,7 +63,7 @@ func (f CommentFilter) passes(v CommentView, lower string) bool {
 func (d *Dashboards) Themes() *Tagger { return d.themes }
 
 func (d *Dashboards) commentView(s *snapshot, service string, qi *questionIdentity, c commentItem) CommentView {
-	v := CommentView{Month: c.month, Question: qi.key, Short: qi.q.Short, Text: c.text, Key: c.key, FFT: c.fft, Themes: c.themes}
+	v := CommentView{Month: c.month, Question: qi.key, Short: qi.q.Short, Text: c.text, Key: c.key, FFT: c.fft, Themes: c.themes, Risk: c.risk}
 	for _, o := range survey.FFTOptions {
 		if o.Value == c.fft {
 			v.FFTLabel = o.Label

@@ -34,6 +34,9 @@ type Comment struct {
 	// Uncertain: the check at submission was unsure the comment names nobody;
 	// a moderator reads it before quality leads do.
 	Uncertain bool `bson:"uncertain,omitempty"`
+	// Moderated is a moderator's decision on an uncertain comment (see
+	// moderation.go); until there is one, no quality lead reads it.
+	Moderated Moderation `bson:"moderated,omitempty"`
 }
 
 // Comments live in one small collection per service and month, e.g.

@@ -330,6 +330,7 @@ func compareComments(ctx context.Context, db *mongo.Database, want map[commentKe
 		return nil, nil, err
 	}
 	left := map[commentKey]int{}
+	var redacted []storedComment
 	for k, n := range want {
 		left[k] = n
 	}
@@ -344,12 +345,24 @@ func compareComments(ctx context.Context, db *mongo.Database, want map[commentKe
 		}
 		for _, c := range stored {
 			k := commentKey{c.Service, c.Version, c.Month, c.Question, c.Text, c.FFT, c.Verified}
-			if left[k] > 0 && c.collection() == name {
+			switch {
+			case left[k] > 0 && c.collection() == name:
 				left[k]--
-				continue
+			case c.Moderated == Redacted && c.collection() == name:
+				redacted = append(redacted, storedComment{name, c})
+			default:
+				extra = append(extra, strayComment{collection: name, id: c.ID})
 			}
-			extra = append(extra, strayComment{collection: name, id: c.ID})
 		}
+	}
+	// A redacted comment is its response's comment with words removed: it
+	// accounts for that comment, and is kept as the moderator left it.
+	for _, r := range redacted {
+		if k, ok := redactedFrom(left, r.c); ok {
+			left[k]--
+			continue
+		}
+		extra = append(extra, strayComment{collection: r.collection, id: r.c.ID})
 	}
 	for k, n := range left {
 		for range n {
@@ -357,6 +370,22 @@ func compareComments(ctx context.Context, db *mongo.Database, want map[commentKe
 		}
 	}
 	return extra, missing, nil
+}
+
+type storedComment struct {
+	collection string
+	c          Comment
+}
+
+// redactedFrom finds the comment a response implies that c is a redaction of.
+func redactedFrom(left map[commentKey]int, c Comment) (commentKey, bool) {
+	for k, n := range left {
+		if n > 0 && k.service == c.Service && k.version == c.Version && k.month == c.Month && k.question == c.Question &&
+			k.fft == c.FFT && k.verified == c.Verified && IsRedactionOf(k.text, c.Text) {
+			return k, true
+		}
+	}
+	return commentKey{}, false
 }
 
 // repairComments deletes the stray comments (each from the collection it was

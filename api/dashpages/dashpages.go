@@ -38,7 +38,7 @@ func New(site *web.Site, staffPages *staff.Pages, d *dashboards.Dashboards) (*Pa
 	if d == nil {
 		return nil, errors.New("dashpages: no dashboards")
 	}
-	funcs := template.FuncMap{"month": monthName, "percent": percentText, "score": scoreText, "count": countText, "interval": intervalRange}
+	funcs := template.FuncMap{"month": monthName, "percent": percentText, "score": scoreText, "count": countText, "interval": intervalRange, "comments": commentsText}
 	t, err := web.ParseTemplates(templateFS, funcs, []string{"charts"}, "dashboards", "dashboard", "setting", "themes", "boardpack")
 	if err != nil {
 		return nil, err

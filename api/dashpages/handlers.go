@@ -66,8 +66,17 @@ func (s *Pages) Service(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	tally, err := s.dashboards.TallyComments(c.Context(), service, r)
+	if err != nil {
+		return err
+	}
+	risk, err := s.dashboards.RiskComments(c.Context(), service, r)
+	if err != nil {
+		return err
+	}
 	base := "/dashboards/" + service
 	p := servicePage{Compare: newCompareView(cmp), Workbench: s.workbench(service, r, filter, themes),
+		Tally: tally, Risk: risk, Guidance: paragraphs(s.dashboards.SafeguardingGuidance()),
 		Page: s.page(c, serviceName(service)), Stats: st, Period: s.periodNav(base, r),
 		Hidden:    hiddenNote{HiddenMonths: st.HiddenMonths, K: st.K},
 		ExportURL: base + "/export.csv?" + rangeQuery(r),
@@ -197,6 +206,17 @@ func downloadName(service, chart string, r dashboards.Range, ext string) string 
 		}
 		return '_'
 	}, name)
+}
+
+// paragraphs splits plain text at blank lines.
+func paragraphs(text string) []string {
+	var out []string
+	for _, p := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n\n") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 func cutLast(s, sep string) (before, after string, ok bool) {

@@ -93,6 +93,11 @@ type servicePage struct {
 	MoreComments   string
 	Compare        *compareView
 	Workbench      workbenchView
+	// Tally counts the comments that spoke of risk and those awaiting a
+	// moderator; Risk are the ones to read first, with the Guidance.
+	Tally    dashboards.CommentTally
+	Risk     []dashboards.CommentView
+	Guidance []string
 }
 
 // compareView is the period shown beside the one before and a year before.
@@ -256,6 +261,14 @@ func scoreText(sc *dashboards.Score) string {
 }
 
 // countText writes a count with thousands separators: 12,345.
+// commentsText is "1 comment" or "3 comments".
+func commentsText(n int) string {
+	if n == 1 {
+		return "1 comment"
+	}
+	return countText(int64(n)) + " comments"
+}
+
 func countText(n int64) string {
 	s := strconv.FormatInt(n, 10)
 	neg := strings.HasPrefix(s, "-")

@@ -245,6 +245,9 @@ func (s *Pages) Home(c fiber.Ctx) error {
 	if sess.Has(accounts.RoleQuality) {
 		links = append(links, staffLink{"Dashboards", "/dashboards", "Survey results by service and month, comments, charts and the FFT return."})
 	}
+	if sess.Has(accounts.RoleModerator) {
+		links = append(links, staffLink{"Comments to moderate", "/moderation", "Comments that might name someone: approve each, or remove the words, before quality leads read it."})
+	}
 	if sess.Has(accounts.RoleIntake) {
 		links = append(links,
 			staffLink{"New contact", "/intake/contacts/new", "Take a caller's details, check they can use the service and route them."},

@@ -66,8 +66,12 @@ func TestAdminUsers_AddShowsProblemsAndKeepsTheAnswers(t *testing.T) {
 		{url.Values{"email": {adminEmail}, "name": {"Sam"}, "role": {"intake"}}, []string{"There is already an account with this e-mail address"}},
 		{url.Values{"email": {"sam@example.nhs.uk"}, "name": {"Sam"}, "role": {"root"}}, []string{"Select roles from the list"}},
 		{url.Values{"email": {"sam@example.nhs.uk"}, "name": {"Sam"}, "role": {"quality", "intake"}},
-			[]string{`href="#role-admin">Quality cannot be combined with intake, peer or admin`, `value="intake" checked`}},
+			[]string{`href="#role-admin">Quality and moderator cannot be combined with intake, peer or admin`, `value="intake" checked`}},
 		{url.Values{"email": {"sam@example.nhs.uk"}, "name": {"Sam"}, "role": {"admin", "quality"}}, []string{"give this person two accounts"}},
+		{url.Values{"email": {"sam@example.nhs.uk"}, "name": {"Sam"}, "role": {"quality", "moderator"}},
+			[]string{`href="#role-admin">Moderator cannot be combined with quality`, `value="moderator" checked`}},
+		{url.Values{"email": {"sam@example.nhs.uk"}, "name": {"Sam"}, "role": {"moderator", "intake"}},
+			[]string{`href="#role-admin">Quality and moderator cannot be combined with intake, peer or admin`}},
 		{url.Values{"email": {"sam@example.nhs.uk"}, "name": {strings.Repeat("x", 101)}, "role": {"intake"}}, []string{"Enter a name of 100 characters or fewer"}},
 	} {
 		c.form.Set("csrf", token)

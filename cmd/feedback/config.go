@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/feedback-service/feedback/accounts"
+	"github.com/feedback-service/feedback/dashboards"
 	"github.com/feedback-service/feedback/intake"
 	"github.com/feedback-service/feedback/store"
 )
@@ -41,6 +42,9 @@ type Config struct {
 	// replaces the embedded rules that tag comments with themes.
 	OrganisationCode string
 	ThemesFile       string
+	// SafeguardingGuidance is shown to quality leads with the comments that
+	// spoke of risk; empty means dashboards.DefaultSafeguardingGuidance.
+	SafeguardingGuidance string
 	// PublicationTemplateID is the GOV.UK Notify e-mail template of the
 	// notice that a month is published (fields ((month)) and ((link))); empty
 	// sends none. It uses NOTIFY_API_KEY.
@@ -141,6 +145,8 @@ func (c *Config) settings() []setting {
 		trimmed(&c.PublicationTemplateID, "publication-email-template-id", "FEEDBACK_PUBLICATION_EMAIL_TEMPLATE_ID", "",
 			"GOV.UK Notify e-mail template telling quality leads who opted in that a month is published (fields ((month)) and ((link)); no figures); empty sends none"),
 		trimmed(&c.ThemesFile, "themes-file", "FEEDBACK_THEMES_FILE", "", "a file of rules that tag comments with themes, replacing the built-in ones (format: dashboards/themes.txt)"),
+		cleaned(&c.SafeguardingGuidance, dashboards.CleanGuidance, "safeguarding-guidance", "FEEDBACK_SAFEGUARDING_GUIDANCE", "",
+			"plain text shown to quality leads with the comments that spoke of risk: your safeguarding policy and lead (paragraphs split by a blank line, or \\n\\n); empty shows a built-in text saying the writer cannot be identified or contacted, to follow the safeguarding policy, consider what the service should change and talk to the safeguarding lead"),
 		parsed(&c.Invitations, onOff, "on or off", "invitations", "FEEDBACK_INVITATIONS", "on",
 			"on: every survey text carries a single-use invitation, and answers through one count as verified; off: texts carry the plain service link"),
 		parsed(&c.InvitationTTL, parseInvitationTTL, "whole days like 14d", "invitation-ttl", "FEEDBACK_INVITATION_TTL", "14d",

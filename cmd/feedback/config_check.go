@@ -115,7 +115,8 @@ func (c *Config) validateStaff() error {
 }
 
 // validateDashboards checks what is published and how: K, the FFT return's
-// organisation code, the publication e-mails and the themes file.
+// organisation code, the publication e-mails, the themes file and the
+// safeguarding guidance.
 func (c *Config) validateDashboards() error {
 	if c.OpenK != 0 && c.OpenK < c.DisclosureK {
 		return fmt.Errorf("FEEDBACK_OPEN_K / --open-k: %d is below --disclosure-k (%d); open answers need larger groups than verified ones, not smaller", c.OpenK, c.DisclosureK)
@@ -135,6 +136,9 @@ func (c *Config) validateDashboards() error {
 		if _, err := dashboards.LoadThemes(c.ThemesFile); err != nil {
 			return fmt.Errorf("FEEDBACK_THEMES_FILE / --themes-file: %v", err)
 		}
+	}
+	if err := dashboards.CheckGuidance(c.SafeguardingGuidance); err != nil {
+		return fmt.Errorf("FEEDBACK_SAFEGUARDING_GUIDANCE / --safeguarding-guidance: %v", err)
 	}
 	return nil
 }

@@ -33,3 +33,22 @@ func TestConfig_EachDefaultParsesAndABadValueNamesItsSetting(t *testing.T) {
 		t.Fatalf("bad duration: %v", err)
 	}
 }
+
+func TestConfig_SafeguardingGuidanceIsPlainTextOfAReadableLength(t *testing.T) {
+	env := func(v string) func(string) string {
+		return func(k string) string {
+			if k == "FEEDBACK_SAFEGUARDING_GUIDANCE" {
+				return v
+			}
+			return ""
+		}
+	}
+	cfg, err := parseConfig("t", nil, env(`Call Sam Patel, our safeguarding lead, on 0330 000 0000.\n\nFollow policy SG-4.`), io.Discard)
+	if err != nil || cfg.SafeguardingGuidance != "Call Sam Patel, our safeguarding lead, on 0330 000 0000.\n\nFollow policy SG-4." {
+		t.Fatalf("guidance %q, %v", cfg.SafeguardingGuidance, err)
+	}
+	_, err = parseConfig("t", nil, env(strings.Repeat("a", 2001)), io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "FEEDBACK_SAFEGUARDING_GUIDANCE / --safeguarding-guidance") {
+		t.Fatalf("guidance too long: %v", err)
+	}
+}

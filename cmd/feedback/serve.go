@@ -333,7 +333,8 @@ func wireServices(ctx context.Context, side *surveySide, library *survey.Library
 func openDashboards(cfg *Config, st *store.Store, library *survey.Library, catalogue *survey.Catalogue,
 	side *surveySide, jobs *scheduler, logger *slog.Logger) (*dashboards.Dashboards, *surveyFollower, error) {
 	dash, err := dashboards.New(st.Database(store.SurveyDatabase), catalogue, dashboards.Options{K: cfg.DisclosureK, Logger: logger, Now: time.Now,
-		Archive: catalogue.Archive(), OrganisationCode: cfg.OrganisationCode, ThemesFile: cfg.ThemesFile})
+		Archive: catalogue.Archive(), OrganisationCode: cfg.OrganisationCode, ThemesFile: cfg.ThemesFile,
+		SafeguardingGuidance: cfg.SafeguardingGuidance})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -46,3 +46,32 @@ func TestUsersRoles_ReplacesRolesAndRefusesTheWall(t *testing.T) {
 		t.Fatalf("users roles without a role: %v", err)
 	}
 }
+
+func TestUsersHelp_NamesEveryRoleAndTheRules(t *testing.T) {
+	_, help, err := runUsersCmd(t, storetest.New(t), "", "--help")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range accounts.Roles {
+		if !strings.Contains(help, string(r)) {
+			t.Errorf("users --help does not name the role %s:\n%s", r, help)
+		}
+	}
+	if !strings.Contains(help, "moderator cannot be combined with quality") {
+		t.Errorf("users --help does not say moderator and quality do not go together:\n%s", help)
+	}
+}
+
+func TestUsersAdd_ModeratorNeitherWithQualityNorAcrossTheWall(t *testing.T) {
+	st := storetest.New(t)
+	for _, other := range []string{"quality", "intake", "admin", "peer"} {
+		_, _, err := runUsersCmd(t, st, "", "add", "--email", "mo@example.nhs.uk", "--name", "Mo", "--role", "moderator", "--role", other)
+		if !errors.Is(err, accounts.ErrRolesAcrossWall) && !errors.Is(err, accounts.ErrModeratorWithQuality) {
+			t.Errorf("users add moderator with %s: %v, want a refusal", other, err)
+		}
+	}
+	out := mustRunUsers(t, st, "", "add", "--email", "mo@example.nhs.uk", "--name", "Mo", "--role", "moderator")
+	if !strings.Contains(out, "moderator") {
+		t.Fatalf("output %q", out)
+	}
+}
