@@ -15,6 +15,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // Database is the default name of the database that holds intake records. It is
@@ -126,4 +127,14 @@ func (s *Store) findByID(ctx context.Context, coll, id string, v any) error {
 		return fmt.Errorf("find %s: %w", coll, err)
 	}
 	return nil
+}
+
+// HoldsPeople says whether any person is on record (a read of one document).
+func (s *Store) HoldsPeople(ctx context.Context) (bool, error) {
+	cur, err := s.db.Collection(collPeople).Find(ctx, bson.D{}, options.Find().SetLimit(1))
+	if err != nil {
+		return false, fmt.Errorf("look for people: %w", err)
+	}
+	defer cur.Close(ctx)
+	return cur.Next(ctx), cur.Err()
 }

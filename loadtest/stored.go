@@ -9,12 +9,13 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/feedback-service/feedback/ballotbox"
+	"github.com/feedback-service/feedback/survey"
 )
 
 // Acknowledged names where the survey database holds every response the
 // server has acknowledged: the sealed ballots not yet released (a collection
 // per box and hour, and per mix: ballotbox.BallotCollections says which) and
-// "responses", where ballots are released later.
+// survey.ResponsesCollection, where ballots are released later.
 const Acknowledged = "sealed ballots + responses"
 
 // countBatch is how many _ids one getMore returns while counting.
@@ -32,7 +33,7 @@ func Stored(ctx context.Context, db *mongo.Database, progress func(collection st
 		return 0, fmt.Errorf("list the sealed ballots: %w", err)
 	}
 	var total int64
-	for _, name := range append(names, "responses") {
+	for _, name := range append(names, survey.ResponsesCollection) {
 		n, err := countIDs(ctx, db.Collection(name), func(n int64) {
 			if progress != nil {
 				progress(name, total+n)

@@ -118,7 +118,7 @@ func tallyResponses(ctx context.Context, db *mongo.Database, cat *Catalogue, opt
 		defs[d.Service+"|"+d.Version] = d
 	}
 	t := &tally{inc: increments{}, bucketDefs: map[Bucket]*Definition{}, comments: map[commentKey]int{}, unknown: map[string]bool{}}
-	cur, err := db.Collection(responsesCollection).Find(ctx, bson.D{}, options.Find().SetBatchSize(1000))
+	cur, err := db.Collection(ResponsesCollection).Find(ctx, bson.D{}, options.Find().SetBatchSize(1000))
 	if err != nil {
 		return nil, fmt.Errorf("read responses: %w", err)
 	}

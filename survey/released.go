@@ -63,7 +63,7 @@ func WriteReleased(ctx context.Context, db *mongo.Database, month string, group 
 	for i := range responses {
 		docs[i] = responses[i]
 	}
-	if err := store.InsertIgnoringDuplicates(ctx, db.Collection(responsesCollection), docs, least); err != nil {
+	if err := store.InsertIgnoringDuplicates(ctx, db.Collection(ResponsesCollection), docs, least); err != nil {
 		return fmt.Errorf("write released responses of %s: %w", month, err)
 	}
 	counters := make([]any, 0, len(inc))

@@ -27,9 +27,9 @@ type Response struct {
 // ResponseFields is the allow-list of a stored response's fields, pinned by a test.
 var ResponseFields = []string{"_id", "service", "version", "month", "verified", "answers"}
 
-// responsesCollection holds released responses: written only by a release,
+// ResponsesCollection holds released responses: written only by a release,
 // read only by exports, backups and the rebuild, never on a request's path.
-const responsesCollection = "responses"
+const ResponsesCollection = "responses"
 
 // NewID is a random 128-bit _id in hex, so no order of documents follows
 // their arrival.

@@ -40,11 +40,11 @@ func runCounters(ctx context.Context, st *store.Store, args []string, stdout, st
 		return err
 	}
 	db := st.Database(store.SurveyDatabase)
-	start, total := time.Now(), backup.Estimate(ctx, db.Collection("responses"))
+	start, total := time.Now(), backup.Estimate(ctx, db.Collection(survey.ResponsesCollection))
 	report, err := survey.RebuildCounters(ctx, db, cat, survey.RebuildOptions{
 		Write: !*check, Comments: *comments, Archive: cat.Archive(),
 		Progress: func(n int) {
-			fmt.Fprintln(stderr, backup.Progress{Stage: "read", Database: db.Name(), Collection: "responses",
+			fmt.Fprintln(stderr, backup.Progress{Stage: "read", Database: db.Name(), Collection: survey.ResponsesCollection,
 				Documents: int64(n), Total: total, Elapsed: time.Since(start)})
 		},
 	})

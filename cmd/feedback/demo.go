@@ -8,9 +8,6 @@ import (
 	"io"
 	"time"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
-
 	"github.com/feedback-service/feedback/backup"
 	"github.com/feedback-service/feedback/ballotbox"
 	"github.com/feedback-service/feedback/dashboards"
@@ -71,13 +68,14 @@ func runDemo(ctx context.Context, st *store.Store, args []string, stdout, stderr
 // texts in the intake database, refusing one that already holds people.
 func demoIntake(ctx context.Context, st *store.Store, n int, seed uint64, stdout io.Writer) error {
 	db := st.Database(intake.Database)
-	if held, err := db.Collection("people").Find(ctx, bson.D{}, options.Find().SetLimit(1)); err != nil {
+	people := intake.New(db, time.Now)
+	if held, err := people.HoldsPeople(ctx); err != nil {
 		return fmt.Errorf("demo: %w", err)
-	} else if held.Next(ctx) {
+	} else if held {
 		return errors.New("demo: --people needs an empty intake database; this one holds people")
 	}
 	start := time.Now()
-	rep, err := intake.New(db, time.Now).Demo(ctx, intake.DemoOptions{People: n, Seed: seed, Progress: func(done int) {
+	rep, err := people.Demo(ctx, intake.DemoOptions{People: n, Seed: seed, Progress: func(done int) {
 		if done%10_000 == 0 || done == n {
 			p := backup.Progress{Stage: "stored", Documents: int64(done), Total: int64(n), Elapsed: time.Since(start)}
 			fmt.Fprintf(stdout, "intake people: %s\n", p)
