@@ -16,7 +16,8 @@ import (
 // NamesPath is the page of the practitioners' names every comment is checked for.
 const NamesPath = "/admin/comment-names"
 
-// actionCommentNamesSaved is audited with the number of names, never the names.
+// actionCommentNamesSaved is audited with the number of names as its target,
+// never the names.
 const actionCommentNamesSaved accounts.Action = "comment_names_saved"
 
 type namesPage struct {
@@ -59,7 +60,7 @@ func (p *Pages) SaveNames(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := p.staff.Audit(c, actionCommentNamesSaved, strconv.Itoa(len(names))+" names"); err != nil {
+	if err := p.staff.Audit(c, actionCommentNamesSaved, strconv.Itoa(len(names))); err != nil {
 		return err
 	}
 	if err := p.namesSaved(c.Context()); err != nil {
