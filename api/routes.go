@@ -6,6 +6,7 @@ import (
 	"github.com/feedback-service/feedback/accounts"
 	"github.com/feedback-service/feedback/api/moderationpages"
 	"github.com/feedback-service/feedback/api/staff"
+	"github.com/feedback-service/feedback/api/surveyadmin"
 	"github.com/feedback-service/feedback/api/web"
 )
 
@@ -157,13 +158,17 @@ func (s *Server) moderationRoutes(app *fiber.App) {
 }
 
 // surveyAdminRoutes are the admins' survey screens: versions, drafts,
-// previews, publishing and rolling back.
+// previews, publishing and rolling back, and the names every comment is
+// checked for.
 func (s *Server) surveyAdminRoutes(app *fiber.App) {
 	if s.surveyAdm == nil {
 		return
 	}
 	st, sa := s.staff, s.surveyAdm
-	adm := app.Group("/admin/surveys", st.Area, st.LoadSession, st.RequireRole(accounts.RoleAdmin), st.CheckCSRF)
+	admin := st.RequireRole(accounts.RoleAdmin)
+	app.Get(surveyadmin.NamesPath, st.Area, st.LoadSession, admin, st.CheckCSRF, sa.NamesForm)
+	app.Post(surveyadmin.NamesPath, st.Area, st.LoadSession, admin, st.CheckCSRF, sa.SaveNames)
+	adm := app.Group("/admin/surveys", st.Area, st.LoadSession, admin, st.CheckCSRF)
 	adm.Get("/", sa.List)
 	adm.Get("/drafts/:id", sa.Preview) // before /:service: one parameter keeps a hostile URL short
 	adm.Get("/drafts/:id/phone", sa.Phone)

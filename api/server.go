@@ -106,6 +106,11 @@ type Deps struct {
 	// instance at once (others follow within seconds); nil turns the screens off.
 	SurveyLibrary    *survey.Library
 	SurveysPublished func(context.Context) error
+	// CommentNamesSaved has this instance's comment check use the
+	// practitioners' names at once after an admin saved them at
+	// /admin/comment-names (others follow within a minute); required with
+	// SurveyLibrary.
+	CommentNamesSaved func(context.Context) error
 	// Now is the clock the rate limit reads; required.
 	Now func() time.Time
 }
@@ -195,7 +200,7 @@ func (s *Server) buildPages(deps Deps, origin string) error {
 	if deps.SurveyLibrary != nil {
 		s.surveyPage.Follow(deps.SurveysPublished)
 		s.surveyAdm, err = surveyadmin.New(surveyadmin.Deps{Site: s.site, Staff: s.staff, Library: deps.SurveyLibrary,
-			Surveys: deps.Surveys, Phone: s.surveyPage, Published: deps.SurveysPublished})
+			Surveys: deps.Surveys, Phone: s.surveyPage, Published: deps.SurveysPublished, NamesSaved: deps.CommentNamesSaved})
 	}
 	return err
 }

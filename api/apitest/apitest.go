@@ -176,7 +176,8 @@ func NewOn(t testing.TB, st *store.Store, opts ...Option) *Server {
 	}
 	srv, err := api.New(cfg, api.Deps{Store: st, Surveys: sv.catalogue, Responses: sv.responses, Accounts: acc, Intake: in, Dashboards: dash,
 		Logger: logger, Requests: o.Requests, Invitations: sv.codes, InvitationLinks: sv.codes, Tokens: sv.tokens,
-		SurveyLibrary: sv.library, SurveysPublished: followLibrary(sv.library, sv.catalogue, sv.sealer, dash), Now: clocktest.Wall})
+		SurveyLibrary: sv.library, SurveysPublished: followLibrary(sv.library, sv.catalogue, sv.sealer, dash),
+		CommentNamesSaved: sv.namesSaved, Now: clocktest.Wall})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -26,6 +26,8 @@ type surveySide struct {
 	responses *ballotbox.Responses
 	releaser  *ballotbox.Releaser
 	now       func() time.Time
+	// namesSaved is what an admin's save of the practitioners' names runs.
+	namesSaved func(context.Context) error
 }
 
 func openSurveySide(t testing.TB, st *store.Store, sopts ballotbox.Options, logger *slog.Logger) surveySide {
@@ -44,6 +46,16 @@ func openSurveySide(t testing.TB, st *store.Store, sopts ballotbox.Options, logg
 	spent := invitation.NewStore(st.Database(invitation.Database), sv.codes)
 	sopts.Invitations, sv.tokens = spent, invitation.NewTokens(spent)
 	sopts.Tokens = sv.tokens
+	// As serve: comments are checked for the names admins list, unless the
+	// test brings its own check.
+	sv.namesSaved = func(context.Context) error { return nil }
+	if sopts.Comments == nil {
+		check, err := ballotbox.NewPractitionerCheck(context.Background(), sv.library.PractitionerNames)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sopts.Comments, sv.namesSaved = check, check.Refresh
+	}
 	sv.responses = ballotbox.NewResponses(st.Database(store.SurveyDatabase), sopts)
 	// The release's K is 1 in these tests, so that months below the dashboards'
 	// K exist and the dashboards' own rule is what is tested.

@@ -1,7 +1,8 @@
 // Package surveyadmin serves the admins' survey screens: the services and
 // their versions, drafting a new version with the rules checked field by
 // field, a preview as a phone shows it with what changes for the dashboards,
-// publishing, and rolling back. Every version is kept by survey.Library; the
+// publishing, and rolling back; and the practitioners' names every comment
+// is checked for. Every version is kept by survey.Library; the
 // rules live in package survey, the joining of versions in dashboards.
 package surveyadmin
 
@@ -35,13 +36,14 @@ const (
 
 // Pages are the survey admin screens.
 type Pages struct {
-	site      *web.Site
-	staff     *staff.Pages
-	library   *survey.Library
-	surveys   *survey.Catalogue
-	phone     *surveypages.Pages
-	published func(context.Context) error
-	templates web.Templates
+	site       *web.Site
+	staff      *staff.Pages
+	library    *survey.Library
+	surveys    *survey.Catalogue
+	phone      *surveypages.Pages
+	published  func(context.Context) error
+	namesSaved func(context.Context) error
+	templates  web.Templates
 }
 
 // Deps are what the screens need. Published applies a publish to this
@@ -53,25 +55,28 @@ type Deps struct {
 	Surveys   *survey.Catalogue
 	Phone     *surveypages.Pages
 	Published func(context.Context) error
+	// NamesSaved has this instance's comment check use the practitioners'
+	// names at once, after an admin saved them (others follow on their own).
+	NamesSaved func(context.Context) error
 }
 
 // New parses the templates.
 func New(d Deps) (*Pages, error) {
-	if d.Library == nil || d.Surveys == nil || d.Published == nil {
-		return nil, errors.New("surveyadmin: a library, a catalogue and a publish hook are needed")
+	if d.Library == nil || d.Surveys == nil || d.Published == nil || d.NamesSaved == nil {
+		return nil, errors.New("surveyadmin: a library, a catalogue, a publish hook and a names hook are needed")
 	}
 	funcs := template.FuncMap{
 		"month": monthName,
 		"add":   func(a, b int) int { return a + b },
 		"area":  newAreaView,
 	}
-	t, err := web.ParseTemplates(templateFS, funcs, nil, "surveys", "service", "draft", "preview")
+	t, err := web.ParseTemplates(templateFS, funcs, nil, "surveys", "service", "draft", "preview", "names")
 	if err != nil {
 		return nil, err
 	}
 	d.Site.Answer(staff.NoRecord(survey.ErrNoSuchDraft))
 	return &Pages{site: d.Site, staff: d.Staff, library: d.Library, surveys: d.Surveys, phone: d.Phone,
-		published: d.Published, templates: t}, nil
+		published: d.Published, namesSaved: d.NamesSaved, templates: t}, nil
 }
 
 type serviceRow struct {

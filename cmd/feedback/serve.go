@@ -42,7 +42,11 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 	jobs := newScheduler(logger)
 	defer jobs.stop()  // before the store closes: deferred calls run last first
 	m := metrics.New() // counted always, served only on FEEDBACK_METRICS_ADDR
-	side, err := openSurveySide(startCtx, cfg, st, catalogue, m, jobs, logger, stdout)
+	comments, err := followCommentNames(startCtx, library, jobs)
+	if err != nil {
+		return err
+	}
+	side, err := openSurveySide(startCtx, cfg, st, catalogue, comments, m, jobs, logger, stdout)
 	if err != nil {
 		return err
 	}
@@ -73,7 +77,7 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 		BaseURL: cfg.BaseURL, RateLimit: cfg.RateLimit, TrustedProxies: cfg.TrustedProxies, SupportPhone: cfg.SupportPhone,
 		OfficePhone: cfg.OfficePhone, OfficeEmail: cfg.OfficeEmail,
 	}, api.Deps{Store: st, Surveys: catalogue, Responses: responses, Accounts: acc, Intake: in.Store, Dashboards: dash, Logger: logger, Requests: m, Invitations: invites.checker(), InvitationLinks: invites.links(), Tokens: invites.exchange(),
-		SurveyLibrary: library, SurveysPublished: surveys.refresh, Now: time.Now})
+		SurveyLibrary: library, SurveysPublished: surveys.refresh, CommentNamesSaved: comments.Refresh, Now: time.Now})
 	if err != nil {
 		return err
 	}
@@ -156,8 +160,8 @@ type surveySide struct {
 
 // openSurveySide starts taking submissions as sealed ballots, and schedules
 // the release of closed months, the hourly mix and the nonce keys.
-func openSurveySide(ctx context.Context, cfg *Config, st *store.Store, catalogue *survey.Catalogue, m *metrics.Metrics,
-	jobs *scheduler, logger *slog.Logger, stdout io.Writer) (*surveySide, error) {
+func openSurveySide(ctx context.Context, cfg *Config, st *store.Store, catalogue *survey.Catalogue, comments ballotbox.CommentCheck,
+	m *metrics.Metrics, jobs *scheduler, logger *slog.Logger, stdout io.Writer) (*surveySide, error) {
 	sealing, err := sealingSecret(st, envOrEmpty)
 	if err != nil {
 		return nil, err
@@ -175,7 +179,8 @@ func openSurveySide(ctx context.Context, cfg *Config, st *store.Store, catalogue
 		return nil, err
 	}
 	responses := ballotbox.NewResponses(st.Database(store.SurveyDatabase), ballotbox.Options{
-		Now: time.Now, Logger: logger, Observer: m, Sealer: sealer, Invitations: invites.spender(), Tokens: invites.tokenChecker()})
+		Now: time.Now, Logger: logger, Observer: m, Sealer: sealer, Invitations: invites.spender(), Tokens: invites.tokenChecker(),
+		Comments: comments})
 	if err := responses.Keys().Prepare(ctx); err != nil {
 		responses.Close()
 		return nil, err
@@ -220,6 +225,18 @@ func openSurveySide(ctx context.Context, cfg *Config, st *store.Store, catalogue
 		return mixPending(ctx, releaser)
 	}})
 	return side, nil
+}
+
+// followCommentNames builds the comment check with the practitioners' names
+// admins list in the survey library, and has it follow a save made on any
+// instance within a minute (the instance where it was saved follows at once).
+func followCommentNames(ctx context.Context, library *survey.Library, jobs *scheduler) (*ballotbox.PractitionerCheck, error) {
+	check, err := ballotbox.NewPractitionerCheck(ctx, library.PractitionerNames)
+	if err != nil {
+		return nil, err
+	}
+	jobs.start(job{Name: "follow practitioners' names", After: time.Minute, Every: time.Minute, Timeout: 30 * time.Second, Run: check.Refresh})
+	return check, nil
 }
 
 // openStaff opens staff accounts, makes the first administrator if there is
