@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/feedback-service/feedback/survey/commentcheck"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -39,7 +40,7 @@ func Redact(text string) string {
 	var b strings.Builder
 	b.Grow(len(text))
 	for i := 0; i < len(text); {
-		end, digits := numberRun(text, i)
+		end, digits := commentcheck.NumberRun(text, i)
 		switch {
 		case digits >= 10:
 			b.WriteString(PhoneMarker)
@@ -68,70 +69,11 @@ func Normalise(text string) string {
 		switch {
 		case r < 0x80:
 			return r
-		case isBidiControl(r):
+		case commentcheck.IsBidiControl(r):
 			return -1
 		case unicode.IsDigit(r):
-			return '0' + digitValue(r)
+			return '0' + commentcheck.DigitValue(r)
 		}
 		return r
 	}, text)
 }
-
-// isBidiControl reports the embedding, override and isolate controls
-// (U+202A–U+202E, U+2066–U+2069) and the directional marks.
-func isBidiControl(r rune) bool {
-	return (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069) || r == 0x200E || r == 0x200F || r == 0x061C
-}
-
-// digitValue is the value of a decimal digit of any script: Unicode keeps
-// each script's digits as a run of ten from its zero, runs side by side.
-func digitValue(r rune) rune {
-	start := r
-	for start > 0 && unicode.IsDigit(start-1) && r-start < 60 {
-		start--
-	}
-	return (r - start) % 10
-}
-
-// separators are what people type inside a number: spaces, dashes, dots,
-// brackets, slashes and commas.
-const separators = " -.()/,"
-
-// numberRun measures a run of digits starting at i, allowing the separators
-// people type inside phone numbers (up to four in a row), and an optional
-// leading "+". It returns the end of the run (i when there is none) and how
-// many digits it holds.
-func numberRun(s string, i int) (end, digits int) {
-	start := i
-	if i < len(s) && s[i] == '+' {
-		i++
-	}
-	if i >= len(s) || !isDigit(s[i]) || (start > 0 && isDigit(s[start-1])) {
-		return start, 0
-	}
-	end = i
-	for i < len(s) {
-		switch {
-		case isDigit(s[i]):
-			digits++
-			i++
-			end = i
-		case strings.IndexByte(separators, s[i]) >= 0:
-			// a separator counts only when more digits follow it
-			j := i
-			for j < len(s) && strings.IndexByte(separators, s[j]) >= 0 && j-i < 4 {
-				j++
-			}
-			if j < len(s) && isDigit(s[j]) {
-				i = j
-				continue
-			}
-			return end, digits
-		default:
-			return end, digits
-		}
-	}
-	return end, digits
-}
-
-func isDigit(c byte) bool { return c >= '0' && c <= '9' }

@@ -20,24 +20,24 @@ func Normalise(text string) string {
 			return r
 		case r == '\u2019' || r == '\u2018' || r == '\u02BC':
 			return '\''
-		case isBidiControl(r):
+		case IsBidiControl(r):
 			return -1
 		case unicode.IsDigit(r):
-			return '0' + digitValue(r)
+			return '0' + DigitValue(r)
 		}
 		return r
 	}, text)
 }
 
-// isBidiControl reports the embedding, override and isolate controls
+// IsBidiControl reports the embedding, override and isolate controls
 // (U+202A–U+202E, U+2066–U+2069) and the directional marks.
-func isBidiControl(r rune) bool {
+func IsBidiControl(r rune) bool {
 	return (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069) || r == 0x200E || r == 0x200F || r == 0x061C
 }
 
-// digitValue is the value of a decimal digit of any script: Unicode keeps
+// DigitValue is the value of a decimal digit of any script: Unicode keeps
 // each script's digits as a run of ten from its zero.
-func digitValue(r rune) rune {
+func DigitValue(r rune) rune {
 	start := r
 	for start > 0 && unicode.IsDigit(start-1) && r-start < 60 {
 		start--

@@ -192,7 +192,7 @@ func (c *Checker) patterns(lang, text string, spans []found) []found {
 // +, 7 or more are a number (a GMC reference has 7).
 func digitRuns(text string, spans []found) []found {
 	for i := 0; i < len(text); {
-		end, digits := numberRun(text, i)
+		end, digits := NumberRun(text, i)
 		if end == i {
 			i++
 			continue
@@ -212,9 +212,10 @@ func digitRuns(text string, spans []found) []found {
 // separators are what people type inside a number.
 const separators = " -.()/,"
 
-// numberRun measures a run of digits starting at i, allowing up to four
-// separators in a row between digits and a leading "+" (survey.Redact's rule).
-func numberRun(s string, i int) (end, digits int) {
+// NumberRun measures a run of digits starting at i, allowing up to four
+// separators in a row between digits and a leading "+", and returns its end
+// (i when there is none) and how many digits it holds: survey.Redact's rule too.
+func NumberRun(s string, i int) (end, digits int) {
 	start := i
 	if i < len(s) && s[i] == '+' {
 		i++
