@@ -76,7 +76,7 @@ func TestPrivacyWall_NoIntakeRecordJoinsASurveyRecord(t *testing.T) {
 	}
 
 	byDesign := map[string]string{"counselling": "service", "peer-support": "service"}
-	for _, now := range []time.Time{time.Now().UTC(), time.Now().In(srv.Intake.Location)} {
+	for _, now := range []time.Time{clocktest.Wall().UTC(), clocktest.Wall().In(srv.Intake.Location)} { // the tests' running clock, as the server's
 		byDesign[now.Format("2006-01")] = "month"
 	}
 	joined := map[string]bool{}
