@@ -109,3 +109,27 @@ func TestReseal_MovesABoxSealedWithTheSecretUnderTheKeyring(t *testing.T) {
 		t.Fatalf("release after the reseal: %+v %v", reports, err)
 	}
 }
+
+// A releaser refuses a K below 1 (every group would be written, however
+// small) and keeps the grace it is given (mutants of these checks lived).
+func TestNewReleaser_RefusesKBelowOneAndKeepsItsGrace(t *testing.T) {
+	db := storetest.New(t).Database(store.SurveyDatabase)
+	cat, _ := survey.LoadEmbedded()
+	sealer, err := NewSealer(NewKeyring(t.TempDir()), nil, cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := func() time.Time { return time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC) }
+	for _, k := range []int{0, -1} {
+		if _, err := NewReleaser(db, cat, ReleaseOptions{Sealer: sealer, K: k, Now: now}); err == nil {
+			t.Errorf("K %d accepted", k)
+		}
+	}
+	r, err := NewReleaser(db, cat, ReleaseOptions{Sealer: sealer, K: 10, Now: now, Grace: 48 * time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.opts.Grace != 48*time.Hour || r.opts.OpenK != 50 {
+		t.Fatalf("grace %v, open K %d", r.opts.Grace, r.opts.OpenK)
+	}
+}
