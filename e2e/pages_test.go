@@ -47,6 +47,8 @@ var screens = []screen{
 	{name: "cy-invitation-broken", path: "/i/not-a-whole-link?lang=cy", status: http.StatusNotFound},
 	{name: "cy-not-found", path: "/s/no-such-survey?lang=cy", status: http.StatusNotFound},
 	{name: "cy-privacy", path: "/s/counselling/privacy?lang=cy", status: http.StatusOK},
+	{name: "accessibility", path: "/accessibility", status: http.StatusOK},
+	{name: "cy-accessibility", path: "/accessibility?lang=cy", status: http.StatusOK},
 	{name: "dashboards", path: "/dashboards", signIn: accounts.RoleQuality, status: http.StatusOK},
 	{name: "dashboard-counselling", path: "/dashboards/counselling", signIn: accounts.RoleQuality, status: http.StatusOK},
 	{name: "dashboard-peer-support", path: "/dashboards/peer-support", signIn: accounts.RoleQuality, status: http.StatusOK},

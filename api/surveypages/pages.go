@@ -53,7 +53,7 @@ func New(site *web.Site, surveys *survey.Catalogue, responses *ballotbox.Respons
 	if err != nil {
 		return nil, err
 	}
-	t, err := parseTemplates("survey", "thanks", "invitation", "notfound", "privacy", "unavailable", "refused")
+	t, err := parseTemplates("survey", "thanks", "invitation", "notfound", "privacy", "accessibility", "unavailable", "refused")
 	if err != nil {
 		return nil, err
 	}

@@ -179,3 +179,21 @@ func TestAPI_GivesTheSurveyInWelshToo(t *testing.T) {
 	}
 	contains(t, "the API's survey", body, `"cy":{"title":"Adborth ar ein gwasanaeth cymorth gan gymheiriaid"`, `"very_good":"Da iawn"`)
 }
+
+// Issue 33.6: an accessibility statement in the GOV.UK model form, in both
+// languages, linked from every survey page.
+func TestAccessibility_AStatementInBothLanguagesLinkedFromEverySurveyPage(t *testing.T) {
+	srv := apitest.New(t)
+	resp, body := srv.Get(t, "/accessibility")
+	contains(t, "the statement", body, "WCAG", "2.2 AA", "Equality and Human Rights Commission", "How we tested these pages",
+		"Content that is not accessible", "prepared on")
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET /accessibility: %d", resp.StatusCode)
+	}
+	_, cy := srv.Get(t, "/accessibility?lang=cy")
+	contains(t, "the Welsh statement", cy, `<html lang="cy">`, "Datganiad hygyrchedd", "Y drefn orfodi")
+	for _, path := range []string{"/s/counselling", "/s/counselling/privacy", "/s/peer-support/thanks?lang=en"} {
+		_, page := srv.Get(t, path)
+		contains(t, path, page, `href="/accessibility?lang=en"`)
+	}
+}
