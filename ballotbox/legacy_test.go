@@ -132,4 +132,7 @@ func TestNewReleaser_RefusesKBelowOneAndKeepsItsGrace(t *testing.T) {
 	if r.opts.Grace != 48*time.Hour || r.opts.OpenK != 50 {
 		t.Fatalf("grace %v, open K %d", r.opts.Grace, r.opts.OpenK)
 	}
+	if r, _ := NewReleaser(db, cat, ReleaseOptions{Sealer: sealer, K: 10, Now: now}); r.opts.Grace != DefaultReleaseGrace {
+		t.Fatalf("no grace given: %v, want the default %v", r.opts.Grace, DefaultReleaseGrace)
+	}
 }
