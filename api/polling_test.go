@@ -48,7 +48,9 @@ func TestLivePolling_NothingChangesUntilAMonthIsReleased(t *testing.T) {
 		}
 	}
 	// Serve's release, once November is over and due: K of 10, as in production.
-	clock.Advance(9 * 24 * time.Hour) // 3 December
+	// The 3rd of the next month, not "nine days on": from the 24th of a 31-day
+	// month nine days is the 2nd, before the 36-hour grace has passed.
+	clock.Set(apitest.OnCalendar(time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)))
 	cat, _ := survey.LoadEmbedded()
 	rel := apitest.ProductionReleaser(t, srv, cat, clock.Now)
 	if _, err := rel.ReleaseDue(context.Background()); err != nil {

@@ -28,7 +28,7 @@ func TestDashboards_SPCTargetAndBaselineAreCheckedAuditedAndShown(t *testing.T) 
 		t.Errorf("no CSRF token: %d", resp.StatusCode)
 	}
 	csrf := quality.CSRF(t)
-	resp, body = quality.PostForm(t, form, url.Values{"csrf": {csrf}, "target": {"eighty"}, "baseline": {"2026-11"}})
+	resp, body = quality.PostForm(t, form, url.Values{"csrf": {csrf}, "target": {"eighty"}, "baseline": {nov}})
 	if resp.StatusCode != 422 || !strings.Contains(body, "error-summary") || !strings.Contains(body, `href="#target"`) || !strings.Contains(body, `value="eighty"`) {
 		t.Fatalf("bad target: %d\n%s", resp.StatusCode, body)
 	}
@@ -40,14 +40,14 @@ func TestDashboards_SPCTargetAndBaselineAreCheckedAuditedAndShown(t *testing.T) 
 	if resp.StatusCode != 422 || !strings.Contains(body, `href="#baseline"`) {
 		t.Fatalf("bad baseline: %d\n%s", resp.StatusCode, body)
 	}
-	resp, _ = quality.PostForm(t, form, url.Values{"csrf": {csrf}, "target": {"80%"}, "baseline": {"2026-11"}})
+	resp, _ = quality.PostForm(t, form, url.Values{"csrf": {csrf}, "target": {"80%"}, "baseline": {nov}})
 	if resp.StatusCode != 303 {
 		t.Fatalf("save: %d", resp.StatusCode)
 	}
 	if !apitest.HasAudit(apitest.AuditEntries(t, srv), "spc_setting_saved", "counselling|fft") {
 		t.Error("the change is not in the audit log")
 	}
-	_, body = quality.Get(t, "/dashboards/counselling?from=2026-11&to=2026-11")
+	_, body = quality.Get(t, "/dashboards/counselling?from="+nov+"&to="+nov)
 	for _, want := range []string{"Variation: Not enough months", "Assurance: Not enough months (target 80%)"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("page lacks %q", want)
@@ -58,7 +58,7 @@ func TestDashboards_SPCTargetAndBaselineAreCheckedAuditedAndShown(t *testing.T) 
 	}
 }
 
-var correctLink = regexp.MustCompile(`href="(/dashboards/counselling/themes\?comment=2026-11~([0-9a-f]{48}))"`)
+var correctLink = regexp.MustCompile(`href="(/dashboards/counselling/themes\?comment=` + nov + `~([0-9a-f]{48}))"`)
 
 // The comments workbench over HTTP: ratings shown, filters, the CSV of the
 // filtered set, and an audited correction of themes behind the CSRF token.
@@ -68,7 +68,7 @@ func TestDashboards_CommentsWorkbenchFiltersExportsAndCorrects(t *testing.T) {
 	submitAll(t, srv, "counselling", append(
 		repeat(6, survey.Answers{"fft": {Choice: "very_good"}, "fft_why": {Text: "She listened so well"}}),
 		repeat(6, survey.Answers{"fft": {Choice: "poor"}, "fft_why": {Text: "=cmd I waited on hold"}})...)...)
-	const page = "/dashboards/counselling?from=2026-11&to=2026-11"
+	page := "/dashboards/counselling?from=" + nov + "&to=" + nov
 	_, body := quality.Get(t, page+"&rating=poor")
 	if strings.Count(body, "Rating: Poor") != 6 || strings.Contains(body, "She listened so well") {
 		t.Fatalf("rating filter:\n%s", body)
@@ -77,7 +77,7 @@ func TestDashboards_CommentsWorkbenchFiltersExportsAndCorrects(t *testing.T) {
 	if strings.Count(body, "Rating: Very good") != 6 || !strings.Contains(body, "Staff listening, understanding") {
 		t.Fatalf("search:\n%s", body)
 	}
-	resp, csvBody := quality.Get(t, "/dashboards/counselling/comments.csv?from=2026-11&to=2026-11&rating=poor")
+	resp, csvBody := quality.Get(t, "/dashboards/counselling/comments.csv?from="+nov+"&to="+nov+"&rating=poor")
 	if resp.StatusCode != 200 || strings.Count(csvBody, "'=cmd I waited on hold") != 6 || strings.Contains(csvBody, "She listened") {
 		t.Fatalf("CSV: %d\n%s", resp.StatusCode, csvBody)
 	}
@@ -98,11 +98,11 @@ func TestDashboards_CommentsWorkbenchFiltersExportsAndCorrects(t *testing.T) {
 	if _, body = quality.Get(t, page+"&theme=Competence+%26+training"); strings.Count(body, "(corrected)") != 1 {
 		t.Errorf("corrected theme not shown:\n%s", body)
 	}
-	target := "counselling|2026-11|" + m[2]
+	target := "counselling|" + nov + "|" + m[2]
 	if !apitest.HasAudit(apitest.AuditEntries(t, srv), "comment_themes_corrected", target) {
 		t.Errorf("correction not audited as %s", target)
 	}
-	if resp, _ := quality.Get(t, "/dashboards/counselling/themes?comment=2026-11~"+strings.Repeat("0", 48)); resp.StatusCode != 404 {
+	if resp, _ := quality.Get(t, "/dashboards/counselling/themes?comment="+nov+"~"+strings.Repeat("0", 48)); resp.StatusCode != 404 {
 		t.Errorf("unknown comment: %d", resp.StatusCode)
 	}
 }

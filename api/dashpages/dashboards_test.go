@@ -20,11 +20,19 @@ import (
 	"github.com/feedback-service/feedback/survey"
 )
 
+// The months these tests name, written for November 2026, on the calendar the
+// clock starts in (apitest.Month): nov is the month the survey clock stands in.
+var (
+	nov, oct, jan = apitest.Month(2026, 11), apitest.Month(2026, 10), apitest.Month(2026, 1)
+	novName       = apitest.OnCalendar(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)).Format("January 2006")
+)
+
 // newDashboardServer is a server whose survey clock stands at 24 November 2026,
-// and whose dashboards are read on 3 December, once November is released.
+// and whose dashboards are read on 3 December, once November is released (or
+// the same days of the months FEEDBACK_TEST_NOW starts in).
 func newDashboardServer(t *testing.T) *apitest.Server {
 	t.Helper()
-	read := time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)
+	read := apitest.OnCalendar(time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC))
 	return apitest.New(t, apitest.WithClock(apitest.NewClock().Now), apitest.WithDashboardsClock(func() time.Time { return read }))
 }
 
@@ -60,15 +68,15 @@ func repeat(n int, a survey.Answers) []survey.Answers {
 // dashboardRoutes are every dashboard route, with a query where one is read.
 var dashboardRoutes = []string{
 	"/dashboards",
-	"/dashboards?from=2026-01&to=2026-11",
+	"/dashboards?from=" + jan + "&to=" + nov,
 	"/dashboards/counselling",
-	"/dashboards/peer-support?from=2026-11&to=2026-11",
-	"/dashboards/counselling/charts/fft.svg?from=2026-11&to=2026-11",
-	"/dashboards/counselling/charts/fft.png?from=2026-11&to=2026-11",
+	"/dashboards/peer-support?from=" + nov + "&to=" + nov,
+	"/dashboards/counselling/charts/fft.svg?from=" + nov + "&to=" + nov,
+	"/dashboards/counselling/charts/fft.png?from=" + nov + "&to=" + nov,
 	"/dashboards/counselling/charts/responses.csv",
 	"/dashboards/counselling/export.csv",
-	"/dashboards/fft-return.csv?from=2026-10&to=2026-11",
-	"/api/v1/stats/counselling?from=2026-11&to=2026-11",
+	"/dashboards/fft-return.csv?from=" + oct + "&to=" + nov,
+	"/api/v1/stats/counselling?from=" + nov + "&to=" + nov,
 }
 
 func TestDashboards_OnlyQualityAndAdminMayOpenThem(t *testing.T) {
@@ -148,9 +156,9 @@ func TestDashboards_AMonthOfKMinusOneIsHiddenThenShownAtK(t *testing.T) {
 		survey.Answers{"fft": {Choice: "good"}, "fft_why": {Text: script}})
 	submitAll(t, srv, "counselling", answers...)
 
-	const page, stats = "/dashboards/counselling?from=2026-11&to=2026-11", "/api/v1/stats/counselling?from=2026-11&to=2026-11"
+	page, stats := "/dashboards/counselling?from="+nov+"&to="+nov, "/api/v1/stats/counselling?from="+nov+"&to="+nov
 	resp, body := quality.Get(t, page)
-	if resp.StatusCode != 200 || !strings.Contains(body, "fewer than 10 responses") || !strings.Contains(body, "November 2026 is left out") {
+	if resp.StatusCode != 200 || !strings.Contains(body, "fewer than 10 responses") || !strings.Contains(body, novName+" is left out") {
 		t.Fatalf("K-1: %d, hidden month not said:\n%s", resp.StatusCode, body)
 	}
 	if strings.Contains(body, "thanks") || strings.Contains(body, "alert") {
@@ -243,9 +251,9 @@ func TestDashboards_CSVExportsAreDownloadsWithNoFormulaCells(t *testing.T) {
 	// Every answer 0 of 10 makes the score -100: a negative number stays a number.
 	submitAll(t, srv, "counselling", repeat(11, survey.Answers{"fft": {Choice: "very_poor"}, "recommend": {Number: 0}})...)
 	for _, path := range []string{
-		"/dashboards/counselling/export.csv?from=2026-10&to=2026-11",
-		"/dashboards/counselling/charts/score.csv?from=2026-11&to=2026-11",
-		"/dashboards/fft-return.csv?from=2026-10&to=2026-11",
+		"/dashboards/counselling/export.csv?from=" + oct + "&to=" + nov,
+		"/dashboards/counselling/charts/score.csv?from=" + nov + "&to=" + nov,
+		"/dashboards/fft-return.csv?from=" + oct + "&to=" + nov,
 	} {
 		resp, body := quality.Get(t, path)
 		if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "text/csv; charset=utf-8" ||
@@ -266,7 +274,7 @@ func TestDashboards_CSVExportsAreDownloadsWithNoFormulaCells(t *testing.T) {
 				}
 			}
 		}
-		if strings.Contains(path, "score") && !strings.Contains(body, "2026-11,-100,") {
+		if strings.Contains(path, "score") && !strings.Contains(body, nov+",-100,") {
 			t.Errorf("score CSV:\n%s", body)
 		}
 	}
@@ -348,11 +356,11 @@ func TestDashboards_OverviewSetsServicesSideBySide(t *testing.T) {
 	quality, _ := srv.Staff(t, accounts.RoleQuality)
 	submitAll(t, srv, "counselling", repeat(10, survey.Answers{"fft": {Choice: "good"}})...)
 	submitAll(t, srv, "peer-support", repeat(3, survey.Answers{"fft": {Choice: "poor"}})...)
-	_, body := quality.Get(t, "/dashboards?from=2026-11&to=2026-11")
+	_, body := quality.Get(t, "/dashboards?from="+nov+"&to="+nov)
 	for _, want := range []string{
-		`href="/dashboards/counselling?from=2026-11&amp;to=2026-11"`, `href="/dashboards/peer-support?from=2026-11&amp;to=2026-11"`,
-		"All services", "<td>10</td><td>100%</td><td>0%</td>", "November 2026 is left out",
-		`href="/dashboards/fft-return.csv?from=2026-11&amp;to=2026-11"`,
+		`href="/dashboards/counselling?from=` + nov + `&amp;to=` + nov + `"`, `href="/dashboards/peer-support?from=` + nov + `&amp;to=` + nov + `"`,
+		"All services", "<td>10</td><td>100%</td><td>0%</td>", novName + " is left out",
+		`href="/dashboards/fft-return.csv?from=` + nov + `&amp;to=` + nov + `"`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("overview lacks %q", want)

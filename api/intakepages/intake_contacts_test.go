@@ -127,11 +127,14 @@ func TestNewContact_ProblemsAreSummarisedMarkedPerFieldAndAnswersKept(t *testing
 
 func TestNewContact_EligibilityRefusalNamesTheRule(t *testing.T) {
 	_, handler := apitest.IntakeServer(t)
+	// Ages on the server's clock, not the wall's: on FEEDBACK_TEST_NOW=2028-02-29
+	// someone born 15 years before the wall clock's day is already 16 there.
+	today := clocktest.Wall()
 	cases := map[string]struct {
 		role, dob, rule string
 	}{
-		"dependant aged 30": {"dependant", time.Now().AddDate(-30, 0, 0).Format(time.DateOnly), intake.RuleDependantAge},
-		"under 16":          {"doctor", time.Now().AddDate(-15, 0, 0).Format(time.DateOnly), intake.RuleMinimumAge},
+		"dependant aged 30": {"dependant", today.AddDate(-30, 0, 0).Format(time.DateOnly), intake.RuleDependantAge},
+		"under 16":          {"doctor", today.AddDate(-15, 0, 0).Format(time.DateOnly), intake.RuleMinimumAge},
 		"not eligible":      {"other", "1980-01-01", intake.RuleEligibleGroups},
 	}
 	for name, c := range cases {

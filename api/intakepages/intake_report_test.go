@@ -4,11 +4,11 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/feedback-service/feedback/api/apitest"
+	"github.com/feedback-service/feedback/clocktest"
 	"github.com/feedback-service/feedback/dashboards"
 	"github.com/feedback-service/feedback/intake"
 )
@@ -56,7 +56,8 @@ func TestNewContact_PartnerLinkedToTheMemberRecord(t *testing.T) {
 // A closed month with K contacts shows its counts, in words, small ones hidden.
 func TestIntakeReport_ShowsAClosedMonthInWords(t *testing.T) {
 	srv, handler := apitest.IntakeServer(t)
-	last := time.Now().In(srv.Intake.Location).AddDate(0, 0, -time.Now().Day()).Format("2006-01") // a closed month
+	now := clocktest.Wall().In(srv.Intake.Location)         // the server's clock
+	last := now.AddDate(0, 0, -now.Day()).Format("2006-01") // a closed month
 	_, err := srv.Store.Database(intake.Database).Collection("profile_counts").InsertOne(context.Background(), bson.D{
 		{Key: "_id", Value: last}, {Key: "n", Value: 24},
 		{Key: "ethnicity", Value: bson.D{{Key: "white-british", Value: 12}, {Key: "white-irish", Value: 10}, {Key: "not-asked", Value: 2}}}})
