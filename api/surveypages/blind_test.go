@@ -235,12 +235,14 @@ func TestBlindToken_RefusedExchangesSpendNothing(t *testing.T) {
 	if x := blindExchange(t, srv, "counselling", "not-a-code"); x.status != http.StatusOK || !x.decoy {
 		t.Fatalf("broken code: %d", x.status)
 	}
+	// The key of the clock's month, and one two months old that signs no more.
+	key, stale := apitest.Month(2026, 11), apitest.Month(2026, 9)
 	for body, want := range map[string]int{
-		`{"invitation":"` + code + `","key":"2026-11","blinded":"***"}`:                                     http.StatusBadRequest,
-		`{"invitation":"` + code + `","key":"2026-11","blinded":"AAAA"}`:                                    http.StatusBadRequest,
-		`{"invitation":"` + code + `","key":"2026-11","blinded":` + "\"" + strings.Repeat("_", 342) + "\"}": http.StatusBadRequest,
-		`{"invitation":"` + code + `","blinded":"AAAA"}`:                                                    http.StatusConflict,
-		`{"invitation":"` + code + `","key":"2026-10","blinded":"AAAA"}`:                                    http.StatusConflict,
+		`{"invitation":"` + code + `","key":"` + key + `","blinded":"***"}`:                                     http.StatusBadRequest,
+		`{"invitation":"` + code + `","key":"` + key + `","blinded":"AAAA"}`:                                    http.StatusBadRequest,
+		`{"invitation":"` + code + `","key":"` + key + `","blinded":` + "\"" + strings.Repeat("_", 342) + "\"}": http.StatusBadRequest,
+		`{"invitation":"` + code + `","blinded":"AAAA"}`:                                                        http.StatusConflict,
+		`{"invitation":"` + code + `","key":"` + stale + `","blinded":"AAAA"}`:                                  http.StatusConflict,
 		`not json`: http.StatusBadRequest,
 	} {
 		if resp, got := srv.PostJSON(t, "/s/counselling/token", body); resp.StatusCode != want ||

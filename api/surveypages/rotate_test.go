@@ -59,7 +59,7 @@ func TestBlindToken_ATokenLivesThroughTheNextMonthAndNoLonger(t *testing.T) {
 	code, _ := newInvitation(t, srv, "counselling")
 	december := blindExchange(t, srv, "counselling", code)
 	january := blindExchange(t, srv, "counselling", mustMint(t, srv, "counselling"))
-	clock.Set(time.Date(2026, 12, 31, 22, 0, 0, 0, time.UTC))
+	clock.Set(apitest.OnCalendar(time.Date(2026, 12, 31, 22, 0, 0, 0, time.UTC)))
 	if resp, _ := sendToken(t, srv, december.token, "november's token in december"); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("November's token in December: %d", resp.StatusCode)
 	}
@@ -68,10 +68,10 @@ func TestBlindToken_ATokenLivesThroughTheNextMonthAndNoLonger(t *testing.T) {
 		t.Fatalf("November's token again: %d %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
 	marks := spentTokens(t, srv)
-	if docs := marks["tokens_spent_2026_11"]; len(marks) != 1 || len(docs) != 1 || len(docs[0]) != 1 {
+	if docs := marks["tokens_spent_"+strings.ReplaceAll(apitest.Month(2026, 11), "-", "_")]; len(marks) != 1 || len(docs) != 1 || len(docs[0]) != 1 {
 		t.Fatalf("spent tokens: %v", marks)
 	}
-	clock.Set(time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC))
+	clock.Set(apitest.OnCalendar(time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)))
 	resp, body := sendToken(t, srv, january.token, "kept answer")
 	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "could not check the proof") ||
 		!strings.Contains(body, "kept answer") || strings.Contains(body, `name="token"`) {
@@ -96,22 +96,22 @@ func TestBlindToken_ATokenLivesThroughTheNextMonthAndNoLonger(t *testing.T) {
 func TestBlindToken_LastMonthsKeySignsOnlyJustAfterMidnight(t *testing.T) {
 	clock := apitest.NewClock()
 	srv := apitest.New(t, apitest.WithClock(clock.Now))
-	clock.Set(time.Date(2026, 11, 30, 23, 59, 0, 0, time.UTC))
+	clock.Set(apitest.OnCalendar(time.Date(2026, 11, 30, 23, 59, 0, 0, time.UTC)))
 	id, pk := tokenKey(t, srv, "counselling")
-	if resp, _ := srv.Get(t, "/s/counselling/token-key"); id != "2026-11" || resp.Header.Get("Cache-Control") != "public, max-age=60" {
+	if resp, _ := srv.Get(t, "/s/counselling/token-key"); id != apitest.Month(2026, 11) || resp.Header.Get("Cache-Control") != "public, max-age=60" {
 		t.Fatalf("November's key at 23:59: %q %q", id, resp.Header.Get("Cache-Control"))
 	}
 	early, late := mustMint(t, srv, "counselling"), mustMint(t, srv, "counselling")
-	clock.Set(time.Date(2026, 12, 1, 0, 5, 0, 0, time.UTC))
+	clock.Set(apitest.OnCalendar(time.Date(2026, 12, 1, 0, 5, 0, 0, time.UTC)))
 	if x := blindExchangeWith(t, srv, "counselling", early, id, pk); x.status != http.StatusOK {
 		t.Fatalf("November's key at 00:05: %d %s", x.status, x.response)
 	}
-	clock.Set(time.Date(2026, 12, 1, 0, 30, 0, 0, time.UTC))
+	clock.Set(apitest.OnCalendar(time.Date(2026, 12, 1, 0, 30, 0, 0, time.UTC)))
 	x := blindExchangeWith(t, srv, "counselling", late, id, pk)
 	if x.status != http.StatusConflict || !strings.Contains(x.response, "does not sign now") {
 		t.Fatalf("November's key at 00:30: %d %s", x.status, x.response)
 	}
-	if now, _ := tokenKey(t, srv, "counselling"); now != "2026-12" {
+	if now, _ := tokenKey(t, srv, "counselling"); now != apitest.Month(2026, 12) {
 		t.Fatalf("the key at 00:30 is %q", now)
 	}
 	form := apitest.ValidForm(srv.FormNonce(t, "counselling"))

@@ -13,12 +13,17 @@ import (
 	"github.com/feedback-service/feedback/survey"
 )
 
-// december3 is when the dashboards are read in these tests: November has
-// ended and its release is due.
-var december3 = time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)
+// These tests answer in the month the clock starts in (November 2026 as they
+// were written, apitest.Month) and read the dashboards on the 3rd of the next
+// month, when it has ended and its release is due.
+var (
+	november  = apitest.Month(2026, 11)
+	september = apitest.Month(2026, 9)
+	december3 = apitest.OnCalendar(time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC))
+)
 
-// verifiedServer answers surveys on 24 November and publishes on 3 December,
-// releasing with the production K of 10.
+// verifiedServer answers surveys in the clock's month and publishes on the 3rd
+// of the next, releasing with the production K of 10.
 func verifiedServer(t *testing.T) (*apitest.Server, func()) {
 	t.Helper()
 	read := func() time.Time { return december3 }
@@ -76,12 +81,15 @@ func answerOpen(t *testing.T, srv *apitest.Server, n int) {
 }
 
 var verifiedViews = []string{
-	"/api/v1/stats/counselling?from=2026-09&to=2026-11",
-	"/api/v1/stats/counselling?from=2026-11&to=2026-11",
-	"/dashboards/counselling/export.csv?from=2026-09&to=2026-11",
-	"/dashboards/fft-return.csv?from=2026-11&to=2026-11",
-	"/dashboards/counselling/charts/fft.svg?from=2026-09&to=2026-11",
+	"/api/v1/stats/counselling?from=" + september + "&to=" + november,
+	novemberStats,
+	"/dashboards/counselling/export.csv?from=" + september + "&to=" + november,
+	"/dashboards/fft-return.csv?from=" + november + "&to=" + november,
+	"/dashboards/counselling/charts/fft.svg?from=" + september + "&to=" + november,
 }
+
+// novemberStats is the verified figures of the month answered in.
+var novemberStats = "/api/v1/stats/counselling?from=" + november + "&to=" + november
 
 // The n−1 attack: a quality lead pads a month of 6 verified answers with
 // answers of their own through the open link until it would publish, to
@@ -106,11 +114,11 @@ func TestVerified_PaddingAHiddenMonthWithOpenAnswersRevealsNothing(t *testing.T)
 			t.Errorf("%s differs once open answers were added:\nwithout: %.300s\nwith:    %.300s", v, want[v], got[v])
 		}
 	}
-	if !strings.Contains(want["/api/v1/stats/counselling?from=2026-11&to=2026-11"], `"hidden_months":["2026-11"]`) {
-		t.Errorf("six verified answers were published: %s", want["/api/v1/stats/counselling?from=2026-11&to=2026-11"])
+	if !strings.Contains(want[novemberStats], `"hidden_months":["`+november+`"]`) {
+		t.Errorf("six verified answers were published: %s", want[novemberStats])
 	}
 	// The open answers are published apart, under their own K.
-	_, open := leadB.Get(t, "/api/v1/stats/counselling?from=2026-11&to=2026-11&source=open")
+	_, open := leadB.Get(t, novemberStats+"&source=open")
 	if !strings.Contains(open, `"responses":40`) || strings.Contains(open, "genuine comment") {
 		t.Errorf("open figures: %s", open)
 	}
@@ -139,7 +147,7 @@ func TestVerified_AThousandOpenAnswersMoveNoVerifiedFigure(t *testing.T) {
 	if !strings.Contains(before[verifiedViews[1]], `"responses":25`) {
 		t.Fatalf("the verified month is not published: %s", before[verifiedViews[1]])
 	}
-	if _, open := lead.Get(t, "/api/v1/stats/counselling?from=2026-11&to=2026-11&source=open"); !strings.Contains(open, `"responses":1000`) {
+	if _, open := lead.Get(t, novemberStats+"&source=open"); !strings.Contains(open, `"responses":1000`) {
 		t.Fatalf("the open answers were not counted apart: %.400s", open)
 	}
 }
