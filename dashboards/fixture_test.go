@@ -233,10 +233,13 @@ func (c *counterDoc) delete(t testing.TB, db *mongo.Database) {
 	}
 }
 
+// monthsBefore is n months in order, the last the newest whose release is not
+// yet due: today's month, or in a month's first 36 hours the one just ended,
+// so that the one before the last, which tests expect published, is due.
 func monthsBefore(n int) []string {
 	var out []string
+	y, m, _ := today.Add(-ballotbox.DefaultReleaseGrace).Date()
 	for i := n - 1; i >= 0; i-- {
-		y, m, _ := today.Date()
 		out = append(out, survey.Month(time.Date(y, m-time.Month(i), 1, 0, 0, 0, 0, time.UTC)))
 	}
 	return out
