@@ -82,11 +82,11 @@ func TestScale_BackupAndRestoreAMillionResponses(t *testing.T) {
 	// The month still sealed, released on each store, gives the same responses.
 	for _, st := range []*store.Store{from, to} {
 		rel, err := ballotbox.NewReleaser(st.Database(store.SurveyDatabase), cat, ballotbox.ReleaseOptions{Sealer: sealer, K: 10, OpenK: 10, OpenByMonth: true,
-			Now: func() time.Time { return time.Date(2026, 12, 3, 0, 0, 0, 0, time.UTC) }})
+			Now: func() time.Time { return clocktest.Shift(demoWritten, time.Date(2026, 12, 3, 0, 0, 0, 0, time.UTC)) }})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if rep, err := rel.Release(ctx, "2026-11"); err != nil || int64(rep.Responses+rep.Carried) != pending {
+		if rep, err := rel.Release(ctx, survey.Month(demoNow)); err != nil || int64(rep.Responses+rep.Carried) != pending {
 			t.Fatalf("release of the sealed month: %+v %v", rep, err)
 		}
 	}
@@ -99,7 +99,8 @@ func sealPending(t *testing.T, st *store.Store, cat *survey.Catalogue, sealer *b
 	t.Helper()
 	ctx := context.Background()
 	db := st.Database(store.SurveyDatabase)
-	clock := clocktest.New(demoNow)
+	// The 24th at 09:00 of demoNow's month, so the next hour is in it too.
+	clock := clocktest.New(clocktest.Shift(demoWritten, demoWritten))
 	r := ballotbox.NewResponses(db, ballotbox.Options{Now: clock.Now, Sealer: sealer})
 	def, _ := cat.Get("counselling")
 	for i := range n {
@@ -120,7 +121,7 @@ func sealPending(t *testing.T, st *store.Store, cat *survey.Catalogue, sealer *b
 	if err != nil {
 		t.Fatal(err)
 	}
-	if mixed, err := rel.Mix(ctx, "2026-11"); err != nil || mixed < n/2 { // and what demo months carried
+	if mixed, err := rel.Mix(ctx, survey.Month(demoNow)); err != nil || mixed < n/2 { // and what demo months carried
 		t.Fatalf("mix: %d %v", mixed, err)
 	}
 	return sealedCount(t, st)
