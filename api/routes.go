@@ -82,6 +82,8 @@ func (s *Server) staffRoutes(app *fiber.App) {
 	adm.Post("/practitioners/:id", s.intake.UpdatePractitioner)
 	adm.Post("/practitioners/:id/activate", s.intake.SetPractitionerActive(true))
 	adm.Post("/practitioners/:id/deactivate", s.intake.SetPractitionerActive(false))
+	adm.Get("/intake-settings", s.intake.IntakeSettings)
+	adm.Post("/intake-settings", s.intake.SaveIntakeSettings)
 	adm.Get("/people", s.intake.People)
 	adm.Get("/people/:id/export", s.intake.ExportPerson)
 	adm.Get("/people/:id/erase", s.intake.EraseForm)

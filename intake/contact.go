@@ -60,8 +60,13 @@ type Contact struct {
 	Peer           *PeerRelationship `bson:"peer,omitempty" json:"peer,omitempty"`
 	FeedbackAgreed bool              `bson:"feedback_agreed" json:"feedback_agreed"`
 	// EmailAgreed: the caller agreed to the survey invitation by e-mail, instead of a text.
-	EmailAgreed bool   `bson:"email_agreed,omitempty" json:"email_agreed,omitempty"`
-	Outcome     string `bson:"outcome,omitempty" json:"outcome,omitempty"`
+	EmailAgreed bool `bson:"email_agreed,omitempty" json:"email_agreed,omitempty"`
+	// NeutralText: the caller shares their phone, so the survey text does not
+	// say what the service is (see NeutralSurveyTextIn).
+	NeutralText bool `bson:"neutral_text,omitempty" json:"neutral_text,omitempty"`
+	// NoText is why the handler chose, at closing, no survey text for this contact.
+	NoText  NoTextReason `bson:"no_text,omitempty" json:"no_text,omitempty"`
+	Outcome string       `bson:"outcome,omitempty" json:"outcome,omitempty"`
 	// SurveyText says what became of the survey text when the contact was closed.
 	SurveyText SurveyTextStatus `bson:"survey_text,omitempty" json:"survey_text,omitempty"`
 	OpenedAt   time.Time        `bson:"opened_at" json:"opened_at"`
@@ -96,6 +101,8 @@ type NewContact struct {
 	// Email; emailOn says whether that can be offered (Store.EmailInvitations).
 	EmailAgreed bool `form:"email_agreed"`
 	emailOn     bool
+	// NeutralText: word the survey text neutrally, for a shared phone.
+	NeutralText bool `form:"neutral_text"`
 
 	Name        string `form:"name" validate:"required,max=200"`
 	DateOfBirth string `form:"date_of_birth" validate:"required,datetime=2006-01-02"`
@@ -269,7 +276,7 @@ func refusalFor(n NewContact, dob, today time.Time, old Person) *Refusal {
 // contact is the record of the contact the form describes, not yet routed.
 func (n NewContact) contact(personID string, now time.Time) Contact {
 	c := Contact{ID: newID(), PersonID: personID, Service: n.Service, Channel: n.Channel,
-		Risk: n.Risk, FeedbackAgreed: n.FeedbackAgreed, EmailAgreed: n.EmailAgreed, OpenedAt: now}
+		Risk: n.Risk, FeedbackAgreed: n.FeedbackAgreed, EmailAgreed: n.EmailAgreed, NeutralText: n.NeutralText, OpenedAt: now}
 	if languageOf(n.Language) == Welsh {
 		c.Language = Welsh
 	}

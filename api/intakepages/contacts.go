@@ -150,7 +150,8 @@ func newContactFrom(form url.Values) intake.NewContact {
 		Service: intake.ServiceType(form.Get("service")), Channel: intake.Channel(form.Get("channel")), Role: intake.Role(form.Get("role")),
 		SameCounsellor: form.Get("same_counsellor") == web.Checked, Risk: form.Get("risk") == web.Checked,
 		FeedbackAgreed: form.Get("feedback_agreed") == web.Checked, EmailAgreed: form.Get("email_agreed") == web.Checked,
-		Name: form.Get("name"), DateOfBirth: form.Get("date_of_birth"), Phone: form.Get("phone"), Email: form.Get("email"),
+		NeutralText: form.Get("neutral_text") == web.Checked,
+		Name:        form.Get("name"), DateOfBirth: form.Get("date_of_birth"), Phone: form.Get("phone"), Email: form.Get("email"),
 		Ethnicity: form.Get("ethnicity"), Gender: form.Get("gender"), Specialty: form.Get("specialty"),
 		MemberID: form.Get("member_id"), MemberDetails: form.Get("member_details"), Language: form.Get("language"),
 		DOBDay: form.Get("date_of_birth-day"), DOBMonth: form.Get("date_of_birth-month"), DOBYear: form.Get("date_of_birth-year"),
@@ -245,6 +246,8 @@ type contactPage struct {
 	SurveyLink string
 	// CanGiveLink: the caller agreed to feedback but could get no text.
 	CanGiveLink bool
+	// NoTextChoices: the survey text as agreed, or none and why (closing).
+	NoTextChoices []web.Choice
 	// PeerView: a peer supporter's view of their own caller (no closing, no
 	// risk actions); Base is where the page's forms post ("/intake" or "/peer").
 	PeerView bool
@@ -294,7 +297,11 @@ func (s *Pages) renderContact(c fiber.Ctx, status int, p contactPage) error {
 	}
 	p.Invalid = p.Problems != nil
 	p.Contact, p.Person, p.MaxSessions = ct, person, intake.MaxCounsellingSessions
-	p.SurveyText = surveyTextWording(ct)
+	settings, err := s.intake.Settings(c.Context())
+	if err != nil {
+		return fmt.Errorf("show contact: %w", err)
+	}
+	p.SurveyText, p.NoTextChoices = surveyTextWording(ct, settings.TextIntervalDays), noTextChoices
 	p.CanGiveLink = s.links != nil && intake.CanGiveSurveyLink(ct)
 	return s.site.Render(c, status, s.templates, "contact", p)
 }
@@ -315,7 +322,8 @@ func (s *Pages) CloseContact(c fiber.Ctx) error {
 		return err
 	}
 	id := web.Param(c, "id")
-	closed, err := s.intake.Close(c.Context(), id, intake.Closing{Outcome: form.Get("outcome"), Emergency: form.Get("emergency") == web.Checked})
+	closed, err := s.intake.Close(c.Context(), id, intake.Closing{Outcome: form.Get("outcome"), Emergency: form.Get("emergency") == web.Checked,
+		NoText: intake.NoTextReason(form.Get("no_text"))})
 	if err != nil {
 		return s.contactAgain(c, fmt.Errorf("close contact: %w", err), form, closeRefusals)
 	}

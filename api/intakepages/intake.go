@@ -37,7 +37,7 @@ func New(site *web.Site, staffPages *staff.Pages, in *intake.Store, links intake
 	t, err := web.ParseTemplates(templateFS, template.FuncMap{"uk": ukTime(in.Location), "date": newDateInput, "choose": newSelect, "label": labeller(in.Services), "phone": intake.FormatPhone, "until": untilText(in), "day": dayText,
 		"fieldName": func(f string) string { return strings.ReplaceAll(f, "_", " ") }},
 		[]string{"risk", "peer_parts", "safety_parts"}, "contact_new", "contact", "contact_details", "incomplete", "intake_home", "people_find", "person", "peer", "safety_admin", "report", "merge",
-		"practitioners", "practitioner", "people_admin", "person_erase")
+		"practitioners", "practitioner", "people_admin", "person_erase", "intake_settings")
 	if err != nil {
 		return nil, err
 	}
@@ -73,6 +73,8 @@ const (
 	actionPractitionerChanged   accounts.Action = "practitioner_changed"
 	actionPractitionerActivated accounts.Action = "practitioner_activated"
 	actionPractitionerStopped   accounts.Action = "practitioner_deactivated"
+	// actionIntakeSettingsChanged: an admin saved intake's settings (target: "intake").
+	actionIntakeSettingsChanged accounts.Action = "intake_settings_changed"
 )
 
 // untilText is a date as a handler says it, "Monday 21 December" (with the

@@ -2,6 +2,7 @@ package intakepages
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/feedback-service/feedback/api/web"
 	"github.com/feedback-service/feedback/intake"
@@ -22,6 +23,19 @@ var (
 		{Value: "email", Label: "E-mail address"}, {Value: "member_id", Label: "The member's record reference"},
 		{Value: "member_details", Label: "The member's details"}}
 	whyChoices = []web.Choice{{Value: intake.DetailUnknown, Label: "not known yet"}, {Value: intake.DetailRefused, Label: "refused by the caller"}}
+	// noTextReasons are why a handler chose no survey text for a contact.
+	noTextReasons = []web.Choice{{Value: string(intake.NoTextDistressing), Label: "The call was distressing"},
+		{Value: string(intake.NoTextSharedPhone), Label: "Someone else may read the caller's texts (a shared phone)"},
+		{Value: string(intake.NoTextAskedNot), Label: "The caller asked not to have one"},
+		{Value: string(intake.NoTextOther), Label: "Another reason"}}
+	// noTextChoices are the closing form's choice: the text as agreed, or none and why.
+	noTextChoices = func() []web.Choice {
+		out := []web.Choice{{Value: "", Label: "Send it, if the caller agreed to one"}}
+		for _, c := range noTextReasons {
+			out = append(out, web.Choice{Value: c.Value, Label: "No survey text: " + strings.ToLower(c.Label[:1]) + c.Label[1:]})
+		}
+		return out
+	}()
 )
 
 // labels are the words for each stored value, by the field it is stored in.
@@ -39,7 +53,7 @@ func labels(services *intake.Services) map[string][]web.Choice {
 		return append(out, web.Choice{Value: "not-asked", Label: "Not asked"})
 	}
 	return map[string][]web.Choice{"service": svc, "channel": channelChoices, "role": roleChoices, "kind": kindChoices,
-		"language": languageChoices, "detail": detailChoices, "why": whyChoices,
+		"language": languageChoices, "detail": detailChoices, "why": whyChoices, "no_text": noTextReasons,
 		"ethnicity": opts(intake.Ethnicities), "gender": opts(intake.Genders), "specialty": opts(intake.Specialties)}
 }
 

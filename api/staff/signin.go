@@ -238,6 +238,7 @@ func (s *Pages) Home(c fiber.Ctx) error {
 			staffLink{"Audit log", "/admin/audit", "Sign-ins, account changes and views of callers' records, newest first."},
 			staffLink{"Surveys", "/admin/surveys", "Change a survey's questions, preview, publish and roll back versions."},
 			staffLink{"Practitioners", "/admin/practitioners", "Counsellors and peer-support doctors: add, edit, activate and deactivate."},
+			staffLink{"Intake settings", "/admin/intake-settings", "How often at most one caller is sent a survey invitation."},
 			staffLink{"Subject access and erasure", "/admin/people", "Export or erase what is held about a caller, from their record reference."},
 			staffLink{"Merge two records", "/admin/people/merge", "When one caller has two records: fold one into the other, audited."},
 			staffLink{"Patient-safety concerns", "/admin/safety-concerns", "Concerns raised in peer support, and each step taken, up to the GMC."})
