@@ -64,6 +64,9 @@ type Contact struct {
 	// NeutralText: the caller shares their phone, so the survey text does not
 	// say what the service is (see NeutralSurveyTextIn).
 	NeutralText bool `bson:"neutral_text,omitempty" json:"neutral_text,omitempty"`
+	// Changed lists the details of a returning caller's record this contact
+	// changed, with the stored and the new value (see reconcile.go).
+	Changed []DetailChange `bson:"changed,omitempty" json:"changed,omitempty"`
 	// NoText is why the handler chose, at closing, no survey text for this contact.
 	NoText  NoTextReason `bson:"no_text,omitempty" json:"no_text,omitempty"`
 	Outcome string       `bson:"outcome,omitempty" json:"outcome,omitempty"`
@@ -122,6 +125,12 @@ type NewContact struct {
 
 	// Language is the survey text's language, "en" or "cy"; anything else is English.
 	Language string `form:"language"`
+	// Keep says, for each detail of a returning caller's record the form gives
+	// differently, which to keep (KeepStored or KeepNew), by field name.
+	Keep map[string]string `form:"-"`
+	// changed is what reconcile changed on the record.
+	changed []DetailChange
+
 	// Optional, never blocking: an answer not in the list is dropped.
 	Ethnicity string `form:"ethnicity"`
 	Gender    string `form:"gender"`
@@ -187,6 +196,11 @@ func (s *Store) OpenContact(ctx context.Context, n NewContact) (Opened, error) {
 		if old, err = s.Person(ctx, n.PersonID); err != nil {
 			return Opened{}, fmt.Errorf("open contact: person %w", err)
 		}
+		if n.changed, err = n.reconcile(&p, old); err != nil {
+			return Opened{}, err
+		}
+		dob, _ = time.Parse(time.DateOnly, p.DateOfBirth)
+		n.DateOfBirth, n.Role = p.DateOfBirth, p.Role
 	}
 	if err := s.checkMember(ctx, &p, n.Risk); err != nil {
 		return Opened{}, err
@@ -276,7 +290,7 @@ func refusalFor(n NewContact, dob, today time.Time, old Person) *Refusal {
 // contact is the record of the contact the form describes, not yet routed.
 func (n NewContact) contact(personID string, now time.Time) Contact {
 	c := Contact{ID: newID(), PersonID: personID, Service: n.Service, Channel: n.Channel,
-		Risk: n.Risk, FeedbackAgreed: n.FeedbackAgreed, EmailAgreed: n.EmailAgreed, NeutralText: n.NeutralText, OpenedAt: now}
+		Risk: n.Risk, FeedbackAgreed: n.FeedbackAgreed, EmailAgreed: n.EmailAgreed, NeutralText: n.NeutralText, Changed: n.changed, OpenedAt: now}
 	if languageOf(n.Language) == Welsh {
 		c.Language = Welsh
 	}

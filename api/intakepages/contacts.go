@@ -44,7 +44,10 @@ type contactFormPage struct {
 	Returning *intake.Person
 	// Matches are likely existing records of this caller (same date of
 	// birth, similar name, any phone): attach to one, or say they are new.
-	Matches     []intake.Person
+	Matches []intake.Person
+	// Differences are the details the form gives differently from the
+	// returning caller's record: the handler chooses, per detail, which to keep.
+	Differences []intake.DetailChange
 	MaxSessions int
 	// RiskAnswered: the first question, immediate risk, has been answered, so
 	// the rest of the form is shown (with the guidance first when yes).
@@ -157,7 +160,20 @@ func newContactFrom(form url.Values) intake.NewContact {
 		DOBDay: form.Get("date_of_birth-day"), DOBMonth: form.Get("date_of_birth-month"), DOBYear: form.Get("date_of_birth-year"),
 		Refused:  form["refused"],
 		Postcode: form.Get("postcode"), PostcodeMissing: form.Get("postcode_missing"), Organisation: form.Get("organisation"), Address: form.Get("address"), JobRole: form.Get("job_role"),
+		Keep: keepChoices(form),
 	}
+}
+
+// keepChoices are the handler's choices about a returning caller's details
+// that differ from the record ("keep_name": "stored" or "new").
+func keepChoices(form url.Values) map[string]string {
+	keep := map[string]string{}
+	for name, v := range form {
+		if detail, ok := strings.CutPrefix(name, "keep_"); ok && len(v) > 0 {
+			keep[detail] = v[0]
+		}
+	}
+	return keep
 }
 
 // NewContactSubmit opens a contact, or shows the form again with what stops it:
@@ -181,7 +197,11 @@ func (s *Pages) NewContactSubmit(c fiber.Ctx) error {
 	}
 	var refusal *intake.Refusal
 	var matches *intake.PossibleMatches
+	var differ *intake.DetailsDiffer
 	switch {
+	case errors.As(err, &differ):
+		again.Differences = differ.Changes
+		return s.renderContactForm(c, fiber.StatusConflict, again)
 	case errors.As(err, &matches):
 		for _, p := range matches.People {
 			if err := s.staff.Audit(c, actionPersonFound, p.ID); err != nil {
@@ -201,7 +221,7 @@ func (s *Pages) NewContactSubmit(c fiber.Ctx) error {
 			return s.renderContactForm(c, a.Status, again)
 		})
 	}
-	if err := s.auditOpened(c, opened.Contact); err != nil {
+	if err := s.auditOpened(c, opened.Contact, opened.Person.ID); err != nil {
 		return err
 	}
 	return c.Redirect().Status(fiber.StatusSeeOther).To("/intake/contacts/" + url.PathEscape(opened.Contact.ID))
@@ -215,8 +235,14 @@ func (s *Pages) unrouted(service intake.ServiceType) web.Answers {
 		Message: "There is no active " + who + " to route this caller to. Ask an administrator to activate one, then try again."}}
 }
 
-// auditOpened records a risk flag, and a refused caller recorded because at risk.
-func (s *Pages) auditOpened(c fiber.Ctx, ct intake.Contact) error {
+// auditOpened records a risk flag, a refused caller recorded because at risk,
+// and a change to a returning caller's record (target: the person).
+func (s *Pages) auditOpened(c fiber.Ctx, ct intake.Contact, person string) error {
+	if len(ct.Changed) > 0 {
+		if err := s.staff.Audit(c, actionPersonChanged, person); err != nil {
+			return err
+		}
+	}
 	if ct.Risk {
 		if err := s.staff.Audit(c, actionRiskFlagged, ct.ID); err != nil {
 			return err

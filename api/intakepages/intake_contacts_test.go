@@ -197,7 +197,11 @@ func TestNewContact_SeventhCounsellingSessionIsRefusedWithASignpost(t *testing.T
 		}
 	}
 	// Peer support is still open to them.
-	apitest.OpenContact(t, handler, apitest.With(apitest.PeerForm(), "person_id", c.PersonID))
+	peer := apitest.With(apitest.PeerForm(), "person_id", c.PersonID)
+	for _, detail := range []string{"name", "date_of_birth", "role", "phone"} {
+		peer.Set("keep_"+detail, "new") // another person's details, in the test: the handler chose
+	}
+	apitest.OpenContact(t, handler, peer)
 }
 
 func TestNewContact_NoActivePractitionerIsExplained(t *testing.T) {

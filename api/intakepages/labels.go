@@ -23,6 +23,11 @@ var (
 		{Value: "email", Label: "E-mail address"}, {Value: "member_id", Label: "The member's record reference"},
 		{Value: "member_details", Label: "The member's details"}}
 	whyChoices = []web.Choice{{Value: intake.DetailUnknown, Label: "not known yet"}, {Value: intake.DetailRefused, Label: "refused by the caller"}}
+	// changeChoices name the details of a returning caller's record a contact can change.
+	changeChoices = []web.Choice{{Value: "name", Label: "Full name"}, {Value: "date_of_birth", Label: "Date of birth"},
+		{Value: "role", Label: "Who the caller is"}, {Value: "phone", Label: "Phone number"}, {Value: "email", Label: "E-mail address"},
+		{Value: "postcode", Label: "Postcode"}, {Value: "organisation", Label: "Place of work or study"},
+		{Value: "address", Label: "Address"}, {Value: "job_role", Label: "Job role"}}
 	// noTextReasons are why a handler chose no survey text for a contact.
 	noTextReasons = []web.Choice{{Value: string(intake.NoTextDistressing), Label: "The call was distressing"},
 		{Value: string(intake.NoTextSharedPhone), Label: "Someone else may read the caller's texts (a shared phone)"},
@@ -53,7 +58,7 @@ func labels(services *intake.Services) map[string][]web.Choice {
 		return append(out, web.Choice{Value: "not-asked", Label: "Not asked"})
 	}
 	return map[string][]web.Choice{"service": svc, "channel": channelChoices, "role": roleChoices, "kind": kindChoices,
-		"language": languageChoices, "detail": detailChoices, "why": whyChoices, "no_text": noTextReasons,
+		"language": languageChoices, "detail": detailChoices, "why": whyChoices, "no_text": noTextReasons, "changed": changeChoices,
 		"ethnicity": opts(intake.Ethnicities), "gender": opts(intake.Genders), "specialty": opts(intake.Specialties)}
 }
 
@@ -83,3 +88,21 @@ var refusableDetails = func() []web.Choice {
 	}
 	return out
 }()
+
+// detailText shows one stored detail of a person as a handler reads it: a
+// date of birth as "2 April 1985", a phone number spaced, a role in words.
+func detailText(field, value string) string {
+	switch field {
+	case "date_of_birth":
+		return dayText(value)
+	case "phone":
+		return intake.FormatPhone(value)
+	case "role":
+		for _, c := range roleChoices {
+			if c.Value == value {
+				return c.Label
+			}
+		}
+	}
+	return value
+}
