@@ -219,7 +219,7 @@ func (s *Store) OpenContact(ctx context.Context, n NewContact) (Opened, error) {
 		if n.Risk {
 			return s.recordUnrouted(ctx, n, p, old, unrouted{refusal: refusal}, now)
 		}
-		return Opened{}, refusal
+		return Opened{}, s.turnAway(ctx, n.Service, turnedAwayReason(refusal), refusal)
 	}
 
 	requested := ""
@@ -229,6 +229,9 @@ func (s *Store) OpenContact(ctx context.Context, n NewContact) (Opened, error) {
 	routing, err := s.Route(ctx, n.Service, requested)
 	if errors.Is(err, ErrNoPractitioner) && n.Risk {
 		return s.recordUnrouted(ctx, n, p, old, unrouted{reason: noPractitioner(n.Kind)}, now)
+	}
+	if errors.Is(err, ErrNoPractitioner) {
+		return Opened{}, s.turnAway(ctx, n.Service, TurnedAwayNoPractitioner, err)
 	}
 	if err != nil {
 		return Opened{}, err
@@ -251,6 +254,9 @@ func (s *Store) recordRouted(ctx context.Context, n NewContact, p Person, routin
 		c.Session, err = s.takeSession(ctx, p.ID, routing.Practitioner.ID)
 		if errors.As(err, &refusal) && n.Risk {
 			return s.recordUnrouted(ctx, n, p, p, unrouted{refusal: refusal}, now)
+		}
+		if errors.As(err, &refusal) {
+			return Opened{}, s.turnAway(ctx, n.Service, turnedAwayReason(refusal), err)
 		}
 		if err != nil {
 			return Opened{}, err

@@ -28,6 +28,11 @@ var (
 		{Value: "role", Label: "Who the caller is"}, {Value: "phone", Label: "Phone number"}, {Value: "email", Label: "E-mail address"},
 		{Value: "postcode", Label: "Postcode"}, {Value: "organisation", Label: "Place of work or study"},
 		{Value: "address", Label: "Address"}, {Value: "job_role", Label: "Job role"}}
+	// turnedAwayReasons are why a caller who was not at risk was turned away.
+	turnedAwayReasons = []web.Choice{{Value: intake.TurnedAwayGroup, Label: "Not a doctor, medical student, partner or dependant"},
+		{Value: intake.TurnedAwayUnder16, Label: "Under 16"}, {Value: intake.TurnedAwayDependantAge, Label: "Dependant outside 16 to 24"},
+		{Value: intake.TurnedAwaySessionLimit, Label: "Six counselling sessions already had"},
+		{Value: intake.TurnedAwayNoPractitioner, Label: "No active practitioner to route to"}, {Value: intake.TurnedAwayOther, Label: "Another rule"}}
 	// noTextReasons are why a handler chose no survey text for a contact.
 	noTextReasons = []web.Choice{{Value: string(intake.NoTextDistressing), Label: "The call was distressing"},
 		{Value: string(intake.NoTextSharedPhone), Label: "Someone else may read the caller's texts (a shared phone)"},
@@ -58,7 +63,7 @@ func labels(services *intake.Services) map[string][]web.Choice {
 		return append(out, web.Choice{Value: "not-asked", Label: "Not asked"})
 	}
 	return map[string][]web.Choice{"service": svc, "channel": channelChoices, "role": roleChoices, "kind": kindChoices,
-		"language": languageChoices, "detail": detailChoices, "why": whyChoices, "no_text": noTextReasons, "changed": changeChoices,
+		"language": languageChoices, "detail": detailChoices, "why": whyChoices, "no_text": noTextReasons, "changed": changeChoices, "turned_away": turnedAwayReasons,
 		"ethnicity": opts(intake.Ethnicities), "gender": opts(intake.Genders), "specialty": opts(intake.Specialties)}
 }
 
