@@ -382,6 +382,18 @@ func TestIntake_PatientSafetyConcernThroughToTheGMC(t *testing.T) {
 	do(t, ctx, "describe the concern", chromedp.Click(chromedp.ID("concern")), typeKeys("Operating while unwell"))
 	date()
 	submit(t, ctx, chromedp.Click(chromedp.ID("raise-concern")), http.StatusOK, page)
+	// The GMC first is refused on the page, saying the order.
+	do(t, ctx, "choose gmc first", chromedp.Click(chromedp.CSS(`input[name="kind"][value="gmc"]`)))
+	date()
+	do(t, ctx, "fill in gmc", chromedp.Click(chromedp.CSS(`label[for="gmc_contacted"]`)), chromedp.Click(chromedp.ID("reason")), typeKeys("Worried"))
+	submit(t, ctx, chromedp.Click(chromedp.ID("record-safety-step")), http.StatusUnprocessableEntity, page)
+	if s := text(t, ctx, ".error-summary"); !strings.Contains(s, "Record first that the caller was encouraged to seek help") ||
+		!strings.Contains(s, "only then is the GMC contacted") {
+		t.Errorf("out of order: %q", s)
+	}
+	screenshot(t, ctx, "peer-safety-gmc-first-refused", desktop)
+	checkAccessible(t, ctx, "GMC first refused")
+	do(t, ctx, "open the caller again", chromedp.Navigate(srv.URL+page))
 	for _, step := range []struct {
 		kind  string
 		extra chromedp.Action[chromedp.Void]
@@ -453,7 +465,13 @@ func TestIntake_ReturningCallerFromANewNumberKeepsCountAndCounsellor(t *testing.
 	}
 	screenshot(t, ctx, "contact-new-likely-match", desktop)
 	checkAccessible(t, ctx, "likely match")
-	submit(t, ctx, chromedp.Click(chromedp.ID("attach-"+r.Person.ID)), http.StatusOK, "")
+	submit(t, ctx, chromedp.Click(chromedp.ID("attach-"+r.Person.ID)), http.StatusConflict, "/intake/contacts/new")
+	// The new number differs from the record's: the handler chooses to use it.
+	if d := text(t, ctx, "#differences"); !strings.Contains(d, "07700 900321") || !strings.Contains(d, "07700 900888") {
+		t.Fatalf("differences %q", d)
+	}
+	do(t, ctx, "use the new number", chromedp.Click(chromedp.CSS(`label[for="keep_phone-new"]`)))
+	submit(t, ctx, chromedp.Click(chromedp.ID("keep-chosen")), http.StatusOK, "")
 	if s := text(t, ctx, "table.details"); !strings.Contains(s, "session 2 of 6") {
 		t.Errorf("contact %q, want session 2 of 6", s)
 	}
