@@ -84,7 +84,7 @@ func (s *Pages) NewContactForm(c fiber.Ctx) error {
 		}
 		returning = &p
 		form = url.Values{"person_id": {p.ID}, "name": {p.Name}, "date_of_birth": {p.DateOfBirth}, "role": {string(p.Role)},
-			"phone": {p.Phone}, "email": {p.Email}, "postcode": {p.Postcode}, "organisation": {p.Organisation},
+			"phone": {intake.FormatPhone(p.Phone)}, "email": {p.Email}, "postcode": {p.Postcode}, "organisation": {p.Organisation},
 			"address": {p.Address}, "job_role": {p.JobRole}, "ethnicity": {p.Ethnicity}, "gender": {p.Gender},
 			"specialty": {p.Specialty}, "member_id": {p.MemberID}, "member_details": {p.MemberDetails}}
 	}
@@ -327,7 +327,12 @@ func (s *Pages) renderContact(c fiber.Ctx, status int, p contactPage) error {
 	if err != nil {
 		return fmt.Errorf("show contact: %w", err)
 	}
-	p.SurveyText, p.NoTextChoices = surveyTextWording(ct, settings.TextIntervalDays), noTextChoices
+	until := untilText(s.intake)
+	when := surveyWhen{Days: settings.TextIntervalDays, PeerOn: until(s.intake.PeerSurveyDue(ct))}
+	if person.LastTextedAt != nil {
+		when.NextFrom = until(person.LastTextedAt.Add(settings.TextInterval()))
+	}
+	p.SurveyText, p.NoTextChoices = surveyTextWording(ct, when), noTextChoices
 	p.CanGiveLink = s.links != nil && intake.CanGiveSurveyLink(ct)
 	return s.site.Render(c, status, s.templates, "contact", p)
 }
