@@ -62,12 +62,22 @@ func fillIntake(t *testing.T, srv *apitest.Server) records {
 // to the rest of the form.
 func answerRisk(t *testing.T, ctx context.Context, atRisk bool) {
 	t.Helper()
+	answerFirstStep(t, ctx, atRisk, "")
+}
+
+// answerFirstStep answers the first step, immediate risk and (when not
+// empty) the service, and goes on to the rest of the form.
+func answerFirstStep(t *testing.T, ctx context.Context, atRisk bool, service intake.ServiceType) {
+	t.Helper()
 	label := `label[for="risk-no"]`
 	if atRisk {
 		label = `label[for="risk"]`
 	}
-	do(t, ctx, "answer immediate risk", chromedp.Click(chromedp.CSS(label)), chromedp.Click(chromedp.CSS(sendForm)),
-		chromedp.WaitVisible(chromedp.ID("name")))
+	do(t, ctx, "answer immediate risk", chromedp.Click(chromedp.CSS(label)))
+	if service != "" {
+		do(t, ctx, "choose the service", chromedp.Click(chromedp.CSS(`input[name="service"][value="`+string(service)+`"]`)))
+	}
+	do(t, ctx, "continue", chromedp.Click(chromedp.CSS(sendForm)), chromedp.WaitVisible(chromedp.ID("name")))
 }
 
 // fillContactForm answers the risk question, then fills in the new-contact
@@ -75,9 +85,13 @@ func answerRisk(t *testing.T, ctx context.Context, atRisk bool) {
 // typing. Choices left empty in n are left unanswered.
 func fillContactForm(t *testing.T, ctx context.Context, n intake.NewContact) {
 	t.Helper()
-	answerRisk(t, ctx, n.Risk)
+	answerFirstStep(t, ctx, n.Risk, n.Service)
+	service := string(n.Service)
+	if !n.Risk {
+		service = "" // chosen at the first step
+	}
 	for _, c := range []struct{ name, value string }{
-		{"service", string(n.Service)}, {"channel", string(n.Channel)}, {"role", string(n.Role)}, {"postcode_missing", n.PostcodeMissing},
+		{"service", service}, {"channel", string(n.Channel)}, {"role", string(n.Role)}, {"postcode_missing", n.PostcodeMissing},
 	} {
 		if c.value != "" {
 			do(t, ctx, "choose "+c.name, chromedp.Click(chromedp.CSS(`input[name="`+c.name+`"][value="`+c.value+`"]`)))

@@ -73,6 +73,8 @@ var screens = []screen{
 
 	// Intake, as call handlers see it.
 	{name: "contact-new", path: "/intake/contacts/new", signIn: accounts.RoleIntake, status: http.StatusOK},
+	{name: "contact-new-counselling", path: "/intake/contacts/new?asked=1&risk=no&service=counselling", signIn: accounts.RoleIntake, status: http.StatusOK},
+	{name: "intake-settings", path: "/admin/intake-settings", signIn: accounts.RoleAdmin, status: http.StatusOK},
 	{name: "contact-new-errors", path: "/intake/contacts/new?risk=no", then: chromedp.Click(chromedp.CSS(sendForm)),
 		signIn: accounts.RoleIntake, status: http.StatusUnprocessableEntity},
 	{name: "contact-new-risk", path: "/intake/contacts/new?risk=yes", then: chromedp.Steps(

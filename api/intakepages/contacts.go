@@ -51,7 +51,14 @@ type contactFormPage struct {
 	MaxSessions int
 	// RiskAnswered: the first question, immediate risk, has been answered, so
 	// the rest of the form is shown (with the guidance first when yes).
-	RiskAnswered                                            bool
+	RiskAnswered bool
+	// Kind is the kind of the service chosen at the first step, for a caller
+	// not at risk: the form then asks only that service's questions. Empty:
+	// every service's questions, the service among them (at risk, or when the
+	// first step was skipped).
+	Kind string
+	// FirstServices are the services offered at the first step.
+	FirstServices                                           []web.Choice
 	Services, Channels, Roles, RiskChoices, PostcodeChoices []web.Choice
 	Languages                                               []web.Choice
 	Ethnicities, Genders, Specialties                       []intake.Option
@@ -98,14 +105,28 @@ func (s *Pages) NewContactForm(c fiber.Ctx) error {
 		form.Set("member_id", member)
 	}
 	page := contactFormPage{Form: web.Values(form), Returning: returning}
-	switch risk := web.Query(c, "risk"); {
-	case risk == "yes" || risk == "no":
+	risk, service, asked := web.Query(c, "risk"), web.Query(c, "service"), web.Query(c, "asked") != ""
+	if service != "" {
+		form.Set("service", service)
+	}
+	if risk == "yes" || risk == "no" {
 		form.Set("risk", risk)
-		page.RiskAnswered = true
-	case web.Query(c, "asked") != "":
-		page.Problems = field.Errors{{Field: "risk", Message: "Select yes if the caller is at immediate risk"}}
+	}
+	// The first step: immediate risk, then (not at risk) the service, whose
+	// questions alone the form then asks. At risk nothing more is needed.
+	switch _, known := s.intake.Services.Kind(intake.ServiceType(service)); {
+	case asked && risk != "yes" && risk != "no":
+		page.Problems.Add("risk", "Select yes if the caller is at immediate risk")
+	case asked && risk == "no" && service == "":
+		page.Problems.Add("service", "Select the service the caller is asking for")
+	case service != "" && !known:
+		page.Problems.Add("service", "Select one of the services listed")
+	}
+	if page.Problems != nil {
 		return s.renderContactForm(c, fiber.StatusUnprocessableEntity, page)
 	}
+	// ?first=1 goes back to the first step with its answers (changing the service).
+	page.RiskAnswered = (risk == "yes" || risk == "no") && web.Query(c, "first") == ""
 	return s.renderContactForm(c, fiber.StatusOK, page)
 }
 
@@ -114,6 +135,10 @@ func (s *Pages) renderContactForm(c fiber.Ctx, status int, p contactFormPage) er
 	p.Invalid = p.Problems != nil
 	p.MaxSessions = intake.MaxCounsellingSessions
 	p.Services, p.Channels, p.Roles = serviceChoices(s.intake.Services), channelChoices, roleChoices
+	p.FirstServices = p.Services
+	if kind, ok := s.intake.Services.Kind(intake.ServiceType(p.Form.Text("service"))); ok && p.RiskAnswered && p.Form.Has("risk", "no") {
+		p.Kind = string(kind)
+	}
 	if p.Form.Has("risk", "yes") {
 		p.Services = append(p.Services, web.Choice{Value: intake.CrisisOnly, Label: "Crisis support only: route to no one, count no session"})
 		p.RefusableDetails = refusableDetails
