@@ -92,6 +92,12 @@ func TestChart_ImageCarriesSourceDateAndN(t *testing.T) {
 		if !inked(img, h-2*16, h) {
 			t.Errorf("%s: the PNG's foot (source and date) is blank", c.Name)
 		}
+		if dir := os.Getenv("FEEDBACK_CHART_SAMPLES"); dir != "" {
+			b := must[[]byte](t)(d.Chart(ctx, "counselling", r, c.Name, dashboards.PNG))
+			if err := os.WriteFile(filepath.Join(dir, c.Name+".png"), b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 }
 

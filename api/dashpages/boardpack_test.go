@@ -98,3 +98,24 @@ func TestBoardPack_ShowsLastMonthTheMeanAndTheResponseRate(t *testing.T) {
 		t.Errorf("the FFT chart does not cover %s to %s", survey.Month(previous), survey.Month(month))
 	}
 }
+
+// Beside each chart's PNG download is its SVG, which answers.
+func TestDashboards_EveryChartOffersItsSVGBesideThePNG(t *testing.T) {
+	srv := newDashboardServer(t)
+	quality, _ := srv.Staff(t, accounts.RoleQuality)
+	submitAll(t, srv, "counselling", repeat(12, survey.Answers{"fft": {Choice: "good"}})...)
+	_, body := quality.Get(t, "/dashboards/counselling")
+	pngs := regexp.MustCompile(`<a href="([^"]+)\.png\?([^"]+)" download>`).FindAllStringSubmatch(body, -1)
+	if len(pngs) < 2 {
+		t.Fatalf("%d PNG downloads", len(pngs))
+	}
+	for _, m := range pngs {
+		svg := m[1] + ".svg?" + m[2]
+		if !strings.Contains(body, `<a href="`+svg+`" download>`) {
+			t.Errorf("no SVG download beside %s.png", m[1])
+		}
+		if resp, b := quality.Get(t, html.UnescapeString(svg)); resp.StatusCode != 200 || !strings.Contains(b, "Source: Counselling feedback survey.") {
+			t.Errorf("GET %s: %d", svg, resp.StatusCode)
+		}
+	}
+}
