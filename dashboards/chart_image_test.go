@@ -52,6 +52,9 @@ func TestChart_DrawsTheTargetOnlyWhenOneIsSet(t *testing.T) {
 	if c.Target == nil || *c.Target != 80 || c.YMax < 80 {
 		t.Errorf("target %v, axis to %v: the target line is off the axis", c.Target, c.YMax)
 	}
+	if !strings.Contains(c.Alt(), " Target: 80%.") {
+		t.Errorf("the text alternative does not say the target: %s", c.Alt())
+	}
 	if dir := os.Getenv("FEEDBACK_CHART_SAMPLES"); dir != "" {
 		for _, f := range []dashboards.Format{dashboards.SVG, dashboards.PNG} {
 			b := must[[]byte](t)(d.Chart(ctx, "counselling", r, dashboards.ChartFFT, f))

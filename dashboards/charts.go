@@ -285,6 +285,9 @@ func (c Chart) Alt() string {
 	if c.Note != "" {
 		b.WriteString(" " + c.Note)
 	}
+	if c.Target != nil {
+		b.WriteString(" Target: " + formatValue(*c.Target, c.Unit) + ".")
+	}
 	for _, s := range c.Series {
 		fmt.Fprintf(&b, " %s: ", s.Name)
 		for i, v := range s.Values {
