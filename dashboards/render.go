@@ -185,7 +185,7 @@ func lineChart(c Chart, scale float64, text func(string) string) chart.Chart {
 		var xs, ys []float64
 		flush := func() {
 			if len(xs) > 0 {
-				series = append(series, chart.ContinuousSeries{Style: style, XValues: xs, YValues: ys})
+				series = append(series, chart.ContinuousSeries{Style: style, YAxis: chart.YAxisSecondary, XValues: xs, YValues: ys})
 			}
 			xs, ys = nil, nil
 		}
@@ -200,12 +200,12 @@ func lineChart(c Chart, scale float64, text func(string) string) chart.Chart {
 	}
 	series = append(series, specialCauseDots(c, scale)...)
 	if c.Target != nil {
-		series = append(series, chart.ContinuousSeries{Style: targetStyle(scale),
+		series = append(series, chart.ContinuousSeries{Style: targetStyle(scale), YAxis: chart.YAxisSecondary,
 			XValues: []float64{-0.5, float64(len(c.Labels)) - 0.5}, YValues: []float64{*c.Target, *c.Target}})
 	}
 	if len(series) == 0 {
 		// Nothing is published: draw the empty axes.
-		series = append(series, chart.ContinuousSeries{Style: chart.Style{StrokeColor: drawing.ColorTransparent, StrokeWidth: 0.01}, XValues: []float64{0, 1}, YValues: []float64{c.YMin, c.YMax}})
+		series = append(series, chart.ContinuousSeries{Style: chart.Style{StrokeColor: drawing.ColorTransparent, StrokeWidth: 0.01}, YAxis: chart.YAxisSecondary, XValues: []float64{0, 1}, YValues: []float64{c.YMin, c.YMax}})
 	}
 	font := 9 * scale
 	return chart.Chart{
@@ -216,7 +216,13 @@ func lineChart(c Chart, scale float64, text func(string) string) chart.Chart {
 			Range: &chart.ContinuousRange{Min: -0.5, Max: float64(len(c.Labels)) - 0.5},
 			Ticks: ticks,
 		},
-		YAxis: chart.YAxis{
+		// The Y axis is on the left, as in Making Data Count's charts: every
+		// series is drawn against the "secondary" axis, and the primary is
+		// hidden. go-chart reads the secondary's range from the primary's
+		// ticks, so both have them.
+		YAxis: chart.YAxis{Style: chart.Style{Hidden: true}, Range: &chart.ContinuousRange{Min: c.YMin, Max: c.YMax},
+			Ticks: yTicks(c.YMin, c.YMax, c.YStep, c.Unit)},
+		YAxisSecondary: chart.YAxis{
 			Style:          chart.Style{FontSize: font, FontColor: ink, StrokeColor: ink},
 			Range:          &chart.ContinuousRange{Min: c.YMin, Max: c.YMax},
 			Ticks:          yTicks(c.YMin, c.YMax, c.YStep, c.Unit),
