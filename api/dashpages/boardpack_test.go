@@ -97,6 +97,11 @@ func TestBoardPack_ShowsLastMonthTheMeanAndTheResponseRate(t *testing.T) {
 	if !strings.Contains(body, "/dashboards/counselling/charts/fft.svg?from="+survey.Month(previous)+"&amp;to="+survey.Month(month)) {
 		t.Errorf("the FFT chart does not cover %s to %s", survey.Month(previous), survey.Month(month))
 	}
+	// A period of several months adds its totals beside them.
+	_, body = quality.Get(t, "/dashboards/board-pack?from="+survey.Month(previous)+"&to="+survey.Month(month))
+	if !regexp.MustCompile(`This period <span class="interval">[^<]+</span></th></tr></thead>\s*<tbody><tr><th scope="row">Responses</th><td>12</td><td>12</td><td>12 <span class="interval">a month, over 2 published months</span></td><td>24</td>`).MatchString(body) {
+		t.Errorf("no period column:\n%s", body)
+	}
 }
 
 // Beside each chart's PNG download is its SVG, which answers.
