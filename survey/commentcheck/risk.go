@@ -31,7 +31,7 @@ type riskRule struct {
 }
 
 // maxClasses bounds the classes, so a sentence's counts fit an array.
-const maxClasses = 32
+const maxClasses = 48
 
 func (w *riskWords) class(name string) (int, error) {
 	for i, n := range w.names {
