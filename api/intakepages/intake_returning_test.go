@@ -15,6 +15,9 @@ func TestNewContact_AReturningCallersMisspeltNameIsShownBesideTheRecordAndKept(t
 	c, _ := srv.Intake.Contact(context.Background(), first)
 	person := c.PersonID
 
+	if _, body := handler.Get(t, "/intake/contacts/new?risk=no&person="+person); !strings.Contains(body, `name="phone" value="07700 900123"`) {
+		t.Errorf("the returning caller's phone is not shown as typed:\n%s", body)
+	}
 	again := apitest.With(apitest.CounsellingForm(), "person_id", person)
 	again.Set("name", "Alex Morgen")
 	again.Set("phone", "07700 900777")
