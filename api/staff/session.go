@@ -63,6 +63,9 @@ func (s *Pages) Area(c fiber.Ctx) error {
 // names a live one, and clears a cookie that names none. Only staff routes run
 // it: survey routes never read or set a cookie.
 func (s *Pages) LoadSession(c fiber.Ctx) error {
+	if c.Get(fiber.HeaderAuthorization) != "" {
+		return refuseToken(c)
+	}
 	id := c.Cookies(s.cookieName())
 	if id == "" {
 		return c.Next()
