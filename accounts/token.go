@@ -208,4 +208,3 @@ func (s *Store) tokenDocs(ctx context.Context) ([]tokenDoc, error) {
 	}
 	return docs, nil
 }
-
