@@ -175,9 +175,12 @@ func (s *Server) surveyAdminRoutes(app *fiber.App) {
 	adm.Get("/", sa.List)
 	adm.Get("/drafts/:id", sa.Preview) // before /:service: one parameter keeps a hostile URL short
 	adm.Get("/drafts/:id/phone", sa.Phone)
+	adm.Get("/drafts/:id/publish", sa.ConfirmPublish)
 	adm.Post("/drafts/:id/publish", sa.Publish)
 	adm.Get("/:service", sa.Service)
 	adm.Get("/:service/export.json", sa.Export)
+	adm.Get("/:service/compare", sa.Compare)
+	adm.Get("/:service/rollback", sa.ConfirmRollback)
 	adm.Post("/:service/rollback", sa.Rollback)
 	adm.Get("/:service/draft", sa.DraftForm)
 	adm.Post("/:service/draft", sa.DraftSubmit)

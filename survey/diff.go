@@ -49,6 +49,36 @@ type FieldChange struct {
 // Empty reports whether the two versions ask and show exactly the same.
 func (d Diff) Empty() bool { return len(d.Survey) == 0 && len(d.Questions) == 0 }
 
+// Summary says in a sentence how many questions were added, removed and
+// changed, and whether the survey's own texts changed.
+func (d Diff) Summary() string {
+	added, removed, changed := d.Counts()
+	var parts []string
+	for _, p := range []struct {
+		n    int
+		what string
+	}{{added, "added"}, {removed, "removed"}, {changed, "changed"}} {
+		if p.n > 0 {
+			parts = append(parts, fmt.Sprintf("%d question%s %s", p.n, plural(p.n), p.what))
+		}
+	}
+	if len(d.Survey) > 0 {
+		parts = append(parts, "the survey's title, introduction or intake rules changed")
+	}
+	if len(parts) == 0 {
+		return "No difference"
+	}
+	s := strings.Join(parts, ", ")
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
 // Counts are how many questions were added, removed and changed.
 func (d Diff) Counts() (added, removed, changed int) {
 	for _, q := range d.Questions {

@@ -11,10 +11,11 @@ import (
 
 type previewPage struct {
 	web.Page
-	Draft   *survey.Draft
-	Changes []dashboards.SeriesChange
-	Seconds int
-	Problem string
+	Draft    *survey.Draft
+	Changes  []dashboards.SeriesChange
+	Warnings []string // where one language changed and the other did not
+	Seconds  int
+	Problem  string
 }
 
 // draft returns the draft named in the path.
@@ -46,6 +47,7 @@ func (p *Pages) renderPreview(c fiber.Ctx, status int, d *survey.Draft, problem 
 	return p.site.Render(c, status, p.templates, "preview", previewPage{
 		Page: p.staff.Page(c, "Preview: "+d.Definition.Title), Draft: d, Seconds: d.Definition.EstimatedSeconds(),
 		Changes: dashboards.SeriesChanges(cur, d.Definition, known), Problem: problem,
+		Warnings: survey.LanguageWarnings(cur, d.Definition),
 	})
 }
 
@@ -66,9 +68,9 @@ func (p *Pages) Phone(c fiber.Ctx) error {
 	return p.phone.Preview(c, d.Definition)
 }
 
-// Publish is POST /admin/surveys/drafts/{id}/publish. If someone
-// else published since the draft was made, nothing is published and the
-// preview says so.
+// Publish is POST /admin/surveys/drafts/{id}/publish, confirmed on the page
+// ConfirmPublish shows. If someone else published since the draft was made,
+// nothing is published and that page says so.
 func (p *Pages) Publish(c fiber.Ctx) error {
 	d, err := p.draft(c)
 	if err != nil {
@@ -78,7 +80,7 @@ func (p *Pages) Publish(c fiber.Ctx) error {
 	if err != nil {
 		// Unwrapped: a refusal's notice is the library's own words.
 		return web.ShowAgain(err, publishRefusals, func(a web.Again) error {
-			return p.renderPreview(c, a.Status, d, a.Notice)
+			return p.renderConfirmPublish(c, a.Status, d, a.Notice)
 		})
 	}
 	return p.afterPublish(c, actionSurveyPublished, pub)
