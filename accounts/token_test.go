@@ -110,3 +110,44 @@ func TestToken_UseIsAuditedOncePerDay(t *testing.T) {
 		t.Fatalf("%d use entries after a use the next day, want 2", n)
 	}
 }
+
+// BenchmarkAuthenticateToken is one request's token check on the embedded
+// store with 20 tokens (more than an install is expected to hold), after the
+// day's first use was audited.
+func BenchmarkAuthenticateToken(b *testing.B) {
+	s, _ := newTestStore(b, Config{PasswordParams: cheapParams})
+	ctx := context.Background()
+	var secret string
+	for range 20 {
+		_, sec, err := s.CreateToken(ctx, "script", RoleQuality, time.Time{}, ActorCLI)
+		if err != nil {
+			b.Fatal(err)
+		}
+		secret = sec
+	}
+	if _, err := s.AuthenticateToken(ctx, secret); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := s.AuthenticateToken(ctx, secret); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkLookupSession is a cookie session's check, for comparison: one
+// session document and one account read.
+func BenchmarkLookupSession(b *testing.B) {
+	s, _ := newTestStore(b, Config{PasswordParams: cheapParams})
+	ctx := context.Background()
+	sess, err := s.CreateSession(ctx, addUser(b, s, "lead@example.nhs.uk"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := s.LookupSession(ctx, sess.ID); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
