@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"go.mongodb.org/mongo-driver/v2/bson"
+
 	"github.com/feedback-service/feedback/accounts"
 	"github.com/feedback-service/feedback/api/apitest"
 )
@@ -158,5 +160,25 @@ func TestToken_UseIsAuditedOnceADayWithoutWhatWasRead(t *testing.T) {
 	}
 	if uses != 1 {
 		t.Fatalf("%d use entries after three requests in a day, want 1", uses)
+	}
+}
+
+// Someone who copied the staff database holds each token's stored document:
+// neither it nor the hash in it opens anything.
+func TestToken_AttackTheStoredHashIsNotTheTokenAndOpensNothing(t *testing.T) {
+	srv := apitest.New(t)
+	_, secret := newToken(t, srv)
+	raw, err := srv.Store.Database(accounts.Database).Collection("api_tokens").FindOne(context.Background(), bson.D{}).Raw()
+	if err != nil {
+		t.Fatal(err)
+	}
+	hash, ok := raw.Lookup("hash").StringValueOK()
+	if !ok || hash == secret || strings.Contains(raw.String(), strings.TrimPrefix(secret, "fbk_")) {
+		t.Fatalf("the stored document holds the token: %s", raw)
+	}
+	for _, stolen := range []string{hash, "fbk_" + hash, raw.Lookup("_id").StringValue()} {
+		if resp, _ := srv.Browser().Do(t, http.MethodGet, "/api/v1/stats/counselling", "", nil, bearer(stolen)); resp.StatusCode != http.StatusUnauthorized {
+			t.Errorf("the stored value %q opened the stats: %d", stolen, resp.StatusCode)
+		}
 	}
 }
