@@ -15,7 +15,6 @@ type previewPage struct {
 	Changes  []dashboards.SeriesChange
 	Warnings []string // where one language changed and the other did not
 	Seconds  int
-	Problem  string
 }
 
 // draft returns the draft named in the path.
@@ -30,28 +29,22 @@ func (p *Pages) Preview(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return p.renderPreview(c, fiber.StatusOK, d, "")
+	return p.renderPreview(c, d)
 }
 
-func (p *Pages) renderPreview(c fiber.Ctx, status int, d *survey.Draft, problem string) error {
+func (p *Pages) renderPreview(c fiber.Ctx, d *survey.Draft) error {
 	cur, ok := p.surveys.Get(d.Definition.Service)
 	if !ok {
 		return p.site.NotFound(c)
 	}
-	var known []*survey.Definition
-	for _, a := range p.surveys.Archive() {
-		if a.Service == cur.Service {
-			known = append(known, a)
-		}
-	}
-	return p.site.Render(c, status, p.templates, "preview", previewPage{
+	return p.site.Render(c, fiber.StatusOK, p.templates, "preview", previewPage{
 		Page: p.staff.Page(c, "Preview: "+d.Definition.Title), Draft: d, Seconds: d.Definition.EstimatedSeconds(),
-		Changes: dashboards.SeriesChanges(cur, d.Definition, known), Problem: problem,
+		Changes:  p.series(cur.Service, d.Definition),
 		Warnings: survey.LanguageWarnings(cur, d.Definition),
 	})
 }
 
-// publishRefusals are shown on the preview again.
+// publishRefusals are shown on the publish confirmation again.
 var publishRefusals = web.Answers{
 	{Is: survey.ErrPublishConflict, Status: fiber.StatusConflict, Explain: error.Error},
 	{Is: survey.ErrUnchanged, Status: fiber.StatusConflict, Explain: error.Error},
