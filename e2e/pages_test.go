@@ -64,6 +64,9 @@ var screens = []screen{
 	{name: "password", path: "/account/password", signIn: accounts.RoleQuality, status: http.StatusOK},
 	{name: "admin-users-one-time-password", path: "/admin/users", then: addStaffMember(), signIn: accounts.RoleAdmin, status: http.StatusOK},
 	{name: "admin-audit", path: "/admin/audit", signIn: accounts.RoleAdmin, status: http.StatusOK},
+	{name: "admin-survey-versions", path: "/admin/surveys/counselling", signIn: accounts.RoleAdmin, status: http.StatusOK},
+	{name: "admin-survey-compare", path: "/admin/surveys/counselling/compare?from=1&to=1", signIn: accounts.RoleAdmin, status: http.StatusOK},
+	{name: "admin-survey-rollback-current", path: "/admin/surveys/counselling/rollback?number=1", signIn: accounts.RoleAdmin, status: http.StatusOK},
 
 	// Administration of intake.
 	{name: "admin-practitioners", path: "/admin/practitioners", signIn: accounts.RoleAdmin, status: http.StatusOK},

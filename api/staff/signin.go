@@ -109,17 +109,12 @@ func (s *Pages) afterSignIn(sess accounts.Session, next string) string {
 	if localPath(next) {
 		return next
 	}
-	return landing(sess)
+	return homePath
 }
 
-// landing is a person's home Page: account management for admins, otherwise
-// the list of what they can open.
-func landing(sess accounts.Session) string {
-	if sess.Has(accounts.RoleAdmin) {
-		return "/admin/users"
-	}
-	return "/staff"
-}
+// homePath is where a sign-in with nowhere else to go ends, for every role: the
+// staff home lists what each may open (an admin looks after more than accounts).
+const homePath = "/staff"
 
 // localPath accepts only an address on this site: a path starting with one
 // "/" ("//host" and "/\host" are other hosts to a browser), with no scheme,
