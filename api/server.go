@@ -43,7 +43,7 @@ type Config struct {
 	RateLimit int
 	// Submissions limits the answers one sender (a client address for open
 	// answers, an invitation or token for invited ones) may send to one survey;
-	// zero means web.DefaultSubmissionLimits.
+	// zero means web.DefaultSubmissionLimits, a negative limit none.
 	Submissions web.SubmissionLimits
 	// TrustedProxies lists proxy addresses or CIDR ranges whose X-Forwarded-For
 	// is believed; requests from anywhere else are keyed by their own address.
