@@ -31,6 +31,7 @@ func (s *Server) routes() {
 	app.Post("/s/:service", sp.Submit)
 	app.Get("/s/:service/thanks", sp.Thanks)
 	app.Get("/s/:service/privacy", sp.Privacy)
+	app.Get("/s/:service/you-said-we-did", sp.YouSaid)
 	app.Get("/accessibility", sp.Accessibility)
 	app.Get("/i/:code", sp.Exchange)
 	app.Get("/s/:service/token-key", sp.TokenKey) // blind-signature exchange, for browsers with JavaScript

@@ -199,6 +199,11 @@ func (s *Server) buildPages(deps Deps, origin string) error {
 	}
 	if deps.SurveyLibrary != nil {
 		s.surveyPage.Follow(deps.SurveysPublished)
+		k := 0 // the notice then says "at least 1": no dashboards, nothing published
+		if deps.Dashboards != nil {
+			k = deps.Dashboards.K()
+		}
+		s.surveyPage.UseSettings(deps.SurveyLibrary, k)
 		s.surveyAdm, err = surveyadmin.New(surveyadmin.Deps{Site: s.site, Staff: s.staff, Library: deps.SurveyLibrary,
 			Surveys: deps.Surveys, Phone: s.surveyPage, Published: deps.SurveysPublished, NamesSaved: deps.CommentNamesSaved})
 	}
