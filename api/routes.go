@@ -170,6 +170,8 @@ func (s *Server) surveyAdminRoutes(app *fiber.App) {
 	admin := st.RequireRole(accounts.RoleAdmin)
 	app.Get(surveyadmin.NamesPath, st.Area, st.LoadSession, admin, st.CheckCSRF, sa.NamesForm)
 	app.Post(surveyadmin.NamesPath, st.Area, st.LoadSession, admin, st.CheckCSRF, sa.SaveNames)
+	app.Get(surveyadmin.NoticePath, st.Area, st.LoadSession, admin, st.CheckCSRF, sa.NoticeForm)
+	app.Post(surveyadmin.NoticePath, st.Area, st.LoadSession, admin, st.CheckCSRF, sa.SaveNotice)
 	adm := app.Group("/admin/surveys", st.Area, st.LoadSession, admin, st.CheckCSRF)
 	adm.Get("/", sa.List)
 	adm.Get("/drafts/:id", sa.Preview) // before /:service: one parameter keeps a hostile URL short

@@ -69,8 +69,10 @@ func New(d Deps) (*Pages, error) {
 		"month": monthName,
 		"add":   func(a, b int) int { return a + b },
 		"area":  newAreaView,
+		"basis": basisChoices,
+		"lines": addressLines,
 	}
-	t, err := web.ParseTemplates(templateFS, funcs, nil, "surveys", "service", "draft", "preview", "names")
+	t, err := web.ParseTemplates(templateFS, funcs, nil, "surveys", "service", "draft", "preview", "names", "notice")
 	if err != nil {
 		return nil, err
 	}
