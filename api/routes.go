@@ -139,6 +139,12 @@ func (s *Server) dashboardRoutes(app *fiber.App, v1 fiber.Router) {
 	dash.Get("/fft-return.csv", dp.FFTReturn)
 	dash.Get("/board-pack", dp.BoardPack)
 	dash.Post("/notices", st.CheckCSRF, dp.Notices)
+	if ys := s.youSaid; ys != nil {
+		dash.Get("/you-said-we-did", ys.Index)
+		dash.Get("/:service/you-said-we-did", ys.Service)
+		dash.Post("/:service/you-said-we-did", st.CheckCSRF, ys.Save)
+		dash.Post("/:service/you-said-we-did/remove", st.CheckCSRF, ys.Remove)
+	}
 	dash.Get("/:service", dp.Service)
 	dash.Get("/:service/export.csv", dp.Export)
 	dash.Get("/:service/charts/:chart", dp.Chart)
