@@ -11,6 +11,7 @@ import (
 	"errors"
 	"html/template"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v3"
@@ -35,6 +36,9 @@ const (
 	actionRemoved accounts.Action = "you_said_removed"
 )
 
+// refusals are the errors a save shows the form again with, as a notice.
+var refusals = web.Answers{{Is: survey.ErrYouSaidConflict, Status: fiber.StatusConflict, Message: survey.ErrYouSaidConflict.Error()}}
+
 // Pages are the "You said, we did" screens.
 type Pages struct {
 	site      *web.Site
@@ -56,7 +60,6 @@ func New(site *web.Site, staffPages *staff.Pages, library *survey.Library, surve
 	if err != nil {
 		return nil, err
 	}
-	site.Answer(web.Answer{Is: survey.ErrYouSaidConflict, Status: fiber.StatusConflict})
 	return &Pages{site: site, staff: staffPages, library: library, surveys: surveys, now: now, templates: t}, nil
 }
 
@@ -144,15 +147,15 @@ func (p *Pages) Save(c fiber.Ctx) error {
 	e := survey.YouSaid{Month: form.Text(survey.YouSaidMonthField), English: form.Text(survey.YouSaidEnglishField),
 		Welsh: form.Text(survey.YouSaidWelshField)}
 	if err := p.library.SaveYouSaid(c.Context(), d.Service, e, staff.SessionOf(c).Email); err != nil {
-		return web.ShowAgain(err, nil, func(a web.Again) error {
+		return web.ShowAgain(err, refusals, func(a web.Again) error {
 			entries, rerr := p.library.YouSaid(c.Context(), d.Service)
 			if rerr != nil {
 				return rerr
 			}
-			return p.render(c, a.Status, d, entries, form, a.Problems, false, "")
+			return p.render(c, a.Status, d, entries, form, a.Problems, false, a.Notice)
 		})
 	}
-	if err := p.staff.Audit(c, actionSaved, d.Service+"/"+form.Text(survey.YouSaidMonthField)); err != nil {
+	if err := p.staff.Audit(c, actionSaved, d.Service+"/"+strings.TrimSpace(form.Text(survey.YouSaidMonthField))); err != nil {
 		return err
 	}
 	return c.Redirect().Status(fiber.StatusSeeOther).To(servicePath(d.Service) + "?done=saved")
