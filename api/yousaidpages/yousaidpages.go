@@ -203,7 +203,9 @@ func (p *Pages) definition(c fiber.Ctx) (*survey.Definition, bool) {
 	return p.surveys.Get(name)
 }
 
-func servicePath(service string) string { return "/dashboards/" + url.PathEscape(service) + "/you-said-we-did" }
+func servicePath(service string) string {
+	return "/dashboards/" + url.PathEscape(service) + "/you-said-we-did"
+}
 
 // monthName is "November 2026" for "2026-11".
 func monthName(m string) string {
