@@ -69,6 +69,23 @@ func (n PrivacyNotice) Complete() bool {
 	return n.Controller != "" && n.Address != "" && n.DPO != "" && n.Basis != "" && n.RetentionYears > 0
 }
 
+// Unset names the facts not set yet, in the order the notice gives them.
+func (n PrivacyNotice) Unset() []string {
+	var out []string
+	for _, f := range []struct {
+		unset bool
+		name  string
+	}{
+		{n.Controller == "", "the controller"}, {n.Address == "", "its address"}, {n.DPO == "", "the data protection officer"},
+		{n.Basis == "", "the lawful basis"}, {n.RetentionYears == 0, "how long results are kept"},
+	} {
+		if f.unset {
+			out = append(out, f.name)
+		}
+	}
+	return out
+}
+
 // AddressLines is the address one line at a time.
 func (n PrivacyNotice) AddressLines() []string {
 	if n.Address == "" {

@@ -130,7 +130,7 @@ func TestPrivacyNotice_IsCheckedAndKept(t *testing.T) {
 		t.Fatal(err)
 	}
 	n, err := lib.PrivacyNotice(ctx)
-	if err != nil || n.Controller != "Practitioner Support" || n.Address != "1 Example Street\nCardiff" || !n.Complete() ||
+	if err != nil || n.Controller != "Practitioner Support" || n.Address != "1 Example Street\nCardiff" || !n.Complete() || len(n.Unset()) != 0 ||
 		n.By != "admin@example.org" || n.Month != survey.Month(clocktest.Wall()) {
 		t.Fatalf("kept %+v, %v", n, err)
 	}
