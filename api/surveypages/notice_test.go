@@ -47,7 +47,7 @@ func TestPrivacyNotice_NamesTheControllerBasisRightsAndTheCommissionerInBothLang
 		"Practitioner Support <Trust> is the controller", "1 Example Street<br>Cardiff CF10 1AA", "dpo@example.org",
 		"Article 6(1)(e)", "special category data", "at least 7 answers", "for 6 years, then delete them",
 		"Your rights", "(access)", "(rectification)", "(erasure)", "object to its use", "cannot find them again",
-		"Information Commissioner's Office", `href="https://ico.org.uk/make-a-complaint/"`, `href="tel:03031231113"`, "0303 123 1113",
+		"Information Commissioner's Office", `href="https://ico.org.uk/make-a-complaint/"`, "This notice was last changed in ", `href="tel:03031231113"`, "0303 123 1113",
 		// Today's explanation of anonymity stays.
 		"The calendar month you sent your answers in", "Your internet (IP) address", "Cookies: the survey pages set none", "can never be opened again")
 	cy := privacy(t, srv, "cy")
@@ -55,7 +55,7 @@ func TestPrivacyNotice_NamesTheControllerBasisRightsAndTheCommissionerInBothLang
 		"Practitioner Support <Trust> yw rheolydd", "Cyfeiriad:", "dpo@example.org",
 		"Erthygl 6(1)(e)", "data categori arbennig", "grwpiau o 7 ateb o leiaf", "am 6 o flynyddoedd",
 		"Eich hawliau", "yr hawl i'w dileu", "ni allwn ddod o hyd iddynt eto",
-		"Swyddfa'r Comisiynydd Gwybodaeth", `href="tel:03031231113"`)
+		"Swyddfa'r Comisiynydd Gwybodaeth", `href="tel:03031231113"`, "Newidiwyd yr hysbysiad hwn ddiwethaf ym mis ")
 	for _, english := range []string{"Your rights", "is the controller", "lawful basis"} {
 		if strings.Contains(cy, english) {
 			t.Errorf("English %q in the Welsh notice", english)
@@ -80,7 +80,7 @@ func TestPrivacyNotice_UnsetFactsShowANeutralFallback(t *testing.T) {
 	contains(t, "the unset notice", en, "The organisation that runs this service is the controller", "Ask the office for its name and address",
 		"ask for the data protection officer", `href="mailto:office@example.org"`, "Ask the office which lawful basis",
 		"for as long as we use them", "Your rights", "Information Commissioner's Office")
-	for _, invented := range []string{"Article 6(1)(e)", "Article 6(1)(f)", "Address:", "years, then delete"} {
+	for _, invented := range []string{"Article 6(1)(e)", "Article 6(1)(f)", "Address:", "years, then delete", "last changed"} {
 		if strings.Contains(en, invented) {
 			t.Errorf("the unset notice says %q", invented)
 		}

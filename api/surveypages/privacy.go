@@ -20,7 +20,7 @@ import (
 type privacyPage struct {
 	page
 	Notice                   survey.PrivacyNotice
-	Basis, Retention, K      string // sentences, in the page's language
+	Basis, K, Updated        string // sentences, in the page's language
 	Stored, Never, Kept      []string
 	OfficePhone, OfficeEmail string
 	OfficePhoneLink          string
@@ -70,6 +70,9 @@ func (p *Pages) Privacy(c fiber.Ctx) error {
 	}
 	data.Basis = lang.T(key)
 	data.K = lang.T("privacy.who_sees", strconv.Itoa(max(p.k, 1)))
+	if data.Notice.Month != "" {
+		data.Updated = lang.T("privacy.updated", monthName(lang, data.Notice.Month))
+	}
 	for _, f := range survey.ResponseFields {
 		data.Stored = append(data.Stored, lang.T(privacyFieldKey(f)))
 	}
