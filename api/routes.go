@@ -31,6 +31,7 @@ func (s *Server) routes() {
 	app.Post("/s/:service", sp.Submit)
 	app.Get("/s/:service/thanks", sp.Thanks)
 	app.Get("/s/:service/privacy", sp.Privacy)
+	app.Get("/s/:service/you-said-we-did", sp.YouSaid)
 	app.Get("/accessibility", sp.Accessibility)
 	app.Get("/i/:code", sp.Exchange)
 	app.Get("/s/:service/token-key", sp.TokenKey) // blind-signature exchange, for browsers with JavaScript
@@ -142,6 +143,12 @@ func (s *Server) dashboardRoutes(app *fiber.App, v1 fiber.Router) {
 	dash.Get("/", dp.Overview)
 	dash.Get("/board-pack", dp.BoardPack)
 	dash.Post("/notices", st.CheckCSRF, dp.Notices)
+	if ys := s.youSaid; ys != nil {
+		dash.Get("/you-said-we-did", ys.Index)
+		dash.Get("/:service/you-said-we-did", ys.Service)
+		dash.Post("/:service/you-said-we-did", st.CheckCSRF, ys.Save)
+		dash.Post("/:service/you-said-we-did/remove", st.CheckCSRF, ys.Remove)
+	}
 	dash.Get("/:service", dp.Service)
 	dash.Get("/:service/charts/:chart", dp.Chart)
 	dash.Get("/:service/spc", dp.SettingForm)
@@ -171,6 +178,8 @@ func (s *Server) surveyAdminRoutes(app *fiber.App) {
 	admin := st.RequireRole(accounts.RoleAdmin)
 	app.Get(surveyadmin.NamesPath, st.Area, st.LoadSession, admin, st.CheckCSRF, sa.NamesForm)
 	app.Post(surveyadmin.NamesPath, st.Area, st.LoadSession, admin, st.CheckCSRF, sa.SaveNames)
+	app.Get(surveyadmin.NoticePath, st.Area, st.LoadSession, admin, st.CheckCSRF, sa.NoticeForm)
+	app.Post(surveyadmin.NoticePath, st.Area, st.LoadSession, admin, st.CheckCSRF, sa.SaveNotice)
 	adm := app.Group("/admin/surveys", st.Area, st.LoadSession, admin, st.CheckCSRF)
 	adm.Get("/", sa.List)
 	adm.Get("/drafts/:id", sa.Preview) // before /:service: one parameter keeps a hostile URL short

@@ -239,7 +239,8 @@ func (s *Pages) Home(c fiber.Ctx) error {
 			staffLink{"Patient-safety concerns", "/admin/safety-concerns", "Concerns raised in peer support, and each step taken, up to the GMC."})
 	}
 	if sess.Has(accounts.RoleQuality) {
-		links = append(links, staffLink{"Dashboards", "/dashboards", "Survey results by service and month, comments, charts and the FFT return."})
+		links = append(links, staffLink{"Dashboards", "/dashboards", "Survey results by service and month, comments, charts and the FFT return."},
+			staffLink{"You said, we did", "/dashboards/you-said-we-did", "Tell the people who answer each survey what changed because of their feedback."})
 	}
 	if sess.Has(accounts.RoleModerator) {
 		links = append(links, staffLink{"Comments to moderate", "/moderation", "Comments that might name someone: approve each, or remove the words, before quality leads read it."})

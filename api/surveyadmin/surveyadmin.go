@@ -69,8 +69,10 @@ func New(d Deps) (*Pages, error) {
 		"month": monthName,
 		"add":   func(a, b int) int { return a + b },
 		"area":  newAreaView,
+		"basis": basisChoices,
+		"lines": addressLines,
 	}
-	t, err := web.ParseTemplates(templateFS, funcs, []string{"diff"}, "surveys", "service", "draft", "preview", "names", "compare", "confirm")
+	t, err := web.ParseTemplates(templateFS, funcs, []string{"diff"}, "surveys", "service", "draft", "preview", "names", "compare", "confirm", "notice")
 	if err != nil {
 		return nil, err
 	}

@@ -86,9 +86,14 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	notice, err := library.PrivacyNotice(startCtx)
+	if err != nil {
+		return err
+	}
 	welcome := func() {
 		printStart(stdout, cfg, st, catalogue, firstAdmin, created)
 		printIntakeSetup(stdout, cfg.BaseURL, unstaffed)
+		printNoticeSetup(stdout, cfg.BaseURL, notice)
 	}
 	return runHTTP(ctx, cfg, srv, m, welcome, logger, stdout)
 }
