@@ -42,6 +42,8 @@ const topUsage = `feedback: anonymous feedback surveys for a doctors' support se
 Usage:
   feedback [serve] [flags]   start the service (the default)
   feedback users ...         manage staff accounts (run "feedback users help")
+  feedback tokens add|list|revoke  read-only API tokens for the stats API and CSV exports
+                             (run "feedback tokens help")
   feedback demo --responses N      fill the store with synthetic responses for the last 12 months
                              (--people N: also N synthetic intake callers, to measure at scale)
   feedback surveys list|export SERVICE|check FILE|publish FILE  the survey definitions and their versions
@@ -84,6 +86,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return withStore(ctx, "feedback users", args, stderr, func(st *store.Store, rest []string) error {
 			return runUsers(ctx, st, rest, stdin, stdout, stderr)
 		})
+	case "tokens":
+		return withStore(ctx, "feedback tokens", args, stderr, func(st *store.Store, rest []string) error {
+			return runTokens(ctx, st, rest, stdout, stderr)
+		})
 	case "demo":
 		return withStore(ctx, "feedback demo", args, stderr, func(st *store.Store, rest []string) error {
 			return runDemo(ctx, st, rest, stdout, stderr)
@@ -116,6 +122,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "keyring":
 		return runKeyring(args, envOrEmpty, stdin, stdout, stderr)
 	case "comments":
+		if len(args) > 0 && args[0] == "names" {
+			return withStore(ctx, "feedback comments names", args[1:], stderr, func(st *store.Store, rest []string) error {
+				return runCommentNames(ctx, st, rest, stdin, stdout, stderr)
+			})
+		}
 		return runComments(args, stdin, stdout, stderr)
 	case "loadtest":
 		return runLoadtest(ctx, args, stdout, stderr)
