@@ -112,6 +112,16 @@ func (t *Tagger) Tag(lower string) []string {
 	return out
 }
 
+// HasTheme says whether a comment's text (lower case) has the theme name.
+func (t *Tagger) HasTheme(lower, name string) bool {
+	for _, th := range t.Themes {
+		if th.Name == name {
+			return th.match.MatchString(lower)
+		}
+	}
+	return false
+}
+
 // Has says whether name is one of the themes.
 func (t *Tagger) Has(name string) bool {
 	for _, th := range t.Themes {

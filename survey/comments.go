@@ -115,3 +115,31 @@ func commentCollections(ctx context.Context, db *mongo.Database) ([]string, erro
 	slices.Sort(out)
 	return out, nil
 }
+
+// EachComment calls fn with each of service's comments of month (YYYY-MM),
+// read as a stream from its one small collection and never held together, in
+// stored order; it stops at fn's first error. A comment filed under another
+// service or month is left out, as ReadComments does.
+func EachComment(ctx context.Context, db *mongo.Database, service, month string, fn func(Comment) error) error {
+	cur, err := db.Collection(CommentsCollection(service, month)).Find(ctx, bson.D{})
+	if err != nil {
+		return fmt.Errorf("read survey comments: %w", err)
+	}
+	defer cur.Close(ctx)
+	for cur.Next(ctx) {
+		var c Comment
+		if err := cur.Decode(&c); err != nil {
+			return fmt.Errorf("read survey comments: %w", err)
+		}
+		if c.Service != service || c.Month != month {
+			continue
+		}
+		if err := fn(c); err != nil {
+			return err
+		}
+	}
+	if err := cur.Err(); err != nil {
+		return fmt.Errorf("read survey comments: %w", err)
+	}
+	return nil
+}

@@ -1,10 +1,12 @@
 package dashpages
 
 import (
-	"bytes"
+	"bufio"
+	"context"
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v3"
 
@@ -72,16 +74,27 @@ func (s *Pages) CommentsCSV(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p, err := s.dashboards.AllComments(c.Context(), service, r, commentFilter(c))
-	if err != nil {
+	f := commentFilter(c)
+	if err := s.dashboards.CheckComments(service, r, f); err != nil {
 		return err
 	}
-	var b bytes.Buffer
-	if err := dashboards.WriteCommentsCSV(&b, p); err != nil {
-		return err
-	}
-	return sendCSV(c, downloadName(service, "comments", r, "csv"), b.Bytes())
+	// The rows stream a month at a time, after the handler returns: the
+	// request's context is gone by then, so the download has its own.
+	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+downloadName(service, "comments", r, "csv")+`"`)
+	d := s.dashboards
+	return c.SendStreamWriter(func(w *bufio.Writer) {
+		ctx, cancel := context.WithTimeout(context.Background(), commentsDownloadTimeout)
+		defer cancel()
+		if err := d.WriteComments(ctx, w, service, r, f); err != nil {
+			// The status is sent: the file ends short, and the log says why.
+			d.Logger().Error("comments download", "service", service, "err", err)
+		}
+	})
 }
+
+// commentsDownloadTimeout bounds a download of every comment.
+const commentsDownloadTimeout = 10 * time.Minute
 
 type themesPage struct {
 	web.Page
