@@ -356,6 +356,9 @@ func openDashboards(cfg *Config, st *store.Store, library *survey.Library, catal
 		return nil, nil, err
 	}
 	surveys := &surveyFollower{lib: library, cat: catalogue, sealer: side.sealer, dash: dash, services: side.services}
+	// A released month's comments are counted once (themes, ratings, risk),
+	// at start-up and within ten minutes of a release, before a lead asks.
+	jobs.start(job{Name: "count published comments", Every: 10 * time.Minute, Timeout: 10 * time.Minute, Run: dash.SummariseComments})
 	jobs.start(job{Name: "follow published surveys", After: 15 * time.Second, Every: 15 * time.Second, Timeout: 10 * time.Second, Run: surveys.refresh})
 	if err := announcePublications(cfg, dash, jobs, logger); err != nil {
 		return nil, nil, err
