@@ -64,6 +64,9 @@ type CommentView struct {
 	// Risk: the response spoke of suicide, self-harm, harm to others or a
 	// risk to patients; such comments are read first.
 	Risk bool `json:"spoke_of_risk,omitempty"`
+	// OnRating: the comment answers the survey's "why" of its FFT rating, so
+	// the rating says what it is about and no question is shown beside it.
+	OnRating bool `json:"on_rating,omitempty"`
 }
 
 // ErrCursor means a comment page cursor is malformed.

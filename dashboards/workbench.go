@@ -89,6 +89,11 @@ func (d *Dashboards) commentView(s *snapshot, service string, qi *questionIdenti
 	if v.Themes == nil {
 		v.Themes = d.themes.Tag(strings.ToLower(c.text))
 	}
+	if sv, ok := d.survey(service); ok {
+		if def := sv.byVersion[c.version]; def != nil && len(def.Questions) > 1 {
+			v.OnRating = def.Questions[1].ID == qi.q.ID // the rules fix the why second
+		}
+	}
 	for _, o := range survey.FFTOptions {
 		if o.Value == c.fft {
 			v.FFTLabel = o.Label

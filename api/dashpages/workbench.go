@@ -33,6 +33,9 @@ type workbenchView struct {
 	ClearURL  string
 	Counts    *dashboards.ThemeCounts
 	Top       []dashboards.ThemeTotal
+	// CountText says how many comments match; DownloadText words the
+	// download's link, empty when there is nothing to download.
+	CountText, DownloadText string
 }
 
 // commentFilter reads ?rating=&theme=&q=.
@@ -51,10 +54,11 @@ func commentQuery(r dashboards.Range, f dashboards.CommentFilter) url.Values {
 	return q
 }
 
-func (s *Pages) workbench(service string, r dashboards.Range, f dashboards.CommentFilter, counts *dashboards.ThemeCounts) workbenchView {
+func (s *Pages) workbench(service string, r dashboards.Range, f dashboards.CommentFilter, counts *dashboards.ThemeCounts, page *dashboards.CommentPage) workbenchView {
 	base := "/dashboards/" + service
 	w := workbenchView{Filter: f, Filtered: f != (dashboards.CommentFilter{}), Counts: counts,
 		ExportURL: base + "/comments.csv?" + commentQuery(r, f).Encode(), ClearURL: base + "?" + rangeQuery(r) + "#comments"}
+	w.CountText, w.DownloadText = matchingText(page, w.Filtered)
 	w.Ratings = append(w.Ratings, web.Choice{Value: "", Label: "Any rating"})
 	for _, o := range survey.FFTOptions {
 		w.Ratings = append(w.Ratings, web.Choice{Value: o.Value, Label: o.Label})
@@ -64,6 +68,31 @@ func (s *Pages) workbench(service string, r dashboards.Range, f dashboards.Comme
 	}
 	w.Top = dashboards.TopThemes(counts, len(counts.Themes))
 	return w
+}
+
+// matchingText says how many comments of the period match its filter, and
+// words the download of them: "34 comments match these filters", "Download
+// these 34 comments (CSV)". Search words are not counted ahead: until their
+// last page, the page says only that more match than it shows.
+func matchingText(p *dashboards.CommentPage, filtered bool) (count, download string) {
+	if !p.MatchingKnown && p.Next != "" {
+		return "More comments match these filters than this page shows.", "Download these comments (CSV)"
+	}
+	if !p.MatchingKnown {
+		return "These are the last comments that match these filters.", "Download these comments (CSV)"
+	}
+	n := p.Matching
+	switch {
+	case n == 0:
+		return "", ""
+	case !filtered && n == 1:
+		return "1 comment in this period.", "Download this comment (CSV)"
+	case !filtered:
+		return commentsText(n) + " in this period.", "Download every comment of the period (CSV)"
+	case n == 1:
+		return "1 comment matches these filters.", "Download this comment (CSV)"
+	}
+	return commentsText(n) + " match these filters.", "Download these " + commentsText(n) + " (CSV)"
 }
 
 // CommentsCSV is GET /dashboards/{service}/comments.csv: every comment of the
@@ -121,8 +150,13 @@ func themesURL(service, month, key string) string {
 }
 
 // ThemesForm is GET /dashboards/{service}/themes?comment={month}~{key}.
+// Without a comment it sends the lead to the service's comments, where each
+// has its link.
 func (s *Pages) ThemesForm(c fiber.Ctx) error {
 	service, month, key := commentParams(c)
+	if web.Query(c, "comment") == "" && slices.Contains(s.dashboards.Services(), service) {
+		return c.Redirect().Status(fiber.StatusSeeOther).To("/dashboards/" + service + "#comments")
+	}
 	cm, err := s.dashboards.Comment(c.Context(), service, month, key)
 	if err != nil {
 		return err
