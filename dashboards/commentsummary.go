@@ -99,10 +99,7 @@ func newSummaries(db *mongo.Database) *summaries {
 // stamp names what a month's summary is made from.
 func (d *Dashboards) summaryStamp(s *snapshot, service, month string, key []byte) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "%s|%d|%s|", summaryFormat, s.edits[service+"|"+month], hexMAC(key, "summary", 8))
-	for _, t := range d.themes.Themes {
-		fmt.Fprintf(h, "%s|%s|%s\n", t.Name, t.Category, strings.Join(t.Words, ","))
-	}
+	fmt.Fprintf(h, "%s|%d|%s|%s|", summaryFormat, s.edits[service+"|"+month], hexMAC(key, "summary", 8), d.themes.stamp)
 	prefix := service + "|" + month + "|"
 	var ids []string
 	for id := range s.corrections {
