@@ -29,6 +29,7 @@ func TestWorkbench_CountsWordingAndFilters(t *testing.T) {
 		`<p class="comment-count" id="comment-count">12 comments in this period.</p>`,
 		`download>Download every comment of the period (CSV)</a>`,
 		`<td>1 month with no responses (the survey was not running)</td>`,
+		`<td>none</td>`, // November ran and is shown
 	} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the service page lacks %s", want)
