@@ -153,3 +153,44 @@ func TestRebuildCounters_KeepsARedactedCommentAsTheModeratorLeftIt(t *testing.T)
 		t.Fatalf("comments after the check: %v", got)
 	}
 }
+
+// A response keeps its comment's generalised text, not what the check and a
+// moderator said of it: a comment stored again by the rebuild goes to a
+// moderator first, and one that speaks of risk is flagged again.
+func TestRebuildCounters_RebuiltCommentsGoToAModeratorAndKeepTheirRiskFlag(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	cat, err := survey.LoadEmbedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.submit(t, f.nonce(t), survey.Answers{"fft": {Choice: "good"}, "fft_why": {Text: "Kind and patient, thank you."}})
+	f.submit(t, f.nonce(t), survey.Answers{"fft": {Choice: "poor"}, "fft_why": {Text: "Honestly I can't see a reason to keep going."}})
+	f.releaseAll(t)
+	name := survey.CommentsCollection("counselling", f.clock.Now().Format("2006-01"))
+	flags := func() map[string][2]any {
+		out := map[string][2]any{}
+		for _, c := range f.all(t, name) {
+			out[c["text"].(string)] = [2]any{c["safeguarding"], c["uncertain"]}
+		}
+		return out
+	}
+	released := flags()
+	if len(released) != 2 || released["Honestly I can't see a reason to keep going."][0] != true ||
+		released["Kind and patient, thank you."][1] != nil {
+		t.Fatalf("released comments' safeguarding, uncertain: %v", released)
+	}
+	if err := f.db.Collection(name).Drop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := survey.RebuildCounters(ctx, f.db, cat, survey.RebuildOptions{Comments: true, Write: true}); err != nil || r.CommentsMissing != 2 {
+		t.Fatalf("rebuild: %+v %v", r, err)
+	}
+	want := map[string][2]any{
+		"Kind and patient, thank you.":                 {nil, true},
+		"Honestly I can't see a reason to keep going.": {true, true},
+	}
+	if got := flags(); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("rebuilt comments' safeguarding, uncertain:\n%v\nwant\n%v", got, want)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/feedback-service/feedback/survey/commentcheck"
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
@@ -90,6 +91,9 @@ func RebuildCounters(ctx context.Context, db *mongo.Database, cat *Catalogue, op
 	}
 	if opts.Write && !report.Clean() {
 		if err := rewriteCounters(ctx, db, report.Differences, t.inc, t.bucketDefs); err != nil {
+			return nil, err
+		}
+		if err := flagRebuilt(missing); err != nil {
 			return nil, err
 		}
 		if err := repairComments(ctx, db, extra, missing); err != nil {
@@ -386,6 +390,29 @@ func redactedFrom(left map[commentKey]int, c Comment) (commentKey, bool) {
 		}
 	}
 	return commentKey{}, false
+}
+
+// flagRebuilt decides what a comment stored again from its response may be
+// shown as. A response keeps the generalised text but not what the check and
+// a moderator said of it, so every rebuilt comment goes to a moderator before
+// a quality lead reads it (a redaction the moderator made is not in the
+// response either), and the words of risk are looked for again so that a cry
+// for help is still read first.
+func flagRebuilt(missing []Comment) error {
+	if len(missing) == 0 {
+		return nil
+	}
+	check, err := commentcheck.New(commentcheck.Options{})
+	if err != nil {
+		return fmt.Errorf("rebuild comments: %w", err)
+	}
+	for i := range missing {
+		missing[i].Uncertain = true
+		missing[i].Moderated = ""
+		// every language's words of risk are tried, whatever lang says
+		missing[i].Safeguarding = check.Check("en", missing[i].Text).Safeguarding
+	}
+	return nil
 }
 
 // repairComments deletes the stray comments (each from the collection it was

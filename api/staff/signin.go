@@ -237,6 +237,7 @@ func (s *Pages) Home(c fiber.Ctx) error {
 			staffLink{"Staff accounts", "/admin/users", "Add people, give roles, disable accounts and reset passwords."},
 			staffLink{"Audit log", "/admin/audit", "Sign-ins, account changes and views of callers' records, newest first."},
 			staffLink{"Surveys", "/admin/surveys", "Change a survey's questions, preview, publish and roll back versions."},
+			staffLink{"Names to generalise in comments", "/admin/comment-names", "The practitioners' names every comment replaces with [name] before anyone reads it."},
 			staffLink{"Practitioners", "/admin/practitioners", "Counsellors and peer-support doctors: add, edit, activate and deactivate."},
 			staffLink{"Subject access and erasure", "/admin/people", "Export or erase what is held about a caller, from their record reference."},
 			staffLink{"Merge two records", "/admin/people/merge", "When one caller has two records: fold one into the other, audited."},

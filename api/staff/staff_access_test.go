@@ -54,10 +54,26 @@ func TestRoles_EachRoleAgainstEachStaffRoute(t *testing.T) {
 		t.Errorf("quality home page:\n%s", home)
 	}
 	_, home = browsers["admin"].Get(t, "/staff")
-	if !strings.Contains(home, `href="/admin/users"`) || !strings.Contains(home, `href="/admin/audit"`) {
+	if !strings.Contains(home, `href="/admin/users"`) || !strings.Contains(home, `href="/admin/audit"`) ||
+		!strings.Contains(home, `href="/admin/comment-names"`) {
 		t.Errorf("admin home page:\n%s", home)
 	}
+	// and every link on each role's home page opens for that role
+	for role, b := range browsers {
+		if role == "signed out" {
+			continue
+		}
+		_, home := b.Get(t, "/staff")
+		for _, m := range homeLink.FindAllStringSubmatch(home, -1) {
+			if resp, _ := b.Get(t, m[1]); resp.StatusCode != http.StatusOK {
+				t.Errorf("%s: the home page's link %s answers %d", role, m[1], resp.StatusCode)
+			}
+		}
+	}
 }
+
+// homeLink is a link in the staff home page's list.
+var homeLink = regexp.MustCompile(`<li><a href="(/[^"]+)">`)
 
 func TestStaffAPI_AnswersWithProblems(t *testing.T) {
 	srv := apitest.New(t)

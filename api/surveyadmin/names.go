@@ -16,9 +16,9 @@ import (
 // NamesPath is the page of the practitioners' names every comment is checked for.
 const NamesPath = "/admin/comment-names"
 
-// actionCommentNamesSaved is audited with the number of names as its target,
+// ActionCommentNamesSaved is audited with the number of names as its target,
 // never the names.
-const actionCommentNamesSaved accounts.Action = "comment_names_saved"
+const ActionCommentNamesSaved accounts.Action = "comment_names_saved"
 
 type namesPage struct {
 	web.Page
@@ -60,7 +60,7 @@ func (p *Pages) SaveNames(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := p.staff.Audit(c, actionCommentNamesSaved, strconv.Itoa(len(names))); err != nil {
+	if err := p.staff.Audit(c, ActionCommentNamesSaved, strconv.Itoa(len(names))); err != nil {
 		return err
 	}
 	if err := p.namesSaved(c.Context()); err != nil {

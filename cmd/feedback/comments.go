@@ -2,19 +2,28 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
+	"time"
 
+	"github.com/feedback-service/feedback/accounts"
+	"github.com/feedback-service/feedback/api/surveyadmin"
+	"github.com/feedback-service/feedback/field"
+	"github.com/feedback-service/feedback/store"
+	"github.com/feedback-service/feedback/survey"
 	"github.com/feedback-service/feedback/survey/commentcheck"
 )
 
 const commentsUsage = `usage:
   feedback comments check [--lang en|cy] [--lists DIR] [--practitioners FILE] FILE
+  feedback comments names [--set FILE]
 
 check reads one comment a line from FILE ("-" for standard input) and prints, in
 the same order, one JSON object a line: "text" (what a quality lead would read),
@@ -22,6 +31,11 @@ the same order, one JSON object a line: "text" (what a quality lead would read),
 (how many details of each category were replaced) and "uncertain" with its
 "reasons" (what a moderator would be asked to look at). It needs no server and
 writes nothing.
+
+names prints the practitioners' names every comment generalises (as admins
+list them at /admin/comment-names), one a line; with --set it replaces them
+with FILE's lines ("-" for standard input), audited as "cli". Running servers
+use the new names within a minute.
 `
 
 // checkedComment is one line of "feedback comments check" output.
@@ -37,7 +51,7 @@ type checkedComment struct {
 func runComments(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "check" {
 		fmt.Fprint(stderr, commentsUsage)
-		return errors.New("comments: the only command is check")
+		return errors.New("comments: the commands are check and names")
 	}
 	fs := flag.NewFlagSet("feedback comments check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -102,4 +116,62 @@ func checkComments(checker *commentcheck.Checker, lang string, in io.Reader, std
 		return fmt.Errorf("comments check: read: %w", err)
 	}
 	return out.Flush()
+}
+
+// runCommentNames is "feedback comments names": print the practitioners'
+// names, or replace them (--set).
+func runCommentNames(ctx context.Context, st *store.Store, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("feedback comments names", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, commentsUsage); fs.PrintDefaults() }
+	set := fs.String("set", "", "replace the names with this file's lines (- for standard input)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 0 {
+		fs.Usage()
+		return fmt.Errorf("comments names: unexpected %q", fs.Arg(0))
+	}
+	lib := survey.NewLibrary(st.Database(store.SurveyDatabase), time.Now)
+	if *set != "" {
+		raw, err := readInput(*set, stdin)
+		if err != nil {
+			return fmt.Errorf("comments names --set: %w", err)
+		}
+		if err := lib.SetPractitionerNames(ctx, strings.Split(strings.ReplaceAll(string(raw), "\r\n", "\n"), "\n"), accounts.ActorCLI); err != nil {
+			var problems field.Errors
+			if errors.As(err, &problems) {
+				return fmt.Errorf("comments names --set: nothing saved: %s", problems.Error())
+			}
+			return err
+		}
+		acc, err := accounts.New(st, accounts.Config{Now: time.Now})
+		if err != nil {
+			return err
+		}
+		names, err := lib.PractitionerNames(ctx)
+		if err != nil {
+			return err
+		}
+		if err := acc.Record(ctx, accounts.ActorCLI, surveyadmin.ActionCommentNamesSaved, strconv.Itoa(len(names))); err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "Saved %d names; running servers use them within a minute.\n", len(names))
+	}
+	names, err := lib.PractitionerNames(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range names {
+		fmt.Fprintln(stdout, n)
+	}
+	return nil
+}
+
+// readInput reads a named file, or standard input for "-".
+func readInput(name string, stdin io.Reader) ([]byte, error) {
+	if name == "-" {
+		return io.ReadAll(stdin)
+	}
+	return os.ReadFile(name)
 }

@@ -8,6 +8,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/feedback-service/feedback/accounts"
+	"github.com/feedback-service/feedback/api/surveyadmin"
+	"github.com/feedback-service/feedback/store/storetest"
 )
 
 func TestCommentsCheck_PrintsOneJSONObjectPerComment(t *testing.T) {
@@ -65,5 +69,40 @@ func TestCommentsCheck_RejectsBadUse(t *testing.T) {
 		if err := run(context.Background(), args, strings.NewReader(""), &out, &errs); err == nil {
 			t.Errorf("%v: want an error", args)
 		}
+	}
+}
+
+// feedback comments names lists the practitioners' names, and --set replaces
+// them as the admin page does: checked, audited as cli; bad names save nothing.
+func TestCommentNames_ListsAndSetsAudited(t *testing.T) {
+	st := storetest.New(t)
+	ctx := context.Background()
+	names := func(stdin string, args ...string) (string, error) {
+		var out, errs bytes.Buffer
+		err := runCommentNames(ctx, st, args, strings.NewReader(stdin), &out, &errs)
+		return out.String(), err
+	}
+	if out, err := names(""); err != nil || out != "" {
+		t.Fatalf("no names yet: %q %v", out, err)
+	}
+	if out, err := names("Priya Shah\r\nGrace  Okafor\n\npriya shah\n", "--set", "-"); err != nil || out != "Grace Okafor\nPriya Shah\n" {
+		t.Fatalf("set: %q %v", out, err)
+	}
+	if _, err := names("Dr <script>\n", "--set", "-"); err == nil || !strings.Contains(err.Error(), "nothing saved") {
+		t.Fatalf("a bad name: %v", err)
+	}
+	if out, err := names(""); err != nil || out != "Grace Okafor\nPriya Shah\n" {
+		t.Fatalf("after a refused set: %q %v", out, err)
+	}
+	page, err := accountsOf(t, st).ReadAudit(ctx, "", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Entries) != 1 || page.Entries[0].Action != surveyadmin.ActionCommentNamesSaved ||
+		page.Entries[0].Actor != accounts.ActorCLI || page.Entries[0].Target != "2" {
+		t.Fatalf("audit: %+v", page.Entries)
+	}
+	if _, err := names("", "extra"); err == nil {
+		t.Fatal("an unexpected argument was accepted")
 	}
 }

@@ -116,6 +116,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "keyring":
 		return runKeyring(args, envOrEmpty, stdin, stdout, stderr)
 	case "comments":
+		if len(args) > 0 && args[0] == "names" {
+			return withStore(ctx, "feedback comments names", args[1:], stderr, func(st *store.Store, rest []string) error {
+				return runCommentNames(ctx, st, rest, stdin, stdout, stderr)
+			})
+		}
 		return runComments(args, stdin, stdout, stderr)
 	case "loadtest":
 		return runLoadtest(ctx, args, stdout, stderr)

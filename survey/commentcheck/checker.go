@@ -101,7 +101,16 @@ func (c *Checker) Check(lang, text string) Result {
 	}
 	text = Normalise(text)
 	var res Result
-	toks := tokenise(text)
+	buf := tokenBuffers.Get().(*[]token)
+	toks := appendTokens((*buf)[:0], text)
+	defer func() {
+		if cap(toks) <= maxPooled {
+			clear(toks) // keep no comment's words alive in the pool
+			*buf = toks[:0]
+			tokenBuffers.Put(buf)
+		}
+	}()
+	c.annotate(toks)
 	res.Safeguarding = c.risky(lang, text, toks)
 	spans := c.patterns(lang, text, nil)
 	spans = c.gazetteer(lang, text, toks, spans)

@@ -172,7 +172,7 @@ func measure(c *Checker, l labelled) (score, []string) {
 func TestCorpus_MeetsTargets(t *testing.T) {
 	c := newChecker(t)
 	var total score
-	for _, part := range []string{"testdata/corpus.txt", "testdata/heldout.txt", "testdata/heldout2.txt", "testdata/heldout3.txt"} {
+	for _, part := range []string{"testdata/corpus.txt", "testdata/heldout.txt", "testdata/heldout2.txt", "testdata/heldout3.txt", "testdata/heldout4.txt"} {
 		var s score
 		for _, l := range readCorpus(t, part) {
 			one, notes := measure(c, l)

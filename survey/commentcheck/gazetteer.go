@@ -10,13 +10,19 @@ func (c *Checker) gazetteer(lang, text string, toks []token, spans []found) []fo
 			continue
 		}
 		last, cat := -1, Category("")
-		for _, key := range c.variants(lang, toks[i].key) {
-			for _, p := range c.phrases[key] {
+		try := func(ps []phrase) {
+			for _, p := range ps {
 				n := len(p.keys)
 				if i+n-1 <= last || !c.follows(text, toks, i, p.keys) || !c.accept(lang, toks, i, p) {
 					continue
 				}
 				last, cat = i+n-1, p.cat
+			}
+		}
+		try(c.phrasesOf(toks[i].w))
+		if lang == "cy" {
+			for _, v := range unmutate(toks[i].key) {
+				try(c.phrasesOf(c.look(v)))
 			}
 		}
 		if last < 0 || covered(spans, toks[i].start, toks[last].end) {
@@ -52,15 +58,15 @@ func (c *Checker) follows(text string, toks []token, i int, keys []string) bool 
 // ordinary word ("Derriford", "glan clwyd"), or when it is capitalised where
 // a sentence does not start ("moved to Reading", "at the Royal Free").
 func (c *Checker) accept(lang string, toks []token, i int, p phrase) bool {
-	first := toks[i]
-	if p.cue && (i == 0 || !cueBefore[toks[i-1].key]) {
+	first := &toks[i]
+	if p.cue && (i == 0 || !toks[i-1].is(cueBeforeWord)) {
 		return false
 	}
-	if p.own && i > 0 && determiners[toks[i-1].key] {
+	if p.own && i > 0 && toks[i-1].is(determinerWord) {
 		return false
 	}
 	// an acronym of two letters, or one whose lower case is a word, counts in capitals only ("ED", not "ed")
-	if p.caps && !allCaps(first.text) && (len(first.key) <= 2 || c.isOrdinary(first.key)) {
+	if p.caps && !allCaps(first.text) && (len(first.key) <= 2 || isOrdinary(first)) {
 		return false
 	}
 	if p.cat == Specialty || p.cat == Grade {
@@ -68,11 +74,11 @@ func (c *Checker) accept(lang string, toks []token, i int, p phrase) bool {
 	}
 	capitals := 0
 	for k := i; k < i+len(p.keys); k++ {
-		t := toks[k]
-		if (!c.isOrdinary(t.key) && !functionWord[t.key]) || strings.Contains(p.keys[k-i], "'") {
+		t := &toks[k]
+		if (!isOrdinary(t) && !t.is(functionWordF)) || strings.Contains(p.keys[k-i], "'") {
 			return true // "Derriford", "King's": no ordinary word
 		}
-		if capitalised(t.text) && !functionWord[t.key] {
+		if capitalised(t.text) && !t.is(functionWordF) {
 			capitals++
 		}
 	}
@@ -98,15 +104,6 @@ var determiners = map[string]bool{"my": true, "your": true, "our": true, "his": 
 var functionWord = map[string]bool{"the": true, "and": true, "of": true, "on": true, "upon": true,
 	"in": true, "y": true, "yr": true, "a'r": true, "ar": true, "a": true, "st": true, "saint": true}
 
-// variants are a word's key and, in Welsh, the forms it may have had before
-// a mutation: "nhreforys" → "treforys", "fwrdd" → "bwrdd", "mangor" → "bangor".
-func (c *Checker) variants(lang, key string) []string {
-	if lang != "cy" {
-		return []string{key}
-	}
-	return append([]string{key}, unmutate(key)...)
-}
-
 // mutations are the Welsh initial mutations, undone: the mutated start and
 // the radical starts it may have come from.
 var mutations = []struct {
@@ -119,6 +116,8 @@ var mutations = []struct {
 	{"d", []string{"t"}}, {"f", []string{"b", "m"}}, {"l", []string{"ll"}}, {"r", []string{"rh"}},
 }
 
+// unmutate gives the forms a Welsh word may have had before a mutation:
+// "nhreforys" → "treforys", "fwrdd" → "bwrdd", "mangor" → "bangor".
 func unmutate(key string) []string {
 	var out []string
 	for _, m := range mutations {

@@ -37,15 +37,11 @@ type Options struct {
 // Checker generalises comments and looks for words of risk. Build one with
 // New and share it: Check is safe for concurrent use.
 type Checker struct {
-	ordinary      map[string]bool // ordinary words, lower case, English and Welsh
-	known         map[string]bool // every dictionary word, proper nouns too, lower case
-	given         map[string]bool
-	surname       map[string]bool
-	practitioners map[string]bool
-	notName       map[string]bool
-	phrases       map[string][]phrase // by the key of their first word
-	risk          *triggerIndex       // phrases of risk, over lower-cased text
-	words         *riskWords          // words of risk in context
+	lex         map[string]uint32 // every list, by lower-case key: an index in words (lexicon.go)
+	words       []word
+	phraseLists [][]phrase    // gazetteer phrases, by their first word (word.phrases)
+	risk        *triggerIndex // phrases of risk, over lower-cased text
+	riskWords   *riskWords    // words of risk in context
 }
 
 // phrase is one entry of a gazetteer: a place, workplace, specialty or grade.
@@ -59,11 +55,8 @@ type phrase struct {
 
 // New loads the lists, embedded or from opts.Dir.
 func New(opts Options) (*Checker, error) {
-	c := &Checker{
-		ordinary: map[string]bool{}, known: map[string]bool{}, given: map[string]bool{},
-		surname: map[string]bool{}, practitioners: map[string]bool{}, notName: map[string]bool{},
-		phrases: map[string][]phrase{}, risk: &triggerIndex{}, words: &riskWords{},
-	}
+	c := &Checker{lex: make(map[string]uint32, 100_000), risk: &triggerIndex{}, riskWords: &riskWords{}}
+	c.markRules()
 	for _, name := range dataFiles {
 		lines, err := readList(opts.Dir, name)
 		if err != nil {
@@ -80,11 +73,17 @@ func New(opts Options) (*Checker, error) {
 		}
 		var keys []string
 		for _, t := range toks {
-			c.practitioners[t.key] = true
+			c.mark(practitionerName, t.key)
 			keys = append(keys, t.key)
 		}
 		c.addPhrase(phrase{keys: keys, cat: Name})
 	}
+	for k, ps := range c.riskWords.byFirst {
+		c.riskWords.firsts = append(c.riskWords.firsts, ps)
+		c.words[c.entry(k)].risk = uint32(len(c.riskWords.firsts))
+	}
+	c.riskWords.byFirst = nil
+	c.freeze()
 	return c, nil
 }
 
@@ -116,23 +115,23 @@ func readList(dir, name string) ([]string, error) {
 func (c *Checker) load(name string, lines []string) error {
 	switch name {
 	case "given_names.txt":
-		addKeys(c.given, lines)
+		c.addKeys(givenName, lines)
 	case "surnames.txt":
-		addKeys(c.surname, lines)
+		c.addKeys(surnameWord, lines)
 	case "not_names.txt":
-		addKeys(c.notName, lines)
+		c.addKeys(notNameWord, lines)
 	case "words_en.txt", "words_cy.txt":
 		for _, w := range lines {
 			k := strings.ToLower(w)
-			c.known[k] = true
+			c.mark(knownWord, k)
 			if w == k {
-				c.ordinary[k] = true
+				c.mark(ordinaryWord, k)
 			}
 		}
 	case "safeguarding.txt":
 		return c.loadRisk(lines)
 	case "risk_words.txt":
-		return c.words.load(lines)
+		return c.riskWords.load(lines)
 	default:
 		cat := map[string]Category{"places.txt": Place, "workplaces.txt": Workplace,
 			"specialties.txt": Specialty, "grades.txt": Grade}[name]
@@ -154,14 +153,19 @@ func (c *Checker) load(name string, lines []string) error {
 	return nil
 }
 
-func addKeys(set map[string]bool, lines []string) {
+func (c *Checker) addKeys(f wordFlag, lines []string) {
 	for _, l := range lines {
-		set[strings.ToLower(l)] = true
+		c.mark(f, strings.ToLower(l))
 	}
 }
 
 func (c *Checker) addPhrase(p phrase) {
-	c.phrases[p.keys[0]] = append(c.phrases[p.keys[0]], p)
+	w := &c.words[c.entry(p.keys[0])]
+	if w.phrases == 0 {
+		c.phraseLists = append(c.phraseLists, nil)
+		w.phrases = uint32(len(c.phraseLists))
+	}
+	c.phraseLists[w.phrases-1] = append(c.phraseLists[w.phrases-1], p)
 }
 
 // loadRisk reads "LANG: regexp" lines; LANG is en, cy or * (documentation
@@ -197,11 +201,7 @@ func (c *Checker) loadRisk(lines []string) error {
 
 // isOrdinary reports whether a word, in any case, is an ordinary word of the
 // comment's language (English words count in Welsh comments too).
-func (c *Checker) isOrdinary(key string) bool {
-	return c.ordinary[key] || c.ordinary[possessive(key)]
-}
+func isOrdinary(t *token) bool { return t.either(ordinaryWord) }
 
 // isKnown reports whether a word is in a dictionary, as a proper noun or not.
-func (c *Checker) isKnown(key string) bool {
-	return c.known[key] || c.known[possessive(key)] || c.notName[key] || c.notName[possessive(key)]
-}
+func isKnown(t *token) bool { return t.either(knownWord | notNameWord) }

@@ -30,13 +30,13 @@ var roles = map[string]bool{"counsellor": true, "peer": true, "supporter": true,
 // of given names, surnames and the service's practitioners.
 func (c *Checker) names(lang, text string, toks []token, spans []found) []found {
 	for i := 0; i < len(toks); i++ {
-		t := toks[i]
+		t := &toks[i]
 		if covered(spans, t.start, t.end) {
 			continue
 		}
 		start := i
 		switch {
-		case titles[t.key] && i+1 < len(toks) && c.nameAfterTitle(text, toks, i):
+		case t.is(titleWord) && i+1 < len(toks) && c.nameAfterTitle(text, toks, i):
 			i++
 		case c.isName(lang, text, toks, i):
 		default:
@@ -57,63 +57,58 @@ func (c *Checker) names(lang, text string, toks []token, spans []found) []found 
 // follow it closely ("Dr Chen", "Dr. O'Neill") and be capitalised or no
 // ordinary word ("dr okafor"), and "the doctor said" is not one.
 func (c *Checker) nameAfterTitle(text string, toks []token, i int) bool {
-	next := toks[i+1]
+	next := &toks[i+1]
 	gap := strings.TrimSpace(text[toks[i].end:next.start])
 	if gap != "" && gap != "." {
 		return false
 	}
-	if c.notName[next.key] {
+	if next.is(notNameWord) {
 		return false
 	}
 	if capitalised(next.text) {
-		return capitalised(toks[i].text) || c.isNameWord(next.key)
+		return capitalised(toks[i].text) || next.either(nameWord)
 	}
-	return !c.isOrdinary(next.key) && c.isNameWord(next.key)
-}
-
-func (c *Checker) isNameWord(key string) bool {
-	k := possessive(key)
-	return c.given[key] || c.surname[key] || c.practitioners[key] || c.given[k] || c.surname[k] || c.practitioners[k]
+	return !isOrdinary(next) && next.either(nameWord)
 }
 
 // isName decides whether toks[i] is a name. "Will" and "Hope" are names where
 // a sentence does not start ("I spoke to Will") and words at its start ("Will
 // you…"); a name that is no ordinary word is a name anywhere ("Rhys was…").
 func (c *Checker) isName(lang, text string, toks []token, i int) bool {
-	t := toks[i]
-	if c.notName[t.key] || c.notName[possessive(t.key)] {
+	t := &toks[i]
+	if t.either(notNameWord) {
 		return false
 	}
-	listed := c.isNameWord(t.key)
+	listed := t.either(nameWord)
 	if lang == "cy" && !listed {
 		for _, v := range unmutate(t.key) {
-			listed = listed || c.isNameWord(v)
+			listed = listed || c.keyIs(v, nameWord)
 		}
 	}
-	ordinary := c.isOrdinary(t.key)
+	ordinary := isOrdinary(t)
 	switch {
-	case i > 0 && roleBefore[toks[i-1].key] && ordinary:
+	case i > 0 && toks[i-1].is(roleBeforeWord) && ordinary:
 		return false // "the Associate Dean", "the Medical Director"
-	case ordinary && i+1 < len(toks) && c.notName[toks[i+1].key] && capitalised(toks[i+1].text):
+	case ordinary && i+1 < len(toks) && toks[i+1].is(notNameWord) && capitalised(toks[i+1].text):
 		return false // "Long Covid"
 	case allCaps(t.text) && len(t.text) <= 3:
 		return false // initials and acronyms go to the moderator
 	case !capitalised(t.text):
 		// a name typed in lower case: only one that is no word of either language
-		return listed && lang == "en" && len(t.key) >= 4 && !c.isKnown(t.key)
+		return listed && lang == "en" && len(t.key) >= 4 && !isKnown(t)
 	case !t.sentence:
-		return listed || (c.cued(toks, i) && !c.isKnown(t.key))
+		return listed || (c.cued(toks, i) && !isKnown(t))
 	case !ordinary:
-		return listed || (c.cued(toks, i) && !c.isKnown(t.key))
+		return listed || (c.cued(toks, i) && !isKnown(t))
 	}
 	// an ordinary word opening a sentence: a name only if a surname follows or a role is set off
-	return listed && (i+1 < len(toks) && capitalised(toks[i+1].text) && c.surname[toks[i+1].key] ||
+	return listed && (i+1 < len(toks) && capitalised(toks[i+1].text) && toks[i+1].is(surnameWord) ||
 		c.appositive(text, toks, i))
 }
 
 // cued reports whether a cue word comes right before toks[i].
 func (c *Checker) cued(toks []token, i int) bool {
-	return i > 0 && cues[toks[i-1].key]
+	return i > 0 && toks[i-1].is(cueWord)
 }
 
 // appositive reports "Grace, the counsellor": a comma, then a role.
@@ -125,29 +120,29 @@ func (c *Checker) appositive(text string, toks []token, i int) bool {
 	if toks[k].key == "the" || toks[k].key == "my" || toks[k].key == "our" {
 		k++
 	}
-	return k < len(toks) && roles[toks[k].key]
+	return k < len(toks) && toks[k].is(roleWord)
 }
 
 // nameAfter reports whether the word after a name is more of it: a
 // capitalised surname or a capitalised word no dictionary knows, right after.
 func (c *Checker) nameAfter(text string, toks []token, i int, spans []found) bool {
-	next := toks[i+1]
+	next := &toks[i+1]
 	if text[toks[i].end:next.start] != " " || covered(spans, next.start, next.end) || !capitalised(next.text) || allCaps(next.text) {
 		return false
 	}
-	return !c.notName[next.key] && (c.isNameWord(next.key) || !c.isKnown(next.key))
+	return !next.is(notNameWord) && (next.either(nameWord) || !isKnown(next))
 }
 
 // nameBefore reports whether the word before a name is more of it: a
 // capitalised given name or a capitalised word no dictionary knows.
 func (c *Checker) nameBefore(text string, toks []token, i int, spans []found) bool {
-	prev := toks[i-1]
+	prev := &toks[i-1]
 	if text[prev.end:toks[i].start] != " " || covered(spans, prev.start, prev.end) || !capitalised(prev.text) ||
-		allCaps(prev.text) || titles[prev.key] {
+		allCaps(prev.text) || prev.is(titleWord) {
 		return false
 	}
-	if c.notName[prev.key] {
+	if prev.is(notNameWord) {
 		return false
 	}
-	return c.given[prev.key] || (!c.isKnown(prev.key) && !c.isOrdinary(prev.key))
+	return prev.is(givenName) || (!isKnown(prev) && !isOrdinary(prev))
 }

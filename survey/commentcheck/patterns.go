@@ -84,6 +84,9 @@ var shapes = func() []pattern {
 		return strings.Contains(text, "Ward") || strings.Contains(text, "Unit") || strings.Contains(text, "Wing") || strings.Contains(text, "Suite")
 	}
 	for i := range ps {
+		if strings.Contains(ps[i].re.String(), weekdays) {
+			ps[i].keep = notAWord
+		}
 		ps[i].x = ps[i].re.SubexpIndex("x")
 		if err := shapeIndex.add(ps[i].re); err != nil {
 			panic(err)
@@ -94,6 +97,26 @@ var shapes = func() []pattern {
 
 // shapeIndex runs each shape only where it may match (trigger.go).
 var shapeIndex = &triggerIndex{}
+
+// notAWord keeps a weekday unless it is a short form that is also a word,
+// typed in lower case with nothing after it: "I sat in the car", "the sun"
+// and "wed" are no dates; "Sat", "sat 3rd" and "saturday" are.
+func notAWord(text string, start, end int) bool {
+	m := text[start:end]
+	for _, lead := range []string{"last ", "next ", "this ", "that "} {
+		if len(m) > len(lead) && strings.EqualFold(m[:len(lead)], lead) {
+			m = m[len(lead):]
+			break
+		}
+	}
+	if strings.ContainsRune(m, ' ') || strings.ContainsRune(m, ',') {
+		return true // a date follows
+	}
+	if lower := strings.ToLower(m); strings.HasSuffix(lower, "day") || strings.HasSuffix(lower, "days") {
+		return true
+	}
+	return capitalised(m)
+}
 
 // bracketedAt reports "(at)", "[ at ]" and the like, which an address written
 // to dodge a filter needs.

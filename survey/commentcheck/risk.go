@@ -11,7 +11,8 @@ import (
 // not, and "dying for a coffee" is an idiom taken out first.
 type riskWords struct {
 	names    []string          // class names, by class number
-	byFirst  map[string][]cued // phrases by their first word
+	byFirst  map[string][]cued // phrases by their first word, while loading
+	firsts   [][]cued          // phrases by their first word, after (word.risk)
 	prefixed []cued            // phrases whose first word ends in *
 	rules    []riskRule
 	idiom    int // the class whose phrases are taken out first, or -1
@@ -30,7 +31,7 @@ type riskRule struct {
 }
 
 // maxClasses bounds the classes, so a sentence's counts fit an array.
-const maxClasses = 32
+const maxClasses = 48
 
 func (w *riskWords) class(name string) (int, error) {
 	for i, n := range w.names {
@@ -141,12 +142,13 @@ func (w *riskWords) risky(toks []token) bool {
 	var sentence, comment [maxClasses]uint8
 	var lastEnd [maxClasses]int // a class's phrases may not overlap: "wrote letters to" is one
 	skipTo := 0                 // tokens before it are inside an idiom
+	counted := false            // the sentence has a phrase of some class (most have none)
 	for i := range toks {
-		if toks[i].sentence && i > 0 {
+		if toks[i].sentence && i > 0 && counted {
 			if w.holds(&sentence, false) {
 				return true
 			}
-			sentence = [maxClasses]uint8{}
+			sentence, counted = [maxClasses]uint8{}, false
 		}
 		if i < skipTo {
 			continue
@@ -166,16 +168,17 @@ func (w *riskWords) risky(toks []token) bool {
 			lastEnd[c] = i + int(n)
 			sentence[c]++
 			comment[c]++
+			counted = true
 		}
 	}
-	return w.holds(&sentence, false) || w.holds(&comment, true)
+	return (counted && w.holds(&sentence, false)) || w.holds(&comment, true)
 }
 
 // longest sets best[c] to the length of the longest phrase of class c at
 // toks[i]; it reports whether any phrase starts there.
 func (w *riskWords) longest(toks []token, i int, best *[maxClasses]int8) bool {
 	any := false
-	for _, p := range w.byFirst[toks[i].key] {
+	for _, p := range w.startingWith(&toks[i]) {
 		if n, ok := p.matches(toks, i); ok && int8(n) > best[p.class] {
 			best[p.class], any = int8(n), true
 		}
@@ -188,13 +191,21 @@ func (w *riskWords) longest(toks []token, i int, best *[maxClasses]int8) bool {
 	return any
 }
 
+// startingWith are the phrases whose first word is t's.
+func (w *riskWords) startingWith(t *token) []cued {
+	if t.w.risk == 0 {
+		return nil
+	}
+	return w.firsts[t.w.risk-1]
+}
+
 // clear reports whether no idiom starts inside toks[i:i+n] ("wish … dying for").
 func (w *riskWords) clear(toks []token, i, n int) bool {
 	if w.idiom < 0 {
 		return true
 	}
 	for k := i + 1; k < i+n; k++ {
-		for _, p := range w.byFirst[toks[k].key] {
+		for _, p := range w.startingWith(&toks[k]) {
 			if _, ok := p.matches(toks, k); ok && p.class == w.idiom {
 				return false
 			}

@@ -6,7 +6,7 @@ import "strings"
 // a risk to patients. Every language's phrases are tried: people answer a
 // Welsh page in English and the other way round.
 func (c *Checker) risky(_ string, text string, toks []token) bool {
-	if c.words.risky(toks) {
+	if c.riskWords.risky(toks) {
 		return true
 	}
 	lower := strings.ToLower(text)

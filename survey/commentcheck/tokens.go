@@ -2,6 +2,7 @@ package commentcheck
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -14,6 +15,7 @@ type token struct {
 	text       string
 	key        string // lower case, for look-ups
 	sentence   bool   // first word of a sentence
+	w, pw      word   // the lexicon's entries for key and for key without a possessive ending (annotate)
 }
 
 func isWordRune(r rune) bool {
@@ -25,7 +27,18 @@ func isWordRune(r rune) bool {
 
 // tokenise splits normalised text into words.
 func tokenise(text string) []token {
-	toks := make([]token, 0, len(text)/5+1)
+	return appendTokens(make([]token, 0, len(text)/5+1), text)
+}
+
+// tokenBuffers keep Check's token slices from one comment to the next: a
+// typical comment's 40 words are most of what it would allocate.
+var tokenBuffers = sync.Pool{New: func() any { return new([]token) }}
+
+// maxPooled bounds the token slices kept for reuse (a 4,000-character comment has about 800).
+const maxPooled = 1024
+
+// appendTokens appends text's words to toks.
+func appendTokens(toks []token, text string) []token {
 	start := -1
 	for i, r := range text {
 		if isWordRune(r) {

@@ -12,7 +12,8 @@ func (c *Checker) uncertain(lang, text string, toks []token, spans []found) []Re
 		}
 	}
 	prevCap := false
-	for _, t := range toks {
+	for i := range toks {
+		t := &toks[i]
 		if covered(spans, t.start, t.end) {
 			prevCap = false
 			continue
@@ -24,7 +25,7 @@ func (c *Checker) uncertain(lang, text string, toks []token, spans []found) []Re
 			prevCap = false
 			continue
 		}
-		unknown := !c.isKnown(t.key) && !c.isOrdinary(t.key) && !c.listed(lang, t.key)
+		unknown := !isKnown(t) && !isOrdinary(t) && !c.listed(lang, t)
 		capital := capitalised(t.text)
 		switch {
 		case capital && !t.sentence && unknown:
@@ -32,7 +33,7 @@ func (c *Checker) uncertain(lang, text string, toks []token, spans []found) []Re
 		case capital && t.sentence && unknown:
 			add(UnknownFirstWord)
 		}
-		thisCap := capital && !t.sentence && !c.notName[t.key]
+		thisCap := capital && !t.sentence && !t.is(notNameWord)
 		if thisCap && prevCap {
 			add(NameLikePhrase)
 		}
@@ -42,10 +43,15 @@ func (c *Checker) uncertain(lang, text string, toks []token, spans []found) []Re
 }
 
 // listed reports whether a word is in one of the gazetteers.
-func (c *Checker) listed(lang, key string) bool {
-	for _, v := range c.variants(lang, key) {
-		if len(c.phrases[v]) > 0 {
-			return true
+func (c *Checker) listed(lang string, t *token) bool {
+	if t.w.phrases > 0 {
+		return true
+	}
+	if lang == "cy" {
+		for _, v := range unmutate(t.key) {
+			if c.look(v).phrases > 0 {
+				return true
+			}
 		}
 	}
 	return false
