@@ -137,8 +137,9 @@ func (d *Dashboards) CheckComments(service string, r Range, f CommentFilter) err
 }
 
 // EachComment calls fn with every comment of service in r that passes f,
-// newest month first, reading one month at a time and holding none after:
-// a download of every comment streams in what one month costs.
+// newest month first and, within a month, in stored order (the release's
+// keyed _ids: nothing of arrival), holding none: a download of every
+// comment streams in constant memory.
 func (d *Dashboards) EachComment(ctx context.Context, service string, r Range, f CommentFilter, fn func(CommentView) bool) error {
 	_, err := d.walkComments(ctx, service, r, f, walk{stream: true}, func(_ *CommentPage, c CommentView) bool { return fn(c) })
 	return err
@@ -199,8 +200,9 @@ type walk struct {
 	// wants says whether a month's group of comments may hold one wanted;
 	// a month with none is not read. Nil reads every month.
 	wants func(*summaryGroup) bool
-	// stream reads each month afresh, one at a time, leaving the months
-	// held in memory as they are: a download of every comment.
+	// stream reads each month afresh, a comment at a time in stored order,
+	// leaving the months held in memory as they are: a download of every
+	// comment.
 	stream bool
 }
 
@@ -244,29 +246,41 @@ func (d *Dashboards) eachItem(ctx context.Context, service string, r Range, w wa
 				continue
 			}
 		}
-		var items []commentItem
 		if w.stream {
-			items, err = d.comments.load(ctx, serviceMonth{service, m.Month})
-		} else {
-			items, err = d.comments.get(ctx, service, m.Month, s.edits[service+"|"+m.Month])
+			// In stored order (the release's keyed _ids, nothing of arrival),
+			// one comment at a time: the month is never held.
+			stopped, err := d.comments.stream(ctx, serviceMonth{service, m.Month}, func(c commentItem) bool {
+				return d.visit(s, sv, service, r, c, fn)
+			})
+			if err != nil || stopped {
+				return st, err
+			}
+			continue
 		}
+		items, err := d.comments.get(ctx, service, m.Month, s.edits[service+"|"+m.Month])
 		if err != nil {
 			return nil, err
 		}
 		for _, c := range items {
-			if c.verified != (r.source() == Verified) {
-				continue // the other source's comment
-			}
-			qi := publishedQuestion(s.counters[r.source()][service], sv, c.month, c.version, c.question, d.k)
-			if qi == nil {
-				continue
-			}
-			if !fn(s, qi, c) {
+			if !d.visit(s, sv, service, r, c, fn) {
 				return st, nil
 			}
 		}
 	}
 	return st, nil
+}
+
+// visit calls fn with a comment of r's source whose bucket publishes, and
+// says whether to go on.
+func (d *Dashboards) visit(s *snapshot, sv *surveyVersions, service string, r Range, c commentItem, fn func(*snapshot, *questionIdentity, commentItem) bool) bool {
+	if c.verified != (r.source() == Verified) {
+		return true // the other source's comment
+	}
+	qi := publishedQuestion(s.counters[r.source()][service], sv, c.month, c.version, c.question, d.k)
+	if qi == nil {
+		return true
+	}
+	return fn(s, qi, c)
 }
 
 // monthWants says whether a month's summary has a published group of source
@@ -437,6 +451,36 @@ func (cc *commentCache) invalidate() {
 	cc.mu.Unlock()
 }
 
+// errStopped ends a stream of comments early.
+var errStopped = errors.New("stopped")
+
+// stream calls fn with each of one month's comments of a service in stored
+// order, holding none, until fn returns false; it says whether fn did.
+func (cc *commentCache) stream(ctx context.Context, k serviceMonth, fn func(commentItem) bool) (bool, error) {
+	key, err := cc.orderKey(ctx)
+	if err != nil {
+		return false, err
+	}
+	err = survey.EachComment(ctx, cc.db, k.service, k.month, func(c survey.Comment) error {
+		if !fn(itemOf(key, k.month, c)) {
+			return errStopped
+		}
+		return nil
+	})
+	if errors.Is(err, errStopped) {
+		return true, nil
+	}
+	return false, err
+}
+
+func itemOf(key []byte, month string, c survey.Comment) commentItem {
+	return commentItem{
+		month: month, version: c.Version, question: c.Question, text: c.Text, verified: c.Verified,
+		fft: c.FFT, key: commentKey(key, c.Text, c.ID),
+		id: c.ID, risk: c.Safeguarding, awaiting: c.AwaitsModeration(),
+	}
+}
+
 // load reads one month's comments of a service, whole, and orders them by
 // the keyed hash of their text.
 func (cc *commentCache) load(ctx context.Context, k serviceMonth) ([]commentItem, error) {
@@ -446,11 +490,7 @@ func (cc *commentCache) load(ctx context.Context, k serviceMonth) ([]commentItem
 	}
 	var items []commentItem
 	err = survey.EachComment(ctx, cc.db, k.service, k.month, func(c survey.Comment) error {
-		items = append(items, commentItem{
-			month: k.month, version: c.Version, question: c.Question, text: c.Text, verified: c.Verified,
-			fft: c.FFT, key: commentKey(key, c.Text, c.ID),
-			id: c.ID, risk: c.Safeguarding, awaiting: c.AwaitsModeration(),
-		})
+		items = append(items, itemOf(key, k.month, c))
 		return nil
 	})
 	if err != nil {

@@ -3,6 +3,7 @@ package dashpages
 import (
 	"bufio"
 	"context"
+	"net"
 	"net/url"
 	"slices"
 	"strings"
@@ -112,15 +113,41 @@ func (s *Pages) CommentsCSV(c fiber.Ctx) error {
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+downloadName(service, "comments", r, "csv")+`"`)
 	d := s.dashboards
+	conn := c.RequestCtx().Conn()
 	return c.SendStreamWriter(func(w *bufio.Writer) {
 		ctx, cancel := context.WithTimeout(context.Background(), commentsDownloadTimeout)
 		defer cancel()
-		if err := d.WriteComments(ctx, w, service, r, f); err != nil {
+		if err := d.WriteComments(ctx, &progressWriter{w: w, conn: conn}, service, r, f); err != nil {
 			// The status is sent: the file ends short, and the log says why.
 			d.Logger().Error("comments download", "service", service, "err", err)
 		}
 	})
 }
+
+// progressWriter moves the connection's write deadline on while rows are
+// written: the server's write timeout bounds a response whole, and a
+// download of a year's comments (read a month at a time) may take longer
+// than that; a reader that stops reading still meets the deadline, since
+// rows then stop too.
+type progressWriter struct {
+	w     *bufio.Writer
+	conn  net.Conn
+	moved time.Time
+}
+
+// downloadStall is how long a download may make no progress: the server's
+// write timeout.
+const downloadStall = 15 * time.Second
+
+func (p *progressWriter) Write(b []byte) (int, error) {
+	if now := time.Now(); p.conn != nil && now.Sub(p.moved) > time.Second {
+		p.moved = now
+		_ = p.conn.SetWriteDeadline(now.Add(downloadStall))
+	}
+	return p.w.Write(b)
+}
+
+func (p *progressWriter) Flush() error { return p.w.Flush() }
 
 // commentsDownloadTimeout bounds a download of every comment.
 const commentsDownloadTimeout = 10 * time.Minute
