@@ -362,6 +362,9 @@ type commentCache struct {
 	mu      sync.Mutex
 	key     []byte
 	byMonth map[serviceMonth]*commentSet
+	// loading has a channel for each month being read, closed once it is
+	// held: a second reader waits rather than read it too.
+	loading map[serviceMonth]chan struct{}
 	held    int   // comments held in all
 	tick    int64 // counts reads, to find the month read least recently
 	// reads counts months read from the store, for tests.
@@ -386,7 +389,8 @@ type commentSet struct {
 const monthSettles = 5 * time.Minute
 
 func newCommentCache(db *mongo.Database, tagger *Tagger, maxAge time.Duration, now func() time.Time, log *slog.Logger) *commentCache {
-	return &commentCache{db: db, tagger: tagger, maxAge: maxAge, now: now, log: log, byMonth: map[serviceMonth]*commentSet{}}
+	return &commentCache{db: db, tagger: tagger, maxAge: maxAge, now: now, log: log,
+		byMonth: map[serviceMonth]*commentSet{}, loading: map[serviceMonth]chan struct{}{}}
 }
 
 // get returns service's comments of month, read with edits moderations made
@@ -394,23 +398,46 @@ func newCommentCache(db *mongo.Database, tagger *Tagger, maxAge time.Duration, n
 // so a moderation on any instance shows at once, even in a finished month.
 func (cc *commentCache) get(ctx context.Context, service, month string, edits int64) ([]commentItem, error) {
 	k := serviceMonth{service, month}
-	now := cc.now()
-	cc.mu.Lock()
-	set := cc.byMonth[k]
-	if set != nil && set.edits == edits && (set.final || now.Sub(set.loaded) < cc.maxAge) {
-		cc.tick++
-		set.used = cc.tick
-		items := set.items
+	for {
+		now := cc.now()
+		cc.mu.Lock()
+		set := cc.byMonth[k]
+		if set != nil && set.edits == edits && (set.final || now.Sub(set.loaded) < cc.maxAge) {
+			cc.tick++
+			set.used = cc.tick
+			items := set.items
+			cc.mu.Unlock()
+			return items, nil
+		}
+		if wait, ok := cc.loading[k]; ok {
+			cc.mu.Unlock()
+			select {
+			case <-wait:
+				continue // held now, or failed: look again
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+		}
+		done := make(chan struct{})
+		cc.loading[k] = done
+		cc.mu.Unlock()
+		items, err := cc.load(ctx, k)
+		cc.mu.Lock()
+		delete(cc.loading, k)
+		close(done)
+		if err != nil {
+			cc.mu.Unlock()
+			return nil, err
+		}
+		cc.hold(k, items, edits, now)
 		cc.mu.Unlock()
 		return items, nil
 	}
-	cc.mu.Unlock()
-	items, err := cc.load(ctx, k)
-	if err != nil {
-		return nil, err
-	}
-	cc.mu.Lock()
-	defer cc.mu.Unlock()
+}
+
+// hold keeps a month's comments, dropping the months read least recently
+// while more than maxHeldComments would be held; cc.mu is held.
+func (cc *commentCache) hold(k serviceMonth, items []commentItem, edits int64, now time.Time) {
 	if old := cc.byMonth[k]; old != nil {
 		cc.held -= len(old.items)
 		delete(cc.byMonth, k)
@@ -419,9 +446,8 @@ func (cc *commentCache) get(ctx context.Context, service, month string, edits in
 		cc.dropLeastRecent()
 	}
 	cc.tick++
-	cc.byMonth[k] = &commentSet{items: items, edits: edits, loaded: now, final: monthOver(month, now), used: cc.tick}
+	cc.byMonth[k] = &commentSet{items: items, edits: edits, loaded: now, final: monthOver(k.month, now), used: cc.tick}
 	cc.held += len(items)
-	return items, nil
 }
 
 // dropLeastRecent drops the month read least recently; cc.mu is held.
