@@ -94,7 +94,8 @@ func (d *Dashboards) FilteredComments(ctx context.Context, service string, r Ran
 		}
 	}
 	var last CommentView
-	page, err := d.walkComments(ctx, service, r, f, walk{startMonth: afterMonth, afterKey: afterKey}, func(p *CommentPage, c CommentView) bool {
+	w := walk{startMonth: afterMonth, afterKey: afterKey, opening: cursor == "" && f == (CommentFilter{})}
+	page, err := d.walkComments(ctx, service, r, f, w, func(p *CommentPage, c CommentView) bool {
 		if len(p.Comments) == limit {
 			p.Next = last.Month + "~" + last.Key
 			return false
@@ -200,6 +201,9 @@ type walk struct {
 	// wants says whether a month's group of comments may hold one wanted;
 	// a month with none is not read. Nil reads every month.
 	wants func(*summaryGroup) bool
+	// opening reads a month's first comments from its summary, and the
+	// month itself only if more are wanted: a page opening on a month.
+	opening bool
 	// stream reads each month afresh, a comment at a time in stored order,
 	// leaving the months held in memory as they are: a download of every
 	// comment.
@@ -246,6 +250,13 @@ func (d *Dashboards) eachItem(ctx context.Context, service string, r Range, w wa
 				continue
 			}
 		}
+		if w.opening {
+			stopped, err := d.openMonth(ctx, s, sv, service, m.Month, r, fn)
+			if err != nil || stopped {
+				return st, err
+			}
+			continue
+		}
 		if w.stream {
 			// In stored order (the release's keyed _ids, nothing of arrival),
 			// one comment at a time: the month is never held.
@@ -268,6 +279,43 @@ func (d *Dashboards) eachItem(ctx context.Context, service string, r Range, w wa
 		}
 	}
 	return st, nil
+}
+
+// openMonth calls fn with a month's comments of r's source in page order,
+// the first from its summary, the rest (if fn wants more than it holds) from
+// the month itself; it says whether fn stopped.
+func (d *Dashboards) openMonth(ctx context.Context, s *snapshot, sv *surveyVersions, service, month string, r Range, fn func(*snapshot, *questionIdentity, commentItem) bool) (bool, error) {
+	sum, err := d.summary(ctx, s, service, month)
+	if err != nil {
+		return false, err
+	}
+	verified := r.source() == Verified
+	var last string
+	for _, c := range sum.First {
+		if c.Verified != verified {
+			continue
+		}
+		last = c.Key
+		if !d.visit(s, sv, service, r, c.item(month), fn) {
+			return true, nil
+		}
+	}
+	if !sum.More[sourceName(verified)] {
+		return false, nil
+	}
+	items, err := d.comments.get(ctx, service, month, s.edits[service+"|"+month])
+	if err != nil {
+		return false, err
+	}
+	for _, c := range items {
+		if c.key <= last {
+			continue // given from the summary
+		}
+		if !d.visit(s, sv, service, r, c, fn) {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // visit calls fn with a comment of r's source whose bucket publishes, and

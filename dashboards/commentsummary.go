@@ -32,7 +32,7 @@ const commentSummariesCollection = "comment_summaries"
 
 // summaryFormat changes whenever the shape of a summary does, so an old one
 // is counted again rather than misread.
-const summaryFormat = "2"
+const summaryFormat = "3"
 
 // monthSummary is what the workbench needs of one service's month of comments.
 type monthSummary struct {
@@ -45,6 +45,12 @@ type monthSummary struct {
 	// Risk are the comments that spoke of risk and may be read, in key order:
 	// they are shown first, whatever the page's filter.
 	Risk []summaryComment `bson:"risk"`
+	// First are the first comments of each source in page order (the keyed
+	// hash), at most MaxCommentLimit of each, that quality leads may read:
+	// a service's page opens on them without reading the month. More says,
+	// by source ("verified", "open"), that the month holds more.
+	First []summaryComment `bson:"first"`
+	More  map[string]bool  `bson:"more"`
 }
 
 // summaryGroup counts the comments of one source, survey version and question
@@ -75,12 +81,20 @@ type summaryComment struct {
 	Key      string   `bson:"key"`
 	Text     string   `bson:"text"`
 	FFT      string   `bson:"fft,omitempty"`
-	Themes   []string `bson:"themes"`
+	Themes   []string `bson:"themes,omitempty"` // the risk lane's only: the others are tagged when shown
+	Risk     bool     `bson:"risk,omitempty"`
 }
 
 func (c summaryComment) item(month string) commentItem {
 	return commentItem{month: month, version: c.Version, question: c.Question, text: c.Text, fft: c.FFT,
-		themes: c.Themes, verified: c.Verified, key: c.Key, risk: true}
+		themes: c.Themes, verified: c.Verified, key: c.Key, risk: c.Risk}
+}
+
+func sourceName(verified bool) string {
+	if verified {
+		return string(Verified)
+	}
+	return string(Open)
 }
 
 // summaries holds the month summaries in memory: a few dozen small documents.
@@ -157,7 +171,8 @@ func (d *Dashboards) summary(ctx context.Context, s *snapshot, service, month st
 
 // countSummary counts one month's comments, read as a stream and never held.
 func (d *Dashboards) countSummary(ctx context.Context, s *snapshot, service, month string, key []byte) (*monthSummary, error) {
-	out := &monthSummary{Groups: []summaryGroup{}, Risk: []summaryComment{}}
+	out := &monthSummary{Groups: []summaryGroup{}, Risk: []summaryComment{}, First: []summaryComment{}, More: map[string]bool{}}
+	var readable []summaryComment
 	groups := map[string]*summaryGroup{}
 	index := map[string]int{}
 	for i, t := range d.themes.Themes {
@@ -204,8 +219,10 @@ func (d *Dashboards) countSummary(ctx context.Context, s *snapshot, service, mon
 		}
 		if c.Safeguarding {
 			out.Risk = append(out.Risk, summaryComment{Verified: c.Verified, Version: c.Version, Question: c.Question,
-				Key: ck, Text: c.Text, FFT: c.FFT, Themes: append([]string{}, themes...)})
+				Key: ck, Text: c.Text, FFT: c.FFT, Themes: append([]string{}, themes...), Risk: true})
 		}
+		readable = append(readable, summaryComment{Verified: c.Verified, Version: c.Version, Question: c.Question,
+			Key: ck, Text: c.Text, FFT: c.FFT, Risk: c.Safeguarding})
 		return nil
 	})
 	if err != nil {
@@ -219,6 +236,16 @@ func (d *Dashboards) countSummary(ctx context.Context, s *snapshot, service, mon
 		return fmt.Sprint(a.Verified, a.Version, a.Question) < fmt.Sprint(b.Verified, b.Version, b.Question)
 	})
 	sort.Slice(out.Risk, func(i, j int) bool { return out.Risk[i].Key < out.Risk[j].Key })
+	sort.Slice(readable, func(i, j int) bool { return readable[i].Key < readable[j].Key })
+	held := map[bool]int{}
+	for _, c := range readable {
+		if held[c.Verified] == MaxCommentLimit {
+			out.More[sourceName(c.Verified)] = true
+			continue
+		}
+		held[c.Verified]++
+		out.First = append(out.First, c)
+	}
 	d.summaries.mu.Lock()
 	d.summaries.counted++
 	d.summaries.mu.Unlock()
@@ -286,9 +313,7 @@ func (d *Dashboards) eachGroup(ctx context.Context, service string, r Range, fn 
 
 // SummariseComments counts and stores the summary of every published month
 // of every service that has none yet, so no quality lead's first page waits
-// for it, and reads the comments each service's page opens on (its newest
-// published month: a few hundred milliseconds at a million responses): run
-// after a release and at start-up, in the background.
+// for it: run after a release and at start-up, in the background.
 func (d *Dashboards) SummariseComments(ctx context.Context) error {
 	s, err := d.current(ctx)
 	if err != nil {
@@ -306,12 +331,6 @@ func (d *Dashboards) SummariseComments(ctx context.Context) error {
 			if _, err := d.summary(ctx, s, service, month); err != nil {
 				return err
 			}
-		}
-	}
-	opening := LastMonths(d.now(), 12)
-	for _, service := range d.Services() {
-		if _, err := d.Comments(ctx, service, opening, "", 1); err != nil {
-			return err
 		}
 	}
 	return nil
