@@ -1,6 +1,7 @@
 // Package accounts holds staff identities: who may sign in (quality leads, call
 // handlers, administrators), with which roles, their sessions, the in-memory
-// lockout that slows password guessing, and the audit log of account events.
+// lockout that slows password guessing, read-only API tokens for scripts
+// (token.go), and the audit log of account events.
 //
 // Service users never sign in, and nothing here touches the anonymous survey
 // data: staff data lives in its own database, [Database].

@@ -31,6 +31,7 @@ func (s *Server) routes() {
 	app.Post("/s/:service", sp.Submit)
 	app.Get("/s/:service/thanks", sp.Thanks)
 	app.Get("/s/:service/privacy", sp.Privacy)
+	app.Get("/s/:service/you-said-we-did", sp.YouSaid)
 	app.Get("/accessibility", sp.Accessibility)
 	app.Get("/i/:code", sp.Exchange)
 	app.Get("/s/:service/token-key", sp.TokenKey) // blind-signature exchange, for browsers with JavaScript
@@ -82,6 +83,8 @@ func (s *Server) staffRoutes(app *fiber.App) {
 	adm.Post("/practitioners/:id", s.intake.UpdatePractitioner)
 	adm.Post("/practitioners/:id/activate", s.intake.SetPractitionerActive(true))
 	adm.Post("/practitioners/:id/deactivate", s.intake.SetPractitionerActive(false))
+	adm.Get("/intake-settings", s.intake.IntakeSettings)
+	adm.Post("/intake-settings", s.intake.SaveIntakeSettings)
 	adm.Get("/people", s.intake.People)
 	adm.Get("/people/:id/export", s.intake.ExportPerson)
 	adm.Get("/people/:id/erase", s.intake.EraseForm)
@@ -132,18 +135,26 @@ func (s *Server) intakeRoutes(app *fiber.App) {
 func (s *Server) dashboardRoutes(app *fiber.App, v1 fiber.Router) {
 	st, dp := s.staff, s.dash
 	quality := st.RequireRole(accounts.RoleQuality)
-	v1.Get("/stats/:service", st.Area, st.LoadSession, quality, s.apiStats)
+	// What a script may read with a read-only API token as well as a lead in a
+	// browser; registered before the /dashboards group, so it alone answers them.
+	v1.Get("/stats/:service", st.Area, st.LoadSessionOrToken, quality, s.apiStats)
+	app.Get("/dashboards/fft-return.csv", st.Area, st.LoadSessionOrToken, quality, dp.FFTReturn)
+	app.Get("/dashboards/:service/export.csv", st.Area, st.LoadSessionOrToken, quality, dp.Export)
+	app.Get("/dashboards/:service/comments.csv", st.Area, st.LoadSessionOrToken, quality, dp.CommentsCSV)
 	dash := app.Group("/dashboards", st.Area, st.LoadSession, quality)
 	dash.Get("/", dp.Overview)
-	dash.Get("/fft-return.csv", dp.FFTReturn)
 	dash.Get("/board-pack", dp.BoardPack)
 	dash.Post("/notices", st.CheckCSRF, dp.Notices)
+	if ys := s.youSaid; ys != nil {
+		dash.Get("/you-said-we-did", ys.Index)
+		dash.Get("/:service/you-said-we-did", ys.Service)
+		dash.Post("/:service/you-said-we-did", st.CheckCSRF, ys.Save)
+		dash.Post("/:service/you-said-we-did/remove", st.CheckCSRF, ys.Remove)
+	}
 	dash.Get("/:service", dp.Service)
-	dash.Get("/:service/export.csv", dp.Export)
 	dash.Get("/:service/charts/:chart", dp.Chart)
 	dash.Get("/:service/spc", dp.SettingForm)
 	dash.Post("/:service/spc", st.CheckCSRF, dp.SaveSetting)
-	dash.Get("/:service/comments.csv", dp.CommentsCSV)
 	dash.Get("/:service/themes", dp.ThemesForm)
 	dash.Post("/:service/themes", st.CheckCSRF, dp.CorrectThemes)
 }
@@ -169,13 +180,18 @@ func (s *Server) surveyAdminRoutes(app *fiber.App) {
 	admin := st.RequireRole(accounts.RoleAdmin)
 	app.Get(surveyadmin.NamesPath, st.Area, st.LoadSession, admin, st.CheckCSRF, sa.NamesForm)
 	app.Post(surveyadmin.NamesPath, st.Area, st.LoadSession, admin, st.CheckCSRF, sa.SaveNames)
+	app.Get(surveyadmin.NoticePath, st.Area, st.LoadSession, admin, st.CheckCSRF, sa.NoticeForm)
+	app.Post(surveyadmin.NoticePath, st.Area, st.LoadSession, admin, st.CheckCSRF, sa.SaveNotice)
 	adm := app.Group("/admin/surveys", st.Area, st.LoadSession, admin, st.CheckCSRF)
 	adm.Get("/", sa.List)
 	adm.Get("/drafts/:id", sa.Preview) // before /:service: one parameter keeps a hostile URL short
 	adm.Get("/drafts/:id/phone", sa.Phone)
+	adm.Get("/drafts/:id/publish", sa.ConfirmPublish)
 	adm.Post("/drafts/:id/publish", sa.Publish)
 	adm.Get("/:service", sa.Service)
 	adm.Get("/:service/export.json", sa.Export)
+	adm.Get("/:service/compare", sa.Compare)
+	adm.Get("/:service/rollback", sa.ConfirmRollback)
 	adm.Post("/:service/rollback", sa.Rollback)
 	adm.Get("/:service/draft", sa.DraftForm)
 	adm.Post("/:service/draft", sa.DraftSubmit)

@@ -27,6 +27,7 @@ import (
 	"github.com/feedback-service/feedback/api/surveyadmin"
 	"github.com/feedback-service/feedback/api/surveypages"
 	"github.com/feedback-service/feedback/api/web"
+	"github.com/feedback-service/feedback/api/yousaidpages"
 	"github.com/feedback-service/feedback/ballotbox"
 	"github.com/feedback-service/feedback/dashboards"
 	"github.com/feedback-service/feedback/intake"
@@ -43,7 +44,7 @@ type Config struct {
 	RateLimit int
 	// Submissions limits the answers one sender (a client address for open
 	// answers, an invitation or token for invited ones) may send to one survey;
-	// zero means web.DefaultSubmissionLimits.
+	// zero means web.DefaultSubmissionLimits, a negative limit none.
 	Submissions web.SubmissionLimits
 	// TrustedProxies lists proxy addresses or CIDR ranges whose X-Forwarded-For
 	// is believed; requests from anywhere else are keyed by their own address.
@@ -70,7 +71,8 @@ type Server struct {
 	intake     *intakepages.Pages
 	dash       *dashpages.Pages
 	moderation *moderationpages.Pages
-	surveyAdm  *surveyadmin.Pages // nil without a survey library
+	surveyAdm  *surveyadmin.Pages  // nil without a survey library
+	youSaid    *yousaidpages.Pages // nil without a survey library
 	limiter    *web.RateLimiter
 	senders    *web.SubmissionLimiter // nil: no limit on answers
 	log        *slog.Logger
@@ -199,6 +201,14 @@ func (s *Server) buildPages(deps Deps, origin string) error {
 	}
 	if deps.SurveyLibrary != nil {
 		s.surveyPage.Follow(deps.SurveysPublished)
+		k := 0 // the notice then says "at least 1": no dashboards, nothing published
+		if deps.Dashboards != nil {
+			k = deps.Dashboards.K()
+		}
+		s.surveyPage.UseSettings(deps.SurveyLibrary, k)
+		if s.youSaid, err = yousaidpages.New(s.site, s.staff, deps.SurveyLibrary, deps.Surveys, deps.Now); err != nil {
+			return err
+		}
 		s.surveyAdm, err = surveyadmin.New(surveyadmin.Deps{Site: s.site, Staff: s.staff, Library: deps.SurveyLibrary,
 			Surveys: deps.Surveys, Phone: s.surveyPage, Published: deps.SurveysPublished, NamesSaved: deps.CommentNamesSaved})
 	}

@@ -261,3 +261,17 @@ func BenchmarkBoardDashboard(b *testing.B) {
 		})
 	})
 }
+
+// BenchmarkBoardPack: the board pack of last month for both services over
+// the bench's counters — the period, the 12 months and the trend of each,
+// with SPC, theme counts and picked comments.
+func BenchmarkBoardPack(b *testing.B) {
+	_, d, r := benchWorld(b)
+	ctx := context.Background()
+	last := dashboards.Range{From: r.To, To: r.To, Source: r.Source}
+	timed(b, func() {
+		if _, err := d.BoardPack(ctx, last); err != nil {
+			b.Fatal(err)
+		}
+	})
+}

@@ -10,14 +10,16 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
-// The monthly board pack: one page per service with its control charts,
-// headline figures with intervals, top themes and the comments a lead picked.
+// The monthly board pack: one page per service with its headline figures
+// (the month, the month before and the 12-month mean, with intervals and the
+// response rate), its control charts, top themes and the comments a lead picked.
 
 // boardPicksCollection holds the comments a lead picked for the board pack,
 // one small document each (_id service|month|key).
 const boardPicksCollection = "board_picks"
 
-// TrendMonths is how many months the board pack's control charts cover.
+// TrendMonths is how many months the board pack's control charts cover at
+// most; they start at the first of them with published figures.
 const TrendMonths = 24
 
 // TrendRange is the TrendMonths ending with r's last month, of r's source.
@@ -25,14 +27,21 @@ func TrendRange(r Range) Range {
 	return Range{From: shiftMonth(r.To, 1-TrendMonths), To: r.To, Source: r.Source}
 }
 
+// YearMonths is how many months the board pack's mean covers.
+const YearMonths = 12
+
 // MaxPicked is how many picked comments a service's page shows.
 const MaxPicked = 6
 
 // ServicePack is one service's page of the board pack.
 type ServicePack struct {
 	Stats *ServiceStats `json:"stats"`
-	// Trend is the TrendMonths ending with the period, which the control
-	// charts cover: a month alone is one dot, not a process.
+	// Headlines are the period's last month beside the month before and the
+	// 12 months ending with it.
+	Headlines Headlines `json:"headlines"`
+	// Trend is the months up to TrendMonths ending with the period, from the
+	// first with published figures, which the control charts cover: a month
+	// alone is one dot, not a process, and a chart half empty says nothing.
 	Trend     *ServiceStats `json:"trend"`
 	Charts    []Chart       `json:"charts"`
 	TopThemes []ThemeTotal  `json:"top_themes"`
@@ -53,11 +62,14 @@ func (d *Dashboards) BoardPack(ctx context.Context, r Range) ([]ServicePack, err
 		if err != nil {
 			return nil, err
 		}
-		trend, err := d.Service(ctx, service, TrendRange(r))
+		trend, err := d.trend(ctx, service, r)
 		if err != nil {
 			return nil, err
 		}
 		p := ServicePack{Stats: st, Trend: trend}
+		if p.Headlines, err = d.headlines(ctx, service, r); err != nil {
+			return nil, err
+		}
 		for _, c := range Charts(trend) {
 			if c.SPC != nil {
 				p.Charts = append(p.Charts, c)
@@ -75,6 +87,86 @@ func (d *Dashboards) BoardPack(ctx context.Context, r Range) ([]ServicePack, err
 	}
 	return out, nil
 }
+
+// trend is a service's figures over the TrendMonths ending with r, from the
+// first month with published figures (r alone if none has any).
+func (d *Dashboards) trend(ctx context.Context, service string, r Range) (*ServiceStats, error) {
+	tr := TrendRange(r)
+	st, err := d.Service(ctx, service, tr)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range st.Months {
+		if m.Figures == nil {
+			continue
+		}
+		if m.Month == tr.From {
+			return st, nil
+		}
+		return d.Service(ctx, service, Range{From: m.Month, To: r.To, Source: r.Source})
+	}
+	return d.Service(ctx, service, r)
+}
+
+// Headlines are a service's headline figures for the board pack.
+type Headlines struct {
+	Month    MonthHeadline `json:"month"`
+	Previous MonthHeadline `json:"previous"`
+	Year     YearMean      `json:"year"`
+}
+
+// MonthHeadline is one month's figures; Figures is nil when the month is
+// hidden (fewer than K responses) or not published yet.
+type MonthHeadline struct {
+	Month       string   `json:"month"`
+	Hidden      bool     `json:"hidden,omitempty"`
+	Unpublished bool     `json:"unpublished,omitempty"`
+	Figures     *Summary `json:"figures,omitempty"`
+}
+
+// YearMean is the YearMonths ending with the period's last month: the
+// responses per published month, and the percentages and score over every
+// answer of those months (the mean of the months weighted by their answers).
+// Hidden and unpublished months are in no figure.
+type YearMean struct {
+	Range         Range    `json:"range"`
+	Months        int      `json:"months"` // published months with figures
+	Figures       Summary  `json:"figures"`
+	MeanResponses *float64 `json:"mean_responses,omitempty"`
+}
+
+func (d *Dashboards) headlines(ctx context.Context, service string, r Range) (Headlines, error) {
+	yr := Range{From: shiftMonth(r.To, 1-YearMonths), To: r.To, Source: r.Source}
+	st, err := d.Service(ctx, service, yr)
+	if err != nil {
+		return Headlines{}, err
+	}
+	h := Headlines{Month: monthHeadline(st, r.To), Previous: monthHeadline(st, shiftMonth(r.To, -1)),
+		Year: YearMean{Range: yr, Figures: st.Totals}}
+	for _, m := range st.Months {
+		if m.Figures != nil {
+			h.Year.Months++
+		}
+	}
+	if h.Year.Months > 0 {
+		mean := round1(float64(st.Totals.Responses) / float64(h.Year.Months))
+		h.Year.MeanResponses = &mean
+	}
+	return h, nil
+}
+
+func monthHeadline(st *ServiceStats, month string) MonthHeadline {
+	for _, m := range st.Months {
+		if m.Month == month {
+			return MonthHeadline{Month: month, Hidden: m.Hidden, Figures: m.Figures}
+		}
+	}
+	return MonthHeadline{Month: month, Unpublished: true}
+}
+
+// RateResponses is the number of responses the response rate is of: those
+// of the months with a count of invitations sent.
+func (s Summary) RateResponses() int64 { return s.rateResponse }
 
 // TopThemes returns the n themes with most comments, most first.
 func TopThemes(c *ThemeCounts, n int) []ThemeTotal {

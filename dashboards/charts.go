@@ -36,8 +36,17 @@ type Chart struct {
 	N         []int64     `json:"n,omitempty"`
 	// SPC is the control chart drawn, for a measure: its mean and limits are
 	// series too, so the table and CSV carry them.
-	SPC    *SPC `json:"spc,omitempty"`
-	months bool // labels are months
+	SPC *SPC `json:"spc,omitempty"`
+	// Target is the lead's target for the measure, drawn as a labelled line.
+	Target *float64 `json:"target,omitempty"`
+	// YStep is the distance between the Y axis's ticks (0: four steps).
+	YStep float64 `json:"y_step,omitempty"`
+	// Source and Generated are written at the foot of every image, so a
+	// downloaded chart says where and when it came from; Generated is set
+	// when the chart is drawn (Dashboards.Chart), from the service's clock.
+	Source    string `json:"source"`
+	Generated string `json:"generated,omitempty"`
+	months    bool   // labels are months
 }
 
 // ChartSeries is one line or set of bars.
@@ -73,23 +82,28 @@ func Charts(st *ServiceStats) []Chart {
 	subtitle := func(n int64) string {
 		return ServiceName(st.Service) + ", " + PeriodName(st.Range) + ", n = " + strconv.FormatInt(n, 10) + " responses"
 	}
+	source := SourceName(st.Service)
 	monthly := func(name, title, unit string) Chart {
-		return Chart{Name: name, Title: title, Subtitle: subtitle(st.Totals.Responses), Kind: ChartLine, Unit: unit,
-			Labels: months, Hidden: st.HiddenMonths, K: st.K, months: true, SPC: st.SPC[name]}
+		c := Chart{Name: name, Title: title, Subtitle: subtitle(st.Totals.Responses), Kind: ChartLine, Unit: unit,
+			Labels: months, Hidden: st.HiddenMonths, K: st.K, months: true, SPC: st.SPC[name], Source: source}
+		if c.SPC != nil {
+			c.Target = c.SPC.Target
+		}
+		return c
 	}
 	fft, responses := fftAndResponses(st,
 		monthly(ChartFFT, "FFT % positive by month (p-chart)", "%"), monthly(ChartResponses, "Responses by month (XmR chart)", "responses"))
-	charts := []Chart{fft, responses}
+	charts := []Chart{fitAxis(fft, 0, 100), fitAxis(responses, math.Inf(-1), math.Inf(1))}
 	for _, q := range st.Questions {
 		if q.Key == st.ScoreQuestion {
-			charts = append(charts, scoreChart(q, monthly(ChartScore, "Likelihood to recommend score by month (XmR chart)", "score")))
+			charts = append(charts, fitAxis(scoreChart(q, monthly(ChartScore, "Likelihood to recommend score by month (XmR chart)", "score")), -100, 100))
 		}
 	}
 	for _, q := range st.Questions {
 		if q.Kind == survey.Text {
 			continue
 		}
-		c := Chart{Name: questionPrefix + q.Key, Title: q.Short, Subtitle: subtitle(q.Total.Answered), Kind: ChartBar, Unit: "%", K: st.K,
+		c := Chart{Name: questionPrefix + q.Key, Title: q.Short, Subtitle: subtitle(q.Total.Answered), Kind: ChartBar, Unit: "%", K: st.K, Source: source,
 			Note: fmt.Sprintf("Each answer as a percentage of the %d responses that answered the question.", q.Total.Answered)}
 		if q.Kind == survey.Multiple {
 			c.Note += " People could choose more than one, so the percentages add up to more than 100."
@@ -110,7 +124,6 @@ func Charts(st *ServiceStats) []Chart {
 // fftAndResponses fills the control charts of FFT % positive (with each
 // month's interval and n) and of responses.
 func fftAndResponses(st *ServiceStats, fft, responses Chart) (Chart, Chart) {
-	fft.YMax = 100
 	fft.Note = "Positive is very good or good, as a percentage of every answer including don't know. " + spcNote
 	responses.Note = spcNote
 	pos := ChartSeries{Name: "% positive"}
@@ -128,17 +141,12 @@ func fftAndResponses(st *ServiceStats, fft, responses Chart) (Chart, Chart) {
 	}
 	fft.Series = append([]ChartSeries{pos}, spcSeries(fft.SPC, fft.Labels)...)
 	responses.Series = append([]ChartSeries{resp}, spcSeries(responses.SPC, responses.Labels)...)
-	responses.YMax = niceCeiling(seriesMax(responses.Series))
-	if low := seriesMin(responses.Series); low < 0 {
-		responses.YMin = -niceCeiling(-low)
-	}
 	return fft, responses
 }
 
 const spcNote = "The mean and process limits are from the published months shown; a point outside the limits, 7 in a row on one side of the mean, 7 rising or falling, or 2 of 3 near a limit on one side is special cause."
 
 func scoreChart(q QuestionStats, c Chart) Chart {
-	c.YMin, c.YMax = -100, 100
 	c.Note = "The score is the percentage answering 9 or 10 minus the percentage answering 0 to 6, from -100 to 100. " + spcNote
 	s := ChartSeries{Name: "Score"}
 	for _, m := range q.Months {
@@ -185,25 +193,69 @@ func spcSeries(spc *SPC, months []string) []ChartSeries {
 
 func rounded(v float64) *float64 { r := round1(v); return &r }
 
-func seriesMax(ss []ChartSeries) float64 {
-	return seriesFold(ss, func(a, b float64) float64 { return max(a, b) })
-}
-
-func seriesMin(ss []ChartSeries) float64 {
-	return seriesFold(ss, func(a, b float64) float64 { return min(a, b) })
-}
-
-// seriesFold folds pick over every value the series hold, starting from 0.
-func seriesFold(ss []ChartSeries, pick func(a, b float64) float64) float64 {
-	var v float64
-	for _, s := range ss {
-		for _, x := range s.Values {
-			if x != nil {
-				v = pick(v, *x)
-			}
+// fitAxis fits a line chart's Y axis to what it draws (its values, mean,
+// limits and target) with a small margin, on round steps of 1, 2, 2.5 or 5
+// times a power of ten, within [floor, ceil], the range the measure can take: a
+// 60–90% series is not drawn flat on a 0–100 axis.
+func fitAxis(c Chart, floor, ceil float64) Chart {
+	lo, hi, ok := valueRange(c.Series)
+	if t := c.Target; t != nil {
+		lo, hi, ok = min(lo, *t), max(hi, *t), true
+	}
+	if !ok { // nothing published: the measure's whole range, or 0 to 4
+		lo, hi = 0, 4
+		if !math.IsInf(floor, 0) {
+			lo = floor
+		}
+		if !math.IsInf(ceil, 0) {
+			hi = ceil
 		}
 	}
-	return v
+	if span := hi - lo; span < minAxisSpan {
+		lo, hi = lo-(minAxisSpan-span)/2, hi+(minAxisSpan-span)/2
+	}
+	margin := (hi - lo) * 0.05
+	lo, hi = lo-margin, hi+margin
+	step := niceStep((hi - lo) / 5)
+	lo, hi = math.Floor(lo/step)*step, math.Ceil(hi/step)*step
+	c.YMin, c.YMax, c.YStep = max(lo, floor), min(hi, ceil), step
+	return c
+}
+
+// minAxisSpan is the least a fitted axis spans, so a flat series is not
+// magnified into noise.
+const minAxisSpan = 4
+
+// niceStep is the smallest of 1, 2, 2.5 or 5 times a power of ten not
+// below raw, and a whole number (at least 1), so every step divides 100.
+func niceStep(raw float64) float64 {
+	if raw <= 1 {
+		return 1
+	}
+	p := math.Pow(10, math.Floor(math.Log10(raw)))
+	for _, m := range []float64{1, 2, 2.5, 5} {
+		if m*p >= raw && m*p == math.Trunc(m*p) {
+			return m * p
+		}
+	}
+	return 10 * p
+}
+
+// valueRange is the least and greatest value the series hold; ok is false
+// when they hold none.
+func valueRange(ss []ChartSeries) (lo, hi float64, ok bool) {
+	for _, s := range ss {
+		for _, x := range s.Values {
+			if x == nil {
+				continue
+			}
+			if !ok {
+				lo, hi, ok = *x, *x, true
+			}
+			lo, hi = min(lo, *x), max(hi, *x)
+		}
+	}
+	return lo, hi, ok
 }
 
 // ChartByName returns one of a service's charts.
@@ -233,6 +285,9 @@ func (c Chart) Alt() string {
 	if c.Note != "" {
 		b.WriteString(" " + c.Note)
 	}
+	if c.Target != nil {
+		b.WriteString(" Target: " + formatValue(*c.Target, c.Unit) + ".")
+	}
 	for _, s := range c.Series {
 		fmt.Fprintf(&b, " %s: ", s.Name)
 		for i, v := range s.Values {
@@ -261,6 +316,10 @@ func formatValue(v float64, unit string) string {
 	}
 	return s
 }
+
+// SourceName is where a service's figures come from, as an image's foot
+// says: "Peer support feedback survey".
+func SourceName(service string) string { return ServiceName(service) + " feedback survey" }
 
 // ServiceName is how staff pages name a service type: "peer-support" is
 // "Peer support". (A survey's title speaks to the person answering it.)

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"html"
 	"math"
-	"strconv"
 	"sync"
 
 	chart "github.com/wcharczuk/go-chart/v2"
@@ -49,7 +48,7 @@ var (
 	ink      = drawing.ColorFromHex("222222")
 	gridInk  = drawing.ColorFromHex("DDDDDD")
 	dashes   = [][]float64{nil, {6, 4}, {2, 3}}
-	baseSize = struct{ w, h int }{400, 260} // scales down to a phone's width legibly
+	baseSize = struct{ w, h int }{400, 320} // scales down to a phone's width legibly
 )
 
 // Chart renders one chart of a service over r, from a cache keyed by service,
@@ -63,7 +62,8 @@ func (d *Dashboards) Chart(ctx context.Context, service string, r Range, name st
 	if err != nil {
 		return nil, err
 	}
-	key := chartKey{service, r, name, f, st.countersVersion}
+	generated := d.Now().Format("2 January 2006")
+	key := chartKey{service, r, name, f, st.countersVersion, generated}
 	if b, ok := d.charts.get(key); ok {
 		return b, nil
 	}
@@ -71,6 +71,7 @@ func (d *Dashboards) Chart(ctx context.Context, service string, r Range, name st
 	if !ok {
 		return nil, fmt.Errorf("%w: %q", ErrUnknownChart, name)
 	}
+	c.Generated = generated
 	b, err := Render(c, f)
 	if err != nil {
 		return nil, err
@@ -85,6 +86,8 @@ type chartKey struct {
 	name    string
 	format  Format
 	version string
+	// generated is the day written at the image's foot.
+	generated string
 }
 
 // chartCache keeps rendered charts; it is emptied whole when it grows large,
@@ -182,7 +185,7 @@ func lineChart(c Chart, scale float64, text func(string) string) chart.Chart {
 		var xs, ys []float64
 		flush := func() {
 			if len(xs) > 0 {
-				series = append(series, chart.ContinuousSeries{Style: style, XValues: xs, YValues: ys})
+				series = append(series, chart.ContinuousSeries{Style: style, YAxis: chart.YAxisSecondary, XValues: xs, YValues: ys})
 			}
 			xs, ys = nil, nil
 		}
@@ -196,28 +199,38 @@ func lineChart(c Chart, scale float64, text func(string) string) chart.Chart {
 		flush()
 	}
 	series = append(series, specialCauseDots(c, scale)...)
+	if c.Target != nil {
+		series = append(series, chart.ContinuousSeries{Style: targetStyle(scale), YAxis: chart.YAxisSecondary,
+			XValues: []float64{-0.5, float64(len(c.Labels)) - 0.5}, YValues: []float64{*c.Target, *c.Target}})
+	}
 	if len(series) == 0 {
 		// Nothing is published: draw the empty axes.
-		series = append(series, chart.ContinuousSeries{Style: chart.Style{StrokeColor: drawing.ColorTransparent, StrokeWidth: 0.01}, XValues: []float64{0, 1}, YValues: []float64{c.YMin, c.YMax}})
+		series = append(series, chart.ContinuousSeries{Style: chart.Style{StrokeColor: drawing.ColorTransparent, StrokeWidth: 0.01}, YAxis: chart.YAxisSecondary, XValues: []float64{0, 1}, YValues: []float64{c.YMin, c.YMax}})
 	}
 	font := 9 * scale
 	return chart.Chart{
 		Width: px(float64(baseSize.w), scale), Height: px(float64(baseSize.h), scale),
-		Background: chart.Style{Padding: chart.Box{Top: topPadding(c, scale), Left: px(8, scale), Right: px(8, scale), Bottom: px(8, scale)}},
+		Background: chart.Style{Padding: chart.Box{Top: topPadding(c, scale), Left: px(8, scale), Right: px(8, scale), Bottom: px(8+footHeight, scale)}},
 		XAxis: chart.XAxis{
 			Style: chart.Style{FontSize: font, FontColor: ink, StrokeColor: ink},
 			Range: &chart.ContinuousRange{Min: -0.5, Max: float64(len(c.Labels)) - 0.5},
 			Ticks: ticks,
 		},
-		YAxis: chart.YAxis{
+		// The Y axis is on the left, as in Making Data Count's charts: every
+		// series is drawn against the "secondary" axis, and the primary is
+		// hidden. go-chart reads the secondary's range from the primary's
+		// ticks, so both have them.
+		YAxis: chart.YAxis{Style: chart.Style{Hidden: true}, Range: &chart.ContinuousRange{Min: c.YMin, Max: c.YMax},
+			Ticks: yTicks(c.YMin, c.YMax, c.YStep, c.Unit)},
+		YAxisSecondary: chart.YAxis{
 			Style:          chart.Style{FontSize: font, FontColor: ink, StrokeColor: ink},
 			Range:          &chart.ContinuousRange{Min: c.YMin, Max: c.YMax},
-			Ticks:          yTicks(c.YMin, c.YMax),
+			Ticks:          yTicks(c.YMin, c.YMax, c.YStep, c.Unit),
 			GridMajorStyle: chart.Style{StrokeColor: gridInk, StrokeWidth: 1},
-			GridLines:      gridLines(c.YMin, c.YMax),
+			GridLines:      gridLines(c.YMin, c.YMax, c.YStep),
 		},
 		Series:   series,
-		Elements: []chart.Renderable{legend(c, scale, text)},
+		Elements: []chart.Renderable{header(c, scale, text), targetLabel(c, scale, text), foot(c, scale, text)},
 	}
 }
 
@@ -242,12 +255,12 @@ func barChart(c Chart, scale float64, text func(string) string) chart.BarChart {
 		top = 10
 	}
 	font := 9 * scale
-	bottom := px(14, scale)
+	bottom := px(14+footHeight, scale)
 	wrap := chart.TextWrapNone
 	if !c.months {
 		wrap = chart.TextWrapWord
 		font = 8 * scale
-		bottom = px(30, scale) // room for answer labels wrapped onto lines
+		bottom = px(30+footHeight, scale) // room for answer labels wrapped onto lines
 	}
 	top = niceCeiling(top)
 	w, h := px(float64(baseSize.w), scale), px(float64(baseSize.h), scale)
@@ -262,62 +275,11 @@ func barChart(c Chart, scale float64, text func(string) string) chart.BarChart {
 		YAxis: chart.YAxis{
 			Style: chart.Style{FontSize: 9 * scale, FontColor: ink, StrokeColor: ink},
 			Range: &chart.ContinuousRange{Min: 0, Max: top},
-			Ticks: yTicks(0, top),
+			Ticks: yTicks(0, top, 0, c.Unit),
 		},
 		Bars:     bars,
-		Elements: []chart.Renderable{legend(c, scale, text)},
+		Elements: []chart.Renderable{header(c, scale, text), foot(c, scale, text)},
 	}
-}
-
-// legend writes the title, the service, period and n beneath it, the
-// series' names beside their line style, and what a gap means.
-func legend(c Chart, scale float64, text func(string) string) chart.Renderable {
-	return func(r chart.Renderer, _ chart.Box, defaults chart.Style) {
-		r.SetFont(defaults.GetFont())
-		r.SetFontColor(ink)
-		r.SetFontSize(10.5 * scale)
-		r.Text(text(c.Title), px(8, scale), px(14, scale))
-		r.SetFontSize(8.5 * scale)
-		if c.Subtitle != "" {
-			r.Text(text(c.Subtitle), px(8, scale), px(27, scale))
-		}
-		x, y := px(8, scale), px(42, scale)
-		if c.Kind == ChartLine {
-			for si, s := range c.Series {
-				if s.Name == SeriesLower {
-					continue // one entry for both limits
-				}
-				name := s.Name
-				if s.Name == SeriesUpper {
-					name = "Process limits"
-				}
-				x = legendEntry(r, seriesStyle(c, si, scale), text(name), x, y, scale)
-			}
-		}
-		if len(c.Hidden) > 0 {
-			r.Text(text(fmt.Sprintf("Gaps: months with fewer than %d responses, not published", c.K)), px(8, scale), y+px(13, scale))
-		}
-	}
-}
-
-func legendEntry(r chart.Renderer, st chart.Style, name string, x, y int, scale float64) int {
-	r.SetStrokeColor(st.StrokeColor)
-	r.SetStrokeWidth(st.StrokeWidth)
-	r.SetStrokeDashArray(st.StrokeDashArray)
-	r.MoveTo(x, y-px(4, scale))
-	r.LineTo(x+px(18, scale), y-px(4, scale))
-	r.Stroke()
-	r.SetStrokeDashArray(nil)
-	x += px(22, scale)
-	r.Text(name, x, y)
-	return x + r.MeasureText(name).Width() + px(12, scale)
-}
-
-func topPadding(c Chart, scale float64) int {
-	if len(c.Hidden) > 0 {
-		return px(64, scale)
-	}
-	return px(50, scale)
 }
 
 // niceCeiling rounds a bar chart's top up to a whole number of steps of 1,
@@ -338,27 +300,32 @@ func niceCeiling(v float64) float64 {
 	return math.Ceil(v/step) * step
 }
 
-// yTicks divides [lo, hi] into four steps (or whole-number steps when the
-// range is a bar chart's nice ceiling).
-func yTicks(lo, hi float64) []chart.Tick {
+// yTicks divides [lo, hi] into steps of step, or when step is 0 into four
+// steps (or whole-number steps when the range is a bar chart's nice
+// ceiling). A percentage's labels carry "%".
+func yTicks(lo, hi, step float64, unit string) []chart.Tick {
 	n := 4
-	for _, k := range []int{4, 5, 3, 6, 2} {
-		if step := (hi - lo) / float64(k); step == math.Trunc(step) {
-			n = k
-			break
+	if step > 0 {
+		n = int(math.Round((hi - lo) / step))
+	} else {
+		for _, k := range []int{4, 5, 3, 6, 2} {
+			if s := (hi - lo) / float64(k); s == math.Trunc(s) {
+				n = k
+				break
+			}
 		}
 	}
 	var ticks []chart.Tick
 	for i := 0; i <= n; i++ {
-		v := lo + (hi-lo)*float64(i)/float64(n)
-		ticks = append(ticks, chart.Tick{Value: v, Label: strconv.FormatFloat(v, 'f', -1, 64)})
+		v := lo + (hi-lo)*float64(i)/float64(max(n, 1))
+		ticks = append(ticks, chart.Tick{Value: v, Label: formatValue(v, unit)})
 	}
 	return ticks
 }
 
-func gridLines(lo, hi float64) []chart.GridLine {
+func gridLines(lo, hi, step float64) []chart.GridLine {
 	var lines []chart.GridLine
-	for _, t := range yTicks(lo, hi) {
+	for _, t := range yTicks(lo, hi, step, "") {
 		lines = append(lines, chart.GridLine{Value: t.Value})
 	}
 	return lines

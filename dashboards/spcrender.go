@@ -56,7 +56,7 @@ func specialCauseDots(c Chart, scale float64) []chart.Series {
 		}
 		colour := signalColour(p.Signal)
 		out = append(out, chart.ContinuousSeries{
-			Style:   chart.Style{StrokeWidth: chart.Disabled, DotColor: colour, DotWidth: 5 * scale},
+			Style: chart.Style{StrokeWidth: chart.Disabled, DotColor: colour, DotWidth: 5 * scale}, YAxis: chart.YAxisSecondary,
 			XValues: []float64{float64(i)}, YValues: []float64{*v[i]},
 		})
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
@@ -65,6 +66,7 @@ func TestDashboards_ChartsHaveTextAlternativesAndDataTables(t *testing.T) {
 	srv := apitest.New(t)
 	fillDashboards(t, srv)
 	ctx := newTab(t)
+	do(t, ctx, "emulate a desktop", desktop.emulate())
 	signIn(t, ctx, srv, accounts.RoleQuality)
 	for _, path := range []string{"/dashboards", "/dashboards/counselling", "/dashboards/peer-support"} {
 		do(t, ctx, "open "+path, chromedp.Navigate(srv.URL+path))
@@ -89,6 +91,9 @@ func TestDashboards_ChartsHaveTextAlternativesAndDataTables(t *testing.T) {
 		}
 		if got.Charts < 2 {
 			t.Errorf("%s: %d charts", path, got.Charts)
+		}
+		if path == "/dashboards/counselling" {
+			screenshot(t, ctx, "dashboard-counselling", desktop)
 		}
 		for _, p := range got.Problems {
 			t.Errorf("%s: %s", path, p)
@@ -123,6 +128,10 @@ func TestDashboards_BoardPackPrintsAPagePerServiceAndIsAccessible(t *testing.T) 
 	if err := srv.Dashboards.PickComment(ctx, "counselling", picked.Month, picked.Key, true); err != nil {
 		t.Fatal(err)
 	}
+	target := 80.0
+	if err := srv.Dashboards.SaveSetting(ctx, dashboards.MeasureSetting{Service: "counselling", Measure: dashboards.MeasureFFT, Target: &target}); err != nil {
+		t.Fatal(err)
+	}
 	tab := newTab(t)
 	do(t, tab, "emulate a desktop", desktop.emulate())
 	signIn(t, tab, srv, accounts.RoleQuality)
@@ -143,6 +152,23 @@ func TestDashboards_BoardPackPrintsAPagePerServiceAndIsAccessible(t *testing.T) 
 	}
 	screenshot(t, tab, "board-pack", desktop)
 	checkAccessible(t, tab, "board pack")
+	// On paper: no link, button or form, and the headlines and charts stay.
+	do(t, tab, "emulate print", emulateMedia("print"))
+	printed := eval[struct {
+		Controls  []string
+		Headlines int
+		Charts    int
+	}](t, tab, `({
+		controls: [...document.querySelectorAll('a[href], button, input, select, textarea')]
+			.filter(e => e.getClientRects().length > 0).map(e => e.outerHTML.slice(0, 80)),
+		headlines: [...document.querySelectorAll('table.headlines')].filter(e => e.getClientRects().length > 0).length,
+		charts: [...document.querySelectorAll('section.pack-page figure.chart img')].filter(e => e.getClientRects().length > 0).length,
+	})`)
+	if len(printed.Controls) > 0 || printed.Headlines != 2 || printed.Charts < 5 {
+		t.Errorf("board pack in print: %+v", printed)
+	}
+	screenshot(t, tab, "board-pack-print", desktop)
+	do(t, tab, "emulate the screen", emulateMedia(""))
 	for _, path := range []string{"/dashboards/counselling/spc?measure=fft", "/dashboards/counselling/themes?comment=" + picked.Month + "~" + picked.Key} {
 		do(t, tab, "open "+path, chromedp.Navigate(srv.URL+path))
 		checkAccessible(t, tab, path)
@@ -204,4 +230,12 @@ func clipShot(t *testing.T, ctx context.Context, name string, v viewport, top, h
 	if err := os.WriteFile(filepath.Join(screenshotDir(t), fmt.Sprintf("%s-%d.png", name, v.width)), png, 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// emulateMedia makes the tab's CSS media "print" (or the screen again for "").
+func emulateMedia(media string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: media})
+		return err
+	})
 }

@@ -62,12 +62,22 @@ func fillIntake(t *testing.T, srv *apitest.Server) records {
 // to the rest of the form.
 func answerRisk(t *testing.T, ctx context.Context, atRisk bool) {
 	t.Helper()
+	answerFirstStep(t, ctx, atRisk, "")
+}
+
+// answerFirstStep answers the first step, immediate risk and (when not
+// empty) the service, and goes on to the rest of the form.
+func answerFirstStep(t *testing.T, ctx context.Context, atRisk bool, service intake.ServiceType) {
+	t.Helper()
 	label := `label[for="risk-no"]`
 	if atRisk {
 		label = `label[for="risk"]`
 	}
-	do(t, ctx, "answer immediate risk", chromedp.Click(chromedp.CSS(label)), chromedp.Click(chromedp.CSS(sendForm)),
-		chromedp.WaitVisible(chromedp.ID("name")))
+	do(t, ctx, "answer immediate risk", chromedp.Click(chromedp.CSS(label)))
+	if service != "" {
+		do(t, ctx, "choose the service", chromedp.Click(chromedp.CSS(`input[name="service"][value="`+string(service)+`"]`)))
+	}
+	do(t, ctx, "continue", chromedp.Click(chromedp.CSS(sendForm)), chromedp.WaitVisible(chromedp.ID("name")))
 }
 
 // fillContactForm answers the risk question, then fills in the new-contact
@@ -75,9 +85,13 @@ func answerRisk(t *testing.T, ctx context.Context, atRisk bool) {
 // typing. Choices left empty in n are left unanswered.
 func fillContactForm(t *testing.T, ctx context.Context, n intake.NewContact) {
 	t.Helper()
-	answerRisk(t, ctx, n.Risk)
+	answerFirstStep(t, ctx, n.Risk, n.Service)
+	service := string(n.Service)
+	if !n.Risk {
+		service = "" // chosen at the first step
+	}
 	for _, c := range []struct{ name, value string }{
-		{"service", string(n.Service)}, {"channel", string(n.Channel)}, {"role", string(n.Role)}, {"postcode_missing", n.PostcodeMissing},
+		{"service", service}, {"channel", string(n.Channel)}, {"role", string(n.Role)}, {"postcode_missing", n.PostcodeMissing},
 	} {
 		if c.value != "" {
 			do(t, ctx, "choose "+c.name, chromedp.Click(chromedp.CSS(`input[name="`+c.name+`"][value="`+c.value+`"]`)))
@@ -382,6 +396,18 @@ func TestIntake_PatientSafetyConcernThroughToTheGMC(t *testing.T) {
 	do(t, ctx, "describe the concern", chromedp.Click(chromedp.ID("concern")), typeKeys("Operating while unwell"))
 	date()
 	submit(t, ctx, chromedp.Click(chromedp.ID("raise-concern")), http.StatusOK, page)
+	// The GMC first is refused on the page, saying the order.
+	do(t, ctx, "choose gmc first", chromedp.Click(chromedp.CSS(`input[name="kind"][value="gmc"]`)))
+	date()
+	do(t, ctx, "fill in gmc", chromedp.Click(chromedp.CSS(`label[for="gmc_contacted"]`)), chromedp.Click(chromedp.ID("reason")), typeKeys("Worried"))
+	submit(t, ctx, chromedp.Click(chromedp.ID("record-safety-step")), http.StatusUnprocessableEntity, page)
+	if s := text(t, ctx, ".error-summary"); !strings.Contains(s, "Record first that the caller was encouraged to seek help") ||
+		!strings.Contains(s, "only then is the GMC contacted") {
+		t.Errorf("out of order: %q", s)
+	}
+	screenshot(t, ctx, "peer-safety-gmc-first-refused", desktop)
+	checkAccessible(t, ctx, "GMC first refused")
+	do(t, ctx, "open the caller again", chromedp.Navigate(srv.URL+page))
 	for _, step := range []struct {
 		kind  string
 		extra chromedp.Action[chromedp.Void]
@@ -453,7 +479,13 @@ func TestIntake_ReturningCallerFromANewNumberKeepsCountAndCounsellor(t *testing.
 	}
 	screenshot(t, ctx, "contact-new-likely-match", desktop)
 	checkAccessible(t, ctx, "likely match")
-	submit(t, ctx, chromedp.Click(chromedp.ID("attach-"+r.Person.ID)), http.StatusOK, "")
+	submit(t, ctx, chromedp.Click(chromedp.ID("attach-"+r.Person.ID)), http.StatusConflict, "/intake/contacts/new")
+	// The new number differs from the record's: the handler chooses to use it.
+	if d := text(t, ctx, "#differences"); !strings.Contains(d, "07700 900321") || !strings.Contains(d, "07700 900888") {
+		t.Fatalf("differences %q", d)
+	}
+	do(t, ctx, "use the new number", chromedp.Click(chromedp.CSS(`label[for="keep_phone-new"]`)))
+	submit(t, ctx, chromedp.Click(chromedp.ID("keep-chosen")), http.StatusOK, "")
 	if s := text(t, ctx, "table.details"); !strings.Contains(s, "session 2 of 6") {
 		t.Errorf("contact %q, want session 2 of 6", s)
 	}

@@ -49,6 +49,14 @@ var screens = []screen{
 	{name: "cy-privacy", path: "/s/counselling/privacy?lang=cy", status: http.StatusOK},
 	{name: "accessibility", path: "/accessibility", status: http.StatusOK},
 	{name: "cy-accessibility", path: "/accessibility?lang=cy", status: http.StatusOK},
+	{name: "you-said-we-did", path: "/s/counselling/you-said-we-did", status: http.StatusOK},
+	{name: "cy-you-said-we-did", path: "/s/counselling/you-said-we-did?lang=cy", status: http.StatusOK},
+	{name: "you-said-we-did-none", path: "/s/peer-support/you-said-we-did", status: http.StatusOK},
+	{name: "you-said-write", path: "/dashboards/counselling/you-said-we-did", signIn: accounts.RoleQuality, status: http.StatusOK},
+	{name: "you-said-write-errors", path: "/dashboards/peer-support/you-said-we-did", then: chromedp.Steps(
+		chromedp.Clear(chromedp.ID("month")), chromedp.Click(chromedp.CSS(sendForm))), signIn: accounts.RoleQuality, status: http.StatusUnprocessableEntity},
+	{name: "you-said-index", path: "/dashboards/you-said-we-did", signIn: accounts.RoleQuality, status: http.StatusOK},
+	{name: "admin-privacy-notice", path: "/admin/privacy-notice", signIn: accounts.RoleAdmin, status: http.StatusOK},
 	{name: "dashboards", path: "/dashboards", signIn: accounts.RoleQuality, status: http.StatusOK},
 	{name: "dashboard-counselling", path: "/dashboards/counselling", signIn: accounts.RoleQuality, status: http.StatusOK},
 	{name: "dashboard-peer-support", path: "/dashboards/peer-support", signIn: accounts.RoleQuality, status: http.StatusOK},
@@ -64,6 +72,9 @@ var screens = []screen{
 	{name: "password", path: "/account/password", signIn: accounts.RoleQuality, status: http.StatusOK},
 	{name: "admin-users-one-time-password", path: "/admin/users", then: addStaffMember(), signIn: accounts.RoleAdmin, status: http.StatusOK},
 	{name: "admin-audit", path: "/admin/audit", signIn: accounts.RoleAdmin, status: http.StatusOK},
+	{name: "admin-survey-versions", path: "/admin/surveys/counselling", signIn: accounts.RoleAdmin, status: http.StatusOK},
+	{name: "admin-survey-compare", path: "/admin/surveys/counselling/compare?from=1&to=1", signIn: accounts.RoleAdmin, status: http.StatusOK},
+	{name: "admin-survey-rollback-current", path: "/admin/surveys/counselling/rollback?number=1", signIn: accounts.RoleAdmin, status: http.StatusOK},
 
 	// Administration of intake.
 	{name: "admin-practitioners", path: "/admin/practitioners", signIn: accounts.RoleAdmin, status: http.StatusOK},
@@ -73,6 +84,8 @@ var screens = []screen{
 
 	// Intake, as call handlers see it.
 	{name: "contact-new", path: "/intake/contacts/new", signIn: accounts.RoleIntake, status: http.StatusOK},
+	{name: "contact-new-counselling", path: "/intake/contacts/new?asked=1&risk=no&service=counselling", signIn: accounts.RoleIntake, status: http.StatusOK},
+	{name: "intake-settings", path: "/admin/intake-settings", signIn: accounts.RoleAdmin, status: http.StatusOK},
 	{name: "contact-new-errors", path: "/intake/contacts/new?risk=no", then: chromedp.Click(chromedp.CSS(sendForm)),
 		signIn: accounts.RoleIntake, status: http.StatusUnprocessableEntity},
 	{name: "contact-new-risk", path: "/intake/contacts/new?risk=yes", then: chromedp.Steps(
@@ -108,6 +121,7 @@ func addStaffMember() chromedp.Action[chromedp.Void] {
 func TestScreens_MeetWCAG22AA(t *testing.T) {
 	srv := apitest.New(t)
 	fillDashboards(t, srv)
+	fillNoticeAndYouSaid(t, srv)
 	r := fillIntake(t, srv)
 	code, err := srv.Invitations.Mint("counselling")
 	if err != nil {

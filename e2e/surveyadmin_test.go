@@ -11,14 +11,20 @@ import (
 	"github.com/feedback-service/feedback/api/apitest"
 )
 
-// An admin rewords a counselling question: a mistake is marked on its field,
-// the preview says what changes for the dashboards and shows the page as a
-// phone does, and the published version is what the survey then serves.
+// An admin, who lands on the staff home, rewords a counselling question in
+// English only: a mistake is marked on its field, the preview says what
+// changes for the dashboards, warns that the Welsh did not change, and shows
+// the page as a phone does; publishing asks first, listing every difference;
+// the published version is what the survey then serves; the versions list
+// shows what changed, and rolling back asks first too.
 func TestSurveyEditor_RewordPreviewOnAPhoneAndPublish(t *testing.T) {
 	srv := apitest.New(t)
 	ctx := newTab(t)
 	do(t, ctx, "emulate a desktop", desktop.emulate())
 	signIn(t, ctx, srv, accounts.RoleAdmin)
+	if at := eval[string](t, ctx, `location.pathname`); at != "/staff" {
+		t.Fatalf("an admin landed on %s after signing in, want the staff home", at)
+	}
 
 	do(t, ctx, "open the surveys", chromedp.Navigate(srv.URL+"/staff"), chromedp.Click(chromedp.CSS(`main a[href="/admin/surveys"]`)))
 	do(t, ctx, "open counselling", chromedp.WaitVisible(chromedp.CSS(`main a[href="/admin/surveys/counselling"]`)),
@@ -54,6 +60,9 @@ func TestSurveyEditor_RewordPreviewOnAPhoneAndPublish(t *testing.T) {
 	if len(changes) != 6 || !strings.Contains(changes[3], "starts a new series") || !strings.Contains(changes[2], "keeps its series") {
 		t.Fatalf("what changes for the dashboards: %q", changes)
 	}
+	if s := text(t, ctx, ".warning"); !strings.Contains(s, "the English wording changed but the Welsh did not") {
+		t.Fatalf("the preview does not warn that the Welsh was left: %q", s)
+	}
 	screenshot(t, ctx, "survey-preview", desktop)
 	checkAccessible(t, ctx, "survey preview")
 
@@ -65,6 +74,13 @@ func TestSurveyEditor_RewordPreviewOnAPhoneAndPublish(t *testing.T) {
 	checkAccessible(t, ctx, "phone preview")
 
 	do(t, ctx, "back to the preview", desktop.emulate(), chromedp.Navigate(preview))
+	submit(t, ctx, chromedp.Click(chromedp.CSS(`main a.button[href$="/publish"]`)), http.StatusOK, "/publish")
+	if s := text(t, ctx, "main"); !strings.Contains(s, "Publish this draft of counselling?") || !strings.Contains(s, "Changed: Felt listened to") ||
+		!strings.Contains(s, "Did you feel listened to by your counsellor?") || !strings.Contains(s, "the Welsh did not") {
+		t.Fatalf("the publish confirmation: %q", s)
+	}
+	screenshot(t, ctx, "survey-publish-confirm", desktop)
+	checkAccessible(t, ctx, "publish confirmation")
 	submit(t, ctx, chromedp.Click(chromedp.CSS(sendForm)), http.StatusOK, "/admin/surveys/counselling?published=2")
 	if s := text(t, ctx, ".notice"); !strings.Contains(s, "Published as number 2") {
 		t.Fatalf("after publishing: %q", s)
@@ -72,8 +88,28 @@ func TestSurveyEditor_RewordPreviewOnAPhoneAndPublish(t *testing.T) {
 	screenshot(t, ctx, "survey-versions", desktop)
 	checkAccessible(t, ctx, "survey versions after publishing")
 
+	submit(t, ctx, chromedp.Click(chromedp.CSS(`main a[href="/admin/surveys/counselling/compare?from=1&to=2"]`)), http.StatusOK, "/compare")
+	if s := text(t, ctx, "main"); !strings.Contains(s, "From number 1 to number 2") || !strings.Contains(s, "1 question changed") {
+		t.Fatalf("what changed in number 2: %q", s)
+	}
+	screenshot(t, ctx, "survey-compare", desktop)
+	checkAccessible(t, ctx, "compare two versions")
+
+	do(t, ctx, "back to the versions", chromedp.Navigate(srv.URL+"/admin/surveys/counselling"))
+	submit(t, ctx, chromedp.Click(chromedp.CSS(`main a[href="/admin/surveys/counselling/rollback?number=1"]`)), http.StatusOK, "/rollback?number=1")
+	if s := text(t, ctx, "main"); !strings.Contains(s, "Roll back counselling to number 1?") || !strings.Contains(s, "Did your counsellor listen to you?") {
+		t.Fatalf("the roll-back confirmation: %q", s)
+	}
+	screenshot(t, ctx, "survey-rollback-confirm", desktop)
+	do(t, ctx, "see it as a phone does", phone.emulate(), chromedp.Reload())
+	screenshot(t, ctx, "survey-rollback-confirm", phone)
+	checkAccessible(t, ctx, "roll-back confirmation on a phone")
+	checkReflow(t, ctx, "roll-back confirmation on a phone")
+	do(t, ctx, "desktop again", desktop.emulate())
+	submit(t, ctx, chromedp.Click(chromedp.CSS(sendForm)), http.StatusOK, "/admin/surveys/counselling?published=3")
+
 	do(t, ctx, "open the survey", chromedp.Navigate(srv.URL+"/s/counselling"))
-	if s := text(t, ctx, "main"); !strings.Contains(s, "Did your counsellor listen to you?") {
-		t.Fatal("the survey does not ask the published wording")
+	if s := text(t, ctx, "main"); !strings.Contains(s, "Did you feel listened to by your counsellor?") {
+		t.Fatal("the survey does not ask the wording rolled back to")
 	}
 }

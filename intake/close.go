@@ -35,6 +35,8 @@ const (
 	TextRefused SurveyTextStatus = "refused"
 	// TextNoService: a crisis contact, or one whose service is not known, has no survey.
 	TextNoService SurveyTextStatus = "no-service"
+	// TextWithheld: the handler chose no survey text for this contact, giving a reason.
+	TextWithheld SurveyTextStatus = "withheld"
 )
 
 // Closing is what a handler records when a contact ends.
@@ -42,6 +44,9 @@ type Closing struct {
 	Outcome string
 	// Emergency: emergency services (999, an ambulance, the police) were called.
 	Emergency bool
+	// NoText, when set, is why the handler chose no survey text for this
+	// contact, whatever the caller agreed.
+	NoText NoTextReason
 }
 
 // emergencyWords in an outcome mark it an emergency even when the box was not
@@ -58,24 +63,25 @@ func (cl Closing) emergency() bool {
 	return cl.Emergency
 }
 
-// TextInterval is the least time between two survey texts to one person.
-const TextInterval = 30 * 24 * time.Hour
-
 // ErrAlreadyClosed is returned when a contact is closed a second time.
 var ErrAlreadyClosed = errors.New("contact already closed")
 
 // MaxOutcome is the longest outcome note a call handler can record, in characters.
 const MaxOutcome = 1000
 
-// checkOutcome is the rule for an outcome note: required, at most MaxOutcome
-// characters (spaces around it do not count).
-func checkOutcome(outcome string) error {
+// check is the rule for closing: an outcome note is required, at most
+// MaxOutcome characters (spaces around it do not count), and a reason for no
+// survey text is one of NoTextReasons.
+func (cl Closing) check(outcome string) error {
 	var problems field.Errors
 	switch {
 	case outcome == "":
 		problems.Add("outcome", "Enter the outcome of the contact")
 	case utf8.RuneCountInString(outcome) > MaxOutcome:
 		problems.Add("outcome", fmt.Sprintf("The outcome must be %d characters or fewer", MaxOutcome))
+	}
+	if !cl.NoText.valid() {
+		problems.Add(NoTextField, "Select whether the survey text goes, and if not, why not")
 	}
 	return problems.Err()
 }
@@ -93,7 +99,7 @@ func (s *Store) CloseContact(ctx context.Context, id, outcome string) (Contact, 
 // caller the service refused.
 func (s *Store) Close(ctx context.Context, id string, cl Closing) (Contact, error) {
 	outcome := strings.TrimSpace(cl.Outcome)
-	if err := checkOutcome(outcome); err != nil {
+	if err := cl.check(outcome); err != nil {
 		return Contact{}, err
 	}
 	c, err := s.Contact(ctx, id)
@@ -104,16 +110,20 @@ func (s *Store) Close(ctx context.Context, id string, cl Closing) (Contact, erro
 		return c, ErrAlreadyClosed
 	}
 	now := s.now()
-	c.Emergency = cl.emergency()
+	c.Emergency, c.NoText = cl.emergency(), cl.NoText
 	p, err := s.Person(ctx, c.PersonID)
 	if err != nil {
 		return Contact{}, fmt.Errorf("close contact: person %w", err)
 	}
-	status := textStatus(c, p, now, s.invitationByEmail(c, p))
+	settings, err := s.Settings(ctx)
+	if err != nil {
+		return Contact{}, fmt.Errorf("close contact: %w", err)
+	}
+	status := textStatus(c, p, now, s.invitationByEmail(c, p), settings.TextInterval())
 	res, err := s.coll(collContacts).UpdateOne(ctx,
 		bson.D{{Key: "_id", Value: id}, {Key: "closed_at", Value: bson.D{{Key: "$exists", Value: false}}}},
 		bson.D{{Key: "$set", Value: bson.D{{Key: "closed_at", Value: now}, {Key: "outcome", Value: outcome},
-			{Key: "survey_text", Value: status}, {Key: "emergency", Value: c.Emergency}}}})
+			{Key: "survey_text", Value: status}, {Key: "emergency", Value: c.Emergency}, {Key: "no_text", Value: c.NoText}}}})
 	if err != nil {
 		return Contact{}, fmt.Errorf("close contact: %w", err)
 	}
@@ -131,10 +141,11 @@ func (s *Store) Close(ctx context.Context, id string, cl Closing) (Contact, erro
 }
 
 // textStatus decides the survey text for a closing contact; byEmail: the
-// invitation goes by e-mail instead. Safety comes first: an emergency, an open
-// risk flag or a refusal means no invitation whatever the caller agreed.
+// invitation goes by e-mail instead; interval: the least time between two.
+// Safety comes first: an emergency, an open risk flag or a refusal means no
+// invitation whatever the caller agreed; then the handler's choice of none.
 // Complexity: one rule a line, in the order they win; split, the order would no longer show.
-func textStatus(c Contact, p Person, now time.Time, byEmail bool) SurveyTextStatus {
+func textStatus(c Contact, p Person, now time.Time, byEmail bool, interval time.Duration) SurveyTextStatus {
 	switch {
 	case c.Emergency:
 		return TextEmergency
@@ -144,13 +155,15 @@ func textStatus(c Contact, p Person, now time.Time, byEmail bool) SurveyTextStat
 		return TextRefused
 	case c.Service == "":
 		return TextNoService
+	case c.NoText != "":
+		return TextWithheld
 	case !c.FeedbackAgreed && c.EmailAgreed && !byEmail:
 		return TextEmailUnavailable
 	case !c.FeedbackAgreed && !byEmail:
 		return TextNotAgreed
 	case !byEmail && !canReceiveText(p.Phone):
 		return TextNoMobile
-	case p.LastTextedAt != nil && now.Sub(*p.LastTextedAt) < TextInterval:
+	case p.LastTextedAt != nil && now.Sub(*p.LastTextedAt) < interval:
 		return TextRecentlySent
 	case c.Peer != nil && byEmail:
 		return TextEmailAfterConversation

@@ -60,8 +60,16 @@ type Contact struct {
 	Peer           *PeerRelationship `bson:"peer,omitempty" json:"peer,omitempty"`
 	FeedbackAgreed bool              `bson:"feedback_agreed" json:"feedback_agreed"`
 	// EmailAgreed: the caller agreed to the survey invitation by e-mail, instead of a text.
-	EmailAgreed bool   `bson:"email_agreed,omitempty" json:"email_agreed,omitempty"`
-	Outcome     string `bson:"outcome,omitempty" json:"outcome,omitempty"`
+	EmailAgreed bool `bson:"email_agreed,omitempty" json:"email_agreed,omitempty"`
+	// NeutralText: the caller shares their phone, so the survey text does not
+	// say what the service is (see NeutralSurveyTextIn).
+	NeutralText bool `bson:"neutral_text,omitempty" json:"neutral_text,omitempty"`
+	// Changed lists the details of a returning caller's record this contact
+	// changed, with the stored and the new value (see reconcile.go).
+	Changed []DetailChange `bson:"changed,omitempty" json:"changed,omitempty"`
+	// NoText is why the handler chose, at closing, no survey text for this contact.
+	NoText  NoTextReason `bson:"no_text,omitempty" json:"no_text,omitempty"`
+	Outcome string       `bson:"outcome,omitempty" json:"outcome,omitempty"`
 	// SurveyText says what became of the survey text when the contact was closed.
 	SurveyText SurveyTextStatus `bson:"survey_text,omitempty" json:"survey_text,omitempty"`
 	OpenedAt   time.Time        `bson:"opened_at" json:"opened_at"`
@@ -96,6 +104,8 @@ type NewContact struct {
 	// Email; emailOn says whether that can be offered (Store.EmailInvitations).
 	EmailAgreed bool `form:"email_agreed"`
 	emailOn     bool
+	// NeutralText: word the survey text neutrally, for a shared phone.
+	NeutralText bool `form:"neutral_text"`
 
 	Name        string `form:"name" validate:"required,max=200"`
 	DateOfBirth string `form:"date_of_birth" validate:"required,datetime=2006-01-02"`
@@ -115,6 +125,12 @@ type NewContact struct {
 
 	// Language is the survey text's language, "en" or "cy"; anything else is English.
 	Language string `form:"language"`
+	// Keep says, for each detail of a returning caller's record the form gives
+	// differently, which to keep (KeepStored or KeepNew), by field name.
+	Keep map[string]string `form:"-"`
+	// changed is what reconcile changed on the record.
+	changed []DetailChange
+
 	// Optional, never blocking: an answer not in the list is dropped.
 	Ethnicity string `form:"ethnicity"`
 	Gender    string `form:"gender"`
@@ -180,6 +196,11 @@ func (s *Store) OpenContact(ctx context.Context, n NewContact) (Opened, error) {
 		if old, err = s.Person(ctx, n.PersonID); err != nil {
 			return Opened{}, fmt.Errorf("open contact: person %w", err)
 		}
+		if n.changed, err = n.reconcile(&p, old); err != nil {
+			return Opened{}, err
+		}
+		dob, _ = time.Parse(time.DateOnly, p.DateOfBirth)
+		n.DateOfBirth, n.Role = p.DateOfBirth, p.Role
 	}
 	if err := s.checkMember(ctx, &p, n.Risk); err != nil {
 		return Opened{}, err
@@ -198,7 +219,7 @@ func (s *Store) OpenContact(ctx context.Context, n NewContact) (Opened, error) {
 		if n.Risk {
 			return s.recordUnrouted(ctx, n, p, old, unrouted{refusal: refusal}, now)
 		}
-		return Opened{}, refusal
+		return Opened{}, s.turnAway(ctx, n.Service, turnedAwayReason(refusal), refusal)
 	}
 
 	requested := ""
@@ -208,6 +229,9 @@ func (s *Store) OpenContact(ctx context.Context, n NewContact) (Opened, error) {
 	routing, err := s.Route(ctx, n.Service, requested)
 	if errors.Is(err, ErrNoPractitioner) && n.Risk {
 		return s.recordUnrouted(ctx, n, p, old, unrouted{reason: noPractitioner(n.Kind)}, now)
+	}
+	if errors.Is(err, ErrNoPractitioner) {
+		return Opened{}, s.turnAway(ctx, n.Service, TurnedAwayNoPractitioner, err)
 	}
 	if err != nil {
 		return Opened{}, err
@@ -230,6 +254,9 @@ func (s *Store) recordRouted(ctx context.Context, n NewContact, p Person, routin
 		c.Session, err = s.takeSession(ctx, p.ID, routing.Practitioner.ID)
 		if errors.As(err, &refusal) && n.Risk {
 			return s.recordUnrouted(ctx, n, p, p, unrouted{refusal: refusal}, now)
+		}
+		if errors.As(err, &refusal) {
+			return Opened{}, s.turnAway(ctx, n.Service, turnedAwayReason(refusal), err)
 		}
 		if err != nil {
 			return Opened{}, err
@@ -269,7 +296,7 @@ func refusalFor(n NewContact, dob, today time.Time, old Person) *Refusal {
 // contact is the record of the contact the form describes, not yet routed.
 func (n NewContact) contact(personID string, now time.Time) Contact {
 	c := Contact{ID: newID(), PersonID: personID, Service: n.Service, Channel: n.Channel,
-		Risk: n.Risk, FeedbackAgreed: n.FeedbackAgreed, EmailAgreed: n.EmailAgreed, OpenedAt: now}
+		Risk: n.Risk, FeedbackAgreed: n.FeedbackAgreed, EmailAgreed: n.EmailAgreed, NeutralText: n.NeutralText, Changed: n.changed, OpenedAt: now}
 	if languageOf(n.Language) == Welsh {
 		c.Language = Welsh
 	}

@@ -139,6 +139,7 @@ func TestOpenContact_SeventhCounsellingSessionIsRefusedWithSignpost(t *testing.T
 	p := peerCaller()
 	addPractitioner(t, s, "Dr Peer", PeerSupporter, 5, true)
 	p.PersonID, p.Name, p.DateOfBirth = n.PersonID, n.Name, n.DateOfBirth
+	p.Keep = map[string]string{"role": KeepNew, "phone": KeepNew}
 	mustOpen(t, s, p)
 }
 
@@ -190,7 +191,7 @@ func TestOpenContact_CorrectedNameMovesTheLookup(t *testing.T) {
 	n := counsellingCaller()
 	n.Name = "Alx Morgan"
 	first := mustOpen(t, s, n)
-	n.PersonID, n.Name = first.Person.ID, "Alex Morgan"
+	n.PersonID, n.Name, n.Keep = first.Person.ID, "Alex Morgan", map[string]string{"name": KeepNew}
 	mustOpen(t, s, n)
 	if found, _ := s.FindPerson(ctx, "Alx Morgan", n.DateOfBirth, n.Phone, ""); len(found) != 0 {
 		t.Errorf("old name still finds %d people", len(found))

@@ -41,7 +41,7 @@ func TestOpenContact_ReturningCallerFromANewNumberIsWarnedAndAttached(t *testing
 	if !errors.As(err, &matches) || len(matches.People) != 1 || matches.People[0].ID != o.Person.ID {
 		t.Fatalf("new number: %v, want the one likely match", err)
 	}
-	again.PersonID = o.Person.ID
+	again.PersonID, again.Keep = o.Person.ID, map[string]string{"name": KeepNew, "phone": KeepNew}
 	att := mustOpen(t, s, again)
 	if att.Contact.Session != 2 || att.Contact.PractitionerID != first.ID || att.Person.Phone != "+447700900999" {
 		t.Fatalf("attached: session %d to %s, phone %s", att.Contact.Session, att.Contact.PractitionerName, att.Person.Phone)

@@ -41,15 +41,17 @@ const (
 // queued twice. It holds the number or address only until the invitation is
 // sent or given up, and is deleted soon after.
 type OutboxEntry struct {
-	ContactID     string      `bson:"_id" json:"contact_id"`
-	PersonID      string      `bson:"person_id" json:"person_id"`
-	Service       ServiceType `bson:"service" json:"service"`
-	Language      Language    `bson:"language,omitempty" json:"language,omitempty"`
-	Phone         string      `bson:"phone,omitempty" json:"phone,omitempty"`
-	Email         string      `bson:"email,omitempty" json:"email,omitempty"`
-	Status        string      `bson:"status" json:"status"`
-	Attempts      int         `bson:"attempts" json:"attempts"`
-	NextAttemptAt time.Time   `bson:"next_attempt_at" json:"next_attempt_at"`
+	ContactID string      `bson:"_id" json:"contact_id"`
+	PersonID  string      `bson:"person_id" json:"person_id"`
+	Service   ServiceType `bson:"service" json:"service"`
+	Language  Language    `bson:"language,omitempty" json:"language,omitempty"`
+	// Neutral: the text does not say what the service is (a shared phone).
+	Neutral       bool      `bson:"neutral,omitempty" json:"neutral,omitempty"`
+	Phone         string    `bson:"phone,omitempty" json:"phone,omitempty"`
+	Email         string    `bson:"email,omitempty" json:"email,omitempty"`
+	Status        string    `bson:"status" json:"status"`
+	Attempts      int       `bson:"attempts" json:"attempts"`
+	NextAttemptAt time.Time `bson:"next_attempt_at" json:"next_attempt_at"`
 	// PersonClaimed is set once the person's 30-day slot is taken for this text.
 	PersonClaimed bool       `bson:"person_claimed" json:"-"`
 	LastError     string     `bson:"last_error,omitempty" json:"last_error,omitempty"`
@@ -61,7 +63,7 @@ type OutboxEntry struct {
 // queueText puts a contact's survey invitation in the outbox, to go at due:
 // by e-mail when the caller agreed to that (see invitationByEmail), else by text.
 func (s *Store) queueText(ctx context.Context, c Contact, p Person, now, due time.Time) error {
-	e := OutboxEntry{ContactID: c.ID, PersonID: c.PersonID, Service: c.Service, Language: c.Language, Phone: p.Phone,
+	e := OutboxEntry{ContactID: c.ID, PersonID: c.PersonID, Service: c.Service, Language: c.Language, Neutral: c.NeutralText, Phone: p.Phone,
 		Status: statusPending, NextAttemptAt: due, CreatedAt: now, UpdatedAt: now}
 	if s.invitationByEmail(c, p) {
 		e.Phone, e.Email = "", p.Email
@@ -291,7 +293,11 @@ func (o *Outbox) process(ctx context.Context, e OutboxEntry) (string, error) {
 		return "", nil
 	}
 	if !e.PersonClaimed {
-		ok, err := o.claimPerson(ctx, e.PersonID, now)
+		settings, err := o.store.Settings(ctx)
+		if err != nil {
+			return "", fmt.Errorf("outbox: %w", err)
+		}
+		ok, err := o.claimPerson(ctx, e.PersonID, now, settings.TextInterval())
 		if err != nil {
 			return "", err
 		}
@@ -335,6 +341,9 @@ func (o *Outbox) send(ctx context.Context, e OutboxEntry) error {
 		}
 		text = InvitedSurveyTextIn(link, e.Language)
 	}
+	if e.Neutral {
+		text = NeutralSurveyTextIn(link, e.Language)
+	}
 	ctx, cancel := context.WithTimeout(ctx, o.SendTimeout)
 	defer cancel()
 	if e.Email != "" {
@@ -343,15 +352,15 @@ func (o *Outbox) send(ctx context.Context, e OutboxEntry) error {
 	return o.sender.Send(ctx, e.Phone, text)
 }
 
-// claimPerson takes the person's 30-day slot: it succeeds only when they have
-// had no survey text in the last 30 days and have no open risk flag. The slot stays taken if the text
+// claimPerson takes the person's slot: it succeeds only when they have had no
+// survey text in the last interval (30 days unless an admin changed it) and have no open risk flag. The slot stays taken if the text
 // then fails: fewer texts, never more.
-func (o *Outbox) claimPerson(ctx context.Context, personID string, now time.Time) (bool, error) {
+func (o *Outbox) claimPerson(ctx context.Context, personID string, now time.Time, interval time.Duration) (bool, error) {
 	res, err := o.store.coll(collPeople).UpdateOne(ctx,
 		bson.D{{Key: "_id", Value: personID}, {Key: "$and", Value: bson.A{
 			bson.D{{Key: "$or", Value: bson.A{
 				bson.D{{Key: "last_texted_at", Value: bson.D{{Key: "$exists", Value: false}}}},
-				bson.D{{Key: "last_texted_at", Value: bson.D{{Key: "$lte", Value: now.Add(-TextInterval)}}}},
+				bson.D{{Key: "last_texted_at", Value: bson.D{{Key: "$lte", Value: now.Add(-interval)}}}},
 			}}},
 			// No text while any of the person's risk flags is open.
 			bson.D{{Key: "$or", Value: bson.A{

@@ -232,17 +232,23 @@ func (s *Store) PractitionerForAccount(ctx context.Context, email string) (Pract
 	return p, nil
 }
 
+// PeerSurveyDue is when a peer-support contact's survey text goes if no
+// conversation is recorded: PeerSurveyAfter after the details were given.
+func (s *Store) PeerSurveyDue(c Contact) time.Time {
+	given := c.OpenedAt
+	if c.Peer != nil {
+		given = c.Peer.DetailsGivenAt
+	}
+	return given.Add(s.PeerSurveyAfter)
+}
+
 // peerTextDue is when a peer-support contact's survey text goes: now if a
 // conversation is recorded, else PeerSurveyAfter after the details were given.
 func (s *Store) peerTextDue(c Contact, now time.Time) time.Time {
 	if c.Peer != nil && len(c.Peer.Conversations) > 0 {
 		return now
 	}
-	given := c.OpenedAt
-	if c.Peer != nil {
-		given = c.Peer.DetailsGivenAt
-	}
-	if due := given.Add(s.PeerSurveyAfter); due.After(now) {
+	if due := s.PeerSurveyDue(c); due.After(now) {
 		return due
 	}
 	return now

@@ -44,6 +44,8 @@ type Library struct {
 
 	mu     sync.Mutex
 	parsed map[string]*Published // by _id: a version never changes, so it is parsed once
+	// youSaid caches each service's "You said, we did" entries (yousaid.go).
+	youSaid map[string]cachedYouSaid
 
 	// CheckNewService, when set, checks a service's name before its first
 	// version is published (serve: that its survey text fits one SMS).
@@ -56,7 +58,7 @@ func NewLibrary(db *mongo.Database, now func() time.Time) *Library {
 		panic("survey.NewLibrary: no clock")
 	}
 	return &Library{coll: db.Collection(versionsCollection), counters: db.Collection(countersCollection), now: now,
-		parsed: map[string]*Published{}}
+		parsed: map[string]*Published{}, youSaid: map[string]cachedYouSaid{}}
 }
 
 // Published is one published version of a service's survey.

@@ -98,7 +98,7 @@ func (s *Pages) EditPractitioner(c fiber.Ctx) error {
 	if err != nil {
 		return fmt.Errorf("edit practitioner: %w", err)
 	}
-	form := web.Values{"name": {p.Name}, "kind": {string(p.Kind)}, "phone": {p.Phone}, "account_email": {p.AccountEmail},
+	form := web.Values{"name": {p.Name}, "kind": {string(p.Kind)}, "phone": {intake.FormatPhone(p.Phone)}, "account_email": {p.AccountEmail},
 		"weekly_capacity": {strconv.Itoa(p.WeeklyCapacity)}}
 	if p.Active {
 		form["active"] = []string{web.Checked}

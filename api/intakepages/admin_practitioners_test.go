@@ -40,7 +40,8 @@ func TestAdminPractitioners_AddEditDeactivateAndActivate(t *testing.T) {
 	id := ps[0].ID
 
 	_, body = admin.Get(t, "/admin/practitioners/"+id)
-	if !strings.Contains(body, `value="Dr Jo Peer"`) || !strings.Contains(body, `value="4"`) || !strings.Contains(body, `name="active" value="yes" checked`) {
+	if !strings.Contains(body, `value="Dr Jo Peer"`) || !strings.Contains(body, `value="4"`) || !strings.Contains(body, `name="active" value="yes" checked`) ||
+		!strings.Contains(body, `value="07700 900111"`) {
 		t.Fatalf("edit form:\n%s", body)
 	}
 	resp, _ = apitest.PostWithCSRF(t, admin, "/admin/practitioners/"+id, url.Values{"name": {"Dr Jo Peer-Smith"}, "kind": {"peer-supporter"},

@@ -44,11 +44,21 @@ type contactFormPage struct {
 	Returning *intake.Person
 	// Matches are likely existing records of this caller (same date of
 	// birth, similar name, any phone): attach to one, or say they are new.
-	Matches     []intake.Person
+	Matches []intake.Person
+	// Differences are the details the form gives differently from the
+	// returning caller's record: the handler chooses, per detail, which to keep.
+	Differences []intake.DetailChange
 	MaxSessions int
 	// RiskAnswered: the first question, immediate risk, has been answered, so
 	// the rest of the form is shown (with the guidance first when yes).
-	RiskAnswered                                            bool
+	RiskAnswered bool
+	// Kind is the kind of the service chosen at the first step, for a caller
+	// not at risk: the form then asks only that service's questions. Empty:
+	// every service's questions, the service among them (at risk, or when the
+	// first step was skipped).
+	Kind string
+	// FirstServices are the services offered at the first step.
+	FirstServices                                           []web.Choice
 	Services, Channels, Roles, RiskChoices, PostcodeChoices []web.Choice
 	Languages                                               []web.Choice
 	Ethnicities, Genders, Specialties                       []intake.Option
@@ -81,7 +91,7 @@ func (s *Pages) NewContactForm(c fiber.Ctx) error {
 		}
 		returning = &p
 		form = url.Values{"person_id": {p.ID}, "name": {p.Name}, "date_of_birth": {p.DateOfBirth}, "role": {string(p.Role)},
-			"phone": {p.Phone}, "email": {p.Email}, "postcode": {p.Postcode}, "organisation": {p.Organisation},
+			"phone": {intake.FormatPhone(p.Phone)}, "email": {p.Email}, "postcode": {p.Postcode}, "organisation": {p.Organisation},
 			"address": {p.Address}, "job_role": {p.JobRole}, "ethnicity": {p.Ethnicity}, "gender": {p.Gender},
 			"specialty": {p.Specialty}, "member_id": {p.MemberID}, "member_details": {p.MemberDetails}}
 	}
@@ -95,14 +105,28 @@ func (s *Pages) NewContactForm(c fiber.Ctx) error {
 		form.Set("member_id", member)
 	}
 	page := contactFormPage{Form: web.Values(form), Returning: returning}
-	switch risk := web.Query(c, "risk"); {
-	case risk == "yes" || risk == "no":
+	risk, service, asked := web.Query(c, "risk"), web.Query(c, "service"), web.Query(c, "asked") != ""
+	if service != "" {
+		form.Set("service", service)
+	}
+	if risk == "yes" || risk == "no" {
 		form.Set("risk", risk)
-		page.RiskAnswered = true
-	case web.Query(c, "asked") != "":
-		page.Problems = field.Errors{{Field: "risk", Message: "Select yes if the caller is at immediate risk"}}
+	}
+	// The first step: immediate risk, then (not at risk) the service, whose
+	// questions alone the form then asks. At risk nothing more is needed.
+	switch _, known := s.intake.Services.Kind(intake.ServiceType(service)); {
+	case asked && risk != "yes" && risk != "no":
+		page.Problems.Add("risk", "Select yes if the caller is at immediate risk")
+	case asked && risk == "no" && service == "":
+		page.Problems.Add("service", "Select the service the caller is asking for")
+	case service != "" && !known:
+		page.Problems.Add("service", "Select one of the services listed")
+	}
+	if page.Problems != nil {
 		return s.renderContactForm(c, fiber.StatusUnprocessableEntity, page)
 	}
+	// ?first=1 goes back to the first step with its answers (changing the service).
+	page.RiskAnswered = (risk == "yes" || risk == "no") && web.Query(c, "first") == ""
 	return s.renderContactForm(c, fiber.StatusOK, page)
 }
 
@@ -111,6 +135,10 @@ func (s *Pages) renderContactForm(c fiber.Ctx, status int, p contactFormPage) er
 	p.Invalid = p.Problems != nil
 	p.MaxSessions = intake.MaxCounsellingSessions
 	p.Services, p.Channels, p.Roles = serviceChoices(s.intake.Services), channelChoices, roleChoices
+	p.FirstServices = p.Services
+	if kind, ok := s.intake.Services.Kind(intake.ServiceType(p.Form.Text("service"))); ok && p.RiskAnswered && p.Form.Has("risk", "no") {
+		p.Kind = string(kind)
+	}
 	if p.Form.Has("risk", "yes") {
 		p.Services = append(p.Services, web.Choice{Value: intake.CrisisOnly, Label: "Crisis support only: route to no one, count no session"})
 		p.RefusableDetails = refusableDetails
@@ -150,13 +178,27 @@ func newContactFrom(form url.Values) intake.NewContact {
 		Service: intake.ServiceType(form.Get("service")), Channel: intake.Channel(form.Get("channel")), Role: intake.Role(form.Get("role")),
 		SameCounsellor: form.Get("same_counsellor") == web.Checked, Risk: form.Get("risk") == web.Checked,
 		FeedbackAgreed: form.Get("feedback_agreed") == web.Checked, EmailAgreed: form.Get("email_agreed") == web.Checked,
-		Name: form.Get("name"), DateOfBirth: form.Get("date_of_birth"), Phone: form.Get("phone"), Email: form.Get("email"),
+		NeutralText: form.Get("neutral_text") == web.Checked,
+		Name:        form.Get("name"), DateOfBirth: form.Get("date_of_birth"), Phone: form.Get("phone"), Email: form.Get("email"),
 		Ethnicity: form.Get("ethnicity"), Gender: form.Get("gender"), Specialty: form.Get("specialty"),
 		MemberID: form.Get("member_id"), MemberDetails: form.Get("member_details"), Language: form.Get("language"),
 		DOBDay: form.Get("date_of_birth-day"), DOBMonth: form.Get("date_of_birth-month"), DOBYear: form.Get("date_of_birth-year"),
 		Refused:  form["refused"],
 		Postcode: form.Get("postcode"), PostcodeMissing: form.Get("postcode_missing"), Organisation: form.Get("organisation"), Address: form.Get("address"), JobRole: form.Get("job_role"),
+		Keep: keepChoices(form),
 	}
+}
+
+// keepChoices are the handler's choices about a returning caller's details
+// that differ from the record ("keep_name": "stored" or "new").
+func keepChoices(form url.Values) map[string]string {
+	keep := map[string]string{}
+	for name, v := range form {
+		if detail, ok := strings.CutPrefix(name, "keep_"); ok && len(v) > 0 {
+			keep[detail] = v[0]
+		}
+	}
+	return keep
 }
 
 // NewContactSubmit opens a contact, or shows the form again with what stops it:
@@ -180,7 +222,11 @@ func (s *Pages) NewContactSubmit(c fiber.Ctx) error {
 	}
 	var refusal *intake.Refusal
 	var matches *intake.PossibleMatches
+	var differ *intake.DetailsDiffer
 	switch {
+	case errors.As(err, &differ):
+		again.Differences = differ.Changes
+		return s.renderContactForm(c, fiber.StatusConflict, again)
 	case errors.As(err, &matches):
 		for _, p := range matches.People {
 			if err := s.staff.Audit(c, actionPersonFound, p.ID); err != nil {
@@ -200,7 +246,7 @@ func (s *Pages) NewContactSubmit(c fiber.Ctx) error {
 			return s.renderContactForm(c, a.Status, again)
 		})
 	}
-	if err := s.auditOpened(c, opened.Contact); err != nil {
+	if err := s.auditOpened(c, opened.Contact, opened.Person.ID); err != nil {
 		return err
 	}
 	return c.Redirect().Status(fiber.StatusSeeOther).To("/intake/contacts/" + url.PathEscape(opened.Contact.ID))
@@ -214,8 +260,14 @@ func (s *Pages) unrouted(service intake.ServiceType) web.Answers {
 		Message: "There is no active " + who + " to route this caller to. Ask an administrator to activate one, then try again."}}
 }
 
-// auditOpened records a risk flag, and a refused caller recorded because at risk.
-func (s *Pages) auditOpened(c fiber.Ctx, ct intake.Contact) error {
+// auditOpened records a risk flag, a refused caller recorded because at risk,
+// and a change to a returning caller's record (target: the person).
+func (s *Pages) auditOpened(c fiber.Ctx, ct intake.Contact, person string) error {
+	if len(ct.Changed) > 0 {
+		if err := s.staff.Audit(c, actionPersonChanged, person); err != nil {
+			return err
+		}
+	}
 	if ct.Risk {
 		if err := s.staff.Audit(c, actionRiskFlagged, ct.ID); err != nil {
 			return err
@@ -245,6 +297,8 @@ type contactPage struct {
 	SurveyLink string
 	// CanGiveLink: the caller agreed to feedback but could get no text.
 	CanGiveLink bool
+	// NoTextChoices: the survey text as agreed, or none and why (closing).
+	NoTextChoices []web.Choice
 	// PeerView: a peer supporter's view of their own caller (no closing, no
 	// risk actions); Base is where the page's forms post ("/intake" or "/peer").
 	PeerView bool
@@ -294,7 +348,16 @@ func (s *Pages) renderContact(c fiber.Ctx, status int, p contactPage) error {
 	}
 	p.Invalid = p.Problems != nil
 	p.Contact, p.Person, p.MaxSessions = ct, person, intake.MaxCounsellingSessions
-	p.SurveyText = surveyTextWording(ct)
+	settings, err := s.intake.Settings(c.Context())
+	if err != nil {
+		return fmt.Errorf("show contact: %w", err)
+	}
+	until := untilText(s.intake)
+	when := surveyWhen{Days: settings.TextIntervalDays, PeerOn: until(s.intake.PeerSurveyDue(ct))}
+	if person.LastTextedAt != nil {
+		when.NextFrom = until(person.LastTextedAt.Add(settings.TextInterval()))
+	}
+	p.SurveyText, p.NoTextChoices = surveyTextWording(ct, when), noTextChoices
 	p.CanGiveLink = s.links != nil && intake.CanGiveSurveyLink(ct)
 	return s.site.Render(c, status, s.templates, "contact", p)
 }
@@ -315,7 +378,8 @@ func (s *Pages) CloseContact(c fiber.Ctx) error {
 		return err
 	}
 	id := web.Param(c, "id")
-	closed, err := s.intake.Close(c.Context(), id, intake.Closing{Outcome: form.Get("outcome"), Emergency: form.Get("emergency") == web.Checked})
+	closed, err := s.intake.Close(c.Context(), id, intake.Closing{Outcome: form.Get("outcome"), Emergency: form.Get("emergency") == web.Checked,
+		NoText: intake.NoTextReason(form.Get("no_text"))})
 	if err != nil {
 		return s.contactAgain(c, fmt.Errorf("close contact: %w", err), form, closeRefusals)
 	}

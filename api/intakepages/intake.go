@@ -34,10 +34,10 @@ type Pages struct {
 // handler here always has a signed-in call handler. links mints one-off survey
 // links; nil when invitations are off.
 func New(site *web.Site, staffPages *staff.Pages, in *intake.Store, links intake.InvitationLinks) (*Pages, error) {
-	t, err := web.ParseTemplates(templateFS, template.FuncMap{"uk": ukTime(in.Location), "date": newDateInput, "choose": newSelect, "label": labeller(in.Services), "phone": intake.FormatPhone, "until": untilText(in), "day": dayText,
+	t, err := web.ParseTemplates(templateFS, template.FuncMap{"uk": ukTime(in.Location), "date": newDateInput, "choose": newSelect, "label": labeller(in.Services), "phone": intake.FormatPhone, "until": untilText(in), "day": dayText, "detail": detailText,
 		"fieldName": func(f string) string { return strings.ReplaceAll(f, "_", " ") }},
 		[]string{"risk", "peer_parts", "safety_parts"}, "contact_new", "contact", "contact_details", "incomplete", "intake_home", "people_find", "person", "peer", "safety_admin", "report", "merge",
-		"practitioners", "practitioner", "people_admin", "person_erase")
+		"practitioners", "practitioner", "people_admin", "person_erase", "intake_settings")
 	if err != nil {
 		return nil, err
 	}
@@ -53,8 +53,10 @@ func New(site *web.Site, staffPages *staff.Pages, in *intake.Store, links intake
 const (
 	actionPersonViewed accounts.Action = "person_viewed" // a person's record was shown
 	actionPersonFound  accounts.Action = "person_found"  // a person was shown as a search candidate
-	actionRiskFlagged  accounts.Action = "risk_flagged"  // target: the contact
-	actionRiskResolved accounts.Action = "risk_resolved" // target: the contact
+	// actionPersonChanged: a contact changed details on a returning caller's record (target: the person).
+	actionPersonChanged accounts.Action = "person_details_changed"
+	actionRiskFlagged   accounts.Action = "risk_flagged"  // target: the contact
+	actionRiskResolved  accounts.Action = "risk_resolved" // target: the contact
 	// actionRefusedAtRisk: a caller the rules refuse was recorded because at risk (target: the contact).
 	actionRefusedAtRisk accounts.Action = "refused_at_risk"
 	actionEmergency     accounts.Action = "emergency_recorded"    // closed with emergency services called
@@ -73,6 +75,8 @@ const (
 	actionPractitionerChanged   accounts.Action = "practitioner_changed"
 	actionPractitionerActivated accounts.Action = "practitioner_activated"
 	actionPractitionerStopped   accounts.Action = "practitioner_deactivated"
+	// actionIntakeSettingsChanged: an admin saved intake's settings (target: "intake").
+	actionIntakeSettingsChanged accounts.Action = "intake_settings_changed"
 )
 
 // untilText is a date as a handler says it, "Monday 21 December" (with the

@@ -197,7 +197,11 @@ func TestNewContact_SeventhCounsellingSessionIsRefusedWithASignpost(t *testing.T
 		}
 	}
 	// Peer support is still open to them.
-	apitest.OpenContact(t, handler, apitest.With(apitest.PeerForm(), "person_id", c.PersonID))
+	peer := apitest.With(apitest.PeerForm(), "person_id", c.PersonID)
+	for _, detail := range []string{"name", "date_of_birth", "role", "phone"} {
+		peer.Set("keep_"+detail, "new") // another person's details, in the test: the handler chose
+	}
+	apitest.OpenContact(t, handler, peer)
 }
 
 func TestNewContact_NoActivePractitionerIsExplained(t *testing.T) {
@@ -234,5 +238,50 @@ func TestNewContact_WelshCallerIsTextedInWelsh(t *testing.T) {
 	if want := intake.SurveyTextIn("https://feedback.example.org", intake.Counselling, intake.Welsh); sender.Sent[0].Text != want ||
 		!strings.HasSuffix(want, "/s/counselling?lang=cy") {
 		t.Errorf("sent %q, want %q", sender.Sent[0].Text, want)
+	}
+}
+
+// The first step asks, after immediate risk, which service the caller wants;
+// not at risk, the form then asks that service's questions only, with no
+// script, and a link goes back to change the service.
+func TestNewContact_TheFirstStepPicksTheServiceAndTheFormAsksOnlyItsQuestions(t *testing.T) {
+	_, handler := apitest.IntakeServer(t)
+	_, body := handler.Get(t, "/intake/contacts/new")
+	if !strings.Contains(body, "Which service is the caller asking for?") || !strings.Contains(body, `name="service" value="peer-support"`) {
+		t.Fatalf("first step:\n%s", body)
+	}
+	resp, body := handler.Get(t, "/intake/contacts/new?asked=1&risk=no")
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `href="#service"`) || !strings.Contains(body, `value="no" checked`) {
+		t.Fatalf("no service: %d\n%s", resp.StatusCode, body)
+	}
+	resp, body = handler.Get(t, "/intake/contacts/new?asked=1&risk=no&service=counselling")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, `<input type="hidden" name="service" value="counselling">`) ||
+		!strings.Contains(body, `name="organisation"`) || !strings.Contains(body, `name="same_counsellor"`) ||
+		strings.Contains(body, `name="job_role"`) || strings.Contains(body, `name="address"`) || strings.Contains(body, `type="radio" id="service"`) {
+		t.Fatalf("counselling form: %d\n%s", resp.StatusCode, body)
+	}
+	if !strings.Contains(body, `href="/intake/contacts/new?first=1&amp;risk=no&amp;service=counselling"`) {
+		t.Error("no link to change the service")
+	}
+	_, body = handler.Get(t, "/intake/contacts/new?first=1&risk=no&service=counselling")
+	if strings.Contains(body, `name="name"`) || !strings.Contains(body, `value="counselling" checked`) {
+		t.Errorf("back at the first step:\n%s", body)
+	}
+	_, body = handler.Get(t, "/intake/contacts/new?asked=1&risk=no&service=peer-support")
+	if !strings.Contains(body, `name="job_role"`) || !strings.Contains(body, `name="address"`) ||
+		strings.Contains(body, `name="organisation"`) || strings.Contains(body, `name="same_counsellor"`) || strings.Contains(body, `name="postcode"`) {
+		t.Fatalf("peer-support form:\n%s", body)
+	}
+	// Sent with a problem, the short form comes back short, answers kept.
+	form := apitest.PeerForm()
+	form.Del("job_role")
+	resp, body = apitest.PostWithCSRF(t, handler, "/intake/contacts/new", apitest.With(form, "risk", "no"))
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `href="#job_role"`) || strings.Contains(body, `name="organisation"`) {
+		t.Fatalf("short form again: %d\n%s", resp.StatusCode, body)
+	}
+	// At risk, every question stays, nothing needed.
+	_, body = handler.Get(t, "/intake/contacts/new?asked=1&risk=yes&service=counselling")
+	if !strings.Contains(body, `name="job_role"`) || !strings.Contains(body, `id="record-now"`) {
+		t.Fatalf("at risk:\n%s", body)
 	}
 }

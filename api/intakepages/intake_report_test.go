@@ -9,6 +9,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/feedback-service/feedback/api/apitest"
+	"github.com/feedback-service/feedback/clocktest"
 	"github.com/feedback-service/feedback/dashboards"
 	"github.com/feedback-service/feedback/intake"
 )
@@ -72,5 +73,31 @@ func TestIntakeReport_ShowsAClosedMonthInWords(t *testing.T) {
 	// 2 is hidden, and so the 10, which with the total would give it away.
 	if strings.Contains(body, "<td>2</td>") || strings.Contains(body, "<td>10</td>") {
 		t.Error("a count under K, or its complement, is shown")
+	}
+}
+
+// A caller turned away, not at risk, leaves no record but is counted, and the
+// report shows the count once the month has closed, in words.
+func TestIntakeReport_CountsCallersTurnedAwayByServiceAndReason(t *testing.T) {
+	clk := clocktest.New(clocktest.Start(time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)))
+	srv, handler := apitest.IntakeServer(t, apitest.WithIntakeClock(clk.Now))
+	resp, _ := apitest.PostWithCSRF(t, handler, "/intake/contacts/new", apitest.With(apitest.CounsellingForm(), "role", "other"))
+	if resp.StatusCode != 422 {
+		t.Fatalf("not eligible: %d", resp.StatusCode)
+	}
+	if found, _ := srv.Intake.LikelyMatches(context.Background(), "Alex Morgan", "1985-04-02"); len(found) != 0 {
+		t.Fatalf("a turned-away caller was recorded: %+v", found)
+	}
+	month := clk.Now().In(srv.Intake.Location).Format("2006-01")
+	_, body := handler.Get(t, "/intake/report")
+	if strings.Contains(body, "Turned away in "+month) {
+		t.Fatal("the month still open is shown")
+	}
+	clk.Advance(32 * 24 * time.Hour)
+	_, body = handler.Get(t, "/intake/report")
+	for _, want := range []string{"Turned away in " + month, "<td>Counselling</td><td>Not a doctor, medical student, partner or dependant</td><td>fewer than 10</td>"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("report lacks %q:\n%s", want, body)
+		}
 	}
 }

@@ -2,6 +2,7 @@ package intakepages
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/feedback-service/feedback/api/web"
 	"github.com/feedback-service/feedback/intake"
@@ -22,6 +23,29 @@ var (
 		{Value: "email", Label: "E-mail address"}, {Value: "member_id", Label: "The member's record reference"},
 		{Value: "member_details", Label: "The member's details"}}
 	whyChoices = []web.Choice{{Value: intake.DetailUnknown, Label: "not known yet"}, {Value: intake.DetailRefused, Label: "refused by the caller"}}
+	// changeChoices name the details of a returning caller's record a contact can change.
+	changeChoices = []web.Choice{{Value: "name", Label: "Full name"}, {Value: "date_of_birth", Label: "Date of birth"},
+		{Value: "role", Label: "Who the caller is"}, {Value: "phone", Label: "Phone number"}, {Value: "email", Label: "E-mail address"},
+		{Value: "postcode", Label: "Postcode"}, {Value: "organisation", Label: "Place of work or study"},
+		{Value: "address", Label: "Address"}, {Value: "job_role", Label: "Job role"}}
+	// turnedAwayReasons are why a caller who was not at risk was turned away.
+	turnedAwayReasons = []web.Choice{{Value: intake.TurnedAwayGroup, Label: "Not a doctor, medical student, partner or dependant"},
+		{Value: intake.TurnedAwayUnder16, Label: "Under 16"}, {Value: intake.TurnedAwayDependantAge, Label: "Dependant outside 16 to 24"},
+		{Value: intake.TurnedAwaySessionLimit, Label: "Six counselling sessions already had"},
+		{Value: intake.TurnedAwayNoPractitioner, Label: "No active practitioner to route to"}, {Value: intake.TurnedAwayOther, Label: "Another rule"}}
+	// noTextReasons are why a handler chose no survey text for a contact.
+	noTextReasons = []web.Choice{{Value: string(intake.NoTextDistressing), Label: "The call was distressing"},
+		{Value: string(intake.NoTextSharedPhone), Label: "Someone else may read the caller's texts (a shared phone)"},
+		{Value: string(intake.NoTextAskedNot), Label: "The caller asked not to have one"},
+		{Value: string(intake.NoTextOther), Label: "Another reason"}}
+	// noTextChoices are the closing form's choice: the text as agreed, or none and why.
+	noTextChoices = func() []web.Choice {
+		out := []web.Choice{{Value: "", Label: "Send it, if the caller agreed to one"}}
+		for _, c := range noTextReasons {
+			out = append(out, web.Choice{Value: c.Value, Label: "No survey text: " + strings.ToLower(c.Label[:1]) + c.Label[1:]})
+		}
+		return out
+	}()
 )
 
 // labels are the words for each stored value, by the field it is stored in.
@@ -39,7 +63,7 @@ func labels(services *intake.Services) map[string][]web.Choice {
 		return append(out, web.Choice{Value: "not-asked", Label: "Not asked"})
 	}
 	return map[string][]web.Choice{"service": svc, "channel": channelChoices, "role": roleChoices, "kind": kindChoices,
-		"language": languageChoices, "detail": detailChoices, "why": whyChoices,
+		"language": languageChoices, "detail": detailChoices, "why": whyChoices, "no_text": noTextReasons, "changed": changeChoices, "turned_away": turnedAwayReasons,
 		"ethnicity": opts(intake.Ethnicities), "gender": opts(intake.Genders), "specialty": opts(intake.Specialties)}
 }
 
@@ -69,3 +93,21 @@ var refusableDetails = func() []web.Choice {
 	}
 	return out
 }()
+
+// detailText shows one stored detail of a person as a handler reads it: a
+// date of birth as "2 April 1985", a phone number spaced, a role in words.
+func detailText(field, value string) string {
+	switch field {
+	case "date_of_birth":
+		return dayText(value)
+	case "phone":
+		return intake.FormatPhone(value)
+	case "role":
+		for _, c := range roleChoices {
+			if c.Value == value {
+				return c.Label
+			}
+		}
+	}
+	return value
+}

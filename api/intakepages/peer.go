@@ -164,9 +164,14 @@ func (s *Pages) Report(c fiber.Ctx) error {
 	if err != nil {
 		return fmt.Errorf("intake report: %w", err)
 	}
+	away, err := s.intake.TurnedAway(c.Context(), 12)
+	if err != nil {
+		return fmt.Errorf("intake report: %w", err)
+	}
 	return s.site.Render(c, fiber.StatusOK, s.templates, "report", struct {
 		web.Page
-		Report intake.ProfileReport
-		K      int
-	}{s.staff.Page(c, "Intake report"), r, intake.MinGroup})
+		Report     intake.ProfileReport
+		TurnedAway []intake.TurnedAwayMonth
+		K          int
+	}{s.staff.Page(c, "Intake report"), r, away, intake.MinGroup})
 }

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v3"
 
@@ -89,6 +90,9 @@ type personPage struct {
 	Member      *intake.Person // the member a partner or dependant is linked to
 	Contacts    []intake.Contact
 	MaxSessions int
+	// NextTextFrom is when the next survey invitation may go to the person,
+	// set when the last went less than the setting's days ago.
+	NextTextFrom *time.Time
 }
 
 // PersonHistory shows a person's record and every contact, oldest first.
@@ -105,6 +109,15 @@ func (s *Pages) PersonHistory(c fiber.Ctx) error {
 		return err
 	}
 	page := personPage{Page: s.staff.Page(c, "History"), Person: person, Contacts: contacts, MaxSessions: intake.MaxCounsellingSessions}
+	if person.LastTextedAt != nil {
+		settings, err := s.intake.Settings(c.Context())
+		if err != nil {
+			return fmt.Errorf("person history: %w", err)
+		}
+		if next := person.LastTextedAt.Add(settings.TextInterval()); next.After(s.intake.Now()) {
+			page.NextTextFrom = &next
+		}
+	}
 	if person.MemberID != "" {
 		if m, err := s.intake.Person(c.Context(), person.MemberID); err == nil {
 			if err := s.staff.Audit(c, actionPersonViewed, m.ID); err != nil {

@@ -61,8 +61,13 @@ func (s *Pages) Area(c fiber.Ctx) error {
 
 // LoadSession puts the signed-in person's session on c.Locals, if the cookie
 // names a live one, and clears a cookie that names none. Only staff routes run
-// it: survey routes never read or set a cookie.
+// it: survey routes never read or set a cookie. A request carrying an
+// Authorization header (an API token) is refused with 401 here: only the
+// routes that run LoadSessionOrToken instead accept one.
 func (s *Pages) LoadSession(c fiber.Ctx) error {
+	if c.Get(fiber.HeaderAuthorization) != "" {
+		return refuseToken(c)
+	}
 	id := c.Cookies(s.cookieName())
 	if id == "" {
 		return c.Next()

@@ -109,17 +109,12 @@ func (s *Pages) afterSignIn(sess accounts.Session, next string) string {
 	if localPath(next) {
 		return next
 	}
-	return landing(sess)
+	return homePath
 }
 
-// landing is a person's home Page: account management for admins, otherwise
-// the list of what they can open.
-func landing(sess accounts.Session) string {
-	if sess.Has(accounts.RoleAdmin) {
-		return "/admin/users"
-	}
-	return "/staff"
-}
+// homePath is where a sign-in with nowhere else to go ends, for every role: the
+// staff home lists what each may open (an admin looks after more than accounts).
+const homePath = "/staff"
 
 // localPath accepts only an address on this site: a path starting with one
 // "/" ("//host" and "/\host" are other hosts to a browser), with no scheme,
@@ -239,12 +234,14 @@ func (s *Pages) Home(c fiber.Ctx) error {
 			staffLink{"Surveys", "/admin/surveys", "Change a survey's questions, preview, publish and roll back versions."},
 			staffLink{"Names to generalise in comments", "/admin/comment-names", "The practitioners' names every comment replaces with [name] before anyone reads it."},
 			staffLink{"Practitioners", "/admin/practitioners", "Counsellors and peer-support doctors: add, edit, activate and deactivate."},
+			staffLink{"Intake settings", "/admin/intake-settings", "How often at most one caller is sent a survey invitation."},
 			staffLink{"Subject access and erasure", "/admin/people", "Export or erase what is held about a caller, from their record reference."},
 			staffLink{"Merge two records", "/admin/people/merge", "When one caller has two records: fold one into the other, audited."},
 			staffLink{"Patient-safety concerns", "/admin/safety-concerns", "Concerns raised in peer support, and each step taken, up to the GMC."})
 	}
 	if sess.Has(accounts.RoleQuality) {
-		links = append(links, staffLink{"Dashboards", "/dashboards", "Survey results by service and month, comments, charts and the FFT return."})
+		links = append(links, staffLink{"Dashboards", "/dashboards", "Survey results by service and month, comments, charts and the FFT return."},
+			staffLink{"You said, we did", "/dashboards/you-said-we-did", "Tell the people who answer each survey what changed because of their feedback."})
 	}
 	if sess.Has(accounts.RoleModerator) {
 		links = append(links, staffLink{"Comments to moderate", "/moderation", "Comments that might name someone: approve each, or remove the words, before quality leads read it."})

@@ -264,7 +264,7 @@ func TestNext_OnlyLocalPathsAreFollowed(t *testing.T) {
 		{next: "http:evil.example"},
 		{next: "evil.example"},
 	} {
-		for email, home := range map[string]string{"admin@example.nhs.uk": "/admin/users", "quality@example.nhs.uk": "/staff"} {
+		for email, home := range map[string]string{"admin@example.nhs.uk": "/staff", "quality@example.nhs.uk": "/staff"} {
 			form := url.Values{"email": {email}, "password": {apitest.StaffPassword}}
 			body := form.Encode()
 			if c.encodedBody != "" {
@@ -347,5 +347,19 @@ func TestSignIn_LocksAnIPv6ClientByItsSlash64(t *testing.T) {
 	}
 	if got := from("2001:db8:1:3::1", "fresh@example.nhs.uk"); got != http.StatusUnprocessableEntity {
 		t.Fatalf("an address of another /64: %d, want 422", got)
+	}
+}
+
+func TestSignIn_EveryRoleLandsOnTheStaffHome(t *testing.T) {
+	srv := apitest.New(t)
+	for i, roles := range [][]accounts.Role{{accounts.RoleAdmin}, {accounts.RoleAdmin, accounts.RoleIntake}, {accounts.RoleQuality}, {accounts.RoleIntake}} {
+		email := "land" + strconv.Itoa(i) + "@example.nhs.uk"
+		srv.AddStaff(t, email, roles...)
+		b := srv.Browser()
+		resp, _ := b.PostForm(t, "/login", url.Values{"email": {email}, "password": {apitest.StaffPassword}})
+		apitest.WantRedirect(t, "sign in as "+string(roles[0]), resp, "/staff")
+		if _, home := b.Get(t, "/staff"); roles[0] == accounts.RoleAdmin && (!strings.Contains(home, `href="/admin/users"`) || !strings.Contains(home, `href="/admin/surveys"`)) {
+			t.Errorf("an admin's home does not link to accounts and surveys")
+		}
 	}
 }

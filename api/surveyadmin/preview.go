@@ -11,10 +11,10 @@ import (
 
 type previewPage struct {
 	web.Page
-	Draft   *survey.Draft
-	Changes []dashboards.SeriesChange
-	Seconds int
-	Problem string
+	Draft    *survey.Draft
+	Changes  []dashboards.SeriesChange
+	Warnings []string // where one language changed and the other did not
+	Seconds  int
 }
 
 // draft returns the draft named in the path.
@@ -29,27 +29,22 @@ func (p *Pages) Preview(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return p.renderPreview(c, fiber.StatusOK, d, "")
+	return p.renderPreview(c, d)
 }
 
-func (p *Pages) renderPreview(c fiber.Ctx, status int, d *survey.Draft, problem string) error {
+func (p *Pages) renderPreview(c fiber.Ctx, d *survey.Draft) error {
 	cur, ok := p.surveys.Get(d.Definition.Service)
 	if !ok {
 		return p.site.NotFound(c)
 	}
-	var known []*survey.Definition
-	for _, a := range p.surveys.Archive() {
-		if a.Service == cur.Service {
-			known = append(known, a)
-		}
-	}
-	return p.site.Render(c, status, p.templates, "preview", previewPage{
+	return p.site.Render(c, fiber.StatusOK, p.templates, "preview", previewPage{
 		Page: p.staff.Page(c, "Preview: "+d.Definition.Title), Draft: d, Seconds: d.Definition.EstimatedSeconds(),
-		Changes: dashboards.SeriesChanges(cur, d.Definition, known), Problem: problem,
+		Changes:  p.series(cur.Service, d.Definition),
+		Warnings: survey.LanguageWarnings(cur, d.Definition),
 	})
 }
 
-// publishRefusals are shown on the preview again.
+// publishRefusals are shown on the publish confirmation again.
 var publishRefusals = web.Answers{
 	{Is: survey.ErrPublishConflict, Status: fiber.StatusConflict, Explain: error.Error},
 	{Is: survey.ErrUnchanged, Status: fiber.StatusConflict, Explain: error.Error},
@@ -66,9 +61,9 @@ func (p *Pages) Phone(c fiber.Ctx) error {
 	return p.phone.Preview(c, d.Definition)
 }
 
-// Publish is POST /admin/surveys/drafts/{id}/publish. If someone
-// else published since the draft was made, nothing is published and the
-// preview says so.
+// Publish is POST /admin/surveys/drafts/{id}/publish, confirmed on the page
+// ConfirmPublish shows. If someone else published since the draft was made,
+// nothing is published and that page says so.
 func (p *Pages) Publish(c fiber.Ctx) error {
 	d, err := p.draft(c)
 	if err != nil {
@@ -78,7 +73,7 @@ func (p *Pages) Publish(c fiber.Ctx) error {
 	if err != nil {
 		// Unwrapped: a refusal's notice is the library's own words.
 		return web.ShowAgain(err, publishRefusals, func(a web.Again) error {
-			return p.renderPreview(c, a.Status, d, a.Notice)
+			return p.renderConfirmPublish(c, a.Status, d, a.Notice)
 		})
 	}
 	return p.afterPublish(c, actionSurveyPublished, pub)

@@ -69,8 +69,10 @@ func New(d Deps) (*Pages, error) {
 		"month": monthName,
 		"add":   func(a, b int) int { return a + b },
 		"area":  newAreaView,
+		"basis": basisChoices,
+		"lines": addressLines,
 	}
-	t, err := web.ParseTemplates(templateFS, funcs, nil, "surveys", "service", "draft", "preview", "names")
+	t, err := web.ParseTemplates(templateFS, funcs, []string{"diff"}, "surveys", "service", "draft", "preview", "names", "compare", "confirm", "notice")
 	if err != nil {
 		return nil, err
 	}
@@ -107,6 +109,7 @@ func (p *Pages) List(c fiber.Ctx) error {
 type servicePage struct {
 	web.Page
 	Service string
+	Compare comparing
 	History []*survey.Published // newest first
 	Current int
 	Notice  string
@@ -114,7 +117,8 @@ type servicePage struct {
 }
 
 // Service is GET /admin/surveys/{service}: its versions, newest first, each
-// with a roll-back button.
+// with what changed from the one before and a link to roll back to it, and a
+// form to compare any two.
 func (p *Pages) Service(c fiber.Ctx) error {
 	return p.renderService(c, fiber.StatusOK, web.Param(c, "service"), web.Query(c, "published"), "")
 }
@@ -127,8 +131,9 @@ func (p *Pages) renderService(c fiber.Ctx, status int, service, published, probl
 	if len(history) == 0 {
 		return p.site.NotFound(c)
 	}
-	page := servicePage{Page: p.staff.Page(c, "Survey versions: "+service), Service: service,
-		Current: history[len(history)-1].Number, Problem: problem}
+	n := len(history)
+	page := servicePage{Page: p.staff.Page(c, "Survey versions: "+service),
+		Service: service, Compare: newComparing(service, history, max(n-1, 1), n), Current: history[n-1].Number, Problem: problem}
 	if published != "" {
 		page.Notice = "Published as number " + published + ". The survey pages and dashboards use it now."
 	}
@@ -157,7 +162,8 @@ func (p *Pages) Export(c fiber.Ctx) error {
 	return c.Send(v.File)
 }
 
-// Rollback is POST /admin/surveys/{service}/rollback: publish number again.
+// Rollback is POST /admin/surveys/{service}/rollback: publish number again,
+// confirmed on the page ConfirmRollback shows.
 func (p *Pages) Rollback(c fiber.Ctx) error {
 	form, err := web.Form(c)
 	if err != nil {

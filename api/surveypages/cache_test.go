@@ -51,6 +51,8 @@ func TestCache_EverySurveyPageAndRedirectIsNoStore(t *testing.T) {
 		{"GET /s/:service/thanks", "no such survey", "GET", "/s/nope/thanks", "", "", 404, noStore},
 		{"GET /s/:service/privacy", "privacy", "GET", "/s/counselling/privacy", "", "", 200, noStore},
 		{"GET /s/:service/privacy", "no such survey", "GET", "/s/nope/privacy", "", "", 404, noStore},
+		{"GET /s/:service/you-said-we-did", "you said, we did", "GET", "/s/counselling/you-said-we-did?lang=cy", "", "", 200, noStore},
+		{"GET /s/:service/you-said-we-did", "no such survey", "GET", "/s/nope/you-said-we-did", "", "", 404, noStore},
 		{"GET /i/:code", "an invitation", "GET", "/i/" + code, "", "", 200, noStore},
 		{"GET /i/:code", "an expired invitation", "GET", "/i/" + late, "", "", 410, noStore},
 		{"GET /i/:code", "a broken link", "GET", "/i/broken", "", "", 404, noStore},

@@ -66,6 +66,7 @@ func (p *Pages) newSurveyPage(l survey.Language, d *survey.Definition, nonce str
 	lang := p.langs[l]
 	title, intro := d.In(l)
 	data := surveyPage{page: p.base(l, title, "/s/"+d.Service), Service: d.Service, Intro: intro, Version: d.Version, Nonce: nonce}
+	data.Home = "/s/" + d.Service
 	data.EmergencyAtTop = true
 	for i := range d.Questions {
 		q := &d.Questions[i]

@@ -142,6 +142,9 @@ type thanksPage struct {
 	page
 	Already, Crisis                           bool
 	OfficePhone, OfficePhoneLink, OfficeEmail string
+	// Said is the service's latest "You said, we did": the same for
+	// everyone, so both forms of the page still differ only as padded.
+	Said []saidView
 }
 
 // markParam carries a receipt's mark (ballotbox.Receipt.Mark) to the thank-you page.
@@ -157,8 +160,10 @@ func (p *Pages) Thanks(c fiber.Ctx) error {
 	}
 	l := p.language(c)
 	data := thanksPage{page: p.base(l, p.langs[l].T("thanks.title"), "/s/"+d.Service+"/thanks"),
-		Already: c.Query("already") == "1", OfficePhone: p.contact.OfficePhone, OfficeEmail: p.contact.OfficeEmail}
+		Already: c.Query("already") == "1", OfficePhone: p.contact.OfficePhone, OfficeEmail: p.contact.OfficeEmail,
+		Said: p.youSaid(c.Context(), d.Service, l, thanksYouSaid)}
 	data.OfficePhoneLink = web.PhoneLink(p.contact.OfficePhone)
+	data.Home = "/s/" + d.Service
 	var pages [2]bytes.Buffer
 	for i, crisis := range []bool{false, true} {
 		data.Crisis = crisis

@@ -6,6 +6,7 @@
 package surveypages
 
 import (
+	"context"
 	"embed"
 	"fmt"
 	"html/template"
@@ -38,6 +39,23 @@ type Pages struct {
 	senders     *web.SubmissionLimiter // nil: answers are not limited per sender
 	// invitedSlots go where an invited form's nonce ends, by language.
 	invitedSlots map[survey.Language][]byte
+	settings     Settings // nil: the privacy notice's facts are unset and no "You said, we did" is shown
+	k            int      // the fewest answers a published figure counts
+}
+
+// Settings are what admins and quality leads write for the survey pages: the
+// privacy notice's facts and each service's "You said, we did" (package
+// survey's Library).
+type Settings interface {
+	PrivacyNotice(ctx context.Context) (survey.PrivacyNotice, error)
+	YouSaid(ctx context.Context, service string) ([]survey.YouSaid, error)
+}
+
+// UseSettings has the pages show the privacy notice's facts and "You said, we
+// did" from settings; k is the disclosure K the privacy notice states. Call
+// it before serving, as New renders the blank forms with their footers.
+func (p *Pages) UseSettings(settings Settings, k int) {
+	p.settings, p.k = settings, k
 }
 
 // Contact is how a person reaches the service's office for a reply or to
@@ -53,7 +71,7 @@ func New(site *web.Site, surveys *survey.Catalogue, responses *ballotbox.Respons
 	if err != nil {
 		return nil, err
 	}
-	t, err := parseTemplates("survey", "thanks", "invitation", "notfound", "privacy", "accessibility", "unavailable", "refused")
+	t, err := parseTemplates("survey", "thanks", "invitation", "notfound", "privacy", "accessibility", "unavailable", "refused", "yousaid")
 	if err != nil {
 		return nil, err
 	}
@@ -120,6 +138,9 @@ type page struct {
 	L, Other *i18n.Lang
 	// Switch is the address of this page in the other language.
 	Switch string
+	// Home is the survey's address on the pages of one survey, for the
+	// footer's links to its privacy notice and "You said, we did".
+	Home string
 }
 
 // language picks the request's language (see i18n.Choose). Without ?lang=

@@ -26,7 +26,10 @@ type Config struct {
 	MongoURI       string
 	StoreAddr      string
 	RateLimit      int
-	TrustedProxies []string
+	// SubmissionsPerMinute and SubmissionsPerHour limit the answers one
+	// sender may send to one survey; 0 in either turns that limit off.
+	SubmissionsPerMinute, SubmissionsPerHour int
+	TrustedProxies                           []string
 	SupportPhone   string
 	LogFormat      string
 	MetricsAddr    string
@@ -112,6 +115,10 @@ func (c *Config) settings() []setting {
 		text(&c.StoreAddr, "store-addr", "FEEDBACK_STORE_ADDR", "", "loopback address to expose the embedded store on, so another instance can share it (e.g. 127.0.0.1:27018)"),
 		parsed(&c.RateLimit, atLeastZero, "a whole number of requests a minute (0 = off)",
 			"rate-limit", "FEEDBACK_RATE_LIMIT", "300", "requests a minute one client address may make to public pages; 0 turns the limit off"),
+		parsed(&c.SubmissionsPerMinute, atLeastZero, "a whole number of answers a minute (0 = off)", "submissions-per-minute", "FEEDBACK_SUBMISSIONS_PER_MINUTE", "5",
+			"answers one sender (an address and survey for open answers; an invitation or token for invited ones) may send in a minute; 0 turns the per-sender limit off"),
+		parsed(&c.SubmissionsPerHour, atLeastZero, "a whole number of answers an hour (0 = off)", "submissions-per-hour", "FEEDBACK_SUBMISSIONS_PER_HOUR", "20",
+			"answers one sender may send in an hour; 0 turns the per-sender limit off"),
 		parsed(&c.TrustedProxies, commaList, "", "trusted-proxies", "FEEDBACK_TRUSTED_PROXIES", "", "comma-separated proxy addresses or CIDR ranges whose X-Forwarded-For is believed"),
 		trimmed(&c.SupportPhone, "support-phone", "FEEDBACK_SUPPORT_PHONE", "", "the 24/7 support line shown on every page, e.g. \"0330 123 4567\" (required on an https:// base URL)"),
 		trimmed(&c.OfficePhone, "office-phone", "FEEDBACK_OFFICE_PHONE", "", "the office number the survey's thank-you page gives for a reply or a complaint, e.g. \"020 7946 0000\""),

@@ -5,6 +5,9 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/feedback-service/feedback/api/web"
 )
 
 func TestConfig_ValidateChecksWithoutFillingIn(t *testing.T) {
@@ -50,5 +53,25 @@ func TestConfig_SafeguardingGuidanceIsPlainTextOfAReadableLength(t *testing.T) {
 	_, err = parseConfig("t", nil, env(strings.Repeat("a", 2001)), io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "FEEDBACK_SAFEGUARDING_GUIDANCE / --safeguarding-guidance") {
 		t.Fatalf("guidance too long: %v", err)
+	}
+}
+
+// The per-sender limits come from their settings; a zero in either turns
+// them off rather than falling back to the defaults.
+func TestConfig_SubmissionLimits(t *testing.T) {
+	env := func(kv map[string]string) func(string) string { return func(k string) string { return kv[k] } }
+	cfg, err := parseConfig("t", []string{"--submissions-per-minute", "2"}, env(nil), io.Discard)
+	if err != nil || submissionLimits(cfg) != (web.SubmissionLimits{PerMinute: 2, PerHour: 20}) {
+		t.Fatalf("2 a minute: %+v %v", cfg, err)
+	}
+	cfg, err = parseConfig("t", nil, env(map[string]string{"FEEDBACK_SUBMISSIONS_PER_HOUR": "0"}), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l := web.NewSubmissionLimiter(submissionLimits(cfg), time.Now); l != nil {
+		t.Fatalf("0 an hour made a limiter: %+v", submissionLimits(cfg))
+	}
+	if _, err := parseConfig("t", []string{"--submissions-per-minute", "-3"}, env(nil), io.Discard); err == nil {
+		t.Fatal("a negative limit was accepted")
 	}
 }

@@ -140,6 +140,11 @@ func TestServe_IntakePagesAreWiredAndTheWorkersStopOnShutdown(t *testing.T) {
 	if !strings.Contains(r.out.String(), "Intake records: database "+intake.Database) || !strings.Contains(r.out.String(), "log sender") {
 		t.Errorf("start-up output:\n%s", r.out.String())
 	}
+	// Issue 33.6: and that the privacy notice's facts are not set yet, and where to set them.
+	if !strings.Contains(r.out.String(), "privacy notice does not yet name the controller, its address, the data protection officer, the lawful basis, how long results are kept.") ||
+		!strings.Contains(r.out.String(), "http://"+addr+"/admin/privacy-notice") {
+		t.Errorf("start-up output says nothing of the privacy notice:\n%s", r.out.String())
+	}
 	// Issue 32.2: a fresh install says what intake needs before its first call, and where.
 	if !strings.Contains(r.out.String(), "Intake is not ready to route callers: no counsellor and no peer-support doctor is active.") ||
 		!strings.Contains(r.out.String(), "http://"+addr+"/admin/practitioners") || !strings.Contains(r.out.String(), "http://"+addr+"/intake\n") {

@@ -42,6 +42,8 @@ const topUsage = `feedback: anonymous feedback surveys for a doctors' support se
 Usage:
   feedback [serve] [flags]   start the service (the default)
   feedback users ...         manage staff accounts (run "feedback users help")
+  feedback tokens add|list|revoke  read-only API tokens for the stats API and CSV exports
+                             (run "feedback tokens help")
   feedback demo --responses N      fill the store with synthetic responses for the last 12 months
                              (--people N: also N synthetic intake callers, to measure at scale)
   feedback surveys list|export SERVICE|check FILE|publish FILE  the survey definitions and their versions
@@ -83,6 +85,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "users":
 		return withStore(ctx, "feedback users", args, stderr, func(st *store.Store, rest []string) error {
 			return runUsers(ctx, st, rest, stdin, stdout, stderr)
+		})
+	case "tokens":
+		return withStore(ctx, "feedback tokens", args, stderr, func(st *store.Store, rest []string) error {
+			return runTokens(ctx, st, rest, stdout, stderr)
 		})
 	case "demo":
 		return withStore(ctx, "feedback demo", args, stderr, func(st *store.Store, rest []string) error {

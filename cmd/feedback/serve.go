@@ -13,6 +13,7 @@ import (
 
 	"github.com/feedback-service/feedback/accounts"
 	"github.com/feedback-service/feedback/api"
+	"github.com/feedback-service/feedback/api/web"
 	"github.com/feedback-service/feedback/ballotbox"
 	"github.com/feedback-service/feedback/dashboards"
 	"github.com/feedback-service/feedback/intake"
@@ -77,7 +78,7 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 	}
 
 	srv, err := api.New(api.Config{
-		BaseURL: cfg.BaseURL, RateLimit: cfg.RateLimit, TrustedProxies: cfg.TrustedProxies, SupportPhone: cfg.SupportPhone,
+		BaseURL: cfg.BaseURL, RateLimit: cfg.RateLimit, Submissions: submissionLimits(cfg), TrustedProxies: cfg.TrustedProxies, SupportPhone: cfg.SupportPhone,
 		OfficePhone: cfg.OfficePhone, OfficeEmail: cfg.OfficeEmail,
 	}, api.Deps{Store: st, Surveys: catalogue, Responses: responses, Accounts: acc, Intake: in.Store, Dashboards: dash, Logger: logger, Requests: m, Invitations: invites.checker(), InvitationLinks: invites.links(), Tokens: invites.exchange(),
 		SurveyLibrary: library, SurveysPublished: surveys.refresh, CommentNamesSaved: comments.Refresh, Now: time.Now})
@@ -88,9 +89,14 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	notice, err := library.PrivacyNotice(startCtx)
+	if err != nil {
+		return err
+	}
 	welcome := func() {
 		printStart(stdout, cfg, st, catalogue, firstAdmin, created)
 		printIntakeSetup(stdout, cfg.BaseURL, unstaffed)
+		printNoticeSetup(stdout, cfg.BaseURL, notice)
 	}
 	return runHTTP(ctx, cfg, srv, m, welcome, logger, stdout)
 }
@@ -404,4 +410,13 @@ func announcePublications(cfg *Config, dash *dashboards.Dashboards, jobs *schedu
 			return err
 		}})
 	return nil
+}
+
+// submissionLimits are the per-sender limits the settings ask for; a zero in
+// either turns them off (a negative limit, which web reads as none).
+func submissionLimits(cfg *Config) web.SubmissionLimits {
+	if cfg.SubmissionsPerMinute == 0 || cfg.SubmissionsPerHour == 0 {
+		return web.SubmissionLimits{PerMinute: -1, PerHour: -1}
+	}
+	return web.SubmissionLimits{PerMinute: cfg.SubmissionsPerMinute, PerHour: cfg.SubmissionsPerHour}
 }

@@ -180,6 +180,9 @@ func publishSurveyFile(ctx context.Context, lib *survey.Library, file string, st
 	}
 	fmt.Fprintf(stdout, "Published %s number %d (version %s). Running services pick it up within a minute.\n",
 		p.Service, p.Number, p.Version)
+	if err := describeChange(ctx, lib, p, stdout); err != nil {
+		return err
+	}
 	return audit(ctx, accounts.Action("survey_published"), p.Service+"/"+strconv.Itoa(p.Number))
 }
 
@@ -190,4 +193,19 @@ func describeDefinitionError(err error) error {
 		return fmt.Errorf("%s: %w", de.Field, err)
 	}
 	return err
+}
+
+// describeChange prints what changed from the version before p, and each text
+// changed in one language and not the other, as the admin screens show them.
+func describeChange(ctx context.Context, lib *survey.Library, p *survey.Published, stdout io.Writer) error {
+	history, err := lib.History(ctx, p.Service)
+	if err != nil || p.Number < 2 || len(history) < p.Number {
+		return err
+	}
+	prev := history[p.Number-2].Definition
+	fmt.Fprintf(stdout, "Compared with number %d: %s.\n", p.Number-1, survey.Compare(prev, p.Definition).Summary())
+	for _, w := range survey.LanguageWarnings(prev, p.Definition) {
+		fmt.Fprintln(stdout, "Warning:", w)
+	}
+	return nil
 }

@@ -44,7 +44,9 @@ func TestSurveysCommand_ExportEditCheckPublish(t *testing.T) {
 	if err := checkSurveyFile([]string{file}, &checked); err != nil || !strings.Contains(checked.String(), "is valid") {
 		t.Fatalf("check: %v %q", err, checked.String())
 	}
-	if out, err := run("publish", file); err != nil || !strings.Contains(out, "Published counselling number 2") {
+	if out, err := run("publish", file); err != nil || !strings.Contains(out, "Published counselling number 2") ||
+		!strings.Contains(out, "Compared with number 1: 1 question changed.") ||
+		!strings.Contains(out, "Warning: Question 4 (Felt listened to): the English wording changed but the Welsh did not.") {
 		t.Fatalf("publish: %v %q", err, out)
 	}
 	write(strings.Replace(exported, `"id": "ease"`, `"id": "listened"`, 1))

@@ -64,21 +64,23 @@ func (c *Checker) mark(f wordFlag, keys ...string) {
 // freeze ends the building: the lexicon's keys are copied into one string,
 // so that they are one object rather than 100,000.
 func (c *Checker) freeze() {
+	keys := make([]string, 0, len(c.lex))
 	n := 0
 	for k := range c.lex {
+		keys = append(keys, k)
 		n += len(k)
 	}
 	var b strings.Builder
 	b.Grow(n)
-	offsets := make(map[string]int, len(c.lex))
-	for k := range c.lex {
-		offsets[k] = b.Len()
+	for _, k := range keys {
 		b.WriteString(k)
 	}
 	arena := b.String()
-	lex := make(map[string]uint32, len(c.lex))
-	for k, i := range c.lex {
-		lex[arena[offsets[k]:offsets[k]+len(k)]] = i
+	lex := make(map[string]uint32, len(keys))
+	off := 0
+	for _, k := range keys {
+		lex[arena[off:off+len(k)]] = c.lex[k]
+		off += len(k)
 	}
 	c.lex = lex
 	c.words = slices.Clip(c.words)
