@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -152,7 +153,7 @@ func (d *Dashboards) summary(ctx context.Context, s *snapshot, service, month st
 	switch {
 	case err == nil && stored.Stamp == stamp:
 		got = &stored
-	case err == nil || err == mongo.ErrNoDocuments:
+	case err == nil || errors.Is(err, mongo.ErrNoDocuments):
 		if got, err = d.countSummary(ctx, s, service, month, key); err != nil {
 			return nil, err
 		}
