@@ -8,7 +8,9 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -270,4 +272,29 @@ func PendingBoxes(ctx context.Context, db *mongo.Database) ([]string, error) {
 	}
 	sort.Strings(out)
 	return out, nil
+}
+
+// ReleasedMonths lists the months whose release has written everything,
+// oldest first: every month the service ran and has released, whatever its
+// ballots numbered (a box is made for each month ahead of time and released
+// empty or not), so it says when the survey was running and nothing about how
+// many answered. One tiny document a month.
+func ReleasedMonths(ctx context.Context, db *mongo.Database) ([]string, error) {
+	cur, err := db.Collection(releasesCollection).Find(ctx, bson.D{})
+	if err != nil {
+		return nil, fmt.Errorf("list released months: %w", err)
+	}
+	var docs []struct {
+		ID string `bson:"_id"`
+	}
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, fmt.Errorf("list released months: %w", err)
+	}
+	out := make([]string, 0, len(docs))
+	for _, d := range docs {
+		month, _, _ := strings.Cut(d.ID, "|")
+		out = append(out, month)
+	}
+	sort.Strings(out)
+	return slices.Compact(out), nil
 }

@@ -193,4 +193,9 @@ func TestRebuildCounters_RebuiltCommentsGoToAModeratorAndKeepTheirRiskFlag(t *te
 	if got := flags(); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("rebuilt comments' safeguarding, uncertain:\n%v\nwant\n%v", got, want)
 	}
+	// the month counts as changed, so the dashboards read it and count its summary again
+	edits, err := survey.ReadCommentEdits(ctx, f.db)
+	if err != nil || edits.N["counselling|"+f.clock.Now().Format("2006-01")] != 1 {
+		t.Fatalf("comment edits after the rebuild: %v %v", edits.N, err)
+	}
 }

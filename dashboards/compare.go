@@ -21,13 +21,20 @@ type Period struct {
 	Range  Range   `json:"range"`
 	Label  string  `json:"label"`
 	Totals Summary `json:"totals"`
-	// Hidden counts the months left out for fewer than K responses.
+	// Hidden counts the months the survey ran that are left out for fewer
+	// than K responses (which may be none: nothing tells them apart).
 	Hidden int `json:"hidden"`
+	// NotRunning counts the months the survey was not running: no responses.
+	NotRunning int `json:"not_running"`
 }
 
 // Compare computes the comparison of a service over r.
 func (d *Dashboards) Compare(ctx context.Context, service string, r Range) (*Comparison, error) {
 	n := len(r.Months())
+	s, err := d.current(ctx)
+	if err != nil {
+		return nil, err
+	}
 	cmp := &Comparison{}
 	for _, p := range []struct {
 		into  *Period
@@ -38,7 +45,14 @@ func (d *Dashboards) Compare(ctx context.Context, service string, r Range) (*Com
 		if err != nil {
 			return nil, err
 		}
-		*p.into = Period{Range: pr, Label: PeriodName(pr), Totals: st.Totals, Hidden: len(st.HiddenMonths)}
+		*p.into = Period{Range: pr, Label: PeriodName(pr), Totals: st.Totals}
+		for _, m := range st.HiddenMonths {
+			if s.ran[m] {
+				p.into.Hidden++
+			} else {
+				p.into.NotRunning++
+			}
+		}
 	}
 	return cmp, nil
 }

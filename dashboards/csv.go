@@ -161,14 +161,83 @@ func Neutralise(cell string) string {
 	return cell
 }
 
-// WriteCommentsCSV writes comments, one a row: month, question, the FFT
-// rating of the same response, themes, and the text. Every cell is
+// CommentsCSV writes comments as rows, one at a time: month, question, the
+// FFT rating of the same response, themes, and the text. Every cell is
 // neutralised, so a comment that begins with = is text in a spreadsheet.
-func WriteCommentsCSV(w io.Writer, p *CommentPage) error {
-	rows := [][]string{{"service", "month", "question", "fft_rating", "themes", "themes_corrected", "spoke_of_risk", "comment"}}
-	yesNo := map[bool]string{true: "yes", false: "no"}
-	for _, c := range p.Comments {
-		rows = append(rows, []string{p.Service, c.Month, c.Short, c.FFTLabel, strings.Join(c.Themes, "; "), yesNo[c.Corrected], yesNo[c.Risk], c.Text})
+type CommentsCSV struct {
+	cw      *csv.Writer
+	service string
+}
+
+var yesNo = map[bool]string{true: "yes", false: "no"}
+
+// NewCommentsCSV writes the header row of service's comments to w.
+func NewCommentsCSV(w io.Writer, service string) (*CommentsCSV, error) {
+	c := &CommentsCSV{cw: csv.NewWriter(w), service: service}
+	header := []string{"service", "month", "question", "fft_rating", "themes", "themes_corrected", "spoke_of_risk", "comment"}
+	return c, c.write(header)
+}
+
+// Write writes one comment's row.
+func (c *CommentsCSV) Write(v CommentView) error {
+	return c.write([]string{c.service, v.Month, v.Short, v.FFTLabel, strings.Join(v.Themes, "; "), yesNo[v.Corrected], yesNo[v.Risk], v.Text})
+}
+
+func (c *CommentsCSV) write(row []string) error {
+	for i := range row {
+		row[i] = Neutralise(row[i])
 	}
-	return writeAll(csv.NewWriter(w), rows)
+	if err := c.cw.Write(row); err != nil {
+		return fmt.Errorf("write CSV: %w", err)
+	}
+	return nil
+}
+
+// Flush writes out what is buffered.
+func (c *CommentsCSV) Flush() error {
+	c.cw.Flush()
+	if err := c.cw.Error(); err != nil {
+		return fmt.Errorf("write CSV: %w", err)
+	}
+	return nil
+}
+
+// WriteComments writes every comment of service in r that passes f as CSV,
+// a month at a time (see EachComment), and flushes w if it can.
+func (d *Dashboards) WriteComments(ctx context.Context, w io.Writer, service string, r Range, f CommentFilter) error {
+	out, err := NewCommentsCSV(w, service)
+	if err != nil {
+		return err
+	}
+	var writeErr error
+	if err := d.EachComment(ctx, service, r, f, func(v CommentView) bool {
+		writeErr = out.Write(v)
+		return writeErr == nil
+	}); err != nil {
+		return err
+	}
+	if writeErr != nil {
+		return writeErr
+	}
+	if err := out.Flush(); err != nil {
+		return err
+	}
+	if fw, ok := w.(interface{ Flush() error }); ok {
+		return fw.Flush()
+	}
+	return nil
+}
+
+// WriteCommentsCSV writes a page of comments (see CommentsCSV).
+func WriteCommentsCSV(w io.Writer, p *CommentPage) error {
+	c, err := NewCommentsCSV(w, p.Service)
+	if err != nil {
+		return err
+	}
+	for _, v := range p.Comments {
+		if err := c.Write(v); err != nil {
+			return err
+		}
+	}
+	return c.Flush()
 }

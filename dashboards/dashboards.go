@@ -94,11 +94,12 @@ type Dashboards struct {
 	mu   sync.Mutex // guards snap and serialises reloads
 	snap *snapshot
 
-	charts   *chartCache
-	comments *commentCache
-	themes   *Tagger
-	orgCode  string
-	guidance string
+	charts    *chartCache
+	comments  *commentCache
+	summaries *summaries
+	themes    *Tagger
+	orgCode   string
+	guidance  string
 }
 
 // New returns dashboards over the survey database db for the surveys of cat.
@@ -145,6 +146,7 @@ func New(db *mongo.Database, cat *survey.Catalogue, opts Options) (*Dashboards, 
 	}
 	d.guidance = cmp.Or(CleanGuidance(opts.SafeguardingGuidance), DefaultSafeguardingGuidance)
 	d.comments = newCommentCache(db, themes, opts.CommentsMaxAge, opts.Now, opts.Logger)
+	d.summaries = newSummaries(db)
 	for _, def := range cat.All() {
 		var archived []*survey.Definition
 		for _, a := range opts.Archive {
@@ -177,6 +179,9 @@ func ValidOrganisationCode(code string) bool {
 	}
 	return true
 }
+
+// Logger is where the dashboards log, for work done after a request returns.
+func (d *Dashboards) Logger() *slog.Logger { return d.log }
 
 // K returns the disclosure threshold in force.
 func (d *Dashboards) K() int { return d.k }

@@ -68,17 +68,10 @@ type CommentTally struct {
 // moderation, from published buckets only.
 func (d *Dashboards) TallyComments(ctx context.Context, service string, r Range) (CommentTally, error) {
 	var t CommentTally
-	_, err := d.eachItem(ctx, service, r, "", func(_ *snapshot, _ *questionIdentity, c commentItem) bool {
-		if c.risk {
-			t.Risk++
-		}
-		if c.awaiting {
-			t.Awaiting++
-			if c.risk {
-				t.RiskAwaiting++
-			}
-		}
-		return true
+	_, err := d.eachGroup(ctx, service, r, func(_ string, g *summaryGroup) {
+		t.Risk += g.Risk
+		t.Awaiting += g.Awaiting
+		t.RiskAwaiting += g.RiskAwaiting
 	})
 	return t, err
 }
@@ -91,11 +84,19 @@ const MaxRiskComments = MaxCommentLimit
 // rest of the page uses: they are read first.
 func (d *Dashboards) RiskComments(ctx context.Context, service string, r Range) ([]CommentView, error) {
 	out := []CommentView{}
-	_, err := d.eachComment(ctx, service, r, CommentFilter{}, "", func(_ *CommentPage, c CommentView) bool {
-		if c.Risk {
-			out = append(out, c)
+	_, err := d.eachSummary(ctx, service, r, func(s *snapshot, sv *surveyVersions, month string, sum *monthSummary) bool {
+		for _, c := range sum.Risk {
+			if c.Verified != (r.source() == Verified) {
+				continue
+			}
+			if qi := publishedQuestion(s.counters[r.source()][service], sv, month, c.Version, c.Question, d.k); qi != nil {
+				out = append(out, d.commentView(s, service, qi, c.item(month)))
+			}
+			if len(out) == MaxRiskComments {
+				return false
+			}
 		}
-		return len(out) < MaxRiskComments
+		return true
 	})
 	return out, err
 }
@@ -135,7 +136,9 @@ func (d *Dashboards) ModerationQueue(ctx context.Context) ([]QueuedComment, erro
 		for _, month := range months[service] {
 			for _, src := range []Source{Verified, Open} {
 				r := Range{From: month, To: month, Source: src}
-				if _, err := d.eachItem(ctx, service, r, "", func(_ *snapshot, qi *questionIdentity, c commentItem) bool {
+				// Only a month whose summary counts comments awaiting is read.
+				awaiting := walk{wants: func(g *summaryGroup) bool { return g.Awaiting > 0 }, stream: true}
+				if _, err := d.eachItem(ctx, service, r, awaiting, func(_ *snapshot, qi *questionIdentity, c commentItem) bool {
 					if c.awaiting {
 						out = append(out, QueuedComment{Service: service, Month: c.month, Key: c.key, Short: qi.q.Short, Text: c.text, Risk: c.risk, id: c.id})
 					}
@@ -169,7 +172,7 @@ func (d *Dashboards) Queued(ctx context.Context, service, month, key string) (Qu
 	}
 	for _, src := range []Source{Verified, Open} {
 		var found *QueuedComment
-		if _, err := d.eachItem(ctx, service, Range{From: month, To: month, Source: src}, "", func(_ *snapshot, qi *questionIdentity, c commentItem) bool {
+		if _, err := d.eachItem(ctx, service, Range{From: month, To: month, Source: src}, walk{}, func(_ *snapshot, qi *questionIdentity, c commentItem) bool {
 			if c.awaiting && c.key == key {
 				found = &QueuedComment{Service: service, Month: c.month, Key: c.key, Short: qi.q.Short, Text: c.text, Risk: c.risk, id: c.id}
 				return false

@@ -34,6 +34,10 @@ type snapshot struct {
 	corrections map[string][]string         // service|month|key → a lead's themes for a comment
 	picks       map[string]bool             // service|month|key → picked for the board pack
 	edits       map[string]int64            // service|month → moderations of its comments
+	// ran says whether the survey was running in a month: its ballot box was
+	// released or still waits. A month it was not running had no responses;
+	// of one it was, nothing says how many it had.
+	ran map[string]bool
 }
 
 type rawDoc struct {
@@ -53,6 +57,9 @@ func loadSnapshot(ctx context.Context, db *mongo.Database, now time.Time) (*snap
 		return nil, err
 	}
 	s.published = published
+	if s.ran, err = runningMonths(ctx, db); err != nil {
+		return nil, err
+	}
 	// Counters and invitation counts belong to survey, which reads them whole.
 	counters, err := survey.ReadCounters(ctx, db, published)
 	if err != nil {
@@ -169,6 +176,24 @@ func (s *snapshot) addCounters(c *survey.CounterDoc) {
 // published once it has ended, its release is due and its sealed ballots have
 // been released. Until the release is due a closed month counts as unpublished
 // whether or not it had any ballot, so that says nothing either.
+// runningMonths lists the months the survey was running: those released and
+// those whose box still waits (both one tiny document a month).
+func runningMonths(ctx context.Context, db *mongo.Database) (map[string]bool, error) {
+	released, err := ballotbox.ReleasedMonths(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	pending, err := ballotbox.PendingBoxes(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	ran := map[string]bool{}
+	for _, m := range append(released, pending...) {
+		ran[m] = true
+	}
+	return ran, nil
+}
+
 func publishedMonths(ctx context.Context, db *mongo.Database, now time.Time) (func(month string) bool, error) {
 	pending, err := ballotbox.PendingBoxes(ctx, db)
 	if err != nil {

@@ -39,3 +39,16 @@ func TestParseThemes_RefusesMalformedRulesWithTheLine(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkTag tags one comment with the embedded rules: every comment of a
+// month is tagged once, when the month's summary is counted.
+func BenchmarkTag(b *testing.B) {
+	t, err := dashboards.LoadThemes("")
+	if err != nil {
+		b.Fatal(err)
+	}
+	text := strings.ToLower("The counsellor listened to me and I felt understood, but I waited a long time on hold before anyone answered the phone.")
+	for b.Loop() {
+		t.Tag(text)
+	}
+}

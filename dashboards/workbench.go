@@ -43,15 +43,27 @@ func (f CommentFilter) validate(t *Tagger) error {
 	return nil
 }
 
-// passes says whether a comment (and its text in lower case) passes f.
-func (f CommentFilter) passes(v CommentView, lower string) bool {
-	if f.Rating != "" && v.FFT != f.Rating {
+// passes says whether a comment of service passes f, its themes being the
+// lead's correction or else the rules' tags.
+func (d *Dashboards) passes(s *snapshot, service string, f CommentFilter, c commentItem) bool {
+	if f.Rating != "" && c.fft != f.Rating {
 		return false
 	}
-	if f.Theme != "" && !slices.Contains(v.Themes, f.Theme) {
-		return false
+	words := strings.Fields(strings.ToLower(f.Search))
+	if f.Theme == "" && len(words) == 0 {
+		return true
 	}
-	for _, w := range strings.Fields(strings.ToLower(f.Search)) {
+	lower := strings.ToLower(c.text)
+	if f.Theme != "" {
+		if fix, ok := s.corrections[correctionID(service, c.month, c.key)]; ok {
+			if !slices.Contains(fix, f.Theme) {
+				return false
+			}
+		} else if !d.themes.HasTheme(lower, f.Theme) {
+			return false
+		}
+	}
+	for _, w := range words {
 		if !strings.Contains(lower, w) {
 			return false
 		}
@@ -59,11 +71,29 @@ func (f CommentFilter) passes(v CommentView, lower string) bool {
 	return true
 }
 
+// mayPass says, of a month's group of comments, whether one of them may pass
+// f by its summary; nil when every group may (no rating or theme is asked).
+func (f CommentFilter) mayPass(t *Tagger) func(*summaryGroup) bool {
+	if f.Rating == "" && f.Theme == "" {
+		return nil
+	}
+	theme := slices.IndexFunc(t.Themes, func(th Theme) bool { return th.Name == f.Theme })
+	return func(g *summaryGroup) bool { return g.count(f.Rating, theme) > 0 }
+}
+
 // Themes returns the rules in force.
 func (d *Dashboards) Themes() *Tagger { return d.themes }
 
 func (d *Dashboards) commentView(s *snapshot, service string, qi *questionIdentity, c commentItem) CommentView {
 	v := CommentView{Month: c.month, Question: qi.key, Short: qi.q.Short, Text: c.text, Key: c.key, FFT: c.fft, Themes: c.themes, Risk: c.risk}
+	if v.Themes == nil {
+		v.Themes = d.themes.Tag(strings.ToLower(c.text))
+	}
+	if sv, ok := d.survey(service); ok {
+		if def := sv.byVersion[c.version]; def != nil && len(def.Questions) > 1 {
+			v.OnRating = def.Questions[1].ID == qi.q.ID // the rules fix the why second
+		}
+	}
 	for _, o := range survey.FFTOptions {
 		if o.Value == c.fft {
 			v.FFTLabel = o.Label
@@ -173,19 +203,21 @@ func (d *Dashboards) CountThemes(ctx context.Context, service string, r Range) (
 		index[t.Name] = i
 	}
 	tc.Totals = make([]int, len(tc.Themes))
-	_, err := d.eachComment(ctx, service, r, CommentFilter{}, "", func(_ *CommentPage, c CommentView) bool {
-		if n := len(tc.Months); n == 0 || tc.Months[n-1].Month != c.Month {
-			tc.Months = append(tc.Months, ThemeCountMonth{Month: c.Month, Counts: make([]int, len(tc.Themes))})
+	_, err := d.eachGroup(ctx, service, r, func(month string, g *summaryGroup) {
+		if n := len(tc.Months); n == 0 || tc.Months[n-1].Month != month {
+			tc.Months = append(tc.Months, ThemeCountMonth{Month: month, Counts: make([]int, len(tc.Themes))})
 		}
 		m := &tc.Months[len(tc.Months)-1]
-		m.Comments++
-		for _, t := range c.Themes {
-			if i, ok := index[t]; ok {
-				m.Counts[i]++
-				tc.Totals[i]++
-			}
+		m.Comments += g.Comments
+		for i := range tc.Themes {
+			m.Counts[i] += at(g.Themes, i)
+			tc.Totals[i] += at(g.Themes, i)
 		}
-		return true
 	})
-	return tc, err
+	if err != nil {
+		return nil, err
+	}
+	// A month is listed once it has a comment, as when they were walked.
+	tc.Months = slices.DeleteFunc(tc.Months, func(m ThemeCountMonth) bool { return m.Comments == 0 })
+	return tc, nil
 }

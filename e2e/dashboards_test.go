@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/feedback-service/feedback/accounts"
@@ -172,6 +174,62 @@ func TestDashboards_BoardPackPrintsAPagePerServiceAndIsAccessible(t *testing.T) 
 		checkAccessible(t, tab, path)
 	}
 	screenshot(t, tab, "comment-themes", desktop)
+}
+
+// The comments workbench filtered by a rating: the count of matching
+// comments, the download worded for them, "Don't know" among the ratings,
+// no question beside a comment on its rating, and the comparison's months
+// not shown said as they are; accessible.
+func TestDashboards_WorkbenchCountsWhatMatches(t *testing.T) {
+	srv := apitest.New(t)
+	fillDashboards(t, srv)
+	tab := newTab(t)
+	do(t, tab, "emulate a desktop", desktop.emulate())
+	signIn(t, tab, srv, accounts.RoleQuality)
+	do(t, tab, "open a filtered workbench", chromedp.Navigate(srv.URL+"/dashboards/counselling?rating=very_good#comments"))
+	got := eval[struct {
+		Count, Download, Compare string
+		DontKnow, Why            bool
+	}](t, tab, `({
+		count: document.querySelector('#comment-count').textContent,
+		download: document.querySelector('#comments .downloads a[download]').textContent,
+		compare: [...document.querySelectorAll('table.compare td:last-child')].map(td => td.textContent).join(' | '),
+		dontKnow: [...document.querySelectorAll('#rating option')].some(o => o.value === 'dont_know' && o.textContent === "Don't know"),
+		why: [...document.querySelectorAll('ul.comments .hint')].some(p => p.textContent.includes('· Why')),
+	})`)
+	if !strings.HasSuffix(got.Count, "match these filters.") || !strings.HasPrefix(got.Download, "Download these ") ||
+		!strings.Contains(got.Compare, "survey was not running") || !got.DontKnow || got.Why {
+		t.Errorf("workbench: %+v", got)
+	}
+	clip := eval[struct{ Top, Height float64 }](t, tab, `(() => {
+		const a = document.querySelector('.comment-filter').getBoundingClientRect();
+		return {top: a.top + window.scrollY - 20, height: 700};
+	})()`)
+	clipShot(t, tab, "workbench-filtered", desktop, clip.Top, clip.Height)
+	checkAccessible(t, tab, "filtered workbench")
+}
+
+// clipShot writes height CSS pixels of the page from top as
+// screenshots/<name>-<width>.png.
+func clipShot(t *testing.T, ctx context.Context, name string, v viewport, top, height float64) {
+	t.Helper()
+	png, err := chromedp.Run(ctx, func(ctx context.Context, tg *chromedp.Target) ([]byte, error) {
+		r, err := cdp.Call(ctx, tg, page.CaptureScreenshot, page.CaptureScreenshotParams{
+			Format:                page.CaptureScreenshotFormatPng,
+			Clip:                  &page.Viewport{X: 0, Y: top, Width: float64(v.width), Height: height, Scale: 1},
+			CaptureBeyondViewport: new(true),
+		})
+		if err != nil {
+			return nil, err
+		}
+		return r.Data, nil
+	})
+	if err != nil {
+		t.Fatalf("screenshot %s: %v", name, err)
+	}
+	if err := os.WriteFile(filepath.Join(screenshotDir(t), fmt.Sprintf("%s-%d.png", name, v.width)), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // emulateMedia makes the tab's CSS media "print" (or the screen again for "").

@@ -115,3 +115,37 @@ func commentCollections(ctx context.Context, db *mongo.Database) ([]string, erro
 	slices.Sort(out)
 	return out, nil
 }
+
+// commentBatch is how many comments one round trip to the store brings.
+const commentBatch = 500
+
+// EachComment calls fn with each of service's comments of month (YYYY-MM),
+// read as a stream from its one small collection and never held together, in
+// stored order; it stops at fn's first error. A comment filed under another
+// service or month is left out, as ReadComments does.
+func EachComment(ctx context.Context, db *mongo.Database, service, month string, fn func(Comment) error) error {
+	// Small batches: by default each getMore brings up to 16 MB, built
+	// whole by the embedded store and again by the driver (a month's
+	// comments read whole grew the server by about 80 MB).
+	cur, err := db.Collection(CommentsCollection(service, month)).Find(ctx, bson.D{}, options.Find().SetBatchSize(commentBatch))
+	if err != nil {
+		return fmt.Errorf("read survey comments: %w", err)
+	}
+	defer cur.Close(ctx)
+	for cur.Next(ctx) {
+		var c Comment
+		if err := cur.Decode(&c); err != nil {
+			return fmt.Errorf("read survey comments: %w", err)
+		}
+		if c.Service != service || c.Month != month {
+			continue
+		}
+		if err := fn(c); err != nil {
+			return err
+		}
+	}
+	if err := cur.Err(); err != nil {
+		return fmt.Errorf("read survey comments: %w", err)
+	}
+	return nil
+}

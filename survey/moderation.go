@@ -192,12 +192,18 @@ func ModerateComment(ctx context.Context, db *mongo.Database, service, month, id
 	if res.MatchedCount == 0 {
 		return ErrNoCommentToModerate
 	}
-	_, err = db.Collection(commentEditsCollection).UpdateOne(ctx,
+	return countEdit(ctx, db, service, month)
+}
+
+// countEdit counts one change to service's month of comments (a moderation,
+// or the rebuild's repair), so every reader of them reads them again.
+func countEdit(ctx context.Context, db *mongo.Database, service, month string) error {
+	_, err := db.Collection(commentEditsCollection).UpdateOne(ctx,
 		bson.D{{Key: "_id", Value: service + "|" + month}},
 		bson.D{{Key: "$inc", Value: bson.D{{Key: "n", Value: int64(1)}}}},
 		options.UpdateOne().SetUpsert(true))
 	if err != nil {
-		return fmt.Errorf("count the moderation of %s %s: %w", service, month, err)
+		return fmt.Errorf("count a change to the comments of %s %s: %w", service, month, err)
 	}
 	return nil
 }

@@ -323,7 +323,7 @@ type commentKey struct {
 
 // strayComment is a stored comment no response accounts for, or one stored in
 // the wrong month's collection.
-type strayComment struct{ collection, id string }
+type strayComment struct{ collection, id, service, month string }
 
 // compareComments returns the stored comments no response accounts for, and
 // the comments the responses imply that are not stored. It reads every
@@ -355,7 +355,7 @@ func compareComments(ctx context.Context, db *mongo.Database, want map[commentKe
 			case c.Moderated == Redacted && c.collection() == name:
 				redacted = append(redacted, storedComment{name, c})
 			default:
-				extra = append(extra, strayComment{collection: name, id: c.ID})
+				extra = append(extra, strayComment{collection: name, id: c.ID, service: c.Service, month: c.Month})
 			}
 		}
 	}
@@ -366,7 +366,7 @@ func compareComments(ctx context.Context, db *mongo.Database, want map[commentKe
 			left[k]--
 			continue
 		}
-		extra = append(extra, strayComment{collection: r.collection, id: r.c.ID})
+		extra = append(extra, strayComment{collection: r.collection, id: r.c.ID, service: r.c.Service, month: r.c.Month})
 	}
 	for k, n := range left {
 		for range n {
@@ -429,6 +429,19 @@ func repairComments(ctx context.Context, db *mongo.Database, extra []strayCommen
 	}
 	if err := insertComments(ctx, db, missing); err != nil {
 		return fmt.Errorf("insert missing comments: %w", err)
+	}
+	// every instance reads those months' comments again, and their summaries are counted again
+	months := map[[2]string]bool{}
+	for _, c := range extra {
+		months[[2]string{c.service, c.month}] = true
+	}
+	for _, c := range missing {
+		months[[2]string{c.Service, c.Month}] = true
+	}
+	for m := range months {
+		if err := countEdit(ctx, db, m[0], m[1]); err != nil {
+			return err
+		}
 	}
 	return nil
 }

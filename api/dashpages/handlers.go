@@ -23,7 +23,7 @@ func (s *Pages) Overview(c fiber.Ctx) error {
 		return err
 	}
 	p := overviewPage{Page: s.page(c, "Dashboards"), Overview: o, Period: s.periodNav("/dashboards", r),
-		FFTReturnURL: "/dashboards/fft-return.csv?" + rangeQuery(r)}
+		FFTReturnURL: "/dashboards/fft-return.csv?" + rangeQuery(r), OrganisationCode: s.dashboards.OrganisationCode()}
 	if sess := staff.SessionOf(c); sess != nil {
 		if p.Subscribed, err = s.dashboards.Subscribed(c.Context(), sess.Email); err != nil {
 			return err
@@ -75,7 +75,7 @@ func (s *Pages) Service(c fiber.Ctx) error {
 		return err
 	}
 	base := "/dashboards/" + service
-	p := servicePage{Compare: newCompareView(cmp), Workbench: s.workbench(service, r, filter, themes),
+	p := servicePage{Compare: newCompareView(cmp, st.K), Workbench: s.workbench(service, r, filter, themes, comments),
 		Tally: tally, Risk: risk, Guidance: paragraphs(s.dashboards.SafeguardingGuidance()),
 		Page: s.page(c, serviceName(service)), Stats: st, Period: s.periodNav(base, r),
 		Hidden:    hiddenNote{HiddenMonths: st.HiddenMonths, K: st.K},

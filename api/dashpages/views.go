@@ -63,7 +63,10 @@ type overviewPage struct {
 	Rows         []overviewRow
 	Period       periodNav
 	FFTReturnURL string
-	Subscribed   bool // the lead gets an e-mail when a month is published
+	// OrganisationCode is the ODS code the return names; empty, the page
+	// warns and names the setting.
+	OrganisationCode string
+	Subscribed       bool // the lead gets an e-mail when a month is published
 }
 
 type overviewRow struct {
@@ -108,13 +111,38 @@ type compareView struct {
 type compareRow struct {
 	Name string
 	dashboards.Period
+	K int
 }
 
-func newCompareView(c *dashboards.Comparison) *compareView {
-	if c.Previous.Range == c.LastYear.Range {
-		return &compareView{Rows: []compareRow{{"This period", c.Current}, {"Same months a year earlier", c.LastYear}}}
+// NotShown says which of the row's months show no figures, and why: a month
+// the survey was not running had no responses; of a month it was, the page
+// says only that it had fewer than K (none is fewer than K too).
+func (r compareRow) NotShown() string {
+	var parts []string
+	if r.NotRunning > 0 {
+		parts = append(parts, monthsText(r.NotRunning)+" with no responses (the survey was not running)")
 	}
-	return &compareView{Rows: []compareRow{{"This period", c.Current}, {"Period before", c.Previous}, {"Same months a year earlier", c.LastYear}}}
+	if r.Hidden > 0 {
+		parts = append(parts, monthsText(r.Hidden)+" hidden: fewer than "+strconv.Itoa(r.K)+" responses")
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, "; ")
+}
+
+func monthsText(n int) string {
+	if n == 1 {
+		return "1 month"
+	}
+	return strconv.Itoa(n) + " months"
+}
+
+func newCompareView(c *dashboards.Comparison, k int) *compareView {
+	if c.Previous.Range == c.LastYear.Range {
+		return &compareView{Rows: []compareRow{{"This period", c.Current, k}, {"Same months a year earlier", c.LastYear, k}}}
+	}
+	return &compareView{Rows: []compareRow{{"This period", c.Current, k}, {"Period before", c.Previous, k}, {"Same months a year earlier", c.LastYear, k}}}
 }
 
 // intervalRange writes a 95% interval: "62.1–81%".

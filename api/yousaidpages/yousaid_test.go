@@ -27,6 +27,9 @@ func TestYouSaidPages_AQualityLeadWritesChangesAndRemovesAnEntry(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !strings.Contains(page, `href="/dashboards/counselling/you-said-we-did"`) {
 		t.Fatalf("the index: %d\n%s", resp.StatusCode, page)
 	}
+	if _, page := lead.Get(t, "/dashboards/counselling"); !strings.Contains(page, `href="/dashboards/counselling/you-said-we-did"`) {
+		t.Fatalf("the service's dashboard does not link its page:\n%s", page)
+	}
 	resp, page = lead.Get(t, "/dashboards/counselling/you-said-we-did")
 	if resp.StatusCode != http.StatusOK || resp.Header.Get("Cache-Control") != "no-store" ||
 		!strings.Contains(page, `value="`+month+`"`) || !strings.Contains(page, "Nothing written yet") {

@@ -6,6 +6,8 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -25,6 +27,7 @@ import (
 // responses, closes the client and stops the embedded store.
 func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 	logger := newLogger(cfg.LogFormat, stderr, slog.LevelInfo)
+	softMemoryLimit(os.Getenv)
 	startCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	st, err := openStore(startCtx, cfg, stderr)
@@ -350,6 +353,21 @@ func wireServices(ctx context.Context, side *surveySide, library *survey.Library
 	return side.invites.start(in, jobs)
 }
 
+// defaultMemoryLimit is the Go heap's soft limit unless GOMEMLIMIT sets one.
+// What serve holds is bounded (counters, a few months of comments, caches)
+// but the embedded store makes much short-lived garbage: reading a month of
+// comments decodes each row's JSON afresh. With Go's default the heap grew to
+// twice what it held, and the server to 235 MB at a million responses; with
+// this limit it stayed under 140 MB (BENCHMARKS.md). The limit is soft: a
+// server that needs more gets it, at some extra collection.
+const defaultMemoryLimit = 100 << 20
+
+func softMemoryLimit(getenv func(string) string) {
+	if getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(defaultMemoryLimit)
+	}
+}
+
 // openDashboards builds the dashboards over the survey database, and the
 // follower that brings a version published on any instance to this one's
 // pages and dashboards within a quarter-minute.
@@ -362,6 +380,9 @@ func openDashboards(cfg *Config, st *store.Store, library *survey.Library, catal
 		return nil, nil, err
 	}
 	surveys := &surveyFollower{lib: library, cat: catalogue, sealer: side.sealer, dash: dash, services: side.services}
+	// A released month's comments are counted once (themes, ratings, risk),
+	// at start-up and within ten minutes of a release, before a lead asks.
+	jobs.start(job{Name: "count published comments", Every: 10 * time.Minute, Timeout: 10 * time.Minute, Run: dash.SummariseComments})
 	jobs.start(job{Name: "follow published surveys", After: 15 * time.Second, Every: 15 * time.Second, Timeout: 10 * time.Second, Run: surveys.refresh})
 	if err := announcePublications(cfg, dash, jobs, logger); err != nil {
 		return nil, nil, err
