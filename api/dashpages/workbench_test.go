@@ -21,9 +21,9 @@ func TestWorkbench_CountsWordingAndFilters(t *testing.T) {
 	submitAll(t, srv, "counselling", append(
 		repeat(11, survey.Answers{"fft": {Choice: "very_good"}, "fft_why": {Text: "She listened and was so kind"}}),
 		survey.Answers{"fft": {Choice: "dont_know"}, "fft_why": {Text: "I am not sure what to make of it"}})...)
-	const nov = "?from=2026-11&to=2026-11"
+	period := "?from=" + nov + "&to=" + nov // the clock's month (apitest.Month)
 
-	_, page := quality.Get(t, "/dashboards/counselling"+nov)
+	_, page := quality.Get(t, "/dashboards/counselling"+period)
 	for _, want := range []string{
 		`<option value="dont_know">Don&#39;t know</option>`,
 		`<p class="comment-count" id="comment-count">12 comments in this period.</p>`,
@@ -41,7 +41,7 @@ func TestWorkbench_CountsWordingAndFilters(t *testing.T) {
 		}
 	}
 
-	_, page = quality.Get(t, "/dashboards/counselling"+nov+"&rating=dont_know")
+	_, page = quality.Get(t, "/dashboards/counselling"+period+"&rating=dont_know")
 	for _, want := range []string{
 		`<option value="dont_know" selected>Don&#39;t know</option>`,
 		"1 comment matches these filters.", "Download this comment (CSV)", "I am not sure what to make of it",
@@ -53,12 +53,12 @@ func TestWorkbench_CountsWordingAndFilters(t *testing.T) {
 	if strings.Contains(page, "so kind") {
 		t.Error("filtered by don't know, a very good comment is shown")
 	}
-	_, page = quality.Get(t, "/dashboards/counselling"+nov+"&rating=very_good")
+	_, page = quality.Get(t, "/dashboards/counselling"+period+"&rating=very_good")
 	if !strings.Contains(page, "11 comments match these filters.") || !strings.Contains(page, "Download these 11 comments (CSV)") {
 		t.Error("filtered by very good, the page does not count 11")
 	}
 
-	resp, body := quality.Get(t, "/dashboards/counselling/comments.csv"+nov+"&rating=dont_know")
+	resp, body := quality.Get(t, "/dashboards/counselling/comments.csv"+period+"&rating=dont_know")
 	rows, err := csv.NewReader(strings.NewReader(body)).ReadAll()
 	if resp.StatusCode != 200 || err != nil || len(rows) != 2 || rows[1][3] != "Don't know" {
 		t.Errorf("comments CSV: %d %v %q", resp.StatusCode, err, rows)
@@ -68,11 +68,11 @@ func TestWorkbench_CountsWordingAndFilters(t *testing.T) {
 	if resp.StatusCode != 303 || resp.Header.Get("Location") != "/dashboards/counselling#comments" {
 		t.Errorf("themes without a comment: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
-	if resp, _ := quality.Get(t, "/dashboards/counselling/themes?comment=2026-11~nope"); resp.StatusCode != 404 {
+	if resp, _ := quality.Get(t, "/dashboards/counselling/themes?comment="+nov+"~nope"); resp.StatusCode != 404 {
 		t.Errorf("themes of no comment: %d", resp.StatusCode)
 	}
 
-	_, page = quality.Get(t, "/dashboards"+nov)
+	_, page = quality.Get(t, "/dashboards"+period)
 	if !strings.Contains(page, "The return's organisation code is blank.") || !strings.Contains(page, "<code>FEEDBACK_ORGANISATION_CODE</code>") {
 		t.Error("the overview does not flag the blank organisation code")
 	}
