@@ -94,7 +94,7 @@ func (d *Dashboards) FilteredComments(ctx context.Context, service string, r Ran
 		}
 	}
 	var last CommentView
-	w := walk{startMonth: afterMonth, afterKey: afterKey, opening: cursor == "" && f == (CommentFilter{})}
+	w := walk{startMonth: afterMonth, afterKey: afterKey, opening: true}
 	page, err := d.walkComments(ctx, service, r, f, w, func(p *CommentPage, c CommentView) bool {
 		if len(p.Comments) == limit {
 			p.Next = last.Month + "~" + last.Key
@@ -176,7 +176,7 @@ func (d *Dashboards) walkComments(ctx context.Context, service string, r Range, 
 		return nil, err
 	}
 	page := &CommentPage{Service: service, Range: r, Filter: f, Comments: []CommentView{}}
-	w.wants = f.mayPass(d.themes)
+	w.wants, w.filter = f.mayPass(d.themes), f
 	st, err := d.eachItem(ctx, service, r, w, func(s *snapshot, qi *questionIdentity, c commentItem) bool {
 		if w.afterKey != "" && c.month == w.startMonth && c.key <= w.afterKey {
 			return true // on an earlier page
@@ -201,9 +201,11 @@ type walk struct {
 	// wants says whether a month's group of comments may hold one wanted;
 	// a month with none is not read. Nil reads every month.
 	wants func(*summaryGroup) bool
-	// opening reads a month's first comments from its summary, and the
-	// month itself only if more are wanted: a page opening on a month.
+	// opening reads a month's first comments that may pass the filter from
+	// its summary, and the month itself only if more are wanted: a page of
+	// the workbench, whose first (and each month's first) costs no read.
 	opening bool
+	filter  CommentFilter
 	// stream reads each month afresh, a comment at a time in stored order,
 	// leaving the months held in memory as they are: a download of every
 	// comment.
@@ -251,7 +253,7 @@ func (d *Dashboards) eachItem(ctx context.Context, service string, r Range, w wa
 			}
 		}
 		if w.opening {
-			stopped, err := d.openMonth(ctx, s, sv, service, m.Month, r, fn)
+			stopped, err := d.openMonth(ctx, s, sv, service, m.Month, r, w.filter, fn)
 			if err != nil || stopped {
 				return st, err
 			}
@@ -281,26 +283,23 @@ func (d *Dashboards) eachItem(ctx context.Context, service string, r Range, w wa
 	return st, nil
 }
 
-// openMonth calls fn with a month's comments of r's source in page order,
-// the first from its summary, the rest (if fn wants more than it holds) from
-// the month itself; it says whether fn stopped.
-func (d *Dashboards) openMonth(ctx context.Context, s *snapshot, sv *surveyVersions, service, month string, r Range, fn func(*snapshot, *questionIdentity, commentItem) bool) (bool, error) {
+// openMonth calls fn with a month's comments of r's source that may pass f,
+// in page order: the first from its summary, the rest (if fn wants more than
+// it holds) from the month itself; it says whether fn stopped.
+func (d *Dashboards) openMonth(ctx context.Context, s *snapshot, sv *surveyVersions, service, month string, r Range, f CommentFilter, fn func(*snapshot, *questionIdentity, commentItem) bool) (bool, error) {
 	sum, err := d.summary(ctx, s, service, month)
 	if err != nil {
 		return false, err
 	}
-	verified := r.source() == Verified
+	first, more := sum.page(r.source() == Verified, f)
 	var last string
-	for _, c := range sum.First {
-		if c.Verified != verified {
-			continue
-		}
+	for _, c := range first {
 		last = c.Key
 		if !d.visit(s, sv, service, r, c.item(month), fn) {
 			return true, nil
 		}
 	}
-	if !sum.More[sourceName(verified)] {
+	if !more {
 		return false, nil
 	}
 	items, err := d.comments.get(ctx, service, month, s.edits[service+"|"+month])

@@ -33,7 +33,7 @@ const commentSummariesCollection = "comment_summaries"
 
 // summaryFormat changes whenever the shape of a summary does, so an old one
 // is counted again rather than misread.
-const summaryFormat = "3"
+const summaryFormat = "4"
 
 // monthSummary is what the workbench needs of one service's month of comments.
 type monthSummary struct {
@@ -52,7 +52,28 @@ type monthSummary struct {
 	// by source ("verified", "open"), that the month holds more.
 	First []summaryComment `bson:"first"`
 	More  map[string]bool  `bson:"more"`
+	// Pages are, by source and by rating or by theme, the first comments
+	// quality leads may read in page order: a workbench page and one more
+	// (to know a next page is there), so a filter's first page opens
+	// without reading the month. Extra holds, in page order, those First
+	// does not; a page names each by its place in First, then in Extra.
+	Pages []summaryPage    `bson:"pages"`
+	Extra []summaryComment `bson:"extra"`
 }
+
+// summaryPage is the first comments of one source with one rating or theme.
+type summaryPage struct {
+	Verified bool   `bson:"verified"`
+	Rating   string `bson:"rating,omitempty"`
+	Theme    string `bson:"theme,omitempty"`
+	At       []int  `bson:"at"`
+	// More: the month holds more of them than At.
+	More bool `bson:"more,omitempty"`
+}
+
+// summaryPageLength is how many comments a summary holds of each rating and
+// theme: the workbench's page and one more, which says a next page is there.
+const summaryPageLength = DefaultCommentLimit + 1
 
 // summaryGroup counts the comments of one source, survey version and question
 // (the unit a comment publishes with: see publishedQuestion).
@@ -103,6 +124,9 @@ type summaries struct {
 	db      *mongo.Database
 	mu      sync.Mutex
 	byMonth map[serviceMonth]*monthSummary
+	// loaded: every stored summary has been read into byMonth once.
+	loaded bool
+	load   sync.Mutex // held while reading them, so one request reads them
 	// counted counts summaries counted from comments, for tests.
 	counted int
 }
@@ -146,6 +170,14 @@ func (d *Dashboards) summary(ctx context.Context, s *snapshot, service, month st
 	if got != nil && got.Stamp == stamp {
 		return got, nil
 	}
+	if got == nil {
+		if got, err = sm.readStored(ctx, k); err != nil {
+			return nil, err
+		}
+		if got != nil && got.Stamp == stamp {
+			return got, nil
+		}
+	}
 	coll := sm.db.Collection(commentSummariesCollection)
 	id := service + "|" + month
 	var stored monthSummary
@@ -170,10 +202,55 @@ func (d *Dashboards) summary(ctx context.Context, s *snapshot, service, month st
 	return got, nil
 }
 
+// readStored reads every stored summary into memory, once, and returns k's.
+// The embedded store finds even by _id by reading every row, so one read of
+// the collection (a few dozen documents) costs what a single summary's does:
+// a first page after a restart needs a summary of each month of its range.
+func (sm *summaries) readStored(ctx context.Context, k serviceMonth) (*monthSummary, error) {
+	sm.load.Lock()
+	defer sm.load.Unlock()
+	sm.mu.Lock()
+	loaded := sm.loaded
+	sm.mu.Unlock()
+	if !loaded {
+		cur, err := sm.db.Collection(commentSummariesCollection).Find(ctx, bson.D{})
+		if err != nil {
+			return nil, fmt.Errorf("read comment summaries: %w", err)
+		}
+		var all []*monthSummary
+		for cur.Next(ctx) {
+			sum := &monthSummary{}
+			if err := cur.Decode(sum); err != nil {
+				cur.Close(ctx)
+				return nil, fmt.Errorf("read comment summary: %w", err)
+			}
+			all = append(all, sum)
+		}
+		err = cur.Err()
+		cur.Close(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("read comment summaries: %w", err)
+		}
+		sm.mu.Lock()
+		for _, sum := range all {
+			service, month, ok := strings.Cut(sum.ID, "|")
+			if k := (serviceMonth{service, month}); ok && sm.byMonth[k] == nil {
+				sm.byMonth[k] = sum
+			}
+		}
+		sm.loaded = true
+		sm.mu.Unlock()
+	}
+	sm.mu.Lock()
+	defer sm.mu.Unlock()
+	return sm.byMonth[k], nil
+}
+
 // countSummary counts one month's comments, read as a stream and never held.
 func (d *Dashboards) countSummary(ctx context.Context, s *snapshot, service, month string, key []byte) (*monthSummary, error) {
-	out := &monthSummary{Groups: []summaryGroup{}, Risk: []summaryComment{}, First: []summaryComment{}, More: map[string]bool{}}
-	var readable []summaryComment
+	out := &monthSummary{Groups: []summaryGroup{}, Risk: []summaryComment{}, First: []summaryComment{}, More: map[string]bool{},
+		Pages: []summaryPage{}, Extra: []summaryComment{}}
+	var readable []taggedComment
 	groups := map[string]*summaryGroup{}
 	index := map[string]int{}
 	for i, t := range d.themes.Themes {
@@ -222,8 +299,8 @@ func (d *Dashboards) countSummary(ctx context.Context, s *snapshot, service, mon
 			out.Risk = append(out.Risk, summaryComment{Verified: c.Verified, Version: c.Version, Question: c.Question,
 				Key: ck, Text: c.Text, FFT: c.FFT, Themes: append([]string{}, themes...), Risk: true})
 		}
-		readable = append(readable, summaryComment{Verified: c.Verified, Version: c.Version, Question: c.Question,
-			Key: ck, Text: c.Text, FFT: c.FFT, Risk: c.Safeguarding})
+		readable = append(readable, taggedComment{summaryComment{Verified: c.Verified, Version: c.Version, Question: c.Question,
+			Key: ck, Text: c.Text, FFT: c.FFT, Risk: c.Safeguarding}, themes})
 		return nil
 	})
 	if err != nil {
@@ -238,19 +315,126 @@ func (d *Dashboards) countSummary(ctx context.Context, s *snapshot, service, mon
 	})
 	sort.Slice(out.Risk, func(i, j int) bool { return out.Risk[i].Key < out.Risk[j].Key })
 	sort.Slice(readable, func(i, j int) bool { return readable[i].Key < readable[j].Key })
-	held := map[bool]int{}
-	for _, c := range readable {
-		if held[c.Verified] == MaxCommentLimit {
-			out.More[sourceName(c.Verified)] = true
-			continue
-		}
-		held[c.Verified]++
-		out.First = append(out.First, c)
-	}
+	out.fill(readable, index)
 	d.summaries.mu.Lock()
 	d.summaries.counted++
 	d.summaries.mu.Unlock()
 	return out, nil
+}
+
+// taggedComment is a readable comment with its themes, while a month is counted.
+type taggedComment struct {
+	summaryComment
+	themes []string
+}
+
+// fill sets the summary's first comments of each source, and of each rating
+// and theme, from the month's readable comments in page order.
+func (sum *monthSummary) fill(readable []taggedComment, themeIndex map[string]int) {
+	type pageKey struct {
+		verified      bool
+		rating, theme string
+	}
+	pages := map[pageKey]*summaryPage{}
+	var keys []pageKey
+	held := map[bool]int{}
+	for _, c := range readable {
+		var wanted []*summaryPage
+		want := func(k pageKey) {
+			p := pages[k]
+			if p == nil {
+				p = &summaryPage{Verified: k.verified, Rating: k.rating, Theme: k.theme, At: []int{}}
+				pages[k] = p
+				keys = append(keys, k)
+			}
+			if len(p.At) == summaryPageLength {
+				p.More = true
+				return
+			}
+			wanted = append(wanted, p)
+		}
+		if c.FFT != "" {
+			want(pageKey{verified: c.Verified, rating: c.FFT})
+		}
+		for _, t := range c.themes {
+			if _, ok := themeIndex[t]; ok {
+				want(pageKey{verified: c.Verified, theme: t})
+			}
+		}
+		at := -1
+		switch {
+		case held[c.Verified] < MaxCommentLimit:
+			held[c.Verified]++
+			sum.First = append(sum.First, c.summaryComment)
+			at = len(sum.First) - 1
+		default:
+			sum.More[sourceName(c.Verified)] = true
+			if len(wanted) > 0 {
+				sum.Extra = append(sum.Extra, c.summaryComment)
+				at = -len(sum.Extra) // Extra's place, counted from -1
+			}
+		}
+		for _, p := range wanted {
+			p.At = append(p.At, at)
+		}
+	}
+	// First is whole now: a place in Extra follows it.
+	for _, k := range keys {
+		p := pages[k]
+		for i, at := range p.At {
+			if at < 0 {
+				p.At[i] = len(sum.First) - at - 1
+			}
+		}
+		sum.Pages = append(sum.Pages, *p)
+	}
+}
+
+// page returns the comments of a source that a page with filter f opens on,
+// in page order: every comment of the month that passes f is among them, or
+// comes after the last of them when more says the month holds more.
+func (sum *monthSummary) page(verified bool, f CommentFilter) (comments []summaryComment, more bool) {
+	if f.Rating == "" && f.Theme == "" {
+		for _, c := range sum.First {
+			if c.Verified == verified {
+				comments = append(comments, c)
+			}
+		}
+		return comments, sum.More[sourceName(verified)]
+	}
+	find := func(rating, theme string) *summaryPage {
+		for i := range sum.Pages {
+			if p := &sum.Pages[i]; p.Verified == verified && p.Rating == rating && p.Theme == theme {
+				return p
+			}
+		}
+		return nil
+	}
+	// With a rating and a theme, either page holds every comment passing
+	// both: the one the month holds whole, if one is.
+	var chosen *summaryPage
+	if f.Rating != "" {
+		if chosen = find(f.Rating, ""); chosen == nil {
+			return nil, false // no comment of the month that may be read has it
+		}
+	}
+	if f.Theme != "" {
+		p := find("", f.Theme)
+		if p == nil {
+			return nil, false
+		}
+		if chosen == nil || chosen.More && !p.More {
+			chosen = p
+		}
+	}
+	for _, at := range chosen.At {
+		if at < len(sum.First) {
+			comments = append(comments, sum.First[at])
+		} else {
+			comments = append(comments, sum.Extra[at-len(sum.First)])
+		}
+	}
+	return comments, chosen.More
 }
 
 // count counts the group's comments of rating (empty: any) and the theme at

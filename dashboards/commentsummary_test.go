@@ -56,19 +56,55 @@ func TestCommentSummary_PageCostDoesNotGrowWithComments(t *testing.T) {
 		t.Errorf("first page: %d comments, matching %d (%v)", len(page.Comments), page.Matching, page.MatchingKnown)
 	}
 
-	// A rating only June has is looked for in June alone: the summaries say
-	// August and July hold none.
+	// A filter's first page opens on the summaries too: they hold each
+	// month's first comments of every rating and theme (a workbench page and
+	// one more), so neither a rating only June has, nor a theme, nor both,
+	// reads a month of comments.
 	poor := must[*dashboards.CommentPage](t)(d.FilteredComments(ctx, "counselling", r, dashboards.CommentFilter{Rating: "poor"}, "", 5))
-	if months, _ := dashboards.CommentReads(d); months != 1 {
-		t.Errorf("a filter read %d months, want 1 (June)", months)
+	const waiting = "Timeliness of care"
+	themed := must[*dashboards.CommentPage](t)(d.FilteredComments(ctx, "counselling", r, dashboards.CommentFilter{Theme: waiting}, "", dashboards.DefaultCommentLimit))
+	both := must[*dashboards.CommentPage](t)(d.FilteredComments(ctx, "counselling", r, dashboards.CommentFilter{Rating: "good", Theme: "Mental health specifics"}, "", 5))
+	none := must[*dashboards.CommentPage](t)(d.FilteredComments(ctx, "counselling", r, dashboards.CommentFilter{Rating: "very_poor"}, "", 5))
+	if months, counted := dashboards.CommentReads(d); months != 0 || counted != 0 {
+		t.Errorf("a filtered first page read %d months of comments and counted %d summaries; want none", months, counted)
 	}
-	// The next page of the first goes on in August's order, from the month.
+	if poor.Matching != 30 || len(poor.Comments) != 5 || poor.Next == "" || slices.ContainsFunc(poor.Comments, func(c dashboards.CommentView) bool { return c.FFT != "poor" }) {
+		t.Errorf("poor: %d of %d", len(poor.Comments), poor.Matching)
+	}
+	if themed.Matching != 30 || len(themed.Comments) != dashboards.DefaultCommentLimit || themed.Next == "" ||
+		slices.ContainsFunc(themed.Comments, func(c dashboards.CommentView) bool { return !slices.Contains(c.Themes, waiting) }) {
+		t.Errorf("%s: %d of %d, next %q", waiting, len(themed.Comments), themed.Matching, themed.Next)
+	}
+	if len(both.Comments) != 5 || both.Matching != 12 || !both.Comments[0].Risk || len(none.Comments) != 0 || none.Matching != 0 {
+		t.Errorf("good and mental health: %d of %d; very poor: %d", len(both.Comments), both.Matching, len(none.Comments))
+	}
+
+	// "More comments" goes on in the month's order: from the summary while
+	// it holds enough, then from the month, read once; every poor comment
+	// is shown once, in page order.
+	keys := []string{}
+	for p := poor; ; {
+		for _, c := range p.Comments {
+			keys = append(keys, c.Key)
+		}
+		if p.Next == "" {
+			break
+		}
+		p = must[*dashboards.CommentPage](t)(d.FilteredComments(ctx, "counselling", r, dashboards.CommentFilter{Rating: "poor"}, p.Next, 5))
+		if months, _ := dashboards.CommentReads(d); len(keys) < 20 && months != 0 {
+			t.Errorf("page %d of poor read %d months; the summary holds it", len(keys)/5+1, months)
+		}
+	}
+	if months, _ := dashboards.CommentReads(d); months != 1 {
+		t.Errorf("every page of poor read %d months, want 1 (June)", months)
+	}
+	if len(keys) != 30 || !slices.IsSorted(keys) || len(slices.Compact(slices.Clone(keys))) != 30 {
+		t.Errorf("poor over every page: %d comments, in order %v", len(keys), slices.IsSorted(keys))
+	}
+	// The next page of the first goes on in August's order.
 	next := must[*dashboards.CommentPage](t)(d.FilteredComments(ctx, "counselling", r, dashboards.CommentFilter{}, page.Next, 5))
 	if len(next.Comments) != 5 || next.Comments[0].Key <= page.Comments[4].Key || next.Comments[0].Month != "2026-08" {
 		t.Errorf("second page: %d comments from %s", len(next.Comments), next.Comments[0].Month)
-	}
-	if poor.Matching != 30 || len(poor.Comments) != 5 || slices.ContainsFunc(poor.Comments, func(c dashboards.CommentView) bool { return c.FFT != "poor" }) {
-		t.Errorf("poor: %d of %d", len(poor.Comments), poor.Matching)
 	}
 }
 
@@ -96,5 +132,47 @@ func TestCommentSummary_FollowsACorrection(t *testing.T) {
 		if n.Matching != 1 || len(n.Comments) != 1 {
 			t.Errorf("filtered by %s: %d shown, %d matching", theme, len(n.Comments), n.Matching)
 		}
+	}
+}
+
+// A month with more comments than its summary's first hundred still opens a
+// filter's page from the summary, those past the hundred included, and in
+// page order: each page shows only comments that pass, and every page
+// together shows each once.
+func TestCommentSummary_FilterPagesBeyondTheFirstHundred(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	kind := survey.Answers{"fft": {Choice: "very_good"}, "fft_why": {Text: "She listened and was so kind"}}
+	waited := survey.Answers{"fft": {Choice: "poor"}, "fft_why": {Text: "I waited ages on hold"}}
+	f.submitAnswers(t, "counselling", "2026-08", append(answersN(110, kind), answersN(30, waited)...))
+	r := dashboards.Range{From: "2026-08", To: "2026-08"}
+	all := must[*dashboards.CommentPage](t)(f.dashboards(t, 10).AllComments(ctx, "counselling", r, dashboards.CommentFilter{Rating: "poor"}))
+	want := []string{}
+	for _, c := range all.Comments {
+		want = append(want, c.Key)
+	}
+	slices.Sort(want)
+
+	d := f.dashboards(t, 10)
+	filter := dashboards.CommentFilter{Rating: "poor"}
+	page := must[*dashboards.CommentPage](t)(d.FilteredComments(ctx, "counselling", r, filter, "", dashboards.DefaultCommentLimit))
+	if months, _ := dashboards.CommentReads(d); months != 0 {
+		t.Errorf("the first page of poor read %d months, want none", months)
+	}
+	got := []string{}
+	for {
+		for _, c := range page.Comments {
+			if c.FFT != "poor" {
+				t.Errorf("a %s comment on a page of poor", c.FFT)
+			}
+			got = append(got, c.Key)
+		}
+		if page.Next == "" {
+			break
+		}
+		page = must[*dashboards.CommentPage](t)(d.FilteredComments(ctx, "counselling", r, filter, page.Next, dashboards.DefaultCommentLimit))
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("pages of poor showed %d comments (in order: %v), want the %d in page order", len(got), slices.IsSorted(got), len(want))
 	}
 }

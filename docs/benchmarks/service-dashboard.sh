@@ -17,6 +17,11 @@ t() { curl -s -b $JAR -o /dev/null -w '%{http_code} %{time_total}\n' "$BASE$1"; 
 echo "first /dashboards/counselling: $(t /dashboards/counselling)" | tee -a $OUT
 echo "first /dashboards/peer-support: $(t /dashboards/peer-support)" | tee -a $OUT
 echo "RSS after the two service pages: $(rss)" | tee -a $OUT
+# A filter's first use after a restart (each later one is cached).
+for q in "rating=poor" "rating=very_poor" "theme=Contacting+services" "theme=Competence+%26+training" "rating=poor&theme=Timeliness+of+care" "q=kind"; do
+  echo "first /dashboards/counselling?$q: $(t "/dashboards/counselling?$q")" | tee -a $OUT
+done
+echo "RSS after the first filters: $(rss)" | tee -a $OUT
 for path in "/dashboards/counselling" "/dashboards/counselling?rating=poor#comments" "/dashboards/counselling?theme=Contacting+services" "/dashboards/peer-support" "/dashboards/" "/api/v1/stats/counselling"; do
   for i in $(seq 1 ${N:-30}); do t "$path"; done | awk -v p="$path" '{ if ($1 != 200) bad++; print $2 }  END {}' | sort -n | awk -v p="$path" '{a[NR]=$1} END {printf "%-55s n=%d median %.1f ms p95 %.1f ms max %.1f ms\n", p, NR, a[int((NR+1)/2)]*1000, a[int(NR*0.95+0.5)]*1000, a[NR]*1000}' | tee -a $OUT
 done
