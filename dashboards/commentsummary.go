@@ -33,7 +33,7 @@ const commentSummariesCollection = "comment_summaries"
 
 // summaryFormat changes whenever the shape of a summary does, so an old one
 // is counted again rather than misread.
-const summaryFormat = "4"
+const summaryFormat = "5"
 
 // monthSummary is what the workbench needs of one service's month of comments.
 type monthSummary struct {
@@ -43,6 +43,15 @@ type monthSummary struct {
 	// A summary with another stamp is counted again.
 	Stamp  string         `bson:"stamp"`
 	Groups []summaryGroup `bson:"groups"`
+	// The copies of comments are stored packed in one binary field
+	// (Packed): the embedded store decodes each nested document slowly,
+	// and a summary holds hundreds.
+	summaryComments `bson:"-"`
+	Packed          []byte `bson:"comments"`
+}
+
+// summaryComments are the comments a summary holds copies of.
+type summaryComments struct {
 	// Risk are the comments that spoke of risk and may be read, in key order:
 	// they are shown first, whatever the page's filter.
 	Risk []summaryComment `bson:"risk"`
@@ -59,6 +68,25 @@ type monthSummary struct {
 	// does not; a page names each by its place in First, then in Extra.
 	Pages []summaryPage    `bson:"pages"`
 	Extra []summaryComment `bson:"extra"`
+}
+
+// pack sets Packed from the summary's comments, to be stored.
+func (sum *monthSummary) pack() error {
+	b, err := bson.Marshal(sum.summaryComments)
+	if err != nil {
+		return fmt.Errorf("pack comment summary %s: %w", sum.ID, err)
+	}
+	sum.Packed = b
+	return nil
+}
+
+// unpack sets the summary's comments from Packed, as read.
+func (sum *monthSummary) unpack() error {
+	if err := bson.Unmarshal(sum.Packed, &sum.summaryComments); err != nil {
+		return fmt.Errorf("unpack comment summary %s: %w", sum.ID, err)
+	}
+	sum.Packed = nil
+	return nil
 }
 
 // summaryPage is the first comments of one source with one rating or theme.
@@ -124,9 +152,6 @@ type summaries struct {
 	db      *mongo.Database
 	mu      sync.Mutex
 	byMonth map[serviceMonth]*monthSummary
-	// loaded: every stored summary has been read into byMonth once.
-	loaded bool
-	load   sync.Mutex // held while reading them, so one request reads them
 	// counted counts summaries counted from comments, for tests.
 	counted int
 }
@@ -170,27 +195,27 @@ func (d *Dashboards) summary(ctx context.Context, s *snapshot, service, month st
 	if got != nil && got.Stamp == stamp {
 		return got, nil
 	}
-	if got == nil {
-		if got, err = sm.readStored(ctx, k); err != nil {
-			return nil, err
-		}
-		if got != nil && got.Stamp == stamp {
-			return got, nil
-		}
-	}
 	coll := sm.db.Collection(commentSummariesCollection)
 	id := service + "|" + month
 	var stored monthSummary
 	err = coll.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&stored)
 	switch {
 	case err == nil && stored.Stamp == stamp:
+		if err := stored.unpack(); err != nil {
+			return nil, err
+		}
 		got = &stored
 	case err == nil || errors.Is(err, mongo.ErrNoDocuments):
 		if got, err = d.countSummary(ctx, s, service, month, key); err != nil {
 			return nil, err
 		}
 		got.ID, got.Stamp = id, stamp
-		if _, err := coll.ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}}, got, options.Replace().SetUpsert(true)); err != nil {
+		if err := got.pack(); err != nil {
+			return nil, err
+		}
+		_, err := coll.ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}}, got, options.Replace().SetUpsert(true))
+		got.Packed = nil
+		if err != nil {
 			return nil, fmt.Errorf("store comment summary of %s %s: %w", service, month, err)
 		}
 	default:
@@ -202,54 +227,10 @@ func (d *Dashboards) summary(ctx context.Context, s *snapshot, service, month st
 	return got, nil
 }
 
-// readStored reads every stored summary into memory, once, and returns k's.
-// The embedded store finds even by _id by reading every row, so one read of
-// the collection (a few dozen documents) costs what a single summary's does:
-// a first page after a restart needs a summary of each month of its range.
-func (sm *summaries) readStored(ctx context.Context, k serviceMonth) (*monthSummary, error) {
-	sm.load.Lock()
-	defer sm.load.Unlock()
-	sm.mu.Lock()
-	loaded := sm.loaded
-	sm.mu.Unlock()
-	if !loaded {
-		cur, err := sm.db.Collection(commentSummariesCollection).Find(ctx, bson.D{})
-		if err != nil {
-			return nil, fmt.Errorf("read comment summaries: %w", err)
-		}
-		var all []*monthSummary
-		for cur.Next(ctx) {
-			sum := &monthSummary{}
-			if err := cur.Decode(sum); err != nil {
-				cur.Close(ctx)
-				return nil, fmt.Errorf("read comment summary: %w", err)
-			}
-			all = append(all, sum)
-		}
-		err = cur.Err()
-		cur.Close(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("read comment summaries: %w", err)
-		}
-		sm.mu.Lock()
-		for _, sum := range all {
-			service, month, ok := strings.Cut(sum.ID, "|")
-			if k := (serviceMonth{service, month}); ok && sm.byMonth[k] == nil {
-				sm.byMonth[k] = sum
-			}
-		}
-		sm.loaded = true
-		sm.mu.Unlock()
-	}
-	sm.mu.Lock()
-	defer sm.mu.Unlock()
-	return sm.byMonth[k], nil
-}
-
 // countSummary counts one month's comments, read as a stream and never held.
 func (d *Dashboards) countSummary(ctx context.Context, s *snapshot, service, month string, key []byte) (*monthSummary, error) {
-	out := &monthSummary{Groups: []summaryGroup{}, Risk: []summaryComment{}, First: []summaryComment{}, More: map[string]bool{},
-		Pages: []summaryPage{}, Extra: []summaryComment{}}
+	out := &monthSummary{Groups: []summaryGroup{}, summaryComments: summaryComments{Risk: []summaryComment{},
+		First: []summaryComment{}, More: map[string]bool{}, Pages: []summaryPage{}, Extra: []summaryComment{}}}
 	var readable []taggedComment
 	groups := map[string]*summaryGroup{}
 	index := map[string]int{}

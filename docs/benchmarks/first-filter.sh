@@ -9,7 +9,7 @@ OUT=${OUTDIR:-/tmp}/$LABEL-first-filter.txt; : > $OUT
 EMAIL=lead-$LABEL-ff-$(date +%s)@example.nhs.uk
 echo "violet-harbour-kettle-7" | FEEDBACK_DATA_DIR=$DIR $BIN users add --email $EMAIL --name Lead --role quality >/dev/null 2>&1 || echo "users add failed"
 t() { curl -s -b $JAR -o /dev/null -w '%{http_code} %{time_total}' "$BASE$1"; }
-for q in "rating=poor" "rating=very_poor" "rating=dont_know" "theme=Contacting+services" "theme=Competence+%26+training" \
+for q in "" "rating=poor" "rating=very_poor" "rating=dont_know" "theme=Contacting+services" "theme=Competence+%26+training" \
   "rating=poor&theme=Timeliness+of+care" "q=kind" "source=open&rating=poor"; do
   FEEDBACK_DATA_DIR=$DIR $BIN serve --addr 127.0.0.1:$PORT --rate-limit 0 --log-format text > ${OUTDIR:-/tmp}/$LABEL-ff.log 2>&1 &
   PID=$!
