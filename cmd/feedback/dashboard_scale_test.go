@@ -61,9 +61,15 @@ func TestDashboardAtScale_FirstViewUnderASecondAndMemoryBounded(t *testing.T) {
 		for range 20 {
 			ds = append(ds, timedGet(t, lead, c.base+p))
 		}
+		// A filter's first use opens on the month summaries too (it read a
+		// month of comments, about 1 s, before they held its first page).
+		first := ds[0]
+		if first > time.Second {
+			t.Errorf("%s: the first took %v, want under 1 s", p, first)
+		}
 		slices.Sort(ds)
 		median, p95 := ds[len(ds)/2], ds[(len(ds)*95+99)/100-1]
-		t.Logf("%-55s median %v p95 %v", p, median.Round(100*time.Microsecond), p95.Round(100*time.Microsecond))
+		t.Logf("%-55s first %v median %v p95 %v", p, first.Round(100*time.Microsecond), median.Round(100*time.Microsecond), p95.Round(100*time.Microsecond))
 		if p95 > 100*time.Millisecond {
 			t.Errorf("%s: p95 %v, want at most 100 ms", p, p95)
 		}
