@@ -33,7 +33,7 @@ const commentSummariesCollection = "comment_summaries"
 
 // summaryFormat changes whenever the shape of a summary does, so an old one
 // is counted again rather than misread.
-const summaryFormat = "5"
+const summaryFormat = "6"
 
 // monthSummary is what the workbench needs of one service's month of comments.
 type monthSummary struct {
@@ -61,7 +61,7 @@ type summaryComments struct {
 	// by source ("verified", "open"), that the month holds more.
 	First []summaryComment `bson:"first"`
 	More  map[string]bool  `bson:"more"`
-	// Pages are, by source and by rating or by theme, the first comments
+	// Pages are, by source and by rating, by theme and by both, the first comments
 	// quality leads may read in page order: a workbench page and one more
 	// (to know a next page is there), so a filter's first page opens
 	// without reading the month. Extra holds, in page order, those First
@@ -89,7 +89,7 @@ func (sum *monthSummary) unpack() error {
 	return nil
 }
 
-// summaryPage is the first comments of one source with one rating or theme.
+// summaryPage is the first comments of one source with a rating, a theme or both.
 type summaryPage struct {
 	Verified bool   `bson:"verified"`
 	Rating   string `bson:"rating,omitempty"`
@@ -340,6 +340,9 @@ func (sum *monthSummary) fill(readable []taggedComment, themeIndex map[string]in
 		for _, t := range c.themes {
 			if _, ok := themeIndex[t]; ok {
 				want(pageKey{verified: c.Verified, theme: t})
+				if c.FFT != "" {
+					want(pageKey{verified: c.Verified, rating: c.FFT, theme: t})
+				}
 			}
 		}
 		at := -1
@@ -391,22 +394,9 @@ func (sum *monthSummary) page(verified bool, f CommentFilter) (comments []summar
 		}
 		return nil
 	}
-	// With a rating and a theme, either page holds every comment passing
-	// both: the one the month holds whole, if one is.
-	var chosen *summaryPage
-	if f.Rating != "" {
-		if chosen = find(f.Rating, ""); chosen == nil {
-			return nil, false // no comment of the month that may be read has it
-		}
-	}
-	if f.Theme != "" {
-		p := find("", f.Theme)
-		if p == nil {
-			return nil, false
-		}
-		if chosen == nil || chosen.More && !p.More {
-			chosen = p
-		}
+	chosen := find(f.Rating, f.Theme)
+	if chosen == nil {
+		return nil, false // no comment of the month that may be read has them
 	}
 	for _, at := range chosen.At {
 		if at < len(sum.First) {
