@@ -73,8 +73,9 @@ func (f *groupFixture) send(t *testing.T, d *survey.Definition, n int, verified 
 // month's place in its quarter, not only in the month (clocktest.Shift).
 func onQuarter(t time.Time) time.Time {
 	s := clocktest.Start(calendarWritten).UTC()
-	months := (s.Year()-2026)*12 + int(s.Month()) - 10
-	months -= ((months % 3) + 3) % 3
+	w := calendarWritten // October: a quarter's first month
+	months := (s.Year()-w.Year())*12 + int(s.Month()) - int(w.Month())
+	months -= ((months % 3) + 3) % 3 // whole quarters, rounded down
 	return t.AddDate(0, months, 0) // the days named are the 1st to the 5th: no month overflows
 }
 
