@@ -20,22 +20,22 @@ import (
 // Config is every setting of `feedback serve`: a flag each, with an environment
 // variable as fallback, checked once at start-up.
 type Config struct {
-	Addr           string
-	DataDir        string
-	BaseURL        string
-	MongoURI       string
-	StoreAddr      string
-	RateLimit      int
+	Addr      string
+	DataDir   string
+	BaseURL   string
+	MongoURI  string
+	StoreAddr string
+	RateLimit int
 	// SubmissionsPerMinute and SubmissionsPerHour limit the answers one
 	// sender may send to one survey; 0 in either turns that limit off.
 	SubmissionsPerMinute, SubmissionsPerHour int
 	TrustedProxies                           []string
-	SupportPhone   string
-	LogFormat      string
-	MetricsAddr    string
-	AdminEmail     string
-	SessionIdle    time.Duration
-	SessionMax     time.Duration
+	SupportPhone                             string
+	LogFormat                                string
+	MetricsAddr                              string
+	AdminEmail                               string
+	SessionIdle                              time.Duration
+	SessionMax                               time.Duration
 	// DisclosureK is the fewest responses a month needs before dashboards show it.
 	DisclosureK int
 	// OpenK is the fewest open responses (through no invitation) a quarter's
