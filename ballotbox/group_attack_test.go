@@ -76,7 +76,7 @@ func onQuarter(t time.Time) time.Time {
 	w := calendarWritten // October: a quarter's first month
 	months := (s.Year()-w.Year())*12 + int(s.Month()) - int(w.Month())
 	months -= ((months % 3) + 3) % 3 // whole quarters, rounded down
-	return t.AddDate(0, months, 0) // the days named are the 1st to the 5th: no month overflows
+	return t.AddDate(0, months, 0)   // the days named are the 1st to the 5th: no month overflows
 }
 
 // quarterMonth is the month a test names as y-m, on onQuarter's calendar.
