@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -34,7 +35,7 @@ import (
 // with r uniform, a blinded message is uniform whatever the token, so even
 // the private key does not tell which exchange a token came from.
 func TestBlindAttack_NoRequestOrWriteJoinsATokenResponseToItsInvitation(t *testing.T) {
-	c := clocktest.New(time.Date(2026, 10, 1, 8, 0, 0, 0, time.UTC))
+	c := clocktest.New(onCalendar(time.Date(2026, 10, 1, 8, 0, 0, 0, time.UTC)))
 	rec, client := recordedStore(t, c)
 	db := client.Database(store.SurveyDatabase)
 	cat, _ := survey.LoadEmbedded()
@@ -91,15 +92,15 @@ func TestBlindAttack_NoRequestOrWriteJoinsATokenResponseToItsInvitation(t *testi
 			t.Fatalf("submit %d: %v %v", i, out, err)
 		}
 	}
-	// The key rotation's writes: November's key made ahead, on the last evening.
-	c.Set(time.Date(2026, 10, 31, 23, 0, 0, 0, time.UTC))
+	// The key rotation's writes: next month's key made ahead, on the last evening.
+	c.Set(onCalendar(time.Date(2026, 10, 31, 23, 0, 0, 0, time.UTC)))
 	if err := tokens.Rotate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if w := rec.writes[len(rec.writes)-1]; w.collection != "blind_keys" || !bytes.Contains(w.docs[0], []byte("counselling|2026-11")) {
-		t.Fatalf("rotation wrote %s, not November's key", w.collection)
+	if w := rec.writes[len(rec.writes)-1]; w.collection != "blind_keys" || !bytes.Contains(w.docs[0], []byte("counselling|"+monthOn(2026, 11))) {
+		t.Fatalf("rotation wrote %s, not next month's key", w.collection)
 	}
-	c.Set(time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC))
+	c.Set(onCalendar(time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC)))
 	rel, err := ballotbox.NewReleaser(db, cat, ballotbox.ReleaseOptions{Sealer: sealer, K: 10, OpenK: 10, OpenByMonth: true, Now: c.Now, Responses: responses})
 	if err != nil {
 		t.Fatal(err)
@@ -162,7 +163,7 @@ func checkSpentTokenMarks(t *testing.T, writes []recordedWrite, want int) {
 		}
 		for _, d := range w.docs {
 			elems, _ := d.Elements()
-			if w.collection != "tokens_spent_2026_10" || len(elems) != 1 || elems[0].Key() != "_id" {
+			if w.collection != "tokens_spent_"+strings.ReplaceAll(monthOn(2026, 10), "-", "_") || len(elems) != 1 || elems[0].Key() != "_id" {
 				t.Fatalf("a spent token's mark in %s: %s", w.collection, d)
 			}
 			n++

@@ -27,7 +27,7 @@ func TestReceive_GeneralisesCommentsBeforeTheyAreSealed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := clocktest.New(time.Date(2026, 10, 5, 9, 0, 0, 0, time.UTC))
+	c := clocktest.New(onCalendar(time.Date(2026, 10, 5, 9, 0, 0, 0, time.UTC)))
 	r := NewResponses(db, Options{Now: c.Now, Sealer: sealer})
 	t.Cleanup(r.Close)
 	ctx := context.Background()
@@ -62,14 +62,14 @@ func TestReceive_GeneralisesCommentsBeforeTheyAreSealed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	op, err := rel.boxes.opener(ctx, "2026-10")
+	op, err := rel.boxes.opener(ctx, monthOn(2026, 10))
 	if err != nil {
 		t.Fatal(err)
 	}
 	names, _ := BallotCollections(ctx, db)
 	opened := 0
 	for _, name := range names {
-		if name == guardCollection("2026-10") {
+		if name == guardCollection(monthOn(2026, 10)) {
 			continue
 		}
 		_ = eachBallot(ctx, db.Collection(name), func(d ballotDoc) error {
@@ -91,11 +91,11 @@ func TestReceive_GeneralisesCommentsBeforeTheyAreSealed(t *testing.T) {
 	if opened != 4 {
 		t.Fatalf("opened %d ballots, want 4", opened)
 	}
-	c.Set(time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC))
+	c.Set(onCalendar(time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC)))
 	if _, err := rel.ReleaseDue(ctx); err != nil {
 		t.Fatal(err)
 	}
-	cur, err := db.Collection(survey.CommentsCollection("counselling", "2026-10")).Find(ctx, bson.D{})
+	cur, err := db.Collection(survey.CommentsCollection("counselling", monthOn(2026, 10))).Find(ctx, bson.D{})
 	if err != nil {
 		t.Fatal(err)
 	}

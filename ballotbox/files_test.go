@@ -33,7 +33,7 @@ func TestFiles_AfterAReleaseHoldNoOrderAndNoBallotPlaintext(t *testing.T) {
 	db := st.Database(store.SurveyDatabase)
 	cat, _ := survey.LoadEmbedded()
 	sealer := newSealer(t)
-	c := clocktest.New(time.Date(2026, 10, 1, 8, 0, 0, 0, time.UTC))
+	c := clocktest.New(onCalendar(time.Date(2026, 10, 1, 8, 0, 0, 0, time.UTC)))
 	responses := ballotbox.NewResponses(db, ballotbox.Options{Now: c.Now, Sealer: sealer})
 	t.Cleanup(responses.Close)
 	ctx := context.Background()
@@ -74,7 +74,7 @@ func TestFiles_AfterAReleaseHoldNoOrderAndNoBallotPlaintext(t *testing.T) {
 		t.Fatal("the ballot's ciphertext is not found in the files before the release: the check below would prove nothing")
 	}
 
-	c.Set(time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC))
+	c.Set(onCalendar(time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC)))
 	rel, err := ballotbox.NewReleaser(db, cat, ballotbox.ReleaseOptions{Sealer: sealer, K: k, OpenK: k, OpenByMonth: true, Now: c.Now, Responses: responses, AfterRelease: st.Compact})
 	if err != nil {
 		t.Fatal(err)

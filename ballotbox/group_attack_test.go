@@ -37,7 +37,7 @@ func newGroupFixture(t *testing.T, archive ...*survey.Definition) *groupFixture 
 	for _, d := range archive {
 		sealer.Fit(d)
 	}
-	c := clocktest.New(time.Date(2026, 10, 5, 9, 0, 0, 0, time.UTC))
+	c := clocktest.New(onQuarter(time.Date(2026, 10, 5, 9, 0, 0, 0, time.UTC)))
 	r := ballotbox.NewResponses(db, ballotbox.Options{Now: c.Now, Sealer: sealer})
 	t.Cleanup(r.Close)
 	rel, err := ballotbox.NewReleaser(db, cat, ballotbox.ReleaseOptions{Sealer: sealer, K: 10, Now: c.Now, Responses: r, Archive: archive, MixWait: -1})
@@ -65,6 +65,23 @@ func (f *groupFixture) send(t *testing.T, d *survey.Definition, n int, verified 
 			t.Fatal(err)
 		}
 	}
+}
+
+// onQuarter moves a time these tests name, written for the quarter from
+// October to December 2026, by whole quarters to the quarter FEEDBACK_TEST_NOW
+// starts in: open answers are published by quarter, so the tests need the
+// month's place in its quarter, not only in the month (clocktest.Shift).
+func onQuarter(t time.Time) time.Time {
+	s := clocktest.Start(calendarWritten).UTC()
+	w := calendarWritten // October: a quarter's first month
+	months := (s.Year()-w.Year())*12 + int(s.Month()) - int(w.Month())
+	months -= ((months % 3) + 3) % 3 // whole quarters, rounded down
+	return t.AddDate(0, months, 0)   // the days named are the 1st to the 5th: no month overflows
+}
+
+// quarterMonth is the month a test names as y-m, on onQuarter's calendar.
+func quarterMonth(y int, m time.Month) string {
+	return survey.Month(onQuarter(time.Date(y, m, 1, 0, 0, 0, 0, time.UTC)))
 }
 
 // releaseMonth moves the clock to 36 hours after month's end and releases.
@@ -116,10 +133,10 @@ func TestGroupAttack_OpenAnswersCannotBePaddedIntoAPublishedGroup(t *testing.T) 
 	f.send(t, def, 1, false, "victim")
 	f.send(t, def, 9, false, "padding")
 	f.send(t, def, 12, true, "verified") // verified answers release as usual
-	f.releaseMonth(t, "2026-10")
-	f.send(t, def, 20, false, "more padding") // into November's box
-	f.releaseMonth(t, "2026-11")
-	f.releaseMonth(t, "2026-12") // the quarter's end: 30 open, under 50
+	f.releaseMonth(t, quarterMonth(2026, 10))
+	f.send(t, def, 20, false, "more padding") // into the next month's box
+	f.releaseMonth(t, quarterMonth(2026, 11))
+	f.releaseMonth(t, quarterMonth(2026, 12)) // the quarter's end: 30 open, under 50
 	open, comments := f.written(t, bson.D{{Key: "verified", Value: false}})
 	if open != 0 || len(comments) != 0 {
 		t.Fatalf("%d open responses and comments %q published from a group under 5×K", open, comments)
@@ -130,12 +147,12 @@ func TestGroupAttack_OpenAnswersCannotBePaddedIntoAPublishedGroup(t *testing.T) 
 	// Enough open answers in the next quarter's last month: all 50 written,
 	// dated that month, none before.
 	f.send(t, def, 20, false, "busy")
-	f.releaseMonth(t, "2027-01")
-	f.releaseMonth(t, "2027-02")
-	f.releaseMonth(t, "2027-03")
-	open, comments = f.written(t, bson.D{{Key: "verified", Value: false}, {Key: "month", Value: "2027-03"}})
+	f.releaseMonth(t, quarterMonth(2027, 1))
+	f.releaseMonth(t, quarterMonth(2027, 2))
+	f.releaseMonth(t, quarterMonth(2027, 3))
+	open, comments = f.written(t, bson.D{{Key: "verified", Value: false}, {Key: "month", Value: quarterMonth(2027, 3)}})
 	if open != 50 || len(comments) != 50 {
-		t.Fatalf("%d open responses (%d comments) in March 2027, want the quarter's 50", open, len(comments))
+		t.Fatalf("%d open responses (%d comments) in the next quarter's last month, want the quarter's 50", open, len(comments))
 	}
 }
 
@@ -144,11 +161,11 @@ func TestGroupAttack_OpenAnswersCannotBePaddedIntoAPublishedGroup(t *testing.T) 
 // (Fails if the release counts both sources together for the K check.)
 func TestGroupAttack_ASmallVerifiedGroupDoesNotHideBehindOpenAnswers(t *testing.T) {
 	f := newGroupFixture(t)
-	f.clock.Set(time.Date(2026, 12, 5, 9, 0, 0, 0, time.UTC))
+	f.clock.Set(onQuarter(time.Date(2026, 12, 5, 9, 0, 0, 0, time.UTC)))
 	def, _ := f.cat.Get("counselling")
 	f.send(t, def, 6, true, "few verified")
 	f.send(t, def, 60, false, "many open")
-	f.releaseMonth(t, "2026-12")
+	f.releaseMonth(t, quarterMonth(2026, 12))
 	if n, comments := f.written(t, bson.D{{Key: "verified", Value: true}}); n != 0 || len(comments) != 0 {
 		t.Fatalf("%d verified responses written from a group of 6 (comments %q)", n, comments)
 	}
@@ -179,7 +196,7 @@ func TestGroupAttack_AVersionWithFewerThanKAnswersIsNotWrittenApart(t *testing.T
 	}
 	f.send(t, v1, 11, true, "before")
 	f.send(t, v2, 1, true, "after the edit")
-	f.releaseMonth(t, "2026-10")
+	f.releaseMonth(t, quarterMonth(2026, 10))
 	if n, comments := f.written(t, bson.D{{Key: "version", Value: v2.Version}}); n != 0 || len(comments) != 0 {
 		t.Fatalf("%d responses and comments %q written under the version with one answer", n, comments)
 	}

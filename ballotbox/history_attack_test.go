@@ -101,7 +101,8 @@ type arrival struct {
 // released as serve would release it.
 func TestHistoryAttack_NoWriteLinksAnAnswerToItsArrival(t *testing.T) {
 	const k = 10
-	c := clocktest.New(time.Date(2025, 12, 1, 8, 0, 0, 0, time.UTC))
+	first := onCalendar(time.Date(2025, 12, 1, 8, 0, 0, 0, time.UTC)) // the 1st of the first month
+	c := clocktest.New(first)
 	rec, client := recordedStore(t, c)
 	db := client.Database(store.SurveyDatabase)
 	cat, _ := survey.LoadEmbedded()
@@ -117,7 +118,7 @@ func TestHistoryAttack_NoWriteLinksAnAnswerToItsArrival(t *testing.T) {
 	var arrivals []arrival
 	fft := []string{"very_good", "good", "neither", "poor", "very_poor", "dont_know"}
 	for month := 0; month < 12; month++ {
-		start := time.Date(2025, time.Month(12+month), 1, 0, 0, 0, 0, time.UTC)
+		start := time.Date(first.Year(), first.Month()+time.Month(month), 1, 0, 0, 0, 0, time.UTC)
 		// About 40 counselling answers and 4 peer-support ones (a group under K,
 		// carried from month to month until it reaches K), hours apart.
 		n := 36 + rng.IntN(10)

@@ -47,7 +47,7 @@ func TestKeyringAttack_DataDirectoryBackupsAndSecretOpenNoBallot(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := clocktest.New(time.Date(2026, 10, 3, 8, 0, 0, 0, time.UTC))
+	c := clocktest.New(onCalendar(time.Date(2026, 10, 3, 8, 0, 0, 0, time.UTC)))
 	responses := ballotbox.NewResponses(db, ballotbox.Options{Now: c.Now, Sealer: sealer})
 	t.Cleanup(responses.Close)
 	rel, err := ballotbox.NewReleaser(db, cat, ballotbox.ReleaseOptions{Sealer: sealer, K: 10, OpenK: 10, OpenByMonth: true, Now: c.Now, Responses: responses, MixWait: -1})
@@ -69,7 +69,7 @@ func TestKeyringAttack_DataDirectoryBackupsAndSecretOpenNoBallot(t *testing.T) {
 			}
 		}
 	}
-	keyFile, err := os.ReadFile(filepath.Join(ringDir, "2026-10.key"))
+	keyFile, err := os.ReadFile(filepath.Join(ringDir, monthOn(2026, 10)+".key"))
 	if err != nil {
 		t.Fatalf("the month's key should be in the keyring: %v", err)
 	}
@@ -100,12 +100,12 @@ func TestKeyringAttack_DataDirectoryBackupsAndSecretOpenNoBallot(t *testing.T) {
 		t.Fatalf("a copy of the data directory and the secret opened %d ballots", n)
 	}
 
-	c.Set(time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC))
+	c.Set(onCalendar(time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC)))
 	reports, err := rel.ReleaseDue(ctx)
 	if err != nil || len(reports) != 1 || reports[0].Responses != 24 {
 		t.Fatalf("release: %+v, %v", reports, err)
 	}
-	if _, err := os.Stat(filepath.Join(ringDir, "2026-10.key")); !errors.Is(err, fs.ErrNotExist) {
+	if _, err := os.Stat(filepath.Join(ringDir, monthOn(2026, 10)+".key")); !errors.Is(err, fs.ErrNotExist) {
 		t.Fatalf("the released month's key is still in the keyring: %v", err)
 	}
 	// Now with a copy of the keyring as it is after the release too.
@@ -126,7 +126,7 @@ func releaseCopy(t *testing.T, dataDir string, cat *survey.Catalogue, secret []b
 		t.Fatal(err)
 	}
 	rel, err := ballotbox.NewReleaser(db, cat, ballotbox.ReleaseOptions{Sealer: sealer, K: 1, OpenK: 1, OpenByMonth: true, Now: func() time.Time {
-		return time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC)
+		return onCalendar(time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC))
 	}, MixWait: -1})
 	if err != nil {
 		t.Fatal(err)

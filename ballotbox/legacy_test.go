@@ -46,7 +46,7 @@ func TestReseal_MovesABoxSealedWithTheSecretUnderTheKeyring(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	const box = "2026-10"
+	box := monthOn(2026, 10)
 	salt := make([]byte, 32)
 	_, _ = rand.Read(salt)
 	if _, err := db.Collection(boxesCollection).InsertOne(ctx, bson.D{{Key: "_id", Value: box}, {Key: "salt", Value: salt}}); err != nil {
@@ -65,7 +65,7 @@ func TestReseal_MovesABoxSealedWithTheSecretUnderTheKeyring(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	clock := clocktest.New(time.Date(2026, 10, 2, 9, 0, 0, 0, time.UTC))
+	clock := clocktest.New(onCalendar(time.Date(2026, 10, 2, 9, 0, 0, 0, time.UTC)))
 	rel, err := NewReleaser(db, cat, ReleaseOptions{Sealer: sealer, K: 10, Now: clock.Now, MixWait: -1})
 	if err != nil {
 		t.Fatal(err)
@@ -103,7 +103,7 @@ func TestReseal_MovesABoxSealedWithTheSecretUnderTheKeyring(t *testing.T) {
 	if seen != 12 {
 		t.Fatalf("%d ballots after the reseal, want 12", seen)
 	}
-	clock.Set(time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC))
+	clock.Set(onCalendar(time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC)))
 	reports, err := rel.ReleaseDue(ctx)
 	if err != nil || len(reports) != 1 || reports[0].Responses != 12 {
 		t.Fatalf("release after the reseal: %+v %v", reports, err)
@@ -119,7 +119,7 @@ func TestNewReleaser_RefusesKBelowOneAndKeepsItsGrace(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	now := func() time.Time { return time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC) }
+	now := func() time.Time { return onCalendar(time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)) }
 	for _, k := range []int{0, -1} {
 		if _, err := NewReleaser(db, cat, ReleaseOptions{Sealer: sealer, K: k, Now: now}); err == nil {
 			t.Errorf("K %d accepted", k)

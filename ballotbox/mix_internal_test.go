@@ -21,9 +21,10 @@ import (
 	"github.com/feedback-service/feedback/survey"
 )
 
-// mixFixture is a box of October 2026 with its writer and releaser on one
-// clock.
+// mixFixture is a box of October 2026 (or of the month FEEDBACK_TEST_NOW
+// starts in, see onCalendar) with its writer and releaser on one clock.
 type mixFixture struct {
+	box   string // the box's month
 	db    *mongo.Database
 	clock *clocktest.Clock
 	r     *Responses
@@ -44,7 +45,7 @@ func newMixFixture(t *testing.T) *mixFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	clock := clocktest.New(time.Date(2026, 10, 2, 9, 0, 0, 0, time.UTC))
+	clock := clocktest.New(onCalendar(time.Date(2026, 10, 2, 9, 0, 0, 0, time.UTC)))
 	r := NewResponses(db, Options{Now: clock.Now, Sealer: sealer})
 	t.Cleanup(r.Close)
 	rel, err := NewReleaser(db, cat, ReleaseOptions{Sealer: sealer, K: 5, OpenK: 5, OpenByMonth: true, Now: clock.Now, Responses: r, AfterRelease: st.Compact, MixWait: -1})
@@ -52,7 +53,7 @@ func newMixFixture(t *testing.T) *mixFixture {
 		t.Fatal(err)
 	}
 	def, _ := cat.Get("counselling")
-	return &mixFixture{db: db, clock: clock, r: r, rel: rel, def: def}
+	return &mixFixture{box: monthOn(2026, 10), db: db, clock: clock, r: r, rel: rel, def: def}
 }
 
 // send submits form number i, saying "arrived i".
@@ -65,12 +66,12 @@ func (f *mixFixture) send(t *testing.T, i int) {
 	}
 }
 
-// releasedOnce releases October and checks every one of n forms was counted
+// releasedOnce releases the box and checks every one of n forms was counted
 // exactly once.
 func (f *mixFixture) releasedOnce(t *testing.T, n int) {
 	t.Helper()
 	ctx := context.Background()
-	f.clock.Set(time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC))
+	f.clock.Set(onCalendar(time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC)))
 	reports, err := f.rel.ReleaseDue(ctx)
 	if err != nil || len(reports) != 1 || reports[0].Responses != n {
 		t.Fatalf("release: %+v %v", reports, err)
@@ -93,7 +94,7 @@ func (f *mixFixture) releasedOnce(t *testing.T, n int) {
 	}
 	names, _ := f.db.ListCollectionNames(ctx, bson.D{})
 	for _, name := range names {
-		if strings.HasPrefix(name, "ballot") && strings.Contains(name, "2026_10") {
+		if strings.HasPrefix(name, "ballot") && strings.Contains(name, strings.ReplaceAll(f.box, "-", "_")) {
 			t.Errorf("after the release %s is still there", name)
 		}
 	}
@@ -143,17 +144,17 @@ func TestMix_TakesAwayArrivalOrderAndKeepsEveryBallotOnce(t *testing.T) {
 		f.send(t, i)
 	}
 	f.clock.Advance(time.Hour)
-	st, _ := readMixState(ctx, f.db, "2026-10")
-	cols, _ := collectionsOf(ctx, f.db, "2026-10")
+	st, _ := readMixState(ctx, f.db, f.box)
+	cols, _ := collectionsOf(ctx, f.db, f.box)
 	st.Next, st.Mixing, st.Hours = st.Gen+1, mixCopying, cols.hours
-	if err := f.rel.setMixState(ctx, "2026-10", st); err != nil {
+	if err := f.rel.setMixState(ctx, f.box, st); err != nil {
 		t.Fatal(err)
 	}
-	fresh, err := f.rel.readFresh(ctx, "2026-10", mustKey(t, f.rel), cols.hours)
+	fresh, err := f.rel.readFresh(ctx, f.box, mustKey(t, f.rel), cols.hours)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.rel.writeMerged(ctx, "2026-10", mustKey(t, f.rel), st, fresh[:10]); err != nil {
+	if _, err := f.rel.writeMerged(ctx, f.box, mustKey(t, f.rel), st, fresh[:10]); err != nil {
 		t.Fatal(err)
 	}
 	f.releasedOnce(t, 200)
@@ -172,21 +173,21 @@ func TestMix_CutShortWhileCleaningIsFinished(t *testing.T) {
 	}
 	f.clock.Advance(time.Hour + MixGrace)
 	key := mustKey(t, f.rel)
-	cols, _ := collectionsOf(ctx, f.db, "2026-10")
+	cols, _ := collectionsOf(ctx, f.db, f.box)
 	if len(cols.hours) != 2 {
 		t.Fatalf("ballots of two hours should lie in two collections: %+v", cols)
 	}
 	st := mixState{Next: 1, Mixing: mixCopying, Hours: cols.hours}
-	fresh, err := f.rel.readFresh(ctx, "2026-10", key, cols.hours)
+	fresh, err := f.rel.readFresh(ctx, f.box, key, cols.hours)
 	if err != nil {
 		t.Fatal(err)
 	}
-	n, err := f.rel.writeMerged(ctx, "2026-10", key, st, fresh)
+	n, err := f.rel.writeMerged(ctx, f.box, key, st, fresh)
 	if err != nil || n != 40 {
 		t.Fatalf("copy: %d %v", n, err)
 	}
 	st.Mixing, st.NextCount = mixCleaning, n
-	if err := f.rel.setMixState(ctx, "2026-10", st); err != nil {
+	if err := f.rel.setMixState(ctx, f.box, st); err != nil {
 		t.Fatal(err)
 	}
 	if got := countBallots(t, f.db); got != 40 {
@@ -223,8 +224,8 @@ func TestMix_ReplayInALaterHourAndAWriterBehindTheMix(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	st, _ := readMixState(ctx, f.db, "2026-10")
-	cols, _ := collectionsOf(ctx, f.db, "2026-10")
+	st, _ := readMixState(ctx, f.db, f.box)
+	cols, _ := collectionsOf(ctx, f.db, f.box)
 	// (Hour 35 holds nothing: the replay's ballot was taken out of it.)
 	if len(cols.hours) == 0 || cols.hours[0] != st.Below || countBallots(t, f.db) != 5 {
 		t.Fatalf("the late instance wrote into hours %v; the mix has taken every hour below %d", cols.hours, st.Below)
@@ -234,7 +235,7 @@ func TestMix_ReplayInALaterHourAndAWriterBehindTheMix(t *testing.T) {
 
 func mustKey(t *testing.T, rel *Releaser) *opener {
 	t.Helper()
-	k, err := rel.boxes.opener(context.Background(), "2026-10")
+	k, err := rel.boxes.opener(context.Background(), monthOn(2026, 10))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -315,18 +316,18 @@ func rankCorrelation(values []int) float64 {
 func TestSubmit_AReplayNextMonthOfAFormIssuedLastMonthIsCaught(t *testing.T) {
 	f := newMixFixture(t)
 	ctx := context.Background()
-	f.clock.Set(time.Date(2026, 10, 31, 22, 0, 0, 0, time.UTC))
+	f.clock.Set(onCalendar(time.Date(2026, 10, 31, 22, 0, 0, 0, time.UTC)))
 	for i := range 5 {
 		f.send(t, i)
 	}
-	f.clock.Set(time.Date(2026, 11, 1, 8, 0, 0, 0, time.UTC))
+	f.clock.Set(onCalendar(time.Date(2026, 11, 1, 8, 0, 0, 0, time.UTC)))
 	if out, err := f.r.Submit(ctx, f.def, f.sent[2], survey.Answers{"fft": {Choice: "poor"}}); err != nil || out != AlreadyReceived {
 		t.Fatalf("replay next month: %v %v", out, err)
 	}
 	// A form issued last month and sent only now is stored, once.
-	f.clock.Set(time.Date(2026, 10, 31, 23, 0, 0, 0, time.UTC))
+	f.clock.Set(onCalendar(time.Date(2026, 10, 31, 23, 0, 0, 0, time.UTC)))
 	nonce, _ := f.r.Keys().Issue(ctx, "counselling")
-	f.clock.Set(time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC))
+	f.clock.Set(onCalendar(time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)))
 	if out, err := f.r.Submit(ctx, f.def, nonce, survey.Answers{"fft": {Choice: "good"}}); err != nil || out != Stored {
 		t.Fatalf("a form of last month sent this month: %v %v", out, err)
 	}
@@ -358,7 +359,7 @@ func TestHoldReleaseLease_KeepsMixesOutAndWaitsForOne(t *testing.T) {
 	}
 	// Held by an instance (as while it mixes): the backup waits, then takes it.
 	leases := f.db.Collection(leasesCollection)
-	if held, err := takeLease(ctx, leases, "instance-a", time.Now, false); err != nil || !held {
+	if held, err := takeLease(ctx, leases, "instance-a", f.clock.Now, false); err != nil || !held {
 		t.Fatalf("lease: %v %v", held, err)
 	}
 	waits := 0

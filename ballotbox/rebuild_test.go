@@ -41,12 +41,13 @@ func TestRebuildCounters_FindsACounterChangedBehindItsBack(t *testing.T) {
 	}
 
 	// Behind its back: one answer count bumped, one comment lost.
-	id := survey.Bucket{Service: "counselling", Version: f.def.Version, Month: "2026-11"}.ID()
-	if _, err := f.db.Collection("counters").UpdateOne(ctx, bson.D{{Key: "month", Value: "2026-11"}},
+	month := survey.Month(f.clock.Now())
+	id := survey.Bucket{Service: "counselling", Version: f.def.Version, Month: month}.ID()
+	if _, err := f.db.Collection("counters").UpdateOne(ctx, bson.D{{Key: "month", Value: month}},
 		bson.D{{Key: "$inc", Value: bson.D{{Key: "a.fft.good", Value: 1}}}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.db.Collection(survey.CommentsCollection("counselling", "2026-11")).DeleteOne(ctx, bson.D{}); err != nil {
+	if _, err := f.db.Collection(survey.CommentsCollection("counselling", month)).DeleteOne(ctx, bson.D{}); err != nil {
 		t.Fatal(err)
 	}
 	r := check(survey.RebuildOptions{})
@@ -71,8 +72,9 @@ func TestRebuildCounters_PutsACommentInTheWrongMonthBack(t *testing.T) {
 	}
 	f.submit(t, f.nonce(t), survey.Answers{"fft": {Choice: "good"}, "fft_why": {Text: "They listened."}})
 	f.releaseAll(t)
-	wrong := f.db.Collection(survey.CommentsCollection("counselling", "2026-10"))
-	stray := survey.Comment{ID: "x1", Service: "counselling", Version: f.def.Version, Month: "2026-11", Question: "fft_why", Text: "They listened."}
+	month, before := survey.Month(f.clock.Now()), survey.Month(f.clock.Now().AddDate(0, 0, -f.clock.Now().Day()))
+	wrong := f.db.Collection(survey.CommentsCollection("counselling", before))
+	stray := survey.Comment{ID: "x1", Service: "counselling", Version: f.def.Version, Month: month, Question: "fft_why", Text: "They listened."}
 	if _, err := wrong.InsertOne(ctx, stray); err != nil {
 		t.Fatal(err)
 	}
@@ -80,10 +82,10 @@ func TestRebuildCounters_PutsACommentInTheWrongMonthBack(t *testing.T) {
 	if err != nil || r.CommentsExtra != 1 || r.CommentsMissing != 0 || !r.Rewritten {
 		t.Fatalf("rebuild: %+v %v", r, err)
 	}
-	if n := len(f.all(t, survey.CommentsCollection("counselling", "2026-10"))); n != 0 {
+	if n := len(f.all(t, survey.CommentsCollection("counselling", before))); n != 0 {
 		t.Fatalf("%d comments left in the wrong month", n)
 	}
-	if n := len(f.all(t, survey.CommentsCollection("counselling", "2026-11"))); n != 1 {
+	if n := len(f.all(t, survey.CommentsCollection("counselling", month))); n != 1 {
 		t.Fatalf("%d comments in their month", n)
 	}
 }
@@ -100,7 +102,7 @@ func TestRebuildCounters_RecreatesLostCommentsWithTheirFFTRating(t *testing.T) {
 		f.submit(t, f.nonce(t), survey.Answers{"fft": {Choice: fft}, "fft_why": {Text: "Comment " + strconv.Itoa(i%4)}})
 	}
 	f.releaseAll(t)
-	name := survey.CommentsCollection("counselling", "2026-11")
+	name := survey.CommentsCollection("counselling", survey.Month(f.clock.Now()))
 	said := func() []string {
 		var out []string
 		for _, c := range f.all(t, name) {
@@ -137,12 +139,13 @@ func TestRebuildCounters_KeepsARedactedCommentAsTheModeratorLeftIt(t *testing.T)
 	}
 	f.submit(t, f.nonce(t), survey.Answers{"fft": {Choice: "good"}, "fft_why": {Text: "Thank you, Zorblax helped me a lot."}})
 	f.releaseAll(t)
-	name := survey.CommentsCollection("counselling", "2026-11")
+	month := survey.Month(f.clock.Now())
+	name := survey.CommentsCollection("counselling", month)
 	stored := f.all(t, name)
 	if len(stored) != 1 || stored[0]["uncertain"] != true {
 		t.Fatalf("released comments %v, want one uncertain", stored)
 	}
-	if err := survey.ModerateComment(ctx, f.db, "counselling", "2026-11", stored[0]["_id"].(string), survey.Redacted, "Thank you, [removed] helped me a lot."); err != nil {
+	if err := survey.ModerateComment(ctx, f.db, "counselling", month, stored[0]["_id"].(string), survey.Redacted, "Thank you, [removed] helped me a lot."); err != nil {
 		t.Fatal(err)
 	}
 	r, err := survey.RebuildCounters(ctx, f.db, cat, survey.RebuildOptions{Comments: true})
@@ -167,7 +170,7 @@ func TestRebuildCounters_RebuiltCommentsGoToAModeratorAndKeepTheirRiskFlag(t *te
 	f.submit(t, f.nonce(t), survey.Answers{"fft": {Choice: "good"}, "fft_why": {Text: "Kind and patient, thank you."}})
 	f.submit(t, f.nonce(t), survey.Answers{"fft": {Choice: "poor"}, "fft_why": {Text: "Honestly I can't see a reason to keep going."}})
 	f.releaseAll(t)
-	name := survey.CommentsCollection("counselling", f.clock.Now().Format("2006-01"))
+	name := survey.CommentsCollection("counselling", survey.Month(f.clock.Now()))
 	flags := func() map[string][2]any {
 		out := map[string][2]any{}
 		for _, c := range f.all(t, name) {
@@ -195,7 +198,7 @@ func TestRebuildCounters_RebuiltCommentsGoToAModeratorAndKeepTheirRiskFlag(t *te
 	}
 	// the month counts as changed, so the dashboards read it and count its summary again
 	edits, err := survey.ReadCommentEdits(ctx, f.db)
-	if err != nil || edits.N["counselling|"+f.clock.Now().Format("2006-01")] != 1 {
+	if err != nil || edits.N["counselling|"+survey.Month(f.clock.Now())] != 1 {
 		t.Fatalf("comment edits after the rebuild: %v %v", edits.N, err)
 	}
 }

@@ -25,7 +25,7 @@ func BenchmarkRelease10000(b *testing.B) {
 		st := storetest.New(b)
 		db := st.Database(store.SurveyDatabase)
 		sealer := newSealer(b)
-		october := func() time.Time { return time.Date(2026, 10, 9, 10, 0, 0, 0, time.UTC) }
+		october := func() time.Time { return onCalendar(time.Date(2026, 10, 9, 10, 0, 0, 0, time.UTC)) }
 		r := ballotbox.NewResponses(db, ballotbox.Options{Now: october, Sealer: sealer})
 		var wg sync.WaitGroup
 		work := make(chan int)
@@ -54,12 +54,12 @@ func BenchmarkRelease10000(b *testing.B) {
 		wg.Wait()
 		r.Close()
 		rel, err := ballotbox.NewReleaser(db, cat, ballotbox.ReleaseOptions{Sealer: sealer, K: 10, OpenK: 10, OpenByMonth: true, AfterRelease: st.Compact,
-			Now: func() time.Time { return time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC) }})
+			Now: func() time.Time { return onCalendar(time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC)) }})
 		if err != nil {
 			b.Fatal(err)
 		}
 		b.StartTimer()
-		rep, err := rel.Release(ctx, "2026-10")
+		rep, err := rel.Release(ctx, monthOn(2026, 10))
 		if err != nil || rep.Responses != 10000 {
 			b.Fatalf("release: %+v %v", rep, err)
 		}

@@ -38,7 +38,7 @@ func TestScale_MixAndReleaseANationalMonth(t *testing.T) {
 	st := storetest.New(t)
 	db := st.Database(store.SurveyDatabase)
 	sealer := newSealer(t)
-	clock := clocktest.New(time.Date(2026, 10, 9, 10, 0, 0, 0, time.UTC))
+	clock := clocktest.New(onCalendar(time.Date(2026, 10, 9, 10, 0, 0, 0, time.UTC)))
 	start := time.Now()
 	sealBallots(t, ballotbox.NewResponses(db, ballotbox.Options{Now: clock.Now, Sealer: sealer}), cat, n)
 	t.Logf("SCALE sealed %d ballots in %s; peak RSS so far %s", n, time.Since(start).Round(time.Second), peakRSS())
@@ -54,7 +54,7 @@ func TestScale_MixAndReleaseANationalMonth(t *testing.T) {
 	if os.Getenv("FEEDBACK_SCALE_MIX") != "0" {
 		clock.Advance(time.Hour + ballotbox.MixGrace)
 		start = time.Now()
-		mixed, err := rel.Mix(ctx, "2026-10")
+		mixed, err := rel.Mix(ctx, monthOn(2026, 10))
 		if err != nil || mixed != n {
 			t.Fatalf("mix: %d, %v", mixed, err)
 		}
@@ -64,14 +64,14 @@ func TestScale_MixAndReleaseANationalMonth(t *testing.T) {
 		total += more
 		clock.Advance(time.Hour)
 		start = time.Now()
-		if mixed, err = rel.Mix(ctx, "2026-10"); err != nil || mixed != total {
+		if mixed, err = rel.Mix(ctx, monthOn(2026, 10)); err != nil || mixed != total {
 			t.Fatalf("second mix: %d, %v", mixed, err)
 		}
 		t.Logf("SCALE an hourly mix (%d new among %d): %s; peak RSS %s", more, mixed, time.Since(start).Round(time.Second), peakRSS())
 	}
-	clock.Set(time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC))
+	clock.Set(onCalendar(time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC)))
 	start = time.Now()
-	rep, err := rel.Release(ctx, "2026-10")
+	rep, err := rel.Release(ctx, monthOn(2026, 10))
 	if err != nil || rep.Responses != total {
 		t.Fatalf("release: %+v %v", rep, err)
 	}

@@ -73,7 +73,9 @@ func TestSubmitInvited_EachInvitationVerifiesOneResponseAcrossTwoInstances(t *te
 	if len(docs) != 2*n || verified != n {
 		t.Fatalf("%d responses, %d verified; want %d and %d", len(docs), verified, 2*n, n)
 	}
-	marks, err := f.db.Client().Database(invitation.Database).Collection("invitations_spent_2026_12").CountDocuments(ctx, bson.D{})
+	// Marks are kept by the codes' expiry month: the one 14 days (the default lifetime) on.
+	spent := "invitations_spent_" + f.clock.Now().Add(invitation.DefaultTTL).UTC().Format("2006_01")
+	marks, err := f.db.Client().Database(invitation.Database).Collection(spent).CountDocuments(ctx, bson.D{})
 	if err != nil || marks != n {
 		t.Fatalf("%d spent marks (%v), want %d", marks, err, n)
 	}

@@ -63,7 +63,9 @@ func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	st := storetest.New(t)
 	db := st.Database(store.SurveyDatabase)
-	c := clocktest.New(time.Date(2026, 11, 24, 14, 10, 0, 0, time.UTC))
+	// A weekday afternoon, or FEEDBACK_TEST_NOW: every test here takes its
+	// months and days from the clock.
+	c := clocktest.NewAt(time.Date(2026, 11, 24, 14, 10, 0, 0, time.UTC))
 	sealer := newSealer(t)
 	r := ballotbox.NewResponses(db, ballotbox.Options{Now: c.Now, Sealer: sealer})
 	t.Cleanup(r.Close)
@@ -74,6 +76,18 @@ func newFixture(t testing.TB) *fixture {
 		t.Fatal(err)
 	}
 	return &fixture{db: db, responses: r, releaser: rel, def: counselling(t), clock: c, sealer: sealer}
+}
+
+// firstSecondAfter is the first second of the UTC month after t's.
+func firstSecondAfter(t time.Time) time.Time {
+	u := t.UTC()
+	return time.Date(u.Year(), u.Month()+1, 1, 0, 0, 1, 0, time.UTC)
+}
+
+// commentsCollectionName is the name comments of a month are stored under,
+// written out here (not survey.CommentsCollection) so the tests pin it.
+func commentsCollectionName(service string, month time.Time) string {
+	return fmt.Sprintf("comments_%s_%04d_%02d", service, month.UTC().Year(), int(month.UTC().Month()))
 }
 
 // releaseAll releases every box now, due or not.
@@ -155,7 +169,7 @@ func TestSubmit_StoresOnlyTheAllowedFieldsAMonthAndARandomID(t *testing.T) {
 	if raw, err := hex.DecodeString(id); !ok || err != nil || len(raw) != 16 {
 		t.Fatalf("_id %#v is not 128 random bits as hex (an ObjectId would carry a timestamp)", doc["_id"])
 	}
-	if doc["month"] != "2026-11" || doc["service"] != "counselling" || doc["version"] != f.def.Version {
+	if doc["month"] != survey.Month(f.clock.Now()) || doc["service"] != "counselling" || doc["version"] != f.def.Version {
 		t.Fatalf("doc %v", doc)
 	}
 	got := doc["answers"].(bson.M)
@@ -169,7 +183,7 @@ func TestSubmit_NothingInTheSurveyDatabaseCarriesATimeFinerThanTheMonth(t *testi
 	for i := 0; i < 3; i++ {
 		f.submit(t, f.nonce(t), survey.Answers{"fft": {Choice: "good"}, "fft_why": {Text: "ok"}})
 	}
-	for _, coll := range []string{"responses", "counters", survey.CommentsCollection("counselling", "2026-11")} {
+	for _, coll := range []string{"responses", "counters", survey.CommentsCollection("counselling", survey.Month(f.clock.Now()))} {
 		for _, doc := range f.all(t, coll) {
 			walk(doc, func(path string, v any) {
 				switch v.(type) {
@@ -286,6 +300,7 @@ func TestKeys_ExpiredDaysKeysAreDeleted(t *testing.T) {
 		t.Fatalf("%d keys after Prepare, want today's and tomorrow's", n)
 	}
 	f.clock.Set(f.clock.Now().AddDate(0, 0, 5))
+	today := f.clock.Now().UTC()
 	if err := f.responses.Keys().Prepare(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -294,7 +309,7 @@ func TestKeys_ExpiredDaysKeysAreDeleted(t *testing.T) {
 		days = append(days, d["_id"].(string))
 	}
 	sort.Strings(days)
-	if !slices.Equal(days, []string{"20261129", "20261130"}) {
+	if want := []string{today.Format("20060102"), today.AddDate(0, 0, 1).Format("20060102")}; !slices.Equal(days, want) {
 		t.Fatalf("keys kept for %v, want only the two days whose forms are still valid", days)
 	}
 }
@@ -302,6 +317,7 @@ func TestKeys_ExpiredDaysKeysAreDeleted(t *testing.T) {
 func TestSubmit_CountersMatchTheStoredResponses(t *testing.T) {
 	f := newFixture(t)
 	choices := []string{"very_good", "good", "poor", "dont_know"}
+	month := survey.Month(f.clock.Now())
 	var wg sync.WaitGroup
 	for i := 0; i < 40; i++ {
 		wg.Add(1)
@@ -315,7 +331,8 @@ func TestSubmit_CountersMatchTheStoredResponses(t *testing.T) {
 		}(i)
 	}
 	wg.Wait()
-	f.clock.Set(time.Date(2026, 12, 1, 0, 0, 1, 0, time.UTC))
+	f.clock.Set(firstSecondAfter(f.clock.Now()))
+	next := survey.Month(f.clock.Now())
 	f.submit(t, f.nonce(t), survey.Answers{"fft": {Choice: "good"}})
 
 	counters := map[string]survey.CounterDoc{}
@@ -328,14 +345,14 @@ func TestSubmit_CountersMatchTheStoredResponses(t *testing.T) {
 		}
 		counters[c.Month] = c
 	}
-	nov, dec := counters["2026-11"], counters["2026-12"]
-	if nov.N != 40 || dec.N != 1 || len(counters) != 2 {
+	first, second := counters[month], counters[next]
+	if first.N != 40 || second.N != 1 || len(counters) != 2 {
 		t.Fatalf("counters %+v", counters)
 	}
 	// Brute force over the stored responses.
 	want := map[string]int64{}
 	for _, doc := range f.all(t, "responses") {
-		if doc["month"] != "2026-11" {
+		if doc["month"] != month {
 			continue
 		}
 		ans := doc["answers"].(bson.M)
@@ -351,10 +368,10 @@ func TestSubmit_CountersMatchTheStoredResponses(t *testing.T) {
 	for k, n := range want {
 		var got int64
 		if k == "q.helped" {
-			got = nov.Q["helped"]
+			got = first.Q["helped"]
 		} else {
 			q, v, _ := cut(k)
-			got = nov.A[q][v]
+			got = first.A[q][v]
 		}
 		if got != n {
 			t.Errorf("counter %s = %d, brute force %d", k, got, n)
@@ -373,24 +390,25 @@ func cut(s string) (string, string, bool) {
 
 func TestSubmit_CommentsKeepTheMonthAndTheRedactedTextOnly(t *testing.T) {
 	f := newFixture(t)
+	start := f.clock.Now()
 	f.submit(t, f.nonce(t), survey.Answers{"fft": {Choice: "good"}, "fft_why": {Text: "Thanks to J, call 07700900123"}})
 	f.submit(t, f.nonce(t), survey.Answers{"fft": {Choice: "good"}})
-	docs := f.all(t, "comments_counselling_2026_11")
+	docs := f.all(t, commentsCollectionName("counselling", start))
 	if len(docs) != 1 {
 		t.Fatalf("%d comments", len(docs))
 	}
 	c := docs[0]
-	if c["text"] != "Thanks to J, call [phone number]" || c["month"] != "2026-11" || c["fft"] != "good" || len(c) != 7 {
+	if c["text"] != "Thanks to J, call [phone number]" || c["month"] != survey.Month(start) || c["fft"] != "good" || len(c) != 7 {
 		t.Fatalf("comment %v", c)
 	}
 	// The next month's comments go to a collection of their own.
-	f.clock.Set(time.Date(2026, 12, 1, 0, 0, 1, 0, time.UTC))
-	f.submit(t, f.nonce(t), survey.Answers{"fft": {Choice: "good"}, "fft_why": {Text: "December"}})
-	if docs := f.all(t, "comments_counselling_2026_12"); len(docs) != 1 || docs[0]["text"] != "December" {
-		t.Fatalf("December comments: %v", docs)
+	f.clock.Set(firstSecondAfter(start))
+	f.submit(t, f.nonce(t), survey.Answers{"fft": {Choice: "good"}, "fft_why": {Text: "Next month"}})
+	if docs := f.all(t, commentsCollectionName("counselling", f.clock.Now())); len(docs) != 1 || docs[0]["text"] != "Next month" {
+		t.Fatalf("next month's comments: %v", docs)
 	}
-	if n := len(f.all(t, "comments_counselling_2026_11")); n != 1 {
-		t.Fatalf("November has %d comments", n)
+	if n := len(f.all(t, commentsCollectionName("counselling", start))); n != 1 {
+		t.Fatalf("the first month has %d comments", n)
 	}
 }
 

@@ -24,7 +24,7 @@ import (
 // appears anywhere, and the responses are written in an order unrelated to
 // the order the invitations were spent.
 func TestUnlinkAttack_NoValueOrOrderJoinsAVerifiedResponseToItsInvitation(t *testing.T) {
-	c := clocktest.New(time.Date(2026, 10, 1, 8, 0, 0, 0, time.UTC))
+	c := clocktest.New(onCalendar(time.Date(2026, 10, 1, 8, 0, 0, 0, time.UTC)))
 	rec, client := recordedStore(t, c)
 	db := client.Database(store.SurveyDatabase)
 	cat, _ := survey.LoadEmbedded()
@@ -60,7 +60,7 @@ func TestUnlinkAttack_NoValueOrOrderJoinsAVerifiedResponseToItsInvitation(t *tes
 			t.Fatal(err)
 		}
 	}
-	c.Set(time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC))
+	c.Set(onCalendar(time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC)))
 	rel, err := ballotbox.NewReleaser(db, cat, ballotbox.ReleaseOptions{Sealer: sealer, K: 10, OpenK: 10, OpenByMonth: true, Now: c.Now, Responses: responses})
 	if err != nil {
 		t.Fatal(err)

@@ -144,8 +144,8 @@ func TestLibrary_PublishRefusesBadDefinitionsNamingTheField(t *testing.T) {
 	ctx := context.Background()
 	// A counted answer of "easy" to the ease question.
 	_, err := db.Collection("counters").InsertOne(ctx, bson.D{
-		{Key: "_id", Value: "counselling|x|2026-01|open"}, {Key: "service", Value: "counselling"}, {Key: "version", Value: "x"},
-		{Key: "month", Value: "2026-01"}, {Key: "n", Value: 1}, {Key: "a", Value: bson.D{{Key: "ease", Value: bson.D{{Key: "easy", Value: 1}}}}},
+		{Key: "_id", Value: "counselling|x|" + lastMonth() + "|open"}, {Key: "service", Value: "counselling"}, {Key: "version", Value: "x"},
+		{Key: "month", Value: lastMonth()}, {Key: "n", Value: 1}, {Key: "a", Value: bson.D{{Key: "ease", Value: bson.D{{Key: "easy", Value: 1}}}}},
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -71,27 +71,28 @@ func TestIsRedactionOf_RefusesAnythingButRemovals(t *testing.T) {
 func TestModerateComment_ChangesOnlyAWaitingCommentOnce(t *testing.T) {
 	ctx := context.Background()
 	db := storetest.New(t).Database(store.SurveyDatabase)
-	coll := db.Collection(survey.CommentsCollection("counselling", "2026-11"))
+	month := thisMonth()
+	coll := db.Collection(survey.CommentsCollection("counselling", month))
 	docs := []any{
-		survey.Comment{ID: "u1", Service: "counselling", Month: "2026-11", Question: "q", Text: "Dr Chen was kind", Uncertain: true},
-		survey.Comment{ID: "c1", Service: "counselling", Month: "2026-11", Question: "q", Text: "Kind people"},
+		survey.Comment{ID: "u1", Service: "counselling", Month: month, Question: "q", Text: "Dr Chen was kind", Uncertain: true},
+		survey.Comment{ID: "c1", Service: "counselling", Month: month, Question: "q", Text: "Kind people"},
 	}
 	if _, err := coll.InsertMany(ctx, docs); err != nil {
 		t.Fatal(err)
 	}
-	if err := survey.ModerateComment(ctx, db, "counselling", "2026-11", "u1", survey.Redacted, "Dr Chen was lovely"); !errors.Is(err, survey.ErrRedaction) {
+	if err := survey.ModerateComment(ctx, db, "counselling", month, "u1", survey.Redacted, "Dr Chen was lovely"); !errors.Is(err, survey.ErrRedaction) {
 		t.Fatalf("a redaction adding a word: %v", err)
 	}
-	if err := survey.ModerateComment(ctx, db, "counselling", "2026-11", "c1", survey.Approved, ""); !errors.Is(err, survey.ErrNoCommentToModerate) {
+	if err := survey.ModerateComment(ctx, db, "counselling", month, "c1", survey.Approved, ""); !errors.Is(err, survey.ErrNoCommentToModerate) {
 		t.Fatalf("moderating a certain comment: %v", err)
 	}
-	if err := survey.ModerateComment(ctx, db, "counselling", "2026-11", "u1", survey.Redacted, "[removed] was kind"); err != nil {
+	if err := survey.ModerateComment(ctx, db, "counselling", month, "u1", survey.Redacted, "[removed] was kind"); err != nil {
 		t.Fatal(err)
 	}
-	if err := survey.ModerateComment(ctx, db, "counselling", "2026-11", "u1", survey.Approved, ""); !errors.Is(err, survey.ErrNoCommentToModerate) {
+	if err := survey.ModerateComment(ctx, db, "counselling", month, "u1", survey.Approved, ""); !errors.Is(err, survey.ErrNoCommentToModerate) {
 		t.Fatalf("a second decision: %v", err)
 	}
-	got, err := survey.ReadComments(ctx, db, "counselling", "2026-11")
+	got, err := survey.ReadComments(ctx, db, "counselling", month)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,11 +105,11 @@ func TestModerateComment_ChangesOnlyAWaitingCommentOnce(t *testing.T) {
 		}
 	}
 	edits, err := survey.ReadCommentEdits(ctx, db)
-	if err != nil || edits.N["counselling|2026-11"] != 1 || len(edits.Raw) != 1 {
+	if err != nil || edits.N["counselling|"+month] != 1 || len(edits.Raw) != 1 {
 		t.Fatalf("comment edits %+v, %v", edits, err)
 	}
 	months, err := survey.CommentMonths(ctx, db, []string{"counselling", "peer-support"})
-	if err != nil || !slices.Equal(months["counselling"], []string{"2026-11"}) || len(months["peer-support"]) != 0 {
+	if err != nil || !slices.Equal(months["counselling"], []string{month}) || len(months["peer-support"]) != 0 {
 		t.Fatalf("CommentMonths = %v, %v", months, err)
 	}
 }
