@@ -328,11 +328,13 @@ func (sum *monthSummary) fill(readable []taggedComment, themeIndex map[string]in
 				pages[k] = p
 				keys = append(keys, k)
 			}
-			if len(p.At) == summaryPageLength {
+			switch {
+			case slices.Contains(wanted, p): // a theme named twice
+			case len(p.At) == summaryPageLength:
 				p.More = true
-				return
+			default:
+				wanted = append(wanted, p)
 			}
-			wanted = append(wanted, p)
 		}
 		if c.FFT != "" {
 			want(pageKey{verified: c.Verified, rating: c.FFT})
