@@ -2,16 +2,11 @@ package survey
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/feedback-service/feedback/field"
 )
@@ -103,11 +98,7 @@ type privacyNoticeDoc struct {
 // has saved any.
 func (l *Library) PrivacyNotice(ctx context.Context) (PrivacyNotice, error) {
 	var doc privacyNoticeDoc
-	err := l.db().Collection(settingsCollection).FindOne(ctx, bson.D{{Key: "_id", Value: privacyNoticeID}}).Decode(&doc)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return PrivacyNotice{}, nil
-	}
-	if err != nil {
+	if err := l.readSetting(ctx, privacyNoticeID, &doc); err != nil {
 		return PrivacyNotice{}, fmt.Errorf("read privacy notice: %w", err)
 	}
 	return doc.PrivacyNotice, nil
@@ -123,9 +114,7 @@ func (l *Library) SetPrivacyNotice(ctx context.Context, n PrivacyNotice, by stri
 	}
 	clean.Month, clean.By = Month(l.now()), by
 	doc := privacyNoticeDoc{ID: privacyNoticeID, PrivacyNotice: clean}
-	_, err = l.db().Collection(settingsCollection).ReplaceOne(ctx, bson.D{{Key: "_id", Value: privacyNoticeID}}, doc,
-		options.Replace().SetUpsert(true))
-	if err != nil {
+	if err := l.writeSetting(ctx, privacyNoticeID, doc); err != nil {
 		return fmt.Errorf("save privacy notice: %w", err)
 	}
 	return nil

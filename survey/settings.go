@@ -49,11 +49,7 @@ type practitionerNamesDoc struct {
 // every comment, sorted; none when nobody has listed any.
 func (l *Library) PractitionerNames(ctx context.Context) ([]string, error) {
 	var doc practitionerNamesDoc
-	err := l.db().Collection(settingsCollection).FindOne(ctx, bson.D{{Key: "_id", Value: practitionerNamesID}}).Decode(&doc)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, nil
-	}
-	if err != nil {
+	if err := l.readSetting(ctx, practitionerNamesID, &doc); err != nil {
 		return nil, fmt.Errorf("read practitioners' names: %w", err)
 	}
 	return doc.Names, nil
@@ -68,12 +64,27 @@ func (l *Library) SetPractitionerNames(ctx context.Context, names []string, by s
 		return err
 	}
 	doc := practitionerNamesDoc{ID: practitionerNamesID, Names: clean, Month: Month(l.now()), By: by}
-	_, err = l.db().Collection(settingsCollection).ReplaceOne(ctx, bson.D{{Key: "_id", Value: practitionerNamesID}}, doc,
-		options.Replace().SetUpsert(true))
-	if err != nil {
+	if err := l.writeSetting(ctx, practitionerNamesID, doc); err != nil {
 		return fmt.Errorf("save practitioners' names: %w", err)
 	}
 	return nil
+}
+
+// readSetting decodes the settings document id into doc, leaving doc as it
+// is when nobody has saved one.
+func (l *Library) readSetting(ctx context.Context, id string, doc any) error {
+	err := l.db().Collection(settingsCollection).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(doc)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil
+	}
+	return err
+}
+
+// writeSetting replaces the settings document id with doc.
+func (l *Library) writeSetting(ctx context.Context, id string, doc any) error {
+	_, err := l.db().Collection(settingsCollection).ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}}, doc,
+		options.Replace().SetUpsert(true))
+	return err
 }
 
 // CleanPractitionerNames trims each name and drops empty ones, keeps one of
